@@ -33,9 +33,7 @@ def make_scheduler(name: str = DEFAULT_SCHEDULER) -> Scheduler:
     try:
         return SCHEDULERS[name]()
     except KeyError:
-        raise SchedulerError(
-            f"scheduler: {name!r} is not one of {', '.join(SCHEDULERS)}"
-        ) from None
+        raise SchedulerError(f"scheduler: {name!r} is not one of {', '.join(SCHEDULERS)}") from None
 
 
 __all__ = [

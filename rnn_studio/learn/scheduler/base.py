@@ -34,9 +34,7 @@ PHASES = ("new", "learning", "review", "relearning")
 def to_grade(value: object) -> Grade:
     """Return ``value`` as a :class:`Grade`, or raise naming the bad value."""
     if isinstance(value, bool) or not isinstance(value, int) or value not in (1, 2, 3, 4):
-        raise SchedulerError(
-            f"grade: {value!r} is not 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)"
-        )
+        raise SchedulerError(f"grade: {value!r} is not 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)")
     return Grade(value)
 
 

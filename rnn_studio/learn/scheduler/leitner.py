@@ -45,7 +45,9 @@ class LeitnerScheduler:
 
     def __post_init__(self) -> None:
         values = tuple(self.intervals)
-        if not values or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in values):
+        if not values or any(
+            isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in values
+        ):
             raise SchedulerError("intervals: need one whole number of days >= 1 per box")
         object.__setattr__(self, "intervals", values)
 
@@ -85,3 +87,7 @@ class LeitnerScheduler:
     def to_dict(self) -> dict[str, Any]:
         """Return the scheduler's settings as JSON-ready data."""
         return {"intervals": list(self.intervals)}
+
+
+def _is_whole_days(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1

@@ -101,7 +101,8 @@ class SM2Scheduler:
             elif repetitions == 2:
                 interval = 6
             else:
-                interval = math.ceil(state.interval_days * ease)
+                # Round to 1e-9 first so 15 * 2.6 = 39.000000000000004 stays 39 days.
+                interval = math.ceil(round(state.interval_days * ease, 9))
             after = state.evolve(
                 phase="review",
                 repetitions=repetitions,
