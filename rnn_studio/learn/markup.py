@@ -1,0 +1,279 @@
+"""The small inline markup used in lesson, glossary, card and quiz text, and its HTML form.
+
+Text fields in ``resources/`` are plain text with three additions:
+
+``[[term]]`` and ``[[term|shown text]]``
+    A glossary link. ``term`` is a glossary id, term or alias (any case); the link shows
+    ``shown text`` if given, else ``term`` as written. HTML: ``<a href="term:<id>">``.
+``{{demo:id}}`` and ``{{demo:id|label}}``
+    A "Show me" link to the studio demo ``id`` in ``demos.json``; the label defaults to
+    ``Show me``. HTML: ``<a class="showme" href="demo:<id>">``.
+A whitelist of bare inline tags
+    ``<sub> <sup> <b> <i> <em> <strong>`` (each closed, properly nested, no attributes) and
+    ``<br>``. Any other tag is an error; every other character is escaped, so ``a < b``,
+    ``x<sub>t−1</sub>`` and ``&`` are safe in text.
+
+Malformed markup (an unclosed ``[[``, a ``{{`` that is not a demo link, an unknown or
+unbalanced tag) raises :class:`MarkupError` naming the problem, so the content validator can
+report it with the file and field it came from.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "ALLOWED_TAGS",
+    "LEARN_CSS",
+    "Link",
+    "MarkupError",
+    "find_links",
+    "plain_text",
+    "render_inline",
+    "render_lines",
+    "render_list",
+    "render_paragraphs",
+]
+
+#: Inline tags that pass through unescaped; ``br`` is the only void tag.
+ALLOWED_TAGS = ("sub", "sup", "b", "i", "em", "strong", "br")
+
+_PAIRED_TAGS = frozenset(ALLOWED_TAGS) - {"br"}
+
+#: A style sheet for ``QTextDocument.setDefaultStyleSheet`` (Qt's rich-text CSS subset).
+LEARN_CSS = """
+body { font-size: 11pt; line-height: 140%; }
+h1 { font-size: 18pt; font-weight: 600; margin-bottom: 6px; }
+h2 { font-size: 14pt; font-weight: 600; margin-top: 14px; margin-bottom: 4px; }
+h3 { font-size: 12pt; font-weight: 600; margin-top: 10px; margin-bottom: 2px; }
+p { margin-top: 4px; margin-bottom: 6px; }
+a { color: #1f6fb2; text-decoration: none; }
+a.showme { color: #b35900; font-weight: 600; }
+p.equation { font-family: "DejaVu Serif", "Cambria Math", serif; font-size: 12pt;
+             margin-left: 24px; }
+p.speaker { margin-bottom: 0px; }
+span.teacher { color: #1f6fb2; font-weight: 600; }
+span.student { color: #3b8a3e; font-weight: 600; }
+p.recap { font-weight: 600; margin-top: 10px; }
+p.analogy { font-style: italic; }
+p.verse { margin-left: 24px; font-style: italic; }
+"""
+
+# One pattern finds every construct; the groups say which one matched.
+_TOKEN = re.compile(
+    r"\[\[(?P<term>[^\[\]|]*)(?:\|(?P<term_label>[^\[\]]*))?\]\]"
+    r"|\{\{demo:(?P<demo>[^{}|]*)(?:\|(?P<demo_label>[^{}]*))?\}\}"
+    r"|<(?P<close>/?)(?P<tag>[A-Za-z][A-Za-z0-9]*)(?P<attrs>[^<>]*)>"
+    r"|(?P<stray>\[\[|\]\]|\{\{|\}\})"
+)
+
+_DEFAULT_DEMO_LABEL = "Show me"
+
+
+class MarkupError(ValueError):
+    """Text whose inline markup cannot be read; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link found in a text field.
+
+    Attributes
+    ----------
+    kind : {"term", "demo"}
+        A glossary link or a "Show me" demo link.
+    target : str
+        The term as written (before resolving) or the demo id.
+    label : str
+        The text the reader sees.
+    """
+
+    kind: str
+    target: str
+    label: str
+
+
+TermResolver = Callable[[str], "str | None"]
+
+
+def find_links(text: str) -> list[Link]:
+    """Return the glossary and demo links in ``text``, in order.
+
+    Raises
+    ------
+    MarkupError
+        If the markup is malformed.
+    """
+    links: list[Link] = []
+    _walk(text, links)
+    return links
+
+
+def render_inline(text: str, resolve_term: TermResolver | None = None) -> str:
+    """Convert one text field to inline HTML (no enclosing block tag).
+
+    Parameters
+    ----------
+    text : str
+        Text with the markup described in this module's docstring.
+    resolve_term : callable, optional
+        Maps a term as written to its glossary id, or None if unknown. Without it the link
+        target is the written term, lower-cased, with spaces collapsed.
+
+    Returns
+    -------
+    str
+        HTML safe to hand to a ``QTextBrowser``.
+
+    Raises
+    ------
+    MarkupError
+        If the markup is malformed or ``resolve_term`` does not know a linked term.
+    """
+    return _walk(text, [], resolve_term)
+
+
+def render_paragraphs(
+    paragraphs: Iterable[str],
+    resolve_term: TermResolver | None = None,
+    css_class: str | None = None,
+) -> str:
+    """Render each text as a ``<p>`` (with an optional ``class``)."""
+    opening = f'<p class="{css_class}">' if css_class else "<p>"
+    return "".join(f"{opening}{render_inline(p, resolve_term)}</p>" for p in paragraphs)
+
+
+def render_lines(
+    lines: Iterable[str],
+    resolve_term: TermResolver | None = None,
+    css_class: str | None = None,
+) -> str:
+    """Render texts as one ``<p>`` whose lines are separated by ``<br>`` (verse, mnemonics)."""
+    opening = f'<p class="{css_class}">' if css_class else "<p>"
+    body = "<br>".join(render_inline(line, resolve_term) for line in lines)
+    return f"{opening}{body}</p>"
+
+
+def render_list(items: Iterable[str], resolve_term: TermResolver | None = None) -> str:
+    """Render texts as a bulleted ``<ul>``."""
+    body = "".join(f"<li>{render_inline(item, resolve_term)}</li>" for item in items)
+    return f"<ul>{body}</ul>"
+
+
+def plain_text(text: str) -> str:
+    """Return ``text`` as a reader would hear it: links become their labels, tags vanish.
+
+    Used for read-aloud and for matching typed answers against card text.
+    """
+    parts: list[str] = []
+    position = 0
+    for match in _TOKEN.finditer(text):
+        parts.append(text[position : match.start()])
+        position = match.end()
+        if match.group("term") is not None:
+            label = match.group("term_label")
+            parts.append(label if label is not None else match.group("term"))
+        elif match.group("demo") is not None:
+            parts.append(match.group("demo_label") or _DEFAULT_DEMO_LABEL)
+        elif match.group("tag") is not None and match.group("tag").lower() in ("br", "sub", "sup"):
+            # "h<sub>t</sub>" should be heard as "h t", not "ht".
+            parts.append(" ")
+    parts.append(text[position:])
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def _default_term_target(term: str) -> str:
+    return " ".join(term.split()).lower()
+
+
+def _walk(text: str, links: list[Link], resolve_term: TermResolver | None = None) -> str:
+    """Parse ``text`` once: collect links, check tags, and build the HTML."""
+    if not isinstance(text, str):
+        raise MarkupError(f"expected text, got {type(text).__name__}")
+    out: list[str] = []
+    open_tags: list[str] = []
+    position = 0
+    for match in _TOKEN.finditer(text):
+        out.append(html.escape(text[position : match.start()], quote=False))
+        position = match.end()
+        if match.group("stray") is not None:
+            raise MarkupError(
+                f"unmatched {match.group('stray')!r} near {_context(text, match.start())!r}"
+            )
+        if match.group("term") is not None:
+            out.append(_term_link(match, links, resolve_term))
+        elif match.group("demo") is not None:
+            out.append(_demo_link(match, links))
+        else:
+            out.append(_tag(match, open_tags, text))
+    out.append(html.escape(text[position:], quote=False))
+    if open_tags:
+        raise MarkupError(f"<{open_tags[-1]}> is never closed")
+    return "".join(out)
+
+
+def _term_link(match: re.Match[str], links: list[Link], resolve_term: TermResolver | None) -> str:
+    term = match.group("term").strip()
+    label = match.group("term_label")
+    label = label.strip() if label is not None else term
+    if not term:
+        raise MarkupError("a glossary link [[...]] has no term")
+    if not label:
+        raise MarkupError(f"the glossary link to {term!r} has an empty label")
+    links.append(Link("term", term, label))
+    if resolve_term is None:
+        target = _default_term_target(term)
+    else:
+        resolved = resolve_term(term)
+        if resolved is None:
+            raise MarkupError(f"[[{term}]] is not a glossary term or alias")
+        target = resolved
+    return f'<a href="term:{html.escape(target, quote=True)}">{html.escape(label, quote=False)}</a>'
+
+
+def _demo_link(match: re.Match[str], links: list[Link]) -> str:
+    demo_id = match.group("demo").strip()
+    label = match.group("demo_label")
+    label = label.strip() if label is not None else _DEFAULT_DEMO_LABEL
+    if not demo_id:
+        raise MarkupError("a show-me link {{demo:...}} has no demo id")
+    if not label:
+        raise MarkupError(f"the show-me link to {demo_id!r} has an empty label")
+    links.append(Link("demo", demo_id, label))
+    return (
+        f'<a class="showme" href="demo:{html.escape(demo_id, quote=True)}">'
+        f"{html.escape(label, quote=False)}</a>"
+    )
+
+
+def _tag(match: re.Match[str], open_tags: list[str], text: str) -> str:
+    tag = match.group("tag").lower()
+    closing = bool(match.group("close"))
+    attrs = match.group("attrs").strip()
+    if tag not in ALLOWED_TAGS:
+        raise MarkupError(f"<{tag}> is not allowed; use only {', '.join(ALLOWED_TAGS)}")
+    if attrs not in ("", "/"):
+        raise MarkupError(f"<{tag}> must not carry attributes ({attrs!r})")
+    if tag == "br":
+        if closing:
+            raise MarkupError("</br> is not a tag; use <br>")
+        return "<br>"
+    if attrs == "/":
+        raise MarkupError(f"<{tag}/> cannot be self-closing")
+    if not closing:
+        open_tags.append(tag)
+        return f"<{tag}>"
+    if not open_tags or open_tags[-1] != tag:
+        expected = f"</{open_tags[-1]}>" if open_tags else "no closing tag"
+        raise MarkupError(
+            f"</{tag}> does not match (expected {expected}) near {_context(text, match.start())!r}"
+        )
+    open_tags.pop()
+    return f"</{tag}>"
+
+
+def _context(text: str, index: int, width: int = 25) -> str:
+    return text[max(0, index - width) : index + width]
