@@ -1,0 +1,77 @@
+"""The NumPy engine: RNN, LSTM and GRU cells, stepped and backpropagated, exact to PyTorch.
+
+NumPy and the standard library only (no Qt, no torch). The public contract::
+
+    from rnn_studio.engine import make_cell, forward, backward, jacobian_norms, spectral_radius
+    cell = make_cell("lstm", input_size=5, hidden_size=8, seed=0)  # or rng=Generator
+    cell.kind, cell.input_size, cell.hidden_size, cell.dtype, cell.nonlinearity
+    cell.gate_names          # () rnn; ("i", "f", "g", "o") lstm; ("r", "z", "n") gru
+    cell.params              # {"weight_ih": (G·H, I), "weight_hh": (G·H, H),
+                             #  "bias_ih": (G·H,), "bias_hh": (G·H,)}  read-only arrays
+    cell.set_params(d)       # validated copy; the only way to change weights
+    cell.state_dict()        # {"weight_ih_l0": ...}; cell.load_state_dict(module.state_dict())
+    state = cell.initial_state(batch=None)       # State(h, c); c is None except for the LSTM
+    state, step = cell.step(x_t, state)          # StepResult(h, c, gates, pre)
+    trace = forward(cell, xs, h0=None, c0=None)  # xs (T, I) or (T, B, I) -> immutable Trace
+    trace.inputs, trace.hidden, trace.cell_state, trace.gates, trace.pre, trace.h0, trace.c0
+    trace.step(t), len(trace), trace.has_nonfinite, trace.first_nonfinite_step
+    grads = backward(cell, trace, d_hidden, d_cell=None)
+    grads.params, grads.inputs, grads.h0, grads.c0, grads.hidden, grads.norms
+    grads.has_nonfinite, grads.first_nonfinite_step
+    jacobian_norms(cell, trace)      # (T,) ‖∂h_{T-1}/∂h_t‖_F, finite down to 1e-300
+    jacobian_log10_norms(cell, trace)
+    spectral_radius(cell), gate_spectral_radii(cell), set_spectral_radius(cell, rho)
+    gradient_check(cell, xs, h0, c0), self_check()
+
+Parameters use PyTorch's one-layer layout and names (gate order i, f, g, o for the LSTM and
+r, z, n for the GRU, whose reset gate multiplies W_hn h + b_hn), so
+``cell.load_state_dict(torch_lstm.state_dict())`` and
+``torch_lstm.load_state_dict({k: torch.from_numpy(v) for k, v in cell.state_dict().items()})``
+move weights across in one line each way.
+
+Bad input (wrong shapes, NaN/inf, empty sequences, unknown kinds, bad sizes) raises
+:class:`EngineError`, a :class:`ValueError` whose message names the problem. NaN or infinity
+produced by an exploding run is kept and reported (``has_nonfinite``), never hidden.
+Everything random takes a seed or a ``numpy.random.Generator``.
+"""
+
+from rnn_studio.engine.cell_base import Cell, State, StepResult
+from rnn_studio.engine.cells import CELL_KINDS, GATE_LABELS, GRUCell, LSTMCell, RNNCell, make_cell
+from rnn_studio.engine.dynamics import (
+    gate_spectral_radii,
+    jacobian_log10_norms,
+    jacobian_norms,
+    set_spectral_radius,
+    spectral_radius,
+)
+from rnn_studio.engine.errors import EngineError
+from rnn_studio.engine.gradcheck import gradient_check, self_check
+from rnn_studio.engine.numerics import sigmoid, stable_norm, step_norms
+from rnn_studio.engine.sequence import Grads, Trace, backward, forward
+
+__all__ = [
+    "CELL_KINDS",
+    "GATE_LABELS",
+    "Cell",
+    "EngineError",
+    "GRUCell",
+    "Grads",
+    "LSTMCell",
+    "RNNCell",
+    "State",
+    "StepResult",
+    "Trace",
+    "backward",
+    "forward",
+    "gate_spectral_radii",
+    "gradient_check",
+    "jacobian_log10_norms",
+    "jacobian_norms",
+    "make_cell",
+    "self_check",
+    "set_spectral_radius",
+    "sigmoid",
+    "spectral_radius",
+    "stable_norm",
+    "step_norms",
+]

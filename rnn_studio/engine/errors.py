@@ -1,0 +1,66 @@
+"""The engine's one exception and the input checks that raise it.
+
+Every check names the argument and says what was expected and what arrived, so a learner who
+types a bad sequence (or a caller who passes the wrong shape) reads one clear sentence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+SUPPORTED_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+class EngineError(ValueError):
+    """Bad input to the engine: the message names the argument and the problem."""
+
+
+def check_size(value: Any, name: str) -> int:
+    """Return ``value`` as a positive ``int`` or raise :class:`EngineError` naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise EngineError(f"{name} must be a positive integer, got {value!r}")
+    if value < 1:
+        raise EngineError(f"{name} must be a positive integer, got {value}")
+    return int(value)
+
+
+def check_dtype(dtype: Any) -> np.dtype:
+    """Return the float dtype the engine computes in (float64 or float32)."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError as exc:
+        raise EngineError(f"dtype must be float64 or float32, got {dtype!r}") from exc
+    if resolved not in SUPPORTED_DTYPES:
+        raise EngineError(f"dtype must be float64 or float32, got {resolved}")
+    return resolved
+
+
+def as_float_array(value: Any, name: str, dtype: np.dtype) -> np.ndarray:
+    """Convert ``value`` to an array of ``dtype``, refusing non-numeric data."""
+    try:
+        array = np.asarray(value)
+    except Exception as exc:  # array-likes can raise anything while converting
+        raise EngineError(f"{name} could not be read as a numeric array: {exc}") from exc
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
+    ):
+        raise EngineError(f"{name} must hold numbers, got dtype {array.dtype}")
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise EngineError(f"{name} must hold real numbers, got complex values")
+    return array.astype(dtype, copy=False)
+
+
+def check_finite(array: np.ndarray, name: str) -> None:
+    """Raise :class:`EngineError` if ``array`` holds NaN or infinity, naming the first place."""
+    if not np.isfinite(array).all():
+        bad = np.argwhere(~np.isfinite(array))[0]
+        where = f" at index {tuple(int(i) for i in bad)}" if array.ndim else ""
+        raise EngineError(f"{name} contains NaN or infinity{where}")
+
+
+def check_shape(array: np.ndarray, expected: tuple[int, ...], name: str) -> None:
+    """Raise :class:`EngineError` unless ``array.shape == expected``."""
+    if array.shape != expected:
+        raise EngineError(f"{name} must have shape {expected}, got {array.shape}")

@@ -1,0 +1,251 @@
+"""The LSTM cell, PyTorch's gate order i, f, g, o.
+
+Forward, ``torch.nn.LSTM``'s equations (σ the logistic sigmoid)::
+
+    [a_i; a_f; a_g; a_o] = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
+    i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)
+    c_t = f ⊙ c_{t-1} + i ⊙ g
+    h_t = o ⊙ tanh(c_t)
+
+Backward, given the total dh_t and the carried dcnext::
+
+    da_o = dh_t ⊙ tanh(c_t) ⊙ o(1−o)
+    dc_t = dh_t ⊙ o ⊙ (1 − tanh²c_t) + dcnext  (+ the caller's dL/dc_t)
+    da_i = dc_t ⊙ g ⊙ i(1−i)   da_f = dc_t ⊙ c_{t-1} ⊙ f(1−f)   da_g = dc_t ⊙ i ⊙ (1−g²)
+    dcnext = dc_t ⊙ f          dhnext = W_hhᵀ da
+
+Speed: internally the gate blocks are reordered to (o, i, f, g), so the three sigmoid gates
+are contiguous (one tanh call for all four gates, then σ = ½tanh(½a)+½ on the first 3H with
+the ½ folded into cached weights) and the three gates driven by dc_t are contiguous in
+backward. Everything the caller sees is in PyTorch's order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from rnn_studio.engine.cell_base import (
+    BackwardRecord,
+    Cell,
+    ForwardRecord,
+    State,
+    StepResult,
+    outer_sum,
+    previous,
+    project_rows,
+)
+
+# Internal block order (o, i, f, g) as indices into PyTorch's (i, f, g, o).
+INTERNAL_BLOCKS = (3, 0, 1, 2)
+INTERNAL_NAMES = ("o", "i", "f", "g")
+
+
+class LSTMConstants(NamedTuple):
+    """Weight-derived arrays cached until the parameters change (internal gate order)."""
+
+    rows: np.ndarray  # (4H,) PyTorch row of each internal row
+    w_ih_t_half: np.ndarray  # (I, 4H) W_ihᵀ, σ-gate columns × ½
+    w_hh_t_half: np.ndarray  # (H, 4H) W_hhᵀ, σ-gate columns × ½
+    bias_half: np.ndarray  # (4H,) b_ih + b_hh, σ-gate entries × ½
+    w_ih: np.ndarray  # (4H, I) reordered, unscaled
+    w_hh: np.ndarray  # (4H, H) reordered, unscaled
+
+
+class LSTMDerivatives(NamedTuple):
+    """Local derivatives of every step, computed once over all t."""
+
+    h_per_a_o: np.ndarray  # (T, [B,] H) tanh(c_t) ⊙ o(1−o)
+    h_per_c: np.ndarray  # (T, [B,] H) o ⊙ (1 − tanh²c_t)
+    c_per_a_ifg: np.ndarray  # (T, [B,] 3, H) [g i(1−i), c_{t-1} f(1−f), i(1−g²)]
+    forget: np.ndarray  # (T, [B,] H) f
+
+
+def _views(act: np.ndarray, hidden_size: int) -> dict[str, np.ndarray]:
+    """Gate views of an internal-order (…, 4H) array, keyed by PyTorch gate name."""
+    return {
+        name: act[..., k * hidden_size : (k + 1) * hidden_size]
+        for k, name in enumerate(INTERNAL_NAMES)
+    }
+
+
+def _in_torch_order(views: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {name: views[name] for name in ("i", "f", "g", "o")}
+
+
+class LSTMCell(Cell):
+    """Long short-term memory cell with ``torch.nn.LSTM``'s parameters and equations.
+
+    Notes
+    -----
+    ``weight_ih`` (4H, I), ``weight_hh`` (4H, H), ``bias_ih`` and ``bias_hh`` (4H,), row blocks
+    in gate order i, f, g, o (see the module docstring for the equations). The forget-gate
+    bias is ``bias_ih[H:2H] + bias_hh[H:2H]``.
+    """
+
+    kind = "lstm"
+    gate_names = ("i", "f", "g", "o")
+    block_names = ("i", "f", "g", "o")
+
+    def _build_constants(self) -> LSTMConstants:
+        p, h = self._params, self._hidden_size
+        rows = np.concatenate([np.arange(b * h, (b + 1) * h) for b in INTERNAL_BLOCKS])
+        half = np.ones(4 * h, dtype=self._dtype)
+        half[: 3 * h] = 0.5  # σ(a) = ½tanh(½a) + ½: the ½ goes into the weights
+        w_ih = p["weight_ih"][rows]
+        w_hh = p["weight_hh"][rows]
+        return LSTMConstants(
+            rows=rows,
+            w_ih_t_half=np.ascontiguousarray((w_ih * half[:, None]).T),
+            w_hh_t_half=np.ascontiguousarray((w_hh * half[:, None]).T),
+            bias_half=(p["bias_ih"] + p["bias_hh"])[rows] * half,
+            w_ih=w_ih,
+            w_hh=w_hh,
+        )
+
+    def _to_torch_rows(self, internal: np.ndarray) -> np.ndarray:
+        torch_order = np.empty_like(internal)
+        torch_order[self.constants.rows] = internal
+        return torch_order
+
+    def _step(self, x: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[State, StepResult]:
+        k, size = self.constants, self._hidden_size
+        input_part = x @ k.w_ih_t_half
+        input_part += k.bias_half
+        z = h @ k.w_hh_t_half
+        z += input_part  # ½a for σ gates, a for g
+        act = np.tanh(z)
+        sig = act[..., : 3 * size]
+        sig *= 0.5
+        sig += 0.5  # σ(a) = ½tanh(½a) + ½
+        gates = _views(act, size)
+        c_new = gates["f"] * c  # f ⊙ c_{t-1}
+        c_new += gates["i"] * gates["g"]  # + i ⊙ g
+        h_new = gates["o"] * np.tanh(c_new)  # h = o ⊙ tanh(c)
+        z[..., : 3 * size] *= 2.0  # back to the true pre-activations
+        return State(h_new, c_new), StepResult(
+            h_new, c_new, _in_torch_order(gates), _in_torch_order(_views(z, size))
+        )
+
+    def _forward_sequence(self, xs: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> ForwardRecord:
+        k, size = self.constants, self._hidden_size
+        input_part = project_rows(xs, k.w_ih_t_half)  # all W_ih x_t in one product
+        input_part += k.bias_half
+        z_all = np.empty_like(input_part)
+        act = np.empty_like(input_part)
+        state_shape = (*input_part.shape[:-1], size)
+        cell_state = np.empty(state_shape, dtype=self._dtype)
+        tanh_c = np.empty(state_shape, dtype=self._dtype)
+        hidden = np.empty(state_shape, dtype=self._dtype)
+        ig = np.empty(h0.shape, dtype=self._dtype)
+        gate = _views(act, size)
+        w_hh_t = k.w_hh_t_half
+        h, c = h0, c0
+        for input_t, z_t, act_t, sig_t, o, i, f, g, c_t, tc_t, h_t in zip(
+            input_part,
+            z_all,
+            act,
+            act[..., : 3 * size],
+            gate["o"],
+            gate["i"],
+            gate["f"],
+            gate["g"],
+            cell_state,
+            tanh_c,
+            hidden,
+            strict=True,
+        ):
+            np.dot(h, w_hh_t, out=z_t)
+            z_t += input_t  # ½a (σ gates) or a (g) = W_ih x + b + W_hh h_{t-1}
+            np.tanh(z_t, out=act_t)
+            sig_t *= 0.5
+            sig_t += 0.5  # i, f, o = σ(a) = ½tanh(½a) + ½
+            np.multiply(f, c, out=c_t)
+            np.multiply(i, g, out=ig)
+            c_t += ig  # c_t = f ⊙ c_{t-1} + i ⊙ g
+            np.tanh(c_t, out=tc_t)
+            np.multiply(o, tc_t, out=h_t)  # h_t = o ⊙ tanh(c_t)
+            h, c = h_t, c_t
+        z_all[..., : 3 * size] *= 2.0  # undo the folded ½: true pre-activations
+        return ForwardRecord(
+            hidden,
+            cell_state,
+            _in_torch_order(gate),
+            _in_torch_order(_views(z_all, size)),
+            {"act": act, "tanh_c": tanh_c},
+        )
+
+    def _local_derivatives(self, trace: Any) -> LSTMDerivatives:
+        gate = _views(trace.saved["act"], self._hidden_size)
+        i, f, g, o = gate["i"], gate["f"], gate["g"], gate["o"]
+        tanh_c = trace.saved["tanh_c"]
+        c_prev = previous(trace.c0, trace.cell_state)
+        return LSTMDerivatives(
+            h_per_a_o=tanh_c * o * (1.0 - o),
+            h_per_c=o * (1.0 - tanh_c * tanh_c),
+            c_per_a_ifg=np.stack(
+                [g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g)], -2
+            ),
+            forget=f,
+        )
+
+    def _backward_sequence(
+        self, trace: Any, d_hidden: np.ndarray, d_cell: np.ndarray | None
+    ) -> BackwardRecord:
+        k, size = self.constants, self._hidden_size
+        dv = self._local_derivatives(trace)
+        steps = len(d_hidden)
+        total = np.empty_like(d_hidden)
+        d_pre = np.empty((*d_hidden.shape[:-1], 4 * size), dtype=self._dtype)
+        by_gate = d_pre.reshape(*d_hidden.shape[:-1], 4, size)
+        dhnext = np.zeros_like(trace.h0)
+        dcnext = np.zeros_like(trace.h0)
+        dc = np.empty_like(trace.h0)
+        dc_spread = dc[..., None, :]  # broadcast dc over the i, f, g blocks
+        d_cell_rev = d_cell[::-1] if d_cell is not None else itertools.repeat(None, steps)
+        w_hh = k.w_hh
+        for d_out, d_c_out, dh, da, da_o, da_ifg, po, pc, pifg, f in zip(
+            d_hidden[::-1],
+            d_cell_rev,
+            total[::-1],
+            d_pre[::-1],
+            by_gate[::-1, ..., 0, :],
+            by_gate[::-1, ..., 1:, :],
+            dv.h_per_a_o[::-1],
+            dv.h_per_c[::-1],
+            dv.c_per_a_ifg[::-1],
+            dv.forget[::-1],
+            strict=True,
+        ):
+            np.add(d_out, dhnext, out=dh)  # dh_t = dL/dh_t + dhnext
+            np.multiply(dh, po, out=da_o)  # da_o = dh ⊙ tanh(c) ⊙ o(1−o)
+            np.multiply(dh, pc, out=dc)
+            dc += dcnext  # dc_t = dh ⊙ o ⊙ (1 − tanh²c) + dcnext
+            if d_c_out is not None:
+                dc += d_c_out
+            np.multiply(dc_spread, pifg, out=da_ifg)  # da_i, da_f, da_g
+            np.multiply(dc, f, out=dcnext)  # dcnext = dc_t ⊙ f
+            np.dot(da, w_hh, out=dhnext)  # dhnext = W_hhᵀ da
+        d_bias = self._to_torch_rows(d_pre.reshape(-1, 4 * size).sum(axis=0))
+        params = {
+            "weight_ih": self._to_torch_rows(outer_sum(d_pre, trace.inputs)),
+            "weight_hh": self._to_torch_rows(outer_sum(d_pre, previous(trace.h0, trace.hidden))),
+            "bias_ih": d_bias,
+            "bias_hh": d_bias.copy(),
+        }
+        d_inputs = project_rows(d_pre, k.w_ih)
+        return BackwardRecord(params, d_inputs, dhnext, dcnext, total)
+
+    def _adjoint_step(
+        self, derivatives: LSTMDerivatives, t: int, dh: np.ndarray, dc: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Carry adjoints (dh, dc) of shape ([B,] K, H) from step t back to step t−1."""
+        dv = derivatives
+        da_o = dh * dv.h_per_a_o[t][..., None, :]
+        dc_total = dh * dv.h_per_c[t][..., None, :] + dc
+        da_ifg = dc_total[..., None, :] * dv.c_per_a_ifg[t][..., None, :, :]
+        da = np.concatenate([da_o[..., None, :], da_ifg], axis=-2)
+        da = da.reshape(*da.shape[:-2], 4 * self._hidden_size)
+        return da @ self.constants.w_hh, dc_total * dv.forget[t][..., None, :]

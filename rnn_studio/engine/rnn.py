@@ -1,0 +1,148 @@
+"""The vanilla (Elman) RNN cell: one equation forward, two backward.
+
+Forward, PyTorch's ``torch.nn.RNN``::
+
+    a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
+    h_t = tanh(a_t)            (or relu(a_t))
+
+Backward, given the total gradient dh_t reaching h_t (the caller's dL/dh_t plus dhnext)::
+
+    da_t     = dh_t ⊙ f'(a_t)          f' = 1 − h_t² for tanh, [a_t > 0] for relu
+    dhnext   = W_hhᵀ da_t              (carried to step t−1)
+    dW_hh   += da_t h_{t-1}ᵀ,  dW_ih += da_t x_tᵀ,  db_ih = db_hh += da_t
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from rnn_studio.engine.cell_base import (
+    BackwardRecord,
+    Cell,
+    EngineError,
+    ForwardRecord,
+    State,
+    StepResult,
+    outer_sum,
+    previous,
+    project_rows,
+)
+
+
+class RNNConstants(NamedTuple):
+    """Weight-derived arrays cached until the parameters change."""
+
+    w_ih_t: np.ndarray  # (I, H) contiguous W_ihᵀ
+    w_hh_t: np.ndarray  # (H, H) contiguous W_hhᵀ
+    w_ih: np.ndarray  # (H, I)
+    w_hh: np.ndarray  # (H, H)
+    bias: np.ndarray  # (H,) b_ih + b_hh
+
+
+class RNNDerivatives(NamedTuple):
+    """Local derivatives of every step, computed once over all t."""
+
+    activation_slope: np.ndarray  # (T, [B,] H) f'(a_t)
+
+
+class RNNCell(Cell):
+    """Vanilla RNN cell, h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh).
+
+    Notes
+    -----
+    Parameters and equations are exactly ``torch.nn.RNN(I, H, nonlinearity=...)``'s:
+    ``weight_ih`` (H, I), ``weight_hh`` (H, H), ``bias_ih`` (H,), ``bias_hh`` (H,).
+    ``pre["h"]`` is a_t; there are no gates.
+    """
+
+    kind = "rnn"
+    gate_names: tuple[str, ...] = ()
+    block_names = ("h",)
+
+    def _check_nonlinearity(self, nonlinearity: str) -> str:
+        if nonlinearity not in ("tanh", "relu"):
+            raise EngineError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        return nonlinearity
+
+    def _build_constants(self) -> RNNConstants:
+        p = self._params
+        return RNNConstants(
+            w_ih_t=np.ascontiguousarray(p["weight_ih"].T),
+            w_hh_t=np.ascontiguousarray(p["weight_hh"].T),
+            w_ih=p["weight_ih"],
+            w_hh=p["weight_hh"],
+            bias=p["bias_ih"] + p["bias_hh"],
+        )
+
+    def _activate(self, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+        if self._nonlinearity == "tanh":
+            return np.tanh(a, out=out)  # h = tanh(a)
+        return np.maximum(a, 0.0, out=out)  # h = relu(a)
+
+    def _step(self, x: np.ndarray, h: np.ndarray, c: Any) -> tuple[State, StepResult]:
+        k = self.constants
+        input_part = x @ k.w_ih_t
+        input_part += k.bias  # W_ih x + b_ih + b_hh
+        a = h @ k.w_hh_t
+        a += input_part  # a = W_hh h + (W_ih x + b)
+        h_new = self._activate(a, np.empty_like(a))
+        return State(h_new, None), StepResult(h_new, None, {}, {"h": a})
+
+    def _forward_sequence(self, xs: np.ndarray, h0: np.ndarray, c0: Any) -> ForwardRecord:
+        k = self.constants
+        input_part = project_rows(xs, k.w_ih_t)  # all W_ih x_t in one product
+        input_part += k.bias
+        pre = np.empty_like(input_part)
+        hidden = np.empty_like(input_part)
+        w_hh_t = k.w_hh_t
+        activate = np.tanh if self._nonlinearity == "tanh" else _relu
+        h = h0
+        for input_t, a_t, h_t in zip(input_part, pre, hidden, strict=True):
+            np.dot(h, w_hh_t, out=a_t)  # W_hh h_{t-1}
+            a_t += input_t  # a_t = W_hh h_{t-1} + W_ih x_t + b
+            activate(a_t, out=h_t)  # h_t = f(a_t)
+            h = h_t
+        return ForwardRecord(hidden, None, {}, {"h": pre}, {})
+
+    def _local_derivatives(self, trace: Any) -> RNNDerivatives:
+        if self._nonlinearity == "tanh":
+            slope = 1.0 - trace.hidden * trace.hidden  # tanh'(a) = 1 − h²
+        else:
+            slope = (trace.pre["h"] > 0).astype(self._dtype)  # relu'(a) = [a > 0]
+        return RNNDerivatives(slope)
+
+    def _backward_sequence(self, trace: Any, d_hidden: np.ndarray, d_cell: Any) -> BackwardRecord:
+        k = self.constants
+        slope = self._local_derivatives(trace).activation_slope
+        total = np.empty_like(d_hidden)  # dL/dh_t reaching each step
+        d_pre = np.empty_like(d_hidden)  # da_t
+        dhnext = np.zeros_like(trace.h0)
+        w_hh = k.w_hh
+        for d_out, dh, da, s in zip(
+            d_hidden[::-1], total[::-1], d_pre[::-1], slope[::-1], strict=True
+        ):
+            np.add(d_out, dhnext, out=dh)  # dh_t = dL/dh_t + dhnext
+            np.multiply(dh, s, out=da)  # da_t = dh_t ⊙ f'(a_t)
+            np.dot(da, w_hh, out=dhnext)  # dhnext = W_hhᵀ da_t
+        d_bias = d_pre.reshape(-1, d_pre.shape[-1]).sum(axis=0)
+        params = {
+            "weight_ih": outer_sum(d_pre, trace.inputs),
+            "weight_hh": outer_sum(d_pre, previous(trace.h0, trace.hidden)),
+            "bias_ih": d_bias,
+            "bias_hh": d_bias.copy(),
+        }
+        d_inputs = project_rows(d_pre, k.w_ih)  # dx_t = W_ihᵀ da_t
+        return BackwardRecord(params, d_inputs, dhnext, None, total)
+
+    def _adjoint_step(
+        self, derivatives: RNNDerivatives, t: int, dh: np.ndarray, dc: Any
+    ) -> tuple[np.ndarray, None]:
+        """Carry adjoints dh of shape ([B,] K, H) from h_t back to h_{t-1}."""
+        da = dh * derivatives.activation_slope[t][..., None, :]
+        return da @ self.constants.w_hh, None
+
+
+def _relu(a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    return np.maximum(a, 0.0, out=out)
