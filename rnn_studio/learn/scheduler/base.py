@@ -191,6 +191,9 @@ class ReviewLogEntry:
     due: datetime
 
     def __post_init__(self) -> None:
+        for name in ("card_id", "scheduler"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name):
+                raise SchedulerError(f"{name}: {getattr(self, name)!r} is not a non-empty string")
         to_grade(self.grade)
         check_aware("reviewed_at", self.reviewed_at)
         check_aware("due", self.due)
