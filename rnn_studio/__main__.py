@@ -1,29 +1,76 @@
-"""Command line: ``rnn-studio`` or ``python -m rnn_studio`` starts the app."""
+"""Command line: ``rnn-studio`` (or ``python -m rnn_studio``) opens the app.
+
+This module only wires the commands together; each one lives in its own module
+(``rnn_studio.cli.*``, ``rnn_studio.cli_train``) and is imported only when it runs, so that
+opening the app pays for nothing it does not use.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 
 from rnn_studio import __version__
+from rnn_studio.cli import export
+from rnn_studio.cli.parser import PROG, CliError, OneLineArgumentParser, print_error
+
+EPILOG = f"""\
+examples:
+  {PROG}                                   open the studio
+  {PROG} --self-check                      verify this installation (no window needed)
+  {PROG} export --cell lstm --sequence "not bad" --view gates --out gates.png
+  {PROG} export --cell gru --sequence "not bad" --out trace.csv
+  {PROG} COMMAND --help                    options of one command
+
+Without a display, set QT_QPA_PLATFORM=offscreen. Errors are one line on stderr with
+exit status 1 (2 for a wrong command line)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the command-line parser."""
-    parser = argparse.ArgumentParser(
-        prog="rnn-studio",
-        description="RNN Studio: step RNN, LSTM and GRU cells through a sequence and watch them.",
+    """Return the parser for ``rnn-studio`` and its commands."""
+    parser = OneLineArgumentParser(
+        prog=PROG,
+        description="RNN Studio: step RNN, LSTM and GRU cells through a sequence and watch "
+        "their memory, gates and gradients. With no command, opens the studio window.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"RNN Studio {__version__}")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check the engine's gradients, the data files, figure rendering and the main "
+        "window (offscreen when there is no display), print each result and exit "
+        "non-zero on any failure",
+    )
+    # For benchmarks and packaging/test_packages.sh: open the app, report the first paint, quit.
+    parser.add_argument("--measure-startup", action="store_true", help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    export.add_subparser(commands)
+    if importlib.util.find_spec("rnn_studio.cli_train") is not None:
+        from rnn_studio.cli_train import add_train_subparser, run_train
+
+        add_train_subparser(commands).set_defaults(run=run_train)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse the command line and start the app."""
-    build_parser().parse_args(argv)
-    from rnn_studio.ui.app import run_app
+    """Run ``rnn-studio`` with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.self_check:
+            from rnn_studio.cli.self_check import run_self_check
 
-    return run_app()
+            return run_self_check()
+        if args.command is not None:
+            return args.run(args)
+        from rnn_studio.cli.launch import launch_app
+
+        return launch_app(measure_startup=args.measure_startup)
+    except (CliError, ValueError, OSError) as error:
+        print_error(error)
+        return 1
 
 
 if __name__ == "__main__":

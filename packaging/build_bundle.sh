@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Build RNN Studio's PyInstaller one-folder bundle, offline, and smoke-test it.
+#   packaging/build_bundle.sh          -> packaging/out/dist/rnn-studio/rnn-studio
+# Needs PyInstaller in the virtual environment: .venv/bin/pip install -e ".[package]"
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PYTHON="${PYTHON:-.venv/bin/python}"
+OUT=packaging/out
+"$PYTHON" -c 'import PyInstaller' 2>/dev/null \
+    || { echo "build_bundle.sh: PyInstaller missing; run: $PYTHON -m pip install -e '.[package]'" >&2; exit 1; }
+
+SECONDS=0
+"$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath "$OUT/dist" --workpath "$OUT/build" packaging/rnn-studio.spec
+seconds=$SECONDS
+
+BUNDLE="$OUT/dist/rnn-studio"
+"$BUNDLE/rnn-studio" --version
+printf 'bundle: %s (%s) built in %d s\n' "$BUNDLE" "$(du -sh "$BUNDLE" | cut -f1)" "$seconds"

@@ -1,0 +1,11 @@
+"""The ``rnn-studio`` command line: one module per command, wired up in ``rnn_studio.__main__``.
+
+``parser``
+    The argument parser whose errors are one line on stderr.
+``qt_check``
+    Names the Debian/Ubuntu packages (or the display setting) Qt needs before Qt can abort.
+``self_check``
+    ``rnn-studio --self-check``: gradient checks, resources, a figure and the main window.
+``export``
+    ``rnn-studio export``: a figure (PNG) or the trace (CSV) without opening a window.
+"""

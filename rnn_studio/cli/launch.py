@@ -1,0 +1,29 @@
+"""``rnn-studio`` with no command: check that Qt can start, then open the studio window."""
+
+from __future__ import annotations
+
+from rnn_studio.cli.parser import CliError
+
+
+def launch_app(measure_startup: bool = False) -> int:
+    """Open the app and run it; with ``measure_startup`` quit at the first paint and report it.
+
+    Raises
+    ------
+    CliError
+        If Qt cannot start here; the message names the packages or setting that are missing.
+    """
+    from rnn_studio.cli.qt_check import qt_startup_problem
+
+    problem = qt_startup_problem()
+    if problem is not None:
+        raise CliError(problem)
+    from rnn_studio.ui.app import run_app
+
+    if not measure_startup:
+        return run_app()
+    from rnn_studio.cli.startup import run_until_first_paint
+
+    first = run_until_first_paint(run_app)
+    print(f"first paint of {first.class_name} '{first.title}' after {first.seconds:.3f} s")
+    return 0

@@ -1,0 +1,177 @@
+"""Say which Debian/Ubuntu packages (or which display setting) Qt needs, before Qt can abort.
+
+When a system library is missing, ``import PySide6.QtGui`` fails with a loader message and the
+xcb platform plugin makes Qt abort the process with a long plugin error. Both are checked here
+first so that the user reads one line naming the packages to install instead.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
+
+# Libraries QtGui itself loads, and the Debian/Ubuntu package that ships each one.
+CORE_LIBRARIES = {
+    "libEGL.so.1": "libegl1",
+    "libGL.so.1": "libgl1",
+    "libfontconfig.so.1": "libfontconfig1",
+    "libglib-2.0.so.0": "libglib2.0-0",
+    "libdbus-1.so.3": "libdbus-1-3",
+    "libxkbcommon.so.0": "libxkbcommon0",
+}
+# Libraries the xcb (X11) platform plugin loads on top of those.
+X11_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+}
+CORE_PACKAGES = " ".join(CORE_LIBRARIES.values())
+X11_PACKAGES = " ".join(X11_LIBRARIES.values())
+# Platforms that need no display server.
+HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal", "minimalegl", "vnc", "eglfs", "linuxfb"})
+
+_MISSING_LIBRARY = re.compile(r"(lib[\w.+-]+\.so[\w.]*): cannot open shared object file")
+
+
+def missing_library_in(message: str) -> str | None:
+    """Return the library a dynamic-loader error message says is missing, or None."""
+    match = _MISSING_LIBRARY.search(message)
+    return match.group(1) if match else None
+
+
+def _ldconfig() -> str | None:
+    found = shutil.which("ldconfig")
+    if found:
+        return found
+    for candidate in ("/sbin/ldconfig", "/usr/sbin/ldconfig"):
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@cache
+def _system_library_names() -> frozenset[str] | None:
+    """Sonames in the dynamic loader's cache (``ldconfig -p``); None if it cannot be read."""
+    ldconfig = _ldconfig()
+    if ldconfig is None:
+        return None
+    try:
+        listing = subprocess.run(
+            [ldconfig, "-p"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return frozenset(line.split()[0] for line in listing.splitlines()[1:] if line.strip())
+
+
+def _private_library_folders(environ: Mapping[str, str]) -> list[Path]:
+    """Folders outside the loader cache where the app's own copies of libraries may sit."""
+    folders = [Path(p) for p in environ.get("LD_LIBRARY_PATH", "").split(os.pathsep) if p]
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root is not None:
+        folders += [Path(frozen_root), Path(frozen_root) / "PySide6" / "Qt" / "lib"]
+    spec = importlib.util.find_spec("PySide6")
+    if spec is not None and spec.submodule_search_locations:
+        folders += [Path(p) / "Qt" / "lib" for p in spec.submodule_search_locations]
+    return folders
+
+
+def library_available(soname: str, environ: Mapping[str, str] | None = None) -> bool:
+    """Return whether the dynamic loader can find ``soname``.
+
+    Unknown (no ``ldconfig``) counts as available: a guess must never stop the app.
+    """
+    environ = os.environ if environ is None else environ
+    if any((folder / soname).exists() for folder in _private_library_folders(environ)):
+        return True
+    names = _system_library_names()
+    return names is None or soname in names
+
+
+def _install_hint(libraries: Mapping[str, str], packages: str, find: Callable[[str], bool]) -> str:
+    missing = [soname for soname in libraries if not find(soname)]
+    if not missing:
+        return ""
+    return f"{', '.join(missing)} missing; install with: sudo apt-get install {packages}"
+
+
+def qt_import_problem(error: ImportError, find: Callable[[str], bool] | None = None) -> str:
+    """Explain an ``ImportError`` raised while importing PySide6 as one line."""
+    find = library_available if find is None else find
+    library = missing_library_in(str(error))
+    if library is None:
+        return f"Qt (PySide6) cannot be imported: {error}"
+    hint = _install_hint(CORE_LIBRARIES, CORE_PACKAGES, find)
+    package = CORE_LIBRARIES.get(library) or X11_LIBRARIES.get(library)
+    if not hint:
+        hint = f"{library} missing; install " + (
+            f"with: sudo apt-get install {package}" if package else "the package that provides it"
+        )
+    return f"Qt cannot start: system library {hint}"
+
+
+def display_problem(
+    environ: Mapping[str, str] | None = None, find: Callable[[str], bool] | None = None
+) -> str | None:
+    """Return why Qt's platform plugin would fail to start, as one line, or None.
+
+    Parameters
+    ----------
+    environ : mapping, optional
+        Environment to judge (default ``os.environ``): ``QT_QPA_PLATFORM``, ``DISPLAY`` and
+        ``WAYLAND_DISPLAY`` decide which platform plugin Qt loads.
+    find : callable, optional
+        ``find(soname) -> bool``; default :func:`library_available`.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    environ = os.environ if environ is None else environ
+    find = (lambda soname: library_available(soname, environ)) if find is None else find
+    requested = [
+        name.split(":")[0].strip()
+        for name in environ.get("QT_QPA_PLATFORM", "").split(";")
+        if name.strip()
+    ]
+    if requested and all(name in HEADLESS_PLATFORMS for name in requested):
+        return None
+    has_x11, has_wayland = bool(environ.get("DISPLAY")), bool(environ.get("WAYLAND_DISPLAY"))
+    if not has_x11 and not has_wayland:
+        return (
+            "no display: neither DISPLAY nor WAYLAND_DISPLAY is set; for headless use run with "
+            "QT_QPA_PLATFORM=offscreen (e.g. QT_QPA_PLATFORM=offscreen rnn-studio --self-check)"
+        )
+    uses_xcb = "xcb" in requested if requested else (has_x11 and not has_wayland)
+    if uses_xcb:
+        hint = _install_hint(X11_LIBRARIES, X11_PACKAGES, find)
+        if hint:
+            return f"Qt cannot open an X11 window: system library {hint}"
+    return None
+
+
+def qt_startup_problem(environ: Mapping[str, str] | None = None) -> str | None:
+    """Import QtGui and check the display; return a one-line explanation of any problem."""
+    try:
+        import PySide6.QtGui  # noqa: F401  (the import is the check)
+    except ImportError as error:
+        return qt_import_problem(error)
+    return display_problem(environ)
+
+
+def use_offscreen_without_display(environ: dict[str, str] | None = None) -> None:
+    """Select Qt's offscreen platform when no platform is chosen and there is no display."""
+    environ = os.environ if environ is None else environ
+    if not environ.get("QT_QPA_PLATFORM") and not (
+        environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")
+    ):
+        environ["QT_QPA_PLATFORM"] = "offscreen"
