@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib.abc import Traversable
@@ -39,6 +40,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from rnn_studio import resources
+from rnn_studio.engine.encoding import tokenize
 from rnn_studio.learn import markup
 
 if TYPE_CHECKING:
@@ -554,7 +556,8 @@ class _Links:
         elif kind == "lesson":
             if lesson_anchors is not None and target not in lesson_anchors:
                 raise node.error(
-                    f"{target!r} is not a lesson section (one of {', '.join(sorted(lesson_anchors))})"
+                    f"{target!r} is not a lesson section "
+                    f"(one of {', '.join(sorted(lesson_anchors))})"
                 )
         else:
             raise node.error(f"{value!r} must be 'glossary:<id>' or 'lesson:<section>'")
@@ -637,7 +640,7 @@ def parse_glossary(
         )
     glossary = Glossary.from_entries(tuple(entries))
     links = _Links(glossary, demo_ids)
-    for node, entry in zip(nodes, entries):
+    for node, entry in zip(nodes, entries, strict=True):
         links(entry.definition, node.field("definition"))
         links(entry.explanation, node.field("explanation"))
         related_node = node.field("related")
@@ -712,7 +715,8 @@ def parse_lesson(
     found = [d.id for d in dialogues]
     if found[: len(REQUIRED_DIALOGUES)] != list(REQUIRED_DIALOGUES):
         raise root.field("dialogues").error(
-            f"must start with {', '.join(REQUIRED_DIALOGUES)} in that order (found {', '.join(found)})"
+            f"must start with {', '.join(REQUIRED_DIALOGUES)} in that order "
+            f"(found {', '.join(found)})"
         )
 
     overview_node = root.field("overview").obj(OVERVIEW_DEPTHS)
@@ -967,28 +971,15 @@ def parse_examples(
 
 
 def count_tokens(text: str, mode: str) -> int:
-    """Count the time steps ``text`` gives in ``mode`` (chars, words, or numbers).
+    """Count the time steps ``text`` gives in ``mode``, exactly as the studio tokenises it.
 
     Raises
     ------
     ValueError
-        In numbers mode, if an item is not a finite number.
+        If the engine's tokeniser rejects the text (empty, an item that is not a number in
+        numbers mode, an unknown mode).
     """
-    if mode == "chars":
-        return len(text)
-    if mode == "words":
-        return len(text.split())
-    if mode == "numbers":
-        items = [item for item in re.split(r"[,\s]+", text.strip()) if item]
-        for item in items:
-            try:
-                value = float(item)
-            except ValueError:
-                raise ValueError(f"{item!r} is not a number") from None
-            if value != value or value in (float("inf"), float("-inf")):
-                raise ValueError(f"{item!r} is not a finite number")
-        return len(items)
-    raise ValueError(f"unknown mode {mode!r}")
+    return len(tokenize(text, mode, max_length=sys.maxsize))
 
 
 def _check_token_count(text: str, mode: str, node: _Node) -> None:
