@@ -276,11 +276,15 @@ class Cell:
         return State(np.zeros(shape, dtype=self._dtype), c)
 
     def check_state(
-        self, h: Any, c: Any, batch_shape: tuple[int, ...], where: str
+        self,
+        h: Any,
+        c: Any,
+        batch_shape: tuple[int, ...],
+        h_name: str = "h0",
+        c_name: str = "c0",
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Validate (or create zero) ``h`` and ``c`` for a batch of shape ``batch_shape``."""
         shape = (*batch_shape, self._hidden_size)
-        h_name, c_name = f"{where}h", f"{where}c"
         if h is None:
             h_array = np.zeros(shape, dtype=self._dtype)
         else:
@@ -329,7 +333,7 @@ class Cell:
             if not isinstance(state, tuple) or len(state) != 2:
                 raise EngineError("state must be a State(h, c) (or an (h, c) tuple) or None")
             h, c = state
-        h, c = self.check_state(h, c, x.shape[:-1], "state.")
+        h, c = self.check_state(h, c, x.shape[:-1], "state.h", "state.c")
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             return self._step(x, h, c)
 

@@ -191,7 +191,7 @@ def forward(cell: Cell, xs: Any, h0: Any = None, c0: Any = None) -> Trace:
     if xs.ndim == 3 and xs.shape[1] == 0:
         raise EngineError("xs has a batch of 0 sequences: it needs at least one")
     check_finite(xs, "xs")
-    h0, c0 = cell.check_state(h0, c0, xs.shape[1:-1], "")
+    h0, c0 = cell.check_state(h0, c0, xs.shape[1:-1])
     h0 = np.array(h0, copy=True)
     c0 = None if c0 is None else np.array(c0, copy=True)
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
