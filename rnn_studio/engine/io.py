@@ -1,0 +1,263 @@
+"""Save and load models as ``.npz`` files: PyTorch names, plain arrays, no pickle.
+
+A model file holds one array per parameter under its PyTorch ``state_dict`` name
+(``rnn.weight_ih_l0``, ``rnn.weight_hh_l0``, ``rnn.bias_ih_l0``, ``rnn.bias_hh_l0``,
+``readout.weight``, ``readout.bias`` and ``embedding.weight`` when there is one), plus
+``rnn_studio.format_version`` (an int) and ``rnn_studio.meta`` (a JSON string: cell kind,
+sizes, nonlinearity, task, inputs, loss position, dtype, vocabulary, labels, scaler). It is
+read with ``numpy.load(allow_pickle=False)`` and validated key by key, so a corrupt,
+truncated or mismatched file is refused with a message that names the problem.
+
+Loading the parameters into PyTorch
+-----------------------------------
+:func:`export_torch_state_dict` (or :func:`save_torch_state_dict` to a file) gives exactly
+the arrays of a module ``net`` with attributes ``rnn = nn.LSTM(I, H)`` (or ``nn.RNN`` /
+``nn.GRU``; one layer, ``batch_first=False``), ``readout = nn.Linear(H, O)`` and, for an
+embedding model, ``embedding = nn.Embedding(V, E)``; then one line loads them::
+
+    net.load_state_dict({k: torch.from_numpy(v) for k, v in np.load("m_torch.npz").items()})
+
+(For one-hot models feed ``torch.nn.functional.one_hot(ids, V).double()`` to ``net.rnn``.)
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rnn_studio.engine.encoding import Scaler, Vocabulary
+from rnn_studio.engine.errors import EngineError
+from rnn_studio.engine.model import Model
+
+FORMAT_VERSION = 1
+FORMAT_NAME = "rnn-studio-model"
+VERSION_KEY = "rnn_studio.format_version"
+META_KEY = "rnn_studio.meta"
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then
+    :func:`os.replace` it over ``path`` (atomic on POSIX and Windows).
+
+    This mirrors :func:`rnn_studio.storage.atomic_write_bytes`; the engine may not import
+    ``rnn_studio.storage`` because that module depends on platformdirs (an import-linter
+    contract keeps the engine free of it).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def model_metadata(model: Model) -> dict[str, Any]:
+    """Everything except the weights that is needed to rebuild ``model`` (JSON-able)."""
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "kind": model.kind,
+        "input_size": model.input_size,
+        "hidden_size": model.hidden_size,
+        "output_size": model.output_size,
+        "embedding_size": model.embedding_size,
+        "nonlinearity": model.nonlinearity,
+        "task": model.task,
+        "inputs": model.inputs,
+        "loss_on": model.loss_on,
+        "dtype": model.dtype.name,
+        "vocabulary": None if model.vocabulary is None else model.vocabulary.to_dict(),
+        "labels": None if model.labels is None else list(model.labels),
+        "scaler": None if model.scaler is None else model.scaler.to_dict(),
+    }
+
+
+def model_to_bytes(model: Model) -> bytes:
+    """The ``.npz`` file contents for ``model`` (see the module docstring)."""
+    arrays: dict[str, np.ndarray] = dict(model.params)
+    arrays[VERSION_KEY] = np.array(FORMAT_VERSION, dtype=np.int64)
+    arrays[META_KEY] = np.array(json.dumps(model_metadata(model), ensure_ascii=False))
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def save_model(path: str | os.PathLike[str], model: Model) -> Path:
+    """Write ``model`` to ``path`` atomically (readers see the old file or the new one).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written (``.npz`` is not added: the name is used as given).
+    """
+    target = Path(path)
+    _atomic_write(target, model_to_bytes(model))
+    return target
+
+
+def load_model(path: str | os.PathLike[str]) -> Model:
+    """Read a model saved by :func:`save_model`.
+
+    Raises
+    ------
+    EngineError
+        The file is missing, not an ``.npz`` archive, truncated, from an unknown format
+        version, or lacks a key or has a wrong shape; the message names the file and what
+        is wrong.
+    """
+    source = Path(path)
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise EngineError(f"Cannot read model file {source}: {error.strerror or error}") from None
+    return model_from_bytes(data, name=str(source))
+
+
+def model_from_bytes(data: bytes, *, name: str = "model file") -> Model:
+    """Rebuild a model from :func:`model_to_bytes` output (``name`` is used in messages)."""
+    arrays = _read_arrays(data, name)
+    meta = _read_meta(arrays, name)
+    try:
+        model = _model_from_meta(meta)
+    except EngineError as error:
+        raise EngineError(f"{name}: the description does not make a valid model: {error}") from None
+    expected = model.param_shapes
+    params: dict[str, np.ndarray] = {}
+    for key, shape in expected.items():
+        if key not in arrays:
+            raise EngineError(f"{name} is missing the parameter {key!r}.")
+        value = arrays[key]
+        if value.shape != shape:
+            raise EngineError(
+                f"{name}: parameter {key!r} has shape {value.shape}, but the stored sizes "
+                f"need {shape}."
+            )
+        if not np.issubdtype(value.dtype, np.floating):
+            raise EngineError(f"{name}: parameter {key!r} holds {value.dtype}, not floats.")
+        if not np.all(np.isfinite(value)):
+            raise EngineError(f"{name}: parameter {key!r} contains NaN or infinity.")
+        params[key] = value
+    unexpected = sorted(set(arrays) - set(expected) - {VERSION_KEY, META_KEY})
+    if unexpected:
+        raise EngineError(f"{name} has unexpected arrays {unexpected}; is it a model file?")
+    model.set_params(params)
+    return model
+
+
+def _read_arrays(data: bytes, name: str) -> dict[str, np.ndarray]:
+    if not data.startswith(b"PK"):
+        raise EngineError(f"{name} is not an .npz model file (it is not a zip archive).")
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            return {key: archive[key] for key in archive.files}
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise EngineError(f"{name} is truncated or corrupt ({error}).") from None
+    except ValueError as error:  # object arrays (pickles) or a damaged .npy header
+        raise EngineError(f"{name} holds data that cannot be read safely ({error}).") from None
+    except (OSError, KeyError, zlib.error) as error:
+        raise EngineError(f"{name} is truncated or corrupt ({error}).") from None
+
+
+def _read_meta(arrays: dict[str, np.ndarray], name: str) -> dict[str, Any]:
+    if VERSION_KEY not in arrays:
+        raise EngineError(
+            f"{name} is an .npz file but not an RNN Studio model (no {VERSION_KEY!r})."
+        )
+    version = arrays[VERSION_KEY]
+    if version.shape != () or not np.issubdtype(version.dtype, np.integer):
+        raise EngineError(f"{name}: {VERSION_KEY!r} must be a single integer.")
+    if int(version) != FORMAT_VERSION:
+        raise EngineError(
+            f"{name} has format version {int(version)}; this RNN Studio reads version "
+            f"{FORMAT_VERSION}. Update the app or re-save the model."
+        )
+    if META_KEY not in arrays:
+        raise EngineError(f"{name} is missing its description {META_KEY!r}.")
+    raw = arrays[META_KEY]
+    if raw.shape != () or raw.dtype.kind != "U":
+        raise EngineError(f"{name}: {META_KEY!r} must be a single string.")
+    try:
+        meta = json.loads(str(raw))
+    except json.JSONDecodeError as error:
+        raise EngineError(f"{name}: the description is not valid JSON ({error}).") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
+        raise EngineError(f"{name}: the description is not an RNN Studio model description.")
+    return meta
+
+
+_REQUIRED = {
+    "kind": str,
+    "input_size": int,
+    "hidden_size": int,
+    "output_size": int,
+    "nonlinearity": str,
+    "task": str,
+    "inputs": str,
+    "loss_on": str,
+    "dtype": str,
+}
+
+
+def _model_from_meta(meta: dict[str, Any]) -> Model:
+    for key, kind in _REQUIRED.items():
+        if key not in meta:
+            raise EngineError(f"missing field {key!r}")
+        if not isinstance(meta[key], kind) or isinstance(meta[key], bool):
+            raise EngineError(f"field {key!r} must be {kind.__name__}, not {meta[key]!r}")
+    vocabulary = None
+    if meta.get("vocabulary") is not None:
+        vocabulary = Vocabulary.from_dict(meta["vocabulary"])
+    scaler = None if meta.get("scaler") is None else Scaler.from_dict(meta["scaler"])
+    labels = meta.get("labels")
+    if labels is not None and not (
+        isinstance(labels, list) and all(isinstance(x, str) for x in labels)
+    ):
+        raise EngineError("field 'labels' must be a list of strings")
+    if meta["dtype"] not in ("float64", "float32"):
+        raise EngineError(f"field 'dtype' must be float64 or float32, not {meta['dtype']!r}")
+    return Model(
+        meta["kind"],
+        input_size=meta["input_size"],
+        hidden_size=meta["hidden_size"],
+        output_size=meta["output_size"],
+        task=meta["task"],
+        inputs=meta["inputs"],
+        embedding_size=meta.get("embedding_size"),
+        loss_on=meta["loss_on"],
+        nonlinearity=meta["nonlinearity"],
+        vocabulary=vocabulary,
+        labels=labels,
+        scaler=scaler,
+        seed=0,
+        dtype=np.dtype(meta["dtype"]),
+    )
+
+
+def export_torch_state_dict(model: Model) -> dict[str, np.ndarray]:
+    """The model's parameters under PyTorch ``state_dict`` names (copies).
+
+    See the module docstring for the module layout and the one line that loads them.
+    """
+    return model.params
+
+
+def save_torch_state_dict(path: str | os.PathLike[str], model: Model) -> Path:
+    """Write only the PyTorch-named parameters to an ``.npz`` (no metadata), atomically."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **export_torch_state_dict(model))  # type: ignore[arg-type]
+    target = Path(path)
+    _atomic_write(target, buffer.getvalue())
+    return target

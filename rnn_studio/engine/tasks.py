@@ -1,0 +1,455 @@
+"""Small built-in training tasks, generated from a seed: nothing is downloaded.
+
+=========== ========================================================= ===========
+task        what the network must do                                   metric
+=========== ========================================================= ===========
+text        predict the next character (or word) of a given text       loss (nats)
+sentiment   label "the film was not bad" positive: negation flips it   accuracy
+forecast    predict the next value of a sine, a noisy sum of sines      loss (MSE)
+            or a price-like random walk
+memory      after L distractors, recall the first token of the row      accuracy
+=========== ========================================================= ===========
+
+Every task builds a matching :class:`~rnn_studio.engine.model.Model` (:meth:`Task.make_model`),
+draws training batches from a generator the trainer owns (:meth:`Task.train_batch`) and keeps
+a fixed held-out batch (:attr:`Task.held_out`) drawn from its own seed, so two runs with the
+same seeds see exactly the same data.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from rnn_studio.engine.encoding import Scaler, Vocabulary, tokenize
+from rnn_studio.engine.errors import EngineError, check_size
+from rnn_studio.engine.model import Model, accuracy
+
+TASK_NAMES = ("text", "sentiment", "forecast", "memory")
+FORECAST_SERIES = ("sine", "sines", "walk")
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Inputs and targets for one update (or for evaluation).
+
+    Attributes
+    ----------
+    inputs : numpy.ndarray
+        Token ids (T, B) or values (T, B, I).
+    targets : numpy.ndarray
+        Per step: ids (T, B) or values (T, B, O); last step only: ids (B,).
+    """
+
+    inputs: np.ndarray
+    targets: np.ndarray
+
+    @property
+    def length(self) -> int:
+        """T, time steps."""
+        return int(self.inputs.shape[0])
+
+    @property
+    def size(self) -> int:
+        """B, sequences."""
+        return int(self.inputs.shape[1])
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A model's score on a batch.
+
+    Attributes
+    ----------
+    loss : float
+    metric_name : str
+        ``"accuracy"`` or ``"loss"``.
+    metric : float
+    """
+
+    loss: float
+    metric_name: str
+    metric: float
+
+
+class Task:
+    """Base class: a data source with a held-out batch and a model recipe."""
+
+    name: ClassVar[str]
+    metric_name: ClassVar[str] = "loss"
+    chance: float | None = None
+    """Score of guessing (accuracy tasks), or None."""
+
+    held_out: Batch
+
+    def make_model(self, kind: str, hidden_size: int, **options: Any) -> Model:
+        """A fresh model with this task's input and output sizes (options go to Model)."""
+        raise NotImplementedError
+
+    def train_batch(self, rng: np.random.Generator, batch_size: int) -> Batch:
+        """Draw a training batch of ``batch_size`` sequences."""
+        raise NotImplementedError
+
+    def evaluate(self, model: Model, batch: Batch | None = None) -> Evaluation:
+        """Loss and metric of ``model`` on ``batch`` (the held-out batch by default)."""
+        batch = self.held_out if batch is None else batch
+        _, outputs = model.forward(batch.inputs)
+        loss = model.loss_from_outputs(outputs, batch.targets)[0]
+        if self.metric_name == "accuracy":
+            last = outputs[-1] if model.loss_on == "last" else outputs
+            return Evaluation(loss, "accuracy", accuracy(last, batch.targets))
+        return Evaluation(loss, "loss", loss)
+
+
+def _windows(series: np.ndarray, starts: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs series[s : s+length] and targets series[s+1 : s+length+1], stacked as (T, B, ...)."""
+    offsets = np.arange(length)
+    index = starts[None, :] + offsets[:, None]
+    return series[index], series[index + 1]
+
+
+class TextTask(Task):
+    """Next-token prediction on a text.
+
+    Parameters
+    ----------
+    text : str
+    mode : {"chars", "words"}
+    sequence_length : int
+        Steps per training window (shortened for short texts).
+    held_out_fraction : float
+        Share of the text kept for the held-out loss (the end of the text). Texts shorter
+        than four windows are not split: the held-out loss is then measured on the text the
+        model trains on (``split`` is False).
+
+    Notes
+    -----
+    The loss is the mean cross-entropy per token in nats; guessing uniformly scores
+    :math:`\\log V` for a vocabulary of V tokens.
+    """
+
+    name = "text"
+
+    def __init__(
+        self,
+        text: str,
+        mode: str = "chars",
+        *,
+        sequence_length: int = 32,
+        held_out_fraction: float = 0.1,
+    ) -> None:
+        if mode not in ("chars", "words"):
+            raise EngineError(f"The text task reads 'chars' or 'words', not {mode!r}.")
+        tokens = tokenize(text, mode, max_length=10**7)
+        if len(tokens) < 2:
+            raise EngineError("The text needs at least two tokens to predict a next one.")
+        self.vocabulary = Vocabulary.from_tokens(tokens, mode=mode)  # type: ignore[arg-type]
+        self.ids = self.vocabulary.encode(tokens)  # type: ignore[arg-type]
+        self.mode = mode
+        length = check_size(sequence_length, "sequence_length")
+        total = len(self.ids)
+        cut = int(round(total * (1.0 - held_out_fraction)))
+        self.split = 0.0 < held_out_fraction < 1.0 and min(cut, total - cut) >= 4 * (length + 1)
+        self.train_ids = self.ids[:cut] if self.split else self.ids
+        held = self.ids[cut:] if self.split else self.ids
+        self.sequence_length = min(length, len(self.train_ids) - 1)
+        self.chance_loss = math.log(len(self.vocabulary))
+        window = min(self.sequence_length, len(held) - 1)
+        count = max(1, min(32, (len(held) - 1) // window))
+        starts = np.arange(count) * window
+        self.held_out = Batch(*_windows(held, starts, window))
+
+    def make_model(self, kind: str, hidden_size: int, **options: Any) -> Model:
+        """A next-token classifier over the text's vocabulary (one-hot input unless
+        ``embedding_size`` is given)."""
+        size = len(self.vocabulary)
+        return Model(
+            kind,
+            input_size=size,
+            hidden_size=hidden_size,
+            output_size=size,
+            task="classify",
+            inputs="tokens",
+            vocabulary=self.vocabulary,
+            **options,
+        )
+
+    def train_batch(self, rng: np.random.Generator, batch_size: int) -> Batch:
+        """Random windows of the training text; targets are the inputs shifted by one."""
+        last_start = len(self.train_ids) - self.sequence_length - 1
+        starts = rng.integers(0, last_start + 1, size=check_size(batch_size, "batch_size"))
+        return Batch(*_windows(self.train_ids, starts, self.sequence_length))
+
+
+SENTIMENT_SUBJECTS = ("the film", "this movie", "the food", "the service", "the book", "it")
+SENTIMENT_VERBS = ("is", "was")
+SENTIMENT_DEGREES = ("", "very", "really", "quite")
+POSITIVE_WORDS = ("good", "great", "fine", "nice", "excellent")
+NEGATIVE_WORDS = ("bad", "awful", "terrible", "boring", "poor")
+SENTIMENT_LABELS = ("negative", "positive")
+PAD_TOKEN = "<pad>"
+
+
+def sentiment_phrases() -> list[tuple[str, int]]:
+    """Every phrase of the sentiment task with its label (1 positive, 0 negative).
+
+    A phrase is *subject verb [not] [degree] adjective*; "not" flips the adjective's
+    polarity, so "the food was not bad" is positive and "it is not very good" negative.
+    """
+    phrases = []
+    for subject in SENTIMENT_SUBJECTS:
+        for verb in SENTIMENT_VERBS:
+            for negated in (False, True):
+                for degree in SENTIMENT_DEGREES:
+                    for polarity, words in ((1, POSITIVE_WORDS), (0, NEGATIVE_WORDS)):
+                        for word in words:
+                            parts = [subject, verb, "not" if negated else "", degree, word]
+                            text = " ".join(part for part in parts if part)
+                            phrases.append((text, polarity ^ int(negated)))
+    return phrases
+
+
+class SentimentTask(Task):
+    """Label short phrases positive or negative, where "not" flips the meaning.
+
+    Phrases are left-padded with ``<pad>`` to a common length so the label is read after
+    the last word. A seeded fifth of the phrases is held out.
+
+    Parameters
+    ----------
+    seed : int
+        Chooses the held-out phrases.
+    held_out_fraction : float
+    """
+
+    name = "sentiment"
+    metric_name = "accuracy"
+    chance = 0.5
+
+    def __init__(self, *, seed: int = 0, held_out_fraction: float = 0.2) -> None:
+        phrases = sentiment_phrases()
+        words = [PAD_TOKEN] + sorted({w for text, _ in phrases for w in text.split()})
+        self.vocabulary = Vocabulary(words, mode="words")
+        self.length = max(len(text.split()) for text, _ in phrases)
+        ids = np.full((len(phrases), self.length), self.vocabulary.index(PAD_TOKEN), np.int64)
+        for row, (text, _) in enumerate(phrases):
+            encoded = self.vocabulary.encode(text.split())
+            ids[row, self.length - len(encoded) :] = encoded
+        labels = np.array([label for _, label in phrases], dtype=np.int64)
+        order = np.random.default_rng(seed).permutation(len(phrases))
+        held = order[: int(round(len(phrases) * held_out_fraction))]
+        train = order[len(held) :]
+        self.phrases = phrases
+        self.train_ids, self.train_labels = ids[train], labels[train]
+        self.held_out = Batch(ids[held].T.copy(), labels[held])
+
+    def encode_phrase(self, text: str) -> np.ndarray:
+        """Token ids (T,) of a phrase, left-padded to the task's length if shorter."""
+        encoded = self.vocabulary.encode(tokenize(text, "words"))  # type: ignore[arg-type]
+        padding = max(0, self.length - len(encoded))
+        return np.concatenate([np.full(padding, self.vocabulary.index(PAD_TOKEN)), encoded])
+
+    def make_model(self, kind: str, hidden_size: int, **options: Any) -> Model:
+        """A two-class classifier read at the last step."""
+        return Model(
+            kind,
+            input_size=len(self.vocabulary),
+            hidden_size=hidden_size,
+            output_size=2,
+            task="classify",
+            inputs="tokens",
+            loss_on="last",
+            vocabulary=self.vocabulary,
+            labels=SENTIMENT_LABELS,
+            **options,
+        )
+
+    def train_batch(self, rng: np.random.Generator, batch_size: int) -> Batch:
+        """Phrases drawn with replacement from the training set."""
+        rows = rng.integers(0, len(self.train_labels), size=check_size(batch_size, "batch_size"))
+        return Batch(self.train_ids[rows].T.copy(), self.train_labels[rows])
+
+
+def forecast_series(kind: str, length: int, rng: np.random.Generator) -> np.ndarray:
+    """A series to forecast.
+
+    Parameters
+    ----------
+    kind : {"sine", "sines", "walk"}
+        ``"sine"``: :math:`\\sin(2\\pi t / 24)`; ``"sines"``:
+        :math:`\\sin(2\\pi t/24) + 0.5\\sin(2\\pi t/9.5 + 1) + \\varepsilon_t`,
+        :math:`\\varepsilon_t \\sim N(0, 0.1^2)`; ``"walk"``: a price
+        :math:`p_t = 100\\, e^{\\sum_{s \\le t} r_s}`, :math:`r_s \\sim N(0.0002, 0.01^2)`.
+    length : int
+    rng : numpy.random.Generator
+    """
+    t = np.arange(check_size(length, "length"), dtype=np.float64)
+    if kind == "sine":
+        return np.sin(2 * np.pi * t / 24)
+    if kind == "sines":
+        clean = np.sin(2 * np.pi * t / 24) + 0.5 * np.sin(2 * np.pi * t / 9.5 + 1.0)
+        return clean + rng.normal(0.0, 0.1, size=length)
+    if kind == "walk":
+        return 100.0 * np.exp(np.cumsum(rng.normal(0.0002, 0.01, size=length)))
+    raise EngineError(f"Unknown series {kind!r}; choose one of {', '.join(FORECAST_SERIES)}.")
+
+
+class ForecastTask(Task):
+    """Predict the next value of a series, in standardised units.
+
+    Parameters
+    ----------
+    series : {"sine", "sines", "walk"}
+    seed : int
+        Noise and random-walk draws.
+    length : int
+        Points in the whole series; the last ``held_out_fraction`` is held out.
+    sequence_length : int
+        Steps per training window.
+
+    Notes
+    -----
+    The series is standardised with the training part's mean and standard deviation (kept
+    in ``scaler`` and in the model), so the loss is the MSE in units of that deviation;
+    predicting the mean scores about 1.
+    """
+
+    name = "forecast"
+
+    def __init__(
+        self,
+        series: str = "sine",
+        *,
+        seed: int = 0,
+        length: int = 1200,
+        sequence_length: int = 40,
+        held_out_fraction: float = 0.2,
+    ) -> None:
+        raw = forecast_series(series, length, np.random.default_rng(seed))
+        cut = int(round(len(raw) * (1.0 - held_out_fraction)))
+        self.series_name = series
+        self.raw = raw
+        self.scaler = Scaler.fit(raw[:cut])
+        values = self.scaler.transform(raw)[:, None]
+        self.values = values
+        self.sequence_length = check_size(sequence_length, "sequence_length")
+        if cut < 2 * (self.sequence_length + 1) or len(raw) - cut < self.sequence_length + 1:
+            raise EngineError(
+                f"A series of {length} points is too short for windows of "
+                f"{self.sequence_length} steps."
+            )
+        self.train_values = values[:cut]
+        held = values[cut:]
+        count = (len(held) - 1) // self.sequence_length
+        starts = np.arange(count) * self.sequence_length
+        self.held_out = Batch(*_windows(held, starts, self.sequence_length))
+
+    def make_model(self, kind: str, hidden_size: int, **options: Any) -> Model:
+        """A one-in, one-out regression model that keeps the task's scaler."""
+        return Model(
+            kind,
+            input_size=1,
+            hidden_size=hidden_size,
+            output_size=1,
+            task="regress",
+            inputs="values",
+            scaler=self.scaler,
+            **options,
+        )
+
+    def train_batch(self, rng: np.random.Generator, batch_size: int) -> Batch:
+        """Random windows of the training part; targets are the inputs shifted by one."""
+        last_start = len(self.train_values) - self.sequence_length - 1
+        starts = rng.integers(0, last_start + 1, size=check_size(batch_size, "batch_size"))
+        return Batch(*_windows(self.train_values, starts, self.sequence_length))
+
+
+class MemoryTask(Task):
+    """Long-range memory: read a symbol, then ``lag`` distractors, then recall the symbol.
+
+    A row is ``[s, d_1, …, d_L, ?]`` with ``s`` one of ``symbols`` letters (A, B, …), each
+    ``d`` a random distractor (lower-case letters) and ``?`` the recall cue; the target at
+    the last step is ``s``. Guessing scores ``1 / symbols``.
+
+    Parameters
+    ----------
+    lag : int
+        L, distractor steps between the symbol and the cue (0 allowed).
+    symbols : int
+        Classes to remember (2–26).
+    distractors : int
+        Distinct distractor tokens (1–26).
+    seed : int
+        Draws the held-out rows.
+    held_out_size : int
+    """
+
+    name = "memory"
+    metric_name = "accuracy"
+    CUE: ClassVar[str] = "?"
+
+    def __init__(
+        self,
+        lag: int = 10,
+        *,
+        symbols: int = 4,
+        distractors: int = 4,
+        seed: int = 0,
+        held_out_size: int = 256,
+    ) -> None:
+        if isinstance(lag, bool) or not isinstance(lag, (int, np.integer)) or lag < 0:
+            raise EngineError(f"lag must be a whole number of steps ≥ 0, got {lag!r}")
+        if not 2 <= symbols <= 26 or not 1 <= distractors <= 26:
+            raise EngineError("symbols must be 2–26 and distractors 1–26.")
+        self.lag = int(lag)
+        self.symbols = symbols
+        self.distractors = distractors
+        letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        tokens = [*letters[:symbols], *letters[:distractors].lower(), self.CUE]
+        self.vocabulary = Vocabulary(tokens, mode="chars")
+        self.labels = tuple(letters[:symbols])
+        self.chance = 1.0 / symbols
+        self.held_out = self.train_batch(np.random.default_rng([seed, 7919]), held_out_size)
+
+    def make_model(self, kind: str, hidden_size: int, **options: Any) -> Model:
+        """A classifier over the symbols, read at the cue."""
+        return Model(
+            kind,
+            input_size=len(self.vocabulary),
+            hidden_size=hidden_size,
+            output_size=self.symbols,
+            task="classify",
+            inputs="tokens",
+            loss_on="last",
+            vocabulary=self.vocabulary,
+            labels=self.labels,
+            **options,
+        )
+
+    def train_batch(self, rng: np.random.Generator, batch_size: int) -> Batch:
+        """Fresh random rows: (L + 2, B) ids and (B,) symbols to recall."""
+        size = check_size(batch_size, "batch_size")
+        targets = rng.integers(0, self.symbols, size=size)
+        ids = np.empty((self.lag + 2, size), dtype=np.int64)
+        ids[0] = targets
+        ids[1:-1] = self.symbols + rng.integers(0, self.distractors, size=(self.lag, size))
+        ids[-1] = self.vocabulary.index(self.CUE)
+        return Batch(ids, targets)
+
+
+def make_task(name: str, *, seed: int = 0, text: str | None = None, **options: Any) -> Task:
+    """Build a task by name (``text`` needs ``text=``; options go to the task class)."""
+    if name == "text":
+        if text is None:
+            raise EngineError("The text task needs a text to learn from.")
+        return TextTask(text, **options)
+    if name == "sentiment":
+        return SentimentTask(seed=seed, **options)
+    if name == "forecast":
+        return ForecastTask(seed=seed, **options)
+    if name == "memory":
+        return MemoryTask(seed=seed, **options)
+    raise EngineError(f"Unknown task {name!r}; choose one of {', '.join(TASK_NAMES)}.")
