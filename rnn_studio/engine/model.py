@@ -39,7 +39,7 @@ CELL_PREFIX = "rnn."
 CELL_SUFFIX = "_l0"
 
 
-class NonFiniteLoss(EngineError):
+class NonFiniteLossError(EngineError):
     """The loss or its gradient came out NaN or infinite (usually exploded weights)."""
 
 
@@ -431,7 +431,7 @@ class Model:
         trace, outputs = self.forward(inputs, h0, c0)
         loss, d_outputs = self.loss_from_outputs(outputs, targets)
         if not (np.isfinite(loss) and np.all(np.isfinite(d_outputs))):
-            raise NonFiniteLoss(
+            raise NonFiniteLossError(
                 f"The loss is {loss}: the outputs overflowed (the weights have probably "
                 "exploded; lower the learning rate or clip the gradients)."
             )

@@ -151,7 +151,7 @@ class TextTask(Task):
         self.mode = mode
         length = check_size(sequence_length, "sequence_length")
         total = len(self.ids)
-        cut = int(round(total * (1.0 - held_out_fraction)))
+        cut = round(total * (1.0 - held_out_fraction))
         self.split = 0.0 < held_out_fraction < 1.0 and min(cut, total - cut) >= 4 * (length + 1)
         self.train_ids = self.ids[:cut] if self.split else self.ids
         held = self.ids[cut:] if self.split else self.ids
@@ -231,7 +231,7 @@ class SentimentTask(Task):
 
     def __init__(self, *, seed: int = 0, held_out_fraction: float = 0.2) -> None:
         phrases = sentiment_phrases()
-        words = [PAD_TOKEN] + sorted({w for text, _ in phrases for w in text.split()})
+        words = [PAD_TOKEN, *sorted({w for text, _ in phrases for w in text.split()})]
         self.vocabulary = Vocabulary(words, mode="words")
         self.length = max(len(text.split()) for text, _ in phrases)
         ids = np.full((len(phrases), self.length), self.vocabulary.index(PAD_TOKEN), np.int64)
@@ -240,7 +240,7 @@ class SentimentTask(Task):
             ids[row, self.length - len(encoded) :] = encoded
         labels = np.array([label for _, label in phrases], dtype=np.int64)
         order = np.random.default_rng(seed).permutation(len(phrases))
-        held = order[: int(round(len(phrases) * held_out_fraction))]
+        held = order[: round(len(phrases) * held_out_fraction)]
         train = order[len(held) :]
         self.phrases = phrases
         self.train_ids, self.train_labels = ids[train], labels[train]
@@ -329,7 +329,7 @@ class ForecastTask(Task):
         held_out_fraction: float = 0.2,
     ) -> None:
         raw = forecast_series(series, length, np.random.default_rng(seed))
-        cut = int(round(len(raw) * (1.0 - held_out_fraction)))
+        cut = round(len(raw) * (1.0 - held_out_fraction))
         self.series_name = series
         self.raw = raw
         self.scaler = Scaler.fit(raw[:cut])

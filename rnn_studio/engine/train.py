@@ -11,7 +11,7 @@ updates and a command line can print progress.
 One update draws a batch, runs forward and backpropagation through time (in windows of
 ``bptt`` steps when truncation is on: the state is carried across windows but the gradient
 is not), clips the gradients if asked, and lets the optimiser change the weights. Anything
-that comes out NaN or infinite stops training with :class:`TrainingDiverged`, and the model
+that comes out NaN or infinite stops training with :class:`TrainingDivergedError`, and the model
 keeps its last finite weights. The same model seed and ``config.seed`` give the same run, bit
 for bit.
 """
@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from rnn_studio.engine.errors import EngineError
-from rnn_studio.engine.model import Model, NonFiniteLoss
+from rnn_studio.engine.model import Model, NonFiniteLossError
 from rnn_studio.engine.optim import (
     ClipReport,
     Optimizer,
@@ -42,7 +42,7 @@ from rnn_studio.engine.tasks import Evaluation, Task
 CLIP_MODES = ("norm", "value")
 
 
-class TrainingDiverged(EngineError):
+class TrainingDivergedError(EngineError):
     """Training produced NaN or infinity; the message says at which update and what to try."""
 
 
@@ -261,11 +261,11 @@ class Trainer:
         self.elapsed = 0.0
 
     # --- one update -----------------------------------------------------------------------------
-    def _diverged(self, what: str) -> TrainingDiverged:
+    def _diverged(self, what: str) -> TrainingDivergedError:
         advice = (
             "lower the learning rate" if self.config.clip else "lower the learning rate or clip"
         )
-        return TrainingDiverged(
+        return TrainingDivergedError(
             f"Training stopped at update {self.steps_done + 1}: {what}. The weights are kept "
             f"as they were after update {self.steps_done}; {advice} and try again."
         )
@@ -306,7 +306,7 @@ class Trainer:
 
         Raises
         ------
-        TrainingDiverged
+        TrainingDivergedError
             The loss, the gradients or the updated weights are NaN or infinite; the model
             keeps its weights from before this update.
         """
@@ -314,7 +314,7 @@ class Trainer:
         with np.errstate(over="ignore", invalid="ignore"):
             try:
                 loss, grads, grad_norms = self._gradients()
-            except NonFiniteLoss as error:
+            except NonFiniteLossError as error:
                 raise self._diverged(f"the loss became non-finite ({error})") from None
             if not math.isfinite(loss):
                 raise self._diverged(f"the loss became {loss}")
@@ -382,7 +382,7 @@ class Trainer:
                 return self._summary("stopped", f"Stopped after {self.steps_done} updates.")
             try:
                 update = self.step()
-            except TrainingDiverged as error:
+            except TrainingDivergedError as error:
                 return TrainingSummary("diverged", self.steps_done, str(error), None, self.elapsed)
             evaluation = None
             if self.steps_done % self.config.eval_every == 0 or self.steps_done == total:
