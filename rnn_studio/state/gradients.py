@@ -1,0 +1,256 @@
+"""Backpropagation through time for the studio: the decay curves, clipping and the verdict.
+
+The loss the studio backpropagates is deliberately simple so the curve shows the cell, not the
+loss: ``L = u · h_L`` with a fixed unit vector ``u = (1, …, 1)/√H`` read at the loss step L.
+Its gradient ``∂L/∂h_L = u`` has norm 1, and every earlier ``‖∂L/∂h_t‖`` is how much of that
+unit gradient survives the trip back to step t.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from rnn_studio import engine
+
+#: Per-step factor below which the gradient is called vanishing (0.95**100 ≈ 0.006).
+VANISHING_BELOW = 0.95
+#: Per-step factor above which the gradient is called exploding (1.05**100 ≈ 130).
+EXPLODING_ABOVE = 1.05
+
+#: A vanishing factor at or above this is described as "vanishing slowly" (an LSTM's
+#: forget gate near 1 keeps it here while a vanilla RNN falls far below).
+SLOWLY_ABOVE = 0.9
+
+VERDICTS = ("vanishing", "stable", "exploding")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How the gradient behaves going back in time.
+
+    Attributes
+    ----------
+    label : {"vanishing", "stable", "exploding"}
+    factor_per_step : float
+        Geometric mean of ``‖∂L/∂h_{t-1}‖ / ‖∂L/∂h_t‖`` over the steps back from the loss
+        step (NaN with fewer than two steps).
+    spectral_radius : float
+        Largest ``|eigenvalue|`` of ``W_hh`` (max over gate blocks for gated cells).
+    steps : int
+        How many steps back the factor was measured over.
+    nonfinite : bool
+        True when the backward pass overflowed to infinity or NaN.
+    """
+
+    label: str
+    factor_per_step: float
+    spectral_radius: float
+    steps: int
+    nonfinite: bool = False
+
+    def describe(self) -> str:
+        """One plain sentence for the status label."""
+        if self.nonfinite:
+            return (
+                "Exploding: the gradient overflowed to infinity. Each step back multiplied it "
+                "by more than 1 until the numbers ran out; turn on clipping or lower ρ."
+            )
+        if not math.isfinite(self.factor_per_step):
+            return "Stable: one step only, nothing to decay yet. Use a longer sequence."
+        factor = f"×{self.factor_per_step:.3g} per step"
+        total = self.factor_per_step**self.steps
+        if self.label == "vanishing":
+            how = "Vanishing slowly" if self.factor_per_step >= SLOWLY_ABOVE else "Vanishing"
+            return f"{how}: {factor} back in time ({self.steps} steps → ×{total:.2g})."
+        if self.label == "exploding":
+            return f"Exploding: {factor} back in time ({self.steps} steps → ×{total:.2g})."
+        return f"Stable: {factor} back in time ({self.steps} steps → ×{total:.2g})."
+
+
+#: Largest T·G·H³ (multiply-adds of the exact ∂h_L/∂h_t product) computed inline, about 50 ms;
+#: bigger ones (e.g. 1,000 steps at hidden 256) run as a :class:`JacobianJob` off the UI thread.
+JACOBIAN_INLINE_BUDGET = 4e7
+
+
+@dataclass(frozen=True, eq=False)
+class GradientReport:
+    """One cell's backward pass from the loss step.
+
+    Attributes
+    ----------
+    kind : str
+        ``"rnn"``, ``"lstm"`` or ``"gru"``.
+    loss_step : int
+        Step L the loss is read at (0-based).
+    grad_norms : numpy.ndarray, shape (T,)
+        ``‖∂L/∂h_t‖`` for t ≤ L; NaN after the loss step (no gradient flows forward in time).
+    jacobian_norms : numpy.ndarray or None, shape (T,)
+        ``‖∂h_L/∂h_t‖_F / √H`` (1 at t = L) for t ≤ L, NaN after; None while a
+        :class:`JacobianJob` is still computing it.
+    clip : float or None
+        Clipping threshold, or None when clipping is off.
+    clipped_norms : numpy.ndarray, shape (T,)
+        ``‖∂L/∂h_t‖`` after clipping each step's gradient to norm ``clip`` (equal to
+        ``grad_norms`` when clipping is off).
+    param_norm_before, param_norm_after : float
+        Global norm of the weight gradients before and after clipping.
+    verdict : Verdict
+        Judged on ``grad_norms`` (factor per step back from L).
+    """
+
+    kind: str
+    loss_step: int
+    grad_norms: np.ndarray
+    jacobian_norms: np.ndarray | None
+    clip: float | None
+    clipped_norms: np.ndarray
+    param_norm_before: float
+    param_norm_after: float
+    verdict: Verdict
+
+    def with_jacobian(self, norms: np.ndarray) -> GradientReport:
+        """Return a copy holding the finished ``jacobian_norms``."""
+        return replace(self, jacobian_norms=norms)
+
+
+@dataclass(frozen=True, eq=False)
+class JacobianJob:
+    """The exact ``‖∂h_L/∂h_t‖`` curve for one cell, to compute off the UI thread.
+
+    :meth:`run` is pure (it reads the cell and inputs, writes nothing), so a worker thread may
+    call it; hand the result back with :meth:`StudioSession.attach_jacobian`, which ignores a
+    job whose ``generation`` is out of date.
+    """
+
+    generation: int
+    kind: str
+    cell: object
+    inputs: np.ndarray
+    total: int
+    cost: float
+
+    def run(self) -> np.ndarray:
+        """Compute and return the normalised norms, shape (total,)."""
+        return jacobian_curve(self.cell, self.inputs, self.total)
+
+
+def jacobian_cost(cell: object, steps: int) -> float:
+    """Multiply-adds of the exact Jacobian product: T·G·H³."""
+    size = int(getattr(cell, "hidden_size", 1))
+    gates = max(len(getattr(cell, "gate_names", ())), 1)
+    return float(steps) * gates * size**3
+
+
+def jacobian_curve(cell: object, inputs: np.ndarray, total: int) -> np.ndarray:
+    """``‖∂h_L/∂h_t‖_F / √H`` for t ≤ L = len(inputs) - 1, padded with NaN to ``total``."""
+    with np.errstate(all="ignore"):
+        prefix = engine.forward(cell, inputs)
+        norms = np.asarray(engine.jacobian_norms(cell, prefix), dtype=float)
+        norms = norms / math.sqrt(prefix.hidden.shape[-1])
+    return _pad(norms, total)
+
+
+def backprop_report(
+    cell: object, inputs: np.ndarray, loss_step: int, clip: float | None, rho: float
+) -> tuple[GradientReport, bool]:
+    """Run BPTT for ``cell`` on ``inputs`` (T, I) with the loss at ``loss_step``.
+
+    The forward pass is rerun on the prefix ``inputs[:loss_step + 1]`` (identical to the
+    full trace up to L, and cheap). Returns the report and whether its Jacobian curve is
+    still to be computed (too costly to do inline: see :data:`JACOBIAN_INLINE_BUDGET`).
+    """
+    total = len(inputs)
+    prefix_inputs = inputs[: loss_step + 1]
+    nonfinite = False
+    with np.errstate(all="ignore"):
+        try:
+            prefix = engine.forward(cell, prefix_inputs)
+            d_hidden = np.zeros_like(prefix.hidden)
+            d_hidden[-1] = 1.0 / math.sqrt(d_hidden.shape[-1])
+            grads = engine.backward(cell, prefix, d_hidden)
+            grad_norms = _pad(np.asarray(grads.norms, dtype=float), total)
+            param_before = _global_norm(grads.params.values())
+        except engine.EngineError:
+            # The engine refuses to backpropagate through an overflowed (NaN/inf) forward pass.
+            grad_norms = _pad(np.full(loss_step + 1, np.inf), total)
+            param_before = math.inf
+    nonfinite = bool(
+        (~np.isfinite(grad_norms[: loss_step + 1])).any() or not math.isfinite(param_before)
+    )
+    pending = not nonfinite and jacobian_cost(cell, loss_step + 1) > JACOBIAN_INLINE_BUDGET
+    jacobian = None
+    if not pending:
+        jacobian = (
+            np.full(total, np.nan) if nonfinite else jacobian_curve(cell, prefix_inputs, total)
+        )
+    if clip is None:
+        clipped = grad_norms.copy()
+        param_after = param_before
+    else:
+        with np.errstate(invalid="ignore"):
+            clipped = np.where(np.isnan(grad_norms), np.nan, np.minimum(grad_norms, clip))
+        param_after = min(param_before, clip)
+    report = GradientReport(
+        kind=str(getattr(cell, "kind", "rnn")),
+        loss_step=loss_step,
+        grad_norms=grad_norms,
+        jacobian_norms=jacobian,
+        clip=clip,
+        clipped_norms=clipped,
+        param_norm_before=param_before,
+        param_norm_after=param_after,
+        verdict=judge(grad_norms[: loss_step + 1], rho, nonfinite),
+    )
+    return report, pending
+
+
+def judge(norms: np.ndarray, rho: float, nonfinite: bool = False) -> Verdict:
+    """Call a decay curve vanishing, stable or exploding from its factor per step.
+
+    ``norms[t]`` is ``‖∂L/∂h_t‖`` for t = 0..L. The factor per step is the geometric mean
+    of successive ratios going back in time, which telescopes to
+    ``(norms[first] / norms[L]) ** (1 / (L - first))`` over the finite, positive run of
+    values ending at L.
+    """
+    values = np.asarray(norms, dtype=float)
+    if nonfinite:
+        return Verdict("exploding", math.inf, rho, len(values) - 1, nonfinite=True)
+    usable = np.isfinite(values) & (values > 0)
+    last = len(values) - 1
+    first = last
+    while first > 0 and usable[first - 1]:
+        first -= 1
+    steps = last - first
+    if steps < 1 or not usable[last]:
+        return Verdict("stable", math.nan, rho, 0)
+    with np.errstate(all="ignore"):
+        factor = math.exp((math.log(values[first]) - math.log(values[last])) / steps)
+    if factor < VANISHING_BELOW:
+        label = "vanishing"
+    elif factor > EXPLODING_ABOVE:
+        label = "exploding"
+    else:
+        label = "stable"
+    return Verdict(label, factor, rho, steps)
+
+
+def _pad(values: np.ndarray, total: int) -> np.ndarray:
+    padded = np.full(total, np.nan)
+    padded[: len(values)] = values
+    return padded
+
+
+def _global_norm(arrays: object) -> float:
+    squares = 0.0
+    with np.errstate(all="ignore"):
+        for array in arrays:  # type: ignore[attr-defined]
+            data = np.asarray(array, dtype=float)
+            peak = float(np.max(np.abs(data))) if data.size else 0.0
+            if not math.isfinite(peak):
+                return math.inf
+            if peak > 0:
+                squares += peak**2 * float(np.sum((data / peak) ** 2))
+    return math.sqrt(squares)
