@@ -121,7 +121,8 @@ def render_inline(text: str, resolve_term: TermResolver | None = None) -> str:
         Text with the markup described in this module's docstring.
     resolve_term : callable, optional
         Maps a term as written to its glossary id, or None if unknown. Without it the link
-        target is the written term, lower-cased, with spaces collapsed.
+        target is the written term in id style (lower case, words joined by ``-``), which
+        matches the id for a glossary term but not for an alias such as ``BPTT``.
 
     Returns
     -------
@@ -186,7 +187,8 @@ def plain_text(text: str) -> str:
 
 
 def _default_term_target(term: str) -> str:
-    return " ".join(term.split()).lower()
+    # The glossary's id style: "Hidden  state" -> "hidden-state".
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 
 
 def _walk(text: str, links: list[Link], resolve_term: TermResolver | None = None) -> str:

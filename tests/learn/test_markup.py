@@ -24,10 +24,10 @@ from rnn_studio.learn.markup import (
 
 def test_term_link_shows_the_term_or_its_label() -> None:
     assert render_inline("the [[hidden state]] now") == (
-        'the <a href="term:hidden state">hidden state</a> now'
+        'the <a href="term:hidden-state">hidden state</a> now'
     )
     assert render_inline("[[weight sharing|shared weights]]") == (
-        '<a href="term:weight sharing">shared weights</a>'
+        '<a href="term:weight-sharing">shared weights</a>'
     )
 
 
