@@ -8,10 +8,9 @@ evidence, and :attr:`Reveal.demo` holds the studio set-up (``DemoSetup.from_dict
 that shows the same run, so "Show me" opens exactly what was computed.
 
 The cells and inputs are built as the studio builds them (one-hot over the sequence's own
-vocabulary in order of first appearance, ``make_cell(kind, I, H, seed=...)``, then ρ and the
-forget bias), and the loss for backpropagation is the studio's: ``L = u · h_T`` with
-``u = (1, …, 1)/√H`` at the last step. ``tests/learn/test_predict.py`` checks the numbers
-against the studio session itself.
+sorted vocabulary, ``make_cell(kind, I, H, seed=...)``, then ρ and the forget bias), and the
+loss for backpropagation is the studio's: ``L = u · h_T`` with ``u = (1, …, 1)/√H`` at the
+last step. ``tests/learn/test_predict.py`` checks the numbers against the studio session.
 
 Kinds (see :data:`PREDICT_KINDS`): ``gradient_race`` (RNN or LSTM: whose gradient reaches
 step 1 larger?), ``closed_gate`` (which LSTM gate is nearly closed for this unit at this
@@ -489,8 +488,10 @@ def vanish_or_explode(seed: int) -> PredictQuestion:
     trace, grads = studio_backward(cell, inputs)
     with np.errstate(all="ignore"):
         jacobian = np.asarray(engine.jacobian_norms(cell, trace), dtype=float)
-    nonfinite = not np.all(np.isfinite(np.asarray(grads.norms)))
-    factor = math.inf if nonfinite else factor_per_step(jacobian)
+    grad_norms = np.asarray(grads.norms, dtype=float)
+    nonfinite = not np.all(np.isfinite(grad_norms))
+    # Judged on ‖∂L/∂h_t‖, as the studio's verdict is, so the reveal and the studio agree.
+    factor = math.inf if nonfinite else factor_per_step(grad_norms)
     if factor < VANISHING_BELOW:
         answer = 0
     elif factor > EXPLODING_ABOVE:
@@ -517,7 +518,8 @@ def vanish_or_explode(seed: int) -> PredictQuestion:
     verdict = ("vanishes", "stays about the same size", "explodes")[answer]
     summary = (
         f"It {verdict}: each step back multiplies it by ×{format_number(factor)} on average, "
-        f"so ‖∂h_T/∂h₁‖ = {format_number(float(jacobian[0]))}."
+        f"so ‖∂L/∂h₁‖ = {format_number(float(grad_norms[0]))} against "
+        f"{format_number(float(grad_norms[-1]))} at the loss step."
     )
     explanation = (
         "Going back one step multiplies the gradient by the Jacobian diag(f′(a_t)) W_hh, "
@@ -550,7 +552,8 @@ def vanish_or_explode(seed: int) -> PredictQuestion:
         Evidence("spectral radius ρ(W_hh)", rho),
         Evidence("factor per step", factor),
         Evidence("‖∂h_T/∂h₁‖", float(jacobian[0])),
-        Evidence("‖∂L/∂h₁‖", float(np.asarray(grads.norms)[0])),
+        Evidence("‖∂L/∂h₁‖", float(grad_norms[0])),
+        Evidence("‖∂L/∂h_T‖", float(grad_norms[-1])),
         Evidence(slope_label, slope),
     )
     demo = _demo(
@@ -568,7 +571,7 @@ def vanish_or_explode(seed: int) -> PredictQuestion:
         prompt,
         choices,
         answer,
-        Reveal(summary, explanation, evidence, demo, MappingProxyType({"rnn": _curve(jacobian)})),
+        Reveal(summary, explanation, evidence, demo, MappingProxyType({"rnn": _curve(grad_norms)})),
     )
 
 
