@@ -144,3 +144,32 @@ def test_finished_session_refuses_reveal():
     assert session.finished and session.current is None
     with pytest.raises(ReviewError, match="finished"):
         session.reveal()
+
+
+def test_days_follow_the_clock_timezone():
+    # 23:30 in UTC+10 is still the same local day as 08:00; 00:30 the next local day is not.
+    tokyo_ish = timezone(timedelta(hours=10))
+    clock = Clock(datetime(2026, 3, 2, 8, 0, tzinfo=tokyo_ish))
+    session = make_session(clock, limit=1)
+    session.reveal()
+    session.grade(Grade.EASY)
+    clock.now = datetime(2026, 3, 2, 23, 30, tzinfo=tokyo_ish)
+    assert session.new_remaining_today == 0
+    clock.now = datetime(2026, 3, 3, 0, 30, tzinfo=tokyo_ish)  # 14:30 UTC on 2 March
+    assert session.new_remaining_today == 1
+
+
+def test_reviews_the_shipped_deck_across_a_restart():
+    from rnn_studio.learn.content import load_deck
+
+    deck = load_deck()
+    clock = Clock(T0)
+    store = ProgressStore()
+    session = ReviewSession(deck.cards, store, clock=clock)
+    assert session.current is deck.cards[0]
+    for grade in (Grade.GOOD, Grade.AGAIN, Grade.EASY):
+        session.reveal()
+        session.grade(grade)
+    restarted = ReviewSession(deck.cards, ProgressStore(), clock=clock)
+    assert restarted.new_remaining_today == store.new_cards_per_day - 3
+    assert restarted.store.card_state(deck.cards[2].id).phase == "review"
