@@ -456,14 +456,34 @@ def build_quiz(
     return quiz
 
 
+_MARKUP = re.compile(r"(\[\[[^\]]*\]\]|\{\{[^}]*\}\}|<[^>]*>)")
+
+
 def mask_term(text: str, names: Iterable[str]) -> str:
     """Blank out ``names`` (whole words, any case) in ``text`` so a prompt does not give the
-    answer away."""
-    for name in sorted(names, key=len, reverse=True):
-        if name.strip():
-            pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
-            text = pattern.sub("…", text)
-    return text
+    answer away.
+
+    Inline markup stays valid: a glossary link ``[[target|shown]]`` naming the term becomes
+    "…" as a whole, other links, demo links and tags are left untouched.
+    """
+    folded_names = {normalise(name) for name in names if name.strip()}
+    patterns = [
+        re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+        for name in sorted((n for n in names if n.strip()), key=len, reverse=True)
+    ]
+    pieces = []
+    for piece in _MARKUP.split(text):
+        if piece.startswith("[["):
+            target, _, shown = piece[2:-2].partition("|")
+            hit = normalise(target) in folded_names or normalise(shown) in folded_names
+            pieces.append("…" if hit else piece)
+        elif piece.startswith(("{{", "<")):
+            pieces.append(piece)
+        else:
+            for pattern in patterns:
+                piece = pattern.sub("…", piece)
+            pieces.append(piece)
+    return "".join(pieces)
 
 
 def _find(terms: Sequence[Any], term_id: str) -> Term:

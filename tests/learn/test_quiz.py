@@ -292,3 +292,29 @@ def test_every_shipped_glossary_term_makes_sound_questions():
         # No other term's name is accepted for this one.
         others = [name for other in terms if other.id != term.id for name in other.names]
         assert not any(typed.check(name).correct for name in others), term.id
+
+
+def test_mask_term_keeps_markup_valid():
+    text = (
+        "A [[hidden state|memory]] that an [[RNN]] keeps; see {{demo:rnn-memory}}. RNN<sub>t</sub>"
+    )
+    masked = mask_term(text, ("recurrent neural network", "RNN"))
+    assert (
+        masked
+        == "A [[hidden state|memory]] that an … keeps; see {{demo:rnn-memory}}. …<sub>t</sub>"
+    )
+
+
+def test_every_shipped_written_question_checks_its_own_answer():
+    from rnn_studio.learn.content import load_quizzes
+
+    for quiz_set in load_quizzes():
+        for written in quiz_set.questions:
+            question = from_quiz_question(written)
+            assert question.explanation
+            if isinstance(question, TypedQuestion):
+                assert all(question.check(a).correct for a in written.accepted)
+            else:
+                assert question.check(question.answer_index).correct
+                wrong = (question.answer_index + 1) % len(question.choices)
+                assert not question.check(wrong).correct
