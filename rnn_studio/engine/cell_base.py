@@ -375,3 +375,9 @@ def outer_sum(deltas: np.ndarray, rows: np.ndarray) -> np.ndarray:
 def previous(first: np.ndarray, sequence: np.ndarray) -> np.ndarray:
     """The sequence shifted one step: ``[first, sequence[0], ..., sequence[T-2]]``."""
     return np.concatenate([first[None], sequence[:-1]])
+
+
+def recurrent_outer_sum(deltas: np.ndarray, hidden: np.ndarray, h0: np.ndarray) -> np.ndarray:
+    """Σ_t outer(deltas[t], h_{t-1}) with h_{-1} = h0, without building the shifted sequence."""
+    total = outer_sum(deltas[1:], hidden[:-1]) if len(deltas) > 1 else 0.0
+    return total + outer_sum(deltas[0], h0)

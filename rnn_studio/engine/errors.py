@@ -38,18 +38,23 @@ def check_dtype(dtype: Any) -> np.dtype:
 
 
 def as_float_array(value: Any, name: str, dtype: np.dtype) -> np.ndarray:
-    """Convert ``value`` to an array of ``dtype``, refusing non-numeric data."""
-    try:
-        array = np.asarray(value)
-    except Exception as exc:  # array-likes can raise anything while converting
-        raise EngineError(f"{name} could not be read as a numeric array: {exc}") from exc
-    if array.dtype == object or not (
-        np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
-    ):
+    """Convert ``value`` to an array of ``dtype``, refusing non-numeric data.
+
+    Returns ``value`` itself (no copy) when it already is an array of ``dtype``.
+    """
+    if type(value) is np.ndarray:
+        array = value
+    else:
+        try:
+            array = np.asarray(value)
+        except Exception as exc:  # array-likes can raise anything while converting
+            raise EngineError(f"{name} could not be read as a numeric array: {exc}") from exc
+    kind = array.dtype.kind
+    if kind not in "fiub":
+        if kind == "c":
+            raise EngineError(f"{name} must hold real numbers, got complex values")
         raise EngineError(f"{name} must hold numbers, got dtype {array.dtype}")
-    if np.issubdtype(array.dtype, np.complexfloating):
-        raise EngineError(f"{name} must hold real numbers, got complex values")
-    return array.astype(dtype, copy=False)
+    return array if array.dtype == dtype else array.astype(dtype)
 
 
 def check_finite(array: np.ndarray, name: str) -> None:

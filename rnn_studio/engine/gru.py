@@ -30,8 +30,8 @@ from rnn_studio.engine.cell_base import (
     State,
     StepResult,
     outer_sum,
-    previous,
     project_rows,
+    recurrent_outer_sum,
 )
 
 
@@ -42,7 +42,8 @@ class GRUConstants(NamedTuple):
     w_hh_t_half: np.ndarray  # (H, 3H) W_hhᵀ, r and z columns × ½
     input_bias_half: np.ndarray  # (3H,) [b_ir + b_hr, b_iz + b_hz, b_in], r, z entries × ½
     b_hn: np.ndarray  # (H,)
-    w_ih: np.ndarray  # (3H, I)
+    w_ih_rz: np.ndarray  # (2H, I) r and z rows of W_ih, contiguous
+    w_ih_n: np.ndarray  # (H, I) n rows of W_ih, contiguous
     w_hh: np.ndarray  # (3H, H)
 
 
@@ -85,7 +86,8 @@ class GRUCell(Cell):
             w_hh_t_half=np.ascontiguousarray((p["weight_hh"] * half[:, None]).T),
             input_bias_half=input_bias * half,
             b_hn=p["bias_hh"][2 * size :].copy(),
-            w_ih=p["weight_ih"],
+            w_ih_rz=np.ascontiguousarray(p["weight_ih"][: 2 * size]),
+            w_ih_n=np.ascontiguousarray(p["weight_ih"][2 * size :]),
             w_hh=p["weight_hh"],
         )
 
@@ -114,26 +116,25 @@ class GRUCell(Cell):
 
     def _forward_sequence(self, xs: np.ndarray, h0: np.ndarray, c0: Any) -> ForwardRecord:
         k, size = self.constants, self._hidden_size
-        input_part = project_rows(xs, k.w_ih_t_half)  # all W_ih x_t in one product
+        # All W_ih x_t in one product; the r, z part is completed in place to ½a_r, ½a_z.
+        input_part = project_rows(xs, k.w_ih_t_half)
         input_part += k.input_bias_half
-        gh_all = np.empty_like(input_part)
         act = np.empty_like(input_part)
         state_shape = (*input_part.shape[:-1], size)
+        hn_all = np.empty(state_shape, dtype=self._dtype)
         a_n_all = np.empty(state_shape, dtype=self._dtype)
         hidden = np.empty(state_shape, dtype=self._dtype)
+        recurrent = np.empty((*h0.shape[:-1], 3 * size), dtype=self._dtype)
+        rec_rz, rec_n = recurrent[..., : 2 * size], recurrent[..., 2 * size :]
         in_rz, in_n = input_part[..., : 2 * size], input_part[..., 2 * size :]
-        gh_rz, hn_all = gh_all[..., : 2 * size], gh_all[..., 2 * size :]
-        act_rz = act[..., : 2 * size]
         reset, update, cand = _blocks(act, size)
         w_hh_t, b_hn = k.w_hh_t_half, k.b_hn
         h = h0
-        for in_rz_t, in_n_t, gh_t, gh_rz_t, hn, act_rz_t, r, z, n, a_n, h_t in zip(
+        for z_rz, in_n_t, hn, act_rz, r, z, n, a_n, h_t in zip(
             in_rz,
             in_n,
-            gh_all,
-            gh_rz,
             hn_all,
-            act_rz,
+            act[..., : 2 * size],
             reset,
             update,
             cand,
@@ -141,12 +142,12 @@ class GRUCell(Cell):
             hidden,
             strict=True,
         ):
-            np.dot(h, w_hh_t, out=gh_t)  # [½W_hr h, ½W_hz h, W_hn h]
-            gh_rz_t += in_rz_t  # ½a_r, ½a_z
-            hn += b_hn  # hn = W_hn h_{t-1} + b_hn
-            np.tanh(gh_rz_t, out=act_rz_t)
-            act_rz_t *= 0.5
-            act_rz_t += 0.5  # r, z = σ(a) = ½tanh(½a) + ½
+            np.dot(h, w_hh_t, out=recurrent)  # [½W_hr h, ½W_hz h, W_hn h]
+            z_rz += rec_rz  # ½a_r, ½a_z
+            np.add(rec_n, b_hn, out=hn)  # hn = W_hn h_{t-1} + b_hn
+            np.tanh(z_rz, out=act_rz)
+            act_rz *= 0.5
+            act_rz += 0.5  # r, z = σ(a) = ½tanh(½a) + ½
             np.multiply(r, hn, out=a_n)
             a_n += in_n_t  # a_n = W_in x + b_in + r ⊙ hn
             np.tanh(a_n, out=n)  # n = tanh(a_n)
@@ -154,25 +155,31 @@ class GRUCell(Cell):
             h_t *= z
             h_t += n  # h_t = n + z ⊙ (h_{t-1} − n)
             h = h_t
-        pre_rz = gh_rz * 2.0  # undo the folded ½: true pre-activations of r and z
+        in_rz *= 2.0  # undo the folded ½: true pre-activations of r and z
         return ForwardRecord(
             hidden,
             None,
             {"r": reset, "z": update, "n": cand},
-            {"r": pre_rz[..., :size], "z": pre_rz[..., size:], "n": a_n_all, "hn": hn_all},
-            {"act": act},
+            {"r": in_rz[..., :size], "z": in_rz[..., size:], "n": a_n_all, "hn": hn_all},
+            {},
         )
 
     def _local_derivatives(self, trace: Any) -> GRUDerivatives:
         r, z, n = (trace.gates[name] for name in ("r", "z", "n"))
-        h_prev = previous(trace.h0, trace.hidden)
-        return GRUDerivatives(
-            a_n_per_h=(1.0 - z) * (1.0 - n * n),
-            a_r_per_a_n=trace.pre["hn"] * r * (1.0 - r),
-            a_z_per_h=(h_prev - n) * z * (1.0 - z),
-            reset=r,
-            update=z,
-        )
+        # One block (T, [B,] 3, H), filled in place: no temporaries over the whole sequence.
+        block = np.empty((*n.shape[:-1], 3, self._hidden_size), dtype=self._dtype)
+        an_h, ar_an, az_h = (block[..., k, :] for k in range(3))
+        np.multiply(n, n, out=an_h)
+        np.subtract(1.0, an_h, out=an_h)
+        an_h *= 1.0 - z  # ∂h/∂a_n = (1 − z)(1 − n²)
+        np.subtract(1.0, r, out=ar_an)
+        ar_an *= r
+        ar_an *= trace.pre["hn"]  # ∂a_n/∂a_r = hn ⊙ r(1−r)
+        np.subtract(trace.hidden[:-1], n[1:], out=az_h[1:])
+        np.subtract(trace.h0, n[0], out=az_h[0])
+        az_h *= z
+        az_h *= 1.0 - z  # ∂h/∂a_z = (h_{t-1} − n) ⊙ z(1−z)
+        return GRUDerivatives(an_h, ar_an, az_h, r, z)
 
     def _backward_sequence(self, trace: Any, d_hidden: np.ndarray, d_cell: Any) -> BackwardRecord:
         k, size = self.constants, self._hidden_size
@@ -207,15 +214,19 @@ class GRUCell(Cell):
             np.dot(dgh, w_hh, out=dhnext)  # W_hhᵀ [da_r; da_z; d hn]
             np.multiply(dh, z, out=carried)
             dhnext += carried  # + dh ⊙ z (the direct path through the update gate)
-        d_gx = d_gh.copy()
-        d_gx[..., 2 * size :] = d_a_n  # input side sees da_n, hidden side d hn = r ⊙ da_n
+        # The input side sees [da_r; da_z; da_n]; the hidden side [da_r; da_z; r ⊙ da_n].
+        d_rz = d_gh[..., : 2 * size]
+        d_bias_hh = d_gh.reshape(-1, 3 * size).sum(axis=0)
         params = {
-            "weight_ih": outer_sum(d_gx, trace.inputs),
-            "weight_hh": outer_sum(d_gh, previous(trace.h0, trace.hidden)),
-            "bias_ih": d_gx.reshape(-1, 3 * size).sum(axis=0),
-            "bias_hh": d_gh.reshape(-1, 3 * size).sum(axis=0),
+            "weight_ih": np.concatenate(
+                [outer_sum(d_rz, trace.inputs), outer_sum(d_a_n, trace.inputs)]
+            ),
+            "weight_hh": recurrent_outer_sum(d_gh, trace.hidden, trace.h0),
+            "bias_ih": np.concatenate([d_bias_hh[: 2 * size], d_a_n.reshape(-1, size).sum(axis=0)]),
+            "bias_hh": d_bias_hh,
         }
-        d_inputs = project_rows(d_gx, k.w_ih)
+        d_inputs = project_rows(d_rz, k.w_ih_rz)
+        d_inputs += project_rows(d_a_n, k.w_ih_n)
         return BackwardRecord(params, d_inputs, dhnext, None, total)
 
     def _adjoint_step(

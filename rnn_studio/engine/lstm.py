@@ -34,8 +34,8 @@ from rnn_studio.engine.cell_base import (
     State,
     StepResult,
     outer_sum,
-    previous,
     project_rows,
+    recurrent_outer_sum,
 )
 
 # Internal block order (o, i, f, g) as indices into PyTorch's (i, f, g, o).
@@ -131,20 +131,19 @@ class LSTMCell(Cell):
 
     def _forward_sequence(self, xs: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> ForwardRecord:
         k, size = self.constants, self._hidden_size
-        input_part = project_rows(xs, k.w_ih_t_half)  # all W_ih x_t in one product
-        input_part += k.bias_half
-        z_all = np.empty_like(input_part)
-        act = np.empty_like(input_part)
-        state_shape = (*input_part.shape[:-1], size)
+        z_all = project_rows(xs, k.w_ih_t_half)  # all W_ih x_t in one product ...
+        z_all += k.bias_half  # ... completed in place below
+        act = np.empty_like(z_all)
+        state_shape = (*z_all.shape[:-1], size)
         cell_state = np.empty(state_shape, dtype=self._dtype)
         tanh_c = np.empty(state_shape, dtype=self._dtype)
         hidden = np.empty(state_shape, dtype=self._dtype)
-        ig = np.empty(h0.shape, dtype=self._dtype)
+        recurrent = np.empty((*h0.shape[:-1], 4 * size), dtype=self._dtype)
+        ig = np.empty_like(h0)
         gate = _views(act, size)
         w_hh_t = k.w_hh_t_half
         h, c = h0, c0
-        for input_t, z_t, act_t, sig_t, o, i, f, g, c_t, tc_t, h_t in zip(
-            input_part,
+        for z_t, act_t, sig_t, o, i, f, g, c_t, tc_t, h_t in zip(
             z_all,
             act,
             act[..., : 3 * size],
@@ -157,8 +156,8 @@ class LSTMCell(Cell):
             hidden,
             strict=True,
         ):
-            np.dot(h, w_hh_t, out=z_t)
-            z_t += input_t  # ½a (σ gates) or a (g) = W_ih x + b + W_hh h_{t-1}
+            np.dot(h, w_hh_t, out=recurrent)
+            z_t += recurrent  # ½a (σ gates) or a (g) = W_ih x + b + W_hh h_{t-1}
             np.tanh(z_t, out=act_t)
             sig_t *= 0.5
             sig_t += 0.5  # i, f, o = σ(a) = ½tanh(½a) + ½
@@ -181,15 +180,26 @@ class LSTMCell(Cell):
         gate = _views(trace.saved["act"], self._hidden_size)
         i, f, g, o = gate["i"], gate["f"], gate["g"], gate["o"]
         tanh_c = trace.saved["tanh_c"]
-        c_prev = previous(trace.c0, trace.cell_state)
-        return LSTMDerivatives(
-            h_per_a_o=tanh_c * o * (1.0 - o),
-            h_per_c=o * (1.0 - tanh_c * tanh_c),
-            c_per_a_ifg=np.stack(
-                [g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g)], -2
-            ),
-            forget=f,
-        )
+        # One block (T, [B,] 5, H), filled in place: no temporaries over the whole sequence.
+        block = np.empty((*tanh_c.shape[:-1], 5, self._hidden_size), dtype=self._dtype)
+        po, pc, pi, pf, pg = (block[..., k, :] for k in range(5))
+        np.subtract(1.0, o, out=po)
+        po *= o
+        po *= tanh_c  # ∂h/∂a_o = tanh(c) ⊙ o(1−o)
+        np.multiply(tanh_c, tanh_c, out=pc)
+        np.subtract(1.0, pc, out=pc)
+        pc *= o  # ∂h/∂c = o ⊙ (1 − tanh²c)
+        np.subtract(1.0, i, out=pi)
+        pi *= i
+        pi *= g  # ∂c/∂a_i = g ⊙ i(1−i)
+        np.subtract(1.0, f, out=pf)
+        pf *= f
+        pf[1:] *= trace.cell_state[:-1]
+        pf[0] *= trace.c0  # ∂c/∂a_f = c_{t-1} ⊙ f(1−f)
+        np.multiply(g, g, out=pg)
+        np.subtract(1.0, pg, out=pg)
+        pg *= i  # ∂c/∂a_g = i ⊙ (1 − g²)
+        return LSTMDerivatives(po, pc, block[..., 2:, :], f)
 
     def _backward_sequence(
         self, trace: Any, d_hidden: np.ndarray, d_cell: np.ndarray | None
@@ -231,7 +241,7 @@ class LSTMCell(Cell):
         d_bias = self._to_torch_rows(d_pre.reshape(-1, 4 * size).sum(axis=0))
         params = {
             "weight_ih": self._to_torch_rows(outer_sum(d_pre, trace.inputs)),
-            "weight_hh": self._to_torch_rows(outer_sum(d_pre, previous(trace.h0, trace.hidden))),
+            "weight_hh": self._to_torch_rows(recurrent_outer_sum(d_pre, trace.hidden, trace.h0)),
             "bias_ih": d_bias,
             "bias_hh": d_bias.copy(),
         }

@@ -74,17 +74,25 @@ def step_norms(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x)
     if x.ndim == 0:
         raise ValueError("step_norms needs at least one axis (time)")
-    rows = np.abs(x.reshape(x.shape[0], -1))
+    rows = x.reshape(x.shape[0], -1)
     if rows.shape[1] == 0:
         return np.zeros(x.shape[0], dtype=np.result_type(x.dtype, np.float32))
     with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
-        scale = rows.max(axis=1)
-        usable = np.isfinite(scale) & (scale > 0)
-        safe_scale = np.where(usable, scale, 1.0)
-        scaled = rows / safe_scale[:, None]
-        norms = safe_scale * np.sqrt(np.einsum("ij,ij->i", scaled, scaled))
-    # Zero rows give 0; inf rows give inf; NaN rows give NaN (max propagates NaN).
-    return np.where(usable, norms, scale)
+        # m_t = max |x[t]| without an |x| temporary (NaN propagates through max and min).
+        scale = np.maximum(rows.max(axis=1), -rows.min(axis=1))
+        norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))
+        # Squaring is exact enough while m_t² stays far from under/overflow; rescale the rest.
+        tiny, huge = np.sqrt(np.finfo(rows.dtype).tiny), np.sqrt(np.finfo(rows.dtype).max)
+        redo = np.flatnonzero((scale < tiny * 2.0**26) | (scale > huge / 2.0**26))
+        if redo.size:
+            scale_redo = scale[redo]
+            usable = np.isfinite(scale_redo) & (scale_redo > 0)
+            safe = np.where(usable, scale_redo, 1.0)
+            scaled = rows[redo] / safe[:, None]
+            fixed = safe * np.sqrt(np.einsum("ij,ij->i", scaled, scaled))
+            # Zero rows give 0; inf rows give inf; NaN rows give NaN.
+            norms[redo] = np.where(usable, fixed, scale_redo)
+    return norms
 
 
 def log10_step_norms(x: np.ndarray) -> np.ndarray:

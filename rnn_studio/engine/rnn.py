@@ -26,8 +26,8 @@ from rnn_studio.engine.cell_base import (
     State,
     StepResult,
     outer_sum,
-    previous,
     project_rows,
+    recurrent_outer_sum,
 )
 
 
@@ -92,44 +92,48 @@ class RNNCell(Cell):
 
     def _forward_sequence(self, xs: np.ndarray, h0: np.ndarray, c0: Any) -> ForwardRecord:
         k = self.constants
-        input_part = project_rows(xs, k.w_ih_t)  # all W_ih x_t in one product
-        input_part += k.bias
-        pre = np.empty_like(input_part)
-        hidden = np.empty_like(input_part)
+        pre = project_rows(xs, k.w_ih_t)  # all W_ih x_t in one product ...
+        pre += k.bias  # ... completed in place to a_t below
+        hidden = np.empty_like(pre)
+        recurrent = np.empty_like(h0)
         w_hh_t = k.w_hh_t
         activate = np.tanh if self._nonlinearity == "tanh" else _relu
         h = h0
-        for input_t, a_t, h_t in zip(input_part, pre, hidden, strict=True):
-            np.dot(h, w_hh_t, out=a_t)  # W_hh h_{t-1}
-            a_t += input_t  # a_t = W_hh h_{t-1} + W_ih x_t + b
+        for a_t, h_t in zip(pre, hidden, strict=True):
+            np.dot(h, w_hh_t, out=recurrent)  # W_hh h_{t-1}
+            a_t += recurrent  # a_t = W_ih x_t + b + W_hh h_{t-1}
             activate(a_t, out=h_t)  # h_t = f(a_t)
             h = h_t
         return ForwardRecord(hidden, None, {}, {"h": pre}, {})
 
-    def _local_derivatives(self, trace: Any) -> RNNDerivatives:
+    def _slope(self, trace: Any, out: np.ndarray | None = None) -> np.ndarray:
+        """f'(a_t) for every step: 1 − h_t² for tanh, [a_t > 0] for relu."""
         if self._nonlinearity == "tanh":
-            slope = 1.0 - trace.hidden * trace.hidden  # tanh'(a) = 1 − h²
-        else:
-            slope = (trace.pre["h"] > 0).astype(self._dtype)  # relu'(a) = [a > 0]
-        return RNNDerivatives(slope)
+            out = np.multiply(trace.hidden, trace.hidden, out=out)
+            return np.subtract(1.0, out, out=out)
+        positive = trace.pre["h"] > 0.0
+        if out is None:
+            return positive.astype(self._dtype)
+        np.copyto(out, positive)
+        return out
+
+    def _local_derivatives(self, trace: Any) -> RNNDerivatives:
+        return RNNDerivatives(self._slope(trace))
 
     def _backward_sequence(self, trace: Any, d_hidden: np.ndarray, d_cell: Any) -> BackwardRecord:
         k = self.constants
-        slope = self._local_derivatives(trace).activation_slope
+        d_pre = self._slope(trace, out=np.empty_like(d_hidden))  # f'(a_t), then da_t in place
         total = np.empty_like(d_hidden)  # dL/dh_t reaching each step
-        d_pre = np.empty_like(d_hidden)  # da_t
         dhnext = np.zeros_like(trace.h0)
         w_hh = k.w_hh
-        for d_out, dh, da, s in zip(
-            d_hidden[::-1], total[::-1], d_pre[::-1], slope[::-1], strict=True
-        ):
+        for d_out, dh, da in zip(d_hidden[::-1], total[::-1], d_pre[::-1], strict=True):
             np.add(d_out, dhnext, out=dh)  # dh_t = dL/dh_t + dhnext
-            np.multiply(dh, s, out=da)  # da_t = dh_t ⊙ f'(a_t)
+            np.multiply(dh, da, out=da)  # da_t = dh_t ⊙ f'(a_t)
             np.dot(da, w_hh, out=dhnext)  # dhnext = W_hhᵀ da_t
         d_bias = d_pre.reshape(-1, d_pre.shape[-1]).sum(axis=0)
         params = {
             "weight_ih": outer_sum(d_pre, trace.inputs),
-            "weight_hh": outer_sum(d_pre, previous(trace.h0, trace.hidden)),
+            "weight_hh": recurrent_outer_sum(d_pre, trace.hidden, trace.h0),
             "bias_ih": d_bias,
             "bias_hh": d_bias.copy(),
         }

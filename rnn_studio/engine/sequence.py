@@ -277,7 +277,7 @@ def backward(cell: Cell, trace: Trace, d_hidden: Any, d_cell: Any = None) -> Gra
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         record = cell._backward_sequence(trace, d_hidden, d_cell)
         norms = step_norms(record.hidden)
-    bad = ~np.isfinite(record.hidden.reshape(len(trace), -1)).all(axis=1)
+    bad = ~np.isfinite(norms)  # a NaN or infinite entry makes its step's norm non-finite
     return Grads(
         params=record.params,
         inputs=record.inputs,
