@@ -476,7 +476,9 @@ def vanish_or_explode(seed: int) -> PredictQuestion:
     """ "W_hh has spectral radius ρ: will the gradient vanish or explode?" for a vanilla RNN."""
     rng = np.random.default_rng(seed)
     nonlinearity = ("tanh", "relu")[int(rng.integers(2))]
-    rho = float(rng.choice([0.5, 0.8, 1.0, 1.3, 1.6, 2.0]))
+    # tanh saturates, so it needs a larger ρ before it can explode at all.
+    radii = (0.5, 1.5, 2.5, 4.0) if nonlinearity == "tanh" else (0.5, 1.5, 2.0, 3.0)
+    rho = float(rng.choice(radii))
     steps = int(rng.choice([40, 80]))
     weight_seed = int(rng.integers(10_000))
     hidden = 8
@@ -531,11 +533,15 @@ def vanish_or_explode(seed: int) -> PredictQuestion:
             "product of many of them must vanish."
         )
     elif nonlinearity == "tanh":
+        outcome = {
+            0: "and the saturated units won: the gradient still vanished",
+            1: "and the two nearly cancelled: the gradient kept roughly its size",
+            2: "yet ρ was large enough to win: the gradient still grew",
+        }[answer]
         explanation += (
-            f"ρ = {rho:g} alone would not shrink it, but tanh′ = 1 − h² averaged "
-            f"{slope:.2f} here: the larger W_hh drives units into saturation, where they pass "
-            "little gradient back. For tanh, ρ > 1 is needed for an explosion but does not "
-            "guarantee one."
+            f"ρ = {rho:g} alone would grow it, but a larger W_hh also drives units into "
+            f"saturation, where tanh′ = 1 − h² is small (it averaged {slope:.2f} here), "
+            f"{outcome}. For tanh, ρ > 1 is needed for an explosion but does not guarantee one."
         )
     else:
         explanation += (
@@ -608,7 +614,10 @@ def clipping(seed: int) -> PredictQuestion:
         report = optim.clip_grad_norm(after, threshold)
         how = f"by norm to c = {threshold:g} (g ← g · min(1, c/‖g‖))"
     else:
-        threshold = float(f"{np.quantile(np.abs(flat_before), 0.9):.2g}")
+        # Many entries are exactly 0 (ReLU units that never fired): take the 80th percentile
+        # of the others, so about a fifth of the live components get clamped.
+        live = np.abs(flat_before[flat_before != 0])
+        threshold = float(f"{np.quantile(live, 0.8):.2g}")
         report = optim.clip_grad_value(after, threshold)
         how = f"by value: each component clamped to [−{threshold:g}, {threshold:g}]"
     flat_after = np.concatenate([g.ravel() for g in after.values()])

@@ -209,3 +209,11 @@ def test_thresholds_match_the_studio():
 
     assert predict.VANISHING_BELOW == gradients.VANISHING_BELOW
     assert predict.EXPLODING_ABOVE == gradients.EXPLODING_ABOVE
+
+
+@pytest.mark.parametrize("kind", sorted(PREDICT_KINDS))
+def test_generation_never_fails_over_many_seeds(kind):
+    for seed in range(100, 160):
+        question = make_predict_question(kind, seed)
+        assert 0 <= question.answer_index < len(question.choices)
+        assert question.reveal.summary and question.reveal.explanation
