@@ -122,6 +122,8 @@ class ProgressStats:
         Share of quiz answers that were right; None before the first answer.
     total_reviews, quiz_answered, cards_seen : int
         Totals.
+    quiz_accuracy_by_kind : Mapping of str to float
+        Quiz accuracy per question kind (e.g. ``typed``, ``predict``).
     """
 
     due_count: int
@@ -134,6 +136,7 @@ class ProgressStats:
     total_reviews: int
     quiz_answered: int
     cards_seen: int
+    quiz_accuracy_by_kind: Mapping[str, float] = MappingProxyType({})
 
 
 def is_due(state: CardState, now: datetime) -> bool:
@@ -284,6 +287,9 @@ class ProgressStore:
             streak += 1
         passed = sum(1 for entry in self._log if entry.grade != Grade.AGAIN)
         right = sum(1 for record in self._quiz if record.correct)
+        asked_by_kind = Counter(record.kind for record in self._quiz)
+        right_by_kind = Counter(record.kind for record in self._quiz if record.correct)
+        by_kind = {kind: right_by_kind[kind] / asked for kind, asked in asked_by_kind.items()}
         return ProgressStats(
             due_count=due,
             new_today=self.new_introduced_on(today, zone),
@@ -295,6 +301,7 @@ class ProgressStore:
             total_reviews=len(self._log),
             quiz_answered=len(self._quiz),
             cards_seen=len(self._cards),
+            quiz_accuracy_by_kind=MappingProxyType(by_kind),
         )
 
     # --- writing ------------------------------------------------------------------------

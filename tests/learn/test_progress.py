@@ -77,8 +77,10 @@ def test_quiz_accuracy_and_due_count():
         store.record_quiz("multiple_choice", "q", correct, T0)
     store.review("a", 4, T0)  # Easy on a new card: review in round(8.2956) = 8 days
     store.review("b", 1, T0)  # Again: learning step, due in 1 minute
+    store.record_quiz("predict", "clipping:3", False, T0)
     stats = store.stats(T0 + timedelta(minutes=2))
-    assert stats.quiz_accuracy == pytest.approx(3 / 4)
+    assert stats.quiz_accuracy == pytest.approx(3 / 5)
+    assert stats.quiz_accuracy_by_kind == {"multiple_choice": 0.75, "predict": 0.0}
     assert stats.due_count == 1  # only "b"
     assert store.stats(T0 + 8 * DAY).due_count == 2
     assert store.stats(T0 + 8 * DAY, card_ids=["a"]).due_count == 1
