@@ -22,7 +22,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import MappingProxyType
@@ -136,7 +136,7 @@ class ProgressStats:
     total_reviews: int
     quiz_answered: int
     cards_seen: int
-    quiz_accuracy_by_kind: Mapping[str, float] = MappingProxyType({})
+    quiz_accuracy_by_kind: Mapping[str, float] = field(default_factory=dict)
 
 
 def is_due(state: CardState, now: datetime) -> bool:
