@@ -137,7 +137,24 @@ __all__ = [
 
 
 def load_content_dir(root: Path | Traversable) -> Content:
-    """Load and cross-check every content file under ``root`` (a ``resources/`` folder)."""
+    """Load and cross-check every content file under ``root`` (a ``resources/`` folder).
+
+    Parameters
+    ----------
+    root : pathlib.Path or importlib.abc.Traversable
+        A folder laid out like ``resources/``: ``demos.json``, ``glossary.json``,
+        ``examples.json`` and the folders ``lessons/``, ``decks/`` and ``quizzes/``.
+
+    Returns
+    -------
+    Content
+
+    Raises
+    ------
+    ContentError
+        A missing file or folder, or the first problem in any file, naming file and field;
+        also duplicate ids across files and fewer than :data:`MIN_CARDS` cards in all.
+    """
 
     def read(*parts: str) -> str:
         node = root
@@ -250,7 +267,20 @@ def _by_id(items: tuple[Any, ...], item_id: str, what: str) -> Any:
 
 
 def render_text(text: str, glossary: Glossary | None = None) -> str:
-    """Render a content text field to inline HTML with term links resolved to glossary ids."""
+    """Render a content text field to inline HTML with term links resolved to glossary ids.
+
+    Parameters
+    ----------
+    text : str
+        Text in the markup of :mod:`rnn_studio.learn.markup`.
+    glossary : Glossary, optional
+        Defaults to the packaged glossary.
+
+    Raises
+    ------
+    rnn_studio.learn.markup.MarkupError
+        Malformed markup or a term the glossary does not know.
+    """
     glossary = glossary if glossary is not None else load_glossary()
     return markup.render_inline(text, glossary.resolve)
 

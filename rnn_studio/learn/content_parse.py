@@ -255,7 +255,26 @@ class _Links:
 
 
 def parse_demos(text: str, file: str = "demos.json") -> dict[str, Demo]:
-    """Parse ``demos.json``: ``{id: {title, description, setup}}``."""
+    """Parse ``demos.json``: ``{id: {title, description, setup}}``.
+
+    Parameters
+    ----------
+    text : str
+        The file's JSON text.
+    file : str, optional
+        Name used in error messages.
+
+    Returns
+    -------
+    dict of str to Demo
+        In file order; each ``setup`` is a validated :class:`~rnn_studio.state.demo.DemoSetup`.
+
+    Raises
+    ------
+    ContentError
+        Bad JSON, a bad id, a missing field, a setup ``DemoSetup.from_dict`` rejects, a text
+        the tokeniser rejects or one longer than :data:`MAX_EXAMPLE_TOKENS` steps.
+    """
     from rnn_studio.state.demo import DemoError, DemoSetup  # lazy: avoids a learn/state cycle
 
     root = _read_json(text, file)
@@ -287,8 +306,26 @@ def parse_glossary(
 ) -> Glossary:
     """Parse ``glossary.json`` and check ids, names, related ids, links and demos.
 
-    With ``complete`` (the default) also require :data:`REQUIRED_TERMS` and at least
-    :data:`MIN_GLOSSARY_ENTRIES` entries.
+    Parameters
+    ----------
+    text : str
+        The file's JSON text.
+    demo_ids : frozenset of str
+        Ids in ``demos.json`` that ``demo`` fields and ``{{demo:...}}`` links may name.
+    file : str, optional
+        Name used in error messages.
+    complete : bool, optional
+        Also require :data:`REQUIRED_TERMS` and at least :data:`MIN_GLOSSARY_ENTRIES`
+        entries (the default); tests pass False for small glossaries.
+
+    Returns
+    -------
+    Glossary
+
+    Raises
+    ------
+    ContentError
+        Naming the file and the field path of the first problem.
     """
     root = _read_json(text, file).obj(("schema", "entries"))
     _check_schema(root)
@@ -350,7 +387,28 @@ def parse_glossary(
 def parse_lesson(
     text: str, glossary: Glossary, demo_ids: frozenset[str], file: str = "lesson.json"
 ) -> Lesson:
-    """Parse a lesson file and check every part's shape, links and demos."""
+    """Parse a lesson file and check every part's shape, links and demos.
+
+    Parameters
+    ----------
+    text : str
+        The file's JSON text.
+    glossary : Glossary
+        What ``[[term]]`` links must resolve against.
+    demo_ids : frozenset of str
+        Ids in ``demos.json``.
+    file : str, optional
+        Name used in error messages.
+
+    Returns
+    -------
+    Lesson
+
+    Raises
+    ------
+    ContentError
+        Naming the file and the field path of the first problem.
+    """
     root = _read_json(text, file).obj(
         (
             "schema",
@@ -509,7 +567,25 @@ def parse_deck(
     lesson_anchors: frozenset[str] | None,
     file: str = "deck.json",
 ) -> Deck:
-    """Parse a flashcard deck and check ids, links, demos and sources."""
+    """Parse a flashcard deck and check ids, links, demos and sources.
+
+    Parameters
+    ----------
+    text : str
+        The file's JSON text.
+    glossary : Glossary
+        What ``[[term]]`` links and ``glossary:<id>`` sources must resolve against.
+    demo_ids : frozenset of str
+        Ids in ``demos.json``.
+    lesson_anchors : frozenset of str or None
+        Section ids ``lesson:<id>`` sources may cite; None skips that check.
+    file : str, optional
+        Name used in error messages.
+
+    Returns
+    -------
+    Deck
+    """
     root = _read_json(text, file).obj(("schema", "id", "title", "description", "cards"))
     _check_schema(root)
     links = _Links(glossary, demo_ids)
@@ -547,7 +623,17 @@ def parse_quiz(
     lesson_anchors: frozenset[str] | None,
     file: str = "quiz.json",
 ) -> QuizSet:
-    """Parse a quiz file and check each question's shape for its kind."""
+    """Parse a quiz file and check each question's shape for its kind.
+
+    Parameters are those of :func:`parse_deck`. A multiple-choice question needs at least
+    three choices, exactly one correct, each with an explanation; a true/false question a
+    boolean ``answer``; a typed question a list of distinct ``accepted`` answers. Only the
+    field that belongs to the question's kind may be present.
+
+    Returns
+    -------
+    QuizSet
+    """
     root = _read_json(text, file).obj(("schema", "id", "title", "description", "questions"))
     _check_schema(root)
     links = _Links(glossary, demo_ids)
@@ -625,7 +711,21 @@ def _parse_choices(node: _Node, links: _Links) -> tuple[QuizChoice, ...]:
 def parse_examples(
     text: str, demo_ids: frozenset[str], file: str = "examples.json"
 ) -> tuple[Example, ...]:
-    """Parse ``examples.json`` (studio presets)."""
+    """Parse ``examples.json``, the studio presets.
+
+    Parameters
+    ----------
+    text : str
+        The file's JSON text.
+    demo_ids : frozenset of str
+        Ids in ``demos.json`` that each example's ``demo`` may name.
+    file : str, optional
+        Name used in error messages.
+
+    Returns
+    -------
+    tuple of Example
+    """
     from rnn_studio.state.demo import MODE_CHOICES  # lazy: avoids a learn/state cycle
 
     root = _read_json(text, file).obj(("schema", "examples"))
