@@ -26,13 +26,16 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from rnn_studio import engine
 from rnn_studio.engine import encoding, optim
 from rnn_studio.learn.quiz import ChoiceQuestion, Result
+
+if TYPE_CHECKING:
+    from rnn_studio.state.demo import DemoSetup
 
 #: Factor per step below which the gradient is called vanishing; same as the studio's verdict.
 VANISHING_BELOW = 0.95
@@ -90,7 +93,8 @@ class Reveal:
     evidence : tuple of Evidence
         The measured numbers.
     demo : Mapping
-        The studio set-up that shows this run (``DemoSetup.from_dict`` data).
+        The studio set-up that shows this run as plain data (``DemoSetup.from_dict`` input);
+        :attr:`setup` gives the validated ``DemoSetup``.
     curves : Mapping of str to tuple of float
         Series worth plotting next to the answer (e.g. gradient norm per step per cell).
     """
@@ -100,6 +104,15 @@ class Reveal:
     evidence: tuple[Evidence, ...]
     demo: Mapping[str, Any]
     curves: Mapping[str, tuple[float, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def setup(self) -> DemoSetup:
+        """The validated studio set-up, ready for ``StudioSession.apply_demo``."""
+        # Imported here, as the content loader does: state.demo is a stdlib-only leaf module,
+        # and a module-level import would make learn depend on the state package at import.
+        from rnn_studio.state.demo import DemoSetup
+
+        return DemoSetup.from_dict(dict(self.demo))
 
     def value(self, label: str) -> float:
         """Return the evidence value called ``label``."""

@@ -57,7 +57,7 @@ def last_step_grads(cell, inputs):
 
 def studio(question) -> StudioSession:
     session = StudioSession()
-    session.apply_demo(DemoSetup.from_dict(dict(question.reveal.demo)))
+    session.apply_demo(question.reveal.setup)
     return session
 
 
