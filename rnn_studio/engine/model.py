@@ -100,9 +100,14 @@ class Model:
         Standardisation of value inputs and targets, kept to map predictions back.
     forget_bias : float, optional
         Added to the initial bias of the gate that keeps the old state: the LSTM's forget
-        gate f (``bias_ih`` rows H:2H) or the GRU's update gate z (rows H:2H). A positive
-        value (1 to 3) makes a fresh network remember by default, the usual remedy for long
-        memory tasks. Not available for the vanilla RNN, which has no gates.
+        gate f or the GRU's update gate z. A positive value (1 to 4) makes a fresh network
+        remember by default, the usual remedy for long memory tasks. Not available for the
+        vanilla RNN, which has no gates.
+    gate_bias : mapping of str to float, optional
+        Added to the initial ``bias_ih`` rows of the named gates (``cell.gate_names``), e.g.
+        ``{"f": 4.0, "i": -2.0}``: an LSTM that keeps its cell state and writes little until
+        it learns what is worth writing (close to the "chrono" initialisation of Tallec and
+        Ollivier, 2018).
     seed, rng :
         Source of the initial weights (``rng`` wins). The cell draws first, then the
         readout (U(−1/√H, 1/√H), as ``nn.Linear``), then the embedding (N(0, 1), as
@@ -126,6 +131,7 @@ class Model:
         labels: Sequence[str] | None = None,
         scaler: Scaler | None = None,
         forget_bias: float | None = None,
+        gate_bias: Mapping[str, float] | None = None,
         seed: int | None = None,
         rng: np.random.Generator | None = None,
         dtype: Any = np.float64,
@@ -178,18 +184,29 @@ class Model:
         self._embedding: np.ndarray | None = None
         if embedding_size is not None:
             self._embedding = rng.standard_normal((input_size, embedding_size)).astype(dtype)
+        biases = dict(gate_bias or {})
         if forget_bias is not None:
-            self._add_forget_bias(float(forget_bias))
+            if self.kind == "rnn":
+                raise EngineError("forget_bias needs a gated cell (lstm or gru), not 'rnn'.")
+            keep = "f" if self.kind == "lstm" else "z"
+            biases[keep] = biases.get(keep, 0.0) + float(forget_bias)
+        if biases:
+            self._add_gate_bias(biases)
 
-    def _add_forget_bias(self, value: float) -> None:
-        if self.kind not in ("lstm", "gru"):
-            raise EngineError(f"forget_bias needs a gated cell (lstm or gru), not {self.kind!r}.")
-        if not np.isfinite(value):
-            raise EngineError(f"forget_bias must be finite, not {value}.")
+    def _add_gate_bias(self, biases: Mapping[str, float]) -> None:
+        """Add ``biases[gate]`` to that gate's block of ``bias_ih`` (PyTorch row order)."""
+        names = self.cell.gate_names
         params = self.cell.params
         bias = np.array(params["bias_ih"])
         hidden = self.hidden_size
-        bias[hidden : 2 * hidden] += value  # f (LSTM: i,f,g,o) or z (GRU: r,z,n)
+        for gate, value in biases.items():
+            if gate not in names:
+                choices = ", ".join(names) or "none: the vanilla RNN has no gates"
+                raise EngineError(f"No gate {gate!r} in a {self.kind} cell (gates: {choices}).")
+            if not np.isfinite(value):
+                raise EngineError(f"The bias for gate {gate!r} must be finite, not {value}.")
+            block = names.index(gate)
+            bias[block * hidden : (block + 1) * hidden] += value
         params["bias_ih"] = bias
         self.cell.set_params(params)
 
@@ -432,8 +449,8 @@ class Model:
         loss, d_outputs = self.loss_from_outputs(outputs, targets)
         if not (np.isfinite(loss) and np.all(np.isfinite(d_outputs))):
             raise NonFiniteLossError(
-                f"The loss is {loss}: the outputs overflowed (the weights have probably "
-                "exploded; lower the learning rate or clip the gradients)."
+                f"the loss is {loss} because the outputs overflowed, so the weights have "
+                "probably exploded"
             )
         out_size, hidden = self.output_size, self.hidden_size
         flat_d = d_outputs.reshape(-1, out_size)

@@ -71,6 +71,11 @@ class TrainingConfig:
         Updates between held-out evaluations (also at the end).
     seed : int
         Seed of the batch order (the model's weights have their own seed).
+    explode_factor : float or None
+        Stop as diverged when a batch loss exceeds this many times max(1, first batch
+        loss). Cross-entropy stays finite however large the weights grow, so without this
+        a run with a learning rate of 100 would thrash on without NaN ever appearing.
+        None stops only on NaN or infinity.
     """
 
     steps: int = 500
@@ -83,6 +88,7 @@ class TrainingConfig:
     bptt: int | None = None
     eval_every: int = 50
     seed: int = 0
+    explode_factor: float | None = 100.0
 
     def __post_init__(self) -> None:
         for name in ("steps", "batch_size", "eval_every"):
@@ -97,6 +103,8 @@ class TrainingConfig:
             raise EngineError(f"clip must be positive (or None for no clipping), got {self.clip}")
         if self.clip_mode not in CLIP_MODES:
             raise EngineError(f"clip_mode must be 'norm' or 'value', got {self.clip_mode!r}")
+        if self.explode_factor is not None and not self.explode_factor > 1:
+            raise EngineError(f"explode_factor must be above 1 or None, got {self.explode_factor}")
         if self.bptt is not None and (not isinstance(self.bptt, int) or self.bptt < 1):
             raise EngineError(f"bptt must be a positive number of steps or None, got {self.bptt}")
 
@@ -259,11 +267,14 @@ class Trainer:
         self.history = TrainingHistory()
         self.steps_done = 0
         self.elapsed = 0.0
+        self.first_loss: float | None = None
 
     # --- one update -----------------------------------------------------------------------------
     def _diverged(self, what: str) -> TrainingDivergedError:
         advice = (
-            "lower the learning rate" if self.config.clip else "lower the learning rate or clip"
+            "lower the learning rate"
+            if self.config.clip
+            else "lower the learning rate or clip the gradients"
         )
         return TrainingDivergedError(
             f"Training stopped at update {self.steps_done + 1}: {what}. The weights are kept "
@@ -315,9 +326,17 @@ class Trainer:
             try:
                 loss, grads, grad_norms = self._gradients()
             except NonFiniteLossError as error:
-                raise self._diverged(f"the loss became non-finite ({error})") from None
+                raise self._diverged(str(error)) from None
             if not math.isfinite(loss):
                 raise self._diverged(f"the loss became {loss}")
+            if self.first_loss is None:
+                self.first_loss = loss
+            limit = self.config.explode_factor
+            if limit is not None and loss > limit * max(1.0, self.first_loss):
+                raise self._diverged(
+                    f"the loss rose to {loss:.4g}, more than {limit:g} times its starting "
+                    f"value {self.first_loss:.4g}: training has exploded"
+                )
             report = self._clip(grads)
             if not math.isfinite(report.norm_before):
                 raise self._diverged(f"the gradient norm became {report.norm_before}")
@@ -402,3 +421,39 @@ class Trainer:
         if status == "stopped" and self.history.eval_steps[-1:] != [self.steps_done]:
             evaluation = self.evaluate()
         return TrainingSummary(status, self.steps_done, message, evaluation, self.elapsed)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Settings that train a task's small model well in a few hundred updates.
+
+    The command line and the training view start from these; every field can be changed.
+    """
+
+    hidden_size: int
+    steps: int
+    learning_rate: float
+    batch_size: int = 16
+    clip: float | None = 1.0
+    optimizer: str = "adam"
+
+    def config(self, **changes: Any) -> TrainingConfig:
+        """A :class:`TrainingConfig` from this recipe, with ``changes`` applied."""
+        settings: dict[str, Any] = {
+            "steps": self.steps,
+            "learning_rate": self.learning_rate,
+            "batch_size": self.batch_size,
+            "clip": self.clip,
+            "optimizer": self.optimizer,
+        }
+        settings.update(changes)
+        return TrainingConfig(**settings)
+
+
+RECIPES: dict[str, Recipe] = {
+    "text": Recipe(hidden_size=64, steps=300, learning_rate=0.01),
+    "sentiment": Recipe(hidden_size=16, steps=300, learning_rate=0.01),
+    "forecast": Recipe(hidden_size=16, steps=300, learning_rate=0.01),
+    "memory": Recipe(hidden_size=32, steps=300, learning_rate=0.01),
+}
+"""Default settings per task name (see :data:`rnn_studio.engine.tasks.TASK_NAMES`)."""
