@@ -96,3 +96,12 @@ def test_typo_closer_to_another_term_is_refused():
 def test_needs_an_accepted_answer():
     with pytest.raises(ValueError, match="accepted"):
         match_answer("x", ["  "])
+
+
+def test_docstring_examples():
+    import doctest
+
+    from rnn_studio.learn import fuzzy, predict
+
+    for module in (fuzzy, predict):
+        assert doctest.testmod(module).failed == 0

@@ -64,4 +64,12 @@ def test_ease_never_drops_below_1_3():
 
 def test_failing_a_new_card_keeps_ease():
     state, _ = SM2Scheduler().schedule(CardState.new("n"), Grade.AGAIN, T0)
-    assert state.ease == 2.5 and state.phase == "relearning" and state.lapses == 0
+    assert state.ease == 2.5 and state.phase == "learning" and state.lapses == 0
+    state, _ = SM2Scheduler().schedule(state, Grade.GOOD, T0 + timedelta(minutes=10))
+    # Passing the drill: I(1) = 1 day, n = 1, EF still 2.5.
+    assert (state.phase, state.interval_days, state.repetitions, state.ease) == (
+        "review",
+        1,
+        1,
+        2.5,
+    )

@@ -18,9 +18,10 @@ and the interval in days is
 (SM-2 rounds fractional intervals up). After a failure (q < 3) repetitions start again from
 the beginning without changing EF. SM-2 asks for failed items to be drilled again the same
 day until they are recalled; here a failed card comes back after ``relearn_wait`` (10 min),
-and passing that drill schedules it I(1) = 1 day later without touching EF or counting as a
-repetition. The new EF is used for the interval that follows the same review, so Easy at once
-spaces a card further than Good.
+in phase ``learning`` (a card never passed) or ``relearning`` (a lapse), and passing that
+drill schedules it I(1) = 1 day later without touching EF or counting as a repetition.
+The new EF is used for the interval that follows the same review, so Easy at once spaces a
+card further than Good.
 """
 
 from __future__ import annotations
@@ -86,12 +87,12 @@ class SM2Scheduler:
             if state.phase == "review":
                 lapses += 1
             after = state.evolve(
-                phase="relearning",
+                phase="learning" if state.phase in ("new", "learning") else "relearning",
                 repetitions=0,
                 interval_days=0,
                 due=now + self.relearn_wait,
             )
-        elif state.phase == "relearning":
+        elif state.phase in ("learning", "relearning"):
             after = state.evolve(phase="review", repetitions=1, interval_days=1)
         else:
             repetitions = state.repetitions + 1
