@@ -16,5 +16,16 @@ SECONDS=0
 seconds=$SECONDS
 
 BUNDLE="$OUT/dist/rnn-studio"
+# Debug symbols are most of libpython's size. PyInstaller's own strip option would also strip
+# the auditwheel-repaired libraries in *.libs/ (numpy's OpenBLAS), which that corrupts
+# ("ELF load command address/offset not page-aligned"), so strip the others here.
+if [ "$(uname -s)" = Linux ] && command -v strip >/dev/null && command -v file >/dev/null; then
+    find "$BUNDLE" -type f -name '*.so*' -not -path '*.libs/*' -print0 \
+        | while IFS= read -r -d '' library; do
+            if file "$library" | grep -q 'not stripped'; then strip --strip-unneeded "$library"; fi
+        done
+fi
+# Pruned Qt libraries leave PyInstaller's top-level symlinks to them dangling.
+find "$BUNDLE" -xtype l -delete
 "$BUNDLE/rnn-studio" --version
 printf 'bundle: %s (%s) built in %d s\n' "$BUNDLE" "$(du -sh "$BUNDLE" | cut -f1)" "$seconds"

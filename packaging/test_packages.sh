@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Packaging smoke test: build the bundle, the .deb and the tarball; install the .deb; run
+# `rnn-studio --self-check` from the installed files and from the unpacked tarball with the
+# network cut (unshare -n); measure sizes, build times and start-up to the first painted window.
+#   packaging/test_packages.sh            (needs root or sudo for dpkg -i; removes the package after)
+#   KEEP_INSTALLED=1 packaging/test_packages.sh     leave rnn-studio installed
+#   SKIP_BUILD=1 packaging/test_packages.sh         reuse the packages in packaging/out/
+# Exit status 1 if any check fails or a target is missed (.deb < 90 MB, start-up < 1 s).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source packaging/common.sh
+
+ARCH="$(dpkg --print-architecture)"
+DEB="$OUT/rnn-studio_${VERSION}_${ARCH}.deb"
+TARBALL="$OUT/rnn-studio-$VERSION-linux-$(uname -m).tar.gz"
+DEB_LIMIT_MB=90
+STARTUP_LIMIT_S=1.0
+RUNS=5
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+# Headless and hermetic: offscreen Qt, user files in a temporary folder.
+export QT_QPA_PLATFORM=offscreen RNN_STUDIO_HOME="$WORK/home"
+failures=()
+
+step() { printf '\n== %s\n' "$*"; }
+fail() { echo "FAILED: $*" >&2; failures+=("$*"); }
+offline() {  # run a command in a new network namespace: no interface but loopback
+    if [ "$(id -u)" -eq 0 ]; then unshare --net -- "$@"; else unshare --map-root-user --net -- "$@"; fi
+}
+mb() { du -sm "$1" | cut -f1; }
+# Median seconds to the first painted main window (the app's own clock, from process start),
+# and the median wall time of the whole run (start, paint, quit).
+measure_startup() {
+    local paint=() wall=() run start end
+    for run in $(seq "$RUNS"); do
+        start=$(date +%s%N)
+        line=$(offline "$@" --measure-startup)
+        end=$(date +%s%N)
+        paint+=("$(sed -n 's/.* after \([0-9.]*\) s$/\1/p' <<<"$line")")
+        wall+=("$(awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }')")
+    done
+    echo "  first paint (s): ${paint[*]}; whole run (s): ${wall[*]}" >&2
+    printf '%s %s\n' "$(printf '%s\n' "${paint[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p")" \
+        "$(printf '%s\n' "${wall[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p")"
+}
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+    step "1/8 PyInstaller bundle"
+    SECONDS=0; packaging/build_bundle.sh; bundle_seconds=$SECONDS
+    step "2/8 Debian package"
+    SECONDS=0; packaging/build_deb.sh; deb_seconds=$SECONDS
+    step "3/8 portable tarball"
+    SECONDS=0; packaging/build_tarball.sh; tarball_seconds=$SECONDS
+else
+    bundle_seconds="(reused)"; deb_seconds="(reused)"; tarball_seconds="(reused)"
+fi
+
+step "4/8 system libraries the bundle loads vs. the .deb's Depends"
+python3 packaging/check_system_libraries.py "$BUNDLE" "$DEB_DEPENDS" || fail "Depends do not cover the bundle"
+
+step "5/8 install the .deb"
+$SUDO dpkg -i "$DEB" || fail "dpkg -i $DEB"
+[ -L /usr/bin/rnn-studio ] || fail "/usr/bin/rnn-studio missing"
+for size in $ICON_SIZES; do
+    [ -f "/usr/share/icons/hicolor/${size}x${size}/apps/rnn-studio.png" ] || fail "icon ${size}x${size} missing"
+done
+if command -v desktop-file-validate >/dev/null; then
+    desktop-file-validate /usr/share/applications/rnn-studio.desktop && echo "desktop file: valid" \
+        || fail "desktop-file-validate"
+fi
+if command -v appstreamcli >/dev/null; then
+    appstreamcli validate --no-net "/usr/share/metainfo/$METAINFO_ID.metainfo.xml" || fail "appstreamcli validate"
+fi
+
+step "6/8 installed: --version and --self-check with the network cut"
+# /proc/net/dev lists the interfaces of the caller's network namespace (sysfs would not).
+interfaces=$(offline awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' /proc/net/dev | tr '\n' ' ')
+echo "network interfaces inside unshare: $interfaces"
+[ "$interfaces" = "lo " ] || fail "the network is not cut: interfaces $interfaces"
+offline /usr/bin/rnn-studio --version || fail "installed --version"
+offline /usr/bin/rnn-studio --self-check || fail "installed --self-check"
+read -r installed_paint installed_wall < <(measure_startup /usr/bin/rnn-studio)
+
+step "7/8 tarball: unpack, --self-check with the network cut"
+tar -C "$WORK" -xzf "$TARBALL"
+PORTABLE="$WORK/rnn-studio-$VERSION/rnn-studio"
+offline "$PORTABLE" --self-check || fail "tarball --self-check"
+read -r portable_paint portable_wall < <(measure_startup "$PORTABLE")
+
+step "8/8 remove the .deb"
+if [ -z "${KEEP_INSTALLED:-}" ]; then
+    $SUDO dpkg -r rnn-studio >/dev/null || fail "dpkg -r rnn-studio"
+    [ ! -e /opt/rnn-studio ] || fail "/opt/rnn-studio left behind after dpkg -r"
+fi
+
+deb_mb=$(mb "$DEB")
+step "summary"
+printf '%-34s %s\n' \
+    "bundle size (installed)" "$(mb "$BUNDLE") MB" \
+    ".deb size" "$deb_mb MB (target < $DEB_LIMIT_MB MB)" \
+    "tarball size" "$(mb "$TARBALL") MB" \
+    "build time bundle / deb / tarball" "$bundle_seconds / $deb_seconds / $tarball_seconds s" \
+    "start-up to first paint, .deb" "$installed_paint s median of $RUNS (whole run $installed_wall s)" \
+    "start-up to first paint, tarball" "$portable_paint s median of $RUNS (whole run $portable_wall s)"
+[ "$deb_mb" -lt "$DEB_LIMIT_MB" ] || fail ".deb is $deb_mb MB, target < $DEB_LIMIT_MB MB"
+for seconds in "$installed_paint" "$portable_paint"; do
+    awk -v s="$seconds" -v limit="$STARTUP_LIMIT_S" 'BEGIN { exit !(s != "" && s < limit) }' \
+        || fail "start-up ${seconds:-?} s, target < $STARTUP_LIMIT_S s"
+done
+if [ "${#failures[@]}" -gt 0 ]; then
+    printf '\n%d failure(s):\n' "${#failures[@]}"; printf '  %s\n' "${failures[@]}"
+    exit 1
+fi
+echo; echo "all packaging checks passed"
