@@ -72,7 +72,7 @@ class Verdict:
 
 #: Largest T·G·H³ (multiply-adds of the exact ∂h_L/∂h_t product) computed inline, about 50 ms;
 #: bigger ones (e.g. 1,000 steps at hidden 256) run as a :class:`JacobianJob` off the UI thread.
-JACOBIAN_INLINE_BUDGET = 4e7
+JACOBIAN_INLINE_BUDGET = 2e8
 
 
 @dataclass(frozen=True, eq=False)

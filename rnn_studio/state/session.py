@@ -435,7 +435,11 @@ class StudioSession:
         self._follow_cell_kind()
 
     def _follow_cell_kind(self) -> None:
-        kind = self._view_cell if self._cell_kind == "compare" else self._cell_kind
+        if self._cell_kind != "compare":
+            kind = self._cell_kind
+        else:
+            # Show a gated cell first in compare mode, so the gates panel has something.
+            kind = self._view_cell if self._view_cell != "rnn" else "lstm"
         if kind != self._view_cell:
             self._view_cell = kind
             self.view_cell_changed.emit(kind)
@@ -485,8 +489,14 @@ class StudioSession:
             announce=announce,
         )
         cells = self._cells
+
+        def work() -> _Outcome:
+            if request.generation != self._generation:
+                return _Outcome(request, error="superseded")  # dropped by _commit
+            return _compute(request, cells)
+
         self._in_flight += 1
-        self._executor(lambda: _compute(request, cells), self._commit, request.cost())
+        self._executor(work, self._commit, request.cost())
 
     def _commit(self, outcome: _Outcome) -> None:
         self._in_flight -= 1
@@ -520,11 +530,18 @@ class StudioSession:
                 self.gradients_changed.emit(self.gradients)
         for job in outcome.jacobian_jobs:
             self._in_flight += 1
-            self._executor(job.run, functools.partial(self._attach_jacobian, job), job.cost)
+            self._executor(
+                functools.partial(self._run_job, job),
+                functools.partial(self._attach_jacobian, job),
+                job.cost,
+            )
 
-    def _attach_jacobian(self, job: JacobianJob, norms: np.ndarray) -> None:
+    def _run_job(self, job: JacobianJob) -> np.ndarray | None:
+        return job.run() if job.generation == self._generation else None
+
+    def _attach_jacobian(self, job: JacobianJob, norms: np.ndarray | None) -> None:
         self._in_flight -= 1
-        if job.generation != self._generation or self._gradients is None:
+        if norms is None or job.generation != self._generation or self._gradients is None:
             return
         report = self._gradients.get(job.kind)
         if report is not None:

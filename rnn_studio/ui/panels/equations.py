@@ -1,0 +1,54 @@
+"""Equations panel: the cell's equations with the current step's numbers substituted."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from rnn_studio.ui.equations_html import equations_html
+from rnn_studio.ui.panels.base import StudioPanel
+from rnn_studio.ui.qt_bridge import SessionBridge
+
+
+class EquationsPanel(StudioPanel):
+    """A read-only rich-text view, rewritten at every step."""
+
+    panel_id = "equations"
+    title = "Equations"
+
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+        super().__init__(bridge, parent)
+        self.browser = QTextBrowser(self)
+        self.browser.setObjectName("equations_text")
+        self.browser.setAccessibleName("Equations with numbers")
+        self.browser.setToolTip("Follow one step by hand: every number comes from the trace")
+        self.browser.setOpenLinks(False)
+        self.body.addWidget(self.browser, 1)
+        self.shown_step: int | None = None
+        bridge.trace_changed.connect(self.refresh)
+        bridge.view_cell_changed.connect(self.refresh)
+        bridge.cursor_changed.connect(self.refresh)
+        self.refresh()
+
+    def highlighted_step(self) -> int | None:
+        return self.shown_step
+
+    def refresh(self, *_: object) -> None:
+        """Rewrite the equations for the session's current step."""
+        shown = self.session.shown
+        run = self.session.run
+        if shown is None or run is None:
+            return
+        t = self.session.cursor
+        activation = self.session.nonlinearity if shown.kind == "rnn" else "tanh"
+        scroll = self.browser.verticalScrollBar().value()
+        self.browser.setHtml(equations_html(shown, run.sequence, t, activation))
+        self.browser.verticalScrollBar().setValue(scroll)
+        self.shown_step = t
+
+
+if __name__ == "__main__":
+    from rnn_studio.ui.panels.preview import preview
+
+    sys.exit(preview(EquationsPanel))

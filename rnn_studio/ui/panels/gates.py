@@ -1,0 +1,166 @@
+"""Gates panel (LSTM and GRU): every gate per unit over time, and at the current step.
+
+Gate names follow the equations: input i, forget f, cell candidate g, output o (LSTM);
+reset r, update z, candidate n (GRU). Sigmoid gates (0 closed … 1 open) use a sequential
+map; the tanh candidates (−1 … 1) use the diverging map of the memory panel.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
+
+from rnn_studio.engine import GATE_LABELS
+from rnn_studio.ui.panels.base import StudioPanel
+from rnn_studio.ui.qt_bridge import SessionBridge
+from rnn_studio.ui.theme import (
+    GATE_COLOURS,
+    OKABE_ITO,
+    diverging_colour_map,
+    sequential_colour_map,
+)
+from rnn_studio.ui.widgets.axes import integer_axes
+from rnn_studio.ui.widgets.bars import UnitBars
+from rnn_studio.ui.widgets.heatmap import TimeHeatmap
+
+#: Gates squashed by tanh (−1 … 1) rather than the sigmoid (0 … 1).
+TANH_GATES = ("g", "n")
+
+
+class GatesPanel(StudioPanel):
+    """One row per gate: a units × time heatmap and the current step's values as bars."""
+
+    panel_id = "gates"
+    title = "Gates"
+
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+        super().__init__(bridge, parent)
+        self.stack = QStackedWidget(self)
+        self.message = QLabel(
+            "A vanilla RNN has no gates: everything passes through one tanh. "
+            "Choose LSTM, GRU or Compare to see gates open and close.",
+            self,
+        )
+        self.message.setObjectName("gates_message")
+        self.message.setWordWrap(True)
+        self.graphics = pg.GraphicsLayoutWidget(self)
+        self.graphics.setObjectName("gates_plot")
+        self.graphics.setAccessibleName("Gate activations")
+        self.graphics.setToolTip("Rows of each block are units, columns are time steps")
+        self.graphics.ci.setContentsMargins(0, 0, 0, 0)
+        self.names_label = QLabel(self)
+        self.names_label.setObjectName("gates_names")
+        self.names_label.setAccessibleName("Gate names")
+        self.names_label.setWordWrap(True)
+        self.body.addWidget(self.names_label)
+        self.stack.addWidget(self.message)
+        self.stack.addWidget(self.graphics)
+        self.body.addWidget(self.stack, 1)
+        self.gate_names: tuple[str, ...] = ()
+        self.maps: dict[str, TimeHeatmap] = {}
+        self.bars: dict[str, UnitBars] = {}
+        bridge.trace_changed.connect(self.show_trace)
+        bridge.view_cell_changed.connect(self.show_trace)
+        bridge.cursor_changed.connect(self.show_step)
+        self.show_trace()
+
+    def highlighted_step(self) -> int | None:
+        if not self.maps:
+            return None
+        return next(iter(self.maps.values())).highlighted_step
+
+    def gate_labels(self) -> list[str]:
+        """The gate names shown, as in the equations ("input", "forget", ...)."""
+        return [GATE_LABELS[name] for name in self.gate_names]
+
+    def show_trace(self, *_: object) -> None:
+        """Rebuild the rows for the shown cell's gates and set their images."""
+        shown = self.session.shown
+        if shown is None:
+            return
+        gates = shown.trace.gates
+        names = tuple(name for name in ("i", "f", "g", "o", "r", "z", "n") if name in gates)
+        if not names:
+            self.gate_names = ()
+            self.maps.clear()
+            self.bars.clear()
+            self.stack.setCurrentWidget(self.message)
+            self.names_label.hide()
+            return
+        if names != self.gate_names:
+            self._build_rows(names)
+        for name in names:
+            levels = (-1.0, 1.0) if name in TANH_GATES else (0.0, 1.0)
+            self.maps[name].set_values(np.asarray(gates[name]), levels)
+        self.stack.setCurrentWidget(self.graphics)
+        self.names_label.setText(
+            f"{shown.kind.upper()}: "
+            + " · ".join(
+                f'<b style="color:{GATE_COLOURS[name]}">{name}</b> {GATE_LABELS[name]}'
+                for name in names
+            )
+        )
+        self.names_label.show()
+        self.show_step(self.session.cursor)
+
+    def show_step(self, t: int) -> None:
+        """Move every gate's highlight to step ``t`` and show its values there."""
+        shown = self.session.shown
+        if shown is None or not self.maps:
+            return
+        for name in self.gate_names:
+            self.maps[name].set_cursor(t)
+            self.bars[name].set_values(shown.trace.gates[name][t])
+
+    def _build_rows(self, names: tuple[str, ...]) -> None:
+        layout = self.graphics.ci
+        layout.clear()
+        self.maps.clear()
+        self.bars.clear()
+        first_plot = None
+        for row, name in enumerate(names):
+            tanh_gate = name in TANH_GATES
+            colour_map = diverging_colour_map() if tanh_gate else sequential_colour_map()
+            plot = layout.addPlot(row=row, col=0, axisItems=integer_axes("bottom"))
+            heatmap = TimeHeatmap(plot, colour_map, "")
+            plot.setLabel("left", name, color=GATE_COLOURS[name])
+            plot.getAxis("left").setStyle(showValues=False)
+            if row < len(names) - 1:
+                plot.getAxis("bottom").setStyle(showValues=False)
+                plot.setLabel("bottom", "")
+                plot.getAxis("bottom").setHeight(4)
+            if first_plot is None:
+                first_plot = plot
+            else:
+                plot.setXLink(first_plot)
+            bars_plot = layout.addPlot(row=row, col=1)
+            low = -1.0 if tanh_gate else 0.0
+            bars = UnitBars(
+                bars_plot,
+                "" if row < len(names) - 1 else "value at t",
+                GATE_COLOURS[name],
+                OKABE_ITO["blue"],
+                (low, 1.0),
+            )
+            if row < len(names) - 1:
+                bars_plot.getAxis("bottom").setStyle(showValues=False)
+                bars_plot.getAxis("bottom").setHeight(4)
+            bars_plot.setYLink(plot)
+            ticks = (
+                [(-1.0, "−1"), (0.0, "0"), (1.0, "1")] if tanh_gate else [(0.0, "0"), (1.0, "1")]
+            )
+            bars_plot.getAxis("bottom").setTicks([ticks])
+            self.maps[name] = heatmap
+            self.bars[name] = bars
+        layout.layout.setColumnStretchFactor(0, 4)
+        layout.layout.setColumnStretchFactor(1, 1)
+        self.gate_names = names
+
+
+if __name__ == "__main__":
+    from rnn_studio.ui.panels.preview import preview
+
+    sys.exit(preview(GatesPanel))

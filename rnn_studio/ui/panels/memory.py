@@ -1,0 +1,136 @@
+"""Memory panel: the hidden state as a units × time heatmap that fills in, and h_t as bars.
+
+For the LSTM the cell state c_t gets its own heatmap and bars underneath.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QWidget
+
+from rnn_studio.ui.panels.base import StudioPanel
+from rnn_studio.ui.qt_bridge import SessionBridge
+from rnn_studio.ui.theme import OKABE_ITO, diverging_colour_map, symmetric_levels
+from rnn_studio.ui.widgets.axes import integer_axes
+from rnn_studio.ui.widgets.bars import UnitBars
+from rnn_studio.ui.widgets.heatmap import TimeHeatmap
+
+
+class MemoryPanel(StudioPanel):
+    """Heatmaps of h (and c for the LSTM) over time, with the current step as bars."""
+
+    panel_id = "memory"
+    title = "Memory"
+
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+        super().__init__(bridge, parent)
+        self.graphics = pg.GraphicsLayoutWidget(self)
+        self.graphics.setObjectName("memory_plot")
+        self.graphics.setAccessibleName("Hidden state heatmap")
+        self.graphics.setToolTip(
+            "Hidden state over time: one row per unit, one column per step; red positive, "
+            "blue negative, white zero"
+        )
+        self.body.addWidget(self.graphics, 1)
+        colour_map = diverging_colour_map()
+        layout = self.graphics.ci
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.hidden_plot = layout.addPlot(row=0, col=0, axisItems=integer_axes("bottom", "left"))
+        self.hidden_map = TimeHeatmap(self.hidden_plot, colour_map, "hidden unit (h)")
+        self.hidden_bar = pg.ColorBarItem(
+            values=(-1, 1), colorMap=colour_map, interactive=False, width=12, label="h"
+        )
+        self.hidden_bar.setImageItem(self.hidden_map.image)
+        layout.addItem(self.hidden_bar, row=0, col=1)
+        self.hidden_bars_plot = layout.addPlot(row=0, col=2)
+        self.hidden_bars = UnitBars(
+            self.hidden_bars_plot, "h_t", OKABE_ITO["vermillion"], OKABE_ITO["blue"]
+        )
+        self.hidden_bars_plot.setYLink(self.hidden_plot)
+
+        self.cell_plot = pg.PlotItem(axisItems=integer_axes("bottom", "left"))
+        self.cell_map = TimeHeatmap(self.cell_plot, colour_map, "cell unit (c)")
+        self.cell_bar = pg.ColorBarItem(
+            values=(-1, 1), colorMap=colour_map, interactive=False, width=12, label="c"
+        )
+        self.cell_bar.setImageItem(self.cell_map.image)
+        self.cell_bars_plot = pg.PlotItem()
+        self.cell_bars = UnitBars(
+            self.cell_bars_plot, "c_t", OKABE_ITO["vermillion"], OKABE_ITO["blue"]
+        )
+        self.cell_bars_plot.setYLink(self.cell_plot)
+        self.cell_plot.setXLink(self.hidden_plot)
+        layout.layout.setColumnStretchFactor(0, 5)
+        layout.layout.setColumnStretchFactor(2, 1)
+        self.showing_cell_state = False
+
+        bridge.trace_changed.connect(self.show_trace)
+        bridge.view_cell_changed.connect(self.show_trace)
+        bridge.cursor_changed.connect(self.show_step)
+        self.show_trace()
+
+    def highlighted_step(self) -> int | None:
+        return self.hidden_map.highlighted_step
+
+    def heatmap_shape(self) -> tuple[int, int]:
+        """(units, steps) of the hidden-state image as drawn."""
+        image = self.hidden_map.image.image
+        return (0, 0) if image is None else tuple(image.shape)  # type: ignore[return-value]
+
+    def show_trace(self, *_: object) -> None:
+        """Set the images for a new trace (once per trace, not per step)."""
+        shown = self.session.shown
+        if shown is None:
+            return
+        trace = shown.trace
+        hidden = np.asarray(trace.hidden)
+        bounded = shown.kind != "rnn" or self.session.nonlinearity == "tanh"
+        levels = (-1.0, 1.0) if bounded else symmetric_levels(hidden)
+        self.hidden_map.set_values(hidden, levels)
+        self.hidden_bar.setLevels(levels)
+        self.hidden_bars.set_x_range(*levels)
+        self.hidden_plot.setTitle(f"{shown.kind.upper()} hidden state h_t")
+        has_cell = trace.cell_state is not None
+        self._show_cell_rows(has_cell)
+        if has_cell:
+            cell_state = np.asarray(trace.cell_state)
+            cell_levels = symmetric_levels(cell_state)
+            self.cell_map.set_values(cell_state, cell_levels)
+            self.cell_bar.setLevels(cell_levels)
+            self.cell_bars.set_x_range(*cell_levels)
+            self.cell_plot.setTitle("LSTM cell state c_t")
+        self.show_step(self.session.cursor)
+
+    def show_step(self, t: int) -> None:
+        """Reveal the steps up to ``t`` and show h_t (and c_t) as bars."""
+        shown = self.session.shown
+        if shown is None:
+            return
+        self.hidden_map.set_cursor(t)
+        self.hidden_bars.set_values(shown.trace.hidden[t])
+        self.hidden_bars_plot.setTitle(f"h at t = {t}")
+        if self.showing_cell_state:
+            self.cell_map.set_cursor(t)
+            self.cell_bars.set_values(shown.trace.cell_state[t])
+
+    def _show_cell_rows(self, show: bool) -> None:
+        if show == self.showing_cell_state:
+            return
+        layout = self.graphics.ci
+        if show:
+            layout.addItem(self.cell_plot, row=1, col=0)
+            layout.addItem(self.cell_bar, row=1, col=1)
+            layout.addItem(self.cell_bars_plot, row=1, col=2)
+        else:
+            for item in (self.cell_plot, self.cell_bar, self.cell_bars_plot):
+                layout.removeItem(item)
+        self.showing_cell_state = show
+
+
+if __name__ == "__main__":
+    from rnn_studio.ui.panels.preview import preview
+
+    sys.exit(preview(MemoryPanel))

@@ -1,0 +1,243 @@
+"""Model panel: which cell (or all three), its sizes and seed, ρ(W_hh), the forget bias."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QWidget,
+)
+
+from rnn_studio.state.demo import MAX_HIDDEN_SIZE
+from rnn_studio.ui.panels.base import StudioPanel
+from rnn_studio.ui.qt_bridge import SessionBridge, blocked
+from rnn_studio.ui.theme import CELL_COLOURS
+
+CELL_BUTTONS = (
+    ("rnn", "RNN", "Vanilla RNN: h_t = tanh(W_xh x_t + W_hh h_{t−1} + b)"),
+    ("lstm", "LSTM", "Long short-term memory: gates and a cell state c_t"),
+    ("gru", "GRU", "Gated recurrent unit: reset and update gates"),
+    ("compare", "Compare", "All three cells on the same input with the same seed"),
+)
+#: The ρ slider covers 0 to 3 in steps of 0.01 (demos may set up to 10; the label shows it).
+RHO_SLIDER_SCALE = 100
+RHO_SLIDER_MAX = 3.0
+#: Dragging the ρ slider recomputes at most this often.
+SLIDER_DELAY_MS = 40
+
+
+class ModelPanel(StudioPanel):
+    """Cell choice, hidden size, seed, nonlinearity, spectral radius, forget bias, Reset."""
+
+    panel_id = "model"
+    title = "Model"
+
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+        super().__init__(bridge, parent)
+        cells = QHBoxLayout()
+        cells.setSpacing(2)
+        self.cell_group = QButtonGroup(self)
+        self.cell_buttons: dict[str, QToolButton] = {}
+        for kind, label, tip in CELL_BUTTONS:
+            button = QToolButton(self)
+            button.setText(label)
+            button.setCheckable(True)
+            button.setObjectName(f"model_cell_{kind}")
+            button.setAccessibleName(f"{label} cell")
+            button.setToolTip(tip)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            colour = CELL_COLOURS.get(kind)
+            if colour:
+                button.setStyleSheet(
+                    f"QToolButton:checked {{ border-bottom: 3px solid {colour}; }}"
+                )
+            self.cell_group.addButton(button)
+            self.cell_buttons[kind] = button
+            cells.addWidget(button)
+        self.body.addLayout(cells)
+
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setVerticalSpacing(3)
+        self.view_box = QComboBox(self)
+        self.view_box.setObjectName("model_view_cell")
+        self.view_box.setAccessibleName("Cell shown in memory, gates, equations, outputs")
+        self.view_box.setToolTip("In compare mode: which cell the single-cell views show")
+        for kind in ("rnn", "lstm", "gru"):
+            self.view_box.addItem(kind.upper(), kind)
+        self.view_label = QLabel("Show", self)
+        form.addRow(self.view_label, self.view_box)
+
+        self.hidden_box = QSpinBox(self)
+        self.hidden_box.setObjectName("model_hidden_size")
+        self.hidden_box.setAccessibleName("Hidden size")
+        self.hidden_box.setToolTip(f"Hidden units per cell, 1 to {MAX_HIDDEN_SIZE}")
+        self.hidden_box.setRange(1, MAX_HIDDEN_SIZE)
+        self.hidden_box.setKeyboardTracking(False)
+        self.seed_box = QSpinBox(self)
+        self.seed_box.setObjectName("model_seed")
+        self.seed_box.setAccessibleName("Seed")
+        self.seed_box.setToolTip("Seed of the random weights: the same seed repeats the demo")
+        self.seed_box.setRange(0, 2**31 - 1)
+        self.seed_box.setKeyboardTracking(False)
+        sizes = QHBoxLayout()
+        sizes.addWidget(self.hidden_box, 1)
+        sizes.addWidget(QLabel("seed", self))
+        sizes.addWidget(self.seed_box, 1)
+        form.addRow("Hidden", sizes)
+
+        self.nonlinearity_box = QComboBox(self)
+        self.nonlinearity_box.setObjectName("model_nonlinearity")
+        self.nonlinearity_box.setAccessibleName("RNN nonlinearity")
+        self.nonlinearity_box.setToolTip("The vanilla RNN's activation function")
+        self.nonlinearity_box.addItem("tanh", "tanh")
+        self.nonlinearity_box.addItem("ReLU", "relu")
+        self.forget_box = QDoubleSpinBox(self)
+        self.forget_box.setObjectName("model_forget_bias")
+        self.forget_box.setAccessibleName("LSTM forget-gate bias")
+        self.forget_box.setToolTip(
+            "Added to the LSTM forget-gate bias: positive keeps the forget gate open "
+            "(remember), negative closes it. 0 keeps the initialisation."
+        )
+        self.forget_box.setRange(-10.0, 10.0)
+        self.forget_box.setSingleStep(0.5)
+        self.forget_box.setDecimals(1)
+        self.forget_box.setKeyboardTracking(False)
+        form.addRow("Activation", self.nonlinearity_box)
+        form.addRow("Forget bias", self.forget_box)
+
+        self.rho_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.rho_slider.setObjectName("model_rho_slider")
+        self.rho_slider.setAccessibleName("Spectral radius of W_hh")
+        self.rho_slider.setToolTip(
+            "Rescale W_hh so its largest |eigenvalue| is ρ: below 1 memories fade, above 1 "
+            "they can blow up"
+        )
+        self.rho_slider.setRange(0, int(RHO_SLIDER_MAX * RHO_SLIDER_SCALE))
+        self.rho_slider.setPageStep(10)
+        self.rho_value = QLabel(self)
+        self.rho_value.setObjectName("model_rho_value")
+        self.rho_value.setAccessibleName("Spectral radius value")
+        self.rho_value.setMinimumWidth(self.rho_value.fontMetrics().horizontalAdvance("ρ = 0.000*"))
+        rho_row = QHBoxLayout()
+        rho_row.addWidget(self.rho_slider, 1)
+        rho_row.addWidget(self.rho_value)
+        form.addRow("ρ(W_hh)", rho_row)
+        self.body.addLayout(form)
+
+        self.reset_button = QPushButton("Reset model", self)
+        self.reset_button.setObjectName("model_reset")
+        self.reset_button.setAccessibleName("Reset model")
+        self.reset_button.setToolTip("Back to hidden size 8, seed 0, initial ρ and forget bias")
+        self.body.addWidget(self.reset_button)
+        self.body.addStretch(1)
+
+        self._rho_timer = QTimer(self)
+        self._rho_timer.setSingleShot(True)
+        self._rho_timer.setInterval(SLIDER_DELAY_MS)
+        self._rho_timer.timeout.connect(self._commit_rho)
+        self.cell_group.buttonClicked.connect(self._cell_chosen)
+        self.view_box.currentIndexChanged.connect(
+            lambda i: self.session.set_view_cell(self.view_box.itemData(i))
+        )
+        self.hidden_box.valueChanged.connect(self.session.set_hidden_size)
+        self.seed_box.valueChanged.connect(self.session.set_seed)
+        self.nonlinearity_box.currentIndexChanged.connect(
+            lambda i: self.session.set_nonlinearity(self.nonlinearity_box.itemData(i))
+        )
+        self.forget_box.valueChanged.connect(
+            lambda v: self.session.set_forget_bias(None if v == 0 else float(v))
+        )
+        self.rho_slider.valueChanged.connect(self._rho_moved)
+        self.reset_button.clicked.connect(self.session.reset)
+        bridge.controls_changed.connect(self.sync_from_session)
+        bridge.trace_changed.connect(self._show_rho)
+        bridge.view_cell_changed.connect(self.sync_from_session)
+        self.sync_from_session()
+
+    def sync_from_session(self, *_: object) -> None:
+        """Show the session's model settings without echoing them back."""
+        session = self.session
+        widgets = (
+            self.cell_group,
+            self.view_box,
+            self.hidden_box,
+            self.seed_box,
+            self.nonlinearity_box,
+            self.forget_box,
+            self.rho_slider,
+        )
+        with blocked(*widgets):
+            self.cell_buttons[session.cell_kind].setChecked(True)
+            compare = session.cell_kind == "compare"
+            self.view_box.setVisible(compare)
+            self.view_label.setVisible(compare)
+            self.view_box.setCurrentIndex(self.view_box.findData(session.view_cell))
+            self.hidden_box.setValue(session.hidden_size)
+            self.seed_box.setValue(min(session.seed, self.seed_box.maximum()))
+            self.nonlinearity_box.setCurrentIndex(
+                self.nonlinearity_box.findData(session.nonlinearity)
+            )
+            self.nonlinearity_box.setEnabled(session.cell_kind in ("rnn", "compare"))
+            self.forget_box.setValue(session.forget_bias or 0.0)
+            self.forget_box.setEnabled(session.cell_kind in ("lstm", "compare"))
+            if not self._rho_timer.isActive():
+                self._set_slider(session.spectral_radius)
+        self._show_rho()
+
+    def _set_slider(self, rho: float | None) -> None:
+        if rho is None and self.session.run is not None:
+            rho = self.session.run.primary.spectral_radius
+        if rho is not None:
+            self.rho_slider.setValue(round(min(rho, RHO_SLIDER_MAX) * RHO_SLIDER_SCALE))
+
+    def _show_rho(self, *_: object) -> None:
+        run = self.session.run
+        requested = self.session.spectral_radius
+        if self._rho_timer.isActive():
+            value = self.rho_slider.value() / RHO_SLIDER_SCALE
+            self.rho_value.setText(f"ρ = {value:.2f}…")
+            return
+        if run is None:
+            self.rho_value.setText("ρ = ?")
+            return
+        shown = self.session.shown or run.primary
+        text = f"ρ = {shown.spectral_radius:.3f}"
+        self.rho_value.setText(text if requested is not None else text + "*")
+        self.rho_value.setToolTip(
+            "Spectral radius of the shown cell's W_hh (max over gate blocks)"
+            + ("" if requested is not None else "; * = as initialised, not rescaled")
+        )
+        if requested is None:
+            with blocked(self.rho_slider):
+                self._set_slider(None)
+
+    def _rho_moved(self, value: int) -> None:
+        self.rho_value.setText(f"ρ = {value / RHO_SLIDER_SCALE:.2f}…")
+        self._rho_timer.start()
+
+    def _commit_rho(self) -> None:
+        self.session.set_spectral_radius(self.rho_slider.value() / RHO_SLIDER_SCALE)
+
+    def _cell_chosen(self, button: QToolButton) -> None:
+        for kind, candidate in self.cell_buttons.items():
+            if candidate is button:
+                self.session.set_cell_kind(kind)
+                return
+
+
+if __name__ == "__main__":
+    from rnn_studio.ui.panels.preview import preview
+
+    sys.exit(preview(ModelPanel))

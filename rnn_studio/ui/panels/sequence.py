@@ -1,0 +1,146 @@
+"""Sequence panel: type or paste a sequence, choose how to read it, pick a preset."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSizePolicy,
+    QWidget,
+)
+
+from rnn_studio.state.presets import Preset, load_presets
+from rnn_studio.state.sequence import MAX_SEQUENCE_LENGTH, MODE_LABELS
+from rnn_studio.ui.panels.base import StudioPanel
+from rnn_studio.ui.qt_bridge import SessionBridge, blocked
+from rnn_studio.ui.theme import ERROR
+
+#: Typing pauses this long before the run is recomputed, so a fast typist is not slowed.
+TYPING_DELAY_MS = 150
+
+
+class SequencePanel(StudioPanel):
+    """The text box, the reading mode, the presets and the inline error message."""
+
+    panel_id = "sequence"
+    title = "Sequence"
+
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+        super().__init__(bridge, parent)
+        self.text_edit = QPlainTextEdit(self)
+        self.text_edit.setObjectName("sequence_text")
+        self.text_edit.setAccessibleName("Sequence text")
+        self.text_edit.setToolTip(
+            "Type or paste a sequence. Characters or words become one-hot inputs; numbers "
+            f"(separated by commas or spaces) become values. At most {MAX_SEQUENCE_LENGTH} steps."
+        )
+        self.text_edit.setTabChangesFocus(True)
+        line = self.text_edit.fontMetrics().lineSpacing()
+        self.text_edit.setFixedHeight(int(line * 2.6) + 10)
+        self.body.addWidget(self.text_edit)
+
+        row = QHBoxLayout()
+        self.mode_box = QComboBox(self)
+        self.mode_box.setObjectName("sequence_mode")
+        self.mode_box.setAccessibleName("Read the sequence as")
+        self.mode_box.setToolTip("How to split the text into time steps")
+        for mode, label in MODE_LABELS.items():
+            self.mode_box.addItem(label.capitalize(), mode)
+        self.preset_box = QComboBox(self)
+        self.preset_box.setObjectName("sequence_presets")
+        self.preset_box.setAccessibleName("Presets")
+        self.preset_box.setToolTip("Set up one of the classic demos")
+        self.preset_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.preset_box.setMinimumContentsLength(8)
+        self.presets: tuple[Preset, ...] = load_presets()
+        self.preset_box.addItem("Presets…", None)
+        for preset in self.presets:
+            self.preset_box.addItem(preset.label, preset.preset_id)
+            index = self.preset_box.count() - 1
+            self.preset_box.setItemData(index, preset.description, 3)  # Qt.ToolTipRole
+        row.addWidget(self.mode_box)
+        row.addWidget(self.preset_box, 1)
+        self.body.addLayout(row)
+
+        self.info_label = QLabel(self)
+        self.info_label.setObjectName("sequence_info")
+        self.info_label.setAccessibleName("Sequence length")
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("sequence_error")
+        self.error_label.setAccessibleName("Sequence error")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(f"color: {ERROR}; font-weight: 600;")
+        self.body.addWidget(self.info_label)
+        self.body.addWidget(self.error_label)
+
+        self._typing_timer = QTimer(self)
+        self._typing_timer.setSingleShot(True)
+        self._typing_timer.setInterval(TYPING_DELAY_MS)
+        self._typing_timer.timeout.connect(self.commit_text)
+        self.text_edit.textChanged.connect(self._typing_timer.start)
+        self.mode_box.currentIndexChanged.connect(self._mode_chosen)
+        self.preset_box.activated.connect(self._preset_chosen)
+        bridge.controls_changed.connect(self.sync_from_session)
+        bridge.error_changed.connect(self.show_error)
+        bridge.trace_changed.connect(self._show_info)
+        self.sync_from_session()
+        self.show_error(self.session.error)
+        self._show_info()
+
+    def commit_text(self) -> None:
+        """Send the typed text to the session now (the typing delay calls this)."""
+        self._typing_timer.stop()
+        if self.text_edit.toPlainText() != self.session.text:
+            self.session.set_text(self.text_edit.toPlainText())
+
+    def sync_from_session(self) -> None:
+        """Show the session's text and mode without echoing them back."""
+        with blocked(self.text_edit, self.mode_box):
+            if self.text_edit.toPlainText() != self.session.text:
+                self.text_edit.setPlainText(self.session.text)
+            self.mode_box.setCurrentIndex(self.mode_box.findData(self.session.mode))
+
+    def show_error(self, message: str) -> None:
+        """Show (or clear) the inline error; the last valid run stays on screen."""
+        if message:
+            self.error_label.setText(f"{message} (Still showing the last valid sequence.)")
+        else:
+            self.error_label.clear()
+        self.error_label.setVisible(bool(message))
+
+    def _show_info(self, *_: object) -> None:
+        run = self.session.run
+        if run is None:
+            self.info_label.clear()
+            return
+        mode = MODE_LABELS[run.sequence.mode]
+        detail = f"{len(run)} steps ({mode})"
+        if not run.sequence.is_numeric:
+            detail += f", vocabulary of {len(run.sequence.vocabulary)}: input size"
+            detail += f" {run.sequence.input_size}"
+        self.info_label.setText(detail)
+
+    def _mode_chosen(self, index: int) -> None:
+        self.commit_text()
+        self.session.set_mode(self.mode_box.itemData(index))
+
+    def _preset_chosen(self, index: int) -> None:
+        preset_id = self.preset_box.itemData(index)
+        with blocked(self.preset_box):
+            self.preset_box.setCurrentIndex(0)
+        for preset in self.presets:
+            if preset.preset_id == preset_id:
+                self._typing_timer.stop()
+                self.session.apply_demo(preset.setup)
+                return
+
+
+if __name__ == "__main__":
+    from rnn_studio.ui.panels.preview import preview
+
+    sys.exit(preview(SequencePanel))

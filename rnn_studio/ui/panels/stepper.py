@@ -1,0 +1,182 @@
+"""Stepper panel: step, play/pause at a chosen speed, jump to start/end, scrub through time.
+
+Keyboard shortcuts (installed on the window by :func:`install_shortcuts`): Space play/pause,
+←/→ step, Home/End jump. Text boxes and spin boxes keep these keys for themselves (Qt's
+ShortcutOverride), so Space still types a space in the sequence box.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QToolButton,
+    QWidget,
+)
+
+from rnn_studio.ui.panels.base import StudioPanel
+from rnn_studio.ui.qt_bridge import SessionBridge, blocked
+
+#: Playing speeds in steps per second; 0 means as fast as the views can draw.
+SPEEDS = (
+    (1, "1 step/s"),
+    (2, "2 steps/s"),
+    (5, "5 steps/s"),
+    (10, "10 steps/s"),
+    (30, "30 steps/s"),
+    (0, "Max"),
+)
+DEFAULT_SPEED = 5
+
+
+class StepperPanel(StudioPanel):
+    """Buttons, speed, scrubber and the current-step readout; owns the play timer."""
+
+    panel_id = "stepper"
+    title = "Stepper"
+
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+        super().__init__(bridge, parent)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(2)
+        self.start_button = self._button("stepper_start", "|◀", "Go to the first step (Home)")
+        self.back_button = self._button("stepper_back", "◀", "Step back (←)")
+        self.play_button = QPushButton("▶ Play", self)
+        self.play_button.setObjectName("stepper_play")
+        self.play_button.setAccessibleName("Play or pause")
+        self.play_button.setToolTip("Play or pause (Space)")
+        self.play_button.setCheckable(True)
+        self.forward_button = self._button("stepper_forward", "▶", "Step forward (→)")
+        self.end_button = self._button("stepper_end", "▶|", "Go to the last step (End)")
+        for widget in (self.start_button, self.back_button):
+            buttons.addWidget(widget)
+        buttons.addWidget(self.play_button, 1)
+        for widget in (self.forward_button, self.end_button):
+            buttons.addWidget(widget)
+        self.body.addLayout(buttons)
+
+        self.scrubber = QSlider(Qt.Orientation.Horizontal, self)
+        self.scrubber.setObjectName("stepper_scrubber")
+        self.scrubber.setAccessibleName("Time step")
+        self.scrubber.setToolTip("Drag to any time step")
+        self.body.addWidget(self.scrubber)
+
+        row = QHBoxLayout()
+        self.position_label = QLabel(self)
+        self.position_label.setObjectName("stepper_position")
+        self.position_label.setAccessibleName("Current step")
+        self.speed_box = QComboBox(self)
+        self.speed_box.setObjectName("stepper_speed")
+        self.speed_box.setAccessibleName("Playing speed")
+        self.speed_box.setToolTip("Steps per second while playing")
+        for speed, label in SPEEDS:
+            self.speed_box.addItem(label, speed)
+        self.speed_box.setCurrentIndex(self.speed_box.findData(DEFAULT_SPEED))
+        row.addWidget(self.position_label, 1)
+        row.addWidget(self.speed_box)
+        self.body.addLayout(row)
+
+        self.timer = QTimer(self)
+        self.timer.setObjectName("stepper_timer")
+        self.timer.timeout.connect(self._tick)
+        self.start_button.clicked.connect(self.session.go_to_start)
+        self.back_button.clicked.connect(self.session.step_back)
+        self.forward_button.clicked.connect(self.session.step_forward)
+        self.end_button.clicked.connect(self.session.go_to_end)
+        self.play_button.toggled.connect(self.set_playing)
+        self.speed_box.currentIndexChanged.connect(self._apply_speed)
+        self.scrubber.valueChanged.connect(self.session.set_cursor)
+        bridge.trace_changed.connect(self._sync_range)
+        bridge.cursor_changed.connect(self._show_cursor)
+        self._sync_range()
+        self._apply_speed()
+
+    def _button(self, name: str, text: str, tip: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setObjectName(name)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAccessibleName(tip.split(" (")[0])
+        return button
+
+    @property
+    def playing(self) -> bool:
+        """True while the play timer runs."""
+        return self.timer.isActive()
+
+    def toggle_playing(self) -> None:
+        """Play if paused, pause if playing (the Space shortcut)."""
+        self.set_playing(not self.playing)
+
+    def set_playing(self, playing: bool) -> None:
+        """Start or stop playing; starting at the last step rewinds to the first."""
+        if playing and self.session.at_end:
+            self.session.go_to_start()
+        if playing:
+            self.timer.start()
+        else:
+            self.timer.stop()
+        with blocked(self.play_button):
+            self.play_button.setChecked(playing)
+            self.play_button.setText("⏸ Pause" if playing else "▶ Play")
+
+    def highlighted_step(self) -> int | None:
+        return self.scrubber.value()
+
+    def _tick(self) -> None:
+        if self.session.at_end:
+            self.set_playing(False)
+        else:
+            self.session.step_forward()
+
+    def _apply_speed(self, *_: object) -> None:
+        speed = self.speed_box.currentData()
+        self.timer.setInterval(0 if not speed else round(1000 / speed))
+
+    def _sync_range(self, *_: object) -> None:
+        with blocked(self.scrubber):
+            self.scrubber.setRange(0, max(self.session.length - 1, 0))
+        self._show_cursor(self.session.cursor)
+
+    def _show_cursor(self, t: int) -> None:
+        with blocked(self.scrubber):
+            self.scrubber.setValue(t)
+        run = self.session.run
+        if run is None:
+            self.position_label.setText("no sequence")
+            return
+        token = run.sequence.tokens[t]
+        self.position_label.setText(f"t = {t} of {len(run) - 1} · input “{token}”")
+
+
+def install_shortcuts(window: QWidget, stepper: StepperPanel) -> list[QShortcut]:
+    """Space, ←/→, Home/End on ``window`` for the stepper; returns the shortcuts."""
+    session = stepper.session
+    bindings = (
+        (Qt.Key.Key_Space, stepper.toggle_playing, "stepper_shortcut_play"),
+        (Qt.Key.Key_Right, session.step_forward, "stepper_shortcut_forward"),
+        (Qt.Key.Key_Left, session.step_back, "stepper_shortcut_back"),
+        (Qt.Key.Key_Home, session.go_to_start, "stepper_shortcut_start"),
+        (Qt.Key.Key_End, session.go_to_end, "stepper_shortcut_end"),
+    )
+    shortcuts = []
+    for key, action, name in bindings:
+        shortcut = QShortcut(QKeySequence(key), window)
+        shortcut.setObjectName(name)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(action)
+        shortcuts.append(shortcut)
+    return shortcuts
+
+
+if __name__ == "__main__":
+    from rnn_studio.ui.panels.preview import preview
+
+    sys.exit(preview(StepperPanel))
