@@ -281,7 +281,7 @@ def rng_from(seed: SeedLike) -> np.random.Generator:
 def term_to_definition(
     terms: Sequence[Any], term_id: str, seed: SeedLike = 0, n_choices: int = 4
 ) -> ChoiceQuestion:
-    """ "What does <term> mean?" with the definitions of plausible other terms as distractors."""
+    """Ask what a term means; the distractors are definitions of plausible other terms."""
     rng = rng_from(seed)
     terms = as_terms(terms)
     target = _find(terms, term_id)
@@ -301,7 +301,7 @@ def term_to_definition(
 def definition_to_term(
     terms: Sequence[Any], term_id: str, seed: SeedLike = 0, n_choices: int = 4
 ) -> ChoiceQuestion:
-    """ "Which term is this?" given the definition (with the term itself blanked out)."""
+    """Ask which term a definition describes (the term itself blanked out of the prompt)."""
     rng = rng_from(seed)
     terms = as_terms(terms)
     target = _find(terms, term_id)

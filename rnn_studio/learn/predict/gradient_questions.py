@@ -33,7 +33,7 @@ EXPLODING_ABOVE = 1.05
 
 
 def gradient_race(seed: int) -> PredictQuestion:
-    """ "After T steps, whose gradient at t = 1 is larger, the RNN's or the LSTM's?"."""
+    """Ask whose gradient reaches step 1 larger after T steps: the RNN's or the LSTM's."""
     rng = np.random.default_rng(seed)
     steps = int(rng.choice([25, 50, 80]))
     forget_bias = (None, -2.0, 1.0, 3.0)[int(rng.integers(4))]
@@ -123,7 +123,7 @@ def gradient_race(seed: int) -> PredictQuestion:
 
 
 def vanish_or_explode(seed: int) -> PredictQuestion:
-    """ "W_hh has spectral radius ρ: will the gradient vanish or explode?" for a vanilla RNN."""
+    """Ask whether a vanilla RNN's gradient vanishes or explodes, given ρ(W_hh) and f."""
     rng = np.random.default_rng(seed)
     nonlinearity = ("tanh", "relu")[int(rng.integers(2))]
     # tanh saturates, so it needs a larger ρ before it can explode at all.
@@ -234,7 +234,7 @@ def vanish_or_explode(seed: int) -> PredictQuestion:
 
 
 def clipping(seed: int) -> PredictQuestion:
-    """ "Does clipping change the gradient's direction or only its size?" (by norm or by value)."""
+    """Ask whether clipping (by norm or by value) changes the gradient's direction or size."""
     rng = np.random.default_rng(seed)
     by_norm = bool(rng.integers(2))
     rho = 1.5

@@ -42,7 +42,7 @@ _GATE_EFFECT = {
 
 
 def closed_gate(seed: int) -> PredictQuestion:
-    """ "Which LSTM gate is nearly closed for this unit at this step?" from its pre-activations."""
+    """Ask which LSTM gate is nearly closed for one unit at one step, given its z values."""
     rng = np.random.default_rng(seed)
     targets = ("input", "forget", "output", "none")
     target = targets[int(rng.integers(len(targets)))]
@@ -145,7 +145,7 @@ def _find_gate_spot(
 
 
 def context(seed: int) -> PredictQuestion:
-    """ "Which hidden state changes more when 'bad' arrives after 'not' vs after 'very'?"."""
+    """Ask whether "bad" moves the hidden state further after "not" or after "very"."""
     rng = np.random.default_rng(seed)
     first, second = ("not", "very") if rng.integers(2) else ("very", "not")
     text = f"{first} bad {second} bad"
