@@ -127,6 +127,7 @@ class Cell:
         self._params: dict[str, np.ndarray] = {}
         self._constants: Any = None
         self._params_token = object()
+        self._last_state: State | None = None
         self.set_params(initial)
 
     # --- identity ---------------------------------------------------------------------------
@@ -316,7 +317,8 @@ class Cell:
         Returns
         -------
         state : State
-            The new state (fresh arrays).
+            The new state (fresh read-only arrays; passing it back to the next ``step`` skips
+            re-validating it).
         result : StepResult
             h, c, gate activations and pre-activations of this step.
         """
@@ -327,15 +329,23 @@ class Cell:
                 f"got {x.shape}"
             )
         check_finite(x, "x_t")
-        if state is None:
-            h, c = None, None
+        if state is not None and state is self._last_state and state.h.shape[:-1] == x.shape[:-1]:
+            h, c = state  # this cell's previous result: read-only, already valid
         else:
-            if not isinstance(state, tuple) or len(state) != 2:
+            if state is None:
+                h, c = None, None
+            elif isinstance(state, tuple) and len(state) == 2:
+                h, c = state
+            else:
                 raise EngineError("state must be a State(h, c) (or an (h, c) tuple) or None")
-            h, c = state
-        h, c = self.check_state(h, c, x.shape[:-1], "state.h", "state.c")
+            h, c = self.check_state(h, c, x.shape[:-1], "state.h", "state.c")
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            return self._step(x, h, c)
+            new_state, result = self._step(x, h, c)
+        freeze(new_state.h)
+        if new_state.c is not None:
+            freeze(new_state.c)
+        self._last_state = new_state
+        return new_state, result
 
     def _step(self, x: np.ndarray, h: np.ndarray, c: np.ndarray | None) -> tuple[State, StepResult]:
         raise NotImplementedError

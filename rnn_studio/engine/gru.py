@@ -42,6 +42,7 @@ class GRUConstants(NamedTuple):
     w_hh_t_half: np.ndarray  # (H, 3H) W_hhᵀ, r and z columns × ½
     input_bias_half: np.ndarray  # (3H,) [b_ir + b_hr, b_iz + b_hz, b_in], r, z entries × ½
     b_hn: np.ndarray  # (H,)
+    w_cat_t_half: np.ndarray  # (I + H, 4H) [x; h] -> [½a_r, ½a_z, W_in x, W_hn h] (single steps)
     w_ih_rz: np.ndarray  # (2H, I) r and z rows of W_ih, contiguous
     w_ih_n: np.ndarray  # (H, I) n rows of W_ih, contiguous
     w_hh: np.ndarray  # (3H, H)
@@ -81,9 +82,17 @@ class GRUCell(Cell):
         half[: 2 * size] = 0.5  # σ(a) = ½tanh(½a) + ½: the ½ goes into the weights
         input_bias = p["bias_ih"].copy()
         input_bias[: 2 * size] += p["bias_hh"][: 2 * size]  # b_hr, b_hz sit outside r ⊙ (...)
+        w_ih_t_half = np.ascontiguousarray((p["weight_ih"] * half[:, None]).T)
+        w_hh_t_half = np.ascontiguousarray((p["weight_hh"] * half[:, None]).T)
+        inputs = self._input_size
+        w_cat_t_half = np.zeros((inputs + size, 4 * size), dtype=self._dtype)
+        w_cat_t_half[:inputs, : 3 * size] = w_ih_t_half  # ½W_ir, ½W_iz, W_in
+        w_cat_t_half[inputs:, : 2 * size] = w_hh_t_half[:, : 2 * size]  # ½W_hr, ½W_hz
+        w_cat_t_half[inputs:, 3 * size :] = w_hh_t_half[:, 2 * size :]  # W_hn
         return GRUConstants(
-            w_ih_t_half=np.ascontiguousarray((p["weight_ih"] * half[:, None]).T),
-            w_hh_t_half=np.ascontiguousarray((p["weight_hh"] * half[:, None]).T),
+            w_ih_t_half=w_ih_t_half,
+            w_hh_t_half=w_hh_t_half,
+            w_cat_t_half=w_cat_t_half,
             input_bias_half=input_bias * half,
             b_hn=p["bias_hh"][2 * size :].copy(),
             w_ih_rz=np.ascontiguousarray(p["weight_ih"][: 2 * size]),
@@ -93,23 +102,22 @@ class GRUCell(Cell):
 
     def _step(self, x: np.ndarray, h: np.ndarray, c: Any) -> tuple[State, StepResult]:
         k, size = self.constants, self._hidden_size
-        input_part = x @ k.w_ih_t_half
-        input_part += k.input_bias_half
-        gh = h @ k.w_hh_t_half  # [½W_hr h, ½W_hz h, W_hn h]
-        gh[..., : 2 * size] += input_part[..., : 2 * size]  # ½a_r, ½a_z
-        hn = gh[..., 2 * size :]
+        # One product gives [½a_r − ½b, ½a_z − ½b, W_in x, W_hn h]; biases added next.
+        parts = np.concatenate((x, h), axis=-1) @ k.w_cat_t_half
+        parts[..., : 3 * size] += k.input_bias_half  # ½a_r, ½a_z, W_in x + b_in
+        hn = parts[..., 3 * size :]
         hn += k.b_hn  # hn = W_hn h + b_hn
-        act = np.tanh(gh[..., : 2 * size])
+        act = np.tanh(parts[..., : 2 * size])
         act *= 0.5
         act += 0.5  # r, z = σ(a) = ½tanh(½a) + ½
         r, z = act[..., :size], act[..., size:]
         a_n = r * hn
-        a_n += input_part[..., 2 * size :]  # a_n = W_in x + b_in + r ⊙ hn
+        a_n += parts[..., 2 * size : 3 * size]  # a_n = W_in x + b_in + r ⊙ hn
         n = np.tanh(a_n)
         h_new = h - n
         h_new *= z
         h_new += n  # h = n + z ⊙ (h_{t-1} − n)
-        pre_rz = gh[..., : 2 * size] * 2.0
+        pre_rz = parts[..., : 2 * size] * 2.0
         gates = {"r": r, "z": z, "n": n}
         pre = {"r": pre_rz[..., :size], "z": pre_rz[..., size:], "n": a_n, "hn": hn}
         return State(h_new, None), StepResult(h_new, None, gates, pre)

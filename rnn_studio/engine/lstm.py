@@ -50,6 +50,7 @@ class LSTMConstants(NamedTuple):
     w_ih_t_half: np.ndarray  # (I, 4H) W_ihᵀ, σ-gate columns × ½
     w_hh_t_half: np.ndarray  # (H, 4H) W_hhᵀ, σ-gate columns × ½
     bias_half: np.ndarray  # (4H,) b_ih + b_hh, σ-gate entries × ½
+    w_cat_t_half: np.ndarray  # (I + H, 4H) [W_ih W_hh]ᵀ, σ-gate columns × ½ (single steps)
     w_ih: np.ndarray  # (4H, I) reordered, unscaled
     w_hh: np.ndarray  # (4H, H) reordered, unscaled
 
@@ -96,11 +97,14 @@ class LSTMCell(Cell):
         half[: 3 * h] = 0.5  # σ(a) = ½tanh(½a) + ½: the ½ goes into the weights
         w_ih = p["weight_ih"][rows]
         w_hh = p["weight_hh"][rows]
+        w_ih_t_half = np.ascontiguousarray((w_ih * half[:, None]).T)
+        w_hh_t_half = np.ascontiguousarray((w_hh * half[:, None]).T)
         return LSTMConstants(
             rows=rows,
-            w_ih_t_half=np.ascontiguousarray((w_ih * half[:, None]).T),
-            w_hh_t_half=np.ascontiguousarray((w_hh * half[:, None]).T),
+            w_ih_t_half=w_ih_t_half,
+            w_hh_t_half=w_hh_t_half,
             bias_half=(p["bias_ih"] + p["bias_hh"])[rows] * half,
+            w_cat_t_half=np.concatenate([w_ih_t_half, w_hh_t_half]),
             w_ih=w_ih,
             w_hh=w_hh,
         )
@@ -112,10 +116,8 @@ class LSTMCell(Cell):
 
     def _step(self, x: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[State, StepResult]:
         k, size = self.constants, self._hidden_size
-        input_part = x @ k.w_ih_t_half
-        input_part += k.bias_half
-        z = h @ k.w_hh_t_half
-        z += input_part  # ½a for σ gates, a for g
+        z = np.concatenate((x, h), axis=-1) @ k.w_cat_t_half  # W_ih x + W_hh h, one product
+        z += k.bias_half  # ½a for σ gates, a for g
         act = np.tanh(z)
         sig = act[..., : 3 * size]
         sig *= 0.5

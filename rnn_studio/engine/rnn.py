@@ -35,6 +35,7 @@ class RNNConstants(NamedTuple):
     """Weight-derived arrays cached until the parameters change."""
 
     w_ih_t: np.ndarray  # (I, H) contiguous W_ihᵀ
+    w_cat_t: np.ndarray  # (I + H, H) [W_ih W_hh]ᵀ for one product per single step
     w_hh_t: np.ndarray  # (H, H) contiguous W_hhᵀ
     w_ih: np.ndarray  # (H, I)
     w_hh: np.ndarray  # (H, H)
@@ -70,6 +71,7 @@ class RNNCell(Cell):
         p = self._params
         return RNNConstants(
             w_ih_t=np.ascontiguousarray(p["weight_ih"].T),
+            w_cat_t=np.concatenate([p["weight_ih"].T, p["weight_hh"].T]),
             w_hh_t=np.ascontiguousarray(p["weight_hh"].T),
             w_ih=p["weight_ih"],
             w_hh=p["weight_hh"],
@@ -83,10 +85,8 @@ class RNNCell(Cell):
 
     def _step(self, x: np.ndarray, h: np.ndarray, c: Any) -> tuple[State, StepResult]:
         k = self.constants
-        input_part = x @ k.w_ih_t
-        input_part += k.bias  # W_ih x + b_ih + b_hh
-        a = h @ k.w_hh_t
-        a += input_part  # a = W_hh h + (W_ih x + b)
+        a = np.concatenate((x, h), axis=-1) @ k.w_cat_t  # W_ih x + W_hh h in one product
+        a += k.bias  # a = W_ih x + b_ih + W_hh h + b_hh
         h_new = self._activate(a, np.empty_like(a))
         return State(h_new, None), StepResult(h_new, None, {}, {"h": a})
 
