@@ -162,6 +162,10 @@ def test_clipping_by_norm_keeps_direction_by_value_tilts_it(seed):
     assert question.reveal.value("cosine(before, after)") == pytest.approx(cosine, abs=1e-12)
     assert question.reveal.value("‖g‖ after") == pytest.approx(np.linalg.norm(clipped), rel=1e-9)
     assert question.reveal.value("‖g‖ before") == pytest.approx(np.linalg.norm(flat), rel=1e-9)
+    report = studio(question).gradients["rnn"]
+    assert report.param_norm_before == pytest.approx(np.linalg.norm(flat), rel=1e-9)
+    if setup.clip is not None:
+        assert report.param_norm_after == pytest.approx(threshold, rel=1e-9)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
