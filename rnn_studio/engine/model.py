@@ -280,9 +280,10 @@ class Model:
             if not np.all(np.isfinite(value)):
                 raise EngineError(f"Parameter {name!r} contains NaN or infinity.")
             checked[name] = value.astype(self.dtype, copy=True)
-        self.cell.set_params(
-            {name: checked[CELL_PREFIX + name + CELL_SUFFIX] for name in self.cell.param_shapes}
-        )
+        with np.errstate(over="ignore"):  # huge but finite weights (checked above) are valid
+            self.cell.set_params(
+                {name: checked[CELL_PREFIX + name + CELL_SUFFIX] for name in self.cell.param_shapes}
+            )
         if self._embedding is not None:
             self._embedding = checked["embedding.weight"]
         self._readout_weight = checked["readout.weight"]
