@@ -75,3 +75,77 @@ __all__ = [
     "stable_norm",
     "step_norms",
 ]
+
+# --- Model, training and files (readout, losses, optimisers, tasks, io) -------------------------
+# model = Model("lstm", input_size=V, hidden_size=H, vocabulary=vocab, seed=0)
+# result = model.loss_and_grads(ids, targets)   # loss, grads (PyTorch names), trace, grad_norms
+# task = MemoryTask(lag=60); trainer = Trainer(task.make_model("gru", 32, seed=0), task)
+# save_model("m.npz", model); load_model("m.npz")
+from rnn_studio.engine.encoding import (
+    MAX_SEQUENCE_LENGTH,
+    Scaler,
+    Vocabulary,
+    detokenize,
+    encode_numbers,
+    one_hot,
+    tokenize,
+)
+from rnn_studio.engine.io import (
+    export_torch_state_dict,
+    load_model,
+    save_model,
+    save_torch_state_dict,
+)
+from rnn_studio.engine.losses import mean_squared_error, softmax, softmax_cross_entropy
+from rnn_studio.engine.model import Model, ModelResult, rollout, sample
+from rnn_studio.engine.optim import SGD, Adam, ClipReport, clip_grad_norm, clip_grad_value
+from rnn_studio.engine.tasks import (
+    ForecastTask,
+    MemoryTask,
+    SentimentTask,
+    TextTask,
+    make_task,
+)
+from rnn_studio.engine.train import (
+    RECIPES,
+    Trainer,
+    TrainingConfig,
+    TrainingControl,
+    TrainingDivergedError,
+)
+
+__all__ += [
+    "MAX_SEQUENCE_LENGTH",
+    "RECIPES",
+    "SGD",
+    "Adam",
+    "ClipReport",
+    "ForecastTask",
+    "MemoryTask",
+    "Model",
+    "ModelResult",
+    "Scaler",
+    "SentimentTask",
+    "TextTask",
+    "Trainer",
+    "TrainingConfig",
+    "TrainingControl",
+    "TrainingDivergedError",
+    "Vocabulary",
+    "clip_grad_norm",
+    "clip_grad_value",
+    "detokenize",
+    "encode_numbers",
+    "export_torch_state_dict",
+    "load_model",
+    "make_task",
+    "mean_squared_error",
+    "one_hot",
+    "rollout",
+    "sample",
+    "save_model",
+    "save_torch_state_dict",
+    "softmax",
+    "softmax_cross_entropy",
+    "tokenize",
+]
