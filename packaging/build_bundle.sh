@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PYTHON="${PYTHON:-.venv/bin/python}"
-OUT=packaging/out
+source packaging/common.sh
 "$PYTHON" -c 'import PyInstaller' 2>/dev/null \
     || { echo "build_bundle.sh: PyInstaller missing; run: $PYTHON -m pip install -e '.[package]'" >&2; exit 1; }
 
@@ -15,7 +15,6 @@ SECONDS=0
     --distpath "$OUT/dist" --workpath "$OUT/build" packaging/rnn-studio.spec
 seconds=$SECONDS
 
-BUNDLE="$OUT/dist/rnn-studio"
 # Debug symbols are most of libpython's size. PyInstaller's own strip option would also strip
 # the auditwheel-repaired libraries in *.libs/ (numpy's OpenBLAS), which that corrupts
 # ("ELF load command address/offset not page-aligned"), so strip the others here.
@@ -26,6 +25,6 @@ if [ "$(uname -s)" = Linux ] && command -v strip >/dev/null && command -v file >
         done
 fi
 # Pruned Qt libraries leave PyInstaller's top-level symlinks to them dangling.
-find "$BUNDLE" -xtype l -delete
-"$BUNDLE/rnn-studio" --version
+if [ "$(uname -s)" = Linux ]; then find "$BUNDLE" -xtype l -delete; fi
+"$BUNDLE/rnn-studio" --version   # prints nothing on Windows, where the app has no console
 printf 'bundle: %s (%s) built in %d s\n' "$BUNDLE" "$(du -sh "$BUNDLE" | cut -f1)" "$seconds"

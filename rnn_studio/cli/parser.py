@@ -22,11 +22,17 @@ class OneLineArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print ``<prog>: error: <message> (see <prog> --help)`` and exit with status 2."""
-        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        _write_stderr(f"{self.prog}: error: {message} (see {self.prog} --help)")
         raise SystemExit(2)
 
 
 def print_error(message: str) -> None:
     """Write one error line, prefixed with the program name, to stderr."""
     one_line = " ".join(str(message).split())
-    sys.stderr.write(f"{PROG}: error: {one_line}\n")
+    _write_stderr(f"{PROG}: error: {one_line}")
+
+
+def _write_stderr(line: str) -> None:
+    # A windowed (no console) frozen app on Windows has no stderr at all.
+    if sys.stderr is not None:
+        sys.stderr.write(line + "\n")
