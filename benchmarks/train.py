@@ -1,0 +1,118 @@
+"""Training speed: updates per second for each task and cell, and time to a target loss.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/train.py            # full table (about a minute)
+    .venv/bin/python benchmarks/train.py --quick    # fewer updates, for a smoke test
+
+Every run uses the task's recipe (``rnn_studio.engine.train.RECIPES``: Adam, learning rate
+0.01, batch 16, clipping at 1) with seed 0 and BLAS pinned to one thread. "updates/s" times
+training updates only (no evaluation). "to target" trains from scratch, evaluates the held-out
+loss every 10 updates and reports the first update (and the training seconds) at which it is
+at or below the task's target; "—" means not reached within the cap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rnn_studio.engine.blas import limit_blas_threads
+from rnn_studio.engine.tasks import (
+    ForecastTask,
+    MemoryTask,
+    SentimentTask,
+    Task,
+    TextTask,
+)
+from rnn_studio.engine.train import RECIPES, Trainer
+from rnn_studio.texts import bundled_text
+
+CELLS = ("rnn", "lstm", "gru")
+MEMORY_LAG = 60
+TARGETS = {"text": 2.6, "sentiment": 0.2, "forecast": 0.1, "memory": 0.2}
+"""Held-out loss to reach: text in nats per character (uniform guess: 3.78), sentiment and
+memory cross-entropy (guess: 0.69 and 1.39), forecast MSE in standard deviations (mean: 1)."""
+CAPS = {"text": 600, "sentiment": 1000, "forecast": 600, "memory": 1000}
+
+
+def make_tasks() -> dict[str, Task]:
+    """The four benchmark tasks, built from seed 0."""
+    return {
+        "text": TextTask(bundled_text().text, "chars"),
+        "sentiment": SentimentTask(seed=0),
+        "forecast": ForecastTask("sines", seed=0),
+        "memory": MemoryTask(lag=MEMORY_LAG, seed=0),
+    }
+
+
+def updates_per_second(task: Task, name: str, kind: str, updates: int) -> float:
+    """Mean rate of ``updates`` training updates after five warm-up updates."""
+    recipe = RECIPES[name]
+    model = task.make_model(kind, recipe.hidden_size, seed=0)
+    trainer = Trainer(model, task, recipe.config(steps=updates + 5, seed=0))
+    for _ in range(5):
+        trainer.step()
+    began = time.perf_counter()
+    for _ in range(updates):
+        trainer.step()
+    return updates / (time.perf_counter() - began)
+
+
+def time_to_target(task: Task, name: str, kind: str, cap: int) -> tuple[int | None, float]:
+    """First update (multiple of 10) whose held-out loss is at or below the target, and the
+    training seconds it took (evaluation time excluded)."""
+    recipe = RECIPES[name]
+    model = task.make_model(kind, recipe.hidden_size, seed=0)
+    trainer = Trainer(model, task, recipe.config(steps=cap, seed=0))
+    seconds = 0.0
+    while trainer.steps_done < cap:
+        began = time.perf_counter()
+        for _ in range(10):
+            trainer.step()
+        seconds += time.perf_counter() - began
+        if task.evaluate(model).loss <= TARGETS[name]:
+            return trainer.steps_done, seconds
+    return None, seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="30 timed updates, low caps")
+    args = parser.parse_args(argv)
+    pinned = limit_blas_threads(1)
+    updates = 30 if args.quick else 200
+    caps = {name: 50 for name in CAPS} if args.quick else CAPS
+    tasks = make_tasks()
+    print(f"# python {platform.python_version()}, numpy {np.__version__}, BLAS pinned: {pinned}")
+    print(f"# memory lag {MEMORY_LAG}; targets (held-out loss) {TARGETS}")
+    print(
+        "| task | cell | hidden | T × B | updates/s | ms/update | target | updates to target "
+        "| seconds to target |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, task in tasks.items():
+        batch = task.train_batch(np.random.default_rng(0), RECIPES[name].batch_size)
+        for kind in CELLS:
+            rate = updates_per_second(task, name, kind, updates)
+            reached, seconds = time_to_target(task, name, kind, caps[name])
+            to_target = f"{reached}" if reached is not None else f"— (>{caps[name]})"
+            when = f"{seconds:.2f}" if reached is not None else "—"
+            print(
+                f"| {name} | {kind} | {RECIPES[name].hidden_size} | "
+                f"{batch.length} × {batch.size} | {rate:.0f} | {1000 / rate:.2f} | "
+                f"{TARGETS[name]} | {to_target} | {when} |",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
