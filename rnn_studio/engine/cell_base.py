@@ -382,6 +382,63 @@ def outer_sum(deltas: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return deltas.reshape(-1, deltas.shape[-1]).T @ rows.reshape(-1, rows.shape[-1])
 
 
+CHUNK_ENTRIES = 32768
+"""Backpropagation works through time in blocks of about this many state entries, so the
+local derivatives and pre-activation gradients of a block stay in cache and their buffers are
+reused (fresh whole-sequence temporaries cost page faults and memory bandwidth)."""
+
+
+def time_chunks(steps: int, entries_per_step: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` blocks covering ``range(steps)``, the last block first."""
+    length = max(1, CHUNK_ENTRIES // max(1, entries_per_step))
+    return [(max(0, stop - length), stop) for stop in range(steps, 0, -length)]
+
+
+class WeightGradients:
+    """Accumulates dW_ih, dW_hh and db = Σ_t da_t ... block by block (one product per block).
+
+    Parameters
+    ----------
+    trace
+        The forward trace (inputs, hidden, h0).
+    rows : int
+        G·H, the number of pre-activations.
+    d_inputs : ndarray, shape (T, [B,] I)
+        Filled block by block with dx_t = W_ihᵀ da_t (``w_ih`` given to :meth:`add`).
+    """
+
+    def __init__(self, trace: Any, rows: int, d_inputs: np.ndarray) -> None:
+        self.trace = trace
+        self.d_inputs = d_inputs
+        inputs, hidden = trace.inputs.shape[-1], trace.hidden.shape[-1]
+        dtype = trace.hidden.dtype
+        self.weight_ih = np.zeros((rows, inputs), dtype=dtype)
+        self.weight_hh = np.zeros((rows, hidden), dtype=dtype)
+        self.bias = np.zeros(rows, dtype=dtype)
+
+    def add(
+        self,
+        start: int,
+        d_input_side: np.ndarray,
+        d_hidden_side: np.ndarray,
+        w_ih: np.ndarray,
+    ) -> None:
+        """Add block ``[start, start + len)``: dW_ih += Σ da xᵀ, dW_hh += Σ da' h_{t-1}ᵀ."""
+        trace, stop = self.trace, start + len(d_input_side)
+        self.weight_ih += outer_sum(d_input_side, trace.inputs[start:stop])
+        if start == 0:
+            self.weight_hh += recurrent_outer_sum(d_hidden_side, trace.hidden[:stop], trace.h0)
+        else:
+            self.weight_hh += outer_sum(d_hidden_side, trace.hidden[start - 1 : stop - 1])
+        self.bias += d_input_side.reshape(-1, d_input_side.shape[-1]).sum(axis=0)
+        block = self.d_inputs[start:stop]
+        np.dot(
+            d_input_side.reshape(-1, d_input_side.shape[-1]),
+            w_ih,
+            out=block.reshape(-1, block.shape[-1]),
+        )
+
+
 def previous(first: np.ndarray, sequence: np.ndarray) -> np.ndarray:
     """The sequence shifted one step: ``[first, sequence[0], ..., sequence[T-2]]``."""
     return np.concatenate([first[None], sequence[:-1]])

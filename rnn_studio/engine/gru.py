@@ -29,9 +29,9 @@ from rnn_studio.engine.cell_base import (
     ForwardRecord,
     State,
     StepResult,
-    outer_sum,
+    WeightGradients,
     project_rows,
-    recurrent_outer_sum,
+    time_chunks,
 )
 
 
@@ -43,8 +43,7 @@ class GRUConstants(NamedTuple):
     input_bias_half: np.ndarray  # (3H,) [b_ir + b_hr, b_iz + b_hz, b_in], r, z entries × ½
     b_hn: np.ndarray  # (H,)
     w_cat_t_half: np.ndarray  # (I + H, 4H) [x; h] -> [½a_r, ½a_z, W_in x, W_hn h] (single steps)
-    w_ih_rz: np.ndarray  # (2H, I) r and z rows of W_ih, contiguous
-    w_ih_n: np.ndarray  # (H, I) n rows of W_ih, contiguous
+    w_ih: np.ndarray  # (3H, I)
     w_hh: np.ndarray  # (3H, H)
 
 
@@ -95,8 +94,7 @@ class GRUCell(Cell):
             w_cat_t_half=w_cat_t_half,
             input_bias_half=input_bias * half,
             b_hn=p["bias_hh"][2 * size :].copy(),
-            w_ih_rz=np.ascontiguousarray(p["weight_ih"][: 2 * size]),
-            w_ih_n=np.ascontiguousarray(p["weight_ih"][2 * size :]),
+            w_ih=p["weight_ih"],
             w_hh=p["weight_hh"],
         )
 
@@ -172,70 +170,84 @@ class GRUCell(Cell):
             {},
         )
 
-    def _local_derivatives(self, trace: Any) -> GRUDerivatives:
-        r, z, n = (trace.gates[name] for name in ("r", "z", "n"))
-        # One block (T, [B,] 3, H), filled in place: no temporaries over the whole sequence.
-        block = np.empty((*n.shape[:-1], 3, self._hidden_size), dtype=self._dtype)
-        an_h, ar_an, az_h = (block[..., k, :] for k in range(3))
+    def _local_derivatives(
+        self, trace: Any, start: int = 0, stop: int | None = None, out: np.ndarray | None = None
+    ) -> GRUDerivatives:
+        """Local derivatives of steps ``start … stop−1``, written into ``out`` (n, [B,] 3, H)."""
+        stop = len(trace) if stop is None else stop
+        r, z, n = (trace.gates[name][start:stop] for name in ("r", "z", "n"))
+        if out is None:
+            out = np.empty((*n.shape[:-1], 3, self._hidden_size), dtype=self._dtype)
+        an_h, ar_an, az_h = (out[..., k, :] for k in range(3))
+        np.subtract(1.0, z, out=ar_an)  # (scratch) 1 − z
         np.multiply(n, n, out=an_h)
         np.subtract(1.0, an_h, out=an_h)
-        an_h *= 1.0 - z  # ∂h/∂a_n = (1 − z)(1 − n²)
+        an_h *= ar_an  # ∂h/∂a_n = (1 − z)(1 − n²)
+        if start == 0:
+            np.subtract(trace.hidden[: stop - 1], n[1:], out=az_h[1:])
+            np.subtract(trace.h0, n[0], out=az_h[0])
+        else:
+            np.subtract(trace.hidden[start - 1 : stop - 1], n, out=az_h)
+        az_h *= z
+        az_h *= ar_an  # ∂h/∂a_z = (h_{t-1} − n) ⊙ z(1−z)
         np.subtract(1.0, r, out=ar_an)
         ar_an *= r
-        ar_an *= trace.pre["hn"]  # ∂a_n/∂a_r = hn ⊙ r(1−r)
-        np.subtract(trace.hidden[:-1], n[1:], out=az_h[1:])
-        np.subtract(trace.h0, n[0], out=az_h[0])
-        az_h *= z
-        az_h *= 1.0 - z  # ∂h/∂a_z = (h_{t-1} − n) ⊙ z(1−z)
+        ar_an *= trace.pre["hn"][start:stop]  # ∂a_n/∂a_r = hn ⊙ r(1−r)
         return GRUDerivatives(an_h, ar_an, az_h, r, z)
 
     def _backward_sequence(self, trace: Any, d_hidden: np.ndarray, d_cell: Any) -> BackwardRecord:
         k, size = self.constants, self._hidden_size
-        dv = self._local_derivatives(trace)
+        batch_shape = d_hidden.shape[1:-1]
+        chunks = time_chunks(len(d_hidden), int(np.prod(batch_shape)) * 3 * size)
+        longest = chunks[0][1] - chunks[0][0]
+        derivative_block = np.empty((longest, *batch_shape, 3, size), dtype=self._dtype)
+        # Per block: [da_r, da_z, d hn] (hidden side) and [da_r, da_z, da_n] (input side).
+        d_gh_block = np.empty((longest, *batch_shape, 3 * size), dtype=self._dtype)
+        d_gx_block = np.empty_like(d_gh_block)
         total = np.empty_like(d_hidden)
-        d_gh = np.empty((*d_hidden.shape[:-1], 3 * size), dtype=self._dtype)
-        d_a_n = np.empty_like(d_hidden)
-        d_r, d_z, d_hn = _blocks(d_gh, size)
+        weights = WeightGradients(trace, 3 * size, np.empty_like(trace.inputs))
+        hidden_side_bias = np.zeros(3 * size, dtype=self._dtype)
         dhnext = np.zeros_like(trace.h0)
         carried = np.empty_like(trace.h0)
         w_hh = k.w_hh
-        for d_out, dh, dgh, dr, dz, dhn, dan, an_h, ar_an, az_h, r, z in zip(
-            d_hidden[::-1],
-            total[::-1],
-            d_gh[::-1],
-            d_r[::-1],
-            d_z[::-1],
-            d_hn[::-1],
-            d_a_n[::-1],
-            dv.a_n_per_h[::-1],
-            dv.a_r_per_a_n[::-1],
-            dv.a_z_per_h[::-1],
-            dv.reset[::-1],
-            dv.update[::-1],
-            strict=True,
-        ):
-            np.add(d_out, dhnext, out=dh)  # dh_t = dL/dh_t + dhnext
-            np.multiply(dh, an_h, out=dan)  # da_n = dh ⊙ (1−z)(1−n²)
-            np.multiply(dan, ar_an, out=dr)  # da_r = da_n ⊙ hn ⊙ r(1−r)
-            np.multiply(dh, az_h, out=dz)  # da_z = dh ⊙ (h_{t-1}−n) ⊙ z(1−z)
-            np.multiply(dan, r, out=dhn)  # d hn = da_n ⊙ r
-            np.dot(dgh, w_hh, out=dhnext)  # W_hhᵀ [da_r; da_z; d hn]
-            np.multiply(dh, z, out=carried)
-            dhnext += carried  # + dh ⊙ z (the direct path through the update gate)
-        # The input side sees [da_r; da_z; da_n]; the hidden side [da_r; da_z; r ⊙ da_n].
-        d_rz = d_gh[..., : 2 * size]
-        d_bias_hh = d_gh.reshape(-1, 3 * size).sum(axis=0)
+        for start, stop in chunks:
+            dv = self._local_derivatives(trace, start, stop, derivative_block[: stop - start])
+            d_gh, d_gx = d_gh_block[: stop - start], d_gx_block[: stop - start]
+            d_r, d_z, d_hn = _blocks(d_gh, size)
+            d_a_n = d_gx[..., 2 * size :]
+            for d_out, dh, dgh, dr, dz, dhn, dan, an_h, ar_an, az_h, r, z in zip(
+                d_hidden[start:stop][::-1],
+                total[start:stop][::-1],
+                d_gh[::-1],
+                d_r[::-1],
+                d_z[::-1],
+                d_hn[::-1],
+                d_a_n[::-1],
+                dv.a_n_per_h[::-1],
+                dv.a_r_per_a_n[::-1],
+                dv.a_z_per_h[::-1],
+                dv.reset[::-1],
+                dv.update[::-1],
+                strict=True,
+            ):
+                np.add(d_out, dhnext, out=dh)  # dh_t = dL/dh_t + dhnext
+                np.multiply(dh, an_h, out=dan)  # da_n = dh ⊙ (1−z)(1−n²)
+                np.multiply(dan, ar_an, out=dr)  # da_r = da_n ⊙ hn ⊙ r(1−r)
+                np.multiply(dh, az_h, out=dz)  # da_z = dh ⊙ (h_{t-1}−n) ⊙ z(1−z)
+                np.multiply(dan, r, out=dhn)  # d hn = da_n ⊙ r
+                np.dot(dgh, w_hh, out=dhnext)  # W_hhᵀ [da_r; da_z; d hn]
+                np.multiply(dh, z, out=carried)
+                dhnext += carried  # + dh ⊙ z (the direct path through the update gate)
+            d_gx[..., : 2 * size] = d_gh[..., : 2 * size]
+            weights.add(start, d_gx, d_gh, k.w_ih)
+            hidden_side_bias += d_gh.reshape(-1, 3 * size).sum(axis=0)
         params = {
-            "weight_ih": np.concatenate(
-                [outer_sum(d_rz, trace.inputs), outer_sum(d_a_n, trace.inputs)]
-            ),
-            "weight_hh": recurrent_outer_sum(d_gh, trace.hidden, trace.h0),
-            "bias_ih": np.concatenate([d_bias_hh[: 2 * size], d_a_n.reshape(-1, size).sum(axis=0)]),
-            "bias_hh": d_bias_hh,
+            "weight_ih": weights.weight_ih,
+            "weight_hh": weights.weight_hh,
+            "bias_ih": weights.bias,
+            "bias_hh": hidden_side_bias,
         }
-        d_inputs = project_rows(d_rz, k.w_ih_rz)
-        d_inputs += project_rows(d_a_n, k.w_ih_n)
-        return BackwardRecord(params, d_inputs, dhnext, None, total)
+        return BackwardRecord(params, weights.d_inputs, dhnext, None, total)
 
     def _adjoint_step(
         self, derivatives: GRUDerivatives, t: int, dh: np.ndarray, dc: Any

@@ -33,9 +33,9 @@ from rnn_studio.engine.cell_base import (
     ForwardRecord,
     State,
     StepResult,
-    outer_sum,
+    WeightGradients,
     project_rows,
-    recurrent_outer_sum,
+    time_chunks,
 )
 
 # Internal block order (o, i, f, g) as indices into PyTorch's (i, f, g, o).
@@ -178,13 +178,17 @@ class LSTMCell(Cell):
             {"act": act, "tanh_c": tanh_c},
         )
 
-    def _local_derivatives(self, trace: Any) -> LSTMDerivatives:
-        gate = _views(trace.saved["act"], self._hidden_size)
+    def _local_derivatives(
+        self, trace: Any, start: int = 0, stop: int | None = None, out: np.ndarray | None = None
+    ) -> LSTMDerivatives:
+        """Local derivatives of steps ``start … stop−1``, written into ``out`` (n, [B,] 5, H)."""
+        stop = len(trace) if stop is None else stop
+        gate = _views(trace.saved["act"][start:stop], self._hidden_size)
         i, f, g, o = gate["i"], gate["f"], gate["g"], gate["o"]
-        tanh_c = trace.saved["tanh_c"]
-        # One block (T, [B,] 5, H), filled in place: no temporaries over the whole sequence.
-        block = np.empty((*tanh_c.shape[:-1], 5, self._hidden_size), dtype=self._dtype)
-        po, pc, pi, pf, pg = (block[..., k, :] for k in range(5))
+        tanh_c = trace.saved["tanh_c"][start:stop]
+        if out is None:
+            out = np.empty((*tanh_c.shape[:-1], 5, self._hidden_size), dtype=self._dtype)
+        po, pc, pi, pf, pg = (out[..., k, :] for k in range(5))
         np.subtract(1.0, o, out=po)
         po *= o
         po *= tanh_c  # ∂h/∂a_o = tanh(c) ⊙ o(1−o)
@@ -196,59 +200,72 @@ class LSTMCell(Cell):
         pi *= g  # ∂c/∂a_i = g ⊙ i(1−i)
         np.subtract(1.0, f, out=pf)
         pf *= f
-        pf[1:] *= trace.cell_state[:-1]
-        pf[0] *= trace.c0  # ∂c/∂a_f = c_{t-1} ⊙ f(1−f)
+        if start == 0:
+            pf[1:] *= trace.cell_state[: stop - 1]
+            pf[0] *= trace.c0
+        else:
+            pf *= trace.cell_state[start - 1 : stop - 1]  # ∂c/∂a_f = c_{t-1} ⊙ f(1−f)
         np.multiply(g, g, out=pg)
         np.subtract(1.0, pg, out=pg)
         pg *= i  # ∂c/∂a_g = i ⊙ (1 − g²)
-        return LSTMDerivatives(po, pc, block[..., 2:, :], f)
+        return LSTMDerivatives(po, pc, out[..., 2:, :], f)
 
     def _backward_sequence(
         self, trace: Any, d_hidden: np.ndarray, d_cell: np.ndarray | None
     ) -> BackwardRecord:
         k, size = self.constants, self._hidden_size
-        dv = self._local_derivatives(trace)
-        steps = len(d_hidden)
+        batch_shape = d_hidden.shape[1:-1]
+        chunks = time_chunks(len(d_hidden), int(np.prod(batch_shape)) * 4 * size)
+        longest = chunks[0][1] - chunks[0][0]
+        derivative_block = np.empty((longest, *batch_shape, 5, size), dtype=self._dtype)
+        d_pre_block = np.empty((longest, *batch_shape, 4 * size), dtype=self._dtype)
         total = np.empty_like(d_hidden)
-        d_pre = np.empty((*d_hidden.shape[:-1], 4 * size), dtype=self._dtype)
-        by_gate = d_pre.reshape(*d_hidden.shape[:-1], 4, size)
+        weights = WeightGradients(trace, 4 * size, np.empty_like(trace.inputs))
         dhnext = np.zeros_like(trace.h0)
         dcnext = np.zeros_like(trace.h0)
         dc = np.empty_like(trace.h0)
         dc_spread = dc[..., None, :]  # broadcast dc over the i, f, g blocks
-        d_cell_rev = d_cell[::-1] if d_cell is not None else itertools.repeat(None, steps)
         w_hh = k.w_hh
-        for d_out, d_c_out, dh, da, da_o, da_ifg, po, pc, pifg, f in zip(
-            d_hidden[::-1],
-            d_cell_rev,
-            total[::-1],
-            d_pre[::-1],
-            by_gate[::-1, ..., 0, :],
-            by_gate[::-1, ..., 1:, :],
-            dv.h_per_a_o[::-1],
-            dv.h_per_c[::-1],
-            dv.c_per_a_ifg[::-1],
-            dv.forget[::-1],
-            strict=True,
-        ):
-            np.add(d_out, dhnext, out=dh)  # dh_t = dL/dh_t + dhnext
-            np.multiply(dh, po, out=da_o)  # da_o = dh ⊙ tanh(c) ⊙ o(1−o)
-            np.multiply(dh, pc, out=dc)
-            dc += dcnext  # dc_t = dh ⊙ o ⊙ (1 − tanh²c) + dcnext
-            if d_c_out is not None:
-                dc += d_c_out
-            np.multiply(dc_spread, pifg, out=da_ifg)  # da_i, da_f, da_g
-            np.multiply(dc, f, out=dcnext)  # dcnext = dc_t ⊙ f
-            np.dot(da, w_hh, out=dhnext)  # dhnext = W_hhᵀ da
-        d_bias = self._to_torch_rows(d_pre.reshape(-1, 4 * size).sum(axis=0))
+        for start, stop in chunks:
+            dv = self._local_derivatives(trace, start, stop, derivative_block[: stop - start])
+            d_pre = d_pre_block[: stop - start]
+            by_gate = d_pre.reshape(*d_pre.shape[:-1], 4, size)
+            d_cell_rev = (
+                d_cell[stop - 1 : start - 1 if start else None : -1]
+                if d_cell is not None
+                else itertools.repeat(None, stop - start)
+            )
+            for d_out, d_c_out, dh, da, da_o, da_ifg, po, pc, pifg, f in zip(
+                d_hidden[start:stop][::-1],
+                d_cell_rev,
+                total[start:stop][::-1],
+                d_pre[::-1],
+                by_gate[::-1, ..., 0, :],
+                by_gate[::-1, ..., 1:, :],
+                dv.h_per_a_o[::-1],
+                dv.h_per_c[::-1],
+                dv.c_per_a_ifg[::-1],
+                dv.forget[::-1],
+                strict=True,
+            ):
+                np.add(d_out, dhnext, out=dh)  # dh_t = dL/dh_t + dhnext
+                np.multiply(dh, po, out=da_o)  # da_o = dh ⊙ tanh(c) ⊙ o(1−o)
+                np.multiply(dh, pc, out=dc)
+                dc += dcnext  # dc_t = dh ⊙ o ⊙ (1 − tanh²c) + dcnext
+                if d_c_out is not None:
+                    dc += d_c_out
+                np.multiply(dc_spread, pifg, out=da_ifg)  # da_i, da_f, da_g
+                np.multiply(dc, f, out=dcnext)  # dcnext = dc_t ⊙ f
+                np.dot(da, w_hh, out=dhnext)  # dhnext = W_hhᵀ da
+            weights.add(start, d_pre, d_pre, k.w_ih)
+        d_bias = self._to_torch_rows(weights.bias)
         params = {
-            "weight_ih": self._to_torch_rows(outer_sum(d_pre, trace.inputs)),
-            "weight_hh": self._to_torch_rows(recurrent_outer_sum(d_pre, trace.hidden, trace.h0)),
+            "weight_ih": self._to_torch_rows(weights.weight_ih),
+            "weight_hh": self._to_torch_rows(weights.weight_hh),
             "bias_ih": d_bias,
             "bias_hh": d_bias.copy(),
         }
-        d_inputs = project_rows(d_pre, k.w_ih)
-        return BackwardRecord(params, d_inputs, dhnext, dcnext, total)
+        return BackwardRecord(params, weights.d_inputs, dhnext, dcnext, total)
 
     def _adjoint_step(
         self, derivatives: LSTMDerivatives, t: int, dh: np.ndarray, dc: np.ndarray

@@ -25,9 +25,9 @@ from rnn_studio.engine.cell_base import (
     ForwardRecord,
     State,
     StepResult,
-    outer_sum,
+    WeightGradients,
     project_rows,
-    recurrent_outer_sum,
+    time_chunks,
 )
 
 
@@ -106,12 +106,15 @@ class RNNCell(Cell):
             h = h_t
         return ForwardRecord(hidden, None, {}, {"h": pre}, {})
 
-    def _slope(self, trace: Any, out: np.ndarray | None = None) -> np.ndarray:
-        """f'(a_t) for every step: 1 − h_t² for tanh, [a_t > 0] for relu."""
+    def _slope(
+        self, trace: Any, start: int = 0, stop: int | None = None, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """f'(a_t) for steps ``start … stop−1``: 1 − h_t² for tanh, [a_t > 0] for relu."""
         if self._nonlinearity == "tanh":
-            out = np.multiply(trace.hidden, trace.hidden, out=out)
+            hidden = trace.hidden[start:stop]
+            out = np.multiply(hidden, hidden, out=out)
             return np.subtract(1.0, out, out=out)
-        positive = trace.pre["h"] > 0.0
+        positive = trace.pre["h"][start:stop] > 0.0
         if out is None:
             return positive.astype(self._dtype)
         np.copyto(out, positive)
@@ -122,23 +125,28 @@ class RNNCell(Cell):
 
     def _backward_sequence(self, trace: Any, d_hidden: np.ndarray, d_cell: Any) -> BackwardRecord:
         k = self.constants
-        d_pre = self._slope(trace, out=np.empty_like(d_hidden))  # f'(a_t), then da_t in place
+        chunks = time_chunks(len(d_hidden), d_hidden[0].size)
+        d_pre_block = np.empty_like(d_hidden[: chunks[0][1] - chunks[0][0]])
         total = np.empty_like(d_hidden)  # dL/dh_t reaching each step
+        weights = WeightGradients(trace, self._hidden_size, np.empty_like(trace.inputs))
         dhnext = np.zeros_like(trace.h0)
         w_hh = k.w_hh
-        for d_out, dh, da in zip(d_hidden[::-1], total[::-1], d_pre[::-1], strict=True):
-            np.add(d_out, dhnext, out=dh)  # dh_t = dL/dh_t + dhnext
-            np.multiply(dh, da, out=da)  # da_t = dh_t ⊙ f'(a_t)
-            np.dot(da, w_hh, out=dhnext)  # dhnext = W_hhᵀ da_t
-        d_bias = d_pre.reshape(-1, d_pre.shape[-1]).sum(axis=0)
+        for start, stop in chunks:
+            d_pre = self._slope(trace, start, stop, out=d_pre_block[: stop - start])
+            for d_out, dh, da in zip(
+                d_hidden[start:stop][::-1], total[start:stop][::-1], d_pre[::-1], strict=True
+            ):
+                np.add(d_out, dhnext, out=dh)  # dh_t = dL/dh_t + dhnext
+                np.multiply(dh, da, out=da)  # da_t = dh_t ⊙ f'(a_t)
+                np.dot(da, w_hh, out=dhnext)  # dhnext = W_hhᵀ da_t
+            weights.add(start, d_pre, d_pre, k.w_ih)  # dx_t = W_ihᵀ da_t
         params = {
-            "weight_ih": outer_sum(d_pre, trace.inputs),
-            "weight_hh": recurrent_outer_sum(d_pre, trace.hidden, trace.h0),
-            "bias_ih": d_bias,
-            "bias_hh": d_bias.copy(),
+            "weight_ih": weights.weight_ih,
+            "weight_hh": weights.weight_hh,
+            "bias_ih": weights.bias,
+            "bias_hh": weights.bias.copy(),
         }
-        d_inputs = project_rows(d_pre, k.w_ih)  # dx_t = W_ihᵀ da_t
-        return BackwardRecord(params, d_inputs, dhnext, None, total)
+        return BackwardRecord(params, weights.d_inputs, dhnext, None, total)
 
     def _adjoint_step(
         self, derivatives: RNNDerivatives, t: int, dh: np.ndarray, dc: Any

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_studio.engine import EngineError, forward, gradient_check, make_cell, self_check
+from rnn_studio.engine import (
+    EngineError,
+    backward,
+    cell_base,
+    forward,
+    gradient_check,
+    make_cell,
+    self_check,
+)
 from rnn_studio.engine.gradcheck import relative_error
 
 VARIANTS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
@@ -69,3 +77,29 @@ def test_gradient_check_leaves_cell_unchanged() -> None:
     gradient_check(cell, np.ones((3, 2)))
     assert all(np.array_equal(before[k], v) for k, v in cell.state_dict().items())
     forward(cell, np.ones((3, 2)))  # still usable
+
+
+@pytest.mark.parametrize(("kind", "nonlinearity"), VARIANTS)
+@pytest.mark.parametrize("chunk_entries", [1, 40])
+def test_blockwise_backpropagation_matches_one_block(
+    kind: str, nonlinearity: str, chunk_entries: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BPTT runs through time in cache-sized blocks; the block size must not change a thing."""
+    rng = np.random.default_rng(8)
+    cell = make_cell(kind, 3, 4, rng=rng, nonlinearity=nonlinearity)
+    xs = rng.standard_normal((13, 2, 3))
+    trace = forward(cell, xs)
+    d_hidden = rng.standard_normal(trace.hidden.shape)
+    d_cell = None if kind != "lstm" else rng.standard_normal(trace.cell_state.shape)
+    whole = backward(cell, trace, d_hidden, d_cell)
+    monkeypatch.setattr(cell_base, "CHUNK_ENTRIES", chunk_entries)
+    assert len(cell_base.time_chunks(13, 2 * 4 * cell.gate_count)) > 1
+    blocks = backward(cell, trace, d_hidden, d_cell)
+    for name in whole.params:
+        np.testing.assert_allclose(blocks.params[name], whole.params[name], rtol=1e-12, atol=1e-13)
+    for name in ("inputs", "h0", "c0", "hidden"):
+        expected = getattr(whole, name)
+        if expected is not None:
+            np.testing.assert_allclose(getattr(blocks, name), expected, rtol=1e-12, atol=1e-13)
+    errors = gradient_check(cell, xs[:7], rng=rng)
+    assert max(errors.values()) < 1e-6, errors
