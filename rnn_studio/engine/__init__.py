@@ -97,7 +97,7 @@ from rnn_studio.engine.io import (
     save_torch_state_dict,
 )
 from rnn_studio.engine.losses import mean_squared_error, softmax, softmax_cross_entropy
-from rnn_studio.engine.model import Model, ModelResult, rollout, sample
+from rnn_studio.engine.model import Model, ModelResult, rollout, sample, top_predictions
 from rnn_studio.engine.optim import SGD, Adam, ClipReport, clip_grad_norm, clip_grad_value
 from rnn_studio.engine.tasks import (
     ForecastTask,
@@ -112,6 +112,7 @@ from rnn_studio.engine.train import (
     TrainingConfig,
     TrainingControl,
     TrainingDivergedError,
+    accuracy_against_lag,
 )
 
 __all__ += [
@@ -132,6 +133,7 @@ __all__ += [
     "TrainingControl",
     "TrainingDivergedError",
     "Vocabulary",
+    "accuracy_against_lag",
     "clip_grad_norm",
     "clip_grad_value",
     "detokenize",
@@ -148,4 +150,5 @@ __all__ += [
     "softmax",
     "softmax_cross_entropy",
     "tokenize",
+    "top_predictions",
 ]

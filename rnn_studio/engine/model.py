@@ -595,3 +595,40 @@ def rollout(model: Model, history: Any, n: int) -> np.ndarray:
         predictions[t] = output
         state, _, output = model.step(output, state)
     return predictions
+
+
+def top_predictions(
+    model: Model, inputs: Any, k: int = 3, *, temperature: float = 1.0
+) -> list[list[tuple[str, float]]]:
+    """The ``k`` most likely next classes after every step of one sequence.
+
+    Parameters
+    ----------
+    model : Model
+        A classifier; classes are named by ``labels`` or the vocabulary (else by index).
+    inputs : array_like
+        One unbatched sequence: token ids (T,) or values (T, I).
+    k : int
+    temperature : float
+
+    Returns
+    -------
+    list of list of (str, float)
+        For each step t, up to ``k`` pairs (class name, probability), most likely first.
+    """
+    if k < 1:
+        raise EngineError(f"k must be at least 1, not {k}.")
+    probabilities = model.probabilities(inputs, temperature)
+    if probabilities.ndim != 2:
+        raise EngineError("top_predictions takes one unbatched sequence.")
+    if model.labels is not None:
+        names: Sequence[str] = model.labels
+    elif model.vocabulary is not None and len(model.vocabulary) == model.output_size:
+        names = model.vocabulary.tokens
+    else:
+        names = [str(index) for index in range(model.output_size)]
+    order = np.argsort(-probabilities, axis=-1, kind="stable")[:, :k]
+    return [
+        [(names[int(index)], float(row[int(index)])) for index in ranks]
+        for row, ranks in zip(probabilities, order, strict=True)
+    ]

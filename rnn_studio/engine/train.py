@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +37,7 @@ from rnn_studio.engine.optim import (
     global_norm,
     make_optimizer,
 )
-from rnn_studio.engine.tasks import Evaluation, Task
+from rnn_studio.engine.tasks import Evaluation, MemoryTask, Task
 
 CLIP_MODES = ("norm", "value")
 
@@ -457,3 +457,51 @@ RECIPES: dict[str, Recipe] = {
     "memory": Recipe(hidden_size=32, steps=300, learning_rate=0.01),
 }
 """Default settings per task name (see :data:`rnn_studio.engine.tasks.TASK_NAMES`)."""
+
+
+def accuracy_against_lag(
+    lags: Sequence[int],
+    cells: Sequence[str] = ("rnn", "lstm", "gru"),
+    *,
+    steps: int | None = None,
+    hidden_size: int | None = None,
+    seed: int = 0,
+    on_result: Callable[[str, int, float], Any] | None = None,
+    control: TrainingControl | None = None,
+) -> dict[str, list[float]]:
+    """Train each cell on the memory task at each lag with the same budget and seed.
+
+    Parameters
+    ----------
+    lags : sequence of int
+    cells : sequence of {"rnn", "lstm", "gru"}
+    steps, hidden_size : int, optional
+        Budget per run (the memory recipe's by default: 300 updates, 32 units).
+    seed : int
+        Weights, batches and held-out rows.
+    on_result : callable, optional
+        Called as ``on_result(cell, lag, accuracy)`` after each run.
+    control : TrainingControl, optional
+        Stops the sweep (results so far are returned; unfinished runs are left out).
+
+    Returns
+    -------
+    dict of str to list of float
+        Held-out accuracy per cell, in the order of ``lags``.
+    """
+    recipe = RECIPES["memory"]
+    config = recipe.config(steps=steps or recipe.steps, seed=seed)
+    config = recipe.config(steps=config.steps, seed=seed, eval_every=config.steps)
+    results: dict[str, list[float]] = {cell: [] for cell in cells}
+    for lag in lags:
+        task = MemoryTask(lag=lag, seed=seed)
+        for cell in cells:
+            model = task.make_model(cell, hidden_size or recipe.hidden_size, seed=seed)
+            summary = Trainer(model, task, config).run(control=control)
+            if summary.status == "stopped":
+                return results
+            accuracy = summary.evaluation.metric if summary.evaluation else math.nan
+            results[cell].append(accuracy)
+            if on_result is not None:
+                on_result(cell, lag, accuracy)
+    return results

@@ -8,7 +8,7 @@ import pytest
 
 from rnn_studio.engine.encoding import Vocabulary, tokenize
 from rnn_studio.engine.errors import EngineError
-from rnn_studio.engine.model import Model, accuracy, rollout, sample
+from rnn_studio.engine.model import Model, accuracy, rollout, sample, top_predictions
 
 KINDS = ("rnn", "lstm", "gru")
 
@@ -235,3 +235,19 @@ def test_rollout_feeds_predictions_back():
     extended = np.concatenate([history, predicted[:2, 0]])
     _, outputs = model.forward(extended)
     np.testing.assert_allclose(predicted[2, 0], outputs[-1, 0], rtol=1e-12)
+
+
+def test_top_predictions_are_sorted_and_named():
+    vocabulary = Vocabulary.from_text("abc", "chars")
+    model = Model("gru", input_size=3, hidden_size=4, vocabulary=vocabulary, seed=1)
+    ids = vocabulary.encode("abca")
+    top = top_predictions(model, ids, k=2)
+    probabilities = model.probabilities(ids)
+    assert len(top) == 4 and all(len(step) == 2 for step in top)
+    for step, row in zip(top, probabilities, strict=True):
+        assert step[0][1] >= step[1][1]
+        assert step[0] == (vocabulary.token(int(row.argmax())), pytest.approx(row.max()))
+    labelled = Model("rnn", input_size=3, hidden_size=2, output_size=2, labels=["no", "yes"])
+    assert {name for name, _ in top_predictions(labelled, ids, k=2)[0]} == {"no", "yes"}
+    with pytest.raises(EngineError, match="k must be at least 1"):
+        top_predictions(model, ids, k=0)

@@ -18,6 +18,7 @@ from rnn_studio.engine.train import (
     TrainingConfig,
     TrainingControl,
     TrainingDivergedError,
+    accuracy_against_lag,
 )
 from rnn_studio.texts import bundled_text
 
@@ -202,3 +203,22 @@ def test_recipes_cover_every_task_and_make_configs():
     assert set(RECIPES) == {"text", "sentiment", "forecast", "memory"}
     config = RECIPES["memory"].config(steps=7, seed=2)
     assert config.steps == 7 and config.seed == 2 and config.clip == 1.0
+
+
+def test_accuracy_against_lag_runs_every_cell_and_lag():
+    seen = []
+    results = accuracy_against_lag(
+        [0, 2], ("rnn", "gru"), steps=40, hidden_size=8, on_result=lambda *r: seen.append(r)
+    )
+    assert set(results) == {"rnn", "gru"} and all(len(v) == 2 for v in results.values())
+    assert [(cell, lag) for cell, lag, _ in seen] == [
+        ("rnn", 0),
+        ("gru", 0),
+        ("rnn", 2),
+        ("gru", 2),
+    ]
+    assert all(0.0 <= accuracy <= 1.0 for values in results.values() for accuracy in values)
+    assert results["gru"][0] > 0.5  # lag 0 is easy: the answer is one step back
+    control = TrainingControl()
+    control.stop()
+    assert accuracy_against_lag([0], ("rnn",), steps=5, control=control) == {"rnn": []}
