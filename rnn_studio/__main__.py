@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the parser for ``rnn-studio`` and its commands."""
     parser = OneLineArgumentParser(
         prog=PROG,
-        description="RNN Studio: step RNN, LSTM and GRU cells through a sequence and watch "
+        description="RNN Studio: step RNN, LSTM and GRU cells through a sequence and watch\n"
         "their memory, gates and gradients. With no command, opens the studio window.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
