@@ -13,42 +13,33 @@ import re
 #: Panel id → hint text in content markup.
 HINTS: dict[str, str] = {
     "sequence": (
-        "Type a [[sequence]] and choose how to read it; each character, word or number is "
-        "one [[time step|time step]], fed in as a [[one-hot encoding|one-hot]] vector or a value."
+        "One [[time step]] per character, word or number, fed in as a "
+        "[[one-hot encoding|one-hot]] vector or a value."
     ),
     "model": (
-        "Pick the cell ([[recurrent neural network|RNN]], [[LSTM]], [[GRU]]); the "
-        "[[spectral radius]] of W_hh decides whether memories fade or blow up."
+        "[[recurrent neural network|RNN]], [[LSTM]] or [[GRU]]; a [[spectral radius]] ρ above 1 "
+        "makes memories grow, below 1 fade."
     ),
-    "stepper": (
-        "Move through the [[time step|time steps]]: Space plays, ←/→ step, Home/End jump. "
-        "Every view highlights the same step."
-    ),
+    "stepper": "Space plays, ←/→ step, Home/End jump: every view follows the same [[time step]].",
     "unrolled": (
-        "The network [[unrolling|unrolled]] in time: one copy per step, the same W_xh and "
-        "W_hh in every copy ([[weight sharing]]), the [[hidden state]] flowing right."
+        "[[unrolling|Unrolled]]: one copy per step, the same W_xh and W_hh in every copy "
+        "([[weight sharing]]); the [[hidden state]] flows right."
     ),
     "memory": (
-        "Each column is the [[hidden state]] h_t after step t (red positive, blue negative, "
-        "white zero); bars show the current step. The LSTM adds its [[cell state]] c_t."
+        "The [[hidden state]] per unit (rows) and step (columns): red positive, blue negative, "
+        "white zero. The LSTM adds its [[cell state]] c_t."
     ),
-    "gates": (
-        "Each [[gate]] is a number from 0 (closed) to 1 (open) per unit; rows are units, "
-        "columns are steps. Bars show the current step."
-    ),
+    "gates": "Each [[gate]] per unit over time: 0 is closed, 1 open; bars show the current step.",
     "equations": (
-        "The cell's equations with this step's numbers in, from x_t and h_{t−1} to h_t: "
-        "[[activation function|activations]] like [[tanh]] and [[sigmoid]] squash each sum."
+        "This step by hand: the [[activation function|activations]] [[tanh]] and [[sigmoid]] "
+        "squash each weighted sum."
     ),
     "gradients": (
-        "[[backpropagation through time|Backprop]] from the [[loss]]: how much gradient "
-        "reaches each earlier step. Falling: [[vanishing gradient problem|vanishing]]; "
-        "rising: [[exploding gradient problem|exploding]]; [[gradient clipping]] caps it."
+        "[[backpropagation through time|BPTT]] from the [[loss]]: falling is "
+        "[[vanishing gradient problem|vanishing]], rising "
+        "[[exploding gradient problem|exploding]]; [[gradient clipping|clipping]] caps it."
     ),
-    "outputs": (
-        "What the readout makes of h_t: next-token probabilities for text, the next value "
-        "for numbers. The weights are random until you train in Train."
-    ),
+    "outputs": "What the readout makes of h_t: next-token probabilities, or the next value.",
 }
 
 _LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")

@@ -64,7 +64,8 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda i: self.area_changed.emit(self.tabs.tabText(i)))
         self.bridge.demo_applied.connect(lambda _setup: self.show_area("Studio"))
         self.resize(1280, 720)
-        layout_settings.restore_layout(self.settings, self, self.studio)
+        if layout_settings.restore_layout(self.settings, self, self.studio):
+            self.studio.default_sizes_pending = False
         self.show_area(str(layout_settings.read_setting(self.settings, "window/area")))
 
     def set_area(self, name: str, widget: QWidget) -> None:

@@ -5,14 +5,15 @@ Layout (docks can be moved, floated and resized; the arrangement is remembered):
     ┌──────────┬──────────────────── Unrolled ─────────────────────┐
     │ Sequence ├──────────────────────────┬─────────────────────────┤
     │ Model    │ Memory (central)         │ Gradient decay          │
-    │ Stepper  ├────────────┬─────────────┤ Equations               │
-    │          │ Gates      │ Outputs     │                         │
-    └──────────┴────────────┴─────────────┴─────────────────────────┘
+    │ Stepper  ├──────────────────────────┤                         │
+    │ Outputs  │ Gates                    │ Equations               │
+    └──────────┴──────────────────────────┴─────────────────────────┘
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from rnn_studio.ui.panels.base import StudioPanel
@@ -100,14 +101,19 @@ class StudioArea(QMainWindow):
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.docks: dict[str, QDockWidget] = {}
         left = Qt.DockWidgetArea.LeftDockWidgetArea
-        for panel in (self.sequence, self.model, self.stepper):
+        for panel in (self.sequence, self.model, self.stepper, self.outputs):
             self._dock(panel, left)
         self._dock(self.unrolled, Qt.DockWidgetArea.TopDockWidgetArea)
         self._dock(self.gradients, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock(self.equations, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock(self.gates, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._dock(self.outputs, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.splitDockWidget(self.docks["gates"], self.docks["outputs"], Qt.Orientation.Horizontal)
+        self.default_sizes_pending = True
+        self.shortcuts = install_shortcuts(self, self.stepper)
+        bridge.warning_changed.connect(self._show_warning)
+        self._show_warning(self.session.warning)
+
+    def apply_default_sizes(self) -> None:
+        """Size the docks for 1280×720 (used until the user's own layout is saved)."""
         self.resizeDocks(
             [self.docks["sequence"], self.docks["gradients"]], [270, 440], Qt.Orientation.Horizontal
         )
@@ -117,13 +123,16 @@ class StudioArea(QMainWindow):
             [self.docks["gradients"], self.docks["equations"]], [300, 240], Qt.Orientation.Vertical
         )
         self.resizeDocks(
-            [self.docks["sequence"], self.docks["model"], self.docks["stepper"]],
-            [170, 250, 130],
+            [self.docks[name] for name in ("sequence", "model", "stepper", "outputs")],
+            [140, 205, 125, 200],
             Qt.Orientation.Vertical,
         )
-        self.shortcuts = install_shortcuts(self, self.stepper)
-        bridge.warning_changed.connect(self._show_warning)
-        self._show_warning(self.session.warning)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.default_sizes_pending:
+            self.default_sizes_pending = False
+            self.apply_default_sizes()
 
     def _dock(self, panel: StudioPanel, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(panel.title, self)

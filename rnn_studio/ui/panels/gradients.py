@@ -192,6 +192,7 @@ class GradientsPanel(StudioPanel):
             self._place_placeholder(True)
             return
         self._place_placeholder(False)
+        self.plot.enableAutoRange()
         for kind in list(self.curves):
             if kind not in reports:
                 for item in self.curves[kind].values():

@@ -39,7 +39,7 @@ class MemoryPanel(StudioPanel):
         layout = self.graphics.ci
         layout.setContentsMargins(0, 0, 0, 0)
         self.hidden_plot = layout.addPlot(row=0, col=0, axisItems=integer_axes("bottom", "left"))
-        self.hidden_map = TimeHeatmap(self.hidden_plot, colour_map, "hidden unit (h)")
+        self.hidden_map = TimeHeatmap(self.hidden_plot, colour_map, "h: unit")
         self.hidden_bar = pg.ColorBarItem(
             values=(-1, 1), colorMap=colour_map, interactive=False, width=12, label="h"
         )
@@ -52,7 +52,7 @@ class MemoryPanel(StudioPanel):
         self.hidden_bars_plot.setYLink(self.hidden_plot)
 
         self.cell_plot = pg.PlotItem(axisItems=integer_axes("bottom", "left"))
-        self.cell_map = TimeHeatmap(self.cell_plot, colour_map, "cell unit (c)")
+        self.cell_map = TimeHeatmap(self.cell_plot, colour_map, "c: unit")
         self.cell_bar = pg.ColorBarItem(
             values=(-1, 1), colorMap=colour_map, interactive=False, width=12, label="c"
         )
@@ -92,7 +92,6 @@ class MemoryPanel(StudioPanel):
         self.hidden_map.set_values(hidden, levels)
         self.hidden_bar.setLevels(levels)
         self.hidden_bars.set_x_range(*levels)
-        self.hidden_plot.setTitle(f"{shown.kind.upper()} hidden state h_t")
         has_cell = trace.cell_state is not None
         self._show_cell_rows(has_cell)
         if has_cell:
@@ -101,7 +100,6 @@ class MemoryPanel(StudioPanel):
             self.cell_map.set_values(cell_state, cell_levels)
             self.cell_bar.setLevels(cell_levels)
             self.cell_bars.set_x_range(*cell_levels)
-            self.cell_plot.setTitle("LSTM cell state c_t")
         self.show_step(self.session.cursor)
 
     def show_step(self, t: int) -> None:
@@ -111,7 +109,7 @@ class MemoryPanel(StudioPanel):
             return
         self.hidden_map.set_cursor(t)
         self.hidden_bars.set_values(shown.trace.hidden[t])
-        self.hidden_bars_plot.setTitle(f"h at t = {t}")
+        self.hidden_bars_plot.setLabel("bottom", f"h_t, t = {t}")
         if self.showing_cell_state:
             self.cell_map.set_cursor(t)
             self.cell_bars.set_values(shown.trace.cell_state[t])

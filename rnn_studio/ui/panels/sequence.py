@@ -77,6 +77,7 @@ class SequencePanel(StudioPanel):
         self.error_label.setStyleSheet(f"color: {ERROR}; font-weight: 600;")
         self.body.addWidget(self.info_label)
         self.body.addWidget(self.error_label)
+        self.body.addStretch(1)
 
         self._typing_timer = QTimer(self)
         self._typing_timer.setSingleShot(True)

@@ -1,0 +1,138 @@
+"""The rich-text viewer every Learn page reads from: the Learn style sheet, a comfortable line
+length, a font that follows the app's, and ``term:`` / ``demo:`` links turned into signals.
+
+Links never navigate the browser itself (``setOpenLinks(False)``): a ``term:<id>`` link emits
+:attr:`LearnBrowser.term_clicked`, a ``demo:<id>`` link :attr:`LearnBrowser.demo_clicked` and a
+``lesson:<anchor>`` link :attr:`LearnBrowser.lesson_clicked`; the Learn area decides what to do
+(open the glossary entry, set up the studio, open the lesson section).
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QEvent, QUrl, Signal
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from rnn_studio.learn.markup import LEARN_CSS
+
+#: The app font size the Learn style sheet's point sizes were written for.
+CSS_BASE_POINT_SIZE = 10.0
+#: Widest text column, in average characters of body text (typographers suggest 60–80).
+MAX_LINE_CHARACTERS = 78
+#: The body text size in :data:`LEARN_CSS`, in points at the base size.
+CSS_BODY_POINT_SIZE = 11.0
+
+_POINTS = re.compile(r"(\d+(?:\.\d+)?)pt")
+
+
+def scaled_learn_css(point_size: float) -> str:
+    """Return :data:`LEARN_CSS` with every point size scaled to an app font of ``point_size``.
+
+    Parameters
+    ----------
+    point_size : float
+        The widget's font size in points; non-positive values (pixel-sized fonts) keep the
+        style sheet as written.
+    """
+    if point_size <= 0:
+        return LEARN_CSS
+    scale = point_size / CSS_BASE_POINT_SIZE
+    return _POINTS.sub(lambda m: f"{float(m.group(1)) * scale:.1f}pt", LEARN_CSS)
+
+
+def link_parts(url: QUrl | str) -> tuple[str, str]:
+    """Split a Learn link into ``(kind, id)``: ``("term", "hidden-state")``, ``("demo", ...)``,
+    ``("lesson", "<section anchor>")``.
+
+    Anything else gives ``("", text)``.
+    """
+    text = url.toString() if isinstance(url, QUrl) else str(url)
+    kind, sep, target = text.partition(":")
+    if sep and kind in ("term", "demo", "lesson") and target:
+        return kind, target
+    return "", text
+
+
+class LearnBrowser(QTextBrowser):
+    """A read-only rich-text view of Learn HTML.
+
+    Parameters
+    ----------
+    object_name : str
+        The Qt object name (tests find the widget by it).
+    accessible_name : str
+        What a screen reader announces.
+    parent : QWidget, optional
+    """
+
+    term_clicked = Signal(str)
+    demo_clicked = Signal(str)
+    lesson_clicked = Signal(str)
+
+    def __init__(self, object_name: str, accessible_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setAccessibleName(accessible_name)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self.follow_link)
+        self._body = ""
+        self._apply_style()
+
+    # --- content ------------------------------------------------------------------------
+    def set_body(self, body_html: str) -> None:
+        """Show ``body_html`` (an HTML fragment from :mod:`rnn_studio.learn.lesson_html`)."""
+        self._body = body_html
+        self.setHtml(body_html)
+
+    def body_html(self) -> str:
+        """The HTML fragment on show, as given to :meth:`set_body`."""
+        return self._body
+
+    def follow_link(self, url: QUrl | str) -> None:
+        """Act on a clicked link: emit :attr:`term_clicked` or :attr:`demo_clicked`."""
+        kind, target = link_parts(url)
+        if kind == "term":
+            self.term_clicked.emit(target)
+        elif kind == "demo":
+            self.demo_clicked.emit(target)
+        elif kind == "lesson":
+            self.lesson_clicked.emit(target)
+
+    def links(self) -> list[str]:
+        """Every link target in the HTML on show, in order (``term:...``, ``demo:...``)."""
+        return re.findall(r'href="([^"]+)"', self._body)
+
+    # --- typography ---------------------------------------------------------------------
+    def body_point_size(self) -> float:
+        """The size body text is drawn at, in points."""
+        size = self.font().pointSizeF()
+        base = size if size > 0 else CSS_BASE_POINT_SIZE
+        return CSS_BODY_POINT_SIZE * base / CSS_BASE_POINT_SIZE
+
+    def _apply_style(self) -> None:
+        self.document().setDefaultStyleSheet(scaled_learn_css(self.font().pointSizeF()))
+        self.document().setDocumentMargin(12)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_style()
+            self.setHtml(self._body)
+            self._fit_line_length()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_line_length()
+
+    def _fit_line_length(self) -> None:
+        """Centre a text column no wider than :data:`MAX_LINE_CHARACTERS` characters."""
+        body_font = QFont(self.font())
+        body_font.setPointSizeF(self.body_point_size())
+        column = QFontMetricsF(body_font).averageCharWidth() * MAX_LINE_CHARACTERS + 24
+        spare = self.width() - column - self.verticalScrollBar().sizeHint().width()
+        side = max(0, int(spare / 2))
+        if self.viewportMargins().left() != side:
+            self.setViewportMargins(side, 0, side, 0)

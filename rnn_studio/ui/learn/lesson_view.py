@@ -1,0 +1,267 @@
+"""The Lesson page: a list of sections on the left, the chosen section in a reader on the right.
+
+Sections follow the course page: the overview (basic, standard or detailed, the learner
+switches), the three dialogues with their recaps, the chapters with explanation and analogy
+(plus every "Show me" demo of the chapter), key concepts, real-life examples and memory aids.
+Preview on its own: ``python -m rnn_studio.ui.learn.lesson_view``.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rnn_studio.learn import lesson_html
+from rnn_studio.learn.content import OVERVIEW_DEPTHS, Content, Lesson
+from rnn_studio.learn.markup import plain_text
+from rnn_studio.ui.learn.browser import LearnBrowser
+from rnn_studio.ui.learn.read_aloud import ReadAloudButton, SpeechEngine
+
+#: Pages that gather several lesson anchors.
+GROUP_PAGES = {
+    "key-concepts": "Key concepts",
+    "real-life-examples": "Real-life examples",
+    "memory-aids": "Memory aids",
+}
+
+
+class LessonView(QWidget):
+    """Read one lesson section at a time.
+
+    Parameters
+    ----------
+    content : Content
+        The loaded teaching content (the first lesson is shown).
+    speech : SpeechEngine
+        The engine behind the Read aloud button.
+    parent : QWidget, optional
+    """
+
+    term_clicked = Signal(str)
+    demo_clicked = Signal(str)
+
+    def __init__(self, content: Content, speech: SpeechEngine, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("lesson_view")
+        self.setAccessibleName("Lesson")
+        self.content = content
+        self.lesson: Lesson = content.lessons[0]
+        self._depth = "standard"
+        self._section = ""
+
+        self.sections = QListWidget(self)
+        self.sections.setObjectName("lesson_sections")
+        self.sections.setAccessibleName("Lesson sections")
+        self.sections.setToolTip("Choose a part of the lesson (↑/↓ to move)")
+        for section_id, title in self._section_titles():
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, section_id)
+            item.setToolTip(title)
+            self.sections.addItem(item)
+        self.sections.currentItemChanged.connect(self._section_chosen)
+
+        self.title_label = QLabel(self.lesson.title, self)
+        self.title_label.setObjectName("lesson_title")
+        self.title_label.setAccessibleName("Lesson title")
+        title_font = self.title_label.font()
+        title_font.setBold(True)
+        self.title_label.setFont(title_font)
+
+        self.depth_buttons = QButtonGroup(self)
+        self.depth_buttons.setExclusive(True)
+        depth_row = QHBoxLayout()
+        depth_row.setSpacing(2)
+        self.depth_label = QLabel("Overview depth:", self)
+        self.depth_label.setObjectName("lesson_depth_label")
+        depth_row.addWidget(self.depth_label)
+        for depth in OVERVIEW_DEPTHS:
+            button = QPushButton(lesson_html.DEPTH_LABELS[depth], self)
+            button.setObjectName(f"lesson_depth_{depth}")
+            button.setCheckable(True)
+            button.setAccessibleName(f"{lesson_html.DEPTH_LABELS[depth]} overview")
+            button.setToolTip(
+                {
+                    "basic": "The overview in two sentences",
+                    "standard": "The overview in a paragraph",
+                    "detailed": "The overview in a page",
+                }[depth]
+            )
+            button.setChecked(depth == self._depth)
+            button.clicked.connect(lambda _=False, d=depth: self.set_depth(d))
+            self.depth_buttons.addButton(button)
+            depth_row.addWidget(button)
+
+        self.reader = LearnBrowser("lesson_text", "Lesson text", self)
+        self.reader.term_clicked.connect(self.term_clicked)
+        self.reader.demo_clicked.connect(self.demo_clicked)
+        self.read_aloud = ReadAloudButton(speech, self.read_aloud_text, "lesson_read_aloud", self)
+
+        toolbar = QHBoxLayout()
+        toolbar.addWidget(self.title_label, 1)
+        toolbar.addLayout(depth_row)
+        toolbar.addSpacing(12)
+        toolbar.addWidget(self.read_aloud)
+        right = QWidget(self)
+        right.setObjectName("lesson_reader_pane")
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(toolbar)
+        column.addWidget(self.reader, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setObjectName("lesson_splitter")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.sections)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([230, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.setFocusProxy(self.sections)
+        self.sections.setCurrentRow(0)
+
+    # --- public -------------------------------------------------------------------------
+    def section_ids(self) -> list[str]:
+        """The ids of the entries in the section list, in order."""
+        return [section_id for section_id, _ in self._section_titles()]
+
+    def current_section(self) -> str:
+        """The section on show (an entry of :meth:`section_ids`)."""
+        return self._section
+
+    def depth(self) -> str:
+        """The overview depth: "basic", "standard" or "detailed"."""
+        return self._depth
+
+    def set_depth(self, depth: str) -> None:
+        """Show the overview at ``depth`` (and switch to the overview)."""
+        if depth not in OVERVIEW_DEPTHS:
+            raise ValueError(f"depth {depth!r} is not one of {', '.join(OVERVIEW_DEPTHS)}")
+        self._depth = depth
+        for button in self.depth_buttons.buttons():
+            button.setChecked(button.objectName() == f"lesson_depth_{depth}")
+        if self._section == "overview":
+            self._render()
+        else:
+            self.show_section("overview")
+
+    def show_section(self, anchor: str) -> None:
+        """Show the section holding ``anchor`` (any lesson anchor, or a group page id).
+
+        Raises
+        ------
+        KeyError
+            If the lesson has no such section.
+        """
+        page = self._page_of(anchor)
+        row = self.section_ids().index(page)
+        if self.sections.currentRow() != row:
+            self.sections.setCurrentRow(row)  # renders through _section_chosen
+        elif self._section != page:
+            self._section = page
+            self._render()
+        if anchor != page:
+            self.reader.scrollToAnchor(anchor)
+
+    def read_aloud_text(self) -> str:
+        """The words of the section on show, as plain text for the speech engine."""
+        lesson, section = self.lesson, self._section
+        if section == "key-concepts":
+            ids = [item.id for item in lesson.key_concepts]
+        elif section == "real-life-examples":
+            ids = [item.id for item in lesson.examples]
+        elif section == "memory-aids":
+            ids = [item.id for item in lesson.memory_aids]
+        else:
+            return lesson_html.section_plain_text(lesson, section, self._depth)
+        texts = [GROUP_PAGES[section]]
+        texts += [lesson_html.section_plain_text(lesson, item_id) for item_id in ids]
+        return "\n\n".join(texts)
+
+    # --- internals ----------------------------------------------------------------------
+    def _section_titles(self) -> list[tuple[str, str]]:
+        lesson = self.lesson
+        titles = [("overview", "Overview")]
+        titles += [
+            (d.id, f"Dialogue {n}: {plain_text(d.title)}")
+            for n, d in enumerate(lesson.dialogues, start=1)
+        ]
+        titles += [
+            (c.id, f"Chapter {n}: {plain_text(c.title)}")
+            for n, c in enumerate(lesson.chapters, start=1)
+        ]
+        titles += list(GROUP_PAGES.items())
+        return titles
+
+    def _page_of(self, anchor: str) -> str:
+        lesson = self.lesson
+        if anchor in self.section_ids():
+            return anchor
+        groups = {
+            "key-concepts": lesson.key_concepts,
+            "real-life-examples": lesson.examples,
+            "memory-aids": lesson.memory_aids,
+        }
+        for page, items in groups.items():
+            if any(item.id == anchor for item in items):
+                return page
+        raise KeyError(f"no section {anchor!r} in lesson {lesson.id!r}")
+
+    def _section_chosen(self, item: QListWidgetItem | None, _previous: object = None) -> None:
+        if item is None:
+            return
+        self._section = str(item.data(Qt.ItemDataRole.UserRole))
+        self._render()
+
+    def _render(self) -> None:
+        lesson, glossary, section = self.lesson, self.content.glossary, self._section
+        is_overview = section == "overview"
+        for button in self.depth_buttons.buttons():
+            button.setEnabled(is_overview)
+        self.depth_label.setEnabled(is_overview)
+        if is_overview:
+            body = lesson_html.overview_html(lesson, self._depth, glossary)
+        elif section == "key-concepts":
+            body = lesson_html.key_concepts_html(lesson, glossary)
+        elif section == "real-life-examples":
+            body = lesson_html.real_life_examples_html(lesson, glossary)
+        elif section == "memory-aids":
+            body = lesson_html.memory_aids_html(lesson, glossary)
+        else:
+            dialogue = next((d for d in lesson.dialogues if d.id == section), None)
+            if dialogue is not None:
+                body = lesson_html.dialogue_html(lesson, dialogue, glossary)
+            else:
+                chapter = next(c for c in lesson.chapters if c.id == section)
+                body = lesson_html.chapter_html(chapter, glossary) + self._demo_list(chapter.demos)
+        self.reader.set_body(body)
+        self.reader.verticalScrollBar().setValue(0)
+
+    def _demo_list(self, demo_ids: tuple[str, ...]) -> str:
+        if not demo_ids:
+            return ""
+        items = "".join(
+            f'<li><a class="showme" href="demo:{demo_id}">Show me: '
+            f"{html.escape(plain_text(self.content.demos[demo_id].title))}</a></li>"
+            for demo_id in demo_ids
+        )
+        return f"<h3>See it in the studio</h3><ul>{items}</ul>"
+
+
+if __name__ == "__main__":
+    from rnn_studio.ui.learn.preview import preview_page
+
+    raise SystemExit(preview_page("lesson"))
