@@ -145,6 +145,7 @@ class StudioSession:
         self._in_flight = 0
         self._executor: Executor = run_inline
         self._cells: dict[tuple[Any, ...], tuple[Any, float]] = {}
+        self._pinned: dict[tuple[Any, ...], tuple[Any, float]] = {}
         self._load(setup or DEFAULT_SETUP)
         self._recompute(cursor=(setup or DEFAULT_SETUP).cursor, announce=False)
 
@@ -461,6 +462,22 @@ class StudioSession:
         """
         self._executor = executor or run_inline
 
+    def register_cell(self, cell: Any, seed: int) -> None:
+        """Use ``cell`` (e.g. a trained one) whenever the controls ask for its kind and sizes.
+
+        The cell is found when the session's cell kind (or compare mode) includes
+        ``cell.kind``, the sequence's input size is ``cell.input_size``, and hidden size,
+        ``seed`` and the RNN nonlinearity match, with no ρ rescaling and no forget bias.
+        Changing any of those controls shows a fresh random cell again; setting them back
+        brings this one back. Call :meth:`apply_demo` afterwards to show it.
+        """
+        kind = str(cell.kind)
+        _check_choice("cell kind", kind, CELL_KINDS)
+        nonlinearity = str(getattr(cell, "nonlinearity", "tanh")) if kind == "rnn" else "tanh"
+        key = (kind, int(cell.input_size), int(cell.hidden_size), int(seed), nonlinearity)
+        with np.errstate(all="ignore"):
+            self._pinned[(*key, None, None)] = (cell, float(engine.spectral_radius(cell)))
+
     @property
     def busy(self) -> bool:
         """True while a computation handed to the executor has not come back."""
@@ -488,7 +505,7 @@ class StudioSession:
             cursor=cursor,
             announce=announce,
         )
-        cells = self._cells
+        cells = _CellStore(self._cells, dict(self._pinned))
 
         def work() -> _Outcome:
             if request.generation != self._generation:
@@ -613,7 +630,15 @@ class _Outcome:
     error: str = ""
 
 
-def _compute(request: _Request, cells: dict[tuple[Any, ...], tuple[Any, float]]) -> _Outcome:
+@dataclass(frozen=True, eq=False)
+class _CellStore:
+    """Recently built cells (evicted oldest first) and registered cells (never evicted)."""
+
+    recent: dict[tuple[Any, ...], tuple[Any, float]]
+    pinned: dict[tuple[Any, ...], tuple[Any, float]]
+
+
+def _compute(request: _Request, cells: _CellStore) -> _Outcome:
     """Compute a run (unless reused) and its gradients; never raises for bad numbers."""
     try:
         run = request.previous
@@ -648,9 +673,7 @@ def _compute(request: _Request, cells: dict[tuple[Any, ...], tuple[Any, float]])
         return _Outcome(request, error=str(problem))
 
 
-def _compute_cell(
-    kind: str, request: _Request, cells: dict[tuple[Any, ...], tuple[Any, float]]
-) -> CellRun:
+def _compute_cell(kind: str, request: _Request, cells: _CellStore) -> CellRun:
     sequence = request.sequence
     cell, rho = _make_cell(kind, sequence.input_size, request.cell_key, cells)
     with np.errstate(all="ignore"):
@@ -669,7 +692,7 @@ def _make_cell(
     kind: str,
     input_size: int,
     cell_key: tuple[Any, ...],
-    cells: dict[tuple[Any, ...], tuple[Any, float]],
+    store: _CellStore,
 ) -> tuple[Any, float]:
     """Build (or reuse) the cell and its ρ: eigenvalues cost ~30 ms at hidden 256."""
     hidden_size, seed, nonlinearity, rho_target, forget_bias = cell_key
@@ -678,6 +701,9 @@ def _make_cell(
     if kind != "lstm":
         forget_bias = None
     key = (kind, input_size, hidden_size, seed, nonlinearity, rho_target, forget_bias)
+    if key in store.pinned:
+        return store.pinned[key]
+    cells = store.recent
     cached = cells.pop(key, None)
     if cached is None:
         options: dict[str, Any] = {"seed": seed}

@@ -205,3 +205,22 @@ def test_a_deferring_executor_drops_superseded_results() -> None:
     assert not session.busy
     assert session.run.sequence.tokens == ("second", "one")
     assert math.isfinite(session.run.primary.spectral_radius)
+
+
+def test_a_registered_cell_is_shown_until_the_controls_ask_for_another() -> None:
+    session = StudioSession(DemoSetup(text="abcab", mode="chars", cell="gru", hidden_size=4))
+    trained = engine.make_cell("gru", 3, 4, seed=99)
+    session.register_cell(trained, seed=0)
+    session.apply_demo(session.to_setup())
+    assert session.run.primary.cell is trained
+    session.set_seed(1)
+    assert session.run.primary.cell is not trained
+    for _ in range(20):  # plenty of other cells: the registered one is never evicted
+        session.set_hidden_size(session.hidden_size % 7 + 1)
+    session.set_hidden_size(4)
+    session.set_seed(0)
+    assert session.run.primary.cell is trained
+    np.testing.assert_allclose(
+        session.run.primary.trace.hidden,
+        engine.forward(trained, session.run.sequence.inputs).hidden,
+    )
