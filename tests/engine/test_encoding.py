@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rnn_studio.engine.encoding import (
     MAX_SEQUENCE_LENGTH,
@@ -29,7 +32,7 @@ def test_chars_keep_combining_marks_and_emoji_sequences_whole():
     assert "👩\u200d💻" in tokens
     assert "🇫🇷" in tokens and "🇩🇪" in tokens
     assert "❤️" in tokens
-    assert "".join(tokens) == __import__("unicodedata").normalize("NFC", text)
+    assert "".join(tokens) == unicodedata.normalize("NFC", text)
 
 
 def test_chars_handle_right_to_left_and_marks_without_base():
@@ -135,3 +138,21 @@ def test_numbers_encode_as_column_and_scaler_inverts():
 
 def test_split_characters_of_plain_text_is_list_of_characters():
     assert split_characters("abc") == ["a", "b", "c"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_character_split_never_loses_or_invents_text(text):
+    clusters = split_characters(text)
+    assert "".join(clusters) == unicodedata.normalize("NFC", text)
+    assert all(clusters)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=50),
+    st.sampled_from([", ", ",", " ", "\n", " , "]),
+)
+def test_numbers_round_trip_through_text(values, separator):
+    text = separator.join(repr(value) for value in values)
+    assert tokenize(text, "numbers") == values

@@ -222,3 +222,12 @@ def test_accuracy_against_lag_runs_every_cell_and_lag():
     control = TrainingControl()
     control.stop()
     assert accuracy_against_lag([0], ("rnn",), steps=5, control=control) == {"rnn": []}
+
+
+def test_truncating_bptt_below_the_lag_stops_the_memory_task_being_learned():
+    task = MemoryTask(lag=10, seed=0)
+    settings = {"steps": 200, "clip": 1.0, "eval_every": 200}
+    _, full = train(task, "gru", 16, **settings)
+    _, truncated = train(task, "gru", 16, bptt=4, **settings)
+    assert full.evaluation.metric > 0.9
+    assert truncated.evaluation.metric < task.chance + 0.15
