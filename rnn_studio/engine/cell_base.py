@@ -19,7 +19,7 @@ derive from the weights (transposes, the ½ folded into sigmoid rows, gate reord
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar, NamedTuple
 
@@ -351,13 +351,50 @@ class Cell:
         raise NotImplementedError
 
 
+class LazyArrays(Mapping):
+    """Read-only mapping of read-only arrays computed on first access, then kept.
+
+    The forward loop does not store pre-activations over the whole sequence (fresh memory is
+    the slowest thing it could touch); ``trace.pre`` recomputes them with the weights of the
+    forward pass the first time anyone looks.
+    """
+
+    def __init__(self, names: tuple[str, ...], compute: Callable[[], dict[str, np.ndarray]]):
+        self._names = names
+        self._compute: Callable[[], dict[str, np.ndarray]] | None = compute
+        self._arrays: Mapping[str, np.ndarray] | None = None
+
+    def _load(self) -> Mapping[str, np.ndarray]:
+        if self._arrays is None:
+            assert self._compute is not None
+            with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+                self._arrays = frozen_mapping(self._compute())
+            self._compute = None
+        return self._arrays
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._names:
+            raise KeyError(name)
+        return self._load()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        state = "computed" if self._arrays is not None else "not yet computed"
+        return f"LazyArrays({list(self._names)}, {state})"
+
+
 class ForwardRecord(NamedTuple):
     """What a cell's sequence loop hands to :func:`rnn_studio.engine.forward`."""
 
     hidden: np.ndarray
     cell_state: np.ndarray | None
     gates: dict[str, np.ndarray]
-    pre: dict[str, np.ndarray]
+    pre: LazyArrays
     saved: dict[str, np.ndarray]
 
 
@@ -371,10 +408,16 @@ class BackwardRecord(NamedTuple):
     hidden: np.ndarray
 
 
-def project_rows(xs: np.ndarray, weight_t: np.ndarray) -> np.ndarray:
-    """``xs @ weight_t`` over all leading axes as one 2-D matrix product (one BLAS call)."""
-    flat = xs.reshape(-1, xs.shape[-1]) @ weight_t
-    return flat.reshape(*xs.shape[:-1], weight_t.shape[1])
+def project_rows(xs: np.ndarray, weight_t: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``xs @ weight_t`` over all leading axes as one 2-D matrix product (one BLAS call).
+
+    ``out`` (C-contiguous, shape ``(*xs.shape[:-1], weight_t.shape[1])``) receives the result.
+    """
+    rows = xs.reshape(-1, xs.shape[-1])
+    if out is None:
+        return (rows @ weight_t).reshape(*xs.shape[:-1], weight_t.shape[1])
+    np.dot(rows, weight_t, out=out.reshape(-1, weight_t.shape[1]))
+    return out
 
 
 def outer_sum(deltas: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -437,6 +480,16 @@ class WeightGradients:
             w_ih,
             out=block.reshape(-1, block.shape[-1]),
         )
+
+
+def longest_chunk(chunks: list[tuple[int, int]]) -> int:
+    """Length of the longest ``(start, stop)`` block."""
+    return max(stop - start for start, stop in chunks)
+
+
+def forward_chunks(steps: int, entries_per_step: int) -> list[tuple[int, int]]:
+    """:func:`time_chunks` in forward order (first block first)."""
+    return time_chunks(steps, entries_per_step)[::-1]
 
 
 def previous(first: np.ndarray, sequence: np.ndarray) -> np.ndarray:

@@ -27,9 +27,13 @@ from rnn_studio.engine.cell_base import (
     BackwardRecord,
     Cell,
     ForwardRecord,
+    LazyArrays,
     State,
     StepResult,
     WeightGradients,
+    forward_chunks,
+    longest_chunk,
+    previous,
     project_rows,
     time_chunks,
 )
@@ -122,52 +126,65 @@ class GRUCell(Cell):
 
     def _forward_sequence(self, xs: np.ndarray, h0: np.ndarray, c0: Any) -> ForwardRecord:
         k, size = self.constants, self._hidden_size
-        # All W_ih x_t in one product; the r, z part is completed in place to ½a_r, ½a_z.
-        input_part = project_rows(xs, k.w_ih_t_half)
-        input_part += k.input_bias_half
-        act = np.empty_like(input_part)
-        state_shape = (*input_part.shape[:-1], size)
+        act = np.empty((*xs.shape[:-1], 3 * size), dtype=self._dtype)
+        state_shape = (*xs.shape[:-1], size)
         hn_all = np.empty(state_shape, dtype=self._dtype)
-        a_n_all = np.empty(state_shape, dtype=self._dtype)
         hidden = np.empty(state_shape, dtype=self._dtype)
-        recurrent = np.empty((*h0.shape[:-1], 3 * size), dtype=self._dtype)
+        chunks = forward_chunks(len(xs), act[0].size)
+        input_block = np.empty_like(act[: longest_chunk(chunks)])
+        recurrent = np.empty_like(act[0])
         rec_rz, rec_n = recurrent[..., : 2 * size], recurrent[..., 2 * size :]
-        in_rz, in_n = input_part[..., : 2 * size], input_part[..., 2 * size :]
+        a_n = np.empty_like(h0)
         reset, update, cand = _blocks(act, size)
         w_hh_t, b_hn = k.w_hh_t_half, k.b_hn
         h = h0
-        for z_rz, in_n_t, hn, act_rz, r, z, n, a_n, h_t in zip(
-            in_rz,
-            in_n,
-            hn_all,
-            act[..., : 2 * size],
-            reset,
-            update,
-            cand,
-            a_n_all,
-            hidden,
-            strict=True,
-        ):
-            np.dot(h, w_hh_t, out=recurrent)  # [½W_hr h, ½W_hz h, W_hn h]
-            z_rz += rec_rz  # ½a_r, ½a_z
-            np.add(rec_n, b_hn, out=hn)  # hn = W_hn h_{t-1} + b_hn
-            np.tanh(z_rz, out=act_rz)
-            act_rz *= 0.5
-            act_rz += 0.5  # r, z = σ(a) = ½tanh(½a) + ½
-            np.multiply(r, hn, out=a_n)
-            a_n += in_n_t  # a_n = W_in x + b_in + r ⊙ hn
-            np.tanh(a_n, out=n)  # n = tanh(a_n)
-            np.subtract(h, n, out=h_t)
-            h_t *= z
-            h_t += n  # h_t = n + z ⊙ (h_{t-1} − n)
-            h = h_t
-        in_rz *= 2.0  # undo the folded ½: true pre-activations of r and z
+        for start, stop in chunks:
+            # W_ih x_t for the block; the r, z part is completed in place to ½a_r, ½a_z.
+            input_part = project_rows(
+                xs[start:stop], k.w_ih_t_half, out=input_block[: stop - start]
+            )
+            input_part += k.input_bias_half
+            for z_rz, in_n_t, hn, act_rz, r, z, n, h_t in zip(
+                input_part[..., : 2 * size],
+                input_part[..., 2 * size :],
+                hn_all[start:stop],
+                act[start:stop, ..., : 2 * size],
+                reset[start:stop],
+                update[start:stop],
+                cand[start:stop],
+                hidden[start:stop],
+                strict=True,
+            ):
+                np.dot(h, w_hh_t, out=recurrent)  # [½W_hr h, ½W_hz h, W_hn h]
+                z_rz += rec_rz  # ½a_r, ½a_z
+                np.add(rec_n, b_hn, out=hn)  # hn = W_hn h_{t-1} + b_hn
+                np.tanh(z_rz, out=act_rz)
+                act_rz *= 0.5
+                act_rz += 0.5  # r, z = σ(a) = ½tanh(½a) + ½
+                np.multiply(r, hn, out=a_n)
+                a_n += in_n_t  # a_n = W_in x + b_in + r ⊙ hn
+                np.tanh(a_n, out=n)  # n = tanh(a_n)
+                np.subtract(h, n, out=h_t)
+                h_t *= z
+                h_t += n  # h_t = n + z ⊙ (h_{t-1} − n)
+                h = h_t
+
+        def pre_activations() -> dict[str, np.ndarray]:
+            input_part = project_rows(xs, k.w_ih_t_half)
+            input_part += k.input_bias_half
+            rz = input_part[..., : 2 * size]
+            rz += project_rows(previous(h0, hidden), k.w_hh_t_half[:, : 2 * size])
+            rz *= 2.0  # undo the folded ½: true pre-activations of r and z
+            n_pre = input_part[..., 2 * size :]
+            n_pre += reset * hn_all  # a_n = W_in x + b_in + r ⊙ hn
+            return {"r": rz[..., :size], "z": rz[..., size:], "n": n_pre, "hn": hn_all}
+
         return ForwardRecord(
             hidden,
             None,
             {"r": reset, "z": update, "n": cand},
-            {"r": in_rz[..., :size], "z": in_rz[..., size:], "n": a_n_all, "hn": hn_all},
-            {},
+            LazyArrays(("r", "z", "n", "hn"), pre_activations),
+            {"hn": hn_all},
         )
 
     def _local_derivatives(
@@ -192,14 +209,14 @@ class GRUCell(Cell):
         az_h *= ar_an  # ∂h/∂a_z = (h_{t-1} − n) ⊙ z(1−z)
         np.subtract(1.0, r, out=ar_an)
         ar_an *= r
-        ar_an *= trace.pre["hn"][start:stop]  # ∂a_n/∂a_r = hn ⊙ r(1−r)
+        ar_an *= trace.saved["hn"][start:stop]  # ∂a_n/∂a_r = hn ⊙ r(1−r)
         return GRUDerivatives(an_h, ar_an, az_h, r, z)
 
     def _backward_sequence(self, trace: Any, d_hidden: np.ndarray, d_cell: Any) -> BackwardRecord:
         k, size = self.constants, self._hidden_size
         batch_shape = d_hidden.shape[1:-1]
         chunks = time_chunks(len(d_hidden), int(np.prod(batch_shape)) * 3 * size)
-        longest = chunks[0][1] - chunks[0][0]
+        longest = longest_chunk(chunks)
         derivative_block = np.empty((longest, *batch_shape, 3, size), dtype=self._dtype)
         # Per block: [da_r, da_z, d hn] (hidden side) and [da_r, da_z, da_n] (input side).
         d_gh_block = np.empty((longest, *batch_shape, 3 * size), dtype=self._dtype)

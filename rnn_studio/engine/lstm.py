@@ -31,9 +31,13 @@ from rnn_studio.engine.cell_base import (
     BackwardRecord,
     Cell,
     ForwardRecord,
+    LazyArrays,
     State,
     StepResult,
     WeightGradients,
+    forward_chunks,
+    longest_chunk,
+    previous,
     project_rows,
     time_chunks,
 )
@@ -133,49 +137,59 @@ class LSTMCell(Cell):
 
     def _forward_sequence(self, xs: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> ForwardRecord:
         k, size = self.constants, self._hidden_size
-        z_all = project_rows(xs, k.w_ih_t_half)  # all W_ih x_t in one product ...
-        z_all += k.bias_half  # ... completed in place below
-        act = np.empty_like(z_all)
-        state_shape = (*z_all.shape[:-1], size)
+        act = np.empty((*xs.shape[:-1], 4 * size), dtype=self._dtype)
+        state_shape = (*xs.shape[:-1], size)
         cell_state = np.empty(state_shape, dtype=self._dtype)
-        tanh_c = np.empty(state_shape, dtype=self._dtype)
         hidden = np.empty(state_shape, dtype=self._dtype)
-        recurrent = np.empty((*h0.shape[:-1], 4 * size), dtype=self._dtype)
+        chunks = forward_chunks(len(xs), act[0].size)
+        z_block = np.empty_like(act[: longest_chunk(chunks)])
+        recurrent = np.empty_like(act[0])
+        tc = np.empty_like(h0)  # tanh(c_t)
         ig = np.empty_like(h0)
         gate = _views(act, size)
         w_hh_t = k.w_hh_t_half
         h, c = h0, c0
-        for z_t, act_t, sig_t, o, i, f, g, c_t, tc_t, h_t in zip(
-            z_all,
-            act,
-            act[..., : 3 * size],
-            gate["o"],
-            gate["i"],
-            gate["f"],
-            gate["g"],
-            cell_state,
-            tanh_c,
-            hidden,
-            strict=True,
-        ):
-            np.dot(h, w_hh_t, out=recurrent)
-            z_t += recurrent  # ½a (σ gates) or a (g) = W_ih x + b + W_hh h_{t-1}
-            np.tanh(z_t, out=act_t)
-            sig_t *= 0.5
-            sig_t += 0.5  # i, f, o = σ(a) = ½tanh(½a) + ½
-            np.multiply(f, c, out=c_t)
-            np.multiply(i, g, out=ig)
-            c_t += ig  # c_t = f ⊙ c_{t-1} + i ⊙ g
-            np.tanh(c_t, out=tc_t)
-            np.multiply(o, tc_t, out=h_t)  # h_t = o ⊙ tanh(c_t)
-            h, c = h_t, c_t
-        z_all[..., : 3 * size] *= 2.0  # undo the folded ½: true pre-activations
+        for start, stop in chunks:
+            z = z_block[: stop - start]
+            project_rows(xs[start:stop], k.w_ih_t_half, out=z)  # W_ih x_t for the whole block
+            z += k.bias_half
+            for z_t, act_t, sig_t, o, i, f, g, c_t, h_t in zip(
+                z,
+                act[start:stop],
+                act[start:stop, ..., : 3 * size],
+                gate["o"][start:stop],
+                gate["i"][start:stop],
+                gate["f"][start:stop],
+                gate["g"][start:stop],
+                cell_state[start:stop],
+                hidden[start:stop],
+                strict=True,
+            ):
+                np.dot(h, w_hh_t, out=recurrent)
+                z_t += recurrent  # ½a (σ gates) or a (g) = W_ih x + b + W_hh h_{t-1}
+                np.tanh(z_t, out=act_t)
+                sig_t *= 0.5
+                sig_t += 0.5  # i, f, o = σ(a) = ½tanh(½a) + ½
+                np.multiply(f, c, out=c_t)
+                np.multiply(i, g, out=ig)
+                c_t += ig  # c_t = f ⊙ c_{t-1} + i ⊙ g
+                np.tanh(c_t, out=tc)
+                np.multiply(o, tc, out=h_t)  # h_t = o ⊙ tanh(c_t)
+                h, c = h_t, c_t
+
+        def pre_activations() -> dict[str, np.ndarray]:
+            z_all = project_rows(xs, k.w_ih_t_half)
+            z_all += k.bias_half
+            z_all += project_rows(previous(h0, hidden), k.w_hh_t_half)
+            z_all[..., : 3 * size] *= 2.0  # undo the folded ½: true pre-activations
+            return _in_torch_order(_views(z_all, size))
+
         return ForwardRecord(
             hidden,
             cell_state,
             _in_torch_order(gate),
-            _in_torch_order(_views(z_all, size)),
-            {"act": act, "tanh_c": tanh_c},
+            LazyArrays(("i", "f", "g", "o"), pre_activations),
+            {"act": act},
         )
 
     def _local_derivatives(
@@ -185,14 +199,14 @@ class LSTMCell(Cell):
         stop = len(trace) if stop is None else stop
         gate = _views(trace.saved["act"][start:stop], self._hidden_size)
         i, f, g, o = gate["i"], gate["f"], gate["g"], gate["o"]
-        tanh_c = trace.saved["tanh_c"][start:stop]
         if out is None:
-            out = np.empty((*tanh_c.shape[:-1], 5, self._hidden_size), dtype=self._dtype)
+            out = np.empty((*i.shape[:-1], 5, self._hidden_size), dtype=self._dtype)
         po, pc, pi, pf, pg = (out[..., k, :] for k in range(5))
+        np.tanh(trace.cell_state[start:stop], out=pc)  # (scratch) tanh(c_t)
         np.subtract(1.0, o, out=po)
         po *= o
-        po *= tanh_c  # ∂h/∂a_o = tanh(c) ⊙ o(1−o)
-        np.multiply(tanh_c, tanh_c, out=pc)
+        po *= pc  # ∂h/∂a_o = tanh(c) ⊙ o(1−o)
+        np.multiply(pc, pc, out=pc)
         np.subtract(1.0, pc, out=pc)
         pc *= o  # ∂h/∂c = o ⊙ (1 − tanh²c)
         np.subtract(1.0, i, out=pi)
@@ -216,7 +230,7 @@ class LSTMCell(Cell):
         k, size = self.constants, self._hidden_size
         batch_shape = d_hidden.shape[1:-1]
         chunks = time_chunks(len(d_hidden), int(np.prod(batch_shape)) * 4 * size)
-        longest = chunks[0][1] - chunks[0][0]
+        longest = longest_chunk(chunks)
         derivative_block = np.empty((longest, *batch_shape, 5, size), dtype=self._dtype)
         d_pre_block = np.empty((longest, *batch_shape, 4 * size), dtype=self._dtype)
         total = np.empty_like(d_hidden)

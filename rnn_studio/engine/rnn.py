@@ -21,14 +21,18 @@ import numpy as np
 from rnn_studio.engine.cell_base import (
     BackwardRecord,
     Cell,
-    EngineError,
     ForwardRecord,
+    LazyArrays,
     State,
     StepResult,
     WeightGradients,
+    forward_chunks,
+    longest_chunk,
+    previous,
     project_rows,
     time_chunks,
 )
+from rnn_studio.engine.errors import EngineError
 
 
 class RNNConstants(NamedTuple):
@@ -92,19 +96,31 @@ class RNNCell(Cell):
 
     def _forward_sequence(self, xs: np.ndarray, h0: np.ndarray, c0: Any) -> ForwardRecord:
         k = self.constants
-        pre = project_rows(xs, k.w_ih_t)  # all W_ih x_t in one product ...
-        pre += k.bias  # ... completed in place to a_t below
-        hidden = np.empty_like(pre)
+        steps, size = len(xs), self._hidden_size
+        hidden = np.empty((*xs.shape[:-1], size), dtype=self._dtype)
+        chunks = forward_chunks(steps, hidden[0].size)
+        pre_block = np.empty_like(hidden[: longest_chunk(chunks)])
         recurrent = np.empty_like(h0)
         w_hh_t = k.w_hh_t
         activate = np.tanh if self._nonlinearity == "tanh" else _relu
         h = h0
-        for a_t, h_t in zip(pre, hidden, strict=True):
-            np.dot(h, w_hh_t, out=recurrent)  # W_hh h_{t-1}
-            a_t += recurrent  # a_t = W_ih x_t + b + W_hh h_{t-1}
-            activate(a_t, out=h_t)  # h_t = f(a_t)
-            h = h_t
-        return ForwardRecord(hidden, None, {}, {"h": pre}, {})
+        for start, stop in chunks:
+            pre = pre_block[: stop - start]
+            project_rows(xs[start:stop], k.w_ih_t, out=pre)  # W_ih x_t for the whole block
+            pre += k.bias
+            for a_t, h_t in zip(pre, hidden[start:stop], strict=True):
+                np.dot(h, w_hh_t, out=recurrent)  # W_hh h_{t-1}
+                a_t += recurrent  # a_t = W_ih x_t + b + W_hh h_{t-1}
+                activate(a_t, out=h_t)  # h_t = f(a_t)
+                h = h_t
+
+        def pre_activations() -> dict[str, np.ndarray]:
+            a = project_rows(xs, k.w_ih_t)
+            a += k.bias
+            a += project_rows(previous(h0, hidden), k.w_hh_t)
+            return {"h": a}
+
+        return ForwardRecord(hidden, None, {}, LazyArrays(("h",), pre_activations), {})
 
     def _slope(
         self, trace: Any, start: int = 0, stop: int | None = None, out: np.ndarray | None = None
@@ -114,7 +130,7 @@ class RNNCell(Cell):
             hidden = trace.hidden[start:stop]
             out = np.multiply(hidden, hidden, out=out)
             return np.subtract(1.0, out, out=out)
-        positive = trace.pre["h"][start:stop] > 0.0
+        positive = trace.hidden[start:stop] > 0.0  # h = relu(a) > 0 exactly when a > 0
         if out is None:
             return positive.astype(self._dtype)
         np.copyto(out, positive)
@@ -126,7 +142,7 @@ class RNNCell(Cell):
     def _backward_sequence(self, trace: Any, d_hidden: np.ndarray, d_cell: Any) -> BackwardRecord:
         k = self.constants
         chunks = time_chunks(len(d_hidden), d_hidden[0].size)
-        d_pre_block = np.empty_like(d_hidden[: chunks[0][1] - chunks[0][0]])
+        d_pre_block = np.empty_like(d_hidden[: longest_chunk(chunks)])
         total = np.empty_like(d_hidden)  # dL/dh_t reaching each step
         weights = WeightGradients(trace, self._hidden_size, np.empty_like(trace.inputs))
         dhnext = np.zeros_like(trace.h0)

@@ -50,7 +50,8 @@ class Trace:
     gates : Mapping[str, ndarray]
         Gate activations over time by name, each (T, [B,] H); empty for the RNN.
     pre : Mapping[str, ndarray]
-        Pre-activations over time (see :class:`rnn_studio.engine.StepResult`).
+        Pre-activations over time (see :class:`rnn_studio.engine.StepResult`), computed with
+        the forward pass's weights the first time they are read.
     h0, c0 : ndarray
         The initial state, shape ([B,] H); ``c0`` is None except for the LSTM.
     first_nonfinite_step : int or None
@@ -202,7 +203,7 @@ def forward(cell: Cell, xs: Any, h0: Any = None, c0: Any = None) -> Trace:
         hidden=freeze(record.hidden),
         cell_state=None if record.cell_state is None else freeze(record.cell_state),
         gates=frozen_mapping(record.gates),
-        pre=frozen_mapping(record.pre),
+        pre=record.pre,
         h0=freeze(h0),
         c0=None if c0 is None else freeze(c0),
         first_nonfinite_step=_first_bad_step(record.hidden, record.cell_state),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_studio.engine import EngineError, backward, forward, make_cell, step_norms
+from rnn_studio.engine import EngineError, backward, cell_base, forward, make_cell, step_norms
 
 
 @pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
@@ -90,3 +90,36 @@ def test_backward_refuses_a_trace_from_older_parameters() -> None:
         backward(cell, trace, np.zeros((3, 3)))
     with pytest.raises(EngineError, match="recorded by a gru cell"):
         backward(make_cell("rnn", 2, 3, seed=0), trace, np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize(
+    ("kind", "nonlinearity"), [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
+)
+def test_blockwise_forward_matches_one_block(
+    kind: str, nonlinearity: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The forward loop projects inputs block by block; the block size must not matter."""
+    rng = np.random.default_rng(2)
+    cell = make_cell(kind, 3, 4, rng=rng, nonlinearity=nonlinearity)
+    xs = rng.standard_normal((11, 2, 3))
+    whole = forward(cell, xs)
+    monkeypatch.setattr(cell_base, "CHUNK_ENTRIES", 20)
+    assert len(cell_base.forward_chunks(11, 2 * 4 * cell.gate_count)) > 1
+    blocks = forward(cell, xs)
+    np.testing.assert_allclose(blocks.hidden, whole.hidden, rtol=0, atol=1e-14)
+    for name in whole.gates:
+        np.testing.assert_allclose(blocks.gates[name], whole.gates[name], rtol=0, atol=1e-14)
+    for name in whole.pre:
+        np.testing.assert_allclose(blocks.pre[name], whole.pre[name], rtol=0, atol=1e-13)
+
+
+def test_pre_activations_use_the_weights_of_the_forward_pass() -> None:
+    cell = make_cell("lstm", 2, 3, seed=0)
+    xs = np.ones((4, 2))
+    trace = forward(cell, xs)
+    expected = forward(cell.copy(), xs).pre["f"].copy()
+    params = cell.params
+    params["weight_hh"] = params["weight_hh"] * 3.0
+    cell.set_params(params)  # change the weights before anyone reads trace.pre
+    np.testing.assert_allclose(trace.pre["f"], expected, atol=1e-15)
+    assert list(trace.pre) == ["i", "f", "g", "o"] and len(trace.pre) == 4
