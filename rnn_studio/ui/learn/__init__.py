@@ -1,0 +1,50 @@
+"""The Learn area: lesson, glossary, flashcards, quiz, predict-then-reveal and progress pages.
+
+:func:`install_learn_area` puts a :class:`LearnArea` into the main window's "Learn" tab and
+connects it: glossary links from studio hints open the entry, "Show me" brings the Studio
+forward.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rnn_studio.ui.learn.learn_area import LearnArea
+    from rnn_studio.ui.main_window import MainWindow
+
+__all__ = ["LearnArea", "install_learn_area"]
+
+
+def install_learn_area(window: MainWindow, **options: object) -> LearnArea:
+    """Create the Learn area for ``window``'s session and put it in the "Learn" tab.
+
+    Parameters
+    ----------
+    window : MainWindow
+        Must have ``session``, ``set_area``, ``show_area`` and ``glossary_requested``.
+    **options
+        Passed to :class:`LearnArea` (``store``, ``content``, ``speech``, ``clock``, ``seed``).
+    """
+    from rnn_studio.ui.learn.learn_area import LearnArea
+
+    area = LearnArea(window.session, **options)  # type: ignore[arg-type]
+    window.set_area("Learn", area)
+
+    def open_term(term: str) -> None:
+        area.open_term(term)
+        window.show_area("Learn")
+
+    window.glossary_requested.connect(open_term)
+    area.studio_requested.connect(lambda: window.show_area("Studio"))
+    return area
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so ``python -m rnn_studio.ui.learn.<page>`` runs each page module
+    # once (an eager import here would load every page before runpy runs the chosen one).
+    if name == "LearnArea":
+        from rnn_studio.ui.learn.learn_area import LearnArea
+
+        return LearnArea
+    raise AttributeError(name)
