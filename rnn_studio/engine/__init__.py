@@ -6,15 +6,18 @@ NumPy and the standard library only (no Qt, no torch). The public contract::
     cell = make_cell("lstm", input_size=5, hidden_size=8, seed=0)  # or rng=Generator
     cell.kind, cell.input_size, cell.hidden_size, cell.dtype, cell.nonlinearity
     cell.gate_names          # () rnn; ("i", "f", "g", "o") lstm; ("r", "z", "n") gru
+    cell.block_names         # weight row blocks: ("h",) rnn, else the gate names
     cell.params              # {"weight_ih": (G·H, I), "weight_hh": (G·H, H),
                              #  "bias_ih": (G·H,), "bias_hh": (G·H,)}  read-only arrays
     cell.set_params(d)       # validated copy; the only way to change weights
     cell.state_dict()        # {"weight_ih_l0": ...}; cell.load_state_dict(module.state_dict())
     state = cell.initial_state(batch=None)       # State(h, c); c is None except for the LSTM
-    state, step = cell.step(x_t, state)          # StepResult(h, c, gates, pre)
+    state, step = cell.step(x_t, state)          # StepResult(h, c, gates, pre); state read-only
     trace = forward(cell, xs, h0=None, c0=None)  # xs (T, I) or (T, B, I) -> immutable Trace
     trace.inputs, trace.hidden, trace.cell_state, trace.gates, trace.pre, trace.h0, trace.c0
     trace.step(t), len(trace), trace.has_nonfinite, trace.first_nonfinite_step
+    # pre: {"h"} rnn; gate names lstm; gate names + "hn" (= W_hn h + b_hn) gru; computed on
+    # first read with the weights of that forward pass
     grads = backward(cell, trace, d_hidden, d_cell=None)
     grads.params, grads.inputs, grads.h0, grads.c0, grads.hidden, grads.norms
     grads.has_nonfinite, grads.first_nonfinite_step
@@ -22,6 +25,7 @@ NumPy and the standard library only (no Qt, no torch). The public contract::
     jacobian_log10_norms(cell, trace)
     spectral_radius(cell), gate_spectral_radii(cell), set_spectral_radius(cell, rho)
     gradient_check(cell, xs, h0, c0), self_check()
+    step_norms(a), stable_norm(a), sigmoid(a)
 
 Parameters use PyTorch's one-layer layout and names (gate order i, f, g, o for the LSTM and
 r, z, n for the GRU, whose reset gate multiplies W_hn h + b_hn), so
@@ -32,6 +36,7 @@ move weights across in one line each way.
 Bad input (wrong shapes, NaN/inf, empty sequences, unknown kinds, bad sizes) raises
 :class:`EngineError`, a :class:`ValueError` whose message names the problem. NaN or infinity
 produced by an exploding run is kept and reported (``has_nonfinite``), never hidden.
+``backward`` and ``jacobian_norms`` refuse a trace recorded before the parameters changed.
 Everything random takes a seed or a ``numpy.random.Generator``.
 """
 
