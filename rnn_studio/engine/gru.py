@@ -52,7 +52,7 @@ class GRUConstants(NamedTuple):
 
 
 class GRUDerivatives(NamedTuple):
-    """Local derivatives of every step, computed once over all t."""
+    """Local derivatives of a block of steps, computed vectorised over the block."""
 
     a_n_per_h: np.ndarray  # (T, [B,] H) (1 − z)(1 − n²)
     a_r_per_a_n: np.ndarray  # (T, [B,] H) hn ⊙ r(1−r)

@@ -60,7 +60,7 @@ class LSTMConstants(NamedTuple):
 
 
 class LSTMDerivatives(NamedTuple):
-    """Local derivatives of every step, computed once over all t."""
+    """Local derivatives of a block of steps, computed vectorised over the block."""
 
     h_per_a_o: np.ndarray  # (T, [B,] H) tanh(c_t) ⊙ o(1−o)
     h_per_c: np.ndarray  # (T, [B,] H) o ⊙ (1 − tanh²c_t)

@@ -47,7 +47,7 @@ class RNNConstants(NamedTuple):
 
 
 class RNNDerivatives(NamedTuple):
-    """Local derivatives of every step, computed once over all t."""
+    """Local derivatives of a block of steps, computed vectorised over the block."""
 
     activation_slope: np.ndarray  # (T, [B,] H) f'(a_t)
 

@@ -178,9 +178,11 @@ def forward(cell: Cell, xs: Any, h0: Any = None, c0: Any = None) -> Trace:
     Notes
     -----
     The per-cell equations are in :mod:`rnn_studio.engine.rnn`, :mod:`~rnn_studio.engine.lstm`
-    and :mod:`~rnn_studio.engine.gru`. All input projections W_ih x_t are one matrix product;
-    each step is one fused gate product with W_hh. NaN or infinity that the run itself
-    produces (an exploding relu RNN) is kept and flagged in ``first_nonfinite_step``.
+    and :mod:`~rnn_studio.engine.gru`. The input projections W_ih x_t of a block of steps
+    (the whole sequence when T·B·G·H ≤ ``cell_base.CHUNK_ENTRIES``) are one matrix product;
+    each step is one fused gate product with W_hh, written into buffers allocated once.
+    NaN or infinity that the run itself produces (an exploding relu RNN) is kept and flagged
+    in ``first_nonfinite_step``.
     """
     cell = _check_cell(cell)
     xs = np.array(as_float_array(xs, "xs", cell.dtype), copy=True)
@@ -265,9 +267,11 @@ def backward(cell: Cell, trace: Trace, d_hidden: Any, d_cell: Any = None) -> Gra
     -----
     Walking t = T−1 … 0: dh_t = d_hidden[t] + dhnext, then each cell's local backward (see
     the cell modules) gives the pre-activation gradients da_t and the carried dhnext (and
-    dcnext). Local derivatives are computed once over all t before the loop; the weight
-    gradients are one matrix product each after it: dW_hh = Σ_t da_t h_{t-1}ᵀ,
-    dW_ih = Σ_t da_t x_tᵀ.
+    dcnext). Time is walked in cache-sized blocks (one block for short sequences): each
+    block's local derivatives are computed before its loop, vectorised over its steps, and
+    its weight gradients are one matrix product each after it: dW_hh += Σ_t da_t h_{t-1}ᵀ,
+    dW_ih += Σ_t da_t x_tᵀ. Reused block buffers keep the working set in cache and avoid
+    the page faults that fresh whole-sequence temporaries cost.
     """
     trace = check_trace(cell, trace)
     d_hidden = _check_upstream(d_hidden, "d_hidden", trace.hidden, cell.dtype)
