@@ -20,7 +20,7 @@ from rnn_studio.learn.markup import LEARN_CSS
 #: The app font size the Learn style sheet's point sizes were written for.
 CSS_BASE_POINT_SIZE = 10.0
 #: Widest text column, in average characters of body text (typographers suggest 60–80).
-MAX_LINE_CHARACTERS = 78
+MAX_LINE_CHARACTERS = 84
 #: The body text size in :data:`LEARN_CSS`, in points at the base size.
 CSS_BODY_POINT_SIZE = 11.0
 
@@ -77,6 +77,9 @@ class LearnBrowser(QTextBrowser):
         self.setAccessibleName(accessible_name)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
+        self.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
+        # The margins beside the text column are the widget's, not the viewport's: paint both.
+        self.setStyleSheet("QTextBrowser { background-color: #FFFFFF; }")
         self.anchorClicked.connect(self.follow_link)
         self._body = ""
         self._apply_style()
@@ -127,12 +130,20 @@ class LearnBrowser(QTextBrowser):
         super().resizeEvent(event)
         self._fit_line_length()
 
+    def column_width(self) -> int:
+        """The width text is wrapped at, in pixels."""
+        return self.lineWrapColumnOrWidth()
+
     def _fit_line_length(self) -> None:
-        """Centre a text column no wider than :data:`MAX_LINE_CHARACTERS` characters."""
+        """Wrap text at no more than :data:`MAX_LINE_CHARACTERS` characters, centred."""
         body_font = QFont(self.font())
         body_font.setPointSizeF(self.body_point_size())
-        column = QFontMetricsF(body_font).averageCharWidth() * MAX_LINE_CHARACTERS + 24
-        spare = self.width() - column - self.verticalScrollBar().sizeHint().width()
-        side = max(0, int(spare / 2))
+        widest = int(QFontMetricsF(body_font).averageCharWidth() * MAX_LINE_CHARACTERS) + 24
+        frame = 2 * self.frameWidth()
+        available = self.width() - frame - self.verticalScrollBar().sizeHint().width() - 2
+        column = max(120, min(widest, available))
+        side = max(0, (available - column) // 2)
+        if self.lineWrapColumnOrWidth() != column:
+            self.setLineWrapColumnOrWidth(column)
         if self.viewportMargins().left() != side:
             self.setViewportMargins(side, 0, side, 0)

@@ -107,7 +107,10 @@ class FlashcardsView(QWidget):
             "How the next review is planned; switching replays your review history"
         )
         for name, label in SCHEDULER_LABELS.items():
-            self.scheduler_choice.addItem(label, name)
+            # Short name in the box (it must fit at projector font sizes), details on hover.
+            self.scheduler_choice.addItem(label.split(" (")[0], name)
+            index = self.scheduler_choice.count() - 1
+            self.scheduler_choice.setItemData(index, label, Qt.ItemDataRole.ToolTipRole)
         self.new_per_day = QSpinBox(self)
         self.new_per_day.setObjectName("flashcards_new_per_day")
         self.new_per_day.setAccessibleName("New cards per day")

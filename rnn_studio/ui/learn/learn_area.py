@@ -41,12 +41,12 @@ from rnn_studio.ui.theme import WARNING_BACKGROUND
 
 #: Page id → what the page list shows.
 PAGE_TITLES = {
-    "lesson": "📖  Lesson",
-    "glossary": "🔤  Glossary",
-    "flashcards": "🃏  Flashcards",
-    "quiz": "✅  Quiz",
-    "predict": "🔮  Predict, then reveal",
-    "progress": "📈  Progress",
+    "lesson": "Lesson",
+    "glossary": "Glossary",
+    "flashcards": "Flashcards",
+    "quiz": "Quiz",
+    "predict": "Predict, then reveal",
+    "progress": "Progress",
 }
 PAGE_TOOLTIPS = {
     "lesson": "The lesson: dialogues, overview, chapters, key concepts, examples, memory aids",

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -65,6 +66,8 @@ class LessonView(QWidget):
         self.sections.setObjectName("lesson_sections")
         self.sections.setAccessibleName("Lesson sections")
         self.sections.setToolTip("Choose a part of the lesson (↑/↓ to move)")
+        self.sections.setWordWrap(True)
+        self.sections.setSpacing(2)
         for section_id, title in self._section_titles():
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, section_id)
@@ -108,6 +111,9 @@ class LessonView(QWidget):
         self.reader.demo_clicked.connect(self.demo_clicked)
         self.read_aloud = ReadAloudButton(speech, self.read_aloud_text, "lesson_read_aloud", self)
 
+        # The title may be cut short rather than squeeze the section list at large fonts.
+        self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title_label.setToolTip(self.lesson.title)
         toolbar = QHBoxLayout()
         toolbar.addWidget(self.title_label, 1)
         toolbar.addLayout(depth_row)
@@ -126,7 +132,7 @@ class LessonView(QWidget):
         splitter.addWidget(self.sections)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([230, 900])
+        splitter.setSizes([260, 870])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -195,10 +201,7 @@ class LessonView(QWidget):
     def _section_titles(self) -> list[tuple[str, str]]:
         lesson = self.lesson
         titles = [("overview", "Overview")]
-        titles += [
-            (d.id, f"Dialogue {n}: {plain_text(d.title)}")
-            for n, d in enumerate(lesson.dialogues, start=1)
-        ]
+        titles += [(d.id, f"Dialogue · {plain_text(d.title)}") for d in lesson.dialogues]
         titles += [
             (c.id, f"Chapter {n}: {plain_text(c.title)}")
             for n, c in enumerate(lesson.chapters, start=1)

@@ -34,6 +34,7 @@ from rnn_studio.learn.quiz import Result
 from rnn_studio.learn.review import local_now
 from rnn_studio.state.demo import DemoSetup
 from rnn_studio.ui.learn.browser import LearnBrowser
+from rnn_studio.ui.learn.quiz_view import mark_choices
 from rnn_studio.ui.theme import OKABE_ITO
 
 ANY_KIND = "any"
@@ -44,6 +45,7 @@ CURVE_AXES = {
     "closed_gate": "gate value",
     "context": "‖Δh‖",
 }
+CURVE_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 CURVE_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"])
 #: Plot on a log axis when the curve spans more than this factor.
 LOG_AXIS_RANGE = 1e3
@@ -147,7 +149,7 @@ class PredictView(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setLabel("bottom", "step t")
         self.plot.setMinimumHeight(160)
-        self.legend = self.plot.addLegend(offset=(-6, 6))
+        self.legend = self.plot.addLegend(offset=(8, 8))
         reveal = QSplitter(Qt.Orientation.Horizontal, self)
         reveal.setObjectName("predict_reveal_splitter")
         reveal.addWidget(self.reveal_text)
@@ -187,7 +189,6 @@ class PredictView(QWidget):
         self.choices.clear()
         for number, choice in enumerate(question.choices, start=1):
             self.choices.addItem(QListWidgetItem(f"{number}.  {choice}"))
-        self.choices.setEnabled(True)
         self.choices.setFocus()
         self.lock_button.setEnabled(True)
         self.studio_button.setEnabled(False)
@@ -210,13 +211,7 @@ class PredictView(QWidget):
         self.predicted = row
         self.result = self.question.check(row)
         self.store.record_quiz("predict", self.question.id, self.result.correct, self._clock())
-        for index in range(self.choices.count()):
-            item = self.choices.item(index)
-            if index == self.question.answer_index:
-                item.setText("✓ " + item.text())
-            elif index == row:
-                item.setText("✗ " + item.text())
-        self.choices.setEnabled(False)
+        mark_choices(self.choices, self.question.answer_index)
         self.lock_button.setEnabled(False)
         self.studio_button.setEnabled(True)
         self.reveal_text.set_body(self._reveal_html())
@@ -271,7 +266,7 @@ class PredictView(QWidget):
         values = np.concatenate([np.asarray(v, dtype=float) for v in curves.values()])
         finite = values[np.isfinite(values)]
         positive = finite[finite > 0]
-        use_log = (
+        use_log = bool(
             positive.size == finite.size
             and positive.size > 0
             and positive.max() / positive.min() > LOG_AXIS_RANGE
@@ -281,7 +276,8 @@ class PredictView(QWidget):
             data = np.asarray(curve, dtype=float)
             steps = np.arange(1, len(data) + 1)
             pen = pg.mkPen(CURVE_COLOURS[number % len(CURVE_COLOURS)], width=2)
-            self.plot.plot(steps, data, pen=pen, name=name)
+            label = CURVE_NAMES.get(name, name)
+            self.plot.plot(steps, data, pen=pen, name=label)
         axis = CURVE_AXES.get(self.question.kind, "value")
         self.plot.setLabel("left", axis + (" (log scale)" if use_log else ""))
         self.plot.setVisible(True)

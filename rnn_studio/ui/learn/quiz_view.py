@@ -14,6 +14,7 @@ from datetime import datetime
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -46,6 +47,8 @@ QUIZ_KINDS = {
 }
 QUESTIONS_PER_QUIZ = 10
 LETTERS = "ABCDEFGHIJ"
+RIGHT_BACKGROUND = "#D7F0DA"
+WRONG_BACKGROUND = "#F9D9DC"
 
 
 class QuizView(QWidget):
@@ -176,7 +179,7 @@ class QuizView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.prompt)
-        layout.addWidget(self.answer_stack, 3)
+        layout.addWidget(self.answer_stack, 2)
         layout.addLayout(buttons)
         layout.addWidget(self.feedback, 2)
         self.setFocusProxy(self.answer_stack)
@@ -283,7 +286,6 @@ class QuizView(QWidget):
             for number, choice in enumerate(question.choices):
                 item = QListWidgetItem(f"{LETTERS[number]}.  {plain_text(choice)}")
                 self.choices.addItem(item)
-            self.choices.setEnabled(True)
             self.answer_stack.setCurrentIndex(0)
             self.choices.setFocus()
         self.feedback.set_body(
@@ -332,13 +334,7 @@ class QuizView(QWidget):
                 box.setEnabled(False)
                 box.setToolTip("Right" if right else "Wrong")
         else:
-            for row in range(self.choices.count()):
-                item = self.choices.item(row)
-                if row == getattr(question, "answer_index", -1):
-                    item.setText("✓ " + item.text())
-                elif row == self.choices.currentRow():
-                    item.setText("✗ " + item.text())
-            self.choices.setEnabled(False)
+            mark_choices(self.choices, getattr(question, "answer_index", -1))
 
     def _feedback_html(self, question: quiz.Question, result: quiz.Result) -> str:
         glossary = self.content.glossary
@@ -379,6 +375,25 @@ class QuizView(QWidget):
             self.term_clicked.emit(target)
         elif kind == "demo":
             self.demo_clicked.emit(target)
+
+
+def mark_choices(choices: QListWidget, right_row: int) -> None:
+    """Mark the right answer ✓ (green) and a wrong pick ✗ (red); freeze the list readable.
+
+    The items stay enabled (greyed-out text would be hard to read) but can no longer be
+    selected, so the verdict cannot be changed.
+    """
+    picked = choices.currentRow()
+    for row in range(choices.count()):
+        item = choices.item(row)
+        if row == right_row:
+            item.setText("✓ " + item.text())
+            item.setBackground(QColor(RIGHT_BACKGROUND))
+        elif row == picked:
+            item.setText("✗ " + item.text())
+            item.setBackground(QColor(WRONG_BACKGROUND))
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+    choices.clearSelection()
 
 
 if __name__ == "__main__":

@@ -222,10 +222,10 @@ class ReadAloudButton(QToolButton):
         self.clicked.connect(self._toggle)
         engine.speaking_changed.connect(self._engine_changed)
         if engine.available:
-            self.setText("🔊 Read aloud")
+            self.setText("▶ Read aloud")
             self.setToolTip(f"Read this aloud with {engine.name} (click again to stop)")
         else:
-            self.setText("🔇 Read aloud unavailable")
+            self.setText("Read aloud unavailable")
             self.setEnabled(False)
             self.setToolTip(engine.unavailable_reason)
             self.setAccessibleDescription(engine.unavailable_reason)
@@ -249,4 +249,4 @@ class ReadAloudButton(QToolButton):
             self._show(False)
 
     def _show(self, speaking: bool) -> None:
-        self.setText("⏹ Stop reading" if speaking else "🔊 Read aloud")
+        self.setText("■ Stop reading" if speaking else "▶ Read aloud")
