@@ -37,6 +37,9 @@ def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> 
     app.setApplicationVersion(__version__)
     configure_pyqtgraph()
     window = MainWindow()
+    from rnn_studio.ui.learn import install_learn_area
+
+    install_learn_area(window)  # the Learn tab (rnn_studio/ui/learn), replacing its placeholder
     window.show()
     if quit_after_ms is None and os.environ.get(QUIT_AFTER_VARIABLE):
         quit_after_ms = int(os.environ[QUIT_AFTER_VARIABLE])
