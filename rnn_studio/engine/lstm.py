@@ -27,13 +27,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from rnn_studio.engine.cell_base import (
+from rnn_studio.engine.blocks import (
     BackwardRecord,
-    Cell,
     ForwardRecord,
     LazyArrays,
-    State,
-    StepResult,
     WeightGradients,
     forward_chunks,
     longest_chunk,
@@ -41,6 +38,7 @@ from rnn_studio.engine.cell_base import (
     project_rows,
     time_chunks,
 )
+from rnn_studio.engine.cell_base import Cell, State, StepResult
 
 # Internal block order (o, i, f, g) as indices into PyTorch's (i, f, g, o).
 INTERNAL_BLOCKS = (3, 0, 1, 2)

@@ -18,13 +18,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from rnn_studio.engine.cell_base import (
+from rnn_studio.engine.blocks import (
     BackwardRecord,
-    Cell,
     ForwardRecord,
     LazyArrays,
-    State,
-    StepResult,
     WeightGradients,
     forward_chunks,
     longest_chunk,
@@ -32,6 +29,7 @@ from rnn_studio.engine.cell_base import (
     project_rows,
     time_chunks,
 )
+from rnn_studio.engine.cell_base import Cell, State, StepResult
 from rnn_studio.engine.errors import EngineError
 
 

@@ -8,7 +8,7 @@ import pytest
 from rnn_studio.engine import (
     EngineError,
     backward,
-    cell_base,
+    blocks,
     forward,
     gradient_check,
     make_cell,
@@ -92,14 +92,16 @@ def test_blockwise_backpropagation_matches_one_block(
     d_hidden = rng.standard_normal(trace.hidden.shape)
     d_cell = None if kind != "lstm" else rng.standard_normal(trace.cell_state.shape)
     whole = backward(cell, trace, d_hidden, d_cell)
-    monkeypatch.setattr(cell_base, "CHUNK_ENTRIES", chunk_entries)
-    assert len(cell_base.time_chunks(13, 2 * 4 * cell.gate_count)) > 1
-    blocks = backward(cell, trace, d_hidden, d_cell)
+    monkeypatch.setattr(blocks, "CHUNK_ENTRIES", chunk_entries)
+    assert len(blocks.time_chunks(13, 2 * 4 * cell.gate_count)) > 1
+    blockwise = backward(cell, trace, d_hidden, d_cell)
     for name in whole.params:
-        np.testing.assert_allclose(blocks.params[name], whole.params[name], rtol=1e-12, atol=1e-13)
+        np.testing.assert_allclose(
+            blockwise.params[name], whole.params[name], rtol=1e-12, atol=1e-13
+        )
     for name in ("inputs", "h0", "c0", "hidden"):
         expected = getattr(whole, name)
         if expected is not None:
-            np.testing.assert_allclose(getattr(blocks, name), expected, rtol=1e-12, atol=1e-13)
+            np.testing.assert_allclose(getattr(blockwise, name), expected, rtol=1e-12, atol=1e-13)
     errors = gradient_check(cell, xs[:7], rng=rng)
     assert max(errors.values()) < 1e-6, errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_studio.engine import EngineError, backward, cell_base, forward, make_cell, step_norms
+from rnn_studio.engine import EngineError, backward, blocks, forward, make_cell, step_norms
 
 
 @pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
@@ -103,14 +103,14 @@ def test_blockwise_forward_matches_one_block(
     cell = make_cell(kind, 3, 4, rng=rng, nonlinearity=nonlinearity)
     xs = rng.standard_normal((11, 2, 3))
     whole = forward(cell, xs)
-    monkeypatch.setattr(cell_base, "CHUNK_ENTRIES", 20)
-    assert len(cell_base.forward_chunks(11, 2 * 4 * cell.gate_count)) > 1
-    blocks = forward(cell, xs)
-    np.testing.assert_allclose(blocks.hidden, whole.hidden, rtol=0, atol=1e-14)
+    monkeypatch.setattr(blocks, "CHUNK_ENTRIES", 20)
+    assert len(blocks.forward_chunks(11, 2 * 4 * cell.gate_count)) > 1
+    blockwise = forward(cell, xs)
+    np.testing.assert_allclose(blockwise.hidden, whole.hidden, rtol=0, atol=1e-14)
     for name in whole.gates:
-        np.testing.assert_allclose(blocks.gates[name], whole.gates[name], rtol=0, atol=1e-14)
+        np.testing.assert_allclose(blockwise.gates[name], whole.gates[name], rtol=0, atol=1e-14)
     for name in whole.pre:
-        np.testing.assert_allclose(blocks.pre[name], whole.pre[name], rtol=0, atol=1e-13)
+        np.testing.assert_allclose(blockwise.pre[name], whole.pre[name], rtol=0, atol=1e-13)
 
 
 def test_pre_activations_use_the_weights_of_the_forward_pass() -> None:

@@ -1,0 +1,169 @@
+"""Helpers of the sequence loops: blockwise time, batched products, lazy arrays, records.
+
+Forward and BPTT walk time in blocks of about :data:`CHUNK_ENTRIES` state entries: each
+block's input projections (forward) or local derivatives and pre-activation gradients
+(backward) live in buffers allocated once and reused, so the working set stays in cache and
+no whole-sequence temporaries are allocated (fresh memory costs page faults). A short
+sequence is a single block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from rnn_studio.engine.cell_base import frozen_mapping
+
+
+class LazyArrays(Mapping):
+    """Read-only mapping of read-only arrays computed on first access, then kept.
+
+    The forward loop does not store pre-activations over the whole sequence (fresh memory is
+    the slowest thing it could touch); ``trace.pre`` recomputes them with the weights of the
+    forward pass the first time anyone looks.
+    """
+
+    def __init__(self, names: tuple[str, ...], compute: Callable[[], dict[str, np.ndarray]]):
+        self._names = names
+        self._compute: Callable[[], dict[str, np.ndarray]] | None = compute
+        self._arrays: Mapping[str, np.ndarray] | None = None
+
+    def _load(self) -> Mapping[str, np.ndarray]:
+        if self._arrays is None:
+            assert self._compute is not None
+            with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+                self._arrays = frozen_mapping(self._compute())
+            self._compute = None
+        return self._arrays
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._names:
+            raise KeyError(name)
+        return self._load()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        state = "computed" if self._arrays is not None else "not yet computed"
+        return f"LazyArrays({list(self._names)}, {state})"
+
+
+class ForwardRecord(NamedTuple):
+    """What a cell's sequence loop hands to :func:`rnn_studio.engine.forward`."""
+
+    hidden: np.ndarray
+    cell_state: np.ndarray | None
+    gates: dict[str, np.ndarray]
+    pre: LazyArrays
+    saved: dict[str, np.ndarray]
+
+
+class BackwardRecord(NamedTuple):
+    """What a cell's BPTT loop hands to :func:`rnn_studio.engine.backward`."""
+
+    params: dict[str, np.ndarray]
+    inputs: np.ndarray
+    h0: np.ndarray
+    c0: np.ndarray | None
+    hidden: np.ndarray
+
+
+def project_rows(xs: np.ndarray, weight_t: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``xs @ weight_t`` over all leading axes as one 2-D matrix product (one BLAS call).
+
+    ``out`` (C-contiguous, shape ``(*xs.shape[:-1], weight_t.shape[1])``) receives the result.
+    """
+    rows = xs.reshape(-1, xs.shape[-1])
+    if out is None:
+        return (rows @ weight_t).reshape(*xs.shape[:-1], weight_t.shape[1])
+    np.dot(rows, weight_t, out=out.reshape(-1, weight_t.shape[1]))
+    return out
+
+
+def outer_sum(deltas: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Σ over time and batch of ``outer(deltas[t, b], rows[t, b])``: one matrix product."""
+    return deltas.reshape(-1, deltas.shape[-1]).T @ rows.reshape(-1, rows.shape[-1])
+
+
+CHUNK_ENTRIES = 32768
+"""Backpropagation works through time in blocks of about this many state entries, so the
+local derivatives and pre-activation gradients of a block stay in cache and their buffers are
+reused (fresh whole-sequence temporaries cost page faults and memory bandwidth)."""
+
+
+def time_chunks(steps: int, entries_per_step: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` blocks covering ``range(steps)``, the last block first."""
+    length = max(1, CHUNK_ENTRIES // max(1, entries_per_step))
+    return [(max(0, stop - length), stop) for stop in range(steps, 0, -length)]
+
+
+class WeightGradients:
+    """Accumulates dW_ih, dW_hh and db = Σ_t da_t ... block by block (one product per block).
+
+    Parameters
+    ----------
+    trace
+        The forward trace (inputs, hidden, h0).
+    rows : int
+        G·H, the number of pre-activations.
+    d_inputs : ndarray, shape (T, [B,] I)
+        Filled block by block with dx_t = W_ihᵀ da_t (``w_ih`` given to :meth:`add`).
+    """
+
+    def __init__(self, trace: Any, rows: int, d_inputs: np.ndarray) -> None:
+        self.trace = trace
+        self.d_inputs = d_inputs
+        inputs, hidden = trace.inputs.shape[-1], trace.hidden.shape[-1]
+        dtype = trace.hidden.dtype
+        self.weight_ih = np.zeros((rows, inputs), dtype=dtype)
+        self.weight_hh = np.zeros((rows, hidden), dtype=dtype)
+        self.bias = np.zeros(rows, dtype=dtype)
+
+    def add(
+        self,
+        start: int,
+        d_input_side: np.ndarray,
+        d_hidden_side: np.ndarray,
+        w_ih: np.ndarray,
+    ) -> None:
+        """Add block ``[start, start + len)``: dW_ih += Σ da xᵀ, dW_hh += Σ da' h_{t-1}ᵀ."""
+        trace, stop = self.trace, start + len(d_input_side)
+        self.weight_ih += outer_sum(d_input_side, trace.inputs[start:stop])
+        if start == 0:
+            self.weight_hh += recurrent_outer_sum(d_hidden_side, trace.hidden[:stop], trace.h0)
+        else:
+            self.weight_hh += outer_sum(d_hidden_side, trace.hidden[start - 1 : stop - 1])
+        self.bias += d_input_side.reshape(-1, d_input_side.shape[-1]).sum(axis=0)
+        block = self.d_inputs[start:stop]
+        np.dot(
+            d_input_side.reshape(-1, d_input_side.shape[-1]),
+            w_ih,
+            out=block.reshape(-1, block.shape[-1]),
+        )
+
+
+def longest_chunk(chunks: list[tuple[int, int]]) -> int:
+    """Length of the longest ``(start, stop)`` block."""
+    return max(stop - start for start, stop in chunks)
+
+
+def forward_chunks(steps: int, entries_per_step: int) -> list[tuple[int, int]]:
+    """:func:`time_chunks` in forward order (first block first)."""
+    return time_chunks(steps, entries_per_step)[::-1]
+
+
+def previous(first: np.ndarray, sequence: np.ndarray) -> np.ndarray:
+    """The sequence shifted one step: ``[first, sequence[0], ..., sequence[T-2]]``."""
+    return np.concatenate([first[None], sequence[:-1]])
+
+
+def recurrent_outer_sum(deltas: np.ndarray, hidden: np.ndarray, h0: np.ndarray) -> np.ndarray:
+    """Σ_t outer(deltas[t], h_{t-1}) with h_{-1} = h0, without building the shifted sequence."""
+    total = outer_sum(deltas[1:], hidden[:-1]) if len(deltas) > 1 else 0.0
+    return total + outer_sum(deltas[0], h0)
