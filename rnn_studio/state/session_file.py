@@ -1,0 +1,408 @@
+"""Save and open a studio session: a JSON manifest and an ``.npz`` of weights, no pickle.
+
+A session file (``.rnnsession``) is a ZIP archive with two members (see
+``docs/session-format.md``):
+
+``manifest.json``
+    ``{"format": "rnn-studio-session", "version": 1, "app_version": ..., "setup": {...},
+    "view_cell": "lstm", "panels": [...], "settings": {...}, "cells": {kind: {...}}}``
+``weights.npz``
+    One array per cell parameter, named ``<kind>.<param>`` (``lstm.weight_hh``), read with
+    ``numpy.load(allow_pickle=False)``.
+
+The weights matter when the studio shows a trained model (opened from the Train area): the
+seed alone would rebuild random weights. Opening a file is two-phase: :func:`read_session`
+reads and validates everything and replays it on a scratch session; only then does
+:func:`apply_session` touch the learner's session, so a corrupt file changes nothing.
+
+The autosave (written on quit, offered on start) lives in ``<user_data_dir>/autosave.rnnsession``
+and the recent-files list in ``<user_data_dir>/recent_sessions.json``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from rnn_studio import __version__, engine
+from rnn_studio.state.demo import DemoError, DemoSetup
+from rnn_studio.state.scenes import PANEL_IDS
+from rnn_studio.state.session import CELL_KINDS, StudioSession
+from rnn_studio.storage import atomic_write_bytes, atomic_write_json, backup_corrupt, user_data_dir
+
+SESSION_FORMAT = "rnn-studio-session"
+SESSION_VERSION = 1
+SESSION_SUFFIX = ".rnnsession"
+MANIFEST_NAME = "manifest.json"
+WEIGHTS_NAME = "weights.npz"
+PARAM_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+AUTOSAVE_FILE = "autosave" + SESSION_SUFFIX
+RECENT_FILE = "recent_sessions.json"
+MAX_RECENT = 8
+#: Largest file we agree to open (a 256-unit compare session is ~4 MB of weights).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class SessionFileError(ValueError):
+    """A session file that cannot be opened; the message names the file and the problem."""
+
+
+@dataclass(frozen=True, eq=False)
+class SessionDocument:
+    """Everything a session file holds.
+
+    Attributes
+    ----------
+    setup : DemoSetup
+        The controls and the current step.
+    view_cell : str
+        The cell the single-cell views show (matters in compare mode).
+    panels : tuple of str
+        The studio panels on show.
+    settings : mapping of str to scalar
+        UI settings saved with the session (theme, font scale ...), JSON scalars only.
+    cells : mapping of str to (mapping of str to numpy.ndarray)
+        The weights of every cell in the run, by kind then parameter name.
+    """
+
+    setup: DemoSetup
+    view_cell: str
+    panels: tuple[str, ...] = PANEL_IDS
+    settings: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    cells: MappingProxyType[str, MappingProxyType[str, np.ndarray]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+
+def capture_session(
+    session: StudioSession,
+    panels: tuple[str, ...] = PANEL_IDS,
+    settings: dict[str, Any] | None = None,
+) -> SessionDocument:
+    """Return what a session file would hold for ``session`` right now."""
+    cells: dict[str, MappingProxyType[str, np.ndarray]] = {}
+    run = session.run
+    if run is not None:
+        for kind, cell_run in run.cells.items():
+            params = cell_run.cell.params
+            cells[kind] = MappingProxyType({name: np.array(params[name]) for name in PARAM_NAMES})
+    clean_settings = _check_settings(dict(settings or {}), "session")
+    return SessionDocument(
+        setup=session.to_setup(),
+        view_cell=session.view_cell,
+        panels=tuple(panels),
+        settings=MappingProxyType(clean_settings),
+        cells=MappingProxyType(cells),
+    )
+
+
+def session_to_bytes(document: SessionDocument) -> bytes:
+    """Encode ``document`` as a session file (ZIP of manifest.json and weights.npz)."""
+    cells_meta = {}
+    arrays: dict[str, np.ndarray] = {}
+    for kind, params in document.cells.items():
+        hidden_size = int(np.asarray(params["weight_hh"]).shape[1])
+        input_size = int(np.asarray(params["weight_ih"]).shape[1])
+        cells_meta[kind] = {
+            "input_size": input_size,
+            "hidden_size": hidden_size,
+            "dtype": str(np.asarray(params["weight_hh"]).dtype),
+        }
+        for name in PARAM_NAMES:
+            arrays[f"{kind}.{name}"] = np.ascontiguousarray(params[name])
+    manifest = {
+        "format": SESSION_FORMAT,
+        "version": SESSION_VERSION,
+        "app_version": __version__,
+        "setup": document.setup.to_dict(),
+        "view_cell": document.view_cell,
+        "panels": list(document.panels),
+        "settings": dict(document.settings),
+        "cells": cells_meta,
+    }
+    weights = io.BytesIO()
+    np.savez(weights, **arrays)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False)
+        bundle.writestr(MANIFEST_NAME, text + "\n")
+        bundle.writestr(WEIGHTS_NAME, weights.getvalue())
+    return archive.getvalue()
+
+
+def session_from_bytes(data: bytes, name: str = "session file") -> SessionDocument:
+    """Decode and validate a session file; raise :class:`SessionFileError` naming ``name``.
+
+    Besides checking every field, the document is replayed on a scratch
+    :class:`StudioSession`: the weights it computes with must be exactly the saved ones.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+            members = set(bundle.namelist())
+            for member in (MANIFEST_NAME, WEIGHTS_NAME):
+                if member not in members:
+                    raise SessionFileError(f"{name}: {member} is missing from the archive")
+            manifest_bytes = bundle.read(MANIFEST_NAME)
+            weights_bytes = bundle.read(WEIGHTS_NAME)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib_error(), OSError, EOFError) as problem:
+        raise SessionFileError(f"{name}: not an RNN Studio session file ({problem})") from None
+    try:
+        manifest = json.loads(manifest_bytes.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as problem:
+        raise SessionFileError(f"{name}: manifest.json is not valid JSON ({problem})") from None
+    document = _document_from_manifest(manifest, _read_weights(weights_bytes, name), name)
+    _replay(document, name)
+    return document
+
+
+def save_session(path: str | os.PathLike[str], document: SessionDocument) -> Path:
+    """Write ``document`` to ``path`` atomically and return the path."""
+    target = Path(path)
+    atomic_write_bytes(target, session_to_bytes(document))
+    return target
+
+
+def read_session(path: str | os.PathLike[str]) -> SessionDocument:
+    """Read and validate a session file (nothing else changes); see :func:`session_from_bytes`."""
+    source = Path(path)
+    try:
+        size = source.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SessionFileError(f"{source.name}: {size} bytes is too large for a session")
+        data = source.read_bytes()
+    except OSError as problem:
+        raise SessionFileError(f"{source.name}: cannot read the file ({problem})") from None
+    return session_from_bytes(data, source.name)
+
+
+def apply_session(session: StudioSession, document: SessionDocument) -> None:
+    """Show ``document`` in ``session``: file its weights, then apply its setup in one go."""
+    for cell in _build_cells(document).values():
+        session.register_cell(cell, document.setup.seed)
+    session.apply_demo(document.setup)
+    if document.view_cell in (session.run.kinds if session.run else ()):
+        session.set_view_cell(document.view_cell)
+
+
+# ------------------------------------------------------------------------------ autosave
+def autosave_path() -> Path:
+    """Where the session is saved on quit: ``<user_data_dir>/autosave.rnnsession``."""
+    return user_data_dir() / AUTOSAVE_FILE
+
+
+def write_autosave(document: SessionDocument) -> Path:
+    """Save ``document`` as the autosave."""
+    return save_session(autosave_path(), document)
+
+
+def read_autosave() -> tuple[SessionDocument | None, str]:
+    """Return ``(document, problem)``: the autosave if it is valid, else None.
+
+    A bad autosave is moved aside (``backup_corrupt``) and ``problem`` says why; a missing
+    one gives ``(None, "")``. This never raises for a bad file.
+    """
+    path = autosave_path()
+    if not path.exists():
+        return None, ""
+    try:
+        return read_session(path), ""
+    except SessionFileError as problem:
+        backup = backup_corrupt(path)
+        return None, f"{problem}; the file was kept as {backup.name}"
+
+
+# --------------------------------------------------------------------------- recent files
+class RecentFiles:
+    """The most recently saved or opened session files, newest first.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        The list file (default ``<user_data_dir>/recent_sessions.json``).
+    limit : int
+        How many files to remember.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, limit: int = MAX_RECENT) -> None:
+        self.path = Path(path) if path is not None else user_data_dir() / RECENT_FILE
+        self.limit = limit
+        self._paths: list[str] = []
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("files"), list):
+                self._paths = [item for item in data["files"] if isinstance(item, str)]
+        except FileNotFoundError:
+            pass
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            backup_corrupt(self.path)
+
+    def paths(self) -> list[Path]:
+        """Remembered files that still exist, newest first."""
+        return [Path(item) for item in self._paths if Path(item).exists()]
+
+    def add(self, path: str | os.PathLike[str]) -> None:
+        """Put ``path`` first (once) and write the list."""
+        resolved = str(Path(path).resolve())
+        self._paths = [resolved, *(item for item in self._paths if item != resolved)]
+        del self._paths[self.limit :]
+        atomic_write_json(self.path, {"version": 1, "files": self._paths})
+
+    def clear(self) -> None:
+        """Forget every file."""
+        self._paths = []
+        atomic_write_json(self.path, {"version": 1, "files": []})
+
+
+# ------------------------------------------------------------------------------ internals
+def zlib_error() -> type[Exception]:
+    """zlib's error class (a corrupt compressed member raises it)."""
+    import zlib
+
+    return zlib.error
+
+
+def _read_weights(data: bytes, name: str) -> dict[str, np.ndarray]:
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            return {key: np.array(archive[key]) for key in archive.files}
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib_error()) as problem:
+        raise SessionFileError(f"{name}: weights.npz cannot be read ({problem})") from None
+
+
+def _document_from_manifest(
+    manifest: object, arrays: dict[str, np.ndarray], name: str
+) -> SessionDocument:
+    if not isinstance(manifest, dict):
+        raise SessionFileError(f"{name}: manifest.json must hold a JSON object")
+    if manifest.get("format") != SESSION_FORMAT:
+        raise SessionFileError(
+            f"{name}: format: expected {SESSION_FORMAT!r}, got {manifest.get('format')!r}"
+        )
+    if manifest.get("version") != SESSION_VERSION:
+        raise SessionFileError(
+            f"{name}: version: this RNN Studio reads version {SESSION_VERSION}, "
+            f"got {manifest.get('version')!r}"
+        )
+    try:
+        setup = DemoSetup.from_dict(manifest.get("setup"))
+    except (DemoError, TypeError) as problem:
+        raise SessionFileError(f"{name}: setup: {problem}") from None
+    view_cell = manifest.get("view_cell", setup.cell)
+    if view_cell not in CELL_KINDS:
+        raise SessionFileError(f"{name}: view_cell: {view_cell!r} is not one of rnn, lstm, gru")
+    panels = manifest.get("panels", list(PANEL_IDS))
+    if not isinstance(panels, list) or any(panel not in PANEL_IDS for panel in panels):
+        raise SessionFileError(f"{name}: panels: must list panel ids from {', '.join(PANEL_IDS)}")
+    settings = _check_settings(manifest.get("settings", {}), name)
+    cells_meta = manifest.get("cells", {})
+    if not isinstance(cells_meta, dict):
+        raise SessionFileError(f"{name}: cells: must be a JSON object")
+    cells = {}
+    for kind, meta in cells_meta.items():
+        cells[kind] = MappingProxyType(_check_cell(kind, meta, arrays, name))
+    expected = {f"{kind}.{param}" for kind in cells for param in PARAM_NAMES}
+    extra = sorted(set(arrays) - expected)
+    if extra:
+        raise SessionFileError(f"{name}: weights.npz: unexpected array(s) {', '.join(extra)}")
+    return SessionDocument(
+        setup=setup,
+        view_cell=view_cell,
+        panels=tuple(panels),
+        settings=MappingProxyType(settings),
+        cells=MappingProxyType(cells),
+    )
+
+
+def _check_cell(
+    kind: str, meta: object, arrays: dict[str, np.ndarray], name: str
+) -> dict[str, np.ndarray]:
+    where = f"{name}: cells.{kind}"
+    if kind not in CELL_KINDS:
+        raise SessionFileError(f"{where}: unknown cell kind")
+    if not isinstance(meta, dict):
+        raise SessionFileError(f"{where}: must be a JSON object")
+    sizes = {}
+    for key in ("input_size", "hidden_size"):
+        value = meta.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise SessionFileError(f"{where}.{key}: must be a whole number above 0")
+        sizes[key] = value
+    gates = {"rnn": 1, "lstm": 4, "gru": 3}[kind]
+    rows, inputs = gates * sizes["hidden_size"], sizes["input_size"]
+    shapes = {
+        "weight_ih": (rows, inputs),
+        "weight_hh": (rows, sizes["hidden_size"]),
+        "bias_ih": (rows,),
+        "bias_hh": (rows,),
+    }
+    params = {}
+    for param, shape in shapes.items():
+        key = f"{kind}.{param}"
+        if key not in arrays:
+            raise SessionFileError(f"{name}: weights.npz: {key} is missing")
+        array = arrays[key]
+        if array.shape != shape:
+            raise SessionFileError(
+                f"{name}: weights.npz: {key} has shape {array.shape}, expected {shape}"
+            )
+        if array.dtype.kind != "f" or not np.isfinite(array).all():
+            raise SessionFileError(f"{name}: weights.npz: {key} must hold finite floats")
+        params[param] = array
+    return params
+
+
+def _check_settings(settings: object, name: str) -> dict[str, Any]:
+    if not isinstance(settings, dict):
+        raise SessionFileError(f"{name}: settings: must be a JSON object")
+    for key, value in settings.items():
+        if not isinstance(key, str):
+            raise SessionFileError(f"{name}: settings: keys must be text")
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            raise SessionFileError(f"{name}: settings.{key}: must be text, a number or a flag")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SessionFileError(f"{name}: settings.{key}: must be finite")
+    return dict(settings)
+
+
+def _build_cells(document: SessionDocument) -> dict[str, Any]:
+    cells = {}
+    for kind, params in document.cells.items():
+        hidden_size = int(params["weight_hh"].shape[1])
+        input_size = int(params["weight_ih"].shape[1])
+        options: dict[str, Any] = {"seed": 0, "dtype": params["weight_hh"].dtype}
+        if kind == "rnn":
+            options["nonlinearity"] = document.setup.nonlinearity
+        cell = engine.make_cell(kind, input_size, hidden_size, **options)
+        cell.set_params({key: np.array(value) for key, value in params.items()})
+        cells[kind] = cell
+    return cells
+
+
+def _replay(document: SessionDocument, name: str) -> None:
+    """Apply ``document`` to a scratch session and check it computes with the saved weights."""
+    try:
+        scratch = StudioSession()
+        apply_session(scratch, document)
+    except (ValueError, TypeError, engine.EngineError) as problem:
+        raise SessionFileError(f"{name}: the session cannot be shown ({problem})") from None
+    if scratch.error or scratch.run is None:
+        raise SessionFileError(f"{name}: setup.text cannot be read ({scratch.error})")
+    for kind, params in document.cells.items():
+        cell_run = scratch.run.cells.get(kind)
+        if cell_run is None:
+            raise SessionFileError(f"{name}: cells.{kind}: the setup does not show this cell")
+        for param in PARAM_NAMES:
+            if not np.array_equal(np.asarray(cell_run.cell.params[param]), params[param]):
+                raise SessionFileError(
+                    f"{name}: cells.{kind}.{param}: the weights do not fit the setup "
+                    "(sizes, seed, spectral radius or forget bias changed)"
+                )
