@@ -1,0 +1,632 @@
+"""The Train area: pick a task and a cell, press Start, and watch the network learn live.
+
+Layout at 1280×720::
+
+    ┌ controls ───────┬ progress bar · elapsed / left · message ─────────────────┐
+    │ task, cell,     ├ loss (train, held-out) ──────┬ gradient norm (before/after) ┤
+    │ sizes, optimiser│                              │                              │
+    │ Start Stop ...  ├ [What it learned | Accuracy against lag L] ─────────────────┤
+    │ trained model:  │ samples at τ / forecast vs truth / accuracy + examples       │
+    │ studio, save... │                                                              │
+    └─────────────────┴──────────────────────────────────────────────────────────────┘
+
+Training runs on a :class:`~rnn_studio.ui.train.worker.TrainingThread`; the window only draws
+snapshots it is handed (at most 20 a second). Run ``python -m rnn_studio.ui.train.train_area``
+to open the area on its own.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rnn_studio.engine.errors import EngineError
+from rnn_studio.engine.io import load_model, save_model, save_torch_state_dict
+from rnn_studio.engine.model import Model
+from rnn_studio.engine.tasks import MemoryTask, Task
+from rnn_studio.state.session import StudioSession
+from rnn_studio.state.trained import (
+    TrainedModelError,
+    open_in_studio,
+    studio_example,
+    task_for_model,
+)
+from rnn_studio.state.training import (
+    SWEEP_LAGS,
+    Preview,
+    SweepResult,
+    TrainingJob,
+    TrainingSetupError,
+    TrainingSnapshot,
+    format_seconds,
+    make_preview,
+)
+from rnn_studio.ui.theme import ERROR, MUTED
+from rnn_studio.ui.train.controls import TrainControls
+from rnn_studio.ui.train.plots import CELL_NAMES, GradientNormPlot, LossPlot, SweepPlot
+from rnn_studio.ui.train.preview import PreviewPanel
+from rnn_studio.ui.train.worker import SweepThread, TrainingThread
+
+TORCH_HELP = (
+    "Saved the weights under PyTorch's names. In PyTorch, build a module with "
+    "rnn = nn.{cls}({inputs}, {hidden}) and readout = nn.Linear({hidden}, {outputs}), then "
+    "load them in one line:\n\n"
+    "net.load_state_dict({{k: torch.from_numpy(v) for k, v in np.load('{name}').items()}})"
+)
+TORCH_CLASSES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+class TrainArea(QWidget):
+    """Train models and hand them to the studio.
+
+    Parameters
+    ----------
+    session : StudioSession
+        The studio's session: "Open in studio" shows the trained model there, and the text
+        task can learn the text typed in the studio.
+
+    Signals
+    -------
+    running_changed(bool)
+    """
+
+    running_changed = Signal(bool)
+
+    def __init__(self, session: StudioSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("train_area")
+        self.session = session
+        self.thread: TrainingThread | None = None
+        self.sweep_thread: SweepThread | None = None
+        self.job: TrainingJob | None = None
+        self.task: Task | None = None
+        self.models: dict[str, Model] = {}
+        self.last_snapshot: TrainingSnapshot | None = None
+        self.sweep_result: SweepResult | None = None
+        self.message = ""
+
+        self.controls = TrainControls(self._studio_text, _bundled_text)
+        self.controls.start_requested.connect(self.start)
+        self.controls.pause_requested.connect(self.pause)
+        self.controls.resume_requested.connect(self.resume)
+        self.controls.stop_requested.connect(self.stop)
+        left = QWidget()
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addWidget(self.controls)
+        left_column.addWidget(self._build_model_box())
+        left_column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(300)
+        scroll.setMaximumWidth(340)
+
+        self.progress = QProgressBar()
+        self.progress.setObjectName("train_progress")
+        self.progress.setAccessibleName("Training progress")
+        self.progress.setFormat("%v / %m updates")
+        self.progress.setValue(0)
+        self.time_label = QLabel("Not started.")
+        self.time_label.setObjectName("train_time")
+        self.message_label = QLabel(
+            "Pick a task and a cell, then press Start. Hover any control for what it does."
+        )
+        self.message_label.setObjectName("train_message")
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.progress, 2)
+        status_row.addWidget(self.time_label, 1)
+
+        self.loss_plot = LossPlot()
+        self.gradient_plot = GradientNormPlot()
+        plots = QSplitter(Qt.Orientation.Horizontal)
+        plots.addWidget(self.loss_plot)
+        plots.addWidget(self.gradient_plot)
+        self.preview = PreviewPanel()
+        self.preview.temperature_changed.connect(self._temperature_changed)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("train_tabs")
+        self.tabs.addTab(self.preview, "What it has learned")
+        self.tabs.addTab(self._build_sweep_page(), "Accuracy against lag L (memory)")
+        lower = QSplitter(Qt.Orientation.Vertical)
+        lower.addWidget(plots)
+        lower.addWidget(self.tabs)
+        lower.setSizes([300, 300])
+
+        right = QVBoxLayout()
+        right.addLayout(status_row)
+        right.addWidget(self.message_label)
+        right.addWidget(lower, 1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 4, 4, 4)
+        row.addWidget(scroll)
+        row.addLayout(right, 1)
+        self.controls.task.currentIndexChanged.connect(self._task_choice_changed)
+        self._task_choice_changed()
+        self._update_model_actions()
+
+    # ------------------------------------------------------------------ building
+    def _build_model_box(self) -> QGroupBox:
+        box = QGroupBox("Trained model")
+        box.setObjectName("train_model_box")
+        form = QFormLayout(box)
+        form.setContentsMargins(6, 6, 6, 6)
+        self.model_choice = QComboBox()
+        self.model_choice.setObjectName("train_model_choice")
+        self.model_choice.setToolTip("Which trained cell Save and Export use.")
+        form.addRow("Model", self.model_choice)
+        self.open_button = self._action(
+            "train_open_studio",
+            "Open in studio",
+            "Step through the trained network in the Studio and watch its gates on a real "
+            "input (all three cells side by side after Compare).",
+            self.open_in_studio,
+        )
+        self.decay_button = self._action(
+            "train_decay_studio",
+            "Gradient decay in studio",
+            "Memory task: open a row in the Studio and backpropagate from the cue, to see how "
+            "much gradient reaches the letter L steps back in each trained cell.",
+            lambda: self.open_in_studio(backprop=True),
+        )
+        self.save_button = self._action(
+            "train_save", "Save .npz…", "Save the model (PyTorch names, no pickle).", self.save
+        )
+        self.load_button = self._action(
+            "train_load", "Load .npz…", "Load a model saved by RNN Studio.", self.load
+        )
+        self.export_button = self._action(
+            "train_export",
+            "Export for PyTorch…",
+            "Save just the weights under PyTorch's state_dict names, ready for "
+            "net.load_state_dict in one line.",
+            self.export_torch,
+        )
+        grid = QHBoxLayout()
+        grid.addWidget(self.open_button)
+        grid.addWidget(self.decay_button)
+        form.addRow(grid)
+        files = QHBoxLayout()
+        files.addWidget(self.save_button)
+        files.addWidget(self.load_button)
+        form.addRow(files)
+        form.addRow(self.export_button)
+        return box
+
+    def _action(self, name: str, text: str, tip: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.clicked.connect(lambda _checked=False: slot())  # type: ignore[operator]
+        return button
+
+    def _build_sweep_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(2, 2, 2, 2)
+        row = QHBoxLayout()
+        self.sweep_lags = QLineEdit(", ".join(str(lag) for lag in SWEEP_LAGS))
+        self.sweep_lags.setObjectName("train_sweep_lags")
+        self.sweep_lags.setToolTip("Lags L to train at, separated by commas.")
+        self.sweep_steps = QSpinBox()
+        self.sweep_steps.setObjectName("train_sweep_steps")
+        self.sweep_steps.setRange(1, 5000)
+        self.sweep_steps.setValue(200)
+        self.sweep_steps.setToolTip(
+            "Updates per run: every cell gets the same budget at every lag (hidden size, "
+            "learning rate, clipping and seed come from the controls)."
+        )
+        self.sweep_button = QPushButton("Run sweep")
+        self.sweep_button.setObjectName("train_sweep_run")
+        self.sweep_button.setToolTip("Train RNN, LSTM and GRU at every lag, in the background.")
+        self.sweep_button.clicked.connect(self.start_sweep)
+        self.sweep_cancel = QPushButton("Cancel")
+        self.sweep_cancel.setObjectName("train_sweep_cancel")
+        self.sweep_cancel.setToolTip("Stop the sweep; the lags finished so far stay plotted.")
+        self.sweep_cancel.clicked.connect(self.cancel_sweep)
+        self.sweep_cancel.setEnabled(False)
+        self.sweep_progress = QProgressBar()
+        self.sweep_progress.setObjectName("train_sweep_progress")
+        self.sweep_progress.setValue(0)
+        row.addWidget(QLabel("Lags"))
+        row.addWidget(self.sweep_lags, 1)
+        row.addWidget(QLabel("Updates per run"))
+        row.addWidget(self.sweep_steps)
+        row.addWidget(self.sweep_button)
+        row.addWidget(self.sweep_cancel)
+        row.addWidget(self.sweep_progress, 1)
+        column.addLayout(row)
+        self.sweep_note = QLabel(
+            "Same budget for every run. As L grows the vanilla RNN's gradient from the cue "
+            "fades before it reaches the letter, so it falls to chance; the LSTM's and GRU's "
+            "gates carry it across. “Gradient decay in studio” shows why."
+        )
+        self.sweep_note.setObjectName("train_sweep_note")
+        self.sweep_note.setWordWrap(True)
+        self.sweep_note.setStyleSheet(f"color: {MUTED};")
+        column.addWidget(self.sweep_note)
+        self.sweep_plot = SweepPlot()
+        column.addWidget(self.sweep_plot, 1)
+        return page
+
+    # ------------------------------------------------------------------ training
+    @property
+    def running(self) -> bool:
+        """True while a training thread is alive."""
+        return self.thread is not None
+
+    def start(self) -> None:
+        """Train fresh models with the controls' setup (a bad choice shows a message)."""
+        if self.running:
+            return
+        try:
+            setup = self.controls.setup()
+            job = TrainingJob(setup)
+        except (TrainingSetupError, EngineError) as error:
+            self._show_message(f"Cannot start: {error}", error=True)
+            return
+        self.job = job
+        self.task = job.task
+        self.models = {}
+        self.last_snapshot = None
+        self.loss_plot.reset()
+        self.gradient_plot.reset()
+        self.gradient_plot.set_threshold(setup.clip)
+        self.preview.reset()
+        self.preview.set_task(setup.task)
+        self.progress.setRange(0, job.total)
+        self.progress.setValue(0)
+        thread = TrainingThread(job, self.preview.temperature.value(), self)
+        thread.snapshot_changed.connect(self.show_snapshot)
+        thread.preview_changed.connect(self.show_preview)
+        thread.failed.connect(lambda text: self._show_message(text, error=True))
+        thread.finished.connect(self._finished)
+        self.thread = thread
+        cells = " ".join(CELL_NAMES[kind] for kind in setup.kinds)
+        self._show_message(f"Training {cells} on the {setup.task} task…")
+        self.controls.set_running(True, False)
+        self._update_model_actions()
+        self.running_changed.emit(True)
+        thread.start()
+
+    def pause(self) -> None:
+        """Hold training after the current update."""
+        if self.thread is not None:
+            self.thread.control.pause()
+            self.controls.set_running(True, True)
+            self._show_message("Paused. Resume carries on; Stop keeps the model as it is.")
+
+    def resume(self) -> None:
+        """Carry on after a pause."""
+        if self.thread is not None:
+            self.thread.control.resume()
+            self.controls.set_running(True, False)
+            self._show_message("Training…")
+
+    def stop(self) -> None:
+        """End training after the current update; the models keep their weights."""
+        if self.thread is not None:
+            self.thread.control.stop()
+
+    def wait(self, timeout_ms: int = 10000) -> bool:
+        """Block until the training thread ends (window close, tests); True if it did."""
+        if self.thread is None:
+            return True
+        return self.thread.wait(timeout_ms)
+
+    def _finished(self) -> None:
+        thread, self.thread = self.thread, None
+        if thread is None:
+            return
+        job = thread.job
+        self.show_snapshot(job.snapshot())
+        self.models = {
+            kind: model for kind, model in job.models.items() if job.trainers[kind].steps_done
+        }
+        if job.outcome in ("finished", "stopped", "diverged"):
+            self._show_message(job.message, error=job.outcome == "diverged")
+        thread.deleteLater()
+        self.controls.set_running(False, False)
+        self._refresh_model_choice()
+        self.running_changed.emit(False)
+
+    def show_snapshot(self, snapshot: TrainingSnapshot) -> None:
+        """Draw a snapshot: curves, progress bar, elapsed time and estimate."""
+        self.last_snapshot = snapshot
+        task = self.task.name if self.task is not None else ""
+        self.loss_plot.show_snapshot(snapshot, task)
+        self.gradient_plot.show_snapshot(snapshot)
+        self.preview.show_snapshot(snapshot)
+        self.progress.setMaximum(snapshot.total)
+        self.progress.setValue(snapshot.done)
+        left = snapshot.remaining
+        estimate = "" if math.isnan(left) else f" · about {format_seconds(left)} left"
+        self.time_label.setText(f"{format_seconds(snapshot.elapsed)} elapsed{estimate}")
+
+    def show_preview(self, preview: Preview) -> None:
+        """Show samples, forecasts or examples."""
+        self.preview.show_preview(preview)
+
+    def _temperature_changed(self, value: float) -> None:
+        if self.thread is not None:
+            self.thread.temperature = value
+        elif self.models and self.task is not None and self.task.name == "text":
+            self.show_preview(make_preview(self.task, self.models, temperature=value))
+
+    def _task_choice_changed(self) -> None:
+        if not self.running and not self.models:
+            self.preview.set_task(self.controls.task.currentData())
+        self._update_model_actions()
+
+    def _show_message(self, text: str, *, error: bool = False) -> None:
+        self.message = text
+        self.message_label.setText(text)
+        self.message_label.setStyleSheet(f"color: {ERROR}; font-weight: bold;" if error else "")
+
+    # ------------------------------------------------------------------ trained models
+    def _refresh_model_choice(self) -> None:
+        self.model_choice.clear()
+        for kind in self.models:
+            self.model_choice.addItem(CELL_NAMES[kind], kind)
+        self._update_model_actions()
+
+    def _update_model_actions(self) -> None:
+        idle = not self.running
+        has_model = idle and bool(self.models)
+        for button in (self.open_button, self.save_button, self.export_button):
+            button.setEnabled(has_model)
+        self.load_button.setEnabled(idle)
+        self.model_choice.setEnabled(has_model)
+        self.decay_button.setEnabled(has_model and isinstance(self.task, MemoryTask))
+
+    def current_model(self) -> tuple[str, Model] | None:
+        """The model chosen for Save and Export, as (kind, model)."""
+        kind = self.model_choice.currentData()
+        if kind is None or kind not in self.models:
+            return None
+        return kind, self.models[kind]
+
+    def open_in_studio(self, backprop: bool = False) -> bool:
+        """Show the trained model(s) on an example of the task in the studio."""
+        if not self.models or self.task is None:
+            return False
+        chosen = self.current_model()
+        if len(self.models) == 3:
+            models = self.models
+        elif chosen is not None:
+            models = {chosen[0]: chosen[1]}
+        else:
+            return False
+        text, mode = studio_example(self.task, seed=self.job.setup.seed if self.job else 0)
+        try:
+            open_in_studio(self.session, models, text, mode, backprop=backprop)
+        except TrainedModelError as error:
+            self._show_message(f"Cannot open in the studio: {error}", error=True)
+            return False
+        what = "the gradient decay of" if backprop else ""
+        self._show_message(f"Opened {what} the trained model in the Studio.".replace("  ", " "))
+        return True
+
+    def save(self) -> None:
+        """Ask for a file and save the chosen model."""
+        chosen = self.current_model()
+        if chosen is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save model", f"{chosen[0]}_model.npz", "RNN Studio model (*.npz)"
+        )
+        if path:
+            self.save_model_to(path)
+
+    def save_model_to(self, path: str | Path) -> bool:
+        """Save the chosen model to ``path``; an error is shown, the model stays."""
+        chosen = self.current_model()
+        if chosen is None:
+            return False
+        try:
+            written = save_model(path, chosen[1])
+        except (OSError, EngineError) as error:
+            self._show_message(f"Could not save {path}: {error}", error=True)
+            return False
+        self._show_message(f"Saved the {CELL_NAMES[chosen[0]]} to {written}.")
+        return True
+
+    def load(self) -> None:
+        """Ask for a model file and load it."""
+        path, _ = QFileDialog.getOpenFileName(self, "Load model", "", "RNN Studio model (*.npz)")
+        if path:
+            self.load_model_from(path)
+
+    def load_model_from(self, path: str | Path) -> bool:
+        """Load a model; on a bad file show why and keep the current models."""
+        try:
+            model = load_model(path)
+            task = task_for_model(model)
+        except (EngineError, TrainedModelError) as error:
+            self._show_message(f"Could not load the model: {error}", error=True)
+            return False
+        self.job = None
+        self.task = task
+        self.models = {model.kind: model}
+        self._refresh_model_choice()
+        self.preview.reset()
+        self.preview.set_task(task.name)
+        self.show_preview(
+            make_preview(task, self.models, temperature=self.preview.temperature.value())
+        )
+        self._show_message(
+            f"Loaded {Path(path).name}: {CELL_NAMES[model.kind]} with {model.hidden_size} "
+            f"hidden units, for the {task.name} task. Open it in the studio or keep it."
+        )
+        return True
+
+    def export_torch(self) -> None:
+        """Ask for a file and export the chosen model's weights for PyTorch."""
+        chosen = self.current_model()
+        if chosen is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export for PyTorch", f"{chosen[0]}_torch.npz", "NumPy arrays (*.npz)"
+        )
+        if path and self.export_torch_to(path):
+            QMessageBox.information(self, "Exported for PyTorch", self.message)
+
+    def export_torch_to(self, path: str | Path) -> bool:
+        """Write the PyTorch state dict; the message says how to load it."""
+        chosen = self.current_model()
+        if chosen is None:
+            return False
+        kind, model = chosen
+        try:
+            written = save_torch_state_dict(path, model)
+        except (OSError, EngineError) as error:
+            self._show_message(f"Could not export to {path}: {error}", error=True)
+            return False
+        cell_input = model.embedding_size or model.input_size
+        self._show_message(
+            TORCH_HELP.format(
+                cls=TORCH_CLASSES[kind],
+                inputs=cell_input,
+                hidden=model.hidden_size,
+                outputs=model.output_size,
+                name=Path(written).name,
+            )
+        )
+        return True
+
+    # ------------------------------------------------------------------ lag sweep
+    def start_sweep(self) -> None:
+        """Run the accuracy-against-lag sweep in the background."""
+        if self.sweep_thread is not None:
+            return
+        try:
+            lags = [int(part) for part in self.sweep_lags.text().replace(";", ",").split(",")]
+            if not lags or min(lags) < 0:
+                raise ValueError
+        except ValueError:
+            self._show_message("Lags must be whole numbers ≥ 0 separated by commas.", error=True)
+            return
+        try:
+            setup = self.controls.setup().with_changes(
+                task="memory", steps=self.sweep_steps.value(), text=""
+            )
+        except TrainingSetupError as error:
+            self._show_message(f"Cannot start the sweep: {error}", error=True)
+            return
+        self.sweep_plot.reset()
+        thread = SweepThread(setup, sorted(set(lags)), self)
+        thread.progress_changed.connect(self._sweep_progress)
+        thread.result_ready.connect(self._sweep_result)
+        thread.failed.connect(lambda text: self._show_message(text, error=True))
+        thread.finished.connect(self._sweep_finished)
+        self.sweep_thread = thread
+        self.sweep_button.setEnabled(False)
+        self.sweep_cancel.setEnabled(True)
+        self.sweep_progress.setValue(0)
+        thread.start()
+
+    def cancel_sweep(self) -> None:
+        """Stop the sweep after the current update."""
+        if self.sweep_thread is not None:
+            self.sweep_thread.control.stop()
+
+    def _sweep_progress(self, done: int, total: int) -> None:
+        self.sweep_progress.setRange(0, total)
+        self.sweep_progress.setValue(done)
+
+    def _sweep_result(self, result: SweepResult) -> None:
+        self.sweep_result = result
+        self.sweep_plot.show_result(result)
+
+    def _sweep_finished(self) -> None:
+        thread, self.sweep_thread = self.sweep_thread, None
+        self.sweep_button.setEnabled(True)
+        self.sweep_cancel.setEnabled(False)
+        if thread is not None:
+            thread.deleteLater()
+
+    # ------------------------------------------------------------------ studio text
+    def _studio_text(self) -> tuple[str, str]:
+        return self.session.text, self.session.mode
+
+    def shutdown(self) -> None:
+        """Stop background work and wait for it (window close)."""
+        for thread in (self.thread, self.sweep_thread):
+            if thread is not None:
+                thread.control.stop()
+                thread.control.resume()
+                thread.wait(5000)
+
+
+def _bundled_text() -> str:
+    from rnn_studio.texts import bundled_text
+
+    return bundled_text().text
+
+
+class _CloseWatcher(QObject):
+    """Stops the area's threads when its window closes (a running QThread must not be
+    destroyed)."""
+
+    def __init__(self, area: TrainArea) -> None:
+        super().__init__(area)
+        self.area = area
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close:
+            self.area.shutdown()
+        return False
+
+
+def install_train_area(window: QWidget) -> TrainArea:
+    """Put a :class:`TrainArea` in ``window`` (a :class:`MainWindow`) as its Train area."""
+    area = TrainArea(window.session)  # type: ignore[attr-defined]
+    window.set_area("Train", area)  # type: ignore[attr-defined]
+    window.installEventFilter(_CloseWatcher(area))
+    return area
+
+
+def main() -> int:
+    """Open the Train area on its own (``python -m rnn_studio.ui.train.train_area``)."""
+    from PySide6.QtWidgets import QApplication
+
+    from rnn_studio.engine.blas import limit_blas_threads
+    from rnn_studio.ui.theme import configure_pyqtgraph
+
+    limit_blas_threads(1)
+    app = QApplication.instance() or QApplication(sys.argv)
+    configure_pyqtgraph()
+    area = TrainArea(StudioSession())
+    area.resize(1280, 720)
+    area.show()
+    code = app.exec()
+    area.shutdown()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
