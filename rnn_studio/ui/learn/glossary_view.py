@@ -143,8 +143,7 @@ class GlossaryView(QWidget):
             f"{len(matches)} of {total} terms" if query.strip() else f"{total} terms"
         )
         if matches:
-            keep = self._entry is not None and self._entry in matches
-            self.show_entry(self._entry.id if keep and self._entry else matches[0].id)
+            self.show_entry(matches[0].id)
         else:
             self._entry = None
             self.definition.set_body(f"<p>No term matches “{_escape(query)}”.</p>")
