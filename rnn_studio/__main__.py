@@ -57,7 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``rnn-studio`` with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is not None and (args.self_check or args.measure_startup):
+        parser.error(f"--self-check does not go with a command (got {args.command!r})")
     try:
         if args.self_check:
             from rnn_studio.cli.self_check import run_self_check

@@ -13,11 +13,14 @@ def launch_app(measure_startup: bool = False) -> int:
     CliError
         If Qt cannot start here; the message names the packages or setting that are missing.
     """
-    from rnn_studio.cli.qt_check import qt_startup_problem
+    import sys
+
+    from rnn_studio.cli.qt_check import qt_startup_problem, start_qt_application
 
     problem = qt_startup_problem()
     if problem is not None:
         raise CliError(problem)
+    start_qt_application(sys.argv)  # run_app reuses it
     from rnn_studio.ui.app import run_app
 
     if not measure_startup:

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 # Libraries QtGui itself loads, and the Debian/Ubuntu package that ships each one.
 CORE_LIBRARIES = {
@@ -175,3 +176,66 @@ def use_offscreen_without_display(environ: dict[str, str] | None = None) -> None
         environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")
     ):
         environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def platform_failure_hint(qt_message: str, environ: Mapping[str, str] | None = None) -> str:
+    """One line explaining Qt's fatal "no platform plugin could be initialized" error."""
+    environ = os.environ if environ is None else environ
+    known = display_problem(environ)
+    if known is not None:
+        return known
+    lines = [line.split(": ", 1)[-1] for line in qt_message.strip().splitlines()]
+    first_line = lines[0] if lines else "no details"
+    display = environ.get("WAYLAND_DISPLAY") or environ.get("DISPLAY") or "(none)"
+    return (
+        f"Qt cannot open a window on display {display} ({first_line}); check that the display "
+        f"is running and reachable, or run with QT_QPA_PLATFORM=offscreen for headless use; "
+        f"X11 windows also need: sudo apt-get install {X11_PACKAGES}"
+    )
+
+
+def start_qt_application(argv: list[str]) -> Any:
+    """Create the ``QApplication``, turning a fatal platform-plugin error into one line.
+
+    Qt aborts the process when no platform plugin starts (an unreachable display, a library
+    :func:`display_problem` could not foresee), after printing several lines of plugin
+    diagnostics. A message handler holds Qt's platform messages (``qt.qpa.*``) while the
+    application is created: on the fatal one it prints :func:`platform_failure_hint` and exits
+    with status 1; once the application exists it prints what it held and passes every later
+    message through as Qt would.
+
+    Returns
+    -------
+    PySide6.QtWidgets.QApplication
+        The existing instance if there is one, else a new one built from ``argv``.
+    """
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    existing = QApplication.instance()
+    if existing is not None:
+        return existing
+    held: list[str] = []
+    starting = True
+
+    def handler(kind: QtMsgType, context: Any, message: str) -> None:
+        category = getattr(context, "category", None) or "default"
+        line = message if category == "default" else f"{category}: {message}"
+        if kind == QtMsgType.QtFatalMsg and "platform plugin" in message:
+            from rnn_studio.cli.parser import print_error
+
+            print_error(platform_failure_hint("\n".join([*held, message])))
+            if sys.stderr is not None:
+                sys.stderr.flush()
+            os._exit(1)
+        if starting and category.startswith("qt.qpa"):
+            held.append(line)
+        elif sys.stderr is not None:
+            sys.stderr.write(line + "\n")
+
+    qInstallMessageHandler(handler)
+    app = QApplication(argv)
+    starting = False
+    if held and sys.stderr is not None:
+        sys.stderr.write("\n".join(held) + "\n")
+    return app

@@ -84,12 +84,20 @@ def check_main_window() -> str:
 
 def run_self_check() -> int:
     """Run every check, print one line each, and return 0 if all passed, else 1."""
-    from rnn_studio.cli.qt_check import qt_startup_problem, use_offscreen_without_display
+    import sys
+
+    from rnn_studio.cli.qt_check import (
+        qt_startup_problem,
+        start_qt_application,
+        use_offscreen_without_display,
+    )
 
     print(f"RNN Studio {__version__} self-check")
     use_offscreen_without_display()
     checks: list[Check] = [check_engine_gradients, check_data_files]
     qt_problem = qt_startup_problem()
+    if qt_problem is None:
+        start_qt_application(sys.argv[:1])  # on a dead display: one line and exit status 1
     failures = 0
     with tempfile.TemporaryDirectory(prefix="rnn-studio-self-check-") as home:
         os.environ["RNN_STUDIO_HOME"] = home  # the check must not touch the user's files

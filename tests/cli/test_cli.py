@@ -195,6 +195,7 @@ def test_export_csv_has_the_documented_columns_and_the_engine_values(tmp_path, c
         (["export", "--sequence", "x", "--out", "a.png", "--hidden", "lots"], 2, "whole number"),
         (["export", "--sequence", "x", "--out", "a.png", "--spectral-radius", "-1"], 2, "above 0"),
         (["--no-such-option"], 2, "unrecognized arguments"),
+        (["--self-check", "export", "--sequence", "x", "--out", "t.csv"], 2, "does not go with"),
         (["export", "--sequence", "x", "--out", "fig.jpg"], 1, "must end in .png or .csv"),
         (["export", "--sequence", "x", "--out", "missing/fig.png"], 1, "does not exist"),
         (["export", "--sequence", "   ", "--mode", "words", "--out", "t.csv"], 1, "empty"),
@@ -264,3 +265,15 @@ def test_launch_without_a_display_names_the_fix(headless_env: dict[str, str]) ->
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert "QT_QPA_PLATFORM=offscreen" in result.stderr
+
+
+def test_launch_on_an_unreachable_display_prints_one_line_not_a_qt_abort(
+    headless_env: dict[str, str],
+) -> None:
+    env = {k: v for k, v in headless_env.items() if k != "WAYLAND_DISPLAY"}
+    env.update(DISPLAY=":987", QT_QPA_PLATFORM="xcb")
+    result = run_subprocess(env=env)
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("rnn-studio: error: Qt cannot open")

@@ -74,3 +74,15 @@ def test_offscreen_is_chosen_only_without_a_display_or_a_choice() -> None:
     environ = {"QT_QPA_PLATFORM": "xcb"}
     qt_check.use_offscreen_without_display(environ)
     assert environ["QT_QPA_PLATFORM"] == "xcb"
+
+
+def test_platform_failure_hint_quotes_qt_and_suggests_offscreen() -> None:
+    qt_says = "qt.qpa.xcb: could not connect to display :987\nCould not load the platform plugin"
+    line = qt_check.platform_failure_hint(qt_says, {"DISPLAY": ":987"})
+    assert "display :987 (could not connect to display :987)" in line
+    assert "QT_QPA_PLATFORM=offscreen" in line
+    assert "\n" not in line
+
+
+def test_platform_failure_hint_prefers_a_known_cause() -> None:
+    assert "neither DISPLAY nor WAYLAND_DISPLAY" in qt_check.platform_failure_hint("boom", {})
