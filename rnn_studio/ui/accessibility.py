@@ -1,0 +1,217 @@
+"""Accessibility: a spoken description of the current step, names, tooltips and tab order.
+
+* :func:`describe_step` turns the session's current step into one sentence ("t = 4, input
+  'a', hidden norm 0.82, forget gate mean 0.91, gradient 38% of the loss step's"), shown by
+  :class:`StepStatusLine` in the status bar and exposed as accessible text, so screen readers
+  announce it whenever the step changes.
+* :func:`complete_accessible_text` gives every focusable control an accessible name, a
+  description and a tooltip (from its text, its form label, its tooltip or its object name).
+* :func:`focus_chain` and :func:`interactive_widgets` let tests (and :func:`unreachable`)
+  prove that Tab reaches every control.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QAccessibleEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
+
+from rnn_studio.engine.cells import GATE_LABELS
+
+#: The gate whose mean the description reads out, by cell kind.
+DESCRIBED_GATE = {"lstm": "f", "gru": "z"}
+
+
+def describe_step(session: object) -> str:
+    """One sentence about the session's current step, for the status line and screen readers.
+
+    Parameters
+    ----------
+    session : StudioSession
+
+    Returns
+    -------
+    str
+        For example ``"t = 4, input 'a', hidden norm 0.82, forget gate mean 0.91, gradient
+        38% of the loss step's"``; the gradient part appears after Backprop.
+    """
+    run = getattr(session, "run", None)
+    shown = getattr(session, "shown", None)
+    if run is None or shown is None:
+        error = getattr(session, "error", "")
+        return f"No sequence to show. {error}".strip()
+    t = int(session.cursor)
+    token = run.sequence.tokens[t]
+    parts = [f"t = {t}", f"input '{token}'"]
+    if getattr(session, "cell_kind", "") == "compare":
+        parts.insert(0, shown.kind.upper())
+    hidden = np.asarray(shown.trace.hidden)[t]
+    parts.append(f"hidden norm {_number(float(np.linalg.norm(hidden)))}")
+    gate = DESCRIBED_GATE.get(shown.kind)
+    if gate is not None and gate in shown.trace.gates:
+        mean = float(np.mean(np.asarray(shown.trace.gates[gate])[t]))
+        parts.append(f"{GATE_LABELS[gate]} gate mean {_number(mean)}")
+    gradients = getattr(session, "gradients", None)
+    if gradients is not None and shown.kind in gradients:
+        parts.append(_gradient_part(gradients[shown.kind], t))
+    return ", ".join(parts)
+
+
+def _gradient_part(report: object, t: int) -> str:
+    norms = np.asarray(report.grad_norms, dtype=float)
+    loss_step = int(report.loss_step)
+    if t > loss_step:
+        return "no gradient (after the loss step)"
+    reference = norms[loss_step]
+    value = norms[t]
+    if not (math.isfinite(value) and math.isfinite(reference)) or reference == 0:
+        return "gradient not finite"
+    if t == loss_step:
+        return f"gradient {_number(value)} at the loss step"
+    percent = 100.0 * value / reference
+    shown = f"{percent:.0f}%" if percent >= 1 else f"{percent:.2g}%"
+    return f"gradient {shown} of the loss step's"
+
+
+def _number(value: float) -> str:
+    if not math.isfinite(value):
+        return "not finite"
+    return f"{value:.2f}" if abs(value) >= 0.01 else f"{value:.2g}"
+
+
+class StepStatusLine(QLabel):
+    """A status-bar label that always reads :func:`describe_step` for the session.
+
+    Parameters
+    ----------
+    bridge : SessionBridge
+        The session's Qt signals.
+    """
+
+    def __init__(self, bridge: object, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.setObjectName("step_description")
+        self.setAccessibleName("Current step")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        for signal in (
+            bridge.cursor_changed,
+            bridge.trace_changed,
+            bridge.gradients_changed,
+            bridge.view_cell_changed,
+        ):
+            signal.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self, *_: object) -> None:
+        """Re-read the step, show it and tell assistive technology."""
+        text = describe_step(self.bridge.session)
+        if text == self.text():
+            return
+        self.setText(text)
+        self.setToolTip(text)
+        self.setAccessibleDescription(text)
+        event = QAccessibleEvent(self, QAccessible.Event.DescriptionChanged)
+        QAccessible.updateAccessibility(event)
+
+
+# --------------------------------------------------------------------- names and tooltips
+def interactive_widgets(root: QWidget) -> list[QWidget]:
+    """Visible, enabled widgets under ``root`` that Tab can focus."""
+    result = []
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisibleTo(root) or not widget.isEnabled():
+            continue
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None:
+            result.append(widget)
+    return result
+
+
+def visible_text(widget: QWidget) -> str:
+    """The text a sighted user reads on ``widget`` (button text, label, placeholder)."""
+    text = ""
+    if isinstance(widget, (QAbstractButton, QLabel)):
+        text = widget.text()
+    elif isinstance(widget, QLineEdit):
+        text = widget.text() or widget.placeholderText()
+    elif isinstance(widget, (QPlainTextEdit, QTextEdit)):
+        text = widget.placeholderText()
+    elif isinstance(widget, QComboBox):
+        text = widget.currentText()
+    return re.sub(r"<[^>]+>", "", text.replace("&", "")).strip()
+
+
+def form_label(widget: QWidget) -> str:
+    """The text of the label beside ``widget`` in a :class:`QFormLayout`, "" if none."""
+    parent = widget.parentWidget()
+    if parent is None:
+        return ""
+    for form in parent.findChildren(QFormLayout):
+        label = form.labelForField(widget)
+        if isinstance(label, QLabel) and label.text():
+            return re.sub(r"<[^>]+>", "", label.text().replace("&", "")).strip(" :")
+    return ""
+
+
+def complete_accessible_text(root: QWidget) -> list[QWidget]:
+    """Give every interactive widget under ``root`` a name, a description and a tooltip.
+
+    Existing names, descriptions and tooltips are kept. A missing name comes from the form
+    label, the visible text, the tooltip, or (last resort) the object name; a missing
+    tooltip and description repeat the best thing known about the control.
+
+    Returns
+    -------
+    list of QWidget
+        The widgets whose name had to come from the object name: they deserve a real one.
+    """
+    fallbacks = []
+    for widget in interactive_widgets(root):
+        name = widget.accessibleName()
+        if not name:
+            name = form_label(widget) or visible_text(widget) or widget.toolTip()
+            if not name and isinstance(widget, QTabBar) and widget.parentWidget() is not None:
+                name = widget.parentWidget().accessibleName()
+            if not name:
+                name = widget.objectName().replace("_", " ").strip() or type(widget).__name__
+                fallbacks.append(widget)
+            widget.setAccessibleName(re.sub(r"<[^>]+>", "", name))
+        if not widget.toolTip():
+            widget.setToolTip(widget.accessibleDescription() or widget.accessibleName())
+        if not widget.accessibleDescription():
+            widget.setAccessibleDescription(re.sub(r"<[^>]+>", "", widget.toolTip()))
+    return fallbacks
+
+
+# ------------------------------------------------------------------------------ tab order
+def focus_chain(root: QWidget) -> list[QWidget]:
+    """The widgets Tab visits starting from ``root``, in order (each once)."""
+    chain: list[QWidget] = []
+    seen = {id(root)}
+    widget = root.nextInFocusChain()
+    while widget is not None and id(widget) not in seen:
+        seen.add(id(widget))
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+    return chain
+
+
+def unreachable(root: QWidget) -> list[QWidget]:
+    """Interactive widgets under ``root`` that are not in its focus chain (should be none)."""
+    chained = {id(widget) for widget in focus_chain(root)}
+    return [widget for widget in interactive_widgets(root) if id(widget) not in chained]

@@ -1,0 +1,273 @@
+"""Export what the studio shows: plots to PNG and SVG, the window to PNG, the stepper to an
+animated GIF (or MP4), and the trace to CSV.
+
+SVG: pyqtgraph's own ``SVGExporter`` fails on our heatmap (pyqtgraph 0.14: ``ValueError: not
+enough values to unpack`` in ``correctCoordinates`` for the ImageItem/ColorBarItem plot), so
+:func:`export_plot_svg` renders the plot's scene through Qt's :class:`QSvgGenerator`
+(PySide6-Essentials' QtSvg): lines, text and axes stay vectors and the heatmap image is
+embedded as a PNG inside the SVG.
+
+GIF frames are rendered by Qt (``widget.grab()`` at each step) and encoded by Pillow. MP4 needs
+the optional ``imageio-ffmpeg`` package; without it :func:`export_stepper_video` says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PIL import Image
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QApplication, QWidget
+
+from rnn_studio.storage import atomic_write_bytes, atomic_write_text
+
+#: Longest animation exported (frames); longer sequences are sampled evenly.
+MAX_FRAMES = 300
+DEFAULT_FPS = 4
+
+
+class ExportError(ValueError):
+    """An export that cannot be made; the message says why and what to do."""
+
+
+# ------------------------------------------------------------------------------ images
+def image_to_png_bytes(image: QImage) -> bytes:
+    """Encode a QImage as PNG bytes."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ExportError("Qt could not encode the image as PNG")
+    buffer.close()
+    return bytes(data.data())
+
+
+def export_png(widget: QWidget, path: str | os.PathLike[str]) -> tuple[int, int]:
+    """Save ``widget`` (a plot, a panel or the whole window) as a PNG; return its pixel size.
+
+    The image is what the widget shows, at the screen's device pixel ratio.
+    """
+    _check_visible(widget)
+    pixmap = widget.grab()
+    if pixmap.isNull():
+        raise ExportError(f"{_describe(widget)} has nothing to draw yet")
+    atomic_write_bytes(path, image_to_png_bytes(pixmap.toImage()))
+    return pixmap.width(), pixmap.height()
+
+
+def export_window_png(window: QWidget, path: str | os.PathLike[str]) -> tuple[int, int]:
+    """Save the whole window as a PNG; return its pixel size."""
+    return export_png(window, path)
+
+
+def export_plot_svg(view: pg.GraphicsView, path: str | os.PathLike[str]) -> tuple[int, int]:
+    """Save a pyqtgraph view (``PlotWidget`` or ``GraphicsLayoutWidget``) as SVG.
+
+    Returns the SVG's size in pixels (the view's size).
+    """
+    if not isinstance(view, pg.GraphicsView):
+        raise ExportError(f"{_describe(view)} is not a plot")
+    _check_visible(view)
+    size = view.viewport().size()
+    if size.isEmpty():
+        raise ExportError(f"{_describe(view)} has no size yet")
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(QSize(size))
+    generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+    generator.setTitle(view.accessibleName() or "RNN Studio plot")
+    generator.setDescription(view.toolTip() or "Exported from RNN Studio")
+    painter = QPainter(generator)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        target = QRectF(0, 0, size.width(), size.height())
+        view.render(painter, target, view.viewport().rect())
+    finally:
+        painter.end()
+    buffer.close()
+    atomic_write_bytes(path, bytes(buffer.data().data()))
+    return size.width(), size.height()
+
+
+def plot_views(root: QWidget) -> dict[str, pg.GraphicsView]:
+    """The plots under ``root`` by object name (for the Export menu)."""
+    return {view.objectName(): view for view in root.findChildren(pg.GraphicsView)
+            if view.objectName() and view.isVisibleTo(root)}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- animation
+def grab_stepper_frames(
+    session: Any,
+    widget: QWidget,
+    max_frames: int = MAX_FRAMES,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Image.Image]:
+    """Step the session from the first step to the last, grabbing ``widget`` at each step.
+
+    The cursor is put back where it was afterwards. Long sequences are sampled evenly down
+    to ``max_frames`` frames.
+    """
+    _check_visible(widget)
+    steps = int(session.length)
+    if steps == 0:
+        raise ExportError("there is no sequence to animate")
+    chosen = np.unique(np.linspace(0, steps - 1, min(steps, max_frames)).round().astype(int))
+    start = session.cursor
+    app = QApplication.instance()
+    frames = []
+    try:
+        for index, t in enumerate(chosen):
+            session.set_cursor(int(t))
+            app.processEvents()
+            frames.append(qimage_to_pil(widget.grab().toImage()))
+            if progress is not None:
+                progress(index + 1, len(chosen))
+    finally:
+        session.set_cursor(start)
+    return frames
+
+
+def qimage_to_pil(image: QImage) -> Image.Image:
+    """Convert a QImage to an RGB Pillow image (copying the pixels)."""
+    rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    width, height = rgba.width(), rgba.height()
+    data = np.frombuffer(rgba.constBits(), dtype=np.uint8, count=rgba.sizeInBytes())
+    rows = data.reshape(height, rgba.bytesPerLine())[:, : width * 4].reshape(height, width, 4)
+    return Image.fromarray(np.ascontiguousarray(rows[:, :, :3]), "RGB")
+
+
+def export_stepper_gif(
+    session: Any,
+    widget: QWidget,
+    path: str | os.PathLike[str],
+    fps: float = DEFAULT_FPS,
+    max_frames: int = MAX_FRAMES,
+) -> int:
+    """Save the stepper playing through the sequence as an animated GIF; return frame count.
+
+    Parameters
+    ----------
+    session : StudioSession
+    widget : QWidget
+        What to film (the studio area, a panel, or the window).
+    path : path-like
+    fps : float
+        Frames (steps) per second, 0.2 to 50.
+    max_frames : int
+        Longest animation; longer sequences are sampled evenly.
+    """
+    if not 0.2 <= fps <= 50:
+        raise ExportError(f"frames per second must be from 0.2 to 50, got {fps}")
+    frames = grab_stepper_frames(session, widget, max_frames)
+    # An adaptive palette per frame keeps the diverging map's colours faithful.
+    paletted = [frame.convert("P", palette=Image.Palette.ADAPTIVE, colors=256) for frame in frames]
+    buffer = io.BytesIO()
+    paletted[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=paletted[1:],
+        duration=round(1000 / fps),
+        loop=0,
+        disposal=1,
+        optimize=False,
+    )
+    atomic_write_bytes(path, buffer.getvalue())
+    return len(frames)
+
+
+def mp4_available() -> bool:
+    """True when the optional ``imageio-ffmpeg`` (and ``imageio``) packages are installed."""
+    return all(importlib.util.find_spec(name) is not None for name in ("imageio", "imageio_ffmpeg"))
+
+
+def export_stepper_video(
+    session: Any,
+    widget: QWidget,
+    path: str | os.PathLike[str],
+    fps: float = DEFAULT_FPS,
+    max_frames: int = MAX_FRAMES,
+) -> int:
+    """Save the stepper playing as an MP4 (needs ``imageio-ffmpeg``); return frame count."""
+    if not mp4_available():
+        raise ExportError(
+            "MP4 export needs the optional packages imageio and imageio-ffmpeg "
+            "(pip install imageio imageio-ffmpeg); an animated GIF works without them."
+        )
+    import imageio.v2 as imageio  # optional dependency, checked above
+
+    frames = grab_stepper_frames(session, widget, max_frames)
+    # H.264 wants even sizes.
+    width, height = (frames[0].width // 2) * 2, (frames[0].height // 2) * 2
+    with imageio.get_writer(str(path), fps=fps, codec="libx264", quality=8) as writer:
+        for frame in frames:
+            writer.append_data(np.asarray(frame)[:height, :width])
+    return len(frames)
+
+
+# ---------------------------------------------------------------------------------- CSV
+def trace_table(session: Any) -> tuple[list[str], list[list[str]]]:
+    """The shown cell's trace as a table: header and one row per step.
+
+    Columns: ``t``, ``token``, ``h_0 … h_{H-1}``, ``c_*`` (LSTM), ``<gate>_*`` for each
+    gate, and ``grad_norm`` (‖∂L/∂h_t‖ after Backprop, empty before).
+    """
+    run = getattr(session, "run", None)
+    shown = getattr(session, "shown", None)
+    if run is None or shown is None:
+        raise ExportError("there is no trace to export: type a sequence first")
+    trace = shown.trace
+    hidden = np.asarray(trace.hidden)
+    size = hidden.shape[1]
+    columns = ["t", "token"] + [f"h_{j}" for j in range(size)]
+    blocks = [hidden]
+    if trace.cell_state is not None:
+        columns += [f"c_{j}" for j in range(size)]
+        blocks.append(np.asarray(trace.cell_state))
+    for gate, values in trace.gates.items():
+        columns += [f"{gate}_{j}" for j in range(size)]
+        blocks.append(np.asarray(values))
+    columns.append("grad_norm")
+    gradients = session.gradients
+    report = gradients.get(shown.kind) if gradients is not None else None
+    norms = np.asarray(report.grad_norms) if report is not None else None
+    table = np.concatenate(blocks, axis=1)
+    rows = []
+    for t, token in enumerate(run.sequence.tokens):
+        grad = "" if norms is None or not np.isfinite(norms[t]) else f"{norms[t]:.9g}"
+        rows.append([str(t), token, *(f"{value:.9g}" for value in table[t]), grad])
+    return columns, rows
+
+
+def export_trace_csv(session: Any, path: str | os.PathLike[str]) -> int:
+    """Write the shown cell's trace to ``path`` as UTF-8 CSV; return the number of rows."""
+    columns, rows = trace_table(session)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    atomic_write_text(Path(path), buffer.getvalue())
+    return len(rows)
+
+
+def _check_visible(widget: QWidget) -> None:
+    if widget is None or widget.width() <= 0 or widget.height() <= 0:
+        raise ExportError(f"{_describe(widget)} is not on screen")
+
+
+def _describe(widget: object) -> str:
+    if isinstance(widget, QWidget):
+        return f"“{widget.accessibleName() or widget.objectName() or type(widget).__name__}”"
+    return repr(widget)

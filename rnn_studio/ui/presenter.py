@@ -1,0 +1,388 @@
+"""Presenter mode: the studio on a projector, driven by a clicker.
+
+:meth:`PresenterMode.enter` (F5) makes the window full screen, scales every font (widgets and
+pyqtgraph axes, tick labels and titles) by the teacher's factor, thickens plot lines, trims the
+controls to the stepper, and puts a spotlight banner on top that reads the current step aloud
+in large type. Keys: PageDown / PageUp (what clickers send) step, B (or ".") blanks the
+screen and brings it back, Esc leaves. :meth:`PresenterMode.leave` restores everything exactly
+as it was: fonts, pens, docks, window geometry and state.
+
+:class:`NotesWindow` shows the teacher's notes for the lesson, the current step and the next
+one; it opens on a second screen when there is one, else as an ordinary window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QByteArray, QObject, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QPen, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsRectItem,
+    QLabel,
+    QMainWindow,
+    QTextBrowser,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rnn_studio.ui.accessibility import describe_step
+from rnn_studio.ui.themes import current_palette
+
+DEFAULT_FONT_SCALE = 1.6
+MIN_FONT_SCALE, MAX_FONT_SCALE = 1.0, 3.0
+#: Plot lines are this many times thicker in presenter mode (at least 3 px).
+LINE_SCALE = 2.0
+#: Docks kept on screen: the stepper and the views (the other controls are trimmed).
+TRIMMED_DOCKS = ("sequence", "model")
+BASE_TICK_POINT_SIZE = 9.0
+
+
+@dataclass
+class _Saved:
+    """Everything presenter mode changes, as it was before."""
+
+    app_font: QFont
+    geometry: QByteArray
+    window_state: Qt.WindowState
+    dock_state: QByteArray
+    dock_visible: dict[str, bool]
+    tabs_visible: bool
+    menu_visible: bool
+    status_visible: bool
+    area: str
+    axes: list[tuple[Any, Any, QFont, dict[str, Any]]] = field(default_factory=list)
+    pens: list[tuple[Any, QPen]] = field(default_factory=list)
+    labels: list[tuple[Any, Any]] = field(default_factory=list)
+
+
+class PresenterMode(QObject):
+    """Presenter mode for a :class:`~rnn_studio.ui.main_window.MainWindow`.
+
+    Parameters
+    ----------
+    window : MainWindow
+        Must have ``studio`` (with ``docks`` and ``stepper``), ``tabs``, ``bridge`` and
+        ``session``.
+    notes : callable returning str, optional
+        The teacher's notes for the lesson (shown by :meth:`show_notes`).
+    """
+
+    active_changed = Signal(bool)
+    blank_changed = Signal(bool)
+
+    def __init__(self, window: QMainWindow, notes: Callable[[], str] | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.notes = notes or (lambda: "")
+        self.font_scale = DEFAULT_FONT_SCALE
+        self.active = False
+        self._saved: _Saved | None = None
+        self._shortcuts: list[QShortcut] = []
+        self.spotlight: QLabel | None = None
+        self._toolbar: QToolBar | None = None
+        self.blank: QWidget | None = None
+        self.notes_window: NotesWindow | None = None
+
+    # ------------------------------------------------------------------------ public
+    def set_font_scale(self, scale: float) -> None:
+        """The teacher's font scale (1.0 to 3.0); applied now if presenting."""
+        if not MIN_FONT_SCALE <= float(scale) <= MAX_FONT_SCALE:
+            raise ValueError(f"font scale must be from {MIN_FONT_SCALE} to {MAX_FONT_SCALE}")
+        self.font_scale = float(scale)
+        if self.active:
+            self._apply_fonts()
+
+    def toggle(self) -> None:
+        """Enter presenter mode, or leave it."""
+        if self.active:
+            self.leave()
+        else:
+            self.enter()
+
+    def enter(self) -> None:
+        """Go full screen with large fonts, thick lines, the stepper and a spotlight."""
+        if self.active:
+            return
+        window = self.window
+        studio = window.studio
+        app = QApplication.instance()
+        self._saved = _Saved(
+            app_font=QFont(app.font()),
+            geometry=window.saveGeometry(),
+            window_state=window.windowState(),
+            dock_state=studio.saveState(),
+            dock_visible={name: dock.isVisible() for name, dock in studio.docks.items()},
+            tabs_visible=window.tabs.tabBar().isVisible(),
+            menu_visible=window.menuBar().isVisible(),
+            status_visible=window.statusBar().isVisible(),
+            area=window.current_area(),
+        )
+        self.active = True
+        window.show_area("Studio")
+        window.tabs.tabBar().setVisible(False)
+        window.menuBar().setVisible(False)
+        for name in TRIMMED_DOCKS:
+            if name in studio.docks:
+                studio.docks[name].setVisible(False)
+        self._add_spotlight()
+        self._apply_fonts()
+        self._thicken_lines()
+        self._install_keys()
+        window.showFullScreen()
+        self.active_changed.emit(True)
+
+    def leave(self) -> None:
+        """Restore fonts, lines, docks, window geometry and state exactly."""
+        if not self.active or self._saved is None:
+            return
+        saved = self._saved
+        window = self.window
+        self.set_blank(False)
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(False)
+            shortcut.deleteLater()
+        self._shortcuts.clear()
+        if self._toolbar is not None:
+            window.removeToolBar(self._toolbar)
+            self._toolbar.deleteLater()
+            self._toolbar = None
+            self.spotlight = None
+        try:
+            window.bridge.cursor_changed.disconnect(self._refresh_spotlight)
+            window.bridge.trace_changed.disconnect(self._refresh_spotlight)
+            window.bridge.gradients_changed.disconnect(self._refresh_spotlight)
+        except (RuntimeError, TypeError):
+            pass
+        QApplication.instance().setFont(saved.app_font)
+        for axis, label_font, tick_font, label_style in saved.axes:
+            axis.setStyle(tickFont=tick_font)
+            axis.label.setFont(label_font)
+            axis.labelStyle = label_style
+            axis._updateLabel()
+        for item, pen in saved.pens:
+            item.setPen(pen)
+        for label, size in saved.labels:
+            label.opts["size"] = size
+            label.setText(label.text)
+        window.tabs.tabBar().setVisible(saved.tabs_visible)
+        window.menuBar().setVisible(saved.menu_visible)
+        window.statusBar().setVisible(saved.status_visible)
+        window.studio.restoreState(saved.dock_state)
+        for name, visible in saved.dock_visible.items():
+            window.studio.docks[name].setVisible(visible)
+        if saved.window_state & Qt.WindowState.WindowFullScreen:
+            window.showFullScreen()
+        elif saved.window_state & Qt.WindowState.WindowMaximized:
+            window.showMaximized()
+        else:
+            window.showNormal()
+        window.restoreGeometry(saved.geometry)
+        window.show_area(saved.area)
+        self._saved = None
+        self.active = False
+        self.active_changed.emit(False)
+
+    def set_blank(self, blank: bool) -> None:
+        """Cover the whole window in black (B), or uncover it."""
+        if blank and self.blank is None:
+            self.blank = QWidget(self.window)
+            self.blank.setObjectName("presenter_blank")
+            self.blank.setAccessibleName("Screen blanked; press B to show it again")
+            self.blank.setStyleSheet("background: #000000;")
+            self.blank.setAutoFillBackground(True)
+            self.blank.setGeometry(self.window.rect())
+            self.blank.show()
+            self.blank.raise_()
+            self.blank_changed.emit(True)
+        elif not blank and self.blank is not None:
+            self.blank.hide()
+            self.blank.deleteLater()
+            self.blank = None
+            self.blank_changed.emit(False)
+
+    @property
+    def blanked(self) -> bool:
+        """True while the screen is blanked."""
+        return self.blank is not None
+
+    def toggle_blank(self) -> None:
+        """Blank the screen, or bring it back."""
+        self.set_blank(not self.blanked)
+
+    def show_notes(self) -> NotesWindow:
+        """Open the teacher's notes (on a second screen if there is one) and return the window."""
+        if self.notes_window is None:
+            self.notes_window = NotesWindow(self.window.bridge, self.notes)
+        notes_window = self.notes_window
+        notes_window.refresh()
+        screens = QGuiApplication.screens()
+        here = self.window.screen()
+        others = [screen for screen in screens if screen is not here]
+        if others:
+            notes_window.setScreen(others[0])
+            notes_window.setGeometry(others[0].availableGeometry())
+            notes_window.on_second_screen = True
+        else:
+            notes_window.on_second_screen = False
+            notes_window.resize(520, 420)
+        notes_window.show()
+        notes_window.raise_()
+        return notes_window
+
+    # --------------------------------------------------------------------- internals
+    def _add_spotlight(self) -> None:
+        palette = current_palette()
+        toolbar = QToolBar("Spotlight", self.window)
+        toolbar.setObjectName("presenter_toolbar")
+        toolbar.setMovable(False)
+        self.spotlight = QLabel(toolbar)
+        self.spotlight.setObjectName("presenter_spotlight")
+        self.spotlight.setAccessibleName("Current step")
+        self.spotlight.setStyleSheet(
+            f"background: {palette.spotlight_background}; color: {palette.spotlight_text}; "
+            f"border-left: 8px solid {palette.current_step}; padding: 6px 12px; "
+            "font-weight: 600;"
+        )
+        toolbar.addWidget(self.spotlight)
+        self.window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self._toolbar = toolbar
+        bridge = self.window.bridge
+        bridge.cursor_changed.connect(self._refresh_spotlight)
+        bridge.trace_changed.connect(self._refresh_spotlight)
+        bridge.gradients_changed.connect(self._refresh_spotlight)
+        self._refresh_spotlight()
+
+    def _refresh_spotlight(self, *_: object) -> None:
+        if self.spotlight is not None:
+            text = describe_step(self.window.session)
+            self.spotlight.setText(text)
+            self.spotlight.setAccessibleDescription(text)
+            self.spotlight.setMinimumWidth(max(self.window.width() - 40, 200))
+
+    def _plot_items(self) -> list[Any]:
+        items = []
+        for view in self.window.findChildren(pg.GraphicsView):
+            scene = view.scene()
+            if scene is not None:
+                items.extend(scene.items())
+        return items
+
+    def _apply_fonts(self) -> None:
+        saved = self._saved
+        assert saved is not None
+        app = QApplication.instance()
+        font = QFont(saved.app_font)
+        base_size = saved.app_font.pointSizeF() if saved.app_font.pointSizeF() > 0 else 10.0
+        font.setPointSizeF(base_size * self.font_scale)
+        app.setFont(font)
+        first_time = not saved.axes
+        tick_font = QFont(saved.app_font)
+        tick_font.setPointSizeF(BASE_TICK_POINT_SIZE * self.font_scale)
+        for item in self._plot_items():
+            if isinstance(item, pg.AxisItem) and item.label is not None:
+                if first_time:
+                    old_tick = item.style.get("tickFont")
+                    saved.axes.append(
+                        (item, QFont(item.label.font()), old_tick, dict(item.labelStyle))
+                    )
+                item.setStyle(tickFont=tick_font)
+                item.label.setFont(tick_font)
+                if "font-size" in item.labelStyle:
+                    item.labelStyle = {
+                        **item.labelStyle,
+                        "font-size": f"{tick_font.pointSizeF():.0f}pt",
+                    }
+                item._updateLabel()
+            elif isinstance(item, pg.LabelItem):
+                if first_time:
+                    saved.labels.append((item, item.opts.get("size")))
+                item.opts["size"] = f"{tick_font.pointSizeF() * 1.2:.0f}pt"
+                item.setText(item.text)
+
+    def _thicken_lines(self) -> None:
+        saved = self._saved
+        assert saved is not None
+        for item in self._plot_items():
+            if isinstance(item, (pg.PlotCurveItem, pg.InfiniteLine, QGraphicsRectItem)):
+                pen = QPen(item.pen if isinstance(item, pg.InfiniteLine) else item.pen())
+                if pen.style() == Qt.PenStyle.NoPen or pen.color().alpha() == 0:
+                    continue
+                saved.pens.append((item, QPen(pen)))
+                pen.setWidthF(max(pen.widthF() * LINE_SCALE, 3.0))
+                pen.setCosmetic(True)
+                item.setPen(pen)
+
+    def _install_keys(self) -> None:
+        session = self.window.session
+        bindings = (
+            (Qt.Key.Key_PageDown, session.step_forward, "presenter_next"),
+            (Qt.Key.Key_PageUp, session.step_back, "presenter_previous"),
+            (Qt.Key.Key_B, self.toggle_blank, "presenter_blank"),
+            (Qt.Key.Key_Period, self.toggle_blank, "presenter_blank_period"),
+            (Qt.Key.Key_Escape, self.leave, "presenter_leave"),
+        )
+        for key, action, name in bindings:
+            shortcut = QShortcut(QKeySequence(key), self.window)
+            shortcut.setObjectName(name)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(action)
+            self._shortcuts.append(shortcut)
+
+
+class NotesWindow(QWidget):
+    """The teacher's screen: lesson notes, the current step and what comes next.
+
+    Parameters
+    ----------
+    bridge : SessionBridge
+    notes : callable returning str
+        The notes (plain text or simple HTML).
+    """
+
+    def __init__(self, bridge: Any, notes: Callable[[], str]) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.setObjectName("presenter_notes")
+        self.setWindowTitle("RNN Studio — teacher's notes")
+        self.bridge = bridge
+        self.notes = notes
+        self.on_second_screen = False
+        layout = QVBoxLayout(self)
+        self.step_label = QLabel(self)
+        self.step_label.setObjectName("notes_step")
+        self.step_label.setWordWrap(True)
+        self.step_label.setAccessibleName("Current step")
+        self.next_label = QLabel(self)
+        self.next_label.setObjectName("notes_next")
+        self.next_label.setWordWrap(True)
+        self.next_label.setAccessibleName("Next step")
+        self.text = QTextBrowser(self)
+        self.text.setObjectName("notes_text")
+        self.text.setAccessibleName("Teacher's notes")
+        self.text.setToolTip("Your notes for this lesson (saved with the scene)")
+        layout.addWidget(self.step_label)
+        layout.addWidget(self.next_label)
+        layout.addWidget(self.text, 1)
+        bridge.cursor_changed.connect(self.refresh)
+        bridge.trace_changed.connect(self.refresh)
+
+    def refresh(self, *_: object) -> None:
+        """Re-read the notes and the steps."""
+        session = self.bridge.session
+        self.step_label.setText(f"Now: {describe_step(session)}")
+        run = session.run
+        if run is not None and session.cursor + 1 < len(run):
+            token = run.sequence.tokens[session.cursor + 1]
+            self.next_label.setText(f"Next: t = {session.cursor + 1}, input '{token}'")
+        else:
+            self.next_label.setText("Next: end of the sequence")
+        notes = self.notes().strip()
+        self.text.setPlainText(
+            notes
+            or "No notes for this lesson. Add them when you save a scene (File → Save scene…)."
+        )
