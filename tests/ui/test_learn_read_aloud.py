@@ -1,0 +1,123 @@
+"""Read aloud: disabled with a clear message without an engine; espeak(-ng) through QProcess
+when there is one (a stand-in script records what it was given; the real espeak-ng, when
+installed, writes a WAV file)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from rnn_studio.learn.lesson_html import section_plain_text
+from rnn_studio.learn.markup import plain_text
+from rnn_studio.learn.progress import ProgressStore
+from rnn_studio.state.session import StudioSession
+from rnn_studio.ui.learn import read_aloud
+from rnn_studio.ui.learn.learn_area import LearnArea
+from rnn_studio.ui.learn.read_aloud import (
+    NO_ENGINE_MESSAGE,
+    EspeakEngine,
+    NoSpeechEngine,
+    ReadAloudButton,
+    detect_speech_engine,
+)
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="stand-in engine is a sh script")
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNN_STUDIO_HOME", str(tmp_path))
+    return tmp_path
+
+
+def fake_espeak(folder: Path, body: str) -> Path:
+    """Write an executable ``espeak-ng`` stand-in running ``body`` in /bin/sh."""
+    folder.mkdir(exist_ok=True)
+    program = folder / "espeak-ng"
+    program.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    program.chmod(program.stat().st_mode | stat.S_IXUSR)
+    return program
+
+
+def make_area(qtbot) -> LearnArea:
+    area = LearnArea(StudioSession(), ProgressStore(), seed=0)  # engine detected
+    qtbot.addWidget(area)
+    area.show()
+    qtbot.waitExposed(area)
+    return area
+
+
+def test_no_engine_disables_the_control_and_says_why(qtbot, monkeypatch):
+    monkeypatch.setattr(read_aloud, "qt_speech_module", lambda: None)
+    monkeypatch.setattr(read_aloud.shutil, "which", lambda name: None)
+    engine = detect_speech_engine()
+    assert isinstance(engine, NoSpeechEngine) and not engine.available
+    area = make_area(qtbot)
+    for name in ("lesson_read_aloud", "glossary_read_aloud", "flashcards_read_aloud"):
+        button = area.findChild(ReadAloudButton, name)
+        assert not button.isEnabled()
+        assert button.toolTip() == NO_ENGINE_MESSAGE
+        assert "unavailable" in button.text()
+        button.click()  # never fails, never speaks
+        assert not button.isChecked() and not area.speech.speaking
+
+
+def test_espeak_on_path_reads_the_section_through_qprocess(qtbot, monkeypatch, tmp_path):
+    monkeypatch.setattr(read_aloud, "qt_speech_module", lambda: None)
+    heard = tmp_path / "heard.txt"
+    fake_espeak(tmp_path / "bin", f'printf "%s\\n" "$@" > "{heard}.args"; cat > "{heard}"')
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    area = make_area(qtbot)
+    assert isinstance(area.speech, EspeakEngine)
+    assert area.speech.program == str(tmp_path / "bin" / "espeak-ng")
+    area.lesson.show_section("mechanism")
+    button = area.lesson.read_aloud
+    assert button.isEnabled() and "espeak-ng" in button.toolTip()
+    with qtbot.waitSignal(area.speech.speaking_changed, timeout=5000) as started:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert started.args == [True]
+    qtbot.waitUntil(lambda: not area.speech.speaking, timeout=5000)
+    qtbot.waitUntil(lambda: not button.isChecked(), timeout=2000)
+    expected = section_plain_text(area.lesson.lesson, "mechanism")
+    assert heard.read_text(encoding="utf-8") == expected
+    assert "--stdin" in (tmp_path / "heard.txt.args").read_text(encoding="utf-8").split()
+    assert "Read aloud" in button.text()
+
+
+def test_reading_can_be_stopped_at_once(qtbot, monkeypatch, tmp_path):
+    program = fake_espeak(tmp_path / "bin", "exec sleep 30")
+    engine = EspeakEngine(str(program))
+    button = ReadAloudButton(engine, lambda: "a long text", "test_read_aloud")
+    qtbot.addWidget(button)
+    with qtbot.waitSignal(engine.speaking_changed, timeout=5000):
+        button.click()
+    assert engine.speaking and button.isChecked() and "Stop" in button.text()
+    button.click()
+    assert not engine.speaking
+    assert not button.isChecked() and "Read aloud" in button.text()
+
+
+def test_a_card_reads_its_back_only_after_the_reveal(qtbot):
+    area = LearnArea(StudioSession(), ProgressStore(), speech=NoSpeechEngine(), seed=0)
+    qtbot.addWidget(area)
+    card = area.flashcards.current_card()
+    assert area.flashcards.read_aloud_text() == plain_text(card.front)
+    area.flashcards.reveal()
+    assert area.flashcards.read_aloud_text().endswith(plain_text(card.back))
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_real_espeak_ng_writes_a_wav(qtbot, tmp_path):
+    wav = tmp_path / "hello.wav"
+    engine = EspeakEngine(shutil.which("espeak-ng"), ["-w", str(wav)])
+    with qtbot.waitSignal(engine.process.finished, timeout=20000):
+        engine.say("Hello. The hidden state carries memory.")
+    data = wav.read_bytes()
+    assert data[:4] == b"RIFF" and data[8:12] == b"WAVE"
+    assert len(data) > 10_000  # about a second of 22 kHz audio, not an empty header
