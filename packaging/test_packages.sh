@@ -29,20 +29,21 @@ offline() {  # run a command in a new network namespace: no interface but loopba
     if [ "$(id -u)" -eq 0 ]; then unshare --net -- "$@"; else unshare --map-root-user --net -- "$@"; fi
 }
 mb() { du -sm "$1" | cut -f1; }
-# Median seconds to the first painted main window (the app's own clock, from process start),
-# and the median wall time of the whole run (start, paint, quit).
+median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
+# Medians of: seconds from process start to the first painted main window (the app's own
+# clock), CPU seconds used by then, and the wall time of the whole run (start, paint, quit).
 measure_startup() {
-    local paint=() wall=() run start end
+    local paint=() cpu=() wall=() run start end line
     for run in $(seq "$RUNS"); do
         start=$(date +%s%N)
-        line=$(offline "$@" --measure-startup)
+        line=$(offline "$@" --measure-startup 2>/dev/null)
         end=$(date +%s%N)
-        paint+=("$(sed -n 's/.* after \([0-9.]*\) s$/\1/p' <<<"$line")")
+        paint+=("$(sed -n 's/.* after \([0-9.]*\) s .*/\1/p' <<<"$line")")
+        cpu+=("$(sed -n 's/.*(CPU \([0-9.]*\) s)$/\1/p' <<<"$line")")
         wall+=("$(awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }')")
     done
-    echo "  first paint (s): ${paint[*]}; whole run (s): ${wall[*]}" >&2
-    printf '%s %s\n' "$(printf '%s\n' "${paint[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p")" \
-        "$(printf '%s\n' "${wall[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p")"
+    echo "  first paint (s): ${paint[*]}; CPU (s): ${cpu[*]}; whole run (s): ${wall[*]}" >&2
+    echo "$(median "${paint[@]}") $(median "${cpu[@]}") $(median "${wall[@]}")"
 }
 
 if [ -z "${SKIP_BUILD:-}" ]; then
@@ -80,13 +81,13 @@ echo "network interfaces inside unshare: $interfaces"
 [ "$interfaces" = "lo " ] || fail "the network is not cut: interfaces $interfaces"
 offline /usr/bin/rnn-studio --version || fail "installed --version"
 offline /usr/bin/rnn-studio --self-check || fail "installed --self-check"
-read -r installed_paint installed_wall < <(measure_startup /usr/bin/rnn-studio)
+read -r installed_paint installed_cpu installed_wall < <(measure_startup /usr/bin/rnn-studio)
 
 step "7/8 tarball: unpack, --self-check with the network cut"
 tar -C "$WORK" -xzf "$TARBALL"
 PORTABLE="$WORK/rnn-studio-$VERSION/rnn-studio"
 offline "$PORTABLE" --self-check || fail "tarball --self-check"
-read -r portable_paint portable_wall < <(measure_startup "$PORTABLE")
+read -r portable_paint portable_cpu portable_wall < <(measure_startup "$PORTABLE")
 
 step "8/8 remove the .deb"
 if [ -z "${KEEP_INSTALLED:-}" ]; then
@@ -101,8 +102,9 @@ printf '%-34s %s\n' \
     ".deb size" "$deb_mb MB (target < $DEB_LIMIT_MB MB)" \
     "tarball size" "$(mb "$TARBALL") MB" \
     "build time bundle / deb / tarball" "$bundle_seconds / $deb_seconds / $tarball_seconds s" \
-    "start-up to first paint, .deb" "$installed_paint s median of $RUNS (whole run $installed_wall s)" \
-    "start-up to first paint, tarball" "$portable_paint s median of $RUNS (whole run $portable_wall s)"
+    "start-up to first paint, .deb" "$installed_paint s median of $RUNS (CPU $installed_cpu s, whole run $installed_wall s)" \
+    "start-up to first paint, tarball" "$portable_paint s median of $RUNS (CPU $portable_cpu s, whole run $portable_wall s)" \
+    "load average at the end" "$(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 [ "$deb_mb" -lt "$DEB_LIMIT_MB" ] || fail ".deb is $deb_mb MB, target < $DEB_LIMIT_MB MB"
 for seconds in "$installed_paint" "$portable_paint"; do
     awk -v s="$seconds" -v limit="$STARTUP_LIMIT_S" 'BEGIN { exit !(s != "" && s < limit) }' \

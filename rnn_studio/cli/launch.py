@@ -28,5 +28,8 @@ def launch_app(measure_startup: bool = False) -> int:
     from rnn_studio.cli.startup import run_until_first_paint
 
     first = run_until_first_paint(run_app)
-    print(f"first paint of {first.class_name} '{first.title}' after {first.seconds:.3f} s")
+    print(
+        f"first paint of {first.class_name} '{first.title}' after {first.seconds:.3f} s "
+        f"(CPU {first.cpu_seconds:.3f} s)"
+    )
     return 0

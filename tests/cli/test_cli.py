@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -251,8 +252,12 @@ def test_self_check_reports_a_failure_and_exits_non_zero(capsys, monkeypatch) ->
 def test_measure_startup_reports_the_first_paint(headless_env: dict[str, str]) -> None:
     result = run_subprocess("--measure-startup", env=headless_env)
     assert result.returncode == 0, result.stderr
-    seconds = float(result.stdout.strip().split(" after ")[1].removesuffix(" s"))
-    assert 0 < seconds < 60
+    match = re.fullmatch(
+        r"first paint of (\w+) '(.*)' after ([0-9.]+) s \(CPU ([0-9.]+) s\)", result.stdout.strip()
+    )
+    assert match, result.stdout
+    assert match.group(2) == "RNN Studio"
+    assert 0 < float(match.group(3)) < 60 and 0 < float(match.group(4)) < 60
 
 
 def test_launch_without_a_display_names_the_fix(headless_env: dict[str, str]) -> None:
