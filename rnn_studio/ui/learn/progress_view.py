@@ -228,6 +228,10 @@ class ProgressView(QWidget):
         bars = pg.BarGraphItem(x=-days_ago, height=counts, width=0.8, brush=OKABE_ITO["blue"])
         self.chart.addItem(bars)
         self.chart.setXRange(-CHART_DAYS + 0.5, 0.5, padding=0)
+        ticks = [
+            (-float(days), "today" if days == 0 else str(days)) for days in range(0, CHART_DAYS, 5)
+        ]
+        self.chart.getAxis("bottom").setTicks([ticks])
         self.chart.setYRange(0, max(float(counts.max(initial=0)), 5.0) * 1.1, padding=0)
 
     def _fill_log(self) -> None:

@@ -179,7 +179,7 @@ class QuizView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.prompt)
-        layout.addWidget(self.answer_stack, 2)
+        layout.addWidget(self.answer_stack, 3)
         layout.addLayout(buttons)
         layout.addWidget(self.feedback, 2)
         self.setFocusProxy(self.answer_stack)
@@ -320,11 +320,11 @@ class QuizView(QWidget):
             for n in range(len(question.choices)):
                 box.addItem(LETTERS[n], n)
             label.setBuddy(box)
-            self.match_grid.addWidget(label, row, 0)
-            self.match_grid.addWidget(box, row, 1)
+            self.match_grid.addWidget(box, row, 0)  # the choice right beside its term
+            self.match_grid.addWidget(label, row, 1)
             self.match_boxes.append(box)
         self.match_grid.setRowStretch(0, 1)
-        self.match_grid.setColumnStretch(0, 1)
+        self.match_grid.setColumnStretch(1, 1)
 
     def _mark_answers(self, question: quiz.Question, result: quiz.Result) -> None:
         if isinstance(question, quiz.TypedQuestion):
