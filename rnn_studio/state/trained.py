@@ -190,3 +190,35 @@ def _file_cell(session: StudioSession, kind: str, cell: Any, input_size: int, se
     cache = session._cells
     cache.pop(key, None)
     cache[key] = (cell, rho)
+
+
+def task_for_model(model: Model, *, seed: int = 0) -> Task:
+    """A built-in task that fits a loaded ``model`` (for previews and studio examples).
+
+    Regression models get the sine forecast; a positive/negative classifier the sentiment
+    phrases; a classifier over capital letters with a ``?`` cue the memory task (lag 10);
+    any other next-token model a text it writes itself (greedy, from its first letter).
+    """
+    from rnn_studio.engine.model import sample
+    from rnn_studio.engine.tasks import SENTIMENT_LABELS
+
+    if model.task == "regress":
+        return ForecastTask("sine", seed=seed)
+    vocabulary = model.vocabulary
+    if vocabulary is None:
+        raise TrainedModelError("This model has no vocabulary, so it cannot read any text.")
+    if model.labels == SENTIMENT_LABELS:
+        return SentimentTask(seed=seed)
+    if model.labels is not None and MemoryTask.CUE in vocabulary:
+        symbols = len(model.labels)
+        return MemoryTask(lag=10, symbols=symbols, distractors=len(vocabulary) - symbols - 1)
+    if model.labels is not None:
+        raise TrainedModelError("This classifier's labels match no built-in task.")
+    start = next((t for t in vocabulary.tokens if t.isalpha()), vocabulary.tokens[0])
+    tokens = [
+        start,
+        *sample(model, [start], EXAMPLE_LENGTH, temperature=0.0, rng=np.random.default_rng(seed)),
+    ]
+    mode = vocabulary.mode or "chars"
+    text = "".join(tokens) if mode == "chars" else " ".join(tokens)
+    return TextTask(text, mode, sequence_length=8)

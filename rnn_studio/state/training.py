@@ -382,10 +382,13 @@ class TrainingJob:
         return self._end("finished", began, paused_for)
 
     def _end(self, outcome: str, began: float, paused_for: float) -> str:
-        self.elapsed = time.perf_counter() - began - paused_for
         for kind, status in self.status.items():
             if status == "running":
                 self.status[kind] = "stopped"
+                trainer = self.trainers[kind]
+                if trainer.history.eval_steps[-1:] != [trainer.steps_done]:
+                    trainer.evaluate()  # the held-out curve ends where training stopped
+        self.elapsed = time.perf_counter() - began - paused_for
         self.outcome = outcome
         return outcome
 

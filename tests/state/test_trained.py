@@ -13,6 +13,7 @@ from rnn_studio.state.trained import (
     open_in_studio,
     studio_cell,
     studio_example,
+    task_for_model,
 )
 from rnn_studio.state.training import TrainingJob, TrainingSetup
 
@@ -97,3 +98,25 @@ def test_numbers_for_a_text_model_are_refused():
     job = trained("sentiment")
     with pytest.raises(TrainedModelError, match="reads text"):
         open_in_studio(StudioSession(), job.models, "1 2 3", "numbers")
+
+
+@pytest.mark.parametrize(
+    ("task", "changes", "expected"),
+    [
+        ("text", {"text": TEXT}, "TextTask"),
+        ("sentiment", {}, "SentimentTask"),
+        ("forecast", {}, "ForecastTask"),
+        ("memory", {"lag": 3}, "MemoryTask"),
+    ],
+)
+def test_a_loaded_model_gets_a_matching_task_and_opens_in_the_studio(task, changes, expected):
+    job = trained(task, **changes)
+    model = job.models["lstm"]
+    found = task_for_model(model)
+    assert type(found).__name__ == expected
+    text, mode = studio_example(found)
+    session = StudioSession()
+    open_in_studio(session, {"lstm": model}, text, mode)
+    np.testing.assert_allclose(
+        session.shown.trace.hidden, model_hidden(model, text, mode), atol=1e-12
+    )

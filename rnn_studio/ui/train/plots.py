@@ -3,7 +3,8 @@
 Each plot keeps one curve item per (cell, role) and only calls ``setData`` on a new snapshot,
 so a redraw at 20 Hz stays cheap; long runs are drawn with pyqtgraph's peak downsampling.
 Cells use the studio's Okabe–Ito colours (RNN blue, LSTM vermillion, GRU bluish green);
-held-out curves are dashed with markers, "after clipping" curves dashed.
+held-out curves are dashed with markers; a gradient norm before clipping is drawn wide and
+pale under the thin line after clipping.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from rnn_studio.state.training import Curves, Preview, SweepResult, TrainingSnapshot
 from rnn_studio.ui.theme import CELL_COLOURS, FOREGROUND, MUTED
@@ -24,9 +26,17 @@ LOSS_LABELS = {
 }
 
 
-def _pen(kind: str, *, dashed: bool = False, width: float = 1.6) -> pg.mkPen:
+def _pen(kind: str, *, dashed: bool = False, width: float = 1.6, alpha: int = 255) -> pg.mkPen:
+    """A cell's pen. Dashes only on sparse curves: a dashed, antialiased line through
+    thousands of points is the slowest thing Qt can paint."""
     style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
-    return pg.mkPen(CELL_COLOURS.get(kind, FOREGROUND), width=width, style=style)
+    colour = QColor(CELL_COLOURS.get(kind, FOREGROUND))
+    colour.setAlpha(alpha)
+    return pg.mkPen(colour, width=width, style=style)
+
+
+#: Options of the dense per-update curves (cheap to repaint 20 times a second).
+DENSE = {"antialias": False, "skipFiniteCheck": False}
 
 
 def _positive(values: np.ndarray) -> np.ndarray:
@@ -98,7 +108,9 @@ class LossPlot(CurvesPlot):
         self.setLabel("left", LOSS_LABELS.get(task, "loss"))
         for kind, curves in snapshot.curves.items():
             name = CELL_NAMES[kind]
-            train = self.curve(kind, "train", f"{name} training", pen=_pen(kind, width=1.0))
+            train = self.curve(
+                kind, "train", f"{name} training", pen=_pen(kind, width=1.0, alpha=150), **DENSE
+            )
             steps = np.arange(1, len(curves.losses) + 1)
             train.setData(steps, _positive(curves.losses), connect="finite")
             held = self.curve(
@@ -115,7 +127,7 @@ class LossPlot(CurvesPlot):
 
 
 class GradientNormPlot(CurvesPlot):
-    """Global gradient norm per update before (solid) and after (dashed) clipping."""
+    """Global gradient norm per update: before clipping (wide, pale) and after (thin)."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -145,10 +157,16 @@ class GradientNormPlot(CurvesPlot):
         for kind, curves in snapshot.curves.items():
             name = CELL_NAMES[kind]
             steps = np.arange(1, len(curves.norms_before) + 1)
-            before = self.curve(kind, "before", f"{name} before clip", pen=_pen(kind, width=1.0))
+            before = self.curve(
+                kind,
+                "before",
+                f"{name} before clipping",
+                pen=_pen(kind, width=3.0, alpha=70),
+                **DENSE,
+            )
             before.setData(steps, _positive(curves.norms_before), connect="finite")
             after = self.curve(
-                kind, "after", f"{name} after clip", pen=_pen(kind, dashed=True, width=1.8)
+                kind, "after", f"{name} after clipping", pen=_pen(kind, width=1.0), **DENSE
             )
             after.setData(steps, _positive(curves.norms_after), connect="finite")
 

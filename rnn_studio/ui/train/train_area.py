@@ -21,7 +21,7 @@ import math
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -366,6 +366,9 @@ class TrainArea(QWidget):
         left = snapshot.remaining
         estimate = "" if math.isnan(left) else f" · about {format_seconds(left)} left"
         self.time_label.setText(f"{format_seconds(snapshot.elapsed)} elapsed{estimate}")
+        if self.thread is not None:
+            # Let the worker send the next snapshot once this one is painted.
+            QTimer.singleShot(0, self.thread.acknowledge)
 
     def show_preview(self, preview: Preview) -> None:
         """Show samples, forecasts or examples."""

@@ -1,17 +1,19 @@
-"""Run training and the lag sweep on worker threads; report to the UI at most 20 times a second.
+"""Run training and the lag sweep on worker threads; report to the UI about 10 times a second.
 
-A :class:`TrainingThread` runs one :class:`~rnn_studio.state.training.TrainingJob`. After an
-update it hands a :class:`~rnn_studio.state.training.TrainingSnapshot` (copies, never the live
-lists) to the UI thread through a queued signal, at most every :data:`SNAPSHOT_INTERVAL`
-seconds, and a fresh preview (samples, predictions) every :data:`PREVIEW_INTERVAL` seconds:
-the preview is computed on the worker because the worker is the only thread that may touch
-the models while they train. Pause, resume and stop go through the job's thread-safe
+A :class:`TrainingThread` runs one :class:`~rnn_studio.state.training.TrainingJob`. Every
+:data:`SNAPSHOT_INTERVAL` seconds of training it hands a
+:class:`~rnn_studio.state.training.TrainingSnapshot` (copies, never the live lists) to the UI
+thread through a queued signal and waits until the UI has drawn it; every
+:data:`PREVIEW_INTERVAL` seconds it sends a fresh preview (samples, predictions), computed on
+the worker because the worker is the only thread that may touch the models while they train.
+Pause, resume and stop go through the job's thread-safe
 :class:`~rnn_studio.engine.train.TrainingControl`, checked before every update, so Stop
 returns within one update (milliseconds for the built-in tasks) and keeps the weights.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -27,8 +29,10 @@ from rnn_studio.state.training import (
     make_preview,
 )
 
-#: Seconds between plot updates (20 Hz).
-SNAPSHOT_INTERVAL = 0.05
+#: Seconds of training between plot updates (with drawing, under 10 updates a second).
+SNAPSHOT_INTERVAL = 0.1
+#: Longest wait for the view to draw a snapshot before training goes on regardless.
+DRAW_WAIT_LIMIT = 0.25
 #: Seconds between previews (samples and predictions cost more than a plot update).
 PREVIEW_INTERVAL = 0.75
 
@@ -59,6 +63,8 @@ class TrainingThread(QThread):
         self.temperature = float(temperature)
         self._last_snapshot = 0.0
         self._last_preview = 0.0
+        self._drawn = threading.Event()
+        self._drawn.set()
 
     @property
     def control(self) -> TrainingControl:
@@ -76,11 +82,19 @@ class TrainingThread(QThread):
         except Exception as error:  # reported in the UI rather than lost on this thread
             self.failed.emit(f"Training failed unexpectedly: {type(error).__name__}: {error}")
 
+    def acknowledge(self) -> None:
+        """Called by the view once it has drawn a snapshot: the next one may be sent."""
+        self._drawn.set()
+
     def _updated(self) -> None:
         now = time.monotonic()
         if now - self._last_snapshot >= SNAPSHOT_INTERVAL:
-            self._last_snapshot = now
+            self._drawn.clear()
             self.snapshot_changed.emit(self.job.snapshot())
+            # Hold training while the view draws: a busy worker thread competing for the
+            # GIL makes pyqtgraph's painting several times slower and the window sluggish.
+            self._drawn.wait(DRAW_WAIT_LIMIT)
+            self._last_snapshot = time.monotonic()
         if now - self._last_preview >= PREVIEW_INTERVAL:
             self._emit_preview()
 
