@@ -77,6 +77,10 @@ class LearnBrowser(QTextBrowser):
         self.setAccessibleName(accessible_name)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
+        self.setToolTip(
+            "Links: click, or Tab to one and press Enter. Blue opens a glossary entry; "
+            "orange “Show me” sets up the studio"
+        )
         self.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
         # The margins beside the text column are the widget's, not the viewport's: paint both.
         self.setStyleSheet("QTextBrowser { background-color: #FFFFFF; }")

@@ -155,6 +155,7 @@ class FlashcardsView(QWidget):
             button = QPushButton(name, self.card_panel)
             button.setObjectName(f"flashcards_grade_{name.lower()}")
             button.setAccessibleName(f"Grade {name}")
+            button.setToolTip(f"{name} (key {int(grade)})")
             button.setMinimumHeight(button.sizeHint().height() * 2)
             button.clicked.connect(lambda _=False, g=grade: self.grade(g))
             self.grade_buttons[grade] = button

@@ -15,6 +15,7 @@ from datetime import datetime
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -124,7 +125,7 @@ class LearnArea(QWidget):
         self.nav = QListWidget(self)
         self.nav.setObjectName("learn_nav")
         self.nav.setAccessibleName("Learn pages")
-        self.nav.setToolTip("Choose a page (↑/↓)")
+        self.nav.setToolTip("Choose a page (↑/↓, or Alt+1 to Alt+6 from anywhere in Learn)")
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("learn_pages")
         for page_id, page in self.pages.items():
@@ -134,6 +135,15 @@ class LearnArea(QWidget):
             self.nav.addItem(item)
             self.stack.addWidget(page)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 28)
+        self.page_shortcuts = []
+        for number, page_id in enumerate(self.pages, start=1):
+            shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
+            shortcut.setObjectName(f"learn_shortcut_{page_id}")
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda page=page_id: self.show_page(page))
+            self.page_shortcuts.append(shortcut)
+            item = self.nav.item(number - 1)
+            item.setToolTip(f"{item.toolTip()} (Alt+{number})")
         self.nav.currentRowChanged.connect(self._page_chosen)
 
         self.warning = QLabel(self)

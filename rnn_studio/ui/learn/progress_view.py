@@ -126,6 +126,7 @@ class ProgressView(QWidget):
         self.log = QTableWidget(0, 5, self)
         self.log.setObjectName("progress_review_log")
         self.log.setAccessibleName("Review log, newest first")
+        self.log.setToolTip(f"Your latest {LOG_ROWS} reviews, newest first")
         self.log.setHorizontalHeaderLabels(["When", "Card", "Grade", "Next in", "Scheduler"])
         self.log.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.log.verticalHeader().setVisible(False)

@@ -164,6 +164,7 @@ class QuizView(QWidget):
         self.next_button = QPushButton("Next question →", self)
         self.next_button.setObjectName("quiz_next")
         self.next_button.setAccessibleName("Next question")
+        self.next_button.setToolTip("Go on to the next question (Enter once answered)")
         self.next_button.clicked.connect(self.next_question)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
