@@ -15,6 +15,7 @@ from rnn_studio.state.session import StudioSession
 from rnn_studio.ui import settings as layout_settings
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.studio import StudioArea
+from rnn_studio.ui.train.train_area import install_train_area
 from rnn_studio.ui.workers import QtExecutor
 
 AREA_NAMES = ("Studio", "Learn", "Train")
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
             placeholder = QLabel(f"The {name} area is on its way.", self)
             placeholder.setObjectName(f"{name.lower()}_placeholder")
             self.set_area(name, placeholder)
+        self.train = install_train_area(self)
         self.tabs.currentChanged.connect(lambda i: self.area_changed.emit(self.tabs.tabText(i)))
         self.bridge.demo_applied.connect(lambda _setup: self.show_area("Studio"))
         self.resize(1280, 720)
