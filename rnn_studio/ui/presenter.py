@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.ui.accessibility import describe_step
-from rnn_studio.ui.themes import current_palette
+from rnn_studio.ui.themes import current_palette, set_app_font
+from rnn_studio.ui.widgets.hint import HintLabel
 
 DEFAULT_FONT_SCALE = 1.6
 MIN_FONT_SCALE, MAX_FONT_SCALE = 1.0, 3.0
@@ -59,6 +60,7 @@ class _Saved:
     axes: list[tuple[Any, Any, QFont, dict[str, Any]]] = field(default_factory=list)
     pens: list[tuple[Any, QPen]] = field(default_factory=list)
     labels: list[tuple[Any, Any]] = field(default_factory=list)
+    hints: list[tuple[QWidget, bool]] = field(default_factory=list)
 
 
 class PresenterMode(QObject):
@@ -130,11 +132,16 @@ class PresenterMode(QObject):
         for name in TRIMMED_DOCKS:
             if name in studio.docks:
                 studio.docks[name].setVisible(False)
+        # The teacher explains what the hints say; their room goes to the plots.
+        for hint in studio.findChildren(HintLabel):
+            self._saved.hints.append((hint, not hint.isHidden()))
+            hint.setVisible(False)
         self._add_spotlight()
         self._apply_fonts()
         self._thicken_lines()
         self._install_keys()
         window.showFullScreen()
+        self._give_plots_room()
         self.active_changed.emit(True)
 
     def leave(self) -> None:
@@ -159,7 +166,9 @@ class PresenterMode(QObject):
             window.bridge.gradients_changed.disconnect(self._refresh_spotlight)
         except (RuntimeError, TypeError):
             pass
-        QApplication.instance().setFont(saved.app_font)
+        set_app_font(saved.app_font)
+        for hint, visible in saved.hints:
+            hint.setVisible(visible)
         for axis, label_font, tick_font, label_style in saved.axes:
             axis.setStyle(tickFont=tick_font)
             axis.label.setFont(label_font)
@@ -258,6 +267,17 @@ class PresenterMode(QObject):
         bridge.gradients_changed.connect(self._refresh_spotlight)
         self._refresh_spotlight()
 
+    def _give_plots_room(self) -> None:
+        docks = self.window.studio.docks
+        studio = self.window.studio
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        if {"stepper", "gradients"} <= docks.keys():
+            studio.resizeDocks([docks["stepper"], docks["gradients"]], [290, 470], horizontal)
+        if {"gradients", "equations"} <= docks.keys():
+            studio.resizeDocks([docks["gradients"], docks["equations"]], [380, 220], vertical)
+        if "unrolled" in docks:
+            studio.resizeDocks([docks["unrolled"]], [140], vertical)
+
     def _refresh_spotlight(self, *_: object) -> None:
         if self.spotlight is not None:
             text = describe_step(self.window.session)
@@ -278,9 +298,11 @@ class PresenterMode(QObject):
         assert saved is not None
         app = QApplication.instance()
         font = QFont(saved.app_font)
-        base_size = saved.app_font.pointSizeF() if saved.app_font.pointSizeF() > 0 else 10.0
+        # Relative to the platform's size, not to the everyday scale (see theme.apply_font_scale).
+        base_size = app.property("rnn_studio_base_point_size") or saved.app_font.pointSizeF()
+        base_size = float(base_size) if base_size and float(base_size) > 0 else 10.0
         font.setPointSizeF(base_size * self.font_scale)
-        app.setFont(font)
+        set_app_font(font, app)
         first_time = not saved.axes
         tick_font = QFont(saved.app_font)
         tick_font.setPointSizeF(BASE_TICK_POINT_SIZE * self.font_scale)
@@ -310,7 +332,7 @@ class PresenterMode(QObject):
         assert saved is not None
         for item in self._plot_items():
             if isinstance(item, (pg.PlotCurveItem, pg.InfiniteLine, QGraphicsRectItem)):
-                pen = QPen(item.pen if isinstance(item, pg.InfiniteLine) else item.pen())
+                pen = QPen(_current_pen(item))
                 if pen.style() == Qt.PenStyle.NoPen or pen.color().alpha() == 0:
                     continue
                 saved.pens.append((item, QPen(pen)))
@@ -333,6 +355,15 @@ class PresenterMode(QObject):
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(action)
             self._shortcuts.append(shortcut)
+
+
+def _current_pen(item: Any) -> QPen:
+    """The pen an item draws with (pyqtgraph keeps it in different places per item type)."""
+    if isinstance(item, pg.InfiniteLine):
+        return item.pen
+    if isinstance(item, pg.PlotCurveItem):
+        return pg.mkPen(item.opts["pen"])
+    return item.pen()
 
 
 class NotesWindow(QWidget):

@@ -25,7 +25,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QWidget
 
 from rnn_studio.ui import theme as base_theme
@@ -325,6 +325,20 @@ def style_sheet(palette: Palette) -> str:
         f"QToolTip {{ color: {palette.tooltip_text}; background: {palette.tooltip_background}; "
         f"border: 1px solid {palette.plot_foreground}; }}\n"
     )
+
+
+def set_app_font(font: QFont, app: QApplication | None = None) -> None:
+    """Set the application font so that every widget follows it.
+
+    With an application style sheet set, Qt keeps the fonts it resolved for existing widgets
+    (``app.setFont`` alone changes only new ones); setting the sheet again re-resolves them.
+    """
+    app = app or QApplication.instance()
+    app.setFont(font)
+    sheet = app.styleSheet()
+    if sheet:
+        app.setStyleSheet("")
+        app.setStyleSheet(sheet)
 
 
 def apply_theme(name: str, app: QApplication | None = None) -> Palette:

@@ -1,0 +1,593 @@
+"""Classroom and everyday features, installed on the main window in one call.
+
+``install_classroom_features(window)`` adds (without touching the window's own code):
+
+* File: new / open / save / save-as session, recent sessions, scenes (save, replay, import,
+  export), Export (plot PNG/SVG, window PNG, stepper GIF/MP4, trace CSV), Quit;
+* Edit → Preferences; View → Presenter mode (F5), teacher's notes, theme;
+  Help → Keyboard shortcuts (F1), tour, About;
+* the step-description status line, names/tooltips for every control, the theme and font
+  scale from the preferences, autosave on quit and restore on start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
+
+from rnn_studio.state.demo import DemoSetup
+from rnn_studio.state.scenes import (
+    PANEL_IDS,
+    SCENE_SUFFIX,
+    Scene,
+    SceneError,
+    SceneLibrary,
+    capture_scene,
+    export_scene,
+    import_scene,
+)
+from rnn_studio.state.session_file import (
+    SESSION_SUFFIX,
+    RecentFiles,
+    SessionDocument,
+    SessionFileError,
+    apply_session,
+    capture_session,
+    read_autosave,
+    read_session,
+    save_session,
+    write_autosave,
+)
+from rnn_studio.ui import export
+from rnn_studio.ui.accessibility import StepStatusLine, complete_accessible_text
+from rnn_studio.ui.help import AboutDialog, ShortcutsDialog, TourDialog, tour_dismissed
+from rnn_studio.ui.preferences import (
+    Preferences,
+    PreferencesDialog,
+    read_preferences,
+    write_preferences,
+)
+from rnn_studio.ui.presenter import PresenterMode
+from rnn_studio.ui.theme import apply_font_scale
+from rnn_studio.ui.themes import THEME_LABELS, apply_theme, set_app_font
+
+Reporter = Callable[[str, str], None]
+
+
+def _show_warning(parent: QWidget) -> Reporter:
+    def report(title: str, message: str) -> None:
+        QMessageBox.warning(parent, title, message)
+
+    return report
+
+
+class ClassroomFeatures(QObject):
+    """The menus, presenter mode, sessions, scenes, exports and preferences of one window.
+
+    Parameters
+    ----------
+    window : MainWindow
+        Needs ``session``, ``bridge``, ``studio`` (``docks``, ``stepper``), ``tabs``,
+        ``settings``, ``show_area`` and ``current_area``.
+    restore : bool
+        Reopen the autosaved session (if the preferences allow it and it is valid).
+    """
+
+    def __init__(self, window: QMainWindow, restore: bool = True) -> None:
+        super().__init__(window)
+        self.setObjectName("classroom_features")
+        self.window = window
+        self.session = window.session
+        self.report_error: Reporter = _show_warning(window)
+        self.session_path: Path | None = None
+        self.scene_notes = ""
+        self.scenes = SceneLibrary()
+        self.recent = RecentFiles()
+        self.preferences = read_preferences(window.settings)
+        self.presenter = PresenterMode(window, notes=lambda: self.scene_notes)
+        self.presenter.set_font_scale(self.preferences.presenter_font_scale)
+        self.status_line = StepStatusLine(window.bridge, window)
+        window.statusBar().addWidget(self.status_line, 1)
+        window.statusBar().setObjectName("main_status_bar")
+        self.actions: dict[str, QAction] = {}
+        self._build_menus()
+        self.apply_preferences(self.preferences, first_time=True)
+        if self.scenes.problem:
+            window.statusBar().showMessage(self.scenes.problem, 10_000)
+        if restore and self.preferences.restore_session:
+            self.restore_autosave()
+        complete_accessible_text(window)
+        window.area_changed.connect(lambda _name: complete_accessible_text(window))
+        window.installEventFilter(self)
+
+    # ------------------------------------------------------------------------ menus
+    def _menu(self, title: str) -> QMenu:
+        """The top-level menu ``title`` (shared with other parts of the app), made if new."""
+        bar = self.window.menuBar()
+        for action in bar.actions():
+            menu = action.menu()
+            if isinstance(menu, QMenu) and action.text().replace("&", "") == title.replace("&", ""):
+                return menu
+        menu = bar.addMenu(title)
+        menu.setObjectName(f"menu_{title.replace('&', '').lower()}")
+        return menu
+
+    def _action(
+        self,
+        menu: QMenu,
+        name: str,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self.window)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(tip or text.replace("&", "").rstrip("…"))
+        action.setStatusTip(action.toolTip())
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.window.addAction(action)  # shortcuts work with the menu bar hidden (presenter)
+        self.actions[name] = action
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self._menu("&File")
+        self._action(
+            file_menu,
+            "action_new_session",
+            "&New session",
+            self.new_session,
+            QKeySequence.StandardKey.New,
+            "Start again from the default model",
+        )
+        self._action(
+            file_menu,
+            "action_open_session",
+            "&Open session…",
+            self.open_session_dialog,
+            QKeySequence.StandardKey.Open,
+        )
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.setObjectName("menu_recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(
+            file_menu,
+            "action_save_session",
+            "&Save session",
+            self.save_session,
+            QKeySequence.StandardKey.Save,
+        )
+        self._action(
+            file_menu,
+            "action_save_session_as",
+            "Save session &as…",
+            self.save_session_dialog,
+            "Ctrl+Shift+S",
+        )
+        file_menu.addSeparator()
+        self._action(
+            file_menu,
+            "action_save_scene",
+            "Save s&cene…",
+            self.save_scene_dialog,
+            tip="Save this setup as a named scene to replay in class",
+        )
+        self.scenes_menu = file_menu.addMenu("Sc&enes")
+        self.scenes_menu.setObjectName("menu_scenes")
+        self.scenes_menu.aboutToShow.connect(self._fill_scenes)
+        self._action(file_menu, "action_import_scene", "&Import scene…", self.import_scene_dialog)
+        self._action(file_menu, "action_export_scene", "E&xport scene…", self.export_scene_dialog)
+        file_menu.addSeparator()
+        export_menu = file_menu.addMenu("&Export")
+        export_menu.setObjectName("menu_export")
+        self.plot_png_menu = export_menu.addMenu("Plot as &PNG")
+        self.plot_png_menu.aboutToShow.connect(lambda: self._fill_plots(self.plot_png_menu, "png"))
+        self.plot_svg_menu = export_menu.addMenu("Plot as &SVG")
+        self.plot_svg_menu.aboutToShow.connect(lambda: self._fill_plots(self.plot_svg_menu, "svg"))
+        self._action(
+            export_menu,
+            "action_export_window",
+            "&Window as PNG…",
+            lambda: self._export_dialog("window"),
+        )
+        self._action(
+            export_menu,
+            "action_export_gif",
+            "Stepper as animated &GIF…",
+            lambda: self._export_dialog("gif"),
+        )
+        mp4 = self._action(
+            export_menu, "action_export_mp4", "Stepper as &MP4…", lambda: self._export_dialog("mp4")
+        )
+        if not export.mp4_available():
+            mp4.setEnabled(False)
+            mp4.setText("Stepper as MP4 (needs imageio-ffmpeg)")
+            mp4.setToolTip("Install imageio and imageio-ffmpeg to export MP4; GIF works now")
+        self._action(
+            export_menu, "action_export_csv", "&Trace as CSV…", lambda: self._export_dialog("csv")
+        )
+        file_menu.addSeparator()
+        self._action(
+            file_menu, "action_quit", "&Quit", self.window.close, QKeySequence.StandardKey.Quit
+        )
+
+        edit_menu = self._menu("&Edit")
+        self._action(
+            edit_menu, "action_preferences", "&Preferences…", self.preferences_dialog, "Ctrl+,"
+        )
+
+        view_menu = self._menu("&View")
+        presenter = self._action(
+            view_menu, "action_presenter", "&Presenter mode", self.presenter.toggle, "F5"
+        )
+        presenter.setCheckable(True)
+        self.presenter.active_changed.connect(presenter.setChecked)
+        self._action(view_menu, "action_notes", "Teacher's &notes…", self.presenter.show_notes)
+        theme_menu = view_menu.addMenu("&Theme")
+        theme_menu.setObjectName("menu_theme")
+        self.theme_group = QActionGroup(self.window)
+        for name, label in THEME_LABELS.items():
+            action = self._action(
+                theme_menu, f"action_theme_{name}", label, lambda name=name: self.set_theme(name)
+            )
+            action.setCheckable(True)
+            self.theme_group.addAction(action)
+
+        help_menu = self._menu("&Help")
+        self._action(
+            help_menu,
+            "action_shortcuts",
+            "&Keyboard shortcuts",
+            lambda: ShortcutsDialog(self.window).exec(),
+            "F1",
+        )
+        self._action(help_menu, "action_tour", "&Tour", self.show_tour)
+        self._action(
+            help_menu, "action_about", "&About RNN Studio", lambda: AboutDialog(self.window).exec()
+        )
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent.paths()
+        for path in paths:
+            action = self.recent_menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _c=False, p=path: self.open_session(p))
+        if not paths:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def _fill_scenes(self) -> None:
+        self.scenes_menu.clear()
+        for name in self.scenes.names():
+            action = self.scenes_menu.addAction(name)
+            action.triggered.connect(lambda _c=False, n=name: self.play_scene(self.scenes.get(n)))
+        if not self.scenes.names():
+            self.scenes_menu.addAction("(no scenes saved yet)").setEnabled(False)
+
+    def _fill_plots(self, menu: QMenu, kind: str) -> None:
+        menu.clear()
+        for name, view in export.plot_views(self.window).items():
+            label = view.accessibleName() or name
+            action = menu.addAction(label)
+            action.triggered.connect(lambda _c=False, v=view: self._export_dialog(kind, v))
+
+    # --------------------------------------------------------------------- sessions
+    def visible_panels(self) -> tuple[str, ...]:
+        """Ids of the studio panels on show (the memory heatmap is always on show)."""
+        docks = self.window.studio.docks
+        shown = [pid for pid in PANEL_IDS if pid not in docks or not docks[pid].isHidden()]
+        return tuple(shown)
+
+    def show_panels(self, panels: tuple[str, ...]) -> None:
+        """Show exactly ``panels`` (docks not listed are hidden)."""
+        for panel_id, dock in self.window.studio.docks.items():
+            dock.setVisible(panel_id in panels)
+
+    def capture(self) -> SessionDocument:
+        """The current session as a :class:`SessionDocument`."""
+        settings = {
+            "area": self.window.current_area(),
+            "animation_speed": int(self.window.studio.stepper.speed_box.currentData() or 0),
+            "notes": self.scene_notes,
+        }
+        return capture_session(self.session, self.visible_panels(), settings)
+
+    def save_session_to(self, path: str | Path) -> bool:
+        """Save the session to ``path``; report a problem and return False if it fails."""
+        try:
+            target = save_session(path, self.capture())
+        except (OSError, ValueError) as problem:
+            self.report_error("Could not save the session", f"{Path(path).name}: {problem}")
+            return False
+        self.session_path = target
+        self.recent.add(target)
+        self.window.statusBar().showMessage(f"Saved {target.name}", 5000)
+        return True
+
+    def open_session(self, path: str | Path) -> bool:
+        """Open ``path``; a bad file is reported and the current work stays as it was."""
+        try:
+            document = read_session(path)
+        except SessionFileError as problem:
+            self.report_error("Could not open the session", str(problem))
+            return False
+        self.show_document(document)
+        self.session_path = Path(path)
+        self.recent.add(path)
+        return True
+
+    def show_document(self, document: SessionDocument) -> None:
+        """Apply a (validated) session document to the window."""
+        apply_session(self.session, document)
+        self.show_panels(document.panels)
+        self.scene_notes = str(document.settings.get("notes") or "")
+        speed = document.settings.get("animation_speed")
+        box = self.window.studio.stepper.speed_box
+        if isinstance(speed, int) and box.findData(speed) >= 0:
+            box.setCurrentIndex(box.findData(speed))
+        area = document.settings.get("area")
+        if isinstance(area, str):
+            self.window.show_area(area)
+
+    def save_session(self) -> bool:
+        """File → Save: to the current file, or ask for one."""
+        if self.session_path is None:
+            return self.save_session_dialog()
+        return self.save_session_to(self.session_path)
+
+    def save_session_dialog(self) -> bool:
+        """File → Save as…"""
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            "Save session",
+            "lesson" + SESSION_SUFFIX,
+            f"RNN Studio sessions (*{SESSION_SUFFIX})",
+        )
+        return bool(path) and self.save_session_to(_with_suffix(path, SESSION_SUFFIX))
+
+    def open_session_dialog(self) -> bool:
+        """File → Open…"""
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open session", "", f"RNN Studio sessions (*{SESSION_SUFFIX})"
+        )
+        return bool(path) and self.open_session(path)
+
+    def new_session(self) -> None:
+        """File → New: the default sequence with the preferred cell and size."""
+        prefs = self.preferences
+        self.session.apply_demo(
+            DemoSetup(
+                text="not bad",
+                mode="words",
+                cell=prefs.default_cell,
+                hidden_size=prefs.default_hidden_size,
+                cursor=0,
+            )
+        )
+        self.session_path = None
+        self.scene_notes = ""
+
+    def autosave(self) -> None:
+        """Save the session as the autosave (on quit); never raises."""
+        try:
+            write_autosave(self.capture())
+        except (OSError, ValueError) as problem:
+            self.window.statusBar().showMessage(f"Autosave failed: {problem}", 10_000)
+
+    def restore_autosave(self) -> bool:
+        """Reopen the autosave if it is valid; a bad one is set aside and mentioned."""
+        document, problem = read_autosave()
+        if problem:
+            self.window.statusBar().showMessage(f"The last session was not restored: {problem}")
+        if document is None:
+            return False
+        self.show_document(document)
+        return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            if self.presenter.active:
+                self.presenter.leave()
+            self.autosave()
+        return False
+
+    # ------------------------------------------------------------------------ scenes
+    def save_scene(self, name: str, notes: str | None = None) -> Scene:
+        """Save the current setup and panels as the scene ``name`` in the library."""
+        scene = capture_scene(
+            self.session,
+            name,
+            self.visible_panels(),
+            self.scene_notes if notes is None else notes,
+        )
+        self.scenes.add(scene)
+        return scene
+
+    def play_scene(self, scene: Scene) -> None:
+        """Replay ``scene`` exactly: setup, step and panels; its notes go to the notes screen."""
+        self.session.apply_demo(scene.setup)
+        self.show_panels(scene.panels)
+        self.scene_notes = scene.notes
+        if self.presenter.notes_window is not None:
+            self.presenter.notes_window.refresh()
+
+    def save_scene_dialog(self) -> None:
+        """Ask for a name (and notes) and save the scene."""
+        name, ok = QInputDialog.getText(self.window, "Save scene", "Scene name:")
+        if not ok or not name.strip():
+            return
+        notes, ok = QInputDialog.getMultiLineText(
+            self.window, "Save scene", "Teacher's notes (optional):", self.scene_notes
+        )
+        try:
+            self.save_scene(name, notes if ok else "")
+        except (SceneError, OSError) as problem:
+            self.report_error("Could not save the scene", str(problem))
+
+    def import_scene_file(self, path: str | Path) -> Scene | None:
+        """Read a scene file, add it to the library and play it; report problems."""
+        try:
+            scene = import_scene(path)
+        except SceneError as problem:
+            self.report_error("Could not import the scene", str(problem))
+            return None
+        self.scenes.add(scene)
+        self.play_scene(scene)
+        return scene
+
+    def import_scene_dialog(self) -> None:
+        """File → Import scene…"""
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Import scene", "", f"RNN Studio scenes (*{SCENE_SUFFIX})"
+        )
+        if path:
+            self.import_scene_file(path)
+
+    def export_scene_dialog(self) -> None:
+        """File → Export scene…: the current setup as a scene file."""
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            "Export scene",
+            "scene" + SCENE_SUFFIX,
+            f"RNN Studio scenes (*{SCENE_SUFFIX})",
+        )
+        if not path:
+            return
+        target = _with_suffix(path, SCENE_SUFFIX)
+        try:
+            scene = capture_scene(
+                self.session, target.stem, self.visible_panels(), self.scene_notes
+            )
+            export_scene(target, scene)
+        except (SceneError, OSError) as problem:
+            self.report_error("Could not export the scene", str(problem))
+
+    # ------------------------------------------------------------------------ export
+    def export_to(self, kind: str, path: str | Path, view: QWidget | None = None) -> object:
+        """Export ``kind`` ("png", "svg", "window", "gif", "mp4", "csv") to ``path``."""
+        studio = self.window.studio
+        if kind == "png":
+            return export.export_png(view or studio.memory.graphics, path)
+        if kind == "svg":
+            return export.export_plot_svg(view or studio.memory.graphics, path)
+        if kind == "window":
+            return export.export_window_png(self.window, path)
+        if kind == "gif":
+            return export.export_stepper_gif(self.session, studio, path, self._fps())
+        if kind == "mp4":
+            return export.export_stepper_video(self.session, studio, path, self._fps())
+        if kind == "csv":
+            return export.export_trace_csv(self.session, path)
+        raise ValueError(f"unknown export {kind!r}")
+
+    def _fps(self) -> float:
+        speed = self.window.studio.stepper.speed_box.currentData()
+        return float(min(speed or 30, 30))
+
+    def _export_dialog(self, kind: str, view: QWidget | None = None) -> None:
+        suffix = {
+            "png": ".png",
+            "window": ".png",
+            "svg": ".svg",
+            "gif": ".gif",
+            "mp4": ".mp4",
+            "csv": ".csv",
+        }[kind]
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export", f"rnn-studio{suffix}", f"*{suffix}"
+        )
+        if not path:
+            return
+        try:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            self.export_to(kind, _with_suffix(path, suffix), view)
+        except (export.ExportError, OSError) as problem:
+            self.report_error("Could not export", str(problem))
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    # ------------------------------------------------------------- preferences, help
+    def set_theme(self, name: str) -> None:
+        """Apply and remember the theme ``name`` ("system", "light", "dark", "high_contrast")."""
+        self.apply_preferences(replace(self.preferences, theme=name))
+        write_preferences(self.window.settings, self.preferences)
+
+    def apply_preferences(self, preferences: Preferences, first_time: bool = False) -> None:
+        """Apply ``preferences`` to the running app (theme, text size, speed, layout)."""
+        self.preferences = preferences
+        apply_theme(preferences.theme)
+        for name, action in self.actions.items():
+            if name.startswith("action_theme_"):
+                action.setChecked(name == f"action_theme_{preferences.theme}")
+        if not self.presenter.active:
+            app = QApplication.instance()
+            apply_font_scale(app, preferences.font_scale)
+            set_app_font(app.font(), app)  # existing widgets follow despite the style sheet
+        self.presenter.set_font_scale(preferences.presenter_font_scale)
+        box = self.window.studio.stepper.speed_box
+        index = box.findData(preferences.animation_speed)
+        if index >= 0 and (first_time or box.currentIndex() != index):
+            box.setCurrentIndex(index)
+        if first_time and not preferences.remember_layout:
+            self.window.resize(1280, 720)
+            self.window.studio.apply_default_sizes()
+
+    def preferences_dialog(self) -> None:
+        """Edit → Preferences…"""
+        dialog = PreferencesDialog(self.preferences, self.window)
+        if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
+            self.save_preferences(dialog.preferences())
+
+    def save_preferences(self, preferences: Preferences) -> None:
+        """Store and apply ``preferences``."""
+        write_preferences(self.window.settings, preferences)
+        self.apply_preferences(preferences)
+
+    def show_tour(self) -> TourDialog:
+        """Help → Tour (non-modal)."""
+        dialog = TourDialog(self.window.settings, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def maybe_show_tour(self) -> TourDialog | None:
+        """Show the tour on start unless it was dismissed for good."""
+        if tour_dismissed(self.window.settings):
+            return None
+        return self.show_tour()
+
+
+def _with_suffix(path: str | Path, suffix: str) -> Path:
+    target = Path(path)
+    return target if target.suffix.lower() == suffix else target.with_name(target.name + suffix)
+
+
+def install_classroom_features(window: QMainWindow, restore: bool = True) -> ClassroomFeatures:
+    """Install menus, presenter mode, sessions, scenes, exports, themes and help on ``window``.
+
+    The features are kept as ``window.classroom``. ``restore`` reopens the autosave (when the
+    preferences allow it); tests pass False.
+    """
+    features = ClassroomFeatures(window, restore=restore)
+    window.classroom = features
+    if restore:
+        QTimer.singleShot(0, features.maybe_show_tour)
+    return features

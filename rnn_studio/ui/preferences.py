@@ -1,0 +1,279 @@
+"""Preferences: theme, font scale, default model, animation speed, review limit, layout.
+
+Declared once in :data:`PREFERENCE_DEFAULTS` (Orange style) and stored in the app's settings
+file (``<user_config_dir>/settings.ini``, redirected by ``RNN_STUDIO_HOME``); the review limit
+is the Learn area's own setting and goes through
+:meth:`rnn_studio.learn.progress.ProgressStore.set_new_cards_per_day`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rnn_studio.learn.progress import (
+    DEFAULT_NEW_CARDS_PER_DAY,
+    MAX_NEW_CARDS_PER_DAY,
+    ProgressStore,
+)
+from rnn_studio.state.demo import MAX_HIDDEN_SIZE
+from rnn_studio.ui.presenter import MAX_FONT_SCALE, MIN_FONT_SCALE
+from rnn_studio.ui.themes import THEME_LABELS
+
+#: Stepper speeds offered (steps per second; 0 = as fast as the views draw).
+SPEED_CHOICES = (1, 2, 5, 10, 30, 0)
+EVERYDAY_MIN_SCALE = 0.75
+CELL_LABELS = {"rnn": "Vanilla RNN", "lstm": "LSTM", "gru": "GRU", "compare": "Compare all three"}
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """The user's preferences (see :data:`PREFERENCE_DEFAULTS` for the stored keys).
+
+    Attributes
+    ----------
+    theme : str
+        ``"system"``, ``"light"``, ``"dark"`` or ``"high_contrast"``.
+    font_scale : float
+        Everyday font scale (1.0 = the platform's size).
+    presenter_font_scale : float
+        Font scale in presenter mode.
+    default_cell : str
+        Cell of a new session: ``"rnn"``, ``"lstm"``, ``"gru"`` or ``"compare"``.
+    default_hidden_size : int
+        Hidden units of a new session.
+    animation_speed : int
+        Stepper speed in steps per second (0 = as fast as possible).
+    new_cards_per_day : int
+        Review limit: new flashcards introduced per day (stored by the Learn area).
+    remember_layout : bool
+        Restore the window size and panel layout on start.
+    restore_session : bool
+        Reopen the last session (the autosave) on start.
+    """
+
+    theme: str = "system"
+    font_scale: float = 1.0
+    presenter_font_scale: float = 1.6
+    default_cell: str = "rnn"
+    default_hidden_size: int = 8
+    animation_speed: int = 5
+    new_cards_per_day: int = DEFAULT_NEW_CARDS_PER_DAY
+    remember_layout: bool = True
+    restore_session: bool = True
+
+    def __post_init__(self) -> None:
+        if self.theme not in THEME_LABELS:
+            raise ValueError(f"theme must be one of {', '.join(THEME_LABELS)}, got {self.theme!r}")
+        if not EVERYDAY_MIN_SCALE <= self.font_scale <= MAX_FONT_SCALE:
+            raise ValueError(f"font scale must be from 0.75 to {MAX_FONT_SCALE}")
+        if not MIN_FONT_SCALE <= self.presenter_font_scale <= MAX_FONT_SCALE:
+            raise ValueError(f"presenter font scale must be from 1 to {MAX_FONT_SCALE}")
+        if self.default_cell not in CELL_LABELS:
+            raise ValueError(f"default cell must be one of {', '.join(CELL_LABELS)}")
+        if not 1 <= self.default_hidden_size <= MAX_HIDDEN_SIZE:
+            raise ValueError(f"default hidden size must be from 1 to {MAX_HIDDEN_SIZE}")
+        if self.animation_speed not in SPEED_CHOICES:
+            raise ValueError(f"animation speed must be one of {SPEED_CHOICES}")
+        if not 0 <= self.new_cards_per_day <= MAX_NEW_CARDS_PER_DAY:
+            raise ValueError(f"new cards per day must be from 0 to {MAX_NEW_CARDS_PER_DAY}")
+
+
+_KEYS = {
+    "theme": "appearance/theme",
+    "font_scale": "appearance/font_scale",
+    "presenter_font_scale": "presenter/font_scale",
+    "default_cell": "studio/default_cell",
+    "default_hidden_size": "studio/default_hidden_size",
+    "animation_speed": "studio/animation_speed",
+    "remember_layout": "window/remember_layout",
+    "restore_session": "session/restore_on_start",
+}
+#: Settings keys and defaults (the review limit lives in the Learn progress store).
+PREFERENCE_DEFAULTS: dict[str, Any] = {
+    key: getattr(Preferences(), name) for name, key in _KEYS.items()
+}
+
+
+def read_preferences(settings: QSettings, progress: ProgressStore | None = None) -> Preferences:
+    """Read the preferences; a missing or unusable value falls back to its default."""
+    defaults = Preferences()
+    values: dict[str, Any] = {}
+    for name, key in _KEYS.items():
+        default = getattr(defaults, name)
+        raw = settings.value(key, default)
+        values[name] = _convert(raw, default)
+    store = progress if progress is not None else ProgressStore()
+    values["new_cards_per_day"] = store.new_cards_per_day
+    try:
+        return Preferences(**values)
+    except ValueError:
+        # One bad value (a hand-edited file) must not lose the others: drop the bad ones.
+        kept = {}
+        for name, value in values.items():
+            try:
+                Preferences(**{**asdict(defaults), name: value})
+                kept[name] = value
+            except ValueError:
+                pass
+        return Preferences(**kept)
+
+
+def write_preferences(
+    settings: QSettings, preferences: Preferences, progress: ProgressStore | None = None
+) -> None:
+    """Store ``preferences`` (the review limit through the Learn progress store)."""
+    for name, key in _KEYS.items():
+        settings.setValue(key, getattr(preferences, name))
+    settings.sync()
+    store = progress if progress is not None else ProgressStore()
+    if store.new_cards_per_day != preferences.new_cards_per_day:
+        store.set_new_cards_per_day(preferences.new_cards_per_day)
+
+
+def _convert(raw: object, default: Any) -> Any:
+    if isinstance(default, bool):
+        return str(raw).lower() in ("1", "true", "yes")
+    if isinstance(default, (int, float)):
+        try:
+            return type(default)(float(raw)) if isinstance(default, int) else float(raw)
+        except (TypeError, ValueError):
+            return default
+    return str(raw)
+
+
+class PreferencesDialog(QDialog):
+    """Edit :class:`Preferences`; :meth:`preferences` returns what the dialog shows.
+
+    Parameters
+    ----------
+    preferences : Preferences
+        The values to start from.
+    """
+
+    def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("preferences_dialog")
+        self.setWindowTitle("Preferences")
+        self._start = preferences
+        form = QFormLayout()
+        theme_tip = "Colours of the whole app; the system setting by default"
+        self.theme_box = self._combo("pref_theme", THEME_LABELS, preferences.theme, theme_tip)
+        form.addRow("&Theme:", self.theme_box)
+        self.font_scale_box = self._scale(
+            "pref_font_scale", preferences.font_scale, "Size of all text (1.0 = normal)"
+        )
+        form.addRow("&Text size:", self.font_scale_box)
+        self.presenter_scale_box = self._scale(
+            "pref_presenter_font_scale",
+            preferences.presenter_font_scale,
+            "Size of all text in presenter mode (F5), plot labels included",
+        )
+        form.addRow("&Presenter text size:", self.presenter_scale_box)
+        self.cell_box = self._combo(
+            "pref_default_cell", CELL_LABELS, preferences.default_cell, "Cell of a new session"
+        )
+        form.addRow("Default &cell:", self.cell_box)
+        self.hidden_box = QSpinBox(self)
+        self.hidden_box.setObjectName("pref_default_hidden_size")
+        self.hidden_box.setRange(1, MAX_HIDDEN_SIZE)
+        self.hidden_box.setValue(preferences.default_hidden_size)
+        self.hidden_box.setToolTip("Hidden units of a new session")
+        form.addRow("Default &hidden size:", self.hidden_box)
+        speeds = {str(speed): f"{speed} steps/s" if speed else "Max" for speed in SPEED_CHOICES}
+        speed = str(preferences.animation_speed)
+        self.speed_box = self._combo("pref_animation_speed", speeds, speed, "Stepper speed")
+        form.addRow("&Animation speed:", self.speed_box)
+        self.cards_box = QSpinBox(self)
+        self.cards_box.setObjectName("pref_new_cards_per_day")
+        self.cards_box.setRange(0, MAX_NEW_CARDS_PER_DAY)
+        self.cards_box.setValue(preferences.new_cards_per_day)
+        self.cards_box.setToolTip("Flashcards: how many new cards a day's review introduces")
+        form.addRow("&New cards per day:", self.cards_box)
+        self.layout_box = self._check(
+            "pref_remember_layout",
+            "Remember the window size and panel layout",
+            preferences.remember_layout,
+        )
+        form.addRow("", self.layout_box)
+        self.restore_box = self._check(
+            "pref_restore_session", "Reopen the last session on start", preferences.restore_session
+        )
+        form.addRow("", self.restore_box)
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if label is not None and isinstance(label.widget(), QLabel) and field is not None:
+                label.widget().setBuddy(field.widget())
+                name = label.widget().text().replace("&", "").rstrip(":")
+                field.widget().setAccessibleName(name)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.setObjectName("pref_buttons")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        column = QVBoxLayout(self)
+        column.addLayout(form)
+        column.addWidget(buttons)
+
+    def _combo(self, name: str, labels: dict[str, str], current: str, tip: str) -> QComboBox:
+        box = QComboBox(self)
+        box.setObjectName(name)
+        for value, label in labels.items():
+            box.addItem(label, value)
+        box.setCurrentIndex(max(box.findData(current), 0))
+        box.setToolTip(tip)
+        return box
+
+    def _scale(self, name: str, value: float, tip: str) -> QDoubleSpinBox:
+        box = QDoubleSpinBox(self)
+        box.setObjectName(name)
+        box.setRange(EVERYDAY_MIN_SCALE, MAX_FONT_SCALE)
+        box.setSingleStep(0.1)
+        box.setDecimals(2)
+        box.setSuffix("×")
+        box.setValue(value)
+        box.setToolTip(tip)
+        return box
+
+    def _check(self, name: str, text: str, checked: bool) -> QCheckBox:
+        box = QCheckBox(text, self)
+        box.setObjectName(name)
+        box.setChecked(checked)
+        box.setToolTip(text)
+        return box
+
+    def preferences(self) -> Preferences:
+        """The preferences as the dialog shows them."""
+        return replace(
+            self._start,
+            theme=str(self.theme_box.currentData()),
+            font_scale=round(self.font_scale_box.value(), 2),
+            presenter_font_scale=max(MIN_FONT_SCALE, round(self.presenter_scale_box.value(), 2)),
+            default_cell=str(self.cell_box.currentData()),
+            default_hidden_size=self.hidden_box.value(),
+            animation_speed=int(self.speed_box.currentData()),
+            new_cards_per_day=self.cards_box.value(),
+            remember_layout=self.layout_box.isChecked(),
+            restore_session=self.restore_box.isChecked(),
+        )
+
+
+def preference_names() -> tuple[str, ...]:
+    """Field names of :class:`Preferences`."""
+    return tuple(f.name for f in fields(Preferences))
