@@ -46,6 +46,18 @@ def _positive(values: np.ndarray) -> np.ndarray:
     return out
 
 
+class LogLabelAxis(pg.AxisItem):
+    """A log axis that labels only 1, 2 and 5 times a power of ten: the labels pyqtgraph
+    puts on every minor tick (0.9, 0.8, 0.7, …) pile on top of each other."""
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        strings = super().logTickStrings(values, scale, spacing)
+        mantissas = [f"{10.0**value * scale:.1e}"[0] for value in values]
+        return [
+            text if first in "125" else "" for text, first in zip(strings, mantissas, strict=True)
+        ]
+
+
 class CurvesPlot(pg.PlotWidget):
     """A plot with labelled axes, a legend and one curve item per (cell, role).
 
@@ -58,7 +70,7 @@ class CurvesPlot(pg.PlotWidget):
     """
 
     def __init__(self, name: str, title: str, x_label: str, y_label: str, log_y: bool) -> None:
-        super().__init__()
+        super().__init__(axisItems={"left": LogLabelAxis("left")} if log_y else None)
         self.setObjectName(name)
         self.setAccessibleName(title)
         self.setTitle(title, size="10pt")
