@@ -4,23 +4,28 @@ the pages are reachable and usable from the keyboard."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QComboBox,
     QLineEdit,
     QListWidget,
     QSpinBox,
     QTableWidget,
     QTextBrowser,
+    QToolTip,
     QWidget,
 )
 
 from rnn_studio.learn import quiz
 from rnn_studio.learn.progress import ProgressStore
 from rnn_studio.state.session import StudioSession
+from rnn_studio.ui.learn.browser import scaled_learn_css
 from rnn_studio.ui.learn.learn_area import PAGE_TITLES, LearnArea
 from rnn_studio.ui.learn.read_aloud import NoSpeechEngine
+from rnn_studio.ui.theme import apply_font_scale
 
 CONTROLS = (
     QAbstractButton,
@@ -90,3 +95,42 @@ def test_a_lesson_link_can_be_followed_with_tab_and_enter(area, qtbot):
     qtbot.keyClick(reader, Qt.Key.Key_Return)
     first_link = reader.links()[0].partition(":")[2]
     assert followed == [first_link]
+
+
+def test_resting_on_a_term_link_shows_its_definition(area):
+    area.lesson.show_section("introduction")
+    area.lesson.reader.highlighted.emit(QUrl("term:hidden-state"))
+    shown = QToolTip.text()
+    assert shown.startswith("<b>hidden state</b>:")
+    assert "carries from one time step to the next" in shown
+    assert area.describe_term("no-such-term") == ""
+
+
+def test_the_reader_follows_a_change_of_the_app_font(area, qtbot):
+    app = QApplication.instance()
+    reader = area.lesson.reader
+    before = reader.document().defaultStyleSheet()
+    original = QFont(app.font())
+    try:
+        apply_font_scale(app, 1.6)
+        qtbot.waitUntil(lambda: reader.document().defaultStyleSheet() != before, timeout=2000)
+        assert reader.document().defaultStyleSheet() == scaled_learn_css(app.font().pointSizeF())
+    finally:
+        app.setFont(original)
+        app.setProperty("rnn_studio_base_point_size", None)
+
+
+def test_larger_headings_keep_their_proportion_when_the_app_font_changes(area):
+    app = QApplication.instance()
+    original = QFont(app.font())
+    labels = [area.quiz.prompt, area.predict.title, area.progress.stat_labels["due"]]
+    ratios = [label.font().pointSizeF() / app.font().pointSizeF() for label in labels]
+    assert ratios == pytest.approx([1.15, 1.2, 1.6])
+    try:
+        apply_font_scale(app, 1.6)
+        for label, ratio in zip(labels, ratios, strict=True):
+            assert label.font().pointSizeF() == pytest.approx(app.font().pointSizeF() * ratio)
+        assert area.predict.title.font().bold()
+    finally:
+        app.setFont(original)
+        app.setProperty("rnn_studio_base_point_size", None)

@@ -9,13 +9,16 @@ Links never navigate the browser itself (``setOpenLinks(False)``): a ``term:<id>
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QUrl, Signal
-from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtGui import QCursor, QFont, QFontMetricsF, QPalette, QResizeEvent
+from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
-from rnn_studio.learn.markup import LEARN_CSS
+from rnn_studio.learn.content import Glossary
+from rnn_studio.learn.markup import LEARN_CSS, render_inline
 
 #: The app font size the Learn style sheet's point sizes were written for.
 CSS_BASE_POINT_SIZE = 10.0
@@ -40,6 +43,15 @@ def scaled_learn_css(point_size: float) -> str:
         return LEARN_CSS
     scale = point_size / CSS_BASE_POINT_SIZE
     return _POINTS.sub(lambda m: f"{float(m.group(1)) * scale:.1f}pt", LEARN_CSS)
+
+
+def describe_glossary_term(glossary: Glossary, term_id: str) -> str:
+    """Rich text for a term link's tooltip: the term in bold and its one-sentence definition."""
+    entry = glossary.get(term_id)
+    if entry is None:
+        return ""
+    definition = render_inline(entry.definition, glossary.resolve)
+    return f"<b>{html.escape(entry.term)}</b>: {definition}"
 
 
 def link_parts(url: QUrl | str) -> tuple[str, str]:
@@ -82,9 +94,16 @@ class LearnBrowser(QTextBrowser):
             "orange “Show me” sets up the studio"
         )
         self.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
-        # The margins beside the text column are the widget's, not the viewport's: paint both.
-        self.setStyleSheet("QTextBrowser { background-color: #FFFFFF; }")
+        # The margins beside the text column are the widget's, not the viewport's: paint both
+        # (with the palette: a style sheet would pin the font and stop it following the app's).
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Base))
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
         self.anchorClicked.connect(self.follow_link)
+        self.highlighted.connect(self._hovered)
+        #: Gives the text shown when the pointer rests on a ``term:<id>`` link ("" for none).
+        self.describe_term: Callable[[str], str] | None = None
         self._body = ""
         self._apply_style()
 
@@ -107,6 +126,13 @@ class LearnBrowser(QTextBrowser):
             self.demo_clicked.emit(target)
         elif kind == "lesson":
             self.lesson_clicked.emit(target)
+
+    def _hovered(self, url: QUrl) -> None:
+        kind, target = link_parts(url)
+        if kind == "term" and self.describe_term is not None:
+            text = self.describe_term(target)
+            if text:
+                QToolTip.showText(QCursor.pos(), text, self)
 
     def links(self) -> list[str]:
         """Every link target in the HTML on show, in order (``term:...``, ``demo:...``)."""

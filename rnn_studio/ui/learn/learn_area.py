@@ -31,6 +31,7 @@ from rnn_studio.learn.progress import ProgressStore
 from rnn_studio.learn.review import local_now
 from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
+from rnn_studio.ui.learn.browser import LearnBrowser, describe_glossary_term
 from rnn_studio.ui.learn.flashcards_view import FlashcardsView
 from rnn_studio.ui.learn.glossary_view import GlossaryView
 from rnn_studio.ui.learn.lesson_view import LessonView
@@ -162,6 +163,8 @@ class LearnArea(QWidget):
         layout.addWidget(self.nav)
         layout.addLayout(right, 1)
 
+        for browser in self.findChildren(LearnBrowser):
+            browser.describe_term = self.describe_term
         self._came_from: str | None = None
         for page in (self.lesson, self.flashcards, self.quiz):
             page.term_clicked.connect(self.open_term)
@@ -201,6 +204,10 @@ class LearnArea(QWidget):
         """Open the lesson at the section holding ``anchor``."""
         self.lesson.show_section(anchor)
         self.show_page("lesson")
+
+    def describe_term(self, term: str) -> str:
+        """The tooltip of a term link: the term and its one-sentence definition."""
+        return describe_glossary_term(self.content.glossary, term)
 
     # --- the studio ---------------------------------------------------------------------
     def show_demo(self, demo_id: str) -> None:

@@ -29,6 +29,7 @@ from rnn_studio.learn.content import OVERVIEW_DEPTHS, Content, Lesson
 from rnn_studio.learn.markup import plain_text
 from rnn_studio.ui.learn.browser import LearnBrowser
 from rnn_studio.ui.learn.read_aloud import ReadAloudButton, SpeechEngine
+from rnn_studio.ui.learn.typography import scaled_font
 
 #: Pages that gather several lesson anchors.
 GROUP_PAGES = {
@@ -78,9 +79,7 @@ class LessonView(QWidget):
         self.title_label = QLabel(self.lesson.title, self)
         self.title_label.setObjectName("lesson_title")
         self.title_label.setAccessibleName("Lesson title")
-        title_font = self.title_label.font()
-        title_font.setBold(True)
-        self.title_label.setFont(title_font)
+        scaled_font(self.title_label, bold=True)
 
         self.depth_buttons = QButtonGroup(self)
         self.depth_buttons.setExclusive(True)

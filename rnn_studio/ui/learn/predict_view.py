@@ -35,6 +35,7 @@ from rnn_studio.learn.review import local_now
 from rnn_studio.state.demo import DemoSetup
 from rnn_studio.ui.learn.browser import LearnBrowser
 from rnn_studio.ui.learn.quiz_view import mark_choices
+from rnn_studio.ui.learn.typography import scaled_font
 from rnn_studio.ui.theme import OKABE_ITO
 
 ANY_KIND = "any"
@@ -110,10 +111,7 @@ class PredictView(QWidget):
         self.title = QLabel(self)
         self.title.setObjectName("predict_title")
         self.title.setAccessibleName("Question title")
-        title_font = self.title.font()
-        title_font.setBold(True)
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.2)
-        self.title.setFont(title_font)
+        scaled_font(self.title, 1.2, bold=True)
         self.prompt = QLabel(self)
         self.prompt.setObjectName("predict_prompt")
         self.prompt.setAccessibleName("Question")

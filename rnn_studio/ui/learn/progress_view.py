@@ -32,6 +32,7 @@ from rnn_studio.learn.progress import ProgressError, ProgressStore
 from rnn_studio.learn.review import local_now
 from rnn_studio.learn.scheduler import Grade
 from rnn_studio.ui.learn.flashcards_view import GRADE_NAMES, format_wait
+from rnn_studio.ui.learn.typography import scaled_font
 from rnn_studio.ui.theme import OKABE_ITO, WARNING_BACKGROUND
 
 #: How many of the latest reviews the log table lists.
@@ -98,10 +99,7 @@ class ProgressView(QWidget):
             value = QLabel("–", self)
             value.setObjectName(f"progress_{key}")
             value.setAccessibleName(title)
-            font = value.font()
-            font.setPointSizeF(font.pointSizeF() * 1.6)
-            font.setBold(True)
-            value.setFont(font)
+            scaled_font(value, 1.6, bold=True)
             caption = QLabel(title, self)
             caption.setObjectName(f"progress_{key}_caption")
             row, column = divmod(number, 4)

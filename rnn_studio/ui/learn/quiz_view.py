@@ -35,6 +35,7 @@ from rnn_studio.learn.markup import plain_text
 from rnn_studio.learn.progress import ProgressStore
 from rnn_studio.learn.review import local_now
 from rnn_studio.ui.learn.browser import LearnBrowser
+from rnn_studio.ui.learn.typography import scaled_font
 
 #: The quiz kinds the learner can pick, with their labels ("written" = conceptual questions).
 QUIZ_KINDS = {
@@ -123,9 +124,7 @@ class QuizView(QWidget):
         self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.prompt.setOpenExternalLinks(False)
         self.prompt.linkActivated.connect(self._prompt_link)
-        prompt_font = self.prompt.font()
-        prompt_font.setPointSizeF(prompt_font.pointSizeF() * 1.15)
-        self.prompt.setFont(prompt_font)
+        scaled_font(self.prompt, 1.15)
 
         self.choices = QListWidget(self)
         self.choices.setObjectName("quiz_choices")
