@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QByteArray, QObject, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QPen, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -50,6 +50,7 @@ class _Saved:
 
     app_font: QFont
     geometry: QByteArray
+    normal_geometry: QRect
     window_state: Qt.WindowState
     dock_state: QByteArray
     dock_visible: dict[str, bool]
@@ -117,6 +118,7 @@ class PresenterMode(QObject):
         self._saved = _Saved(
             app_font=QFont(app.font()),
             geometry=window.saveGeometry(),
+            normal_geometry=window.geometry(),
             window_state=window.windowState(),
             dock_state=studio.saveState(),
             dock_visible={name: dock.isVisible() for name, dock in studio.docks.items()},
@@ -191,7 +193,9 @@ class PresenterMode(QObject):
             window.showMaximized()
         else:
             window.showNormal()
-        window.restoreGeometry(saved.geometry)
+            window.restoreGeometry(saved.geometry)
+            # restoreGeometry fits the window to the screen; put it back exactly where it was.
+            window.setGeometry(saved.normal_geometry)
         window.show_area(saved.area)
         self._saved = None
         self.active = False
