@@ -190,12 +190,13 @@ class AccuracyPlot(CurvesPlot):
         super().__init__(
             "train_accuracy_plot", "Held-out accuracy", "update", "accuracy", log_y=False
         )
-        self.setYRange(0.0, 1.02, padding=0)
+        self.setYRange(0.0, 1.08, padding=0)
+        self.legend.setOffset((-6, -30))  # bottom right: curves rise to the top
         self.chance = pg.InfiniteLine(
             angle=0,
             pen=pg.mkPen(MUTED, width=1, style=Qt.PenStyle.DashLine),
             label="chance",
-            labelOpts={"position": 0.9, "color": MUTED},
+            labelOpts={"position": 0.05, "color": MUTED},
         )
         self.addItem(self.chance)
 
@@ -257,6 +258,10 @@ class ForecastPlot(CurvesPlot):
             roll.setData(steps[preview.history_length :][: len(ahead)], ahead)
 
 
+#: Line width, marker and marker size per cell in the sweep plot.
+SWEEP_STYLE = {"rnn": (2.2, "o", 8), "lstm": (6.0, "s", 12), "gru": (1.8, "t", 8)}
+
+
 class SweepPlot(CurvesPlot):
     """Accuracy after the same training budget against the lag L, one curve per cell."""
 
@@ -268,7 +273,7 @@ class SweepPlot(CurvesPlot):
             "held-out accuracy",
             log_y=False,
         )
-        self.setYRange(0.0, 1.02, padding=0)
+        self.setYRange(0.0, 1.08, padding=0)
         self.chance = pg.InfiniteLine(
             angle=0,
             pen=pg.mkPen(MUTED, width=1, style=Qt.PenStyle.DashLine),
@@ -278,17 +283,19 @@ class SweepPlot(CurvesPlot):
         self.addItem(self.chance)
 
     def show_result(self, result: SweepResult) -> None:
-        """Draw one curve per cell."""
+        """Draw one curve per cell; cells that score alike stay visible (wide LSTM line and
+        squares under the GRU's thin line and triangles)."""
         self.chance.setValue(result.chance)
         lags = np.array(result.lags, dtype=float)
         for kind, values in result.accuracies.items():
+            width, symbol, size = SWEEP_STYLE[kind]
             item = self.curve(
                 kind,
                 "sweep",
                 CELL_NAMES[kind],
-                pen=_pen(kind, width=2.2),
-                symbol="o",
-                symbolSize=7,
+                pen=_pen(kind, width=width, alpha=170 if width > 3 else 255),
+                symbol=symbol,
+                symbolSize=size,
                 symbolBrush=CELL_COLOURS[kind],
                 symbolPen=None,
             )
