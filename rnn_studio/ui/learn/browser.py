@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QUrl, Signal
-from PySide6.QtGui import QCursor, QFont, QFontMetricsF, QPalette, QResizeEvent
+from PySide6.QtGui import QCursor, QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
 from rnn_studio.learn.content import Glossary
@@ -93,18 +93,12 @@ class LearnBrowser(QTextBrowser):
             "Links: click, or Tab to one and press Enter. Blue opens a glossary entry; "
             "orange “Show me” sets up the studio"
         )
-        self.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
-        # The margins beside the text column are the widget's, not the viewport's: paint both
-        # (with the palette: a style sheet would pin the font and stop it following the app's).
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Base))
-        self.setPalette(palette)
-        self.setAutoFillBackground(True)
         self.anchorClicked.connect(self.follow_link)
         self.highlighted.connect(self._hovered)
         #: Gives the text shown when the pointer rests on a ``term:<id>`` link ("" for none).
         self.describe_term: Callable[[str], str] | None = None
         self._body = ""
+        self._side_margin = -1
         self._apply_style()
 
     # --- content ------------------------------------------------------------------------
@@ -112,6 +106,8 @@ class LearnBrowser(QTextBrowser):
         """Show ``body_html`` (an HTML fragment from :mod:`rnn_studio.learn.lesson_html`)."""
         self._body = body_html
         self.setHtml(body_html)
+        self._side_margin = -1  # setHtml resets the root frame's margins
+        self._fit_line_length()
 
     def body_html(self) -> str:
         """The HTML fragment on show, as given to :meth:`set_body`."""
@@ -153,27 +149,34 @@ class LearnBrowser(QTextBrowser):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._apply_style()
-            self.setHtml(self._body)
-            self._fit_line_length()
+            self.set_body(self._body)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_line_length()
 
-    def column_width(self) -> int:
-        """The width text is wrapped at, in pixels."""
-        return self.lineWrapColumnOrWidth()
+    def column_width(self) -> float:
+        """The width of the text column, in pixels."""
+        document = self.document()
+        frame = document.rootFrame().frameFormat()
+        return document.textWidth() - frame.leftMargin() - frame.rightMargin()
 
     def _fit_line_length(self) -> None:
-        """Wrap text at no more than :data:`MAX_LINE_CHARACTERS` characters, centred."""
+        """Keep lines to at most :data:`MAX_LINE_CHARACTERS` characters, centred.
+
+        The margins go on the document's root frame, inside the viewport, so the page keeps
+        the theme's background from edge to edge.
+        """
         body_font = QFont(self.font())
         body_font.setPointSizeF(self.body_point_size())
-        widest = int(QFontMetricsF(body_font).averageCharWidth() * MAX_LINE_CHARACTERS) + 24
-        frame = 2 * self.frameWidth()
-        available = self.width() - frame - self.verticalScrollBar().sizeHint().width() - 2
-        column = max(120, min(widest, available))
-        side = max(0, (available - column) // 2)
-        if self.lineWrapColumnOrWidth() != column:
-            self.setLineWrapColumnOrWidth(column)
-        if self.viewportMargins().left() != side:
-            self.setViewportMargins(side, 0, side, 0)
+        widest = QFontMetricsF(body_font).averageCharWidth() * MAX_LINE_CHARACTERS
+        available = self.viewport().width() - 2 * self.document().documentMargin()
+        side = int(max(0.0, (available - widest) / 2))
+        if side == self._side_margin:
+            return
+        self._side_margin = side
+        root = self.document().rootFrame()
+        frame = root.frameFormat()
+        frame.setLeftMargin(side)
+        frame.setRightMargin(side)
+        root.setFrameFormat(frame)
