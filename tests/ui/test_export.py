@@ -1,0 +1,141 @@
+"""Exports produce valid files of the right size: PNG, SVG (heatmap included), GIF, CSV."""
+
+from __future__ import annotations
+
+import csv
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from rnn_studio.state.demo import DemoSetup
+from rnn_studio.state.session import StudioSession
+from rnn_studio.ui import export
+
+
+@pytest.fixture
+def window(classroom):
+    setup = DemoSetup(text="the cat sat", mode="chars", cell="lstm", hidden_size=6, cursor=3)
+    main, _features = classroom(StudioSession(setup))
+    return main
+
+
+def test_plot_png_has_the_plot_size(window, tmp_path):
+    view = window.studio.memory.graphics
+    size = export.export_png(view, tmp_path / "memory.png")
+    ratio = view.devicePixelRatioF()
+    with Image.open(tmp_path / "memory.png") as image:
+        assert image.format == "PNG"
+        assert image.size == size == (round(view.width() * ratio), round(view.height() * ratio))
+        colours = image.convert("RGB").getcolors(maxcolors=100_000)
+        assert colours is not None and len(colours) > 20  # a heatmap, not a blank
+
+
+def _svg(path):
+    root = ET.parse(path).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    return root
+
+
+def test_heatmap_svg_parses_and_embeds_the_image(window, tmp_path):
+    # pyqtgraph 0.14's SVGExporter raises on this very plot (ImageItem + ColorBarItem).
+    view = window.studio.memory.graphics
+    width, height = export.export_plot_svg(view, tmp_path / "memory.svg")
+    root = _svg(tmp_path / "memory.svg")
+    assert root.get("viewBox") == f"0 0 {width} {height}"
+    assert (width, height) == (view.viewport().width(), view.viewport().height())
+    tags = [element.tag.split("}")[-1] for element in root.iter()]
+    assert "image" in tags  # the heatmap, as an embedded PNG
+    assert tags.count("text") >= 4  # tick labels stay text
+    assert "path" in tags or "polyline" in tags
+
+
+def test_line_plot_svg_keeps_vectors(window, tmp_path):
+    window.session.backprop()
+    view = window.studio.gradients.plot_widget
+    export.export_plot_svg(view, tmp_path / "gradients.svg")
+    tags = [element.tag.split("}")[-1] for element in _svg(tmp_path / "gradients.svg").iter()]
+    assert tags.count("path") + tags.count("polyline") >= 3
+
+
+def test_svg_refuses_a_non_plot(window, tmp_path):
+    with pytest.raises(export.ExportError, match="not a plot"):
+        export.export_plot_svg(window.studio.stepper, tmp_path / "x.svg")
+
+
+def test_window_png_is_1280_by_720(window, tmp_path):
+    export.export_window_png(window, tmp_path / "window.png")
+    ratio = window.devicePixelRatioF()
+    with Image.open(tmp_path / "window.png") as image:
+        assert image.size == (round(1280 * ratio), round(720 * ratio))
+
+
+def test_gif_has_one_frame_per_step_and_leaves_the_cursor(window, tmp_path):
+    session = window.session
+    frames = export.export_stepper_gif(session, window.studio, tmp_path / "steps.gif", fps=5)
+    assert frames == session.length == 11
+    assert session.cursor == 3
+    with Image.open(tmp_path / "steps.gif") as image:
+        assert image.format == "GIF"
+        assert image.n_frames == 11
+        assert image.size == (window.studio.grab().width(), window.studio.grab().height())
+        assert image.info["duration"] == 200
+        image.seek(0)
+        first = np.asarray(image.convert("RGB")).copy()
+        image.seek(10)
+        last = np.asarray(image.convert("RGB"))
+        assert not np.array_equal(first, last)  # the heatmap filled in
+
+
+def test_long_sequences_are_sampled(window, tmp_path):
+    count = export.export_stepper_gif(
+        window.session, window.studio.memory, tmp_path / "s.gif", max_frames=4
+    )
+    assert count == 4
+    with Image.open(tmp_path / "s.gif") as image:
+        assert image.n_frames == 4
+
+
+def test_mp4_needs_imageio_ffmpeg_and_says_so(window, tmp_path):
+    if export.mp4_available():
+        count = export.export_stepper_video(window.session, window.studio, tmp_path / "s.mp4")
+        assert count == window.session.length and (tmp_path / "s.mp4").stat().st_size > 0
+    else:
+        with pytest.raises(export.ExportError, match="imageio-ffmpeg"):
+            export.export_stepper_video(window.session, window.studio, tmp_path / "s.mp4")
+        assert not (tmp_path / "s.mp4").exists()
+        action = window.classroom.actions["action_export_mp4"]
+        assert not action.isEnabled() and "imageio-ffmpeg" in action.text()
+
+
+def test_trace_csv_columns_and_values(window, tmp_path):
+    session = window.session
+    rows = export.export_trace_csv(session, tmp_path / "before.csv")
+    with open(tmp_path / "before.csv", newline="", encoding="utf-8") as handle:
+        table = list(csv.reader(handle))
+    header = table[0]
+    units = [f"{{}}_{j}".format for j in range(6)]
+    expected = ["t", "token"]
+    for prefix in ("h", "c", "i", "f", "g", "o"):
+        expected += [unit(prefix) for unit in units]
+    assert header == [*expected, "grad_norm"]
+    assert rows == len(table) - 1 == 11
+    assert [row[1] for row in table[1:]] == list(session.run.sequence.tokens)
+    assert "".join(row[1] for row in table[1:]).replace("␣", " ") == "the cat sat"
+    hidden = np.array([[float(v) for v in row[2:8]] for row in table[1:]])
+    np.testing.assert_allclose(hidden, session.run.primary.trace.hidden, rtol=1e-8)
+    assert all(row[-1] == "" for row in table[1:])
+
+    session.backprop()
+    export.export_trace_csv(session, tmp_path / "after.csv")
+    with open(tmp_path / "after.csv", newline="", encoding="utf-8") as handle:
+        grads = [float(row[-1]) for row in list(csv.reader(handle))[1:]]
+    np.testing.assert_allclose(grads, session.gradients["lstm"].grad_norms, rtol=1e-8)
+
+
+def test_menu_export_goes_through_the_same_code(window, tmp_path):
+    window.classroom.export_to("csv", tmp_path / "menu.csv")
+    window.classroom.export_to("svg", tmp_path / "menu.svg")
+    assert (tmp_path / "menu.csv").read_text(encoding="utf-8").startswith("t,token,h_0")
+    _svg(tmp_path / "menu.svg")
