@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 from rnn_studio.learn import quiz
 from rnn_studio.learn.progress import ProgressStore
 from rnn_studio.state.session import StudioSession
-from rnn_studio.ui.learn.browser import scaled_learn_css
+from rnn_studio.ui.learn.browser import scaled_learn_css, themed
 from rnn_studio.ui.learn.learn_area import PAGE_TITLES, LearnArea
+from rnn_studio.ui.learn.quiz_view import choice_text
 from rnn_studio.ui.learn.read_aloud import NoSpeechEngine
 from rnn_studio.ui.theme import apply_font_scale
 
@@ -134,3 +135,32 @@ def test_larger_headings_keep_their_proportion_when_the_app_font_changes(area):
     finally:
         app.setFont(original)
         app.setProperty("rnn_studio_base_point_size", None)
+
+
+def test_on_a_dark_palette_the_reader_swaps_to_readable_colours(area):
+    reader = area.lesson.reader
+    light_css = reader.document().defaultStyleSheet()
+    assert "#1f6fb2" in light_css
+    dark = QPalette(reader.palette())
+    dark.setColor(QPalette.ColorRole.Base, QColor("#141414"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#EAEAEA"))
+    dark.setColor(QPalette.ColorRole.Link, QColor("#8CC8F0"))
+    reader.setPalette(dark)
+    dark_css = reader.document().defaultStyleSheet()
+    assert "#1f6fb2" not in dark_css.lower() and "#8cc8f0" in dark_css.lower()
+    assert "#F0B54A" in dark_css  # "Show me" links stay orange, lighter
+    assert themed('<p style="color:#b00020">x</p>', dark) == '<p style="color:#FF8A80">x</p>'
+    assert themed("#b00020", QPalette(QColor("#FFFFFF"))) == "#b00020"
+
+
+@pytest.mark.parametrize(
+    ("markup", "shown"),
+    [
+        ("h<sub>t−1</sub> and W<sub>hh</sub>", "hₜ₋₁ and Wₕₕ"),
+        ("W<sup>T</sup> x", "Wᵀ x"),
+        ("x<sub>bad</sub>", "x_(bad)"),
+        ("a [[hidden state|state]]", "a state"),
+    ],
+)
+def test_choice_text_keeps_subscripts_readable(markup, shown):
+    assert choice_text(markup) == shown

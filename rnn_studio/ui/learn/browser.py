@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QUrl, Signal
-from PySide6.QtGui import QCursor, QFont, QFontMetricsF, QResizeEvent
+from PySide6.QtGui import QCursor, QFont, QFontMetricsF, QPalette, QResizeEvent
 from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
 from rnn_studio.learn.content import Glossary
@@ -43,6 +43,33 @@ def scaled_learn_css(point_size: float) -> str:
         return LEARN_CSS
     scale = point_size / CSS_BASE_POINT_SIZE
     return _POINTS.sub(lambda m: f"{float(m.group(1)) * scale:.1f}pt", LEARN_CSS)
+
+
+#: The light-background colours of the Learn style sheet and pages, and what replaces each on a
+#: dark background (``None``: the palette's link colour). Each replacement keeps WCAG AA
+#: contrast (4.5:1) on the dark and high-contrast themes' text backgrounds.
+DARK_COLOURS: dict[str, str | None] = {
+    "#1f6fb2": None,  # links, the teacher's name
+    "#b35900": "#F0B54A",  # "Show me" links
+    "#3b8a3e": "#7CCB85",  # students' names, "Right"
+    "#b00020": "#FF8A80",  # "Not quite"
+    "#6b6b6b": "#B4B4B4",  # muted hints
+}
+
+
+def on_dark_background(palette: QPalette) -> bool:
+    """Whether text is drawn on a dark base colour (dark or high-contrast theme)."""
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def themed(text: str, palette: QPalette) -> str:
+    """Swap the light-theme colours in CSS or HTML ``text`` for dark ones when needed."""
+    if not on_dark_background(palette):
+        return text
+    link = palette.color(QPalette.ColorRole.Link).name()
+    for light, dark in DARK_COLOURS.items():
+        text = re.sub(re.escape(light), dark or link, text, flags=re.IGNORECASE)
+    return text
 
 
 def describe_glossary_term(glossary: Glossary, term_id: str) -> str:
@@ -105,7 +132,7 @@ class LearnBrowser(QTextBrowser):
     def set_body(self, body_html: str) -> None:
         """Show ``body_html`` (an HTML fragment from :mod:`rnn_studio.learn.lesson_html`)."""
         self._body = body_html
-        self.setHtml(body_html)
+        self.setHtml(themed(body_html, self.palette()))
         self._side_margin = -1  # setHtml resets the root frame's margins
         self._fit_line_length()
 
@@ -142,12 +169,13 @@ class LearnBrowser(QTextBrowser):
         return CSS_BODY_POINT_SIZE * base / CSS_BASE_POINT_SIZE
 
     def _apply_style(self) -> None:
-        self.document().setDefaultStyleSheet(scaled_learn_css(self.font().pointSizeF()))
+        css = scaled_learn_css(self.font().pointSizeF())
+        self.document().setDefaultStyleSheet(themed(css, self.palette()))
         self.document().setDocumentMargin(12)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
             self._apply_style()
             self.set_body(self._body)
 

@@ -237,9 +237,8 @@ class FlashcardsView(QWidget):
         """Draw the counts, the card and the buttons from the review session."""
         counts = self.session.counts()
         self.counts_label.setText(
-            f'<span style="color:#1f6fb2">New {counts.new}</span> · '
-            f'<span style="color:#b35900">Learning {counts.learning}</span> · '
-            f'<span style="color:#3b8a3e">Review {counts.review}</span>'
+            f"New <b>{counts.new}</b> · Learning <b>{counts.learning}</b> · "
+            f"Review <b>{counts.review}</b>"
         )
         self.counts_label.setAccessibleDescription(
             f"{counts.new} new, {counts.learning} learning, {counts.review} due for review"

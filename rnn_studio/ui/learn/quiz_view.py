@@ -9,6 +9,7 @@ Preview on its own: ``python -m rnn_studio.ui.learn.quiz_view``.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -50,6 +51,7 @@ QUESTIONS_PER_QUIZ = 10
 LETTERS = "ABCDEFGHIJ"
 RIGHT_BACKGROUND = "#D7F0DA"
 WRONG_BACKGROUND = "#F9D9DC"
+MARKED_TEXT = "#1A1A1A"
 
 
 class QuizView(QWidget):
@@ -284,7 +286,7 @@ class QuizView(QWidget):
         else:
             self.choices.clear()
             for number, choice in enumerate(question.choices):
-                item = QListWidgetItem(f"{LETTERS[number]}.  {plain_text(choice)}")
+                item = QListWidgetItem(f"{LETTERS[number]}.  {choice_text(choice)}")
                 self.choices.addItem(item)
             self.answer_stack.setCurrentIndex(0)
             self.choices.setFocus()
@@ -377,6 +379,28 @@ class QuizView(QWidget):
             self.demo_clicked.emit(target)
 
 
+_SUBSCRIPTS = str.maketrans(
+    "0123456789+−-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"
+)
+_SUPERSCRIPTS = str.maketrans("0123456789+−-=()nTi", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿᵀⁱ")
+_SCRIPT = re.compile(r"<(sub|sup)>([^<]*)</\1>")
+
+
+def choice_text(text: str) -> str:
+    """Plain text for a list item: ``h<sub>t−1</sub>`` becomes ``hₜ₋₁`` (``h_(…)`` if a
+    character has no Unicode subscript), then the rest of the markup is dropped."""
+
+    def script(match: re.Match[str]) -> str:
+        kind, inner = match.group(1), match.group(2)
+        table = _SUBSCRIPTS if kind == "sub" else _SUPERSCRIPTS
+        converted = inner.translate(table)
+        if any(ch not in "".join(map(chr, table.values())) for ch in converted):
+            return ("_" if kind == "sub" else "^") + (inner if len(inner) == 1 else f"({inner})")
+        return converted
+
+    return plain_text(_SCRIPT.sub(script, text))
+
+
 def mark_choices(choices: QListWidget, right_row: int) -> None:
     """Mark the right answer ✓ (green) and a wrong pick ✗ (red); freeze the list readable.
 
@@ -389,9 +413,11 @@ def mark_choices(choices: QListWidget, right_row: int) -> None:
         if row == right_row:
             item.setText("✓ " + item.text())
             item.setBackground(QColor(RIGHT_BACKGROUND))
+            item.setForeground(QColor(MARKED_TEXT))  # dark on light, whatever the theme
         elif row == picked:
             item.setText("✗ " + item.text())
             item.setBackground(QColor(WRONG_BACKGROUND))
+            item.setForeground(QColor(MARKED_TEXT))
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
     choices.clearSelection()
 
