@@ -331,6 +331,7 @@ class TrainArea(QWidget):
         """End training after the current update; the models keep their weights."""
         if self.thread is not None:
             self.thread.control.stop()
+            self.thread.acknowledge()  # do not wait for a redraw before stopping
 
     def wait(self, timeout_ms: int = 10000) -> bool:
         """Block until the training thread ends (window close, tests); True if it did."""

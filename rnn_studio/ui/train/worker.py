@@ -76,9 +76,10 @@ class TrainingThread(QThread):
         try:
             self.snapshot_changed.emit(self.job.snapshot())
             self._emit_preview()
-            self.job.run(on_update=self._updated)
+            outcome = self.job.run(on_update=self._updated)
             self.snapshot_changed.emit(self.job.snapshot())
-            self._emit_preview()
+            if outcome != "stopped":  # a stop should return at once; the last preview stays
+                self._emit_preview()
         except Exception as error:  # reported in the UI rather than lost on this thread
             self.failed.emit(f"Training failed unexpectedly: {type(error).__name__}: {error}")
 
