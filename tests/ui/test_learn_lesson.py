@@ -142,6 +142,7 @@ def test_clicking_a_show_me_link_sets_up_the_studio_and_shows_it(window, qtbot):
 
 def test_a_studio_hint_term_opens_the_learn_glossary(window):
     main, area = window
+    assert main.learn is area and main.areas["Learn"] is area
     main.show_area("Studio")
     main.glossary_requested.emit("spectral-radius")
     assert main.current_area() == "Learn"

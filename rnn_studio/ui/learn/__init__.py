@@ -17,7 +17,8 @@ __all__ = ["LearnArea", "install_learn_area"]
 
 
 def install_learn_area(window: MainWindow, **options: object) -> LearnArea:
-    """Create the Learn area for ``window``'s session and put it in the "Learn" tab.
+    """Create the Learn area for ``window``'s session, put it in the "Learn" tab and keep it
+    as ``window.learn``.
 
     Parameters
     ----------
@@ -30,6 +31,9 @@ def install_learn_area(window: MainWindow, **options: object) -> LearnArea:
 
     area = LearnArea(window.session, **options)  # type: ignore[arg-type]
     window.set_area("Learn", area)
+    # Like ``window.train``: other parts (preferences' review limit) reach the one progress
+    # store through ``window.learn.store`` instead of opening a second copy of the file.
+    window.learn = area  # type: ignore[attr-defined]
 
     def open_term(term: str) -> None:
         area.open_term(term)
