@@ -109,6 +109,7 @@ class StudioArea(QMainWindow):
         self._dock(self.gates, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.default_sizes_pending = True
         self.shortcuts = install_shortcuts(self, self.stepper)
+        self.stepper.playing_changed.connect(self.equations.set_throttled)
         bridge.warning_changed.connect(self._show_warning)
         self._show_warning(self.session.warning)
 

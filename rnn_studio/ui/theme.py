@@ -105,7 +105,8 @@ def symmetric_levels(values: np.ndarray, floor: float = 1e-6) -> tuple[float, fl
 
 def configure_pyqtgraph() -> None:
     """Light plots with anti-aliasing; called once before any plot is built."""
-    pg.setConfigOptions(background=BACKGROUND, foreground=FOREGROUND, antialias=True)
+    # No global anti-aliasing: curves of 1,000 points are redrawn at every step while playing.
+    pg.setConfigOptions(background=BACKGROUND, foreground=FOREGROUND, antialias=False)
 
 
 def apply_font_scale(app: QApplication, scale: float) -> None:

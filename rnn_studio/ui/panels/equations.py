@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from rnn_studio.ui.equations_html import equations_html
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
+
+#: While the stepper plays, the equations are rewritten at most this often.
+PLAYING_REFRESH_MS = 250
 
 
 class EquationsPanel(StudioPanel):
@@ -26,10 +30,29 @@ class EquationsPanel(StudioPanel):
         self.browser.setOpenLinks(False)
         self.body.addWidget(self.browser, 1)
         self.shown_step: int | None = None
+        self.throttled = False
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(PLAYING_REFRESH_MS)
+        self._pending.timeout.connect(self.refresh)
         bridge.trace_changed.connect(self.refresh)
         bridge.view_cell_changed.connect(self.refresh)
-        bridge.cursor_changed.connect(self.refresh)
+        bridge.cursor_changed.connect(self._cursor_moved)
         self.refresh()
+
+    def set_throttled(self, throttled: bool) -> None:
+        """While playing, rewrite at most every :data:`PLAYING_REFRESH_MS` (nobody reads
+        equations at 60 steps a second, and rewriting them costs a few milliseconds)."""
+        self.throttled = throttled
+        if not throttled:
+            self._pending.stop()
+            self.refresh()
+
+    def _cursor_moved(self, _t: int) -> None:
+        if not self.throttled:
+            self.refresh()
+        elif not self._pending.isActive():
+            self._pending.start()
 
     def highlighted_step(self) -> int | None:
         return self.shown_step

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.theme import CELL_COLOURS, ERROR, HIGHLIGHT, MUTED, OKABE_ITO
-from rnn_studio.ui.widgets.axes import IntegerAxis
+from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks
 
 #: How long the backwards animation takes, whatever the sequence length.
 ANIMATION_MS = 1200
@@ -90,7 +90,7 @@ class GradientsPanel(StudioPanel):
         self.plot.setLogMode(x=False, y=True)
         self.plot.setLabel("bottom", "time step t")
         self.plot.setLabel("left", "gradient norm")
-        self.plot.showGrid(x=False, y=True, alpha=0.25)
+        outward_ticks(self.plot)
         self.plot.setMenuEnabled(False)
         self.legend = self.plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
         self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(HIGHLIGHT, width=2))

@@ -109,7 +109,6 @@ class MemoryPanel(StudioPanel):
             return
         self.hidden_map.set_cursor(t)
         self.hidden_bars.set_values(shown.trace.hidden[t])
-        self.hidden_bars_plot.setLabel("bottom", f"h_t, t = {t}")
         if self.showing_cell_state:
             self.cell_map.set_cursor(t)
             self.cell_bars.set_values(shown.trace.cell_state[t])

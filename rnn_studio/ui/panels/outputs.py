@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import HIGHLIGHT, MUTED, OKABE_ITO
-from rnn_studio.ui.widgets.axes import IntegerAxis
+from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks
 
 TOP_K = 5
 
@@ -38,6 +38,7 @@ class OutputsPanel(StudioPanel):
         tokens.setMouseEnabled(x=False, y=False)
         tokens.hideButtons()
         tokens.setMenuEnabled(False)
+        outward_ticks(tokens)
         tokens.invertY(True)
         tokens.setLabel("bottom", "probability of the next token")
         tokens.setXRange(0, 1, padding=0.02)
@@ -52,6 +53,7 @@ class OutputsPanel(StudioPanel):
         series = self.series_plot.getPlotItem()
         series.setLabel("bottom", "time step t")
         series.setMenuEnabled(False)
+        outward_ticks(series)
         self.legend = series.addLegend(offset=(-4, 4), labelTextSize="8pt")
         self.actual_curve = series.plot(pen=pg.mkPen("#202020", width=1.5), name="series x_t")
         self.predicted_curve = series.plot(
@@ -65,6 +67,8 @@ class OutputsPanel(StudioPanel):
         self.caption = QLabel(self)
         self.caption.setObjectName("outputs_caption")
         self.caption.setWordWrap(True)
+        # A fixed height: a caption that changes at every step must not relayout the panel.
+        self.caption.setFixedHeight(self.caption.fontMetrics().lineSpacing() * 3 + 4)
         self.caption.setStyleSheet(f"color: {MUTED};")
         self.body.addWidget(self.caption)
         self.shown_step: int | None = None

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QToolButton,
     QWidget,
@@ -41,6 +42,7 @@ class StepperPanel(StudioPanel):
 
     panel_id = "stepper"
     title = "Stepper"
+    playing_changed = Signal(bool)
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)
@@ -72,6 +74,8 @@ class StepperPanel(StudioPanel):
         self.position_label = QLabel(self)
         self.position_label.setObjectName("stepper_position")
         self.position_label.setAccessibleName("Current step")
+        # Its text changes at every step: it must not resize (and so relayout) the window.
+        self.position_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.speed_box = QComboBox(self)
         self.speed_box.setObjectName("stepper_speed")
         self.speed_box.setAccessibleName("Playing speed")
@@ -119,10 +123,13 @@ class StepperPanel(StudioPanel):
         """Start or stop playing; starting at the last step rewinds to the first."""
         if playing and self.session.at_end:
             self.session.go_to_start()
+        was_playing = self.timer.isActive()
         if playing:
             self.timer.start()
         else:
             self.timer.stop()
+        if playing != was_playing:
+            self.playing_changed.emit(playing)
         with blocked(self.play_button):
             self.play_button.setChecked(playing)
             self.play_button.setText("⏸ Pause" if playing else "▶ Play")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 
 class IntegerAxis(pg.AxisItem):
@@ -32,3 +33,17 @@ class IntegerAxis(pg.AxisItem):
 def integer_axes(*orientations: str) -> dict[str, IntegerAxis]:
     """``axisItems`` for ``addPlot``/``PlotWidget`` with integer ticks on ``orientations``."""
     return {orientation: IntegerAxis(orientation) for orientation in orientations}
+
+
+def outward_ticks(plot: pg.PlotItem) -> None:
+    """Draw ``plot``'s ticks outside the data area and cache each axis as a pixmap.
+
+    pyqtgraph's default ticks point inwards, so every axis overlaps the data area by the tick
+    length and is repainted whenever anything moves near the plot's edge; with a moving cursor
+    that is every axis at every step. Outward ticks keep most axes out of those repaints, and
+    the pixmap cache turns the remaining ones into a cheap copy instead of redrawing the text.
+    """
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setStyle(tickLength=4)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

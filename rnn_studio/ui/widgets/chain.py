@@ -195,6 +195,9 @@ class ChainView(QGraphicsView):
         self.scene().setSceneRect(self.chain.boundingRect())
 
     def set_cursor(self, t: int) -> None:
-        """Highlight step ``t`` and scroll it into view."""
+        """Highlight step ``t`` and scroll so it stays in view."""
         self.chain.set_cursor(t)
-        self.ensureVisible(QRectF(cell_x(t) - PITCH, 0, 3 * PITCH, HEIGHT), 0, 0)
+        # Keep the current cell a third of the way in: stepping scrolls by one cell, which Qt
+        # does by moving the pixels already drawn and painting only the newly exposed cell.
+        third = self.viewport().width() / 3
+        self.horizontalScrollBar().setValue(int(max(cell_x(t) - third, 0.0)))

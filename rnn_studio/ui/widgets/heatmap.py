@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from rnn_studio.ui.theme import BACKGROUND, HIGHLIGHT
+from rnn_studio.ui.widgets.axes import outward_ticks
 
 
 class TimeHeatmap:
@@ -40,6 +41,7 @@ class TimeHeatmap:
         plot.setMouseEnabled(x=False, y=False)
         plot.hideButtons()
         plot.setMenuEnabled(False)
+        outward_ticks(plot)
         self.mask = QGraphicsRectItem()
         mask_colour = QColor(BACKGROUND)
         mask_colour.setAlpha(235)

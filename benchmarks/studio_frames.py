@@ -1,0 +1,130 @@
+"""Frame time of the studio window while playing a 1,000-step sequence at hidden size 256.
+
+Each frame is what the play button does at speed "Max": advance the cursor one step (every
+view updates: the heatmap mask and outline, the bars, the unrolled chain, the gates, the
+output chart, the gradient cursor; the equations at most 4 times a second while playing) and
+let Qt process the resulting events, painting included, until the next step.
+Runs offscreen (``QT_QPA_PLATFORM=offscreen``), so painting is Qt's raster engine into the
+window's backing store, as on a real screen minus the compositor.
+
+    .venv/bin/python benchmarks/studio_frames.py            # rnn, lstm, gru, compare
+    .venv/bin/python benchmarks/studio_frames.py --quick    # 200 frames each
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("RNN_STUDIO_HOME", tempfile.mkdtemp(prefix="rnn-studio-bench-"))
+
+import itertools
+
+import numpy as np
+
+from rnn_studio.engine.blas import limit_blas_threads
+
+STEPS = 1000
+HIDDEN = 256
+TARGET_P95_MS = 16.0
+
+
+def series_text(steps: int = STEPS) -> str:
+    """A noisy sine, as numbers, ``steps`` long."""
+    rng = np.random.default_rng(0)
+    values = np.sin(np.arange(steps) * 2 * np.pi / 50) + 0.1 * rng.standard_normal(steps)
+    return ", ".join(f"{v:.3f}" for v in values)
+
+
+def measure(
+    window, app, cell: str, text: str, mode: str, frames: int
+) -> tuple[list[float], list[float]]:
+    """Play ``cell`` on ``text`` at full speed; return milliseconds between successive frames.
+
+    Returns the wall-clock frame times and the CPU time this process used per frame (the
+    latter does not count time lost to other programs on a busy machine).
+
+    The stepper's own play timer runs at speed "Max" (a zero-interval timer), so each frame is
+    one timer tick (the session steps and every view updates) plus the event processing,
+    painting included, until the next tick.
+    """
+    from PySide6.QtCore import QEventLoop
+
+    from rnn_studio.state.demo import DemoSetup
+
+    session = window.session
+    session.apply_demo(
+        DemoSetup(text=text, mode=mode, cell=cell, hidden_size=HIDDEN, cursor=0, backprop=True)
+    )
+    window.executor.wait_idle(timeout_ms=600_000)
+    window.studio.gradients._animation.stop()
+    for _ in range(5):  # settle: first paints of the new images
+        app.processEvents()
+    stepper = window.studio.stepper
+    stepper.speed_box.setCurrentIndex(stepper.speed_box.findData(0))
+    stamps: list[float] = []
+    cpu_stamps: list[float] = []
+    loop = QEventLoop()
+
+    def on_step(t: int) -> None:
+        stamps.append(time.perf_counter())
+        cpu_stamps.append(time.process_time())
+        if t >= frames:
+            stepper.set_playing(False)
+            loop.quit()
+
+    window.bridge.cursor_changed.connect(on_step)
+    stepper.set_playing(True)
+    loop.exec()
+    window.bridge.cursor_changed.disconnect(on_step)
+    wall = [(later - earlier) * 1000 for earlier, later in itertools.pairwise(stamps)]
+    cpu = [(later - earlier) * 1000 for earlier, later in itertools.pairwise(cpu_stamps)]
+    return wall, cpu
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="200 frames per cell")
+    parser.add_argument("--cells", default="rnn,lstm,gru,compare")
+    args = parser.parse_args(argv)
+    limit_blas_threads(1)
+
+    from PySide6.QtWidgets import QApplication
+
+    from rnn_studio.ui.main_window import MainWindow
+    from rnn_studio.ui.theme import configure_pyqtgraph
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    configure_pyqtgraph()
+    window = MainWindow()
+    window.resize(1280, 720)
+    window.show()
+    app.processEvents()
+    frames = 200 if args.quick else STEPS - 1
+    text = series_text()
+    print(f"{STEPS} steps, hidden {HIDDEN}, {frames} frames per cell, backprop on, offscreen")
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print("| cell | wall p50 ms | wall p95 ms | wall max ms | CPU p50 ms | CPU p95 ms |")
+    print("|---|---|---|---|---|---|")
+    worst = 0.0
+    for cell in args.cells.split(","):
+        wall, cpu = measure(window, app, cell, text, "numbers", frames)
+        p95 = float(np.percentile(wall, 95))
+        worst = max(worst, p95)
+        print(
+            f"| {cell} | {statistics.median(wall):.2f} | {p95:.2f} | {max(wall):.1f} "
+            f"| {statistics.median(cpu):.2f} | {float(np.percentile(cpu, 95)):.2f} |"
+        )
+    print(f"worst wall p95: {worst:.2f} ms (target ≤ {TARGET_P95_MS:.0f} ms)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
