@@ -6,6 +6,9 @@
     Names the Debian/Ubuntu packages (or the display setting) Qt needs before Qt can abort.
 ``self_check``
     ``rnn-studio --self-check``: gradient checks, resources, a figure and the main window.
-``export``
-    ``rnn-studio export``: a figure (PNG) or the trace (CSV) without opening a window.
+``export``, ``trace_table``
+    ``rnn-studio export``: a figure (PNG) or the trace (CSV) without opening a window; the
+    figures themselves are drawn by ``rnn_studio.ui.export_figures``.
+``launch``, ``startup``
+    ``rnn-studio`` with no command, and ``--measure-startup`` (time to the first paint).
 """

@@ -82,6 +82,26 @@ def check_main_window() -> str:
     )
 
 
+def _run_check(check: Check) -> bool:
+    """Run one check with user files in a temporary folder; print its line; return success."""
+    saved_home = os.environ.get("RNN_STUDIO_HOME")
+    started = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory(prefix="rnn-studio-self-check-") as home:
+            os.environ["RNN_STUDIO_HOME"] = home  # a check must not touch the user's files
+            line = check()
+    except Exception as error:  # a self-check reports every failure and carries on
+        print(f"  FAILED {check.__name__}: {type(error).__name__}: {error}", flush=True)
+        return False
+    finally:
+        if saved_home is None:
+            os.environ.pop("RNN_STUDIO_HOME", None)
+        else:
+            os.environ["RNN_STUDIO_HOME"] = saved_home
+    print(f"  ok     {line} [{time.perf_counter() - started:.2f} s]", flush=True)
+    return True
+
+
 def run_self_check() -> int:
     """Run every check, print one line each, and return 0 if all passed, else 1."""
     import sys
@@ -98,22 +118,14 @@ def run_self_check() -> int:
     qt_problem = qt_startup_problem()
     if qt_problem is None:
         start_qt_application(sys.argv[:1])  # on a dead display: one line and exit status 1
+        checks += [check_figure, check_main_window]
     failures = 0
-    with tempfile.TemporaryDirectory(prefix="rnn-studio-self-check-") as home:
-        os.environ["RNN_STUDIO_HOME"] = home  # the check must not touch the user's files
-        for check in checks if qt_problem else [*checks, check_figure, check_main_window]:
-            started = time.perf_counter()
-            try:
-                line = check()
-            except Exception as error:  # a self-check reports every failure and carries on
-                failures += 1
-                print(f"  FAILED {check.__name__}: {type(error).__name__}: {error}", flush=True)
-            else:
-                print(f"  ok     {line} [{time.perf_counter() - started:.2f} s]", flush=True)
+    for check in checks:
+        failures += not _run_check(check)
     if qt_problem:
         failures += 1
         print(f"  FAILED Qt: {qt_problem}")
-    total = len(checks) + (1 if qt_problem else 2)  # a Qt problem counts as one failed check
+    total = len(checks) + (1 if qt_problem else 0)  # a Qt problem counts as one failed check
     print(
         f"{total - failures} of {total} checks passed" if failures else f"all {total} checks passed"
     )

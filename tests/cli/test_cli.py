@@ -236,7 +236,10 @@ def test_self_check_passes_in_a_subprocess(headless_env: dict[str, str]) -> None
 
 
 def test_self_check_reports_a_failure_and_exits_non_zero(capsys, monkeypatch) -> None:
+    homes_seen = []
+
     def broken_engine() -> str:
+        homes_seen.append(os.environ["RNN_STUDIO_HOME"])
         raise ArithmeticError("gradients disagree")
 
     monkeypatch.setattr(self_check, "check_engine_gradients", broken_engine)
@@ -247,6 +250,10 @@ def test_self_check_reports_a_failure_and_exits_non_zero(capsys, monkeypatch) ->
     assert "FAILED broken_engine: ArithmeticError: gradients disagree" in out
     assert "ok     data files" in out
     assert "3 of 4 checks passed" in out
+    # Each check ran with user files in its own temporary folder, and the setting is restored.
+    assert homes_seen and "rnn-studio-self-check-" in homes_seen[0]
+    assert not Path(homes_seen[0]).exists()
+    assert os.environ["RNN_STUDIO_HOME"].endswith("home")
 
 
 def test_measure_startup_reports_the_first_paint(headless_env: dict[str, str]) -> None:
