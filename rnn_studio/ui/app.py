@@ -40,6 +40,9 @@ def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> 
     from rnn_studio.ui.learn import install_learn_area
 
     install_learn_area(window)  # the Learn tab (rnn_studio/ui/learn), replacing its placeholder
+    from rnn_studio.ui.classroom import install_classroom_features
+
+    install_classroom_features(window)  # menus, presenter, sessions, themes (ui/classroom.py)
     window.show()
     if quit_after_ms is None and os.environ.get(QUIT_AFTER_VARIABLE):
         quit_after_ms = int(os.environ[QUIT_AFTER_VARIABLE])

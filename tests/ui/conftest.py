@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.ui.classroom import install_classroom_features
+from rnn_studio.ui.learn import install_learn_area
 from rnn_studio.ui.main_window import MainWindow
 from rnn_studio.ui.theme import configure_pyqtgraph
 from rnn_studio.ui.themes import THEME_PROPERTY
@@ -47,6 +48,7 @@ def make_window(qtbot, session: StudioSession | None = None, restore: bool = Fal
     configure_pyqtgraph()
     window = MainWindow(session or StudioSession())
     qtbot.addWidget(window)
+    install_learn_area(window)  # as rnn_studio.ui.app does, before the classroom features
     features = install_classroom_features(window, restore=restore)
     features.errors = []
     features.report_error = lambda title, message: features.errors.append((title, message))
