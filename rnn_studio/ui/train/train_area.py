@@ -18,6 +18,7 @@ to open the area on its own.
 from __future__ import annotations
 
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -619,6 +620,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from rnn_studio.engine.blas import limit_blas_threads
+    from rnn_studio.ui.app import QUIT_AFTER_VARIABLE
     from rnn_studio.ui.theme import configure_pyqtgraph
 
     limit_blas_threads(1)
@@ -627,6 +629,9 @@ def main() -> int:
     area = TrainArea(StudioSession())
     area.resize(1280, 720)
     area.show()
+    quit_after = os.environ.get(QUIT_AFTER_VARIABLE)
+    if quit_after:
+        QTimer.singleShot(int(quit_after), app.quit)
     code = app.exec()
     area.shutdown()
     return code
