@@ -205,6 +205,8 @@ class LearnBrowser(QTextBrowser):
         self._side_margin = side
         root = self.document().rootFrame()
         frame = root.frameFormat()
-        frame.setLeftMargin(side)
-        frame.setRightMargin(side)
+        # A side margin replaces the document margin on that side: add them.
+        margin = self.document().documentMargin()
+        frame.setLeftMargin(margin + side)
+        frame.setRightMargin(margin + side)
         root.setFrameFormat(frame)

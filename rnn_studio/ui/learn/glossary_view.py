@@ -68,6 +68,8 @@ class GlossaryView(QWidget):
         self.results.setObjectName("glossary_results")
         self.results.setAccessibleName("Matching terms")
         self.results.setToolTip("Terms matching the search; ↑/↓ to choose")
+        self.results.setWordWrap(True)  # long terms wrap at projector font sizes
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.currentItemChanged.connect(self._result_chosen)
         self.search = _SearchBox(self.results, self)
         self.search.setObjectName("glossary_search")

@@ -16,7 +16,7 @@ import importlib
 import shutil
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QProcess, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QProcess, Signal
 from PySide6.QtWidgets import QToolButton, QWidget
 
 #: Shown on a disabled Read aloud control.
@@ -107,6 +107,9 @@ class EspeakEngine(SpeechEngine):
         self.process.finished.connect(lambda *_: self.speaking_changed.emit(False))
         self.process.errorOccurred.connect(self._failed)
         self.last_error = ""
+        app = QCoreApplication.instance()
+        if app is not None:  # never leave a voice talking after the window has gone
+            app.aboutToQuit.connect(self.stop)
 
     @property
     def speaking(self) -> bool:
