@@ -164,3 +164,19 @@ def test_on_a_dark_palette_the_reader_swaps_to_readable_colours(area):
 )
 def test_choice_text_keeps_subscripts_readable(markup, shown):
     assert choice_text(markup) == shown
+
+
+def test_the_area_fits_1280_by_720_at_a_projector_font(qtbot):
+    app = QApplication.instance()
+    original = QFont(app.font())
+    try:
+        apply_font_scale(app, 1.6)
+        area = LearnArea(StudioSession(), ProgressStore(), speech=NoSpeechEngine(), seed=1)
+        qtbot.addWidget(area)
+        for page in PAGE_TITLES:
+            area.show_page(page)
+            hint = area.minimumSizeHint()
+            assert hint.width() <= 1280 and hint.height() <= 720, (page, hint)
+    finally:
+        app.setFont(original)
+        app.setProperty("rnn_studio_base_point_size", None)
