@@ -278,8 +278,9 @@ class SweepPlot(CurvesPlot):
             angle=0,
             pen=pg.mkPen(MUTED, width=1, style=Qt.PenStyle.DashLine),
             label="chance",
-            labelOpts={"position": 0.1, "color": MUTED},
+            labelOpts={"position": 0.55, "color": MUTED},
         )
+        self.legend.setOffset((10, -10))  # bottom left: short lags are learned by every cell
         self.addItem(self.chance)
 
     def show_result(self, result: SweepResult) -> None:
