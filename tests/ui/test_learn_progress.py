@@ -8,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from rnn_studio import storage
+from rnn_studio.learn import quiz
 from rnn_studio.learn.progress import FILE_NAME, ProgressStore
 from rnn_studio.state.session import StudioSession
 from rnn_studio.storage import user_data_dir
@@ -113,3 +115,30 @@ def test_a_corrupt_store_is_reported_not_lost(qtbot):
     assert area.store.recovered_from.name in area.progress.warning.text()
     area.store.record_quiz("typed", "lstm", True, T0)  # the fresh store saves normally
     assert json.loads(path.read_text(encoding="utf-8"))["quiz_results"][0]["item_id"] == "lstm"
+
+
+def test_a_failed_save_is_reported_and_the_review_goes_on(qtbot, monkeypatch):
+    area = make_area(qtbot)
+    area.show_page("flashcards")
+
+    def disk_full(path, data):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(storage, "atomic_write_json", disk_full)
+        first = area.flashcards.current_card()
+        area.flashcards.reveal()
+        area.flashcards.grade(3)
+        assert area.warning.isVisible()
+        assert "could not save progress" in area.warning.text()
+        assert "No space left on device" in area.warning.text()
+        assert area.flashcards.current_card().id != first.id  # the session carries on
+        area.show_page("quiz")
+        area.quiz.start([quiz.typed_term(area.content.glossary.entries, "lstm")])
+        area.quiz.typed.setText("LSTM")
+        area.quiz.check()
+        assert "✓ Right" in area.quiz.feedback.toPlainText()
+    area.store.save()  # once the disk has room, everything kept in memory is written
+    saved = ProgressStore()
+    assert [e.card_id for e in saved.review_log] == [first.id]
+    assert [r.item_id for r in saved.quiz_results] == ["lstm"]

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from rnn_studio.learn.content import Content, Flashcard, render_text
 from rnn_studio.learn.markup import plain_text
-from rnn_studio.learn.progress import MAX_NEW_CARDS_PER_DAY, ProgressStore
+from rnn_studio.learn.progress import MAX_NEW_CARDS_PER_DAY, ProgressError, ProgressStore
 from rnn_studio.learn.review import ReviewSession, local_now
 from rnn_studio.learn.scheduler import SCHEDULER_LABELS, Grade
 from rnn_studio.ui.learn.browser import LearnBrowser
@@ -83,6 +83,8 @@ class FlashcardsView(QWidget):
     lesson_clicked = Signal(str)
     #: A card was graded or the settings changed (the progress page refreshes).
     progress_changed = Signal()
+    #: Progress could not be saved; the message says why (the Learn area shows it).
+    save_failed = Signal(str)
 
     def __init__(
         self,
@@ -210,7 +212,11 @@ class FlashcardsView(QWidget):
         """Grade the revealed card, save it and show the next one."""
         if self.session.finished or not self.session.revealed:
             return
-        self.session.grade(grade)
+        try:
+            self.session.grade(grade)
+        except ProgressError as error:  # kept in memory; saved with the next change
+            self.session.refresh()
+            self.save_failed.emit(str(error))
         self.render()
         self.progress_changed.emit()
 
@@ -317,13 +323,19 @@ class FlashcardsView(QWidget):
         self.new_per_day.blockSignals(False)
 
     def _scheduler_chosen(self, _index: int) -> None:
-        self.store.set_scheduler(str(self.scheduler_choice.currentData()))
+        try:
+            self.store.set_scheduler(str(self.scheduler_choice.currentData()))
+        except ProgressError as error:
+            self.save_failed.emit(str(error))
         self.session.refresh()
         self.render()
         self.progress_changed.emit()
 
     def _limit_chosen(self, value: int) -> None:
-        self.store.set_new_cards_per_day(int(value))
+        try:
+            self.store.set_new_cards_per_day(int(value))
+        except ProgressError as error:
+            self.save_failed.emit(str(error))
         self.session.refresh()
         self.render()
         self.progress_changed.emit()

@@ -176,6 +176,7 @@ class LearnArea(QWidget):
         self.predict.studio_setup_requested.connect(self.apply_setup)
         for page in (self.flashcards, self.quiz, self.predict):
             page.progress_changed.connect(self.progress.refresh)
+            page.save_failed.connect(self.show_warning)
         self.progress.progress_reset.connect(self._after_reset)
         self.nav.setCurrentRow(0)
 
@@ -199,6 +200,11 @@ class LearnArea(QWidget):
         if self._came_from is not None:
             self.glossary.back_button.setText(f"← Back to {self._came_from.capitalize()}")
         self.glossary.back_button.setVisible(self._came_from is not None)
+
+    def show_warning(self, message: str) -> None:
+        """Show ``message`` in the banner above the pages (e.g. progress that was not saved)."""
+        self.warning.setText(f"⚠ {message}")
+        self.warning.setVisible(True)
 
     def open_lesson(self, anchor: str) -> None:
         """Open the lesson at the section holding ``anchor``."""

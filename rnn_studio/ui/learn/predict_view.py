@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from rnn_studio.learn.predict import PREDICT_KINDS, PREDICT_TITLES, PredictQuestion
 from rnn_studio.learn.predict import make_predict_question as generate
-from rnn_studio.learn.progress import ProgressStore
+from rnn_studio.learn.progress import ProgressError, ProgressStore
 from rnn_studio.learn.quiz import Result
 from rnn_studio.learn.review import local_now
 from rnn_studio.state.demo import DemoSetup
@@ -68,6 +68,8 @@ class PredictView(QWidget):
     #: Emitted with the reveal's set-up when the learner asks to see it in the studio.
     studio_setup_requested = Signal(object)
     progress_changed = Signal()
+    #: An answer could not be saved; the message says why (the Learn area shows it).
+    save_failed = Signal(str)
 
     def __init__(
         self,
@@ -208,7 +210,10 @@ class PredictView(QWidget):
             return None
         self.predicted = row
         self.result = self.question.check(row)
-        self.store.record_quiz("predict", self.question.id, self.result.correct, self._clock())
+        try:
+            self.store.record_quiz("predict", self.question.id, self.result.correct, self._clock())
+        except ProgressError as error:  # the answer still counts on screen
+            self.save_failed.emit(str(error))
         mark_choices(self.choices, self.question.answer_index)
         self.lock_button.setEnabled(False)
         self.studio_button.setEnabled(True)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from rnn_studio.learn import quiz
 from rnn_studio.learn.content import Content, render_text
 from rnn_studio.learn.markup import plain_text
-from rnn_studio.learn.progress import ProgressStore
+from rnn_studio.learn.progress import ProgressError, ProgressStore
 from rnn_studio.learn.review import local_now
 from rnn_studio.ui.learn.browser import LearnBrowser
 from rnn_studio.ui.learn.typography import scaled_font
@@ -72,6 +72,8 @@ class QuizView(QWidget):
     demo_clicked = Signal(str)
     lesson_clicked = Signal(str)
     progress_changed = Signal()
+    #: An answer could not be saved; the message says why (the Learn area shows it).
+    save_failed = Signal(str)
 
     def __init__(
         self,
@@ -237,7 +239,10 @@ class QuizView(QWidget):
         self.answered += 1
         self.score += result.score
         item_id = getattr(question, "item_id", "") or question.id
-        self.store.record_quiz(question.kind, item_id, result.correct, self._clock())
+        try:
+            self.store.record_quiz(question.kind, item_id, result.correct, self._clock())
+        except ProgressError as error:  # the answer still counts on screen
+            self.save_failed.emit(str(error))
         self.feedback.set_body(self._feedback_html(question, result))
         self._mark_answers(question, result)
         self._update_buttons()
