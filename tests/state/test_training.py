@@ -57,6 +57,10 @@ def test_single_run_lowers_the_loss_and_records_every_update():
     assert curves.eval_steps[0] == 0 and curves.eval_steps[-1] == 60
     assert snapshot.fraction == 1.0 and snapshot.remaining == 0.0
     assert curves.status == "finished" and "Finished 60 updates" in job.message
+    final = f"GRU {curves.eval_metrics[-1]:.3g}"
+    assert (
+        f"Held-out loss (MSE in standard deviations): {final} (guessing: about 1)." in job.message
+    )
 
 
 def test_clipping_caps_the_norm_after_clipping():
@@ -178,3 +182,17 @@ def test_lag_sweep_reports_every_cell_at_every_lag_and_stops_on_request():
         on_progress=lambda done, total: control.stop() if done == 10 else None,
     )
     assert not partial.complete and partial.lags == (1,)
+
+
+def test_scores_name_each_cell_and_the_guessing_baseline():
+    job = TrainingJob(
+        TrainingSetup.recipe("memory", lag=2, steps=30, hidden_size=6, cell="compare")
+    )
+    job.run()
+    accuracies = {k: t.history.eval_metrics[-1] for k, t in job.trainers.items()}
+    expected = ", ".join(f"{k.upper()} {v:.0%}" for k, v in accuracies.items())
+    assert job.scores() == f"Held-out accuracy: {expected} (guessing: 25%)."
+    text = TrainingJob(TrainingSetup.recipe("text", text=TEXT, steps=3, hidden_size=4, cell="rnn"))
+    assert text.scores() == ""  # nothing trained yet
+    text.run()
+    assert "(guessing: 2.71)" in text.scores()  # log of the 15 distinct characters
