@@ -88,7 +88,8 @@ def project_rows(xs: np.ndarray, weight_t: np.ndarray, out: np.ndarray | None = 
 
 def outer_sum(deltas: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Σ over time and batch of ``outer(deltas[t, b], rows[t, b])``: one matrix product."""
-    return deltas.reshape(-1, deltas.shape[-1]).T @ rows.reshape(-1, rows.shape[-1])
+    # np.dot, not @: matmul takes a slow path for a single row (an outer product).
+    return np.dot(deltas.reshape(-1, deltas.shape[-1]).T, rows.reshape(-1, rows.shape[-1]))
 
 
 CHUNK_ENTRIES = 32768

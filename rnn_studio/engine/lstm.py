@@ -14,10 +14,11 @@ Backward, given the total dh_t and the carried dcnext::
     da_i = dc_t ⊙ g ⊙ i(1−i)   da_f = dc_t ⊙ c_{t-1} ⊙ f(1−f)   da_g = dc_t ⊙ i ⊙ (1−g²)
     dcnext = dc_t ⊙ f          dhnext = W_hhᵀ da
 
-Speed: internally the gate blocks are reordered to (o, i, f, g), so the three sigmoid gates
-are contiguous (one tanh call for all four gates, then σ = ½tanh(½a)+½ on the first 3H with
-the ½ folded into cached weights) and the three gates driven by dc_t are contiguous in
-backward. Everything the caller sees is in PyTorch's order.
+Speed: in the forward pass the gate blocks are reordered to (o, i, f, g), so the three
+sigmoid gates are contiguous (one tanh call for all four gates, then σ = ½tanh(½a)+½ on the
+first 3H with the ½ folded into cached weights). Backward works in PyTorch's order, where the
+three gates driven by dc_t (i, f, g) are contiguous. Everything the caller sees is in
+PyTorch's order.
 """
 
 from __future__ import annotations
@@ -48,13 +49,12 @@ INTERNAL_NAMES = ("o", "i", "f", "g")
 class LSTMConstants(NamedTuple):
     """Weight-derived arrays cached until the parameters change (internal gate order)."""
 
-    rows: np.ndarray  # (4H,) PyTorch row of each internal row
     w_ih_t_half: np.ndarray  # (I, 4H) W_ihᵀ, σ-gate columns × ½
     w_hh_t_half: np.ndarray  # (H, 4H) W_hhᵀ, σ-gate columns × ½
     bias_half: np.ndarray  # (4H,) b_ih + b_hh, σ-gate entries × ½
     w_cat_t_half: np.ndarray  # (I + H, 4H) [W_ih W_hh]ᵀ, σ-gate columns × ½ (single steps)
-    w_ih: np.ndarray  # (4H, I) reordered, unscaled
-    w_hh: np.ndarray  # (4H, H) reordered, unscaled
+    w_ih: np.ndarray  # (4H, I) PyTorch order, unscaled (backward)
+    w_hh: np.ndarray  # (4H, H) PyTorch order, unscaled (backward)
 
 
 class LSTMDerivatives(NamedTuple):
@@ -102,19 +102,13 @@ class LSTMCell(Cell):
         w_ih_t_half = np.ascontiguousarray((w_ih * half[:, None]).T)
         w_hh_t_half = np.ascontiguousarray((w_hh * half[:, None]).T)
         return LSTMConstants(
-            rows=rows,
             w_ih_t_half=w_ih_t_half,
             w_hh_t_half=w_hh_t_half,
             bias_half=(p["bias_ih"] + p["bias_hh"])[rows] * half,
             w_cat_t_half=np.concatenate([w_ih_t_half, w_hh_t_half]),
-            w_ih=w_ih,
-            w_hh=w_hh,
+            w_ih=p["weight_ih"],
+            w_hh=p["weight_hh"],
         )
-
-    def _to_torch_rows(self, internal: np.ndarray) -> np.ndarray:
-        torch_order = np.empty_like(internal)
-        torch_order[self.constants.rows] = internal
-        return torch_order
 
     def _step(self, x: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[State, StepResult]:
         k, size = self.constants, self._hidden_size
@@ -252,8 +246,8 @@ class LSTMCell(Cell):
                 d_cell_rev,
                 total[start:stop][::-1],
                 d_pre[::-1],
-                by_gate[::-1, ..., 0, :],
-                by_gate[::-1, ..., 1:, :],
+                by_gate[::-1, ..., 3, :],
+                by_gate[::-1, ..., :3, :],
                 dv.h_per_a_o[::-1],
                 dv.h_per_c[::-1],
                 dv.c_per_a_ifg[::-1],
@@ -270,10 +264,10 @@ class LSTMCell(Cell):
                 np.multiply(dc, f, out=dcnext)  # dcnext = dc_t ⊙ f
                 np.dot(da, w_hh, out=dhnext)  # dhnext = W_hhᵀ da
             weights.add(start, d_pre, d_pre, k.w_ih)
-        d_bias = self._to_torch_rows(weights.bias)
+        d_bias = weights.bias
         params = {
-            "weight_ih": self._to_torch_rows(weights.weight_ih),
-            "weight_hh": self._to_torch_rows(weights.weight_hh),
+            "weight_ih": weights.weight_ih,
+            "weight_hh": weights.weight_hh,
             "bias_ih": d_bias,
             "bias_hh": d_bias.copy(),
         }
@@ -287,6 +281,6 @@ class LSTMCell(Cell):
         da_o = dh * dv.h_per_a_o[t][..., None, :]
         dc_total = dh * dv.h_per_c[t][..., None, :] + dc
         da_ifg = dc_total[..., None, :] * dv.c_per_a_ifg[t][..., None, :, :]
-        da = np.concatenate([da_o[..., None, :], da_ifg], axis=-2)
+        da = np.concatenate([da_ifg, da_o[..., None, :]], axis=-2)  # PyTorch order i, f, g, o
         da = da.reshape(*da.shape[:-2], 4 * self._hidden_size)
         return da @ self.constants.w_hh, dc_total * dv.forget[t][..., None, :]
