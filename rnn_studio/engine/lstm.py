@@ -47,7 +47,11 @@ INTERNAL_NAMES = ("o", "i", "f", "g")
 
 
 class LSTMConstants(NamedTuple):
-    """Weight-derived arrays cached until the parameters change (internal gate order)."""
+    """Weight-derived arrays cached until the parameters change.
+
+    The ``*_half`` arrays (forward) use the internal gate order (o, i, f, g); ``w_ih`` and
+    ``w_hh`` (backward) are the parameters in PyTorch's order.
+    """
 
     w_ih_t_half: np.ndarray  # (I, 4H) W_ihᵀ, σ-gate columns × ½
     w_hh_t_half: np.ndarray  # (H, 4H) W_hhᵀ, σ-gate columns × ½
