@@ -578,7 +578,7 @@ def _label_examples(
 
 # --------------------------------------------------------------------------- lag sweep
 #: Lags of the "accuracy against L" sweep.
-SWEEP_LAGS = (2, 5, 10, 20, 40)
+SWEEP_LAGS = (5, 10, 20, 40, 60)
 
 
 @dataclass(frozen=True)

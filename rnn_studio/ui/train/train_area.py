@@ -236,7 +236,7 @@ class TrainArea(QWidget):
         self.sweep_steps = QSpinBox()
         self.sweep_steps.setObjectName("train_sweep_steps")
         self.sweep_steps.setRange(1, 5000)
-        self.sweep_steps.setValue(200)
+        self.sweep_steps.setValue(300)
         self.sweep_steps.setToolTip(
             "Updates per run: every cell gets the same budget at every lag (hidden size, "
             "learning rate, clipping and seed come from the controls)."
