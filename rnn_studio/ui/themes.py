@@ -24,9 +24,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QGraphicsRectItem, QLabel, QWidget
 
 from rnn_studio.ui import theme as base_theme
 
@@ -118,6 +118,12 @@ class Palette:
             "plot axes": (self.plot_foreground, self.plot_background),
             "spotlight": (self.spotlight_text, self.spotlight_background),
         }
+
+    def accent_text_pairs(self) -> dict[str, tuple[str, str]]:
+        """Okabe–Ito colours the panels write text in (after :data:`ACCENT_TEXT`), on window."""
+        swaps = ACCENT_TEXT.get(self.name, {})
+        names = ("blue", "vermillion", "bluish_green", "reddish_purple")
+        return {f"{name} text": (swaps.get(_OI[name], _OI[name]), self.window) for name in names}
 
     def graphic_pairs(self) -> dict[str, tuple[str, str]]:
         """Non-text graphics and their backgrounds (WCAG 1.4.11 asks for 3:1)."""
@@ -357,15 +363,22 @@ def apply_theme(name: str, app: QApplication | None = None) -> Palette:
     app.setStyleSheet(style_sheet(palette))
     pg.setConfigOptions(background=palette.plot_background, foreground=palette.plot_foreground)
     app.setProperty(THEME_PROPERTY, palette.name)
-    for widget in app.allWidgets():
+    widgets = app.allWidgets()
+    for widget in widgets:
         if isinstance(widget, pg.GraphicsView):
             restyle_plot_widget(widget, previous, palette)
         restyle_widget_sheet(widget, palette)
+    _watch_sheets(app, widgets)
     return palette
 
 
 def restyle_plot_widget(view: pg.GraphicsView, previous: Palette, palette: Palette) -> None:
-    """Recolour one pyqtgraph view: background, axes, heatmap colour maps, masks."""
+    """Recolour one pyqtgraph view: background, axes, heatmap colour maps, masks.
+
+    A graphics item with an ``apply_palette(palette)`` method is handed the new
+    :class:`Palette` and left to recolour itself; that is the way for a panel's own items
+    (bars, overlays) to follow the theme without this module knowing them.
+    """
     view.setBackground(palette.plot_background)
     scene = view.scene()
     if scene is None:
@@ -373,6 +386,17 @@ def restyle_plot_widget(view: pg.GraphicsView, previous: Palette, palette: Palet
     old_backgrounds = {QColor(previous.plot_background).rgb(), QColor(base_theme.BACKGROUND).rgb()}
     colour_map = palette.diverging_colour_map()
     for item in scene.items():
+        apply_palette = getattr(item, "apply_palette", None)
+        if callable(apply_palette):
+            apply_palette(palette)  # items that know their own colours (the protocol)
+            continue
+        veil = getattr(item, "veil", None)
+        if isinstance(veil, QBrush) and veil.color().rgb() in old_backgrounds:
+            # A background-coloured veil (the heatmap's "not reached yet" mask).
+            colour = QColor(palette.plot_background)
+            colour.setAlpha(veil.color().alpha())
+            item.veil = QBrush(colour)
+            item.update()
         if isinstance(item, pg.AxisItem):
             item.setPen(palette.plot_foreground)
             item.setTextPen(palette.plot_foreground)
@@ -384,6 +408,8 @@ def restyle_plot_widget(view: pg.GraphicsView, previous: Palette, palette: Palet
             current = item.getColorMap() if hasattr(item, "getColorMap") else None
             if current is not None and getattr(current, "name", "") in ("RdBu", "berlin"):
                 item.setColorMap(colour_map)
+            else:
+                _swap_lookup_background(item, old_backgrounds, palette.plot_background)
         elif isinstance(item, pg.LabelItem):
             item.setAttr("color", palette.plot_foreground)
             item.setText(item.text)
@@ -395,6 +421,19 @@ def restyle_plot_widget(view: pg.GraphicsView, previous: Palette, palette: Palet
                 item.setBrush(QBrush(colour))
 
 
+def _swap_lookup_background(item: pg.ImageItem, old: set[int], new: str) -> None:
+    """Recolour lookup-table entries that were the plot background (e.g. bar charts)."""
+    lut = getattr(item, "lut", None)
+    if not isinstance(lut, np.ndarray) or lut.ndim != 2 or lut.shape[1] < 3:
+        return
+    colour = QColor(new)
+    rows = [i for i, row in enumerate(lut) if QColor(*map(int, row[:3])).rgb() in old]
+    if rows:
+        table = lut.copy()
+        table[rows, :3] = (colour.red(), colour.green(), colour.blue())
+        item.setLookupTable(table)
+
+
 #: theme.py's light constants and the palette role that replaces each in a style sheet.
 _SHEET_ROLES = {
     base_theme.MUTED: "muted_text",
@@ -402,27 +441,87 @@ _SHEET_ROLES = {
     base_theme.WARNING_BACKGROUND: "warning_background",
     base_theme.HIGHLIGHT_FILL: "spotlight_background",
 }
+#: Okabe–Ito colours the panels use as text, and what each becomes in a theme so that the
+#: text keeps 4.5:1 on the window colour (Okabe–Ito blue is too dark on a dark window, and
+#: bluish green too light on a light one; the hue stays).
+ACCENT_TEXT = {
+    "light": {
+        _OI["bluish_green"]: "#00785A",
+        _OI["vermillion"]: "#B34700",
+        _OI["reddish_purple"]: "#A8457E",
+    },
+    "dark": {_OI["blue"]: _OI["sky_blue"], _OI["vermillion"]: "#FF8F66"},
+    "high_contrast": {
+        _OI["blue"]: _OI["sky_blue"],
+        _OI["vermillion"]: "#FF8F66",
+        _OI["reddish_purple"]: "#F0A6D0",
+    },
+}
+_APPLIED_STYLE_PROPERTY = "rnn_studio_applied_style_sheet"
+
+
+def themed_sheet(sheet: str, palette: Palette) -> str:
+    """``sheet`` with theme.py's light colours and the Okabe–Ito text accents swapped."""
+    result = sheet
+    for colour, role in _SHEET_ROLES.items():
+        result = re.sub(re.escape(colour), getattr(palette, role), result, flags=re.IGNORECASE)
+    for colour, replacement in ACCENT_TEXT.get(palette.name, {}).items():
+        result = re.sub(re.escape(colour), replacement, result, flags=re.IGNORECASE)
+    if base_theme.WARNING_BACKGROUND.lower() in sheet.lower() and "color:" not in result:
+        result += f" color: {palette.warning_text};"
+    return result
 
 
 def restyle_widget_sheet(widget: QWidget, palette: Palette) -> None:
     """Swap theme.py's light colours in ``widget``'s own style sheet for ``palette``'s.
 
-    The widget's first style sheet is remembered, so switching themes back and forth is exact.
-    A warning banner (a sheet with the warning background) also gets the warning text colour.
+    The sheet the widget's owner set is remembered, so switching themes back and forth is
+    exact; when the owner sets a new sheet later, that one becomes the remembered one (see
+    :class:`SheetWatcher`).
     """
+    current = widget.styleSheet()
+    applied = widget.property(_APPLIED_STYLE_PROPERTY)
     base = widget.property(_BASE_STYLE_PROPERTY)
-    if base is None:
-        base = widget.styleSheet()
-        if not base:
-            return
+    if base is None or current != applied:
+        base = current  # the owner set this sheet (or it is the first time we see it)
         widget.setProperty(_BASE_STYLE_PROPERTY, base)
-    sheet = str(base)
-    for colour, role in _SHEET_ROLES.items():
-        sheet = re.sub(re.escape(colour), getattr(palette, role), sheet, flags=re.IGNORECASE)
-    if base_theme.WARNING_BACKGROUND.lower() in str(base).lower() and "color:" not in sheet:
-        sheet += f" color: {palette.warning_text};"
-    if sheet != widget.styleSheet():
+    if not base:
+        widget.setProperty(_APPLIED_STYLE_PROPERTY, "")
+        return
+    sheet = themed_sheet(str(base), palette)
+    widget.setProperty(_APPLIED_STYLE_PROPERTY, sheet)
+    if sheet != current:
         widget.setStyleSheet(sheet)
+
+
+class SheetWatcher(QObject):
+    """Re-themes a label's or button's style sheet whenever its owner sets a new one.
+
+    Panels colour some text as they update (a verdict turns "vanishing" blue); the watcher
+    sees the style change and swaps the colours for the current theme's.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.StyleChange
+            and isinstance(watched, QWidget)
+            and watched.styleSheet() != watched.property(_APPLIED_STYLE_PROPERTY)
+        ):
+            restyle_widget_sheet(watched, current_palette())
+        return False
+
+
+def _watch_sheets(app: QApplication, widgets: list[QWidget]) -> None:
+    watcher = app.findChild(SheetWatcher, "rnn_studio_sheet_watcher")
+    if watcher is None:
+        watcher = SheetWatcher(app)
+        watcher.setObjectName("rnn_studio_sheet_watcher")
+    for widget in widgets:
+        if isinstance(widget, (QLabel, QAbstractButton)) and not widget.property(
+            "rnn_studio_sheet_watched"
+        ):
+            widget.setProperty("rnn_studio_sheet_watched", True)
+            widget.installEventFilter(watcher)
 
 
 def palette_fields() -> tuple[str, ...]:

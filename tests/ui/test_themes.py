@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsRectItem
 
+from rnn_studio.state.demo import DemoSetup
+from rnn_studio.state.session import StudioSession
 from rnn_studio.ui import theme as base_theme
 from rnn_studio.ui.themes import (
     DARK,
@@ -39,7 +42,10 @@ def test_every_text_meets_wcag_aa(name):
     palette = PALETTES[name]
     failures = {
         role: round(contrast_ratio(text, background), 2)
-        for role, (text, background) in palette.text_pairs().items()
+        for role, (text, background) in {
+            **palette.text_pairs(),
+            **palette.accent_text_pairs(),
+        }.items()
         if contrast_ratio(text, background) < 4.5
     }
     assert not failures, f"{name}: text below 4.5:1: {failures}"
@@ -90,12 +96,22 @@ def test_system_theme_is_the_default():
 
 
 def _mask_colours(window):
+    """Colours of the heatmap veils over the steps not reached yet."""
     return [
-        item.brush().color().name()
+        item.veil.color().name()
         for view in window.findChildren(pg.GraphicsView)
         for item in view.scene().items()
-        if isinstance(item, QGraphicsRectItem) and item.zValue() == 5
+        if isinstance(getattr(item, "veil", None), QBrush)
     ]
+
+
+class _SelfStyled(QGraphicsRectItem):
+    def __init__(self):
+        super().__init__()
+        self.palettes = []
+
+    def apply_palette(self, palette):
+        self.palettes.append(palette.name)
 
 
 def test_theme_switch_changes_the_palette_and_every_plot(classroom):
@@ -105,6 +121,9 @@ def test_theme_switch_changes_the_palette_and_every_plot(classroom):
     warning_sheet = window.studio.warning_label.styleSheet()
     features.set_theme("light")
     light_masks = _mask_colours(window)
+    assert light_masks
+    own = _SelfStyled()
+    window.studio.gradients.plot_widget.addItem(own)
 
     features.set_theme("dark")
     assert current_palette() is DARK
@@ -119,6 +138,7 @@ def test_theme_switch_changes_the_palette_and_every_plot(classroom):
     assert DARK.focus in app.styleSheet() and ":focus" in app.styleSheet()
     assert features.actions["action_theme_dark"].isChecked()
 
+    assert own.palettes == ["dark"]
     features.set_theme("high_contrast")
     assert app.palette().color(QPalette.ColorRole.Window) == QColor(HIGH_CONTRAST.window)
 
@@ -136,3 +156,18 @@ def test_theme_choice_is_remembered(classroom):
     _second, again = classroom()
     assert again.preferences.theme == "high_contrast"
     assert current_palette() is HIGH_CONTRAST
+
+
+def test_colours_the_panels_set_later_follow_the_theme(classroom):
+    window, features = classroom(StudioSession(DemoSetup(text="abcdefgh", cursor=-1)))
+    features.set_theme("dark")
+    window.session.backprop()  # the gradients panel colours its verdict now
+    label = window.studio.gradients.verdict_label
+    sheet = label.styleSheet()
+    assert base_theme.OKABE_ITO["blue"].lower() not in sheet.lower()
+    assert "color:" in sheet
+    colour = re.search(r"color:\s*(#[0-9A-Fa-f]{6})", sheet).group(1)
+    assert contrast_ratio(colour, DARK.window) >= 4.5
+    features.set_theme("light")
+    light = re.search(r"color:\s*(#[0-9A-Fa-f]{6})", label.styleSheet()).group(1)
+    assert contrast_ratio(light, LIGHT.window) >= 4.5
