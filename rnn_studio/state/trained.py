@@ -222,3 +222,31 @@ def task_for_model(model: Model, *, seed: int = 0) -> Task:
     mode = vocabulary.mode or "chars"
     text = "".join(tokens) if mode == "chars" else " ".join(tokens)
     return TextTask(text, mode, sequence_length=8)
+
+
+def describe_prediction(kind: str, model: Model, text: str, mode: str) -> str:
+    """What the trained ``model`` makes of ``text`` at its last step, in one sentence.
+
+    The studio's Outputs panel shows its own (untrained) readout, so the Train area says what
+    the trained readout predicts: the label and its probability (sentiment, memory), the
+    three likeliest next tokens (text), or the next value (forecast).
+    """
+    name = kind.upper()
+    with np.errstate(all="ignore"):
+        if model.inputs == "values":
+            values = np.asarray(tokenize(text, "numbers"), dtype=float)
+            scaled = values if model.scaler is None else model.scaler.transform(values)
+            predicted = model.predict(scaled[:, None])[-1, 0]
+            if model.scaler is not None:
+                predicted = float(model.scaler.inverse(np.array([predicted]))[0])
+            return f"The trained {name} predicts the next value {predicted:.4g}."
+        if model.vocabulary is None:
+            return ""
+        ids = model.vocabulary.encode(tokenize(text, mode))
+        probabilities = model.probabilities(ids)[-1]
+    order = np.argsort(-probabilities, kind="stable")
+    if model.labels is not None:
+        best = int(order[0])
+        return f"The trained {name} reads it as {model.labels[best]} ({probabilities[best]:.0%})."
+    top = ", ".join(f"“{model.vocabulary.token(int(i))}” {probabilities[i]:.0%}" for i in order[:3])
+    return f"The trained {name}'s likeliest next tokens: {top}."

@@ -10,6 +10,7 @@ from rnn_studio.state.sequence import encode_sequence
 from rnn_studio.state.session import StudioSession
 from rnn_studio.state.trained import (
     TrainedModelError,
+    describe_prediction,
     open_in_studio,
     studio_cell,
     studio_example,
@@ -120,3 +121,25 @@ def test_a_loaded_model_gets_a_matching_task_and_opens_in_the_studio(task, chang
     np.testing.assert_allclose(
         session.shown.trace.hidden, model_hidden(model, text, mode), atol=1e-12
     )
+
+
+def test_describe_prediction_names_the_label_the_token_or_the_value():
+    sentiment = trained("sentiment", cell="gru")
+    model = sentiment.models["gru"]
+    text = "the film was not bad"
+    probabilities = model.probabilities(model.vocabulary.encode(text.split()))[-1]
+    label = model.labels[int(np.argmax(probabilities))]
+    assert describe_prediction("gru", model, text, "words") == (
+        f"The trained GRU reads it as {label} ({probabilities.max():.0%})."
+    )
+    chars = trained("text", text=TEXT)
+    message = describe_prediction("lstm", chars.models["lstm"], "the ca", "chars")
+    assert (
+        message.startswith("The trained LSTM's likeliest next tokens: “")
+        and message.count("%") == 3
+    )
+    forecast = trained("forecast", cell="rnn")
+    series, mode = studio_example(forecast.task)
+    message = describe_prediction("rnn", forecast.models["rnn"], series, mode)
+    value = float(message.removeprefix("The trained RNN predicts the next value ").rstrip("."))
+    assert abs(value) < 10  # in the series' own units (a sine of amplitude 1)

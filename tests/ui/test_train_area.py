@@ -190,6 +190,7 @@ def test_open_in_studio_loads_the_trained_model_into_the_session(qtbot, area):
     click(qtbot, area, "train_open_studio")
     assert changed, "the studio session did not change"
     assert session.text == "the film was not bad" and session.cell_kind == "gru"
+    assert "The trained GRU reads it as" in area.message
     model = area.models["gru"]
     ids = model.vocabulary.encode(["the", "film", "was", "not", "bad"])
     np.testing.assert_allclose(session.shown.trace.hidden, model.forward(ids)[0].hidden, atol=1e-12)

@@ -49,6 +49,7 @@ from rnn_studio.engine.tasks import MemoryTask, Task
 from rnn_studio.state.session import StudioSession
 from rnn_studio.state.trained import (
     TrainedModelError,
+    describe_prediction,
     open_in_studio,
     studio_example,
     task_for_model,
@@ -433,8 +434,12 @@ class TrainArea(QWidget):
         except TrainedModelError as error:
             self._show_message(f"Cannot open in the studio: {error}", error=True)
             return False
-        what = "the gradient decay of" if backprop else ""
-        self._show_message(f"Opened {what} the trained model in the Studio.".replace("  ", " "))
+        shown = text if len(text) <= 40 else text[:37] + "…"
+        what = " and backpropagated from its last step" if backprop else ""
+        predictions = " ".join(
+            describe_prediction(kind, model, text, mode) for kind, model in models.items()
+        )
+        self._show_message(f"Opened “{shown}” in the Studio{what}. {predictions}")
         return True
 
     def save(self) -> None:
