@@ -316,15 +316,16 @@ class TrainControls(QWidget):
             return "", mode
         return text, mode
 
-    def setup(self) -> TrainingSetup:
-        """The controls as a validated :class:`TrainingSetup`.
+    def setup(self, task: str | None = None) -> TrainingSetup:
+        """The controls as a validated :class:`TrainingSetup` (for ``task`` if given, else
+        the chosen task).
 
         Raises
         ------
         TrainingSetupError
             A choice that cannot be used (the message names it).
         """
-        task = self.task.currentData()
+        task = task or self.task.currentData()
         text, mode = self.text_to_learn() if task == "text" else ("", "chars")
         return TrainingSetup(
             task=task,

@@ -542,9 +542,7 @@ class TrainArea(QWidget):
             self._show_message("Lags must be whole numbers ≥ 0 separated by commas.", error=True)
             return
         try:
-            setup = self.controls.setup().with_changes(
-                task="memory", steps=self.sweep_steps.value(), text=""
-            )
+            setup = self.controls.setup("memory").with_changes(steps=self.sweep_steps.value())
         except TrainingSetupError as error:
             self._show_message(f"Cannot start the sweep: {error}", error=True)
             return
