@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     features.set_theme("light")
     features.scene_notes = "Ask: which units keep 'h' after the space?"
     features.presenter.enter()
-    app.processEvents()
+    for _ in range(3):
+        app.processEvents()
     window.grab().save(str(options.out / "presenter.png"))
     features.presenter.set_blank(True)
     app.processEvents()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QByteArray, QObject, QRect, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QPen, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -131,6 +131,7 @@ class PresenterMode(QObject):
         window.show_area("Studio")
         window.tabs.tabBar().setVisible(False)
         window.menuBar().setVisible(False)
+        window.statusBar().setVisible(False)  # the spotlight says the same, larger
         for name in TRIMMED_DOCKS:
             if name in studio.docks:
                 studio.docks[name].setVisible(False)
@@ -144,6 +145,7 @@ class PresenterMode(QObject):
         self._install_keys()
         window.showFullScreen()
         self._give_plots_room()
+        QTimer.singleShot(0, self._give_plots_room)  # again once the full-screen size is in
         self.active_changed.emit(True)
 
     def leave(self) -> None:
@@ -272,15 +274,22 @@ class PresenterMode(QObject):
         self._refresh_spotlight()
 
     def _give_plots_room(self) -> None:
+        """Most of the screen to the memory heatmap, the views around it as they fit."""
+        if not self.active:
+            return
         docks = self.window.studio.docks
         studio = self.window.studio
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        width = max(self.window.width(), 800)
         if {"stepper", "gradients"} <= docks.keys():
-            studio.resizeDocks([docks["stepper"], docks["gradients"]], [290, 470], horizontal)
+            sizes = [round(width * 0.2), round(width * 0.3)]
+            studio.resizeDocks([docks["stepper"], docks["gradients"]], sizes, horizontal)
+        if {"stepper", "outputs"} <= docks.keys():
+            studio.resizeDocks([docks["stepper"], docks["outputs"]], [160, 400], vertical)
         if {"gradients", "equations"} <= docks.keys():
-            studio.resizeDocks([docks["gradients"], docks["equations"]], [380, 220], vertical)
+            studio.resizeDocks([docks["gradients"], docks["equations"]], [330, 250], vertical)
         if "unrolled" in docks:
-            studio.resizeDocks([docks["unrolled"]], [140], vertical)
+            studio.resizeDocks([docks["unrolled"]], [120], vertical)
 
     def _refresh_spotlight(self, *_: object) -> None:
         if self.spotlight is not None:

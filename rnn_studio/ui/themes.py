@@ -325,7 +325,17 @@ def style_sheet(palette: Palette) -> str:
         "QPlainTextEdit:focus, QTextEdit:focus, QTextBrowser:focus, QAbstractItemView:focus, "
         "QSlider:focus, QTabBar:focus, QGraphicsView:focus, QLabel:focus"
     )
-    return (
+    borders = ""
+    if palette.name == "high_contrast":
+        # Black controls on black need a visible edge (WCAG 1.4.11, 3:1 for boundaries).
+        borders = (
+            "QPushButton, QToolButton, QComboBox, QAbstractSpinBox, QLineEdit, "
+            f"QPlainTextEdit, QTextEdit {{ border: 1px solid {palette.window_text}; "
+            "border-radius: 3px; padding: 2px 4px; }\n"
+            f"QPushButton:checked, QToolButton:checked {{ background: {palette.highlight}; "
+            f"color: {palette.highlighted_text}; }}\n"
+        )
+    return borders + (
         f"{focusable} {{ outline: 2px solid {palette.focus}; "
         f"border: 2px solid {palette.focus}; border-radius: 3px; }}\n"
         f"QToolTip {{ color: {palette.tooltip_text}; background: {palette.tooltip_background}; "
@@ -368,6 +378,8 @@ def apply_theme(name: str, app: QApplication | None = None) -> Palette:
         if isinstance(widget, pg.GraphicsView):
             restyle_plot_widget(widget, previous, palette)
         restyle_widget_sheet(widget, palette)
+        if isinstance(widget, QLabel):
+            restyle_rich_text(widget, palette)
     _watch_sheets(app, widgets)
     return palette
 
@@ -460,16 +472,47 @@ ACCENT_TEXT = {
 _APPLIED_STYLE_PROPERTY = "rnn_studio_applied_style_sheet"
 
 
-def themed_sheet(sheet: str, palette: Palette) -> str:
-    """``sheet`` with theme.py's light colours and the Okabe–Ito text accents swapped."""
-    result = sheet
+def swap_colours(text: str, palette: Palette) -> str:
+    """``text`` with theme.py's light colours and the Okabe–Ito text accents swapped."""
+    result = text
     for colour, role in _SHEET_ROLES.items():
         result = re.sub(re.escape(colour), getattr(palette, role), result, flags=re.IGNORECASE)
     for colour, replacement in ACCENT_TEXT.get(palette.name, {}).items():
         result = re.sub(re.escape(colour), replacement, result, flags=re.IGNORECASE)
+    return result
+
+
+def themed_sheet(sheet: str, palette: Palette) -> str:
+    """A widget style sheet for ``palette`` (:func:`swap_colours`, warning text coloured)."""
+    result = swap_colours(sheet, palette)
     if base_theme.WARNING_BACKGROUND.lower() in sheet.lower() and "color:" not in result:
         result += f" color: {palette.warning_text};"
     return result
+
+
+#: The link colour the studio's hints write inline (``glossary_links.hint_html``).
+HINT_LINK_COLOUR = "#0060A8"
+_BASE_TEXT_PROPERTY = "rnn_studio_base_rich_text"
+_APPLIED_TEXT_PROPERTY = "rnn_studio_applied_rich_text"
+
+
+def restyle_rich_text(label: QLabel, palette: Palette) -> None:
+    """Swap light colours written inline in a rich-text label (hint links, accents).
+
+    The owner's text is remembered, so switching back is exact; a text the owner sets later
+    becomes the remembered one at the next switch.
+    """
+    current = label.text()
+    if "color" not in current and label.property(_BASE_TEXT_PROPERTY) is None:
+        return
+    if current != label.property(_APPLIED_TEXT_PROPERTY):
+        label.setProperty(_BASE_TEXT_PROPERTY, current)
+    base = str(label.property(_BASE_TEXT_PROPERTY))
+    text = re.sub(re.escape(HINT_LINK_COLOUR), palette.link, base, flags=re.IGNORECASE)
+    text = swap_colours(text, palette)
+    label.setProperty(_APPLIED_TEXT_PROPERTY, text)
+    if text != current:
+        label.setText(text)
 
 
 def restyle_widget_sheet(widget: QWidget, palette: Palette) -> None:
