@@ -191,25 +191,28 @@ class LSTMCell(Cell):
     def _local_derivatives(
         self, trace: Any, start: int = 0, stop: int | None = None, out: np.ndarray | None = None
     ) -> LSTMDerivatives:
-        """Local derivatives of steps ``start … stop−1``, written into ``out`` (n, [B,] 5, H)."""
+        """Local derivatives of steps ``start … stop−1``, written into ``out`` (n, [B,] 5, H).
+
+        Slots of ``out``: 0 ∂h/∂a_o, 1 ∂c/∂a_i, 2 ∂c/∂a_f, 3 ∂c/∂a_g, 4 ∂h/∂c, so that the
+        three gates driven by dc_t are contiguous.
+        """
         stop = len(trace) if stop is None else stop
-        gate = _views(trace.saved["act"][start:stop], self._hidden_size)
+        size = self._hidden_size
+        act = trace.saved["act"][start:stop]  # internal order o, i, f, g
+        gate = _views(act, size)
         i, f, g, o = gate["i"], gate["f"], gate["g"], gate["o"]
         if out is None:
-            out = np.empty((*i.shape[:-1], 5, self._hidden_size), dtype=self._dtype)
-        po, pc, pi, pf, pg = (out[..., k, :] for k in range(5))
+            out = np.empty((*i.shape[:-1], 5, size), dtype=self._dtype)
+        po, pi, pf, pg, pc = (out[..., k, :] for k in range(5))
+        sigma_slope = out[..., :3, :].reshape(*i.shape[:-1], 3 * size)  # a view: slots 0-2
+        np.subtract(1.0, act[..., : 3 * size], out=sigma_slope)
+        sigma_slope *= act[..., : 3 * size]  # σ'(a) = σ(1−σ) for o, i, f at once
         np.tanh(trace.cell_state[start:stop], out=pc)  # (scratch) tanh(c_t)
-        np.subtract(1.0, o, out=po)
-        po *= o
         po *= pc  # ∂h/∂a_o = tanh(c) ⊙ o(1−o)
         np.multiply(pc, pc, out=pc)
         np.subtract(1.0, pc, out=pc)
         pc *= o  # ∂h/∂c = o ⊙ (1 − tanh²c)
-        np.subtract(1.0, i, out=pi)
-        pi *= i
         pi *= g  # ∂c/∂a_i = g ⊙ i(1−i)
-        np.subtract(1.0, f, out=pf)
-        pf *= f
         if start == 0:
             pf[1:] *= trace.cell_state[: stop - 1]
             pf[0] *= trace.c0
@@ -218,7 +221,7 @@ class LSTMCell(Cell):
         np.multiply(g, g, out=pg)
         np.subtract(1.0, pg, out=pg)
         pg *= i  # ∂c/∂a_g = i ⊙ (1 − g²)
-        return LSTMDerivatives(po, pc, out[..., 2:, :], f)
+        return LSTMDerivatives(po, pc, out[..., 1:4, :], f)
 
     def _backward_sequence(
         self, trace: Any, d_hidden: np.ndarray, d_cell: np.ndarray | None
