@@ -393,15 +393,23 @@ class TrainingJob:
 
     @property
     def message(self) -> str:
-        """One paragraph on how the run ended (divergence reasons included)."""
-        reasons = [text for text in self.messages.values() if text]
+        """One paragraph on how the run ended: the scores, and why a cell diverged (the
+        first reason in full, the other cells by the update they diverged at)."""
+        diverged = [kind for kind, text in self.messages.items() if text]
+        reasons = [self.messages[kind] for kind in diverged[:1]]
+        if len(diverged) > 1:
+            others = ", ".join(
+                f"the {kind.upper()} at update {self.trainers[kind].steps_done + 1}"
+                for kind in diverged[1:]
+            )
+            reasons.append(f"Also diverged: {others}.")
         heads = {
             "finished": f"Finished {self.done} updates in {format_seconds(self.elapsed)}.",
             "stopped": f"Stopped after {self.done} updates; the models keep their weights.",
             "diverged": "Training diverged.",
         }
         head = heads.get(self.outcome, "")
-        return " ".join([head, self.scores(), *reasons]).strip()
+        return " ".join(part for part in (head, self.scores(), *reasons) if part)
 
     def scores(self) -> str:
         """The last held-out score of every cell that trained, with the guessing baseline,

@@ -196,3 +196,16 @@ def test_scores_name_each_cell_and_the_guessing_baseline():
     assert text.scores() == ""  # nothing trained yet
     text.run()
     assert "(guessing: 2.71)" in text.scores()  # log of the 15 distinct characters
+
+
+def test_compare_divergence_gives_one_reason_and_names_the_other_cells():
+    setup = TrainingSetup.recipe(
+        "sentiment", cell="compare", steps=50, learning_rate=100.0, clip=None, optimizer="sgd"
+    )
+    job = TrainingJob(setup)
+    assert job.run() == "diverged"
+    message = job.message
+    assert message.startswith("Training diverged. RNN: Training stopped at update")
+    assert message.count("lower the learning rate") == 1
+    for kind in ("lstm", "gru"):
+        assert f"the {kind.upper()} at update {job.trainers[kind].steps_done + 1}" in message

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor
 
 from rnn_studio.state.training import Curves, Preview, SweepResult, TrainingSnapshot
 from rnn_studio.ui.theme import CELL_COLOURS, FOREGROUND, MUTED
+from rnn_studio.ui.widgets.axes import IntegerAxis
 
 CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 LOSS_LABELS = {
@@ -70,7 +71,10 @@ class CurvesPlot(pg.PlotWidget):
     """
 
     def __init__(self, name: str, title: str, x_label: str, y_label: str, log_y: bool) -> None:
-        super().__init__(axisItems={"left": LogLabelAxis("left")} if log_y else None)
+        axes: dict[str, pg.AxisItem] = {"bottom": IntegerAxis("bottom")}  # x is always whole
+        if log_y:
+            axes["left"] = LogLabelAxis("left")
+        super().__init__(axisItems=axes)
         self.setObjectName(name)
         self.setAccessibleName(title)
         self.setTitle(title, size="10pt")
@@ -81,6 +85,7 @@ class CurvesPlot(pg.PlotWidget):
         self.setMinimumHeight(120)
         item = self.getPlotItem()
         item.setClipToView(True)
+        self.setLimits(xMin=-0.5, minXRange=4)  # x counts updates, steps or lags: ≥ 0
         item.setDownsampling(auto=True, mode="peak")
         self.legend = item.addLegend(offset=(-6, 6), labelTextSize="8pt")
         self.legend.setBrush(pg.mkBrush(255, 255, 255, 210))
