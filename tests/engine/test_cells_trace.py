@@ -123,3 +123,15 @@ def test_pre_activations_use_the_weights_of_the_forward_pass() -> None:
     cell.set_params(params)  # change the weights before anyone reads trace.pre
     np.testing.assert_allclose(trace.pre["f"], expected, atol=1e-15)
     assert list(trace.pre) == ["i", "f", "g", "o"] and len(trace.pre) == 4
+
+
+def test_pre_is_a_read_only_mapping_with_known_keys() -> None:
+    trace = forward(make_cell("gru", 2, 3, seed=0), np.ones((4, 2)))
+    assert set(trace.pre) == {"r", "z", "n", "hn"}
+    assert "not yet computed" in repr(trace.pre)  # nothing is computed until read
+    assert trace.pre["r"].shape == (4, 3)
+    assert "not yet" not in repr(trace.pre)
+    with pytest.raises(KeyError):
+        trace.pre["h"]
+    with pytest.raises(TypeError):
+        trace.pre["r"] = np.zeros((4, 3))  # type: ignore[index]

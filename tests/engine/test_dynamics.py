@@ -200,3 +200,14 @@ def test_jacobian_norms_need_the_matching_trace() -> None:
     set_spectral_radius(cell, 0.5)
     with pytest.raises(EngineError, match="other parameters"):
         jacobian_norms(cell, trace)
+
+
+def test_a_dead_relu_network_has_exactly_zero_jacobian() -> None:
+    cell = make_cell("rnn", 1, 3, seed=0, nonlinearity="relu")
+    params = cell.params
+    params.update(bias_ih=np.full(3, -5.0), bias_hh=np.zeros(3))  # every unit stays at 0
+    cell.set_params(params)
+    trace = forward(cell, np.zeros((5, 1)))
+    logs = jacobian_log10_norms(cell, trace)
+    assert np.all(np.isneginf(logs[:-1])) and logs[-1] == pytest.approx(0.5 * math.log10(3))
+    assert np.all(jacobian_norms(cell, trace)[:-1] == 0.0)

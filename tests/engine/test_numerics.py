@@ -72,3 +72,9 @@ def test_step_norms_rows_and_special_values() -> None:
     assert np.isnan(norms[3]) and np.isnan(norms[4])
     assert step_norms(np.ones((3, 2, 2))).tolist() == [2.0, 2.0, 2.0]
     assert step_norms(np.ones((2, 4), dtype=np.float32)).dtype == np.float32
+
+
+def test_float32_norms_of_tiny_values_do_not_underflow() -> None:
+    x = np.full((2, 4), 1e-30, dtype=np.float32)
+    assert np.sqrt(np.sum(x.astype(np.float32) ** 2, axis=1))[0] == 0.0  # the naive way
+    np.testing.assert_allclose(step_norms(x), [2e-30, 2e-30], rtol=1e-6)
