@@ -125,7 +125,7 @@ class StudioArea(QMainWindow):
         )
         self.resizeDocks(
             [self.docks[name] for name in ("sequence", "model", "stepper", "outputs")],
-            [140, 205, 125, 200],
+            [150, 200, 120, 200],
             Qt.Orientation.Vertical,
         )
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from rnn_studio.state.session import StudioSession
 from rnn_studio.ui.main_window import MainWindow
 from rnn_studio.ui.theme import configure_pyqtgraph
+from rnn_studio.ui.widgets.status_text import StatusText
 
 EXPLODING_TEXT = "the cat that the dog chased all morning across the wet garden finally slept"
 
@@ -81,7 +82,7 @@ def test_stepping_moves_the_highlight_in_every_view(qtbot, window) -> None:
     steps = window.studio.highlighted_steps()
     steps.pop("gates")  # a vanilla RNN has no gates
     assert steps == dict.fromkeys(steps, 2)
-    assert "t = 2" in child(window, QLabel, "stepper_position").text()
+    assert "t = 2" in child(window, StatusText, "stepper_position").text()
     click(qtbot, window, QToolButton, "stepper_end")
     assert window.studio.memory.highlighted_step() == 5
     child(window, QSlider, "stepper_scrubber").setValue(3)

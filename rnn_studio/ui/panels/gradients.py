@@ -137,6 +137,7 @@ class GradientsPanel(StudioPanel):
         self.clip_threshold.valueChanged.connect(self._clip_changed)
         bridge.controls_changed.connect(self.sync_from_session)
         bridge.trace_changed.connect(self.sync_from_session)
+        bridge.trace_changed.connect(lambda _run: self.rho_label.setText(self._rho_text()))
         bridge.gradients_changed.connect(self.show_gradients)
         bridge.cursor_changed.connect(self.show_cursor)
         self.sync_from_session()

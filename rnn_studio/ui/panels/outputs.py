@@ -10,13 +10,13 @@ import sys
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import HIGHLIGHT, MUTED, OKABE_ITO
 from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks
+from rnn_studio.ui.widgets.status_text import StatusText
 
 TOP_K = 5
 
@@ -64,12 +64,10 @@ class OutputsPanel(StudioPanel):
         self.stack.addWidget(self.token_plot)
         self.stack.addWidget(self.series_plot)
         self.body.addWidget(self.stack, 1)
-        self.caption = QLabel(self)
+        # The caption changes at every step: a StatusText does not relayout the window for it.
+        self.caption = StatusText(3, MUTED, self)
         self.caption.setObjectName("outputs_caption")
-        self.caption.setWordWrap(True)
-        # A fixed height: a caption that changes at every step must not relayout the panel.
-        self.caption.setFixedHeight(self.caption.fontMetrics().lineSpacing() * 3 + 4)
-        self.caption.setStyleSheet(f"color: {MUTED};")
+        self.caption.setAccessibleName("What the output shows")
         self.body.addWidget(self.caption)
         self.shown_step: int | None = None
         self.top_tokens: list[tuple[str, float]] = []
@@ -138,7 +136,6 @@ class OutputsPanel(StudioPanel):
         self.token_plot.getPlotItem().setYRange(-0.5, max(len(positions), TOP_K) - 0.5, padding=0)
         following = "the end" if target_token is None else f"“{target_token}” (green)"
         self.caption.setText(f"After t = {t} the next token is {following}. {outputs.description}")
-        self.caption.setAlignment(Qt.AlignmentFlag.AlignLeft)
 
 
 if __name__ == "__main__":

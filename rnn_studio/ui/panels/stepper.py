@@ -14,9 +14,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
-    QSizePolicy,
     QSlider,
     QToolButton,
     QWidget,
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
+from rnn_studio.ui.widgets.status_text import StatusText
 
 #: Playing speeds in steps per second; 0 means as fast as the views can draw.
 SPEEDS = (
@@ -71,11 +70,10 @@ class StepperPanel(StudioPanel):
         self.body.addWidget(self.scrubber)
 
         row = QHBoxLayout()
-        self.position_label = QLabel(self)
+        # Its text changes at every step: a StatusText does not relayout the window for it.
+        self.position_label = StatusText(1, parent=self)
         self.position_label.setObjectName("stepper_position")
         self.position_label.setAccessibleName("Current step")
-        # Its text changes at every step: it must not resize (and so relayout) the window.
-        self.position_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.speed_box = QComboBox(self)
         self.speed_box.setObjectName("stepper_speed")
         self.speed_box.setAccessibleName("Playing speed")

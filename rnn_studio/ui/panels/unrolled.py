@@ -32,7 +32,7 @@ class UnrolledPanel(StudioPanel):
         self._show_chain()
 
     def highlighted_step(self) -> int | None:
-        return self.view.chain.cursor if self.view.chain.tokens else None
+        return self.view.cursor if self.view.tokens else None
 
     def _show_chain(self, *_: object) -> None:
         run = self.session.run

@@ -2,20 +2,23 @@
 
 Each plot keeps one curve item per (cell, role) and only calls ``setData`` on a new snapshot,
 so a redraw at 20 Hz stays cheap; long runs are drawn with pyqtgraph's peak downsampling.
-Cells use the studio's Okabe–Ito colours (RNN blue, LSTM vermillion, GRU bluish green);
+Cells use the theme's Okabe–Ito colours (light theme: RNN blue, LSTM vermillion, GRU bluish
+green) and follow a theme change (:meth:`CurvesPlot.apply_palette`);
 held-out curves are dashed with markers; a gradient norm before clipping is drawn wide and
 pale under the thin line after clipping.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from rnn_studio.state.training import Curves, Preview, SweepResult, TrainingSnapshot
-from rnn_studio.ui.theme import CELL_COLOURS, FOREGROUND, MUTED
+from rnn_studio.state.training import Preview, SweepResult, TrainingSnapshot
+from rnn_studio.ui.themes import Palette, current_palette
 from rnn_studio.ui.widgets.axes import IntegerAxis
 
 CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -27,17 +30,25 @@ LOSS_LABELS = {
 }
 
 
-def _pen(kind: str, *, dashed: bool = False, width: float = 1.6, alpha: int = 255) -> pg.mkPen:
-    """A cell's pen. Dashes only on sparse curves: a dashed, antialiased line through
-    thousands of points is the slowest thing Qt can paint."""
-    style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
-    colour = QColor(CELL_COLOURS.get(kind, FOREGROUND))
-    colour.setAlpha(alpha)
-    return pg.mkPen(colour, width=width, style=style)
+@dataclass(frozen=True)
+class LineStyle:
+    """How one curve is drawn; its colour comes from the theme (:meth:`CurvesPlot.colour`).
+
+    Dashes go only on sparse curves: a dashed, antialiased line through thousands of points
+    is the slowest thing Qt paints. ``dense`` curves (one point per update) skip
+    antialiasing so a redraw stays cheap.
+    """
+
+    width: float = 1.6
+    pen_style: Qt.PenStyle = Qt.PenStyle.SolidLine
+    alpha: int = 255
+    symbol: str | None = None
+    symbol_size: int = 5
+    dense: bool = False
 
 
-#: Options of the dense per-update curves (cheap to repaint 20 times a second).
-DENSE = {"antialias": False, "skipFiniteCheck": False}
+DASHED = Qt.PenStyle.DashLine
+DOTTED = Qt.PenStyle.DotLine
 
 
 def _positive(values: np.ndarray) -> np.ndarray:
@@ -45,6 +56,14 @@ def _positive(values: np.ndarray) -> np.ndarray:
     out = np.asarray(values, dtype=float).copy()
     out[~(np.isfinite(out) & (out > 0))] = np.nan
     return out
+
+
+TRAIN_STYLE = LineStyle(width=1.0, alpha=150, dense=True)
+HELD_OUT_STYLE = LineStyle(width=2.2, pen_style=DASHED, symbol="o")
+BEFORE_CLIP_STYLE = LineStyle(width=3.0, alpha=70, dense=True)
+AFTER_CLIP_STYLE = LineStyle(width=1.0, dense=True)
+ACCURACY_STYLE = LineStyle(width=2.0, symbol="o")
+ONE_STEP_STYLE = LineStyle(width=1.2, pen_style=DOTTED)
 
 
 class LogLabelAxis(pg.AxisItem):
@@ -88,15 +107,65 @@ class CurvesPlot(pg.PlotWidget):
         self.setLimits(xMin=-0.5, minXRange=4)  # x counts updates, steps or lags: ≥ 0
         item.setDownsampling(auto=True, mode="peak")
         self.legend = item.addLegend(offset=(-6, 6), labelTextSize="8pt")
-        self.legend.setBrush(pg.mkBrush(255, 255, 255, 210))
         self.curves: dict[tuple[str, str], pg.PlotDataItem] = {}
+        self.styles: dict[tuple[str, str], LineStyle] = {}
+        self.guides: list[pg.InfiniteLine] = []
+        self.palette = current_palette()
+        # The theme switcher calls apply_palette on scene items that have it.
+        item.apply_palette = self.apply_palette
+        self.apply_palette(self.palette)
 
-    def curve(self, kind: str, role: str, label: str, **style: object) -> pg.PlotDataItem:
+    def colour(self, kind: str) -> str:
+        """Line colour of ``kind`` (a cell, or ``"truth"``) in the current theme."""
+        return self.palette.cell_colours().get(kind, self.palette.plot_foreground)
+
+    def guide(self, angle: int, label: str, position: float, style: Qt.PenStyle) -> pg.InfiniteLine:
+        """A labelled reference line (chance level, clip threshold …) in the muted colour."""
+        line = pg.InfiniteLine(
+            angle=angle,
+            pen=pg.mkPen(self.palette.muted_text, width=1, style=style),
+            label=label,
+            labelOpts={"position": position, "color": self.palette.muted_text},
+        )
+        self.addItem(line)
+        self.guides.append(line)
+        return line
+
+    def curve(self, kind: str, role: str, label: str, style: LineStyle) -> pg.PlotDataItem:
         """The curve for (``kind``, ``role``), created with ``style`` on first use."""
         key = (kind, role)
         if key not in self.curves:
-            self.curves[key] = self.plot([], [], name=label, **style)
+            options = {"antialias": False} if style.dense else {}
+            item = self.plot([], [], name=label, **options)
+            self.curves[key] = item
+            self.styles[key] = style
+            self._paint_curve(key)
         return self.curves[key]
+
+    def _paint_curve(self, key: tuple[str, str]) -> None:
+        style = self.styles[key]
+        colour = QColor(self.colour(key[0]))
+        colour.setAlpha(style.alpha)
+        item = self.curves[key]
+        item.setPen(pg.mkPen(colour, width=style.width, style=style.pen_style))
+        if style.symbol is not None:
+            item.setSymbol(style.symbol)
+            item.setSymbolSize(style.symbol_size)
+            item.setSymbolBrush(self.colour(key[0]))
+            item.setSymbolPen(None)
+
+    def apply_palette(self, palette: Palette) -> None:
+        """Recolour curves, reference lines and the legend for a new theme."""
+        self.palette = palette
+        for key in self.curves:
+            self._paint_curve(key)
+        for line in self.guides:
+            line.setPen(pg.mkPen(palette.muted_text, width=1, style=line.pen.style()))
+            line.label.setColor(palette.muted_text)
+        background = QColor(palette.plot_background)
+        background.setAlpha(210)
+        self.legend.setBrush(pg.mkBrush(background))
+        self.legend.setLabelTextColor(palette.plot_foreground)
 
     def reset(self) -> None:
         """Remove every curve (a new run starts)."""
@@ -104,6 +173,7 @@ class CurvesPlot(pg.PlotWidget):
             self.removeItem(item)
             self.legend.removeItem(item)
         self.curves.clear()
+        self.styles.clear()
 
     def visible_curves(self) -> dict[tuple[str, str], pg.PlotDataItem]:
         """Curves that hold data (tests, screenshots)."""
@@ -125,21 +195,10 @@ class LossPlot(CurvesPlot):
         self.setLabel("left", LOSS_LABELS.get(task, "loss"))
         for kind, curves in snapshot.curves.items():
             name = CELL_NAMES[kind]
-            train = self.curve(
-                kind, "train", f"{name} training", pen=_pen(kind, width=1.0, alpha=150), **DENSE
-            )
+            train = self.curve(kind, "train", f"{name} training", TRAIN_STYLE)
             steps = np.arange(1, len(curves.losses) + 1)
             train.setData(steps, _positive(curves.losses), connect="finite")
-            held = self.curve(
-                kind,
-                "held_out",
-                f"{name} held-out",
-                pen=_pen(kind, dashed=True, width=2.2),
-                symbol="o",
-                symbolSize=5,
-                symbolBrush=CELL_COLOURS[kind],
-                symbolPen=None,
-            )
+            held = self.curve(kind, "held_out", f"{name} held-out", HELD_OUT_STYLE)
             held.setData(curves.eval_steps, _positive(curves.eval_losses), connect="finite")
 
 
@@ -154,14 +213,8 @@ class GradientNormPlot(CurvesPlot):
             "global gradient norm",
             log_y=True,
         )
-        self.threshold = pg.InfiniteLine(
-            angle=0,
-            pen=pg.mkPen(MUTED, width=1, style=Qt.PenStyle.DotLine),
-            label="clip threshold",
-            labelOpts={"position": 0.45, "color": MUTED},
-        )
+        self.threshold = self.guide(0, "clip threshold", 0.45, DOTTED)
         self.threshold.setVisible(False)
-        self.addItem(self.threshold)
 
     def set_threshold(self, clip: float | None) -> None:
         """Show the clipping threshold (None hides it)."""
@@ -174,17 +227,9 @@ class GradientNormPlot(CurvesPlot):
         for kind, curves in snapshot.curves.items():
             name = CELL_NAMES[kind]
             steps = np.arange(1, len(curves.norms_before) + 1)
-            before = self.curve(
-                kind,
-                "before",
-                f"{name} before clipping",
-                pen=_pen(kind, width=3.0, alpha=70),
-                **DENSE,
-            )
+            before = self.curve(kind, "before", f"{name} before clipping", BEFORE_CLIP_STYLE)
             before.setData(steps, _positive(curves.norms_before), connect="finite")
-            after = self.curve(
-                kind, "after", f"{name} after clipping", pen=_pen(kind, width=1.0), **DENSE
-            )
+            after = self.curve(kind, "after", f"{name} after clipping", AFTER_CLIP_STYLE)
             after.setData(steps, _positive(curves.norms_after), connect="finite")
 
 
@@ -197,28 +242,13 @@ class AccuracyPlot(CurvesPlot):
         )
         self.setYRange(0.0, 1.08, padding=0)
         self.legend.setOffset((-6, -30))  # bottom right: curves rise to the top
-        self.chance = pg.InfiniteLine(
-            angle=0,
-            pen=pg.mkPen(MUTED, width=1, style=Qt.PenStyle.DashLine),
-            label="chance",
-            labelOpts={"position": 0.05, "color": MUTED},
-        )
-        self.addItem(self.chance)
+        self.chance = self.guide(0, "chance", 0.05, DASHED)
 
     def show_snapshot(self, snapshot: TrainingSnapshot) -> None:
         """Draw every cell's held-out accuracy."""
         self.chance.setValue(snapshot.chance or 0.0)
         for kind, curves in snapshot.curves.items():
-            item = self.curve(
-                kind,
-                "accuracy",
-                CELL_NAMES[kind],
-                pen=_pen(kind, width=2.0),
-                symbol="o",
-                symbolSize=5,
-                symbolBrush=CELL_COLOURS[kind],
-                symbolPen=None,
-            )
+            item = self.curve(kind, "accuracy", CELL_NAMES[kind], ACCURACY_STYLE)
             item.setData(curves.eval_steps, curves.eval_metrics, connect="finite")
 
 
@@ -233,38 +263,31 @@ class ForecastPlot(CurvesPlot):
             "value",
             log_y=False,
         )
-        self.rollout_start = pg.InfiniteLine(
-            angle=90,
-            pen=pg.mkPen(MUTED, width=1, style=Qt.PenStyle.DashLine),
-            label="rollout starts: predictions fed back",
-            labelOpts={"position": 0.95, "color": MUTED},
-        )
-        self.addItem(self.rollout_start)
+        self.rollout_start = self.guide(90, "rollout starts: predictions fed back", 0.95, DASHED)
 
     def show_preview(self, preview: Preview) -> None:
         """Draw the truth and each cell's predictions."""
         if preview.truth is None:
             return
         steps = np.arange(len(preview.truth))
-        truth = self.curve("truth", "truth", "truth", pen=pg.mkPen(FOREGROUND, width=2.0))
+        truth = self.curve("truth", "truth", "truth", LineStyle(width=2.0))
         truth.setData(steps, preview.truth)
         self.rollout_start.setValue(preview.history_length - 0.5)
         for kind, predicted in preview.one_step.items():
             name = CELL_NAMES[kind]
-            one = self.curve(
-                kind,
-                "one_step",
-                f"{name} next step",
-                pen=pg.mkPen(CELL_COLOURS[kind], width=1.2, style=Qt.PenStyle.DotLine),
-            )
+            one = self.curve(kind, "one_step", f"{name} next step", ONE_STEP_STYLE)
             one.setData(steps[1 : preview.history_length + 1], predicted[: preview.history_length])
             ahead = preview.rollouts[kind]
-            roll = self.curve(kind, "rollout", f"{name} rollout", pen=_pen(kind, width=2.2))
+            roll = self.curve(kind, "rollout", f"{name} rollout", LineStyle(width=2.2))
             roll.setData(steps[preview.history_length :][: len(ahead)], ahead)
 
 
-#: Line width, marker and marker size per cell in the sweep plot.
-SWEEP_STYLE = {"rnn": (2.2, "o", 8), "lstm": (6.0, "s", 12), "gru": (1.8, "t", 8)}
+#: Per cell in the sweep plot: the LSTM wide and pale under the GRU, so equal scores show.
+SWEEP_STYLES = {
+    "rnn": LineStyle(width=2.2, symbol="o", symbol_size=8),
+    "lstm": LineStyle(width=6.0, alpha=170, symbol="s", symbol_size=12),
+    "gru": LineStyle(width=1.8, symbol="t", symbol_size=8),
+}
 
 
 class SweepPlot(CurvesPlot):
@@ -279,14 +302,8 @@ class SweepPlot(CurvesPlot):
             log_y=False,
         )
         self.setYRange(0.0, 1.08, padding=0)
-        self.chance = pg.InfiniteLine(
-            angle=0,
-            pen=pg.mkPen(MUTED, width=1, style=Qt.PenStyle.DashLine),
-            label="chance",
-            labelOpts={"position": 0.55, "color": MUTED},
-        )
+        self.chance = self.guide(0, "chance", 0.55, DASHED)
         self.legend.setOffset((10, -10))  # bottom left: short lags are learned by every cell
-        self.addItem(self.chance)
 
     def show_result(self, result: SweepResult) -> None:
         """Draw one curve per cell; cells that score alike stay visible (wide LSTM line and
@@ -294,22 +311,5 @@ class SweepPlot(CurvesPlot):
         self.chance.setValue(result.chance)
         lags = np.array(result.lags, dtype=float)
         for kind, values in result.accuracies.items():
-            width, symbol, size = SWEEP_STYLE[kind]
-            item = self.curve(
-                kind,
-                "sweep",
-                CELL_NAMES[kind],
-                pen=_pen(kind, width=width, alpha=170 if width > 3 else 255),
-                symbol=symbol,
-                symbolSize=size,
-                symbolBrush=CELL_COLOURS[kind],
-                symbolPen=None,
-            )
+            item = self.curve(kind, "sweep", CELL_NAMES[kind], SWEEP_STYLES[kind])
             item.setData(lags, np.asarray(values[: len(lags)], dtype=float), connect="finite")
-
-
-def final_curve_summary(curves: Curves, metric_name: str) -> str:
-    """``"held-out accuracy 0.94"`` (or loss) for a status line."""
-    if not len(curves.eval_metrics):
-        return ""
-    return f"held-out {metric_name} {curves.eval_metrics[-1]:.3g}"

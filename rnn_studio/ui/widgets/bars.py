@@ -10,13 +10,46 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from rnn_studio.ui.theme import BACKGROUND, HIGHLIGHT
 from rnn_studio.ui.widgets.axes import outward_ticks
 
 #: Horizontal resolution of the bars (value axis).
 BINS = 96
+
+
+class BarsImage(pg.GraphicsObject):
+    """Paints a small ARGB image into a fixed data rectangle; cheaper than ``ImageItem``
+    for an image that changes at every step (no level or lookup-table pipeline)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rect = QRectF(0.0, -0.5, 1.0, 1.0)
+        self.qimage: QImage | None = None
+        self._pixels = np.zeros((1, 1), np.uint32)
+
+    def set_pixels(self, pixels: np.ndarray, rect: QRectF) -> None:
+        """Show ``pixels`` (rows × columns of 0xAARRGGBB) stretched over ``rect``."""
+        self._pixels = np.ascontiguousarray(pixels, dtype=np.uint32)
+        rows, columns = self._pixels.shape
+        self.qimage = QImage(
+            self._pixels.data, columns, rows, columns * 4, QImage.Format.Format_ARGB32
+        )
+        if rect != self.rect:
+            self.prepareGeometryChange()
+            self.rect = QRectF(rect)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self.rect
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        if self.qimage is not None:
+            painter.drawImage(self.rect, self.qimage)
 
 
 class UnitBars:
@@ -35,9 +68,8 @@ class UnitBars:
     ) -> None:
         self.plot = plot
         colours = [QColor(BACKGROUND), QColor(positive), QColor(negative)]
-        self.lookup = np.array([[c.red(), c.green(), c.blue(), 255] for c in colours], np.ubyte)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(self.lookup)
+        self.lookup = np.array([c.rgba() for c in colours], dtype=np.uint32)
+        self.image = BarsImage()
         plot.addItem(self.image)
         plot.addLine(x=0.0, pen=pg.mkPen(HIGHLIGHT, width=1))
         plot.setLabel("bottom", x_label)
@@ -62,9 +94,9 @@ class UnitBars:
             (self.centres >= 0) & (self.centres <= finite[:, None]),
             (self.centres < 0) & (self.centres >= finite[:, None]),
         )
-        image = np.where(filled, np.where(finite[:, None] >= 0, 1, 2), 0).astype(np.ubyte)
-        self.image.setImage(image, levels=(0, 2), autoLevels=False, autoDownsample=False)
-        self.image.setRect(QRectF(self.low, -0.5, self.high - self.low, float(max(units, 1))))
+        index = np.where(filled, np.where(finite[:, None] >= 0, 1, 2), 0)
+        rect = QRectF(self.low, -0.5, self.high - self.low, float(max(units, 1)))
+        self.image.set_pixels(self.lookup[index], rect)
 
     def set_x_range(self, low: float, high: float) -> None:
         """Fix the value axis (e.g. −1 to 1 for tanh states)."""

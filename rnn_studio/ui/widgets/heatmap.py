@@ -1,20 +1,76 @@
 """A units × time heatmap that fills in as the stepper advances.
 
-The whole image is set once per trace (:meth:`TimeHeatmap.set_values`); moving the cursor
-only moves two rectangles (a mask over the steps not yet reached and an outline on the
-current step), so playing a 1,000-step, 256-unit trace costs no image work per frame.
+The whole image is set once per trace (:meth:`TimeHeatmap.set_values`). Moving the cursor
+touches only a :class:`CursorOverlay` whose size never changes: it paints a veil over the
+steps not reached yet and an outline round the current step, and asks Qt to repaint just the
+columns that changed. Playing a 1,000-step, 256-unit trace therefore redraws a sliver of the
+image per frame, not the image.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QBrush, QColor, QPen
-from PySide6.QtWidgets import QGraphicsRectItem
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from rnn_studio.ui.theme import BACKGROUND, HIGHLIGHT
 from rnn_studio.ui.widgets.axes import outward_ticks
+
+#: Extra pixels repainted either side of a changed column (the outline's pen is 2.5 px).
+PEN_MARGIN_PX = 4.0
+
+
+class CursorOverlay(pg.GraphicsObject):
+    """The veil over steps after the cursor and the outline of the current step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        veil = QColor(BACKGROUND)
+        veil.setAlpha(235)
+        self.veil = QBrush(veil)
+        self.pen = QPen(QColor(HIGHLIGHT))
+        self.pen.setWidthF(2.5)
+        self.pen.setCosmetic(True)
+        self.steps = 0
+        self.units = 0
+        self.cursor = 0
+        self.reveal = True
+        self.setZValue(5)
+
+    def set_size(self, steps: int, units: int) -> None:
+        """Cover a new image of ``steps`` columns and ``units`` rows."""
+        self.prepareGeometryChange()
+        self.steps, self.units = steps, units
+        self.update()
+
+    def set_cursor(self, t: int, reveal: bool = True) -> None:
+        """Move to step ``t``, repainting only the columns between the old and new cursor."""
+        old, self.cursor = self.cursor, t
+        changed_reveal = reveal != self.reveal
+        self.reveal = reveal
+        if changed_reveal:
+            self.update()
+            return
+        low, high = min(old, t), max(old, t)
+        margin = PEN_MARGIN_PX * (self.pixelWidth() or 0.0)
+        self.update(QRectF(low - 0.5 - margin, -0.5, high - low + 1 + 2 * margin, self.units))
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-0.5, -0.5, float(self.steps), float(self.units))
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        if not self.steps:
+            return
+        if self.reveal and self.cursor + 1 < self.steps:
+            start = self.cursor + 0.5
+            painter.fillRect(QRectF(start, -0.5, self.steps - 0.5 - start, self.units), self.veil)
+        painter.setPen(self.pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(QRectF(self.cursor - 0.5, -0.5, 1.0, float(self.units)))
 
 
 class TimeHeatmap:
@@ -27,7 +83,7 @@ class TimeHeatmap:
     colour_map : pyqtgraph.ColorMap
         Map for the image.
     y_label : str
-        Axis label for the units (e.g. "hidden unit").
+        Axis label for the units (e.g. "h: unit").
     """
 
     def __init__(self, plot: pg.PlotItem, colour_map: pg.ColorMap, y_label: str) -> None:
@@ -42,20 +98,8 @@ class TimeHeatmap:
         plot.hideButtons()
         plot.setMenuEnabled(False)
         outward_ticks(plot)
-        self.mask = QGraphicsRectItem()
-        mask_colour = QColor(BACKGROUND)
-        mask_colour.setAlpha(235)
-        self.mask.setBrush(QBrush(mask_colour))
-        self.mask.setPen(QPen(QColor(0, 0, 0, 0)))
-        self.mask.setZValue(5)
-        plot.addItem(self.mask)
-        self.outline = QGraphicsRectItem()
-        pen = QPen(QColor(HIGHLIGHT))
-        pen.setWidthF(2.5)
-        pen.setCosmetic(True)
-        self.outline.setPen(pen)
-        self.outline.setZValue(6)
-        plot.addItem(self.outline)
+        self.overlay = CursorOverlay()
+        plot.addItem(self.overlay)
         self.steps = 0
         self.units = 0
         self.highlighted_step: int | None = None
@@ -70,14 +114,11 @@ class TimeHeatmap:
         self.image.setImage(np.ascontiguousarray(data.T), levels=levels, autoLevels=False)
         # Column t is centred on x = t and row u on y = u, so ticks name steps and units.
         self.image.setRect(QRectF(-0.5, -0.5, float(self.steps), float(self.units)))
+        self.overlay.set_size(self.steps, self.units)
         self.plot.setXRange(-0.5, self.steps - 0.5, padding=0)
         self.plot.setYRange(-0.5, self.units - 0.5, padding=0)
 
     def set_cursor(self, t: int, reveal: bool = True) -> None:
-        """Outline step ``t`` and (if ``reveal``) hide the steps after it."""
+        """Outline step ``t`` and (if ``reveal``) veil the steps after it."""
         self.highlighted_step = t
-        self.outline.setRect(QRectF(t - 0.5, -0.5, 1.0, float(self.units)))
-        hidden_from = t + 1 if reveal else self.steps
-        width = float(max(self.steps - hidden_from, 0))
-        self.mask.setRect(QRectF(hidden_from - 0.5, -0.5, width, float(self.units)))
-        self.mask.setVisible(hidden_from < self.steps)
+        self.overlay.set_cursor(t, reveal)
