@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import numpy as np
+
 from rnn_studio.ui.train.plots import LogLabelAxis
 
 
@@ -29,3 +31,39 @@ def test_the_area_opens_on_its_own(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_plots_follow_a_theme_change(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from rnn_studio.state.training import Preview
+    from rnn_studio.ui.themes import PALETTES, apply_theme
+    from rnn_studio.ui.train.plots import ForecastPlot
+
+    plot = ForecastPlot()
+    qtbot.addWidget(plot)
+    truth = np.sin(np.arange(10.0))
+    plot.show_preview(
+        Preview(
+            "forecast",
+            truth=truth,
+            history_length=5,
+            one_step={"gru": truth},
+            rollouts={"gru": truth[5:]},
+        )
+    )
+    light, dark = PALETTES["light"], PALETTES["dark"]
+    assert (
+        plot.curves[("truth", "truth")].opts["pen"].color().name() == light.plot_foreground.lower()
+    )
+    try:
+        apply_theme("dark", QApplication.instance())
+        assert (
+            plot.curves[("truth", "truth")].opts["pen"].color().name()
+            == dark.plot_foreground.lower()
+        )
+        rollout = plot.curves[("gru", "rollout")].opts["pen"].color().name()
+        assert rollout == dark.cell_colours()["gru"].lower()
+        assert plot.rollout_start.pen.color().name() == dark.muted_text.lower()
+    finally:
+        apply_theme("light", QApplication.instance())

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.state.training import Preview, TrainingSnapshot
-from rnn_studio.ui.theme import CELL_COLOURS, MUTED
+from rnn_studio.ui.theme import MUTED
+from rnn_studio.ui.themes import current_palette
 from rnn_studio.ui.train.plots import CELL_NAMES, AccuracyPlot, ForecastPlot
 
 TEMPERATURE_HELP = (
@@ -124,13 +125,15 @@ class PreviewPanel(QStackedWidget):
 
 
 def _samples_html(preview: Preview) -> str:
+    palette = current_palette()  # HTML is rebuilt on every preview, so it follows the theme
+    colours = palette.cell_colours()
     parts = [
-        f"<p style='color:{MUTED}'>Each cell reads “{html.escape(preview.prompt)}” and then "
-        f"writes, at τ = {preview.temperature:.2g}:</p>"
+        f"<p style='color:{palette.muted_text}'>Each cell reads "
+        f"“{html.escape(preview.prompt)}” and then writes, at τ = {preview.temperature:.2g}:</p>"
     ]
     for kind, text in preview.samples.items():
         parts.append(
-            f"<p><b style='color:{CELL_COLOURS[kind]}'>{CELL_NAMES[kind]}</b> "
+            f"<p><b style='color:{colours[kind]}'>{CELL_NAMES[kind]}</b> "
             f"<span style='font-family:monospace'><u>{html.escape(preview.prompt)}</u>"
             f"{html.escape(text)}</span></p>"
         )
@@ -141,7 +144,8 @@ def _examples_html(preview: Preview) -> str:
     title = "Phrases" if preview.task == "sentiment" else "Rows (recall the first letter at ?)"
     rows = [f"<b>{title}</b><table cellspacing='3'>"]
     kinds = list(preview.labels)
-    header = "".join(f"<th style='color:{CELL_COLOURS[k]}'>{CELL_NAMES[k]}</th>" for k in kinds)
+    colours = current_palette().cell_colours()
+    header = "".join(f"<th style='color:{colours[k]}'>{CELL_NAMES[k]}</th>" for k in kinds)
     rows.append(f"<tr><th></th>{header}</tr>")
     if kinds:
         for index, (name, _, _) in enumerate(preview.labels[kinds[0]]):
