@@ -75,8 +75,12 @@ def test_every_control_has_a_name_and_a_tooltip(window):
         assert len(controls) > 3, area
         nameless = [c.objectName() or type(c).__name__ for c in controls if not c.accessibleName()]
         untipped = [c.objectName() or type(c).__name__ for c in controls if not c.toolTip()]
+        undescribed = [
+            c.objectName() or type(c).__name__ for c in controls if not c.accessibleDescription()
+        ]
         assert not nameless, f"{area}: no accessible name: {nameless}"
         assert not untipped, f"{area}: no tooltip: {untipped}"
+        assert not undescribed, f"{area}: no accessible description: {undescribed}"
 
 
 def test_studio_controls_have_real_names_not_object_names(window):

@@ -46,6 +46,7 @@ def test_presenter_scales_fonts_everywhere_and_restores_on_escape(window, qtbot)
         "geometry": window.geometry(),
         "docks": {name: dock.isVisible() for name, dock in window.studio.docks.items()},
         "menu": window.menuBar().isVisible(),
+        "status": window.statusBar().isVisible(),
         "tabs": window.tabs.tabBar().isVisible(),
     }
     base = app.property("rnn_studio_base_point_size") or before["app"]
@@ -61,6 +62,7 @@ def test_presenter_scales_fonts_everywhere_and_restores_on_escape(window, qtbot)
         assert not window.studio.docks[name].isVisible()
     assert window.studio.docks["stepper"].isVisible()
     assert not window.menuBar().isVisible() and not window.tabs.tabBar().isVisible()
+    assert not window.statusBar().isVisible()  # the spotlight says it, larger
     assert presenter.spotlight.text() == describe_step(window.session)
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)
@@ -71,6 +73,7 @@ def test_presenter_scales_fonts_everywhere_and_restores_on_escape(window, qtbot)
     assert [axis.label.font().pointSizeF() for axis in _axes(window)] == before["labels"]
     assert {n: d.isVisible() for n, d in window.studio.docks.items()} == before["docks"]
     assert window.menuBar().isVisible() == before["menu"]
+    assert window.statusBar().isVisible() == before["status"]
     assert window.tabs.tabBar().isVisible() == before["tabs"]
     assert window.geometry() == before["geometry"]
     assert (

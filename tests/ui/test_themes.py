@@ -171,3 +171,16 @@ def test_colours_the_panels_set_later_follow_the_theme(classroom):
     features.set_theme("light")
     light = re.search(r"color:\s*(#[0-9A-Fa-f]{6})", label.styleSheet()).group(1)
     assert contrast_ratio(light, LIGHT.window) >= 4.5
+
+
+def test_hint_links_take_the_theme_link_colour_and_come_back(classroom):
+    window, features = classroom()
+    hint = window.studio.memory.hint
+    features.set_theme("light")
+    original = hint.text()
+    assert f"color:{LIGHT.link}" in original and "#0060A8" not in original
+    features.set_theme("high_contrast")
+    assert f"color:{HIGH_CONTRAST.link}" in hint.text() and LIGHT.link not in hint.text()
+    features.set_theme("light")
+    assert hint.text() == original
+    assert contrast_ratio(LIGHT.link, LIGHT.window) >= 4.5
