@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rnn_studio.learn.progress import ProgressStore
 from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.scenes import (
     PANEL_IDS,
@@ -97,7 +98,8 @@ class ClassroomFeatures(QObject):
         self.scene_notes = ""
         self.scenes = SceneLibrary()
         self.recent = RecentFiles()
-        self.preferences = read_preferences(window.settings)
+        self._own_store: ProgressStore | None = None
+        self.preferences = read_preferences(window.settings, self.progress_store())
         self.presenter = PresenterMode(window, notes=lambda: self.scene_notes)
         self.presenter.set_font_scale(self.preferences.presenter_font_scale)
         self.status_line = StepStatusLine(window.bridge, window)
@@ -525,10 +527,19 @@ class ClassroomFeatures(QObject):
             QApplication.restoreOverrideCursor()
 
     # ------------------------------------------------------------- preferences, help
+    def progress_store(self) -> ProgressStore:
+        """The Learn area's progress store (``window.learn.store``), so there is one copy."""
+        store = getattr(getattr(self.window, "learn", None), "store", None)
+        if store is None:
+            if self._own_store is None:
+                self._own_store = ProgressStore()
+            store = self._own_store
+        return store
+
     def set_theme(self, name: str) -> None:
         """Apply and remember the theme ``name`` ("system", "light", "dark", "high_contrast")."""
         self.apply_preferences(replace(self.preferences, theme=name))
-        write_preferences(self.window.settings, self.preferences)
+        write_preferences(self.window.settings, self.preferences, self.progress_store())
 
     def apply_preferences(self, preferences: Preferences, first_time: bool = False) -> None:
         """Apply ``preferences`` to the running app (theme, text size, speed, layout)."""
@@ -558,7 +569,7 @@ class ClassroomFeatures(QObject):
 
     def save_preferences(self, preferences: Preferences) -> None:
         """Store and apply ``preferences``."""
-        write_preferences(self.window.settings, preferences)
+        write_preferences(self.window.settings, preferences, self.progress_store())
         self.apply_preferences(preferences)
 
     def show_tour(self) -> TourDialog:

@@ -32,6 +32,7 @@ def test_preferences_persist_across_a_restart(classroom, tmp_path):
         restore_session=False,
     )
     features.save_preferences(chosen)
+    assert window.learn.store.new_cards_per_day == 3  # the Learn area's own store, not a copy
     window.close()
     assert (tmp_path / "config" / "settings.ini").exists()
 
