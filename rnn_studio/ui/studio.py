@@ -116,16 +116,18 @@ class StudioArea(QMainWindow):
     def apply_default_sizes(self) -> None:
         """Size the docks for 1280×720 (used until the user's own layout is saved)."""
         self.resizeDocks(
-            [self.docks["sequence"], self.docks["gradients"]], [270, 440], Qt.Orientation.Horizontal
+            [self.docks["sequence"], self.docks["gradients"]], [290, 430], Qt.Orientation.Horizontal
         )
         self.resizeDocks([self.docks["unrolled"]], [150], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["gates"]], [230], Qt.Orientation.Vertical)
         self.resizeDocks(
-            [self.docks["gradients"], self.docks["equations"]], [300, 240], Qt.Orientation.Vertical
+            [self.docks[name] for name in ("gradients", "equations")],
+            [300, 210],
+            Qt.Orientation.Vertical,
         )
         self.resizeDocks(
             [self.docks[name] for name in ("sequence", "model", "stepper", "outputs")],
-            [150, 200, 120, 200],
+            [145, 226, 127, 192],
             Qt.Orientation.Vertical,
         )
 

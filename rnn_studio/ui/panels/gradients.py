@@ -212,6 +212,7 @@ class GradientsPanel(StudioPanel):
 
     def _place_placeholder(self, show: bool) -> None:
         self.placeholder.setVisible(show)
+        self.plot.getAxis("left").setStyle(showValues=not show)
         if show:
             last = max(self.session.length - 1, 1)
             self.plot.setXRange(0, last, padding=0.02)

@@ -91,11 +91,8 @@ class ModelPanel(StudioPanel):
         self.seed_box.setToolTip("Seed of the random weights: the same seed repeats the demo")
         self.seed_box.setRange(0, 2**31 - 1)
         self.seed_box.setKeyboardTracking(False)
-        sizes = QHBoxLayout()
-        sizes.addWidget(self.hidden_box, 1)
-        sizes.addWidget(QLabel("seed", self))
-        sizes.addWidget(self.seed_box, 1)
-        form.addRow("Hidden", sizes)
+        form.addRow("Hidden size", self.hidden_box)
+        form.addRow("Seed", self.seed_box)
 
         self.nonlinearity_box = QComboBox(self)
         self.nonlinearity_box.setObjectName("model_nonlinearity")

@@ -70,6 +70,7 @@ class SequencePanel(StudioPanel):
         self.info_label = QLabel(self)
         self.info_label.setObjectName("sequence_info")
         self.info_label.setAccessibleName("Sequence length")
+        self.info_label.setWordWrap(True)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("sequence_error")
         self.error_label.setAccessibleName("Sequence error")

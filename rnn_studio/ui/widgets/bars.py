@@ -104,5 +104,9 @@ class UnitBars:
         edges = np.linspace(self.low, self.high, BINS + 1)
         self.centres = (edges[:-1] + edges[1:]) / 2
         self.plot.setXRange(self.low, self.high, padding=0.05)
+        ticks = [(self.low, f"{self.low:.3g}"), (self.high, f"{self.high:.3g}")]
+        if self.low < 0 < self.high:
+            ticks.insert(1, (0.0, "0"))
+        self.plot.getAxis("bottom").setTicks([ticks])
         if self.values.size:
             self.set_values(self.values)

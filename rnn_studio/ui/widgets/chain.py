@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QTransform,
+)
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -29,6 +38,15 @@ BOX_TOP = 30.0
 BOX_HEIGHT = 38.0
 INPUT_BOTTOM = 96.0
 HEIGHT = 118.0
+#: The chain is drawn at this font size and the whole view is scaled with the app's font, so a
+#: larger font (a projector) enlarges boxes, arrows and text together.
+BASE_POINT_SIZE = 9.0
+
+
+def _base_font(font: QFont) -> QFont:
+    base = QFont(font)
+    base.setPointSizeF(BASE_POINT_SIZE)
+    return base
 
 
 class ChainState:
@@ -66,8 +84,9 @@ class CellItem(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(_base_font(painter.font()))
         small = QFont(painter.font())
-        small.setPointSizeF(max(small.pointSizeF() * 0.8, 6.0))
+        small.setPointSizeF(BASE_POINT_SIZE * 0.8)
         _paint_cell(painter, self.t, self.state, small)
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
@@ -84,8 +103,8 @@ class StartItem(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        small = QFont(painter.font())
-        small.setPointSizeF(max(small.pointSizeF() * 0.8, 6.0))
+        small = _base_font(painter.font())
+        small.setPointSizeF(BASE_POINT_SIZE * 0.8)
         painter.setPen(QPen(QColor(MUTED)))
         painter.setFont(small)
         middle = BOX_TOP + BOX_HEIGHT / 2
@@ -187,7 +206,20 @@ class ChainView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self.setMinimumHeight(int(HEIGHT) + 4)
+        self.zoom = 1.0
+        self._apply_zoom()
+
+    def _apply_zoom(self) -> None:
+        size = self.font().pointSizeF()
+        self.zoom = max(size / BASE_POINT_SIZE, 0.5) if size > 0 else 1.0
+        self.setTransform(QTransform.fromScale(self.zoom, self.zoom))
+        scrollbar = self.horizontalScrollBar().sizeHint().height()
+        self.setMinimumHeight(int(HEIGHT * self.zoom) + scrollbar + 6)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_zoom()
 
     @property
     def cursor(self) -> int:
@@ -225,4 +257,4 @@ class ChainView(QGraphicsView):
             self.cells[step].update()
         # Keep the current cell a third of the way in: stepping scrolls by one cell.
         third = self.viewport().width() / 3
-        self.horizontalScrollBar().setValue(int(max(cell_x(t) - third, 0.0)))
+        self.horizontalScrollBar().setValue(int(max(cell_x(t) * self.zoom - third, 0.0)))
