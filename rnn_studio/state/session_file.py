@@ -189,7 +189,8 @@ def apply_session(session: StudioSession, document: SessionDocument) -> None:
     for cell in _build_cells(document).values():
         session.register_cell(cell, document.setup.seed)
     session.apply_demo(document.setup)
-    if document.view_cell in (session.run.kinds if session.run else ()):
+    # Decided from the document, not from session.run: a worker may still be computing it.
+    if document.setup.cell == "compare":
         session.set_view_cell(document.view_cell)
 
 
