@@ -15,8 +15,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from rnn_studio.state.session import StudioSession
-from rnn_studio.ui.classroom import install_classroom_features
-from rnn_studio.ui.learn import install_learn_area
 from rnn_studio.ui.main_window import MainWindow
 from rnn_studio.ui.theme import configure_pyqtgraph
 from rnn_studio.ui.themes import THEME_PROPERTY
@@ -45,6 +43,9 @@ def restore_app():
 
 def make_window(qtbot, session: StudioSession | None = None, restore: bool = False):
     """A shown 1280×720 main window with the classroom features (no autosave restore)."""
+    from rnn_studio.ui.classroom import install_classroom_features
+    from rnn_studio.ui.learn import install_learn_area
+
     configure_pyqtgraph()
     window = MainWindow(session or StudioSession())
     qtbot.addWidget(window)
