@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from rnn_studio.ui.panels.base import StudioPanel
@@ -79,6 +80,11 @@ class OutputsPanel(StudioPanel):
     def highlighted_step(self) -> int | None:
         return self.shown_step
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.shown_step is not None and self.stack.currentWidget() is self.token_plot:
+            self.show_step(self.shown_step)
+
     def show_trace(self, *_: object) -> None:
         """Set up for a new trace: series curves for numbers, the token chart for text."""
         shown, run = self.session.shown, self.session.run
@@ -115,7 +121,10 @@ class OutputsPanel(StudioPanel):
                 + outputs.description
             )
             return
-        self.top_tokens = outputs.top_tokens(t, sequence.vocabulary, TOP_K)
+        # As many tokens as the chart has room for (a row per line of text), at most TOP_K.
+        line = self.token_plot.fontMetrics().lineSpacing()
+        rows = max(2, min(TOP_K, (self.token_plot.height() - 2 * line - 12) // line))
+        self.top_tokens = outputs.top_tokens(t, sequence.vocabulary, rows)
         target = sequence.target_index(t)
         target_token = None if target is None else sequence.vocabulary[target]
         probabilities = np.array([p for _, p in self.top_tokens])
@@ -133,7 +142,7 @@ class OutputsPanel(StudioPanel):
         )
         axis = self.token_plot.getPlotItem().getAxis("left")
         axis.setTicks([[(float(i), f"“{token}”") for i, (token, _) in enumerate(self.top_tokens)]])
-        self.token_plot.getPlotItem().setYRange(-0.5, max(len(positions), TOP_K) - 0.5, padding=0)
+        self.token_plot.getPlotItem().setYRange(-0.5, max(len(positions), rows) - 0.5, padding=0)
         following = "the end" if target_token is None else f"“{target_token}” (green)"
         self.caption.setText(f"After t = {t} the next token is {following}. {outputs.description}")
 
