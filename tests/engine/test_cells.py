@@ -221,3 +221,20 @@ def test_repr_names_the_cell() -> None:
 def test_unknown_kind_message_lists_choices() -> None:
     with pytest.raises(EngineError, match=r"unknown cell kind 'transformer'.*rnn, lstm, gru"):
         make_cell("transformer", 2, 2)
+
+
+class ArrayLike:
+    """Stands in for a CPU torch tensor: NumPy reads it through ``__array__``."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = values
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return self.values if dtype is None else self.values.astype(dtype)
+
+
+def test_load_state_dict_reads_array_likes_such_as_tensors() -> None:
+    source = make_cell("lstm", 2, 3, seed=4)
+    target = make_cell("lstm", 2, 3, seed=5)
+    target.load_state_dict({k: ArrayLike(v) for k, v in source.state_dict().items()})
+    assert all(np.array_equal(source.params[k], v) for k, v in target.params.items())
