@@ -39,7 +39,10 @@ HINTS: dict[str, str] = {
         "[[vanishing gradient problem|vanishing]], rising "
         "[[exploding gradient problem|exploding]]; [[gradient clipping|clipping]] caps it."
     ),
-    "outputs": "What the readout makes of h_t: next-token probabilities, or the next value.",
+    "outputs": (
+        "What the readout makes of the [[hidden state|h_t]]: next-token probabilities, or "
+        "the next value."
+    ),
 }
 
 _LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
