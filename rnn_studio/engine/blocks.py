@@ -168,3 +168,19 @@ def recurrent_outer_sum(deltas: np.ndarray, hidden: np.ndarray, h0: np.ndarray) 
     """Σ_t outer(deltas[t], h_{t-1}) with h_{-1} = h0, without building the shifted sequence."""
     total = outer_sum(deltas[1:], hidden[:-1]) if len(deltas) > 1 else 0.0
     return total + outer_sum(deltas[0], h0)
+
+
+def scratch(work: dict[str, np.ndarray], name: str, shape: tuple[int, ...], dtype) -> np.ndarray:
+    """A buffer from ``work`` (allocated on first use, reused while the shape holds)."""
+    buffer = work.get(name)
+    if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
+        buffer = work[name] = np.empty(shape, dtype=dtype)
+    return buffer
+
+
+def next_adjoint(work: dict[str, np.ndarray], current: np.ndarray) -> np.ndarray:
+    """The one of two alternating adjoint buffers that is not ``current``."""
+    first = scratch(work, "adjoint_a", current.shape, current.dtype)
+    return (
+        first if first is not current else scratch(work, "adjoint_b", current.shape, current.dtype)
+    )

@@ -39,11 +39,12 @@ def jacobian_log10_norms(cell: Cell, trace: Trace) -> np.ndarray:
     dh = np.broadcast_to(np.eye(size, dtype=cell.dtype), (*batch_shape, size, size)).copy()
     dc = np.zeros_like(dh) if cell.kind == "lstm" else None
     log10_scale = 0.0  # true adjoint = 10**log10_scale × (dh, dc)
+    work: dict[str, np.ndarray] = {}  # buffers the cell's adjoint steps reuse
     result = np.empty(steps)
     with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
         result[steps - 1] = log10_step_norms(dh[None])[0]
         for t in range(steps - 1, 0, -1):
-            dh, dc = cell._adjoint_step(derivatives, t, dh, dc)
+            dh, dc = cell._adjoint_step(derivatives, t, dh, dc, work)
             # Renormalise so the product neither underflows nor overflows.
             peak = np.abs(dh).max() if dc is None else max(np.abs(dh).max(), np.abs(dc).max())
             if np.isfinite(peak) and peak > 0:

@@ -30,8 +30,10 @@ from rnn_studio.engine.blocks import (
     WeightGradients,
     forward_chunks,
     longest_chunk,
+    next_adjoint,
     previous,
     project_rows,
+    scratch,
     time_chunks,
 )
 from rnn_studio.engine.cell_base import Cell, State, StepResult
@@ -265,16 +267,22 @@ class GRUCell(Cell):
         return BackwardRecord(params, weights.d_inputs, dhnext, None, total)
 
     def _adjoint_step(
-        self, derivatives: GRUDerivatives, t: int, dh: np.ndarray, dc: Any
+        self, derivatives: GRUDerivatives, t: int, dh: np.ndarray, dc: Any, work: dict
     ) -> tuple[np.ndarray, None]:
-        """Carry adjoints dh of shape ([B,] K, H) from h_t back to h_{t-1}."""
-        dv = derivatives
+        """Carry adjoints dh of shape ([B,] K, H) from h_t back to h_{t-1} (buffers in work)."""
+        dv, size = derivatives, self._hidden_size
 
         def at(array: np.ndarray) -> np.ndarray:
             return array[t][..., None, :]
 
-        dan = dh * at(dv.a_n_per_h)
-        d_gh = np.concatenate(
-            [dan * at(dv.a_r_per_a_n), dh * at(dv.a_z_per_h), dan * at(dv.reset)], -1
-        )
-        return d_gh @ self.constants.w_hh + dh * at(dv.update), None
+        dan = scratch(work, "dan", dh.shape, dh.dtype)
+        np.multiply(dh, at(dv.a_n_per_h), out=dan)  # da_n
+        d_gh = scratch(work, "d_gh", (*dh.shape[:-1], 3 * size), dh.dtype)
+        np.multiply(dan, at(dv.a_r_per_a_n), out=d_gh[..., :size])  # da_r
+        np.multiply(dh, at(dv.a_z_per_h), out=d_gh[..., size : 2 * size])  # da_z
+        np.multiply(dan, at(dv.reset), out=d_gh[..., 2 * size :])  # d hn
+        new = np.matmul(d_gh, self.constants.w_hh, out=next_adjoint(work, dh))
+        direct = scratch(work, "direct", dh.shape, dh.dtype)
+        np.multiply(dh, at(dv.update), out=direct)
+        new += direct  # + dh ⊙ z
+        return new, None

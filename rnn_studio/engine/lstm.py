@@ -35,8 +35,10 @@ from rnn_studio.engine.blocks import (
     WeightGradients,
     forward_chunks,
     longest_chunk,
+    next_adjoint,
     previous,
     project_rows,
+    scratch,
     time_chunks,
 )
 from rnn_studio.engine.cell_base import Cell, State, StepResult
@@ -281,13 +283,20 @@ class LSTMCell(Cell):
         return BackwardRecord(params, weights.d_inputs, dhnext, dcnext, total)
 
     def _adjoint_step(
-        self, derivatives: LSTMDerivatives, t: int, dh: np.ndarray, dc: np.ndarray
+        self, derivatives: LSTMDerivatives, t: int, dh: np.ndarray, dc: np.ndarray, work: dict
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Carry adjoints (dh, dc) of shape ([B,] K, H) from step t back to step t−1."""
-        dv = derivatives
-        da_o = dh * dv.h_per_a_o[t][..., None, :]
-        dc_total = dh * dv.h_per_c[t][..., None, :] + dc
-        da_ifg = dc_total[..., None, :] * dv.c_per_a_ifg[t][..., None, :, :]
-        da = np.concatenate([da_ifg, da_o[..., None, :]], axis=-2)  # PyTorch order i, f, g, o
-        da = da.reshape(*da.shape[:-2], 4 * self._hidden_size)
-        return da @ self.constants.w_hh, dc_total * dv.forget[t][..., None, :]
+        """Carry adjoints (dh, dc) of shape ([B,] K, H) from step t back to step t−1.
+
+        ``dc`` is updated in place; the other buffers live in ``work``.
+        """
+        dv, size = derivatives, self._hidden_size
+        dc_total = scratch(work, "dc_total", dh.shape, dh.dtype)
+        np.multiply(dh, dv.h_per_c[t][..., None, :], out=dc_total)
+        dc_total += dc  # dc_t = dh ⊙ o ⊙ (1 − tanh²c) + dcnext
+        da = scratch(work, "da", (*dh.shape[:-1], 4, size), dh.dtype)  # PyTorch order i, f, g, o
+        np.multiply(dc_total[..., None, :], dv.c_per_a_ifg[t][..., None, :, :], out=da[..., :3, :])
+        np.multiply(dh, dv.h_per_a_o[t][..., None, :], out=da[..., 3, :])
+        flat = da.reshape(*dh.shape[:-1], 4 * size)
+        new = np.matmul(flat, self.constants.w_hh, out=next_adjoint(work, dh))
+        np.multiply(dc_total, dv.forget[t][..., None, :], out=dc)  # dcnext = dc_t ⊙ f
+        return new, dc

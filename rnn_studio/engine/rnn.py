@@ -25,8 +25,10 @@ from rnn_studio.engine.blocks import (
     WeightGradients,
     forward_chunks,
     longest_chunk,
+    next_adjoint,
     previous,
     project_rows,
+    scratch,
     time_chunks,
 )
 from rnn_studio.engine.cell_base import Cell, State, StepResult
@@ -163,11 +165,12 @@ class RNNCell(Cell):
         return BackwardRecord(params, weights.d_inputs, dhnext, None, total)
 
     def _adjoint_step(
-        self, derivatives: RNNDerivatives, t: int, dh: np.ndarray, dc: Any
+        self, derivatives: RNNDerivatives, t: int, dh: np.ndarray, dc: Any, work: dict
     ) -> tuple[np.ndarray, None]:
-        """Carry adjoints dh of shape ([B,] K, H) from h_t back to h_{t-1}."""
-        da = dh * derivatives.activation_slope[t][..., None, :]
-        return da @ self.constants.w_hh, None
+        """Carry adjoints dh of shape ([B,] K, H) from h_t back to h_{t-1} (buffers in work)."""
+        da = scratch(work, "da", dh.shape, dh.dtype)
+        np.multiply(dh, derivatives.activation_slope[t][..., None, :], out=da)
+        return np.matmul(da, self.constants.w_hh, out=next_adjoint(work, dh)), None
 
 
 def _relu(a: np.ndarray, out: np.ndarray) -> np.ndarray:
