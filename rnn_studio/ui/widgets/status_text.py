@@ -8,7 +8,7 @@ itself, eliding or wrapping the text to fit.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -47,6 +47,11 @@ class StatusText(QWidget):
     def clear(self) -> None:
         """Show nothing."""
         self.setText("")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # e.g. presenter mode's larger font
+            self.setFixedHeight(self.fontMetrics().lineSpacing() * self.lines + 4)
 
     def sizeHint(self) -> QSize:
         return QSize(120, self.height())
