@@ -95,11 +95,23 @@ def sequential_colour_map() -> pg.ColorMap:
     return _colour_map("Blues", _BLUES)
 
 
+#: Largest level a plot is given: exploding states reach 1e308, where the plots' own range
+#: arithmetic (high − low) overflows to infinity and NaN.
+LEVEL_CEILING = 1e100
+
+
 def symmetric_levels(values: np.ndarray, floor: float = 1e-6) -> tuple[float, float]:
-    """Levels ``(-m, m)`` with ``m`` the largest finite ``|value|``, so zero maps to white."""
+    """Levels ``(-m, m)`` so that zero maps to white.
+
+    ``m`` is the 99th percentile of the finite ``|values|`` (a few exploded units do not wash
+    out the rest), at least ``floor`` and at most :data:`LEVEL_CEILING`.
+    """
     finite = np.abs(values[np.isfinite(values)])
-    peak = float(finite.max()) if finite.size else 1.0
-    peak = max(peak, floor)
+    with np.errstate(all="ignore"):
+        peak = float(np.percentile(finite, 99)) if finite.size else 1.0
+    if not np.isfinite(peak):
+        peak = LEVEL_CEILING
+    peak = min(max(peak, floor), LEVEL_CEILING)
     return -peak, peak
 
 

@@ -106,8 +106,12 @@ class TimeHeatmap:
 
     def set_values(self, values: np.ndarray, levels: tuple[float, float]) -> None:
         """Show ``values`` of shape (T, units); called once per trace."""
-        data = np.nan_to_num(
-            np.asarray(values, dtype=float), nan=0.0, posinf=levels[1], neginf=levels[0]
+        # Clipped to the levels: exploded states (up to 1e308) would overflow the scaling.
+        data = np.clip(
+            np.nan_to_num(
+                np.asarray(values, dtype=float), nan=0.0, posinf=levels[1], neginf=levels[0]
+            ),
+            *levels,
         )
         self.steps, self.units = data.shape
         # row-major: rows are units (y), columns are time steps (x).
