@@ -223,3 +223,22 @@ def test_every_control_has_an_object_name_accessible_name_and_tooltip(window) ->
                 continue
             assert widget.accessibleName(), widget.objectName()
             assert widget.toolTip(), widget.objectName()
+
+
+def test_every_demo_and_preset_shows_in_the_window(qtbot, window) -> None:
+    from rnn_studio.learn import content
+    from rnn_studio.state.presets import load_presets
+
+    setups = [demo.setup for demo in content.load_demos().values()]
+    setups += [preset.setup for preset in load_presets()]
+    assert len(setups) >= 10
+    for setup in setups:
+        window.session.apply_demo(setup)
+        window.executor.wait_idle()
+        assert window.session.error == "", setup
+        for t in (0, window.session.length - 1):
+            window.session.set_cursor(t)
+            qtbot.wait(1)
+            steps = window.studio.highlighted_steps()
+            assert {step for step in steps.values() if step is not None} == {t}, setup
+        assert window.studio.memory.heatmap_shape() == (setup.hidden_size, window.session.length)

@@ -58,7 +58,9 @@ class OutputsPanel(StudioPanel):
         self.legend = series.addLegend(offset=(-4, 4), labelTextSize="8pt")
         self.actual_curve = series.plot(pen=pg.mkPen("#202020", width=1.5), name="series x_t")
         self.predicted_curve = series.plot(
-            pen=pg.mkPen(OKABE_ITO["vermillion"], width=2), name="predicted from h_{t−1}"
+            pen=pg.mkPen(OKABE_ITO["vermillion"], width=2),
+            name="predicted from h_{t−1}",
+            connect="finite",
         )
         self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(HIGHLIGHT, width=2))
         series.addItem(self.cursor_line, ignoreBounds=True)
