@@ -15,7 +15,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
-from rnn_studio.ui.theme import BACKGROUND, HIGHLIGHT
+from rnn_studio.ui.theme import BACKGROUND, HIGHLIGHT, LEVEL_CEILING
 from rnn_studio.ui.widgets.axes import outward_ticks
 
 #: Extra pixels repainted either side of a changed column (the outline's pen is 2.5 px).
@@ -106,13 +106,12 @@ class TimeHeatmap:
 
     def set_values(self, values: np.ndarray, levels: tuple[float, float]) -> None:
         """Show ``values`` of shape (T, units); called once per trace."""
-        # Clipped to the levels: exploded states (up to 1e308) would overflow the scaling.
-        data = np.clip(
-            np.nan_to_num(
-                np.asarray(values, dtype=float), nan=0.0, posinf=levels[1], neginf=levels[0]
-            ),
-            *levels,
+        # Exploded states (up to 1e308) are clipped to ±LEVEL_CEILING so the image's scaling
+        # cannot overflow; anything past the levels shows in the end colours anyway.
+        data = np.nan_to_num(
+            np.asarray(values, dtype=float), nan=0.0, posinf=levels[1], neginf=levels[0]
         )
+        data = np.clip(data, -LEVEL_CEILING, LEVEL_CEILING)
         self.steps, self.units = data.shape
         # row-major: rows are units (y), columns are time steps (x).
         self.image.setImage(np.ascontiguousarray(data.T), levels=levels, autoLevels=False)
