@@ -21,10 +21,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QPen, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QGraphicsRectItem,
     QLabel,
+    QLineEdit,
     QMainWindow,
+    QPlainTextEdit,
+    QSlider,
     QTextBrowser,
     QToolBar,
     QVBoxLayout,
@@ -61,7 +67,7 @@ class _Saved:
     axes: list[tuple[Any, Any, QFont, dict[str, Any]]] = field(default_factory=list)
     pens: list[tuple[Any, QPen]] = field(default_factory=list)
     labels: list[tuple[Any, Any]] = field(default_factory=list)
-    hints: list[tuple[QWidget, bool]] = field(default_factory=list)
+    hidden: list[tuple[QWidget, bool]] = field(default_factory=list)
 
 
 class PresenterMode(QObject):
@@ -135,10 +141,11 @@ class PresenterMode(QObject):
         for name in TRIMMED_DOCKS:
             if name in studio.docks:
                 studio.docks[name].setVisible(False)
-        # The teacher explains what the hints say; their room goes to the plots.
-        for hint in studio.findChildren(HintLabel):
-            self._saved.hints.append((hint, not hint.isHidden()))
-            hint.setVisible(False)
+        # The teacher explains what the hints say; their room goes to the plots. The controls
+        # of the other panels (backprop, clipping, ...) go too: only the stepper's stay.
+        for widget in _trimmed_widgets(studio):
+            self._saved.hidden.append((widget, not widget.isHidden()))
+            widget.setVisible(False)
         self._add_spotlight()
         self._apply_fonts()
         self._thicken_lines()
@@ -171,8 +178,8 @@ class PresenterMode(QObject):
         except (RuntimeError, TypeError):
             pass
         set_app_font(saved.app_font)
-        for hint, visible in saved.hints:
-            hint.setVisible(visible)
+        for widget, visible in saved.hidden:
+            widget.setVisible(visible)
         for axis, label_font, tick_font, label_style in saved.axes:
             axis.setStyle(tickFont=tick_font)
             axis.label.setFont(label_font)
@@ -289,7 +296,9 @@ class PresenterMode(QObject):
         if {"gradients", "equations"} <= docks.keys():
             studio.resizeDocks([docks["gradients"], docks["equations"]], [330, 250], vertical)
         if "unrolled" in docks:
-            studio.resizeDocks([docks["unrolled"]], [120], vertical)
+            studio.resizeDocks([docks["unrolled"]], [110], vertical)
+        if "gates" in docks:
+            studio.resizeDocks([docks["gates"]], [190], vertical)
 
     def _refresh_spotlight(self, *_: object) -> None:
         if self.spotlight is not None:
@@ -377,6 +386,26 @@ def _current_pen(item: Any) -> QPen:
     if isinstance(item, pg.PlotCurveItem):
         return pg.mkPen(item.opts["pen"])
     return item.pen()
+
+
+#: Input widgets hidden in presenter mode outside the stepper.
+CONTROL_TYPES = (QAbstractButton, QComboBox, QAbstractSpinBox, QSlider, QLineEdit, QPlainTextEdit)
+
+
+def _trimmed_widgets(studio: QWidget) -> list[QWidget]:
+    """Hints everywhere and the controls of every panel but the stepper."""
+    hidden: list[QWidget] = list(studio.findChildren(HintLabel))
+    panels = getattr(studio, "panels", {})
+    for panel_id, panel in panels.items():
+        if panel_id == "stepper":
+            continue
+        for widget in panel.findChildren(QWidget):
+            # Skip the parts of composite widgets (a spin box's line edit).
+            if isinstance(widget, CONTROL_TYPES) and not isinstance(
+                widget.parentWidget(), CONTROL_TYPES
+            ):
+                hidden.append(widget)
+    return hidden
 
 
 class NotesWindow(QWidget):

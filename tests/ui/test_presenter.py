@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
@@ -61,6 +61,9 @@ def test_presenter_scales_fonts_everywhere_and_restores_on_escape(window, qtbot)
     for name in TRIMMED_DOCKS:
         assert not window.studio.docks[name].isVisible()
     assert window.studio.docks["stepper"].isVisible()
+    assert window.studio.stepper.play_button.isVisible()
+    backprop = window.studio.gradients.findChild(QPushButton, "gradients_backprop")
+    assert not backprop.isVisible()  # controls trimmed to the stepper
     assert not window.menuBar().isVisible() and not window.tabs.tabBar().isVisible()
     assert not window.statusBar().isVisible()  # the spotlight says it, larger
     assert presenter.spotlight.text() == describe_step(window.session)
@@ -73,6 +76,7 @@ def test_presenter_scales_fonts_everywhere_and_restores_on_escape(window, qtbot)
     assert [axis.label.font().pointSizeF() for axis in _axes(window)] == before["labels"]
     assert {n: d.isVisible() for n, d in window.studio.docks.items()} == before["docks"]
     assert window.menuBar().isVisible() == before["menu"]
+    assert backprop.isVisible()
     assert window.statusBar().isVisible() == before["status"]
     assert window.tabs.tabBar().isVisible() == before["tabs"]
     assert window.geometry() == before["geometry"]
