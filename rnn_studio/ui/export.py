@@ -171,8 +171,10 @@ def export_stepper_gif(
     if not 0.2 <= fps <= 50:
         raise ExportError(f"frames per second must be from 0.2 to 50, got {fps}")
     frames = grab_stepper_frames(session, widget, max_frames)
-    # An adaptive palette per frame keeps the diverging map's colours faithful.
-    paletted = [frame.convert("P", palette=Image.Palette.ADAPTIVE, colors=256) for frame in frames]
+    # One palette for all frames (from the last, fullest one): Pillow then stores each frame
+    # as the small rectangle that changed, which keeps the file a fraction of the size.
+    reference = frames[-1].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    paletted = [frame.quantize(palette=reference, dither=Image.Dither.NONE) for frame in frames]
     buffer = io.BytesIO()
     paletted[0].save(
         buffer,
