@@ -33,21 +33,32 @@ class Outputs:
         Predicted next value in the units typed (numbers mode); entry t predicts value t+1.
     description : str
         One line saying how the readout was made.
+    labels : tuple of str or None
+        Names of the columns of ``probabilities`` when they are not the sequence's own
+        vocabulary (a trained model's tokens or classes).
+    trained : bool
+        True for a trained model's own readout, False for the studio's untrained one.
     """
 
     probabilities: np.ndarray | None
     predictions: np.ndarray | None
     description: str
+    labels: tuple[str, ...] | None = None
+    trained: bool = False
 
     def top_tokens(
         self, t: int, vocabulary: tuple[str, ...], k: int = 5
     ) -> list[tuple[str, float]]:
-        """Return the ``k`` most likely next tokens at step ``t`` with their probabilities."""
+        """Return the ``k`` most likely outputs at step ``t`` with their probabilities.
+
+        Columns are named by :attr:`labels` when set, else by ``vocabulary`` (the sequence's).
+        """
         if self.probabilities is None:
             return []
+        names = self.labels if self.labels is not None else vocabulary
         row = self.probabilities[t]
         order = np.argsort(-row, kind="stable")[:k]
-        return [(vocabulary[i], float(row[i])) for i in order]
+        return [(names[i], float(row[i])) for i in order]
 
 
 def compute_outputs(hidden: np.ndarray, sequence: EncodedSequence, seed: int) -> Outputs:

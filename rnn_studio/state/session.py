@@ -25,13 +25,21 @@ Events (each a :class:`~rnn_studio.state.events.Signal`):
     In compare mode, the cell the single-cell views (memory, gates, equations, outputs) show.
 ``demo_applied(setup)``
     :meth:`apply_demo` set everything from a :class:`DemoSetup`.
+
+Trained models (:meth:`StudioSession.show_trained`): the session computes with the trained
+weights and the model's own readout whenever the controls match the trained model (its cell,
+hidden size, nonlinearity, the seed it was opened under, no ρ rescaling, no forget bias).
+Changing one of those shows a fresh random cell with the untrained readout, and
+:attr:`StudioSession.trained_note` says so and how to get the trained model back; setting the
+controls back shows it again. A demo (:meth:`StudioSession.apply_demo`) or Reset puts the
+trained model away. Typing a text keeps it, as long as it knows every token.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -55,6 +63,7 @@ from rnn_studio.state.gradients import (
 )
 from rnn_studio.state.readout import Outputs, compute_outputs
 from rnn_studio.state.sequence import EncodedSequence, SequenceError, encode_sequence
+from rnn_studio.state.trained_model import Readout, TrainedEntry, TrainedModelError, studio_cell
 
 CELL_KINDS = ("rnn", "lstm", "gru")
 #: Cells kept for reuse (switching cells or typing keeps ρ and the weights without recomputing).
@@ -77,7 +86,7 @@ class CellRun:
     spectral_radius : float
         ρ(W_hh) after any rescaling (max over gate blocks for gated cells).
     outputs : Outputs
-        The readout at every step.
+        The readout at every step (``outputs.trained``: a trained model's own readout).
     first_nonfinite_step : int or None
         First step whose hidden (or cell) state is NaN/infinite, None if all finite.
     """
@@ -145,7 +154,9 @@ class StudioSession:
         self._in_flight = 0
         self._executor: Executor = run_inline
         self._cells: dict[tuple[Any, ...], tuple[Any, float]] = {}
-        self._pinned: dict[tuple[Any, ...], tuple[Any, float]] = {}
+        self._pinned: dict[tuple[Any, ...], tuple[Any, float, Readout | None]] = {}
+        self._trained: dict[str, TrainedEntry] = {}
+        self._trained_seed = 0
         self._load(setup or DEFAULT_SETUP)
         self._recompute(cursor=(setup or DEFAULT_SETUP).cursor, announce=False)
 
@@ -241,6 +252,51 @@ class StudioSession:
     def warning(self) -> str:
         """A plain explanation when the run overflowed to NaN/infinity, else ""."""
         return self._warning
+
+    @property
+    def trained_models(self) -> MappingProxyType[str, Any]:
+        """The trained models put in the studio by :meth:`show_trained`, by cell kind."""
+        return MappingProxyType({kind: entry.model for kind, entry in self._trained.items()})
+
+    @property
+    def trained_seed(self) -> int:
+        """The studio seed the trained models are shown under."""
+        return self._trained_seed
+
+    @property
+    def shows_trained(self) -> bool:
+        """True when the cell the single-cell views show is a trained model's."""
+        shown = self.shown
+        return shown is not None and shown.kind in self._trained and shown.outputs.trained
+
+    @property
+    def trained_note(self) -> str:
+        """One sentence on the trained model, "" when none is loaded.
+
+        Says whether the studio shows the trained weights and readout, or a fresh random
+        cell because a control no longer matches (naming the control and the trained value).
+        """
+        if not self._trained:
+            return ""
+        names = " and ".join(kind.upper() for kind in self._trained)
+        if self.shows_trained:
+            return f"Showing the trained {names} with its own readout."
+        shown = self.shown
+        kind = self._view_cell if shown is None else shown.kind
+        entry = self._trained.get(kind)
+        if entry is None:
+            return (
+                f"Showing a fresh random {kind.upper()}: only the {names} was trained. "
+                f"Choose {next(iter(self._trained)).upper()} to see it again."
+            )
+        changed = entry.mismatches(self._cell_key_base(), self._trained_seed)
+        if not changed:
+            return f"The trained {names} cannot read this sequence; see the message above."
+        return (
+            f"Showing a fresh random {kind.upper()} with an untrained readout: the trained "
+            f"weights need {', '.join(changed)}. Set them back to see the trained {names} "
+            "again."
+        )
 
     @property
     def length(self) -> int:
@@ -383,7 +439,11 @@ class StudioSession:
         self._update_gradients()
 
     def reset(self) -> None:
-        """Put the model controls back to their defaults, keeping the sequence."""
+        """Put the model controls back to their defaults, keeping the sequence.
+
+        A trained model (:meth:`show_trained`) is put away: Reset shows a fresh random cell.
+        """
+        self._trained = {}
         defaults = DemoSetup(text=self._text or "x", mode=self._mode)
         self._hidden_size = defaults.hidden_size
         self._seed = defaults.seed
@@ -394,10 +454,16 @@ class StudioSession:
         self._loss_step = -1
         self._changed(cursor=0)
 
-    def apply_demo(self, setup: DemoSetup) -> None:
-        """Set everything from ``setup`` with one recompute, then announce ``demo_applied``."""
+    def apply_demo(self, setup: DemoSetup, *, keep_trained: bool = False) -> None:
+        """Set everything from ``setup`` with one recompute, then announce ``demo_applied``.
+
+        A demo shows random weights, so a trained model is put away unless
+        ``keep_trained`` (used when reopening a saved session).
+        """
         if not isinstance(setup, DemoSetup):
             raise TypeError(f"apply_demo needs a DemoSetup, got {type(setup).__name__}")
+        if not keep_trained:
+            self._trained = {}
         self._load(setup)
         self.controls_changed.emit()
         self._recompute(cursor=setup.cursor, announce=True)
@@ -462,21 +528,121 @@ class StudioSession:
         """
         self._executor = executor or run_inline
 
-    def register_cell(self, cell: Any, seed: int) -> None:
-        """Use ``cell`` (e.g. a trained one) whenever the controls ask for its kind and sizes.
+    def register_cell(self, cell: Any, seed: int, readout: Readout | None = None) -> None:
+        """Use ``cell`` (e.g. one saved in a session file) whenever the controls ask for it.
 
         The cell is found when the session's cell kind (or compare mode) includes
         ``cell.kind``, the sequence's input size is ``cell.input_size``, and hidden size,
         ``seed`` and the RNN nonlinearity match, with no ρ rescaling and no forget bias.
         Changing any of those controls shows a fresh random cell again; setting them back
-        brings this one back. Call :meth:`apply_demo` afterwards to show it.
+        brings this one back. Call :meth:`apply_demo` afterwards to show it. With a
+        ``readout``, the Outputs come from it instead of the untrained readout. To show a
+        trained :class:`~rnn_studio.engine.model.Model` on any text it can read, use
+        :meth:`show_trained`.
         """
         kind = str(cell.kind)
         _check_choice("cell kind", kind, CELL_KINDS)
+        if readout is not None and readout.hidden_size != int(cell.hidden_size):
+            raise ValueError(
+                f"the readout reads {readout.hidden_size} hidden units, the cell has "
+                f"{cell.hidden_size}"
+            )
         nonlinearity = str(getattr(cell, "nonlinearity", "tanh")) if kind == "rnn" else "tanh"
         key = (kind, int(cell.input_size), int(cell.hidden_size), int(seed), nonlinearity)
         with np.errstate(all="ignore"):
-            self._pinned[(*key, None, None)] = (cell, float(engine.spectral_radius(cell)))
+            rho = float(engine.spectral_radius(cell))
+        self._pinned[(*key, None, None)] = (cell, rho, readout)
+
+    def load_trained(self, models: Mapping[str, Any], *, seed: int = 0) -> None:
+        """Put trained models in the studio without changing the controls.
+
+        Parameters
+        ----------
+        models : mapping of str to Model
+            One trained :class:`~rnn_studio.engine.model.Model` per cell kind (its
+            ``kind``), all with the same hidden size (at most 256).
+        seed : int
+            The studio seed the trained models are shown under.
+
+        Raises
+        ------
+        TrainedModelError
+            No model, a kind that is not its model's, or sizes the studio cannot show;
+            nothing changes.
+        """
+        entries = {}
+        if not models:
+            raise TrainedModelError("Open at least one trained model.")
+        for kind, model in models.items():
+            if kind not in CELL_KINDS or getattr(model, "kind", None) != kind:
+                raise TrainedModelError(f"The model filed as {kind!r} is not one of {CELL_KINDS}.")
+            entries[kind] = TrainedEntry.of(model)
+        if len({entry.model.hidden_size for entry in entries.values()}) != 1:
+            raise TrainedModelError("Compared models must have the same hidden size.")
+        if next(iter(entries.values())).model.hidden_size > MAX_HIDDEN_SIZE:
+            raise TrainedModelError(f"The studio shows at most {MAX_HIDDEN_SIZE} hidden units.")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise TrainedModelError(f"seed must be a whole number, got {seed!r}")
+        self._trained = entries
+        self._trained_seed = int(seed)
+
+    def show_trained(
+        self,
+        models: Mapping[str, Any],
+        text: str,
+        mode: str,
+        *,
+        seed: int = 0,
+        backprop: bool = False,
+    ) -> None:
+        """Step through ``text`` with the trained ``models``: their weights and readouts.
+
+        Parameters
+        ----------
+        models : mapping of str to Model
+            One model (the studio shows that cell) or an RNN, LSTM and GRU with one hidden
+            size (the studio compares them).
+        text, mode :
+            The sequence and how to read it (``"chars"``, ``"words"`` or ``"numbers"``).
+        seed : int
+            The studio seed the trained models are filed under (see the module docstring
+            for what changing a control afterwards does).
+        backprop : bool
+            Also backpropagate from the last step.
+
+        Raises
+        ------
+        TrainedModelError
+            The models cannot read ``text`` or do not fit the studio; nothing changes.
+        """
+        kinds = tuple(models)
+        if kinds not in (("rnn",), ("lstm",), ("gru",), ("rnn", "lstm", "gru")):
+            raise TrainedModelError(f"Open one model or an RNN, LSTM and GRU, not {kinds}.")
+        try:
+            sequence = encode_sequence(text, mode)
+            for model in models.values():
+                studio_cell(model, sequence)
+        except (SequenceError, engine.EngineError) as error:
+            raise TrainedModelError(str(error)) from None
+        previous = (self._trained, self._trained_seed)
+        self.load_trained(models, seed=seed)
+        first = next(iter(models.values()))
+        nonlinearity = models["rnn"].nonlinearity if "rnn" in models else "tanh"
+        try:
+            setup = DemoSetup(
+                text=text,
+                mode=mode,
+                cell=kinds[0] if len(kinds) == 1 else "compare",
+                hidden_size=first.hidden_size,
+                seed=seed,
+                nonlinearity=nonlinearity,
+                cursor=-1,
+                backprop=backprop,
+            )
+        except ValueError as error:
+            self._trained, self._trained_seed = previous
+            raise TrainedModelError(str(error)) from None
+        self.apply_demo(setup, keep_trained=True)
 
     @property
     def busy(self) -> bool:
@@ -505,7 +671,7 @@ class StudioSession:
             cursor=cursor,
             announce=announce,
         )
-        cells = _CellStore(self._cells, dict(self._pinned))
+        cells = _CellStore(self._cells, dict(self._pinned), self._matching_trained())
 
         def work() -> _Outcome:
             if request.generation != self._generation:
@@ -567,6 +733,17 @@ class StudioSession:
 
     def _update_gradients(self) -> None:
         self._recompute(cursor=self._cursor, announce=True, with_run=False)
+
+    def _matching_trained(self) -> MappingProxyType[str, TrainedEntry]:
+        """The trained models whose controls match the current ones (shown when computing)."""
+        key = self._cell_key_base()
+        return MappingProxyType(
+            {
+                kind: entry
+                for kind, entry in self._trained.items()
+                if not entry.mismatches(key, self._trained_seed)
+            }
+        )
 
     def _cell_key_base(self) -> tuple[Any, ...]:
         return (
@@ -632,10 +809,12 @@ class _Outcome:
 
 @dataclass(frozen=True, eq=False)
 class _CellStore:
-    """Recently built cells (evicted oldest first) and registered cells (never evicted)."""
+    """Recently built cells (evicted oldest first), registered cells (never evicted) and the
+    trained models that match the controls."""
 
     recent: dict[tuple[Any, ...], tuple[Any, float]]
-    pinned: dict[tuple[Any, ...], tuple[Any, float]]
+    pinned: dict[tuple[Any, ...], tuple[Any, float, Readout | None]]
+    trained: MappingProxyType[str, TrainedEntry]
 
 
 def _compute(request: _Request, cells: _CellStore) -> _Outcome:
@@ -669,23 +848,40 @@ def _compute(request: _Request, cells: _CellStore) -> _Outcome:
                     )
                 )
         return _Outcome(request, run, gradients, tuple(jobs))
+    except TrainedModelError as problem:
+        return _Outcome(request, error=f"{problem} (Reset shows a fresh random model instead.)")
     except engine.EngineError as problem:
         return _Outcome(request, error=str(problem))
 
 
 def _compute_cell(kind: str, request: _Request, cells: _CellStore) -> CellRun:
     sequence = request.sequence
-    cell, rho = _make_cell(kind, sequence.input_size, request.cell_key, cells)
+    trained = cells.trained.get(kind)
+    if trained is not None:
+        cell = studio_cell(trained.model, sequence)
+        rho, readout = trained.spectral_radius, trained.readout
+    else:
+        cell, rho, readout = _make_cell(kind, sequence.input_size, request.cell_key, cells)
     with np.errstate(all="ignore"):
         trace = engine.forward(cell, sequence.inputs)
+    hidden = np.asarray(trace.hidden)
+    if readout is not None and _readout_fits(readout, sequence):
+        outputs = readout.outputs(hidden)
+    else:
+        outputs = compute_outputs(hidden, sequence, request.cell_key[1])
     return CellRun(
         kind=kind,
         cell=cell,
         trace=trace,
         spectral_radius=rho,
-        outputs=compute_outputs(np.asarray(trace.hidden), sequence, request.cell_key[1]),
+        outputs=outputs,
         first_nonfinite_step=_first_nonfinite_step(trace),
     )
+
+
+def _readout_fits(readout: Readout, sequence: EncodedSequence) -> bool:
+    """A value readout reads numbers, a token or class readout reads text."""
+    return (readout.kind == "values") == sequence.is_numeric
 
 
 def _make_cell(
@@ -693,7 +889,7 @@ def _make_cell(
     input_size: int,
     cell_key: tuple[Any, ...],
     store: _CellStore,
-) -> tuple[Any, float]:
+) -> tuple[Any, float, Readout | None]:
     """Build (or reuse) the cell and its ρ: eigenvalues cost ~30 ms at hidden 256."""
     hidden_size, seed, nonlinearity, rho_target, forget_bias = cell_key
     if kind != "rnn":
@@ -721,7 +917,7 @@ def _make_cell(
     cells[key] = cached  # most recently used last
     while len(cells) > CELL_CACHE_SIZE:
         cells.pop(next(iter(cells)))
-    return cached
+    return (*cached, None)
 
 
 def _first_nonfinite_step(trace: Any) -> int | None:
