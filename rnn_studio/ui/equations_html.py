@@ -46,13 +46,16 @@ _EQUATIONS = {
     ),
 }
 
+#: The light theme's current-step text colour (``theme.step_text_colour(LIGHT)``).
+DEFAULT_STEP_COLOUR = "#B34700"
+
 CSS = """
-p { margin-top: 2px; margin-bottom: 2px; }
-p.eq { font-family: "DejaVu Serif", "Cambria Math", serif; margin-left: 6px; }
-p.head { font-weight: 600; margin-top: 6px; }
-span.name { font-weight: 600; }
-span.vec { font-family: "DejaVu Sans Mono", "Consolas", monospace; }
-span.now { color: #B35900; font-weight: 600; }
+p {{ margin-top: 2px; margin-bottom: 2px; }}
+p.eq {{ font-family: "DejaVu Serif", "Cambria Math", serif; margin-left: 6px; }}
+p.head {{ font-weight: 600; margin-top: 6px; }}
+span.name {{ font-weight: 600; }}
+span.vec {{ font-family: "DejaVu Sans Mono", "Consolas", monospace; }}
+span.now {{ color: {step_colour}; font-weight: 600; }}
 """
 
 
@@ -81,8 +84,18 @@ def _number(value: float) -> str:
     return text.replace("-", "−")
 
 
-def equations_html(cell_run: object, sequence: object, t: int, activation: str) -> str:
-    """The HTML for step ``t`` of ``cell_run`` (a session ``CellRun``) on ``sequence``."""
+def equations_html(
+    cell_run: object,
+    sequence: object,
+    t: int,
+    activation: str,
+    step_colour: str = DEFAULT_STEP_COLOUR,
+) -> str:
+    """The HTML for step ``t`` of ``cell_run`` (a session ``CellRun``) on ``sequence``.
+
+    ``step_colour`` is the text colour of "t = …" (the theme's current-step text colour);
+    every other text takes the browser's palette, so the HTML follows the theme.
+    """
     kind = cell_run.kind  # type: ignore[attr-defined]
     trace = cell_run.trace  # type: ignore[attr-defined]
     cell = cell_run.cell  # type: ignore[attr-defined]
@@ -92,7 +105,7 @@ def equations_html(cell_run: object, sequence: object, t: int, activation: str) 
     x_t = np.asarray(trace.inputs[t])
     h_prev = np.asarray(trace.h0) if t == 0 else hidden[t - 1]
     token = html.escape(sequence.tokens[t])  # type: ignore[attr-defined]
-    parts = [f"<style>{CSS}</style>"]
+    parts = [f"<style>{CSS.format(step_colour=step_colour)}</style>"]
     parts.append(
         f'<p class="head">{kind.upper()} at step <span class="now">t = {t}</span>, '
         f"input “{token}”</p>"

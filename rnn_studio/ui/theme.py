@@ -1,11 +1,17 @@
 """Colours and fonts of the studio: colour-blind-safe, readable on a projector.
 
+The colours come from :mod:`rnn_studio.ui.themes` (light, dark, high contrast): the
+constants here are the light theme's, for code that draws before any theme is applied and
+for the style-sheet swapping in ``themes``; everything the studio draws reads the current
+:class:`~rnn_studio.ui.themes.Palette` instead, through the helpers below, and recolours
+itself in ``apply_palette(palette)`` when the theme changes.
+
 * Cells (RNN, LSTM, GRU) and gates use the Okabe–Ito palette, distinct for all common forms
-  of colour blindness.
-* The hidden-state heatmap uses ColorBrewer's RdBu diverging map (blue negative, near-white
-  zero, red positive), always with levels symmetric about zero so white means 0.
-* Gate activations in [0, 1] use a light-to-dark sequential blue.
-* The current step is marked in Okabe–Ito orange in every view.
+  of colour blindness (brighter members on dark plots).
+* The hidden-state heatmap uses a diverging map centred on zero at the plot background
+  (ColorBrewer RdBu on light plots, after Crameri's *berlin* on dark ones).
+* Gate activations in [0, 1] use a sequential blue, from the plot background to full blue.
+* The current step is marked in the palette's ``current_step`` colour in every view.
 """
 
 from __future__ import annotations
@@ -15,23 +21,15 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication
 
-#: Okabe & Ito (2008), "Color Universal Design".
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
+from rnn_studio.ui.themes import (
+    ACCENT_TEXT,
+    LIGHT,
+    OKABE_ITO,
+    Palette,
+    current_palette,
+)
 
-CELL_COLOURS = {
-    "rnn": OKABE_ITO["blue"],
-    "lstm": OKABE_ITO["vermillion"],
-    "gru": OKABE_ITO["bluish_green"],
-}
+CELL_COLOURS = LIGHT.cell_colours()
 
 GATE_COLOURS = {
     "i": OKABE_ITO["bluish_green"],
@@ -43,28 +41,52 @@ GATE_COLOURS = {
     "n": OKABE_ITO["reddish_purple"],
 }
 
-HIGHLIGHT = OKABE_ITO["orange"]
-HIGHLIGHT_FILL = "#FCE8C0"
-BACKGROUND = "#FFFFFF"
-FOREGROUND = "#202020"
-MUTED = "#6B6B6B"
-ERROR = "#B00020"
-WARNING_BACKGROUND = "#FFF4D6"
+HIGHLIGHT = LIGHT.current_step
+HIGHLIGHT_FILL = LIGHT.spotlight_background
+BACKGROUND = LIGHT.plot_background
+FOREGROUND = LIGHT.plot_foreground
+MUTED = LIGHT.muted_text
+ERROR = LIGHT.error
+WARNING_BACKGROUND = LIGHT.warning_background
 
-#: ColorBrewer RdBu (11 classes), from most negative (dark blue) to most positive (dark red).
-_RDBU = (
-    "#053061",
-    "#2166AC",
-    "#4393C3",
-    "#92C5DE",
-    "#D1E5F0",
-    "#F7F7F7",
-    "#FDDBC7",
-    "#F4A582",
-    "#D6604D",
-    "#B2182B",
-    "#67001F",
-)
+#: Okabe–Ito colours too dark for lines and bars on a dark plot, and their bright stand-ins.
+_DARK_PLOT_SWAPS = {OKABE_ITO["blue"]: OKABE_ITO["sky_blue"]}
+
+
+def graphic_colour(colour: str, palette: Palette | None = None) -> str:
+    """``colour`` (an Okabe–Ito line or bar colour) as drawn on ``palette``'s plots.
+
+    On dark plots Okabe–Ito blue becomes sky blue (the hue stays, the contrast reaches 3:1).
+    """
+    palette = palette or current_palette()
+    if palette.name == "light":
+        return colour
+    return _DARK_PLOT_SWAPS.get(colour.upper(), colour)
+
+
+def accent_text(colour: str, palette: Palette | None = None) -> str:
+    """``colour`` (an Okabe–Ito colour) as text on ``palette``'s window, at 4.5:1 or more."""
+    palette = palette or current_palette()
+    swaps = {key.upper(): value for key, value in ACCENT_TEXT.get(palette.name, {}).items()}
+    return swaps.get(colour.upper(), colour)
+
+
+def step_text_colour(palette: Palette | None = None) -> str:
+    """The current step's colour for text (the equations' "t = 4", the token under a cell)."""
+    palette = palette or current_palette()
+    return accent_text(palette.current_step, palette)
+
+
+def gate_colours(palette: Palette | None = None) -> dict[str, str]:
+    """Line and bar colour of each gate on ``palette``'s plots."""
+    return {name: graphic_colour(colour, palette) for name, colour in GATE_COLOURS.items()}
+
+
+def cell_colours(palette: Palette | None = None) -> dict[str, str]:
+    """Line colour of each cell kind on ``palette``'s plots."""
+    return (palette or current_palette()).cell_colours()
+
+
 #: ColorBrewer Blues (9 classes), for gate activations in [0, 1].
 _BLUES = (
     "#F7FBFF",
@@ -79,20 +101,44 @@ _BLUES = (
 )
 
 
+def restyle_axes(items: tuple[pg.GraphicsItem, ...], palette: Palette) -> None:
+    """Colour the axes (lines, ticks, labels) of plots and colour bars for ``palette``.
+
+    For items not on a scene when the theme changes (a plot row shown only for the LSTM).
+    """
+    for item in items:
+        axes = (
+            [item.getAxis(name) for name in ("left", "bottom", "right", "top")]
+            if isinstance(item, pg.PlotItem)
+            else [getattr(item, "axis", None)]
+        )
+        for axis in axes:
+            if isinstance(axis, pg.AxisItem):
+                axis.setPen(palette.plot_foreground)
+                axis.setTextPen(palette.plot_foreground)
+
+
 def _colour_map(name: str, stops: tuple[str, ...]) -> pg.ColorMap:
     positions = np.linspace(0.0, 1.0, len(stops))
     colours = [QColor(stop) for stop in stops]
     return pg.ColorMap(positions, colours, name=name)
 
 
-def diverging_colour_map() -> pg.ColorMap:
-    """Blue–white–red map for values centred on zero (hidden and cell states)."""
-    return _colour_map("RdBu", _RDBU)
+def diverging_colour_map(palette: Palette | None = None) -> pg.ColorMap:
+    """The palette's map for values centred on zero (hidden and cell states)."""
+    return (palette or current_palette()).diverging_colour_map()
 
 
-def sequential_colour_map() -> pg.ColorMap:
-    """White-to-dark-blue map for gate activations between 0 and 1."""
-    return _colour_map("Blues", _BLUES)
+def sequential_colour_map(palette: Palette | None = None) -> pg.ColorMap:
+    """Map for gate activations between 0 (closed) and 1 (open).
+
+    White to dark blue on light plots; on dark plots the same blues reversed, so that a
+    closed gate is dark like the background and an open one bright.
+    """
+    palette = palette or current_palette()
+    if palette.name == "light":
+        return _colour_map("Blues", _BLUES)
+    return _colour_map("Blues_r", (palette.plot_background, *reversed(_BLUES[2:])))
 
 
 #: Largest level a plot is given: exploding states reach 1e308, where the plots' own range
@@ -116,9 +162,12 @@ def symmetric_levels(values: np.ndarray, floor: float = 1e-6) -> tuple[float, fl
 
 
 def configure_pyqtgraph() -> None:
-    """Light plots with anti-aliasing; called once before any plot is built."""
+    """Plots in the current palette's colours; called once before any plot is built."""
     # No global anti-aliasing: curves of 1,000 points are redrawn at every step while playing.
-    pg.setConfigOptions(background=BACKGROUND, foreground=FOREGROUND, antialias=False)
+    palette = current_palette()
+    pg.setConfigOptions(
+        background=palette.plot_background, foreground=palette.plot_foreground, antialias=False
+    )
 
 
 def apply_font_scale(app: QApplication, scale: float) -> None:

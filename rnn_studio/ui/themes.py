@@ -28,8 +28,6 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGraphicsRectItem, QLabel, QWidget
 
-from rnn_studio.ui import theme as base_theme
-
 THEME_NAMES = ("light", "dark", "high_contrast")
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark",
                 "high_contrast": "High contrast"}  # fmt: skip
@@ -151,7 +149,18 @@ class Palette:
         return "RdBu" if self.name == "light" else "berlin"
 
 
-_OI = base_theme.OKABE_ITO
+#: Okabe & Ito (2008), "Color Universal Design": the categorical colours of every theme.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+_OI = OKABE_ITO
 _RDBU = ("#053061", "#2166AC", "#4393C3", "#92C5DE", "#D1E5F0", "#F7F7F7",
          "#FDDBC7", "#F4A582", "#D6604D", "#B2182B", "#67001F")  # fmt: skip
 #: After Crameri's "berlin" (Scientific colour maps 8): bright ends, near-black zero.
@@ -381,7 +390,22 @@ def apply_theme(name: str, app: QApplication | None = None) -> Palette:
         if isinstance(widget, QLabel):
             restyle_rich_text(widget, palette)
     _watch_sheets(app, widgets)
+    notify_widgets(widgets, palette)
     return palette
+
+
+def notify_widgets(widgets: list[QWidget], palette: Palette) -> None:
+    """Hand ``palette`` to every widget with an ``apply_palette(palette)`` method.
+
+    That is how a panel recolours what this module cannot know about (its bars, the
+    unrolled chain's boxes, rich text it writes as it updates); it runs after the generic
+    restyling, so a panel's own colours win. Widgets built later read
+    :func:`current_palette` when they are built.
+    """
+    for widget in widgets:
+        hook = getattr(widget, "apply_palette", None)
+        if callable(hook):
+            hook(palette)
 
 
 def restyle_plot_widget(view: pg.GraphicsView, previous: Palette, palette: Palette) -> None:
@@ -395,7 +419,7 @@ def restyle_plot_widget(view: pg.GraphicsView, previous: Palette, palette: Palet
     scene = view.scene()
     if scene is None:
         return
-    old_backgrounds = {QColor(previous.plot_background).rgb(), QColor(base_theme.BACKGROUND).rgb()}
+    old_backgrounds = {QColor(previous.plot_background).rgb(), QColor(LIGHT.plot_background).rgb()}
     colour_map = palette.diverging_colour_map()
     for item in scene.items():
         apply_palette = getattr(item, "apply_palette", None)
@@ -448,10 +472,11 @@ def _swap_lookup_background(item: pg.ImageItem, old: set[int], new: str) -> None
 
 #: theme.py's light constants and the palette role that replaces each in a style sheet.
 _SHEET_ROLES = {
-    base_theme.MUTED: "muted_text",
-    base_theme.ERROR: "error",
-    base_theme.WARNING_BACKGROUND: "warning_background",
-    base_theme.HIGHLIGHT_FILL: "spotlight_background",
+    LIGHT.muted_text: "muted_text",
+    "#6B6B6B": "muted_text",  # theme.MUTED before it came from LIGHT
+    LIGHT.error: "error",
+    LIGHT.warning_background: "warning_background",
+    LIGHT.spotlight_background: "spotlight_background",
 }
 #: Okabe–Ito colours the panels use as text, and what each becomes in a theme so that the
 #: text keeps 4.5:1 on the window colour (Okabe–Ito blue is too dark on a dark window, and
@@ -485,7 +510,7 @@ def swap_colours(text: str, palette: Palette) -> str:
 def themed_sheet(sheet: str, palette: Palette) -> str:
     """A widget style sheet for ``palette`` (:func:`swap_colours`, warning text coloured)."""
     result = swap_colours(sheet, palette)
-    if base_theme.WARNING_BACKGROUND.lower() in sheet.lower() and "color:" not in result:
+    if LIGHT.warning_background.lower() in sheet.lower() and "color:" not in result:
         result += f" color: {palette.warning_text};"
     return result
 

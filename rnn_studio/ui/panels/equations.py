@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from rnn_studio.ui.equations_html import equations_html
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
+from rnn_studio.ui.theme import step_text_colour
+from rnn_studio.ui.themes import Palette, current_palette
 
 #: While the stepper plays, the equations are rewritten at most this often.
 PLAYING_REFRESH_MS = 250
@@ -54,6 +56,10 @@ class EquationsPanel(StudioPanel):
         elif not self._pending.isActive():
             self._pending.start()
 
+    def apply_palette(self, palette: Palette) -> None:
+        """Rewrite the equations so the current step's colour follows ``palette``."""
+        self.refresh()
+
     def highlighted_step(self) -> int | None:
         return self.shown_step
 
@@ -66,7 +72,8 @@ class EquationsPanel(StudioPanel):
         t = self.session.cursor
         activation = self.session.nonlinearity if shown.kind == "rnn" else "tanh"
         scroll = self.browser.verticalScrollBar().value()
-        self.browser.setHtml(equations_html(shown, run.sequence, t, activation))
+        colour = step_text_colour(current_palette())
+        self.browser.setHtml(equations_html(shown, run.sequence, t, activation, colour))
         self.browser.verticalScrollBar().setValue(scroll)
         self.shown_step = t
 

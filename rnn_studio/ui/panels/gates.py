@@ -19,9 +19,12 @@ from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import (
     GATE_COLOURS,
     OKABE_ITO,
+    accent_text,
     diverging_colour_map,
+    gate_colours,
     sequential_colour_map,
 )
+from rnn_studio.ui.themes import Palette, current_palette
 from rnn_studio.ui.widgets.axes import integer_axes
 from rnn_studio.ui.widgets.bars import UnitBars
 from rnn_studio.ui.widgets.heatmap import TimeHeatmap
@@ -92,19 +95,39 @@ class GatesPanel(StudioPanel):
             return
         if names != self.gate_names:
             self._build_rows(names)
+        self.gate_names = names
         for name in names:
             levels = (-1.0, 1.0) if name in TANH_GATES else (0.0, 1.0)
             self.maps[name].set_values(np.asarray(gates[name]), levels)
         self.stack.setCurrentWidget(self.graphics)
-        self.names_label.setText(
-            f"{shown.kind.upper()}: "
-            + " · ".join(
-                f'<b style="color:{GATE_COLOURS[name]}">{name}</b> {GATE_LABELS[name]}'
-                for name in names
-            )
-        )
+        self._show_names(shown.kind, current_palette())
         self.names_label.show()
         self.show_step(self.session.cursor)
+
+    def _show_names(self, kind: str, palette: Palette) -> None:
+        self.names_label.setText(
+            f"{kind.upper()}: "
+            + " · ".join(
+                f'<b style="color:{accent_text(GATE_COLOURS[name], palette)}">{name}</b> '
+                f"{GATE_LABELS[name]}"
+                for name in self.gate_names
+            )
+        )
+
+    def apply_palette(self, palette: Palette) -> None:
+        """Recolour the gate maps, bars, axis names and the names line for ``palette``."""
+        colours = gate_colours(palette)
+        for name in self.gate_names:
+            tanh_gate = name in TANH_GATES
+            heatmap = self.maps[name]
+            heatmap.image.setColorMap(
+                diverging_colour_map(palette) if tanh_gate else sequential_colour_map(palette)
+            )
+            heatmap.plot.setLabel("left", name, color=colours[name])
+            self.bars[name].apply_palette(palette)
+        shown = self.session.shown
+        if self.gate_names and shown is not None:
+            self._show_names(shown.kind, palette)
 
     def show_step(self, t: int) -> None:
         """Move every gate's highlight to step ``t`` and show its values there."""
@@ -121,12 +144,16 @@ class GatesPanel(StudioPanel):
         self.maps.clear()
         self.bars.clear()
         first_plot = None
+        palette = current_palette()
+        colours = gate_colours(palette)
         for row, name in enumerate(names):
             tanh_gate = name in TANH_GATES
-            colour_map = diverging_colour_map() if tanh_gate else sequential_colour_map()
+            colour_map = (
+                diverging_colour_map(palette) if tanh_gate else sequential_colour_map(palette)
+            )
             plot = layout.addPlot(row=row, col=0, axisItems=integer_axes("bottom"))
             heatmap = TimeHeatmap(plot, colour_map, "")
-            plot.setLabel("left", name, color=GATE_COLOURS[name])
+            plot.setLabel("left", name, color=colours[name])
             plot.getAxis("left").setStyle(showValues=False)
             if row < len(names) - 1:
                 plot.getAxis("bottom").setStyle(showValues=False)
@@ -149,10 +176,6 @@ class GatesPanel(StudioPanel):
                 bars_plot.getAxis("bottom").setStyle(showValues=False)
                 bars_plot.getAxis("bottom").setHeight(4)
             bars_plot.setYLink(plot)
-            ticks = (
-                [(-1.0, "−1"), (0.0, "0"), (1.0, "1")] if tanh_gate else [(0.0, "0"), (1.0, "1")]
-            )
-            bars_plot.getAxis("bottom").setTicks([ticks])
             self.maps[name] = heatmap
             self.bars[name] = bars
         layout.layout.setColumnStretchFactor(0, 4)

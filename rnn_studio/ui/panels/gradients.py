@@ -26,17 +26,22 @@ from PySide6.QtWidgets import (
 
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
-from rnn_studio.ui.theme import CELL_COLOURS, ERROR, HIGHLIGHT, MUTED, OKABE_ITO
+from rnn_studio.ui.theme import OKABE_ITO, accent_text, cell_colours
+from rnn_studio.ui.themes import Palette, current_palette
 from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks
 
 #: How long the backwards animation takes, whatever the sequence length.
 ANIMATION_MS = 1200
 ANIMATION_TICK_MS = 30
-VERDICT_COLOURS = {
-    "vanishing": OKABE_ITO["blue"],
-    "stable": OKABE_ITO["bluish_green"],
-    "exploding": ERROR,
-}
+
+
+def verdict_colours(palette: Palette) -> dict[str, str]:
+    """Text colour of each verdict on ``palette``'s window (4.5:1 or more)."""
+    return {
+        "vanishing": accent_text(OKABE_ITO["blue"], palette),
+        "stable": accent_text(OKABE_ITO["bluish_green"], palette),
+        "exploding": palette.error,
+    }
 
 
 class GradientsPanel(StudioPanel):
@@ -93,16 +98,12 @@ class GradientsPanel(StudioPanel):
         outward_ticks(self.plot)
         self.plot.setMenuEnabled(False)
         self.legend = self.plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
-        self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(HIGHLIGHT, width=2))
-        self.loss_line = pg.InfiniteLine(
-            angle=90, pen=pg.mkPen(MUTED, width=1, style=Qt.PenStyle.DashLine)
-        )
-        self.front_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(OKABE_ITO["reddish_purple"]))
-        self.clip_line = pg.InfiniteLine(
-            angle=0, pen=pg.mkPen(ERROR, width=1, style=Qt.PenStyle.DotLine)
-        )
+        self.cursor_line = pg.InfiniteLine(angle=90)
+        self.loss_line = pg.InfiniteLine(angle=90)
+        self.front_line = pg.InfiniteLine(angle=90)
+        self.clip_line = pg.InfiniteLine(angle=0)
         self.placeholder = pg.TextItem(
-            "Press Backprop ◀ to send the gradient back in time", color=MUTED, anchor=(0.5, 0.5)
+            "Press Backprop ◀ to send the gradient back in time", anchor=(0.5, 0.5)
         )
         self.plot.addItem(self.placeholder, ignoreBounds=True)
         for line in (self.cursor_line, self.loss_line, self.front_line, self.clip_line):
@@ -140,9 +141,37 @@ class GradientsPanel(StudioPanel):
         bridge.trace_changed.connect(lambda _run: self.rho_label.setText(self._rho_text()))
         bridge.gradients_changed.connect(self.show_gradients)
         bridge.cursor_changed.connect(self.show_cursor)
+        self.palette = current_palette()
+        self._colour_lines(self.palette)
         self.sync_from_session()
         self.show_gradients(self.session.gradients)
         self.show_cursor(self.session.cursor)
+
+    def apply_palette(self, palette: Palette) -> None:
+        """Recolour the lines, curves, legend and verdict for ``palette``."""
+        self.palette = palette
+        self._colour_lines(palette)
+        for kind, items in self.curves.items():
+            self._colour_curves(kind, items)
+        for _sample, label in self.legend.items:
+            label.setAttr("color", palette.plot_foreground)
+            label.setText(label.text)
+        if self.session.gradients:
+            self._show_status()
+
+    def _colour_lines(self, palette: Palette) -> None:
+        self.cursor_line.setPen(pg.mkPen(palette.current_step, width=2))
+        self.loss_line.setPen(pg.mkPen(palette.muted_text, width=1, style=Qt.PenStyle.DashLine))
+        self.front_line.setPen(pg.mkPen(OKABE_ITO["reddish_purple"]))
+        self.clip_line.setPen(pg.mkPen(palette.error, width=1, style=Qt.PenStyle.DotLine))
+        self.placeholder.setColor(palette.muted_text)
+        self.legend.setLabelTextColor(palette.plot_foreground)
+
+    def _colour_curves(self, kind: str, items: dict[str, pg.PlotDataItem]) -> None:
+        colour = cell_colours(self.palette)[kind]
+        items["grad"].setPen(pg.mkPen(colour, width=2.5))
+        items["jacobian"].setPen(pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine))
+        items["clipped"].setPen(pg.mkPen(colour, width=3, style=Qt.PenStyle.DotLine))
 
     # ------------------------------------------------------------------ public for tests
     def highlighted_step(self) -> int | None:
@@ -198,6 +227,7 @@ class GradientsPanel(StudioPanel):
             if kind not in reports:
                 for item in self.curves[kind].values():
                     item.setVisible(False)
+        self._sync_legend(reports)
         loss_step = next(iter(reports.values())).loss_step
         self.loss_line.setValue(loss_step)
         self.loss_line.setVisible(True)
@@ -209,6 +239,19 @@ class GradientsPanel(StudioPanel):
             self.reveal_from = 0
         self._draw()
         self._show_status()
+
+    def _sync_legend(self, reports: dict) -> None:
+        """List only the cells on the plot (a hidden curve would show as a crossed-out eye)."""
+        listed = {label.text for _sample, label in self.legend.items}
+        for kind, items in self.curves.items():
+            name = kind.upper()
+            if kind in reports and name not in listed:
+                self.legend.addItem(items["grad"], name)
+            elif kind not in reports and name in listed:
+                self.legend.removeItem(items["grad"])
+        for _sample, label in self.legend.items:
+            label.setAttr("color", self.palette.plot_foreground)
+            label.setText(label.text)
 
     def _place_placeholder(self, show: bool) -> None:
         self.placeholder.setVisible(show)
@@ -252,17 +295,12 @@ class GradientsPanel(StudioPanel):
 
     def _curves_for(self, kind: str) -> dict[str, pg.PlotDataItem]:
         if kind not in self.curves:
-            colour = CELL_COLOURS[kind]
-            grad = self.plot.plot(
-                pen=pg.mkPen(colour, width=2.5), name=kind.upper(), connect="finite"
-            )
-            jacobian = self.plot.plot(
-                pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine), connect="finite"
-            )
-            clipped = self.plot.plot(
-                pen=pg.mkPen(colour, width=3, style=Qt.PenStyle.DotLine), connect="finite"
-            )
+            grad = self.plot.plot(name=kind.upper(), connect="finite")
+            jacobian = self.plot.plot(connect="finite")
+            clipped = self.plot.plot(connect="finite")
             self.curves[kind] = {"grad": grad, "jacobian": jacobian, "clipped": clipped}
+            self._colour_curves(kind, self.curves[kind])
+            self._sync_legend(self.session.gradients or {})
         return self.curves[kind]
 
     def _animate(self) -> None:
@@ -284,7 +322,7 @@ class GradientsPanel(StudioPanel):
             verdict = report.verdict
             self.verdict_label.setText(verdict.describe())
             self.verdict_label.setStyleSheet(
-                f"color: {VERDICT_COLOURS[verdict.label]}; font-weight: 600;"
+                f"color: {verdict_colours(self.palette)[verdict.label]}; font-weight: 600;"
             )
         else:
             lines = []
@@ -292,9 +330,10 @@ class GradientsPanel(StudioPanel):
                 verdict = report.verdict
                 factor = verdict.factor_per_step
                 per_step = f"×{factor:.3g}/step" if math.isfinite(factor) else "overflow"
-                colour = VERDICT_COLOURS[verdict.label]
+                colour = verdict_colours(self.palette)[verdict.label]
+                kind_colour = accent_text(cell_colours(self.palette)[kind], self.palette)
                 lines.append(
-                    f'<span style="color:{CELL_COLOURS[kind]}; font-weight:600;">'
+                    f'<span style="color:{kind_colour}; font-weight:600;">'
                     f"{kind.upper()}</span>: "
                     f'<span style="color:{colour};">{verdict.label} {per_step}</span>'
                 )

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QWidget
 
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import OKABE_ITO, diverging_colour_map, symmetric_levels
+from rnn_studio.ui.theme import OKABE_ITO, diverging_colour_map, restyle_axes, symmetric_levels
+from rnn_studio.ui.themes import Palette, current_palette
 from rnn_studio.ui.widgets.axes import integer_axes
 from rnn_studio.ui.widgets.bars import UnitBars
 from rnn_studio.ui.widgets.heatmap import TimeHeatmap
@@ -30,12 +31,9 @@ class MemoryPanel(StudioPanel):
         self.graphics = pg.GraphicsLayoutWidget(self)
         self.graphics.setObjectName("memory_plot")
         self.graphics.setAccessibleName("Hidden state heatmap")
-        self.graphics.setToolTip(
-            "Hidden state over time: one row per unit, one column per step; red positive, "
-            "blue negative, white zero"
-        )
         self.body.addWidget(self.graphics, 1)
-        colour_map = diverging_colour_map()
+        palette = current_palette()
+        colour_map = diverging_colour_map(palette)
         layout = self.graphics.ci
         layout.setContentsMargins(0, 0, 0, 0)
         self.hidden_plot = layout.addPlot(row=0, col=0, axisItems=integer_axes("bottom", "left"))
@@ -66,11 +64,31 @@ class MemoryPanel(StudioPanel):
         layout.layout.setColumnStretchFactor(0, 5)
         layout.layout.setColumnStretchFactor(2, 1)
         self.showing_cell_state = False
+        self._set_tooltip(palette)
 
         bridge.trace_changed.connect(self.show_trace)
         bridge.view_cell_changed.connect(self.show_trace)
         bridge.cursor_changed.connect(self.show_step)
         self.show_trace()
+
+    def apply_palette(self, palette: Palette) -> None:
+        """Recolour the maps, colour bars and the h_t / c_t bars for ``palette``."""
+        colour_map = diverging_colour_map(palette)
+        for heatmap, bar in ((self.hidden_map, self.hidden_bar), (self.cell_map, self.cell_bar)):
+            heatmap.image.setColorMap(colour_map)
+            bar.setColorMap(colour_map)
+        self.hidden_bars.apply_palette(palette)
+        self.cell_bars.apply_palette(palette)
+        if not self.showing_cell_state:  # off the scene, so the theme switch missed them
+            restyle_axes((self.cell_plot, self.cell_bars_plot, self.cell_bar), palette)
+        self._set_tooltip(palette)
+
+    def _set_tooltip(self, palette: Palette) -> None:
+        zero = "white" if palette.name == "light" else "black"
+        self.graphics.setToolTip(
+            "Hidden state over time: one row per unit, one column per step; red positive, "
+            f"blue negative, {zero} zero"
+        )
 
     def highlighted_step(self) -> int | None:
         return self.hidden_map.highlighted_step

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from rnn_studio.state.demo import MAX_HIDDEN_SIZE
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
-from rnn_studio.ui.theme import CELL_COLOURS
+from rnn_studio.ui.theme import cell_colours
+from rnn_studio.ui.themes import Palette, current_palette
 
 CELL_BUTTONS = (
     ("rnn", "RNN", "Vanilla RNN: h_t = tanh(W_xh x_t + W_hh h_{t−1} + b)"),
@@ -57,15 +58,11 @@ class ModelPanel(StudioPanel):
             button.setAccessibleName(f"{label} cell")
             button.setToolTip(tip)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            colour = CELL_COLOURS.get(kind)
-            if colour:
-                button.setStyleSheet(
-                    f"QToolButton:checked {{ border-bottom: 3px solid {colour}; }}"
-                )
             self.cell_group.addButton(button)
             self.cell_buttons[kind] = button
             cells.addWidget(button)
         self.body.addLayout(cells)
+        self.apply_palette(current_palette())
 
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
@@ -162,6 +159,13 @@ class ModelPanel(StudioPanel):
         bridge.trace_changed.connect(self._show_rho)
         bridge.view_cell_changed.connect(self.sync_from_session)
         self.sync_from_session()
+
+    def apply_palette(self, palette: Palette) -> None:
+        """Underline the checked cell button in its cell's colour for ``palette``."""
+        for kind, colour in cell_colours(palette).items():
+            self.cell_buttons[kind].setStyleSheet(
+                f"QToolButton:checked {{ border-bottom: 3px solid {colour}; }}"
+            )
 
     def sync_from_session(self, *_: object) -> None:
         """Show the session's model settings without echoing them back."""

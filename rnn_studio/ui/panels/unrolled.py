@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QWidget
 
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import CELL_COLOURS
+from rnn_studio.ui.theme import cell_colours
+from rnn_studio.ui.themes import Palette, current_palette
 from rnn_studio.ui.widgets.chain import ChainView
 
 
@@ -34,12 +35,18 @@ class UnrolledPanel(StudioPanel):
     def highlighted_step(self) -> int | None:
         return self.view.cursor if self.view.tokens else None
 
+    def apply_palette(self, palette: Palette) -> None:
+        """Recolour the chain: boxes, ink, the highlighted step and the cell's colour."""
+        self.view.apply_palette(palette)
+        self._show_chain()
+
     def _show_chain(self, *_: object) -> None:
         run = self.session.run
         if run is None:
             return
         kind = "RNN·LSTM·GRU" if self.session.cell_kind == "compare" else run.primary.kind.upper()
-        colour = CELL_COLOURS.get(self.session.cell_kind, CELL_COLOURS["rnn"])
+        colours = cell_colours(current_palette())
+        colour = colours.get(self.session.cell_kind, colours["rnn"])
         self.view.set_chain(run.sequence.tokens, kind if len(kind) < 6 else "cell", colour)
         self.view.set_cursor(self.session.cursor)
 

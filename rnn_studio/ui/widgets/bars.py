@@ -13,11 +13,14 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
-from rnn_studio.ui.theme import BACKGROUND, HIGHLIGHT
+from rnn_studio.ui.theme import graphic_colour
+from rnn_studio.ui.themes import Palette, current_palette
 from rnn_studio.ui.widgets.axes import outward_ticks
 
 #: Horizontal resolution of the bars (value axis).
 BINS = 96
+#: How far (pixels) a tick label at either end may reach past the value axis.
+END_LABEL_OVERHANG_PX = 24
 
 
 class BarsImage(pg.GraphicsObject):
@@ -67,11 +70,10 @@ class UnitBars:
         x_range: tuple[float, float] = (-1.0, 1.0),
     ) -> None:
         self.plot = plot
-        colours = [QColor(BACKGROUND), QColor(positive), QColor(negative)]
-        self.lookup = np.array([c.rgba() for c in colours], dtype=np.uint32)
+        self.positive, self.negative = positive, negative
         self.image = BarsImage()
         plot.addItem(self.image)
-        plot.addLine(x=0.0, pen=pg.mkPen(HIGHLIGHT, width=1))
+        self.zero_line = plot.addLine(x=0.0)
         plot.setLabel("bottom", x_label)
         plot.invertY(True)
         plot.setMouseEnabled(x=False, y=False)
@@ -79,9 +81,32 @@ class UnitBars:
         plot.setMenuEnabled(False)
         outward_ticks(plot)
         plot.getAxis("left").setStyle(showValues=False)
-        plot.getAxis("bottom").enableAutoSIPrefix(False)
+        bottom = plot.getAxis("bottom")
+        bottom.enableAutoSIPrefix(False)
+        # The end labels sit on the plot's edges: let them overhang the axis a little rather
+        # than vanish (pyqtgraph hides a horizontal label that leaves the axis rectangle),
+        # and let the three labels fill a narrow axis.
+        bottom.setStyle(hideOverlappingLabels=END_LABEL_OVERHANG_PX, textFillLimits=[(0, 0.95)])
         self.values = np.zeros(0)
+        self.apply_palette(current_palette())
         self.set_x_range(*x_range)
+
+    def apply_palette(self, palette: Palette) -> None:
+        """Recolour the bars, their background and the zero line for ``palette``."""
+        colours = [
+            QColor(palette.plot_background),
+            QColor(graphic_colour(self.positive, palette)),
+            QColor(graphic_colour(self.negative, palette)),
+        ]
+        self.lookup = np.array([c.rgba() for c in colours], dtype=np.uint32)
+        self.zero_line.setPen(pg.mkPen(palette.current_step, width=1))
+        if self.values.size:
+            self.set_values(self.values)
+
+    @property
+    def background(self) -> QColor:
+        """The colour of the empty part of each row (the plot background)."""
+        return QColor.fromRgba(int(self.lookup[0]))
 
     def set_values(self, values: np.ndarray) -> None:
         """Show one value per unit."""
@@ -104,9 +129,22 @@ class UnitBars:
         edges = np.linspace(self.low, self.high, BINS + 1)
         self.centres = (edges[:-1] + edges[1:]) / 2
         self.plot.setXRange(self.low, self.high, padding=0.05)
-        ticks = [(self.low, f"{self.low:.3g}"), (self.high, f"{self.high:.3g}")]
-        if self.low < 0 < self.high:
-            ticks.insert(1, (0.0, "0"))
-        self.plot.getAxis("bottom").setTicks([ticks])
+        self.plot.getAxis("bottom").setTicks([range_ticks(self.low, self.high)])
         if self.values.size:
             self.set_values(self.values)
+
+
+def _tick_label(value: float) -> str:
+    return f"{value:.2g}".replace("-", "−")
+
+
+def range_ticks(low: float, high: float) -> list[tuple[float, str]]:
+    """Ticks at both ends of the value axis and at 0 (−1, 0, 1 for tanh-bounded values).
+
+    One fixed level: pyqtgraph drops tick labels it cannot fit without overlap level by
+    level, and a second level would make the ends vanish first in a narrow plot.
+    """
+    ticks = [(low, _tick_label(low)), (high, _tick_label(high))]
+    if low < 0 < high:
+        ticks.insert(1, (0.0, "0"))
+    return ticks

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnn_studio.ui.theme import FOREGROUND, HIGHLIGHT, HIGHLIGHT_FILL, MUTED
+from rnn_studio.ui.theme import step_text_colour
+from rnn_studio.ui.themes import Palette, current_palette
 
 PITCH = 92.0  # horizontal distance between cells
 MARGIN = 64.0  # room on the left for h_{-1} = 0
@@ -50,13 +51,24 @@ def _base_font(font: QFont) -> QFont:
 
 
 class ChainState:
-    """What every cell item reads when it paints: tokens, label, colour and the cursor."""
+    """What every cell item reads when it paints: tokens, label, colours and the cursor."""
 
     def __init__(self) -> None:
         self.tokens: tuple[str, ...] = ()
         self.cell_label = "RNN"
-        self.cell_colour = QColor(FOREGROUND)
         self.cursor = 0
+        self.apply_palette(current_palette())
+        self.cell_colour = QColor(self.ink)
+
+    def apply_palette(self, palette: Palette) -> None:
+        """Take the box, ink and highlight colours from ``palette``."""
+        self.box_fill = QColor(palette.base)
+        self.ink = QColor(palette.text)
+        self.muted = QColor(palette.muted_text)
+        self.current_fill = QColor(palette.spotlight_background)
+        self.current_ink = QColor(palette.spotlight_text)
+        self.current_edge = QColor(palette.current_step)
+        self.current_token = QColor(step_text_colour(palette))
 
 
 class CellItem(QGraphicsItem):
@@ -96,6 +108,10 @@ class CellItem(QGraphicsItem):
 class StartItem(QGraphicsItem):
     """``h₋₁ = 0`` flowing into the first cell."""
 
+    def __init__(self, state: ChainState) -> None:
+        super().__init__()
+        self.state = state
+
     def boundingRect(self) -> QRectF:
         return QRectF(0.0, 0.0, MARGIN, HEIGHT)
 
@@ -105,13 +121,13 @@ class StartItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         small = _base_font(painter.font())
         small.setPointSizeF(BASE_POINT_SIZE * 0.8)
-        painter.setPen(QPen(QColor(MUTED)))
+        painter.setPen(QPen(self.state.muted))
         painter.setFont(small)
         middle = BOX_TOP + BOX_HEIGHT / 2
         painter.drawText(
             QRectF(0.0, middle - 22, MARGIN, 16), Qt.AlignmentFlag.AlignCenter, "h₋₁ = 0"
         )
-        _arrow(painter, QPointF(8.0, middle), QPointF(cell_x(0), middle), QColor(MUTED))
+        _arrow(painter, QPointF(8.0, middle), QPointF(cell_x(0), middle), self.state.muted)
 
 
 def _paint_cell(painter: QPainter, t: int, state: ChainState, small: QFont) -> None:
@@ -119,25 +135,25 @@ def _paint_cell(painter: QPainter, t: int, state: ChainState, small: QFont) -> N
     left = 0.0
     future = t > state.cursor
     current = t == state.cursor
-    ink = QColor(MUTED if future else FOREGROUND)
-    if future:
-        ink.setAlpha(110)
+    # Steps not computed yet are drawn in the muted text colour (still 4.5:1 on the box).
+    ink = QColor(state.muted if future else state.ink)
     box = QRectF(left, BOX_TOP, BOX_WIDTH, BOX_HEIGHT)
     if current:
-        painter.setBrush(QBrush(QColor(HIGHLIGHT_FILL)))
-        pen = QPen(QColor(HIGHLIGHT), 3.0)
+        painter.setBrush(QBrush(state.current_fill))
+        pen = QPen(state.current_edge, 3.0)
     else:
-        painter.setBrush(QBrush(QColor("#FFFFFF")))
+        painter.setBrush(QBrush(state.box_fill))
         pen = QPen(state.cell_colour if not future else ink, 1.5)
     painter.setPen(pen)
     painter.drawRoundedRect(box, 6.0, 6.0)
-    painter.setPen(QPen(ink))
+    painter.setPen(QPen(state.current_ink if current else ink))
     font = QFont(painter.font())
     font.setBold(current)
     painter.setFont(font)
     painter.drawText(box.adjusted(0, 2, 0, -14), Qt.AlignmentFlag.AlignCenter, state.cell_label)
     painter.setFont(small)
     painter.drawText(box.adjusted(0, 18, 0, 0), Qt.AlignmentFlag.AlignCenter, f"t={t}")
+    painter.setPen(QPen(ink))
     middle = BOX_TOP + BOX_HEIGHT / 2
     centre = left + BOX_WIDTH / 2
     # Hidden state flowing right into the next copy, through the shared W_hh.
@@ -157,7 +173,7 @@ def _paint_cell(painter: QPainter, t: int, state: ChainState, small: QFont) -> N
     token_font.setPointSizeF(small.pointSizeF() / 0.8)
     token_font.setBold(current)
     painter.setFont(token_font)
-    painter.setPen(QPen(QColor(HIGHLIGHT) if current else ink))
+    painter.setPen(QPen(state.current_token if current else ink))
     metrics = QFontMetricsF(token_font)
     token = metrics.elidedText(state.tokens[t], Qt.TextElideMode.ElideRight, PITCH - 6)
     painter.drawText(
@@ -200,7 +216,8 @@ class ChainView(QGraphicsView):
         self.state = ChainState()
         self.cells: list[CellItem] = []
         scene = QGraphicsScene(self)
-        scene.addItem(StartItem())
+        self.start_item = StartItem(self.state)
+        scene.addItem(self.start_item)
         self.setScene(scene)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -220,6 +237,12 @@ class ChainView(QGraphicsView):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._apply_zoom()
+
+    def apply_palette(self, palette: Palette) -> None:
+        """Redraw every cell in ``palette``'s colours (the view's background follows Qt's)."""
+        self.state.apply_palette(palette)
+        for item in (self.start_item, *self.cells):
+            item.update()
 
     @property
     def cursor(self) -> int:

@@ -15,11 +15,14 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
-from rnn_studio.ui.theme import BACKGROUND, HIGHLIGHT, LEVEL_CEILING
+from rnn_studio.ui.theme import LEVEL_CEILING
+from rnn_studio.ui.themes import Palette, current_palette
 from rnn_studio.ui.widgets.axes import outward_ticks
 
 #: Extra pixels repainted either side of a changed column (the outline's pen is 2.5 px).
 PEN_MARGIN_PX = 4.0
+#: Opacity (of 255) of the veil over the steps not reached yet.
+VEIL_ALPHA = 235
 
 
 class CursorOverlay(pg.GraphicsObject):
@@ -27,17 +30,23 @@ class CursorOverlay(pg.GraphicsObject):
 
     def __init__(self) -> None:
         super().__init__()
-        veil = QColor(BACKGROUND)
-        veil.setAlpha(235)
-        self.veil = QBrush(veil)
-        self.pen = QPen(QColor(HIGHLIGHT))
+        self.pen = QPen()
         self.pen.setWidthF(2.5)
         self.pen.setCosmetic(True)
+        self.apply_palette(current_palette())
         self.steps = 0
         self.units = 0
         self.cursor = 0
         self.reveal = True
         self.setZValue(5)
+
+    def apply_palette(self, palette: Palette) -> None:
+        """A veil of the plot background and an outline in the current-step colour."""
+        veil = QColor(palette.plot_background)
+        veil.setAlpha(VEIL_ALPHA)
+        self.veil = QBrush(veil)
+        self.pen.setColor(QColor(palette.current_step))
+        self.update()
 
     def set_size(self, steps: int, units: int) -> None:
         """Cover a new image of ``steps`` columns and ``units`` rows."""
