@@ -38,6 +38,7 @@ from rnn_studio.learn.content_types import (
     Speaker,
     normalise_name,
 )
+from rnn_studio.state.demo import MODE_CHOICES, DemoError, DemoSetup
 
 __all__ = [
     "MAX_EXAMPLE_TOKENS",
@@ -275,8 +276,6 @@ def parse_demos(text: str, file: str = "demos.json") -> dict[str, Demo]:
         Bad JSON, a bad id, a missing field, a setup ``DemoSetup.from_dict`` rejects, a text
         the tokeniser rejects or one longer than :data:`MAX_EXAMPLE_TOKENS` steps.
     """
-    from rnn_studio.state.demo import DemoError, DemoSetup  # lazy: avoids a learn/state cycle
-
     root = _read_json(text, file)
     if not isinstance(root.value, dict) or not root.value:
         raise root.error("must be a non-empty JSON object mapping demo ids to demos")
@@ -726,8 +725,6 @@ def parse_examples(
     -------
     tuple of Example
     """
-    from rnn_studio.state.demo import MODE_CHOICES  # lazy: avoids a learn/state cycle
-
     root = _read_json(text, file).obj(("schema", "examples"))
     _check_schema(root)
     links = _Links(None, demo_ids)
