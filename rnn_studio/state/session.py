@@ -286,16 +286,15 @@ class StudioSession:
         entry = self._trained.get(kind)
         if entry is None:
             return (
-                f"Showing a fresh random {kind.upper()}: only the {names} was trained. "
-                f"Choose {next(iter(self._trained)).upper()} to see it again."
+                f"A fresh random {kind.upper()} (untrained readout) is shown: only the {names} "
+                "was trained."
             )
         changed = entry.mismatches(self._cell_key_base(), self._trained_seed)
         if not changed:
             return f"The trained {names} cannot read this sequence; see the message above."
         return (
-            f"Showing a fresh random {kind.upper()} with an untrained readout: the trained "
-            f"weights need {', '.join(changed)}. Set them back to see the trained {names} "
-            "again."
+            f"A fresh random {kind.upper()} (untrained readout) is shown: the trained {names} "
+            f"needs {', '.join(changed)}."
         )
 
     @property

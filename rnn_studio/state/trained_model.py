@@ -161,11 +161,11 @@ class TrainedEntry:
         if current_seed != seed:
             changed.append(f"seed {seed}")
         if model.kind == "rnn" and nonlinearity != model.nonlinearity:
-            changed.append(f"nonlinearity {model.nonlinearity}")
+            changed.append(model.nonlinearity)
         if rho is not None:
-            changed.append("no spectral-radius rescaling")
+            changed.append("no ρ rescaling")
         if forget_bias is not None and model.kind == "lstm":
-            changed.append("no added forget bias")
+            changed.append("no forget bias")
         return changed
 
 

@@ -227,20 +227,24 @@ def test_changing_a_weight_control_shows_a_fresh_model_and_says_how_to_get_back(
         (
             lambda: session.set_spectral_radius(1.5),
             lambda: session.set_spectral_radius(None),
-            "no spectral-radius rescaling",
+            "no ρ rescaling",
         ),
-        (lambda: session.set_forget_bias(2.0), lambda: session.set_forget_bias(None), "forget"),
+        (
+            lambda: session.set_forget_bias(2.0),
+            lambda: session.set_forget_bias(None),
+            "no forget bias",
+        ),
     ]:
         change()
         assert not session.shown.outputs.trained and not session.shows_trained
         assert "Untrained readout" in session.shown.outputs.description
-        assert session.trained_note.startswith("Showing a fresh random LSTM")
+        assert session.trained_note.startswith("A fresh random LSTM (untrained readout) is shown")
         assert named in session.trained_note
         undo()
         assert session.shows_trained
         np.testing.assert_array_equal(session.shown.trace.hidden, trained_hidden)
     session.set_cell_kind("gru")
-    assert "only the LSTM was trained" in session.trained_note
+    assert session.trained_note.endswith("only the LSTM was trained.")
 
 
 def test_a_token_the_trained_model_never_saw_is_an_error_and_the_run_stays():

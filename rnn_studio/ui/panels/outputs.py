@@ -1,7 +1,11 @@
 """Outputs panel: what the readout makes of h_t at the current step.
 
-Text: the most likely next tokens with their probabilities (the true next token marked).
-Numbers: the predicted next value against the series, with the current step marked.
+Text: the five most likely next tokens with their probabilities, as compact rows of label,
+bar and percentage (the true next token in green). A trained classifier (sentiment): its
+class probabilities. Numbers: the predicted next value against the series, with the current
+step and its prediction marked. The readout is the trained model's own when the studio shows
+a trained model (:meth:`StudioSession.show_trained`), else the studio's untrained one, and the
+panel says which.
 """
 
 from __future__ import annotations
@@ -10,20 +14,95 @@ import sys
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtWidgets import QSizePolicy, QStackedWidget, QWidget
 
+from rnn_studio.state.sequence import display_token
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import HIGHLIGHT, MUTED, OKABE_ITO
+from rnn_studio.ui.themes import current_palette
 from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks
 from rnn_studio.ui.widgets.status_text import StatusText
 
 TOP_K = 5
 
 
+class ProbabilityRows(QWidget):
+    """Rows of label, bar and percentage: the readout's top outputs at one step.
+
+    Each row is one line of the font high, so five rows fit a small dock; long labels are
+    elided in the middle (the full list is in the tooltip and the accessible description).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[str, float, bool]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def row_height(self) -> int:
+        """Height of one row: a line of the font and a pixel of gap."""
+        return self.fontMetrics().height() + 1
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(120, self.row_height() * TOP_K + 2)
+
+    def sizeHint(self) -> QSize:
+        return QSize(240, int(self.row_height() * TOP_K * 1.4) + 2)
+
+    def set_rows(self, rows: list[tuple[str, float, bool]]) -> None:
+        """Show ``rows`` of (label, probability, is the true next output)."""
+        self.rows = list(rows)
+        summary = ", ".join(f"“{label}” {probability:.0%}" for label, probability, _ in rows)
+        self.setAccessibleDescription(summary)
+        self.setToolTip(summary)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.rows:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        metrics = self.fontMetrics()
+        text_colour = self.palette().color(QPalette.ColorRole.WindowText)
+        dark = current_palette().name != "light"
+        blue = OKABE_ITO["sky_blue"] if dark else OKABE_ITO["blue"]
+        green = OKABE_ITO["bluish_green"]
+        width, height = self.width(), self.height()
+        widest = max(metrics.horizontalAdvance(f"“{label}”") for label, _, _ in self.rows)
+        label_width = min(widest + 6, int(width * 0.4))  # symbols like ␣ may measure short
+        percent_width = metrics.horizontalAdvance("100%") + 4
+        bar_left = label_width + 6
+        bar_span = max(width - bar_left - percent_width - 6, 4)
+        row = max(self.row_height(), min(height // max(len(self.rows), 1), self.row_height() * 2))
+        for index, (label, probability, is_target) in enumerate(self.rows):
+            top = index * row
+            if top + self.row_height() > height + 2:
+                break
+            text_rect = QRectF(0, top, label_width, row)
+            shown = metrics.elidedText(f"“{label}”", Qt.TextElideMode.ElideMiddle, label_width)
+            painter.setPen(text_colour)
+            painter.drawText(
+                text_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown
+            )
+            value = float(probability) if np.isfinite(probability) else 0.0
+            bar_height = max(row * 0.62, 4)
+            bar = QRectF(bar_left, top + (row - bar_height) / 2, bar_span * value, bar_height)
+            track = QRectF(bar_left, bar.top(), bar_span, bar_height)
+            painter.fillRect(track, QColor(128, 128, 128, 40))  # the whole 0–100 % scale
+            painter.fillRect(bar, QColor(green if is_target else blue))
+            painter.setPen(QColor(MUTED) if not dark else text_colour)
+            painter.drawText(
+                QRectF(width - percent_width, top, percent_width, row),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"{value:.0%}",
+            )
+        painter.end()
+
+
 class OutputsPanel(StudioPanel):
-    """Top next-token probabilities (text) or predicted vs actual values (numbers)."""
+    """Top-5 next tokens or class probabilities (text), predicted vs actual values (numbers)."""
 
     panel_id = "outputs"
     title = "Outputs"
@@ -31,25 +110,15 @@ class OutputsPanel(StudioPanel):
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)
         self.stack = QStackedWidget(self)
-        self.token_plot = pg.PlotWidget(self)
-        self.token_plot.setObjectName("outputs_tokens")
-        self.token_plot.setAccessibleName("Next-token probabilities")
-        self.token_plot.setToolTip("The readout's most likely next tokens at this step")
-        tokens = self.token_plot.getPlotItem()
-        tokens.setMouseEnabled(x=False, y=False)
-        tokens.hideButtons()
-        tokens.setMenuEnabled(False)
-        outward_ticks(tokens)
-        tokens.invertY(True)
-        tokens.setLabel("bottom", "probability of the next token")
-        tokens.setXRange(0, 1, padding=0.02)
-        self.token_bars = pg.BarGraphItem(x0=[0], y=[0], height=[0.7], width=[0], pen=None)
-        tokens.addItem(self.token_bars)
+        self.token_chart = ProbabilityRows(self)
+        self.token_chart.setObjectName("outputs_tokens")
+        self.token_chart.setAccessibleName("Next-token probabilities")
         self.series_plot = pg.PlotWidget(self, axisItems={"bottom": IntegerAxis("bottom")})
         self.series_plot.setObjectName("outputs_series")
         self.series_plot.setAccessibleName("Predicted next value against the series")
         self.series_plot.setToolTip(
-            "Black: the series. Orange: the prediction made one step before."
+            "Black: the series. Orange: the prediction made one step before. The marked "
+            "point is the prediction made at the current step."
         )
         series = self.series_plot.getPlotItem()
         series.setLabel("bottom", "time step t")
@@ -64,9 +133,19 @@ class OutputsPanel(StudioPanel):
         )
         self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(HIGHLIGHT, width=2))
         series.addItem(self.cursor_line, ignoreBounds=True)
-        self.stack.addWidget(self.token_plot)
+        self.next_marker = pg.ScatterPlotItem(
+            size=10, pen=pg.mkPen("#202020", width=1), brush=pg.mkBrush(HIGHLIGHT)
+        )
+        series.addItem(self.next_marker)
+        self.stack.addWidget(self.token_chart)
         self.stack.addWidget(self.series_plot)
         self.body.addWidget(self.stack, 1)
+        # Shown only when a trained model is loaded but not on show: why the readout is
+        # untrained again, and how to get the trained one back.
+        self.model_note = StatusText(2, HIGHLIGHT, self)
+        self.model_note.setObjectName("outputs_model_note")
+        self.model_note.setAccessibleName("Whose readout this is")
+        self.body.addWidget(self.model_note)
         # The caption changes at every step: a StatusText does not relayout the window for it.
         self.caption = StatusText(3, MUTED, self)
         self.caption.setObjectName("outputs_caption")
@@ -79,20 +158,27 @@ class OutputsPanel(StudioPanel):
         bridge.cursor_changed.connect(self.show_step)
         self.show_trace()
 
+    @property
+    def token_plot(self) -> ProbabilityRows:
+        """The token rows (the name older code and tests use)."""
+        return self.token_chart
+
     def highlighted_step(self) -> int | None:
         return self.shown_step
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.shown_step is not None and self.stack.currentWidget() is self.token_plot:
-            self.show_step(self.shown_step)
+        self.token_chart.update()
 
     def show_trace(self, *_: object) -> None:
-        """Set up for a new trace: series curves for numbers, the token chart for text."""
+        """Set up for a new trace: series curves for numbers, the token rows for text."""
         shown, run = self.session.shown, self.session.run
         if shown is None or run is None:
             return
         outputs = shown.outputs
+        note = "" if self.session.shows_trained else self.session.trained_note
+        self.model_note.setText(note)
+        self.model_note.setVisible(bool(note))
         if run.sequence.is_numeric:
             values = run.sequence.values
             steps = np.arange(len(values))
@@ -101,50 +187,60 @@ class OutputsPanel(StudioPanel):
             self.predicted_curve.setData(steps[1:] + 0.0, outputs.predictions[:-1])
             self.stack.setCurrentWidget(self.series_plot)
         else:
-            self.stack.setCurrentWidget(self.token_plot)
+            kind = "class" if outputs.labels is not None and self._is_classifier() else "token"
+            self.token_chart.setAccessibleName(
+                "Class probabilities" if kind == "class" else "Next-token probabilities"
+            )
+            self.stack.setCurrentWidget(self.token_chart)
         self.show_step(self.session.cursor)
+
+    def _is_classifier(self) -> bool:
+        shown = self.session.shown
+        if shown is None or not shown.outputs.trained:
+            return False
+        model = self.session.trained_models.get(shown.kind)
+        return model is not None and model.labels is not None
 
     def show_step(self, t: int) -> None:
         """Show the readout at step ``t``."""
         shown, run = self.session.shown, self.session.run
         if shown is None or run is None:
             return
+        t = min(max(int(t), 0), len(run) - 1)
         self.shown_step = t
         sequence = run.sequence
         outputs = shown.outputs
+        who = f"the trained {shown.kind.upper()}" if outputs.trained else "the readout"
+        # The trained readout's description only repeats "trained": leave it out for values.
+        description = "" if outputs.trained else " " + outputs.description
         if sequence.is_numeric:
             self.cursor_line.setValue(t)
             predicted = outputs.predictions[t]
+            finite = bool(np.isfinite(predicted))
+            self.next_marker.setData([t + 1.0] if finite else [], [predicted] if finite else [])
             actual = (
                 f", actual {sequence.values[t + 1]:.4g}" if t + 1 < len(sequence) else " (the end)"
             )
             self.caption.setText(
-                f"At t = {t} the readout predicts x_{{t+1}} = {predicted:.4g}{actual}. "
-                + outputs.description
+                f"At t = {t} {who} predicts x_{{t+1}} = {predicted:.4g}{actual}.{description}"
             )
             return
-        # As many tokens as the chart has room for (a row per line of text), at most TOP_K.
-        line = self.token_plot.fontMetrics().lineSpacing()
-        rows = max(2, min(TOP_K, (self.token_plot.height() - 2 * line - 12) // line))
-        self.top_tokens = outputs.top_tokens(t, sequence.vocabulary, rows)
+        self.top_tokens = outputs.top_tokens(t, sequence.vocabulary, TOP_K)
+        if self._is_classifier():
+            self.token_chart.set_rows([(label, p, False) for label, p in self.top_tokens])
+            label, probability = self.top_tokens[0]
+            self.caption.setText(
+                f"After “{sequence.tokens[t]}” (t = {t}) {who} reads the text so far as "
+                f"{label} ({probability:.0%})."
+            )
+            return
         target = sequence.target_index(t)
         target_token = None if target is None else sequence.vocabulary[target]
-        probabilities = np.array([p for _, p in self.top_tokens])
-        positions = np.arange(len(self.top_tokens), dtype=float)
-        brushes = [
-            pg.mkBrush(OKABE_ITO["bluish_green"] if token == target_token else OKABE_ITO["blue"])
-            for token, _ in self.top_tokens
-        ]
-        self.token_bars.setOpts(
-            x0=np.zeros_like(probabilities),
-            width=probabilities,
-            y=positions,
-            height=np.full(len(positions), 0.7),
-            brushes=brushes,
-        )
-        axis = self.token_plot.getPlotItem().getAxis("left")
-        axis.setTicks([[(float(i), f"“{token}”") for i, (token, _) in enumerate(self.top_tokens)]])
-        self.token_plot.getPlotItem().setYRange(-0.5, max(len(positions), rows) - 0.5, padding=0)
+        rows = []
+        for token, probability in self.top_tokens:
+            label = display_token(token)
+            rows.append((label, probability, label == target_token))
+        self.token_chart.set_rows(rows)
         following = "the end" if target_token is None else f"“{target_token}” (green)"
         self.caption.setText(f"After t = {t} the next token is {following}. {outputs.description}")
 
