@@ -1,19 +1,26 @@
 """Save and open a studio session: a JSON manifest and an ``.npz`` of weights, no pickle.
 
-A session file (``.rnnsession``) is a ZIP archive with two members (see
-``docs/session-format.md``):
+A session file (``.rnnsession``) is a ZIP archive with two members, and one more per
+trained model (see ``docs/session-format.md``):
 
 ``manifest.json``
-    ``{"format": "rnn-studio-session", "version": 1, "app_version": ..., "setup": {...},
-    "view_cell": "lstm", "panels": [...], "settings": {...}, "cells": {kind: {...}}}``
+    ``{"format": "rnn-studio-session", "version": 2, "app_version": ..., "setup": {...},
+    "view_cell": "lstm", "panels": [...], "settings": {...}, "cells": {kind: {...}},
+    "trained": {"seed": 0, "models": ["lstm"]}}`` (``trained`` only when a trained model
+    is in the studio)
 ``weights.npz``
     One array per cell parameter, named ``<kind>.<param>`` (``lstm.weight_hh``), read with
     ``numpy.load(allow_pickle=False)``.
+``trained/<kind>.npz``
+    The trained model in the engine's model format (:mod:`rnn_studio.engine.io`): its cell,
+    readout, vocabulary or labels and scaler, so the reopened studio shows the model's own
+    readout and reads new text the way the model does.
 
 The weights matter when the studio shows a trained model (opened from the Train area): the
-seed alone would rebuild random weights. Opening a file is two-phase: :func:`read_session`
-reads and validates everything and replays it on a scratch session; only then does
-:func:`apply_session` touch the learner's session, so a corrupt file changes nothing.
+seed alone would rebuild random weights. Version 1 files (no trained models) still open.
+Opening a file is two-phase: :func:`read_session` reads and validates everything and replays
+it on a scratch session; only then does :func:`apply_session` touch the learner's session, so
+a corrupt file changes nothing.
 
 The autosave (written on quit, offered on start) lives in ``<user_data_dir>/autosave.rnnsession``
 and the recent-files list in ``<user_data_dir>/recent_sessions.json``.
@@ -26,7 +33,7 @@ import json
 import math
 import os
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -34,13 +41,18 @@ from typing import Any
 import numpy as np
 
 from rnn_studio import __version__, engine
+from rnn_studio.engine.io import model_from_bytes, model_to_bytes
+from rnn_studio.engine.model import Model
 from rnn_studio.state.demo import DemoError, DemoSetup
 from rnn_studio.state.scenes import PANEL_IDS
 from rnn_studio.state.session import CELL_KINDS, StudioSession
 from rnn_studio.storage import atomic_write_bytes, atomic_write_json, backup_corrupt, user_data_dir
 
 SESSION_FORMAT = "rnn-studio-session"
-SESSION_VERSION = 1
+SESSION_VERSION = 2
+#: Versions this RNN Studio opens (version 1 had no trained models).
+READABLE_VERSIONS = (1, 2)
+TRAINED_MEMBER = "trained/{kind}.npz"
 SESSION_SUFFIX = ".rnnsession"
 MANIFEST_NAME = "manifest.json"
 WEIGHTS_NAME = "weights.npz"
@@ -72,6 +84,10 @@ class SessionDocument:
         UI settings saved with the session (theme, font scale ...), JSON scalars only.
     cells : mapping of str to (mapping of str to numpy.ndarray)
         The weights of every cell in the run, by kind then parameter name.
+    trained : mapping of str to Model
+        The trained models in the studio (:attr:`StudioSession.trained_models`), by kind.
+    trained_seed : int
+        The studio seed they are shown under.
     """
 
     setup: DemoSetup
@@ -81,6 +97,8 @@ class SessionDocument:
     cells: MappingProxyType[str, MappingProxyType[str, np.ndarray]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    trained: MappingProxyType[str, Model] = field(default_factory=lambda: MappingProxyType({}))
+    trained_seed: int = 0
 
 
 def capture_session(
@@ -102,6 +120,8 @@ def capture_session(
         panels=tuple(panels),
         settings=MappingProxyType(clean_settings),
         cells=MappingProxyType(cells),
+        trained=MappingProxyType(dict(session.trained_models)),
+        trained_seed=session.trained_seed,
     )
 
 
@@ -129,6 +149,8 @@ def session_to_bytes(document: SessionDocument) -> bytes:
         "settings": dict(document.settings),
         "cells": cells_meta,
     }
+    if document.trained:
+        manifest["trained"] = {"seed": document.trained_seed, "models": list(document.trained)}
     weights = io.BytesIO()
     np.savez(weights, **arrays)
     archive = io.BytesIO()
@@ -136,6 +158,8 @@ def session_to_bytes(document: SessionDocument) -> bytes:
         text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False)
         bundle.writestr(MANIFEST_NAME, text + "\n")
         bundle.writestr(WEIGHTS_NAME, weights.getvalue())
+        for kind, model in document.trained.items():
+            bundle.writestr(TRAINED_MEMBER.format(kind=kind), model_to_bytes(model))
     return archive.getvalue()
 
 
@@ -153,6 +177,9 @@ def session_from_bytes(data: bytes, name: str = "session file") -> SessionDocume
                     raise SessionFileError(f"{name}: {member} is missing from the archive")
             manifest_bytes = bundle.read(MANIFEST_NAME)
             weights_bytes = bundle.read(WEIGHTS_NAME)
+            trained_bytes = {
+                member: bundle.read(member) for member in members if member.startswith("trained/")
+            }
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib_error(), OSError, EOFError) as problem:
         raise SessionFileError(f"{name}: not an RNN Studio session file ({problem})") from None
     try:
@@ -160,6 +187,7 @@ def session_from_bytes(data: bytes, name: str = "session file") -> SessionDocume
     except (UnicodeDecodeError, json.JSONDecodeError) as problem:
         raise SessionFileError(f"{name}: manifest.json is not valid JSON ({problem})") from None
     document = _document_from_manifest(manifest, _read_weights(weights_bytes, name), name)
+    document = _with_trained(document, manifest, trained_bytes, name)
     _replay(document, name)
     return document
 
@@ -185,10 +213,12 @@ def read_session(path: str | os.PathLike[str]) -> SessionDocument:
 
 
 def apply_session(session: StudioSession, document: SessionDocument) -> None:
-    """Show ``document`` in ``session``: file its weights, then apply its setup in one go."""
+    """Show ``document`` in ``session``: its trained models and weights, then its setup."""
+    if document.trained:
+        session.load_trained(document.trained, seed=document.trained_seed)
     for cell in _build_cells(document).values():
         session.register_cell(cell, document.setup.seed)
-    session.apply_demo(document.setup)
+    session.apply_demo(document.setup, keep_trained=bool(document.trained))
     # Decided from the document, not from session.run: a worker may still be computing it.
     if document.setup.cell == "compare":
         session.set_view_cell(document.view_cell)
@@ -288,10 +318,11 @@ def _document_from_manifest(
         raise SessionFileError(
             f"{name}: format: expected {SESSION_FORMAT!r}, got {manifest.get('format')!r}"
         )
-    if manifest.get("version") != SESSION_VERSION:
+    version = manifest.get("version")
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise SessionFileError(
-            f"{name}: version: this RNN Studio reads version {SESSION_VERSION}, "
-            f"got {manifest.get('version')!r}"
+            f"{name}: version: this RNN Studio reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))}, got {version!r}"
         )
     try:
         setup = DemoSetup.from_dict(manifest.get("setup"))
@@ -321,6 +352,43 @@ def _document_from_manifest(
         settings=MappingProxyType(settings),
         cells=MappingProxyType(cells),
     )
+
+
+def _with_trained(
+    document: SessionDocument, manifest: dict[str, Any], members: dict[str, bytes], name: str
+) -> SessionDocument:
+    """Read the trained models the manifest lists (version 2) from their members."""
+    trained = manifest.get("trained")
+    if trained is None:
+        if members:
+            raise SessionFileError(f"{name}: {sorted(members)[0]}: not listed in the manifest")
+        return document
+    if manifest.get("version") == 1:
+        raise SessionFileError(f"{name}: trained: version 1 files hold no trained models")
+    if not isinstance(trained, dict) or set(trained) != {"seed", "models"}:
+        raise SessionFileError(f"{name}: trained: must be {{'seed': ..., 'models': [...]}}")
+    seed, kinds = trained["seed"], trained["models"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 2**32 - 1:
+        raise SessionFileError(f"{name}: trained.seed: must be a whole number from 0 to 2**32-1")
+    if not isinstance(kinds, list) or not kinds or any(k not in CELL_KINDS for k in kinds):
+        raise SessionFileError(f"{name}: trained.models: must list cell kinds (rnn, lstm, gru)")
+    expected = {TRAINED_MEMBER.format(kind=kind) for kind in kinds}
+    extra = sorted(set(members) - expected)
+    if extra:
+        raise SessionFileError(f"{name}: {extra[0]}: not listed in trained.models")
+    models = {}
+    for kind in kinds:
+        member = TRAINED_MEMBER.format(kind=kind)
+        if member not in members:
+            raise SessionFileError(f"{name}: {member} is missing from the archive")
+        try:
+            model = model_from_bytes(members[member], name=member)
+        except engine.EngineError as problem:
+            raise SessionFileError(f"{name}: {problem}") from None
+        if model.kind != kind:
+            raise SessionFileError(f"{name}: {member}: holds a {model.kind}, not a {kind}")
+        models[kind] = model
+    return replace(document, trained=MappingProxyType(models), trained_seed=seed)
 
 
 def _check_cell(

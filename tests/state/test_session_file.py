@@ -122,7 +122,7 @@ def _set(key, value):
     ("kwargs", "message"),
     [
         ({"manifest": _set("format", "zip")}, "format"),
-        ({"manifest": _set("version", 2)}, "version"),
+        ({"manifest": _set("version", 3)}, "version"),
         ({"manifest": _set("setup", {"text": ""})}, "setup"),
         ({"manifest": _set("view_cell", "transformer")}, "view_cell"),
         ({"manifest": _set("settings", {"theme": [1, 2]})}, "settings.theme"),
@@ -195,3 +195,98 @@ def test_recent_files_newest_first_unique_and_limited(tmp_path):
     ]
     paths[4].unlink()
     assert [p.name for p in RecentFiles().paths()] == ["s2.rnnsession", "s3.rnnsession"]
+
+
+# --------------------------------------------------------------- trained models (version 2)
+def _trained_session(seed: int = 2) -> tuple[StudioSession, object]:
+    from rnn_studio.state.trained import open_in_studio, studio_example
+    from rnn_studio.state.training import TrainingJob, TrainingSetup
+
+    text = "the cat sat on the mat and the dog sat on the log. " * 4
+    job = TrainingJob(TrainingSetup.recipe("text", cell="gru", steps=6, hidden_size=5, text=text))
+    assert job.run() == "finished"
+    session = StudioSession()
+    example, mode = studio_example(job.task)
+    open_in_studio(session, job.models, example[:30], mode, seed=seed)
+    session.set_cursor(7)
+    return session, job.models["gru"]
+
+
+def test_a_trained_model_and_its_readout_survive_the_round_trip():
+    session, model = _trained_session()
+    data = session_to_bytes(capture_session(session))
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        assert "trained/gru.npz" in bundle.namelist()
+        manifest = json.loads(bundle.read("manifest.json"))
+    assert manifest["version"] == 2 and manifest["trained"] == {"seed": 2, "models": ["gru"]}
+
+    restored = StudioSession()
+    apply_session(restored, session_from_bytes(data))
+    assert restored.shows_trained and restored.trained_seed == 2
+    assert restored.cursor == 7 and restored.to_setup() == session.to_setup()
+    np.testing.assert_array_equal(
+        restored.shown.outputs.probabilities, session.shown.outputs.probabilities
+    )
+    for name, value in model.params.items():
+        np.testing.assert_array_equal(restored.trained_models["gru"].params[name], value)
+    # The model itself came back, not just the cells: it reads a new text of known tokens.
+    restored.set_text("the dog sat")
+    ids = model.vocabulary.encode(list("the dog sat"))
+    np.testing.assert_allclose(
+        restored.shown.outputs.probabilities, model.probabilities(ids), atol=1e-12
+    )
+
+
+def test_a_session_that_left_its_trained_model_reopens_the_same_way():
+    session, _ = _trained_session()
+    session.set_seed(9)  # a fresh random cell, the trained model waits for seed 2
+    restored = StudioSession()
+    apply_session(restored, session_from_bytes(session_to_bytes(capture_session(session))))
+    assert not restored.shows_trained and restored.trained_note == session.trained_note
+    restored.set_seed(2)
+    assert restored.shows_trained
+
+
+def test_opening_a_session_without_trained_models_puts_them_away():
+    trained, _ = _trained_session()
+    apply_session(trained, session_from_bytes(session_to_bytes(capture_session(_session()))))
+    assert not trained.trained_models and not trained.shown.outputs.trained
+
+
+def test_version_1_files_still_open():
+    original = _session()
+    data = _rewrite(session_to_bytes(capture_session(original)), manifest=_set("version", 1))
+    restored = StudioSession()
+    apply_session(restored, session_from_bytes(data))
+    assert restored.to_setup() == original.to_setup()
+
+
+def _with_members(data: bytes, manifest=None, drop=(), add=None) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        members = {name: bundle.read(name) for name in bundle.namelist() if name not in drop}
+    if manifest is not None:
+        members["manifest.json"] = json.dumps(manifest(json.loads(members["manifest.json"])))
+    members.update(add or {})
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as bundle:
+        for name, content in members.items():
+            bundle.writestr(name, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"drop": ("trained/gru.npz",)}, "trained/gru.npz is missing"),
+        ({"add": {"trained/lstm.npz": b"PK"}}, "trained/lstm.npz: not listed"),
+        ({"manifest": _set("version", 1)}, "version 1 files hold no trained models"),
+        ({"manifest": _set("trained", {"seed": -1, "models": ["gru"]})}, "trained.seed"),
+        ({"manifest": _set("trained", {"seed": 0, "models": ["elman"]})}, "trained.models"),
+        ({"add": {"trained/gru.npz": b"PK\x03\x04broken"}}, "trained/gru.npz"),
+    ],
+)
+def test_broken_trained_members_are_refused(change, message):
+    session, _ = _trained_session()
+    data = _with_members(session_to_bytes(capture_session(session)), **change)
+    with pytest.raises(SessionFileError, match=message):
+        session_from_bytes(data)
