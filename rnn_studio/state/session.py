@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from rnn_studio import engine
+from rnn_studio.engine.model import Model
 from rnn_studio.state.demo import (
     CELL_CHOICES,
     MAX_HIDDEN_SIZE,
@@ -573,7 +574,9 @@ class StudioSession:
         if not models:
             raise TrainedModelError("Open at least one trained model.")
         for kind, model in models.items():
-            if kind not in CELL_KINDS or getattr(model, "kind", None) != kind:
+            if not isinstance(model, Model):
+                raise TrainedModelError(f"{kind}: expected a trained Model, got {model!r}")
+            if kind not in CELL_KINDS or model.kind != kind:
                 raise TrainedModelError(f"The model filed as {kind!r} is not one of {CELL_KINDS}.")
             entries[kind] = TrainedEntry.of(model)
         if len({entry.model.hidden_size for entry in entries.values()}) != 1:

@@ -26,6 +26,7 @@ import numpy as np
 
 from rnn_studio import engine
 from rnn_studio.engine.encoding import Vocabulary, tokenize
+from rnn_studio.engine.io import model_from_bytes, model_to_bytes
 from rnn_studio.engine.losses import softmax
 from rnn_studio.engine.model import Model
 from rnn_studio.state.readout import Outputs
@@ -146,7 +147,12 @@ class TrainedEntry:
 
     @classmethod
     def of(cls, model: Any) -> TrainedEntry:
-        """Wrap ``model`` (ρ is computed once: the recurrent weights never change)."""
+        """Wrap a snapshot of ``model`` (ρ is computed once: the weights never change).
+
+        The snapshot (an exact copy through the engine's model format) keeps the studio
+        consistent even if the caller trains ``model`` further.
+        """
+        model = model_from_bytes(model_to_bytes(model), name=f"the trained {model.kind}")
         with np.errstate(all="ignore"):
             rho = float(engine.spectral_radius(model.cell))
         return cls(model, Readout.from_model(model), rho)

@@ -283,3 +283,19 @@ def test_show_trained_refuses_mismatched_models_and_changes_nothing():
     with pytest.raises(TrainedModelError, match="is not one of"):
         session.show_trained({"gru": text_job.models["lstm"]}, "the cat", "chars")
     assert session.run is before and not session.trained_models
+
+
+def test_the_studio_keeps_a_snapshot_of_the_trained_model():
+    job = trained("sentiment", cell="lstm")
+    model = job.models["lstm"]
+    session = StudioSession()
+    open_in_studio(session, job.models, "the film was not bad", "words")
+    before = np.array(session.shown.outputs.probabilities)
+    params = model.params
+    params["readout.bias"] = params["readout.bias"] + 5.0  # the learner trains on
+    model.set_params(params)
+    session.set_text("the film was bad")
+    session.set_text("the film was not bad")
+    np.testing.assert_array_equal(session.shown.outputs.probabilities, before)
+    with pytest.raises(TrainedModelError, match="expected a trained Model"):
+        session.load_trained({"lstm": model.cell})
