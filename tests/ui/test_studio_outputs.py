@@ -131,3 +131,18 @@ def test_the_untrained_readout_still_says_so(qtbot):
     assert not panel.findChild(QWidget, "outputs_model_note").isVisibleTo(panel)
     assert "Untrained readout" in panel.caption.text()
     assert len(panel.token_chart.rows) == 2  # the vocabulary of "not bad"
+
+
+def test_the_panel_follows_the_theme(qtbot):
+    from PySide6.QtGui import QColor
+
+    from rnn_studio.ui.themes import resolve_theme
+
+    session = StudioSession()
+    session.set_sequence("1 2 3 2 1", "numbers")
+    panel = panel_for(qtbot, session)
+    dark = resolve_theme("dark")
+    panel.apply_palette(dark)
+    assert panel.actual_curve.opts["pen"].color() == QColor(dark.plot_foreground)
+    assert panel.cursor_line.pen.color() == QColor(dark.current_step)
+    assert panel.caption.colour == QColor(dark.muted_text)

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import QSizePolicy, QStackedWidget, QWidget
 from rnn_studio.state.sequence import display_token
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import HIGHLIGHT, MUTED, OKABE_ITO
-from rnn_studio.ui.themes import current_palette
+from rnn_studio.ui.theme import OKABE_ITO
+from rnn_studio.ui.themes import Palette, current_palette, relative_luminance
 from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks
 from rnn_studio.ui.widgets.status_text import StatusText
 
@@ -66,7 +66,7 @@ class ProbabilityRows(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         metrics = self.fontMetrics()
         text_colour = self.palette().color(QPalette.ColorRole.WindowText)
-        dark = current_palette().name != "light"
+        dark = relative_luminance(current_palette().window) < 0.5
         blue = OKABE_ITO["sky_blue"] if dark else OKABE_ITO["blue"]
         green = OKABE_ITO["bluish_green"]
         width, height = self.width(), self.height()
@@ -92,7 +92,7 @@ class ProbabilityRows(QWidget):
             track = QRectF(bar_left, bar.top(), bar_span, bar_height)
             painter.fillRect(track, QColor(128, 128, 128, 40))  # the whole 0–100 % scale
             painter.fillRect(bar, QColor(green if is_target else blue))
-            painter.setPen(QColor(MUTED) if not dark else text_colour)
+            painter.setPen(text_colour)
             painter.drawText(
                 QRectF(width - percent_width, top, percent_width, row),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -109,6 +109,7 @@ class OutputsPanel(StudioPanel):
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)
+        palette = current_palette()
         self.stack = QStackedWidget(self)
         self.token_chart = ProbabilityRows(self)
         self.token_chart.setObjectName("outputs_tokens")
@@ -125,16 +126,20 @@ class OutputsPanel(StudioPanel):
         series.setMenuEnabled(False)
         outward_ticks(series)
         self.legend = series.addLegend(offset=(-4, 4), labelTextSize="8pt")
-        self.actual_curve = series.plot(pen=pg.mkPen("#202020", width=1.5), name="series x_t")
+        self.actual_curve = series.plot(
+            pen=pg.mkPen(palette.plot_foreground, width=1.5), name="series x_t"
+        )
         self.predicted_curve = series.plot(
             pen=pg.mkPen(OKABE_ITO["vermillion"], width=2),
             name="predicted from h_{t−1}",
             connect="finite",
         )
-        self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(HIGHLIGHT, width=2))
+        self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(palette.current_step, width=2))
         series.addItem(self.cursor_line, ignoreBounds=True)
         self.next_marker = pg.ScatterPlotItem(
-            size=10, pen=pg.mkPen("#202020", width=1), brush=pg.mkBrush(HIGHLIGHT)
+            size=10,
+            pen=pg.mkPen(palette.plot_foreground, width=1),
+            brush=pg.mkBrush(palette.current_step),
         )
         series.addItem(self.next_marker)
         self.stack.addWidget(self.token_chart)
@@ -142,12 +147,12 @@ class OutputsPanel(StudioPanel):
         self.body.addWidget(self.stack, 1)
         # Shown only when a trained model is loaded but not on show: why the readout is
         # untrained again, and how to get the trained one back.
-        self.model_note = StatusText(2, HIGHLIGHT, self)
+        self.model_note = StatusText(2, palette.window_text, self)
         self.model_note.setObjectName("outputs_model_note")
         self.model_note.setAccessibleName("Whose readout this is")
         self.body.addWidget(self.model_note)
         # The caption changes at every step: a StatusText does not relayout the window for it.
-        self.caption = StatusText(3, MUTED, self)
+        self.caption = StatusText(3, palette.muted_text, self)
         self.caption.setObjectName("outputs_caption")
         self.caption.setAccessibleName("What the output shows")
         self.body.addWidget(self.caption)
@@ -157,6 +162,17 @@ class OutputsPanel(StudioPanel):
         bridge.view_cell_changed.connect(self.show_trace)
         bridge.cursor_changed.connect(self.show_step)
         self.show_trace()
+
+    def apply_palette(self, palette: Palette) -> None:
+        """Recolour the series, the current-step marks, the texts and the rows for ``palette``."""
+        self.actual_curve.setPen(pg.mkPen(palette.plot_foreground, width=1.5))
+        self.cursor_line.setPen(pg.mkPen(palette.current_step, width=2))
+        self.next_marker.setPen(pg.mkPen(palette.plot_foreground, width=1))
+        self.next_marker.setBrush(pg.mkBrush(palette.current_step))
+        self.model_note.colour = QColor(palette.window_text)
+        self.caption.colour = QColor(palette.muted_text)
+        for widget in (self.model_note, self.caption, self.token_chart):
+            widget.update()
 
     @property
     def token_plot(self) -> ProbabilityRows:
