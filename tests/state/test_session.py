@@ -224,3 +224,21 @@ def test_a_registered_cell_is_shown_until_the_controls_ask_for_another() -> None
         session.run.primary.trace.hidden,
         engine.forward(trained, session.run.sequence.inputs).hidden,
     )
+
+
+def test_a_registered_cell_can_bring_its_own_readout() -> None:
+    from rnn_studio.state.trained_model import Readout
+
+    session = StudioSession(DemoSetup(text="abcab", mode="chars", cell="rnn", hidden_size=4))
+    cell = engine.make_cell("rnn", 3, 4, seed=5)
+    rng = np.random.default_rng(0)
+    readout = Readout("classes", rng.normal(size=(2, 4)), rng.normal(size=2), ("no", "yes"))
+    session.register_cell(cell, seed=0, readout=readout)
+    session.apply_demo(session.to_setup())
+    outputs = session.run.primary.outputs
+    logits = np.asarray(session.run.primary.trace.hidden) @ readout.weight.T + readout.bias
+    expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(outputs.probabilities, expected, atol=1e-12)
+    assert outputs.trained and outputs.top_tokens(0, ("a", "b", "c"), 5)[0][0] in ("no", "yes")
+    with pytest.raises(ValueError, match="reads 4 hidden units"):
+        session.register_cell(engine.make_cell("rnn", 3, 5, seed=5), seed=0, readout=readout)
