@@ -12,7 +12,7 @@ Layout (docks can be moved, floated and resized; the arrangement is remembered):
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
@@ -28,6 +28,15 @@ from rnn_studio.ui.panels.stepper import StepperPanel, install_shortcuts
 from rnn_studio.ui.panels.unrolled import UnrolledPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import WARNING_BACKGROUND
+
+#: The screen height the studio must fit (a 1280×720 projector), whatever the screen.
+DESIGN_HEIGHT = 720
+#: Docks of the left column, top to bottom.
+LEFT_COLUMN = ("sequence", "model", "stepper", "outputs")
+#: Room the dock separators and title bars of the left column take besides the docks' minima.
+SEPARATOR_ALLOWANCE = 24
+#: Share of the right column the gradient panel gets when the layout is refitted to a font.
+GRADIENTS_SHARE = 0.72
 
 DOCK_FEATURES = (
     QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -108,6 +117,15 @@ class StudioArea(QMainWindow):
         self._dock(self.equations, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock(self.gates, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.default_sizes_pending = True
+        #: True while Outputs sits in a tab beside Gates because the font is too large
+        #: for four docks in the left column (see :meth:`fit_docks_to_font`).
+        self.outputs_tabbed_for_font = False
+        self._size_before_font: QSize | None = None
+        self._shown_once = False
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_docks_to_font)
         self.shortcuts = install_shortcuts(self, self.stepper)
         self.stepper.playing_changed.connect(self.equations.set_throttled)
         bridge.warning_changed.connect(self._show_warning)
@@ -118,24 +136,112 @@ class StudioArea(QMainWindow):
         self.resizeDocks(
             [self.docks["sequence"], self.docks["gradients"]], [290, 430], Qt.Orientation.Horizontal
         )
-        self.resizeDocks([self.docks["unrolled"]], [150], Qt.Orientation.Vertical)
+        # The unrolled chain at the font's full zoom (it shrinks when its dock is shorter).
+        unrolled = self.docks["unrolled"]
+        chain = self.unrolled.view
+        height = unrolled.minimumSizeHint().height() + (
+            chain.sizeHint().height() - chain.minimumSizeHint().height()
+        )
+        self.resizeDocks([unrolled], [height], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["gates"]], [230], Qt.Orientation.Vertical)
         self.resizeDocks(
             [self.docks[name] for name in ("gradients", "equations")],
             [300, 210],
             Qt.Orientation.Vertical,
         )
-        self.resizeDocks(
-            [self.docks[name] for name in ("sequence", "model", "stepper", "outputs")],
-            [145, 226, 127, 192],
-            Qt.Orientation.Vertical,
-        )
+        # Sequence, Model and Stepper with their whole hints; Outputs takes the rest.
+        left = [self.docks[name] for name in LEFT_COLUMN]
+        heights = [self._comfortable_height(name) for name in LEFT_COLUMN[:-1]]
+        heights.append(max(self.height() - sum(heights), left[-1].minimumSizeHint().height()))
+        self.resizeDocks(left, heights, Qt.Orientation.Vertical)
+
+    def _comfortable_height(self, panel_id: str) -> int:
+        """A dock's minimum height plus what its panel needs to show its whole hint."""
+        panel = self.panels[panel_id]
+        hint = panel.hint
+        width = hint.width() if hint.width() > 40 else 260
+        extra = hint.full_height(width) - hint.line_height()
+        reserve = panel.hint_reserve_lines * panel.fontMetrics().lineSpacing()
+        return self.docks[panel_id].minimumSizeHint().height() + extra + reserve
+
+    def left_column_minimum(self) -> int:
+        """Height the left column needs with every visible left dock at its minimum."""
+        docks = [self.docks[name] for name in LEFT_COLUMN]
+        shown = [dock for dock in docks if not dock.isHidden()]
+        return sum(dock.minimumSizeHint().height() for dock in shown) + SEPARATOR_ALLOWANCE
+
+    def height_budget(self) -> int:
+        """The studio's height in a window on a :data:`DESIGN_HEIGHT`-pixel-high screen."""
+        window = self.window()
+        chrome = window.frameGeometry().height() - self.height() if window is not self else 0
+        screen = self.screen()
+        available = screen.availableGeometry().height() if screen is not None else DESIGN_HEIGHT
+        return max(available, DESIGN_HEIGHT) - max(chrome, 0)
+
+    def fit_docks_to_font(self) -> None:
+        """Tab Outputs beside Gates when the font is too large for the left column.
+
+        A projector font (×1.5) makes the four left docks taller than a 1280×720 screen;
+        Outputs then shares the centre column's bottom with Gates, in tabs (in front for the
+        vanilla RNN, which has no gates). When the font shrinks again it goes back under the
+        Stepper. A user can drag it anywhere meanwhile.
+        """
+        self._refit_docks()
+        size, self._size_before_font = self._size_before_font, None
+        if size is not None:
+            QTimer.singleShot(0, lambda: self._restore_window_size(size))
+
+    def _restore_window_size(self, size: QSize) -> None:
+        window = self.window()
+        if window.windowState() == Qt.WindowState.WindowNoState and window.size() != size:
+            window.resize(size)  # no smaller than the (refitted) minimum
+
+    def _refit_docks(self) -> None:
+        outputs, gates = self.docks["outputs"], self.docks["gates"]
+        if self.outputs_tabbed_for_font:
+            if self.tabifiedDockWidgets(gates) != [outputs]:
+                self.outputs_tabbed_for_font = False  # the user moved it: leave it there
+                return
+            if self.left_column_minimum() <= self.height_budget():
+                self.splitDockWidget(self.docks["stepper"], outputs, Qt.Orientation.Vertical)
+                self.outputs_tabbed_for_font = False
+            return
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        in_left_column = self.dockWidgetArea(outputs) == left and not outputs.isFloating()
+        if in_left_column and self.left_column_minimum() > self.height_budget():
+            self.tabifyDockWidget(gates, outputs)
+            (outputs if self.session.cell_kind == "rnn" else gates).raise_()
+            self.outputs_tabbed_for_font = True
+            QTimer.singleShot(0, self._favour_gradient_plot)
+
+    def _favour_gradient_plot(self) -> None:
+        """Give the gradient plot most of the right column (the equations scroll)."""
+        right = [self.docks["gradients"], self.docks["equations"]]
+        total = sum(dock.height() for dock in right)
+        share = round(total * GRADIENTS_SHARE)
+        self.resizeDocks(right, [share, total - share], Qt.Orientation.Vertical)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            window = self.window()
+            if (
+                self._size_before_font is None
+                and window.windowState() == Qt.WindowState.WindowNoState
+            ):
+                # A larger font grows the window's minimum and Qt grows the window; once
+                # the docks are refitted it goes back to this size.
+                self._size_before_font = window.size()
+            self._fit_timer.start()  # after the panels have taken the new font
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.default_sizes_pending:
             self.default_sizes_pending = False
             self.apply_default_sizes()
+        if not self._shown_once:  # a font set before the window was built
+            self._shown_once = True
+            self._fit_timer.start()
 
     def _dock(self, panel: StudioPanel, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(panel.title, self)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGraphicsRectItem, QLabel, QWidget
@@ -382,7 +383,9 @@ def apply_theme(name: str, app: QApplication | None = None) -> Palette:
     app.setStyleSheet(style_sheet(palette))
     pg.setConfigOptions(background=palette.plot_background, foreground=palette.plot_foreground)
     app.setProperty(THEME_PROPERTY, palette.name)
-    widgets = app.allWidgets()
+    # A wrapper PySide left behind for a deleted child (e.g. a scroll bar) can come back for
+    # a new widget at the same address and raise on any call: skip such stale wrappers.
+    widgets = [widget for widget in app.allWidgets() if shiboken6.isValid(widget)]
     for widget in widgets:
         if isinstance(widget, pg.GraphicsView):
             restyle_plot_widget(widget, previous, palette)

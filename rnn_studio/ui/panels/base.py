@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from rnn_studio.ui.qt_bridge import SessionBridge
@@ -24,6 +25,9 @@ class StudioPanel(QWidget):
 
     panel_id = "panel"
     title = "Panel"
+    #: Lines of the font the panel's own content gets before a long hint is shown whole:
+    #: plots come first, and the hint collapses to one line when there is not room for both.
+    hint_reserve_lines = 0
     glossary_requested = Signal(str)
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
@@ -39,6 +43,34 @@ class StudioPanel(QWidget):
         self.hint.glossary_requested.connect(self.glossary_requested)
         layout.addWidget(self.hint)
         self.body = layout
+        # Re-deciding the hint inside a resize would relayout during the layout pass.
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_hint)
+
+    def minimumSizeHint(self) -> QSize:
+        """The smallest size with the hint collapsed to one line.
+
+        Docks and the window are sized from this, so a panel never demands room for its
+        whole hint: it shows the whole hint only when it has that room (:meth:`fit_hint`).
+        """
+        size = super().minimumSizeHint()
+        if not self.hint.collapsed:
+            size.setHeight(size.height() - (self.hint.minimumHeight() - self.hint.line_height()))
+        return size
+
+    def fit_hint(self) -> None:
+        """Show the whole hint if the panel has room for it beyond its minimum, else one line."""
+        collapsed_minimum = self.minimumSizeHint().height()
+        width = self.hint.width() if self.hint.width() > 40 else self.width() - 12
+        extra = self.hint.full_height(width) - self.hint.line_height()
+        reserve = self.hint_reserve_lines * self.fontMetrics().lineSpacing()
+        self.hint.set_collapsed(self.height() < collapsed_minimum + extra + reserve)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_timer.start()
 
     def highlighted_step(self) -> int | None:
         """The time step this panel currently highlights (None if it shows no step)."""

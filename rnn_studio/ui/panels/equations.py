@@ -22,6 +22,7 @@ class EquationsPanel(StudioPanel):
 
     panel_id = "equations"
     title = "Equations"
+    hint_reserve_lines = 6
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)

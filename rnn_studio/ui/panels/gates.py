@@ -38,6 +38,7 @@ class GatesPanel(StudioPanel):
 
     panel_id = "gates"
     title = "Gates"
+    hint_reserve_lines = 10
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)

@@ -16,7 +16,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -29,6 +28,7 @@ from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.theme import OKABE_ITO, accent_text, cell_colours
 from rnn_studio.ui.themes import Palette, current_palette
 from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks
+from rnn_studio.ui.widgets.compact_spin import CompactDoubleSpinBox
 
 #: How long the backwards animation takes, whatever the sequence length.
 ANIMATION_MS = 1200
@@ -49,6 +49,7 @@ class GradientsPanel(StudioPanel):
 
     panel_id = "gradients"
     title = "Gradient decay"
+    hint_reserve_lines = 8
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)
@@ -70,7 +71,7 @@ class GradientsPanel(StudioPanel):
         self.clip_box.setObjectName("gradients_clip")
         self.clip_box.setAccessibleName("Gradient clipping")
         self.clip_box.setToolTip("Cap each step's gradient norm at the threshold")
-        self.clip_threshold = QDoubleSpinBox(self)
+        self.clip_threshold = CompactDoubleSpinBox(8, self)
         self.clip_threshold.setObjectName("gradients_clip_threshold")
         self.clip_threshold.setAccessibleName("Clipping threshold")
         self.clip_threshold.setToolTip("Largest gradient norm allowed when clipping is on")
@@ -81,9 +82,15 @@ class GradientsPanel(StudioPanel):
         controls.addWidget(self.loss_box)
         controls.addWidget(self.backprop_button)
         controls.addStretch(1)
-        controls.addWidget(self.clip_box)
-        controls.addWidget(self.clip_threshold)
         self.body.addLayout(controls)
+        # Clipping on a row of its own: one row of four controls made the panel too wide
+        # for 1280×720 at a projector font.
+        clipping = QHBoxLayout()
+        clipping.setSpacing(4)
+        clipping.addWidget(self.clip_box)
+        clipping.addWidget(self.clip_threshold)
+        clipping.addStretch(1)
+        self.body.addLayout(clipping)
 
         self.plot_widget = pg.PlotWidget(self, axisItems={"bottom": IntegerAxis("bottom")})
         self.plot_widget.setObjectName("gradients_plot")
@@ -118,11 +125,13 @@ class GradientsPanel(StudioPanel):
         self.rho_label.setObjectName("gradients_rho")
         self.rho_label.setAccessibleName("Spectral radius")
         self.rho_label.setToolTip("Largest |eigenvalue| of W_hh: below 1 shrinks, above 1 grows")
+        self.rho_label.setWordWrap(True)
         self.body.addWidget(self.rho_label)
         self.body.addWidget(self.verdict_label)
         self.clip_label = QLabel(self)
         self.clip_label.setObjectName("gradients_clip_info")
         self.clip_label.setAccessibleName("Gradient norm before and after clipping")
+        self.clip_label.setWordWrap(True)
         self.body.addWidget(self.clip_label)
 
         self.curves: dict[str, dict[str, pg.PlotDataItem]] = {}

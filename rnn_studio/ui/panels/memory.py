@@ -25,6 +25,7 @@ class MemoryPanel(StudioPanel):
 
     panel_id = "memory"
     title = "Memory"
+    hint_reserve_lines = 12
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSlider,
-    QSpinBox,
     QToolButton,
     QWidget,
 )
@@ -24,6 +23,7 @@ from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.theme import cell_colours
 from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.widgets.compact_spin import CompactSpinBox
 
 CELL_BUTTONS = (
     ("rnn", "RNN", "Vanilla RNN: h_t = tanh(W_xh x_t + W_hh h_{t−1} + b)"),
@@ -36,6 +36,23 @@ RHO_SLIDER_SCALE = 100
 RHO_SLIDER_MAX = 3.0
 #: Dragging the ρ slider recomputes at most this often.
 SLIDER_DELAY_MS = 40
+
+
+def _label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
+    """A form label tied to ``buddy`` (screen readers read them together)."""
+    label = QLabel(text, parent)
+    label.setBuddy(buddy)
+    return label
+
+
+def _pair(*widgets: QWidget) -> QHBoxLayout:
+    """``widgets`` side by side on one form row (the first takes the spare width)."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    for index, widget in enumerate(widgets):
+        row.addWidget(widget, 1 if index == 0 else 0)
+    return row
 
 
 class ModelPanel(StudioPanel):
@@ -76,20 +93,23 @@ class ModelPanel(StudioPanel):
         self.view_label = QLabel("Show", self)
         form.addRow(self.view_label, self.view_box)
 
-        self.hidden_box = QSpinBox(self)
+        self.hidden_box = CompactSpinBox(3, self)
         self.hidden_box.setObjectName("model_hidden_size")
         self.hidden_box.setAccessibleName("Hidden size")
         self.hidden_box.setToolTip(f"Hidden units per cell, 1 to {MAX_HIDDEN_SIZE}")
         self.hidden_box.setRange(1, MAX_HIDDEN_SIZE)
         self.hidden_box.setKeyboardTracking(False)
-        self.seed_box = QSpinBox(self)
+        self.seed_box = CompactSpinBox(5, self)
         self.seed_box.setObjectName("model_seed")
         self.seed_box.setAccessibleName("Seed")
         self.seed_box.setToolTip("Seed of the random weights: the same seed repeats the demo")
         self.seed_box.setRange(0, 2**31 - 1)
         self.seed_box.setKeyboardTracking(False)
-        form.addRow("Hidden size", self.hidden_box)
-        form.addRow("Seed", self.seed_box)
+        # Paired on one row: the panel must fit a 1280×720 projector at a large font.
+        form.addRow(
+            _label("Hidden size", self.hidden_box, self),
+            _pair(self.hidden_box, _label("Seed", self.seed_box, self), self.seed_box),
+        )
 
         self.nonlinearity_box = QComboBox(self)
         self.nonlinearity_box.setObjectName("model_nonlinearity")
@@ -109,7 +129,6 @@ class ModelPanel(StudioPanel):
         self.forget_box.setDecimals(1)
         self.forget_box.setKeyboardTracking(False)
         form.addRow("Activation", self.nonlinearity_box)
-        form.addRow("Forget bias", self.forget_box)
 
         self.rho_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.rho_slider.setObjectName("model_rho_slider")
@@ -130,11 +149,14 @@ class ModelPanel(StudioPanel):
         form.addRow("ρ(W_hh)", rho_row)
         self.body.addLayout(form)
 
-        self.reset_button = QPushButton("Reset model", self)
+        self.reset_button = QPushButton("Reset", self)
         self.reset_button.setObjectName("model_reset")
         self.reset_button.setAccessibleName("Reset model")
         self.reset_button.setToolTip("Back to hidden size 8, seed 0, initial ρ and forget bias")
-        self.body.addWidget(self.reset_button)
+        form.addRow(
+            _label("Forget bias", self.forget_box, self),
+            _pair(self.forget_box, self.reset_button),
+        )
         self.body.addStretch(1)
 
         self._rho_timer = QTimer(self)

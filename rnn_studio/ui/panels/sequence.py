@@ -41,7 +41,7 @@ class SequencePanel(StudioPanel):
         )
         self.text_edit.setTabChangesFocus(True)
         line = self.text_edit.fontMetrics().lineSpacing()
-        self.text_edit.setFixedHeight(int(line * 2.6) + 10)
+        self.text_edit.setFixedHeight(int(line * 2.2) + 10)
         self.body.addWidget(self.text_edit)
 
         row = QHBoxLayout()

@@ -18,6 +18,7 @@ class UnrolledPanel(StudioPanel):
 
     panel_id = "unrolled"
     title = "Unrolled in time"
+    hint_reserve_lines = 3
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)

@@ -87,6 +87,7 @@ class UnitBars:
         # than vanish (pyqtgraph hides a horizontal label that leaves the axis rectangle),
         # and let the three labels fill a narrow axis.
         bottom.setStyle(hideOverlappingLabels=END_LABEL_OVERHANG_PX, textFillLimits=[(0, 0.95)])
+        plot.setContentsMargins(0, 0, END_LABEL_OVERHANG_PX / 2, 0)  # room for the last label
         self.values = np.zeros(0)
         self.apply_palette(current_palette())
         self.set_x_range(*x_range)

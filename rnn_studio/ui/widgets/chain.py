@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QResizeEvent,
     QTransform,
 )
 from PySide6.QtWidgets import (
@@ -42,6 +43,8 @@ HEIGHT = 118.0
 #: The chain is drawn at this font size and the whole view is scaled with the app's font, so a
 #: larger font (a projector) enlarges boxes, arrows and text together.
 BASE_POINT_SIZE = 9.0
+#: A short view shrinks the chain down to this fraction of the font's zoom.
+MIN_ZOOM_FRACTION = 0.6
 
 
 def _base_font(font: QFont) -> QFont:
@@ -223,19 +226,44 @@ class ChainView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self.zoom = 1.0
+        self.zoom = 0.0
         self._apply_zoom()
 
-    def _apply_zoom(self) -> None:
+    def font_zoom(self) -> float:
+        """The zoom the app's font asks for (1 at :data:`BASE_POINT_SIZE`)."""
         size = self.font().pointSizeF()
-        self.zoom = max(size / BASE_POINT_SIZE, 0.5) if size > 0 else 1.0
-        self.setTransform(QTransform.fromScale(self.zoom, self.zoom))
+        return max(size / BASE_POINT_SIZE, 0.5) if size > 0 else 1.0
+
+    def _apply_zoom(self) -> None:
+        # The font's zoom, unless the view is shorter than the chain at that zoom: then the
+        # chain shrinks to fit (down to MIN_ZOOM_FRACTION of it) rather than being cut off.
         scrollbar = self.horizontalScrollBar().sizeHint().height()
-        self.setMinimumHeight(int(HEIGHT * self.zoom) + scrollbar + 6)
+        room = (self.height() - scrollbar - 6) / HEIGHT
+        wanted = self.font_zoom()
+        zoom = min(wanted, max(room, wanted * MIN_ZOOM_FRACTION))
+        if zoom != self.zoom:
+            self.zoom = zoom
+            self.setTransform(QTransform.fromScale(zoom, zoom))
+            self.horizontalScrollBar().setValue(
+                int(max(cell_x(self.state.cursor) * zoom - self.viewport().width() / 3, 0.0))
+            )
+
+    def sizeHint(self) -> QSize:
+        scrollbar = self.horizontalScrollBar().sizeHint().height()
+        return QSize(400, int(HEIGHT * self.font_zoom()) + scrollbar + 6)
+
+    def minimumSizeHint(self) -> QSize:
+        scrollbar = self.horizontalScrollBar().sizeHint().height()
+        return QSize(120, int(HEIGHT * self.font_zoom() * MIN_ZOOM_FRACTION) + scrollbar + 6)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_zoom()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()
             self._apply_zoom()
 
     def apply_palette(self, palette: Palette) -> None:

@@ -1,16 +1,65 @@
-"""The one-line "how to read this" hint above each panel, with glossary links."""
+"""The "how to read this" hint above each panel, with glossary links.
+
+A hint shows in full (wrapped) when its panel has room and collapses to one elided line
+when it has not (a projector font at 1280×720): the panel decides, through
+:meth:`HintLabel.set_collapsed`. Collapsed, the line keeps the links it has room for and ends
+in "…"; the whole hint stays in the tooltip and the accessible description.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import html
+import re
+
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
-from rnn_studio.ui.glossary_links import HINTS, hint_html, link_target
-from rnn_studio.ui.theme import MUTED
+from rnn_studio.ui.glossary_links import HINTS, link_target, term_id
+from rnn_studio.ui.themes import Palette, current_palette
+
+#: ``[[term]]`` or ``[[term|shown text]]`` (the content markup of the hints).
+_LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
+ELLIPSIS = "…"
+
+
+def markup_units(source: str) -> list[tuple[str, str]]:
+    """``source`` split into (plain text, markup) units: words with their spaces, and links."""
+    units: list[tuple[str, str]] = []
+    position = 0
+    for match in _LINK.finditer(source):
+        for word in re.findall(r"\S+\s*|\s+", source[position : match.start()]):
+            units.append((word, word))
+        units.append((match.group(2) or match.group(1), match.group(0)))
+        position = match.end()
+    for word in re.findall(r"\S+\s*|\s+", source[position:]):
+        units.append((word, word))
+    return units
+
+
+def markup_html(source: str, link_colour: str) -> str:
+    """Rich text of ``source`` with ``term:<id>`` links in ``link_colour``."""
+    parts: list[str] = []
+    position = 0
+    for match in _LINK.finditer(source):
+        parts.append(html.escape(source[position : match.start()]))
+        shown = match.group(2) or match.group(1)
+        parts.append(
+            f'<a href="term:{term_id(match.group(1))}" style="color:{link_colour};">'
+            f"{html.escape(shown)}</a>"
+        )
+        position = match.end()
+    parts.append(html.escape(source[position:]))
+    return "".join(parts)
+
+
+def plain_text(source: str) -> str:
+    """``source`` without its link markup."""
+    return "".join(plain for plain, _ in markup_units(source))
 
 
 class HintLabel(QLabel):
-    """A muted, word-wrapped hint whose glossary links emit :attr:`glossary_requested`.
+    """A muted hint whose glossary links emit :attr:`glossary_requested`.
 
     Parameters
     ----------
@@ -23,19 +72,99 @@ class HintLabel(QLabel):
     def __init__(self, panel_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.panel_id = panel_id
+        self.source = HINTS[panel_id]
+        self.collapsed = False
+        self.palette_in_use = current_palette()
         self.setObjectName(f"{panel_id}_hint")
         self.setTextFormat(Qt.TextFormat.RichText)
-        self.setText(hint_html(panel_id))
         self.setWordWrap(True)
-        self.setStyleSheet(f"color: {MUTED};")
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.LinksAccessibleByMouse
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
         self.setOpenExternalLinks(False)
         self.setAccessibleName(f"How to read the {panel_id} panel")
-        self.setAccessibleDescription(HINTS[panel_id].replace("[[", "").replace("]]", ""))
+        full = plain_text(self.source)
+        self.setAccessibleDescription(full)
+        self.setToolTip(full)
         self.linkActivated.connect(self._follow)
+        self.apply_palette(self.palette_in_use)
+
+    # ------------------------------------------------------------------------- sizes
+    def line_height(self) -> int:
+        """Height of the collapsed hint (one line of the current font)."""
+        return self.fontMetrics().lineSpacing() + 2
+
+    def full_height(self, width: int) -> int:
+        """Height of the whole hint wrapped at ``width`` pixels."""
+        document = QTextDocument()
+        document.setDefaultFont(self.font())
+        document.setDocumentMargin(0)
+        document.setHtml(markup_html(self.source, self.palette_in_use.link))
+        document.setTextWidth(max(width, 40))
+        return max(int(document.size().height()) + 2, self.line_height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(40, self.height_for_state())
+
+    def sizeHint(self) -> QSize:
+        return QSize(160, self.height_for_state())
+
+    def hasHeightForWidth(self) -> bool:
+        return False  # the height follows the state, set by the panel
+
+    def height_for_state(self) -> int:
+        """One line when collapsed, the wrapped text's height otherwise."""
+        if self.collapsed:
+            return self.line_height()
+        return self.full_height(self.width() if self.width() > 40 else 240)
+
+    # ------------------------------------------------------------------------ states
+    def set_collapsed(self, collapsed: bool) -> None:
+        """Show one elided line (``True``) or the whole wrapped hint (``False``)."""
+        if collapsed == self.collapsed:
+            return
+        self.collapsed = collapsed
+        self.setWordWrap(not collapsed)
+        self._show_text()
+
+    def apply_palette(self, palette: Palette) -> None:
+        """Muted text and links in ``palette``'s colours."""
+        self.palette_in_use = palette
+        self.setStyleSheet(f"color: {palette.muted_text};")
+        self._show_text()
+
+    def _show_text(self) -> None:
+        link = self.palette_in_use.link
+        if not self.collapsed:
+            self.setText(markup_html(self.source, link))
+        else:
+            self.setText(markup_html(self._elided_source(self.width()), link))
+        self.setFixedHeight(self.height_for_state())
+
+    def _elided_source(self, width: int) -> str:
+        """The longest prefix of the hint (whole words and links) that fits one line."""
+        metrics = self.fontMetrics()
+        units = markup_units(self.source)
+        if metrics.horizontalAdvance("".join(p for p, _ in units)) <= width - 4:
+            return self.source
+        shown, plain = "", ""
+        for unit_plain, unit_markup in units:
+            if metrics.horizontalAdvance(plain + unit_plain.rstrip() + ELLIPSIS) > width - 4:
+                break
+            shown += unit_markup
+            plain += unit_plain
+        return shown.rstrip() + ELLIPSIS
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._show_text()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._show_text()
 
     def _follow(self, href: str) -> None:
         term = link_target(href)
