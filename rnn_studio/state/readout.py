@@ -38,6 +38,9 @@ class Outputs:
         vocabulary (a trained model's tokens or classes).
     trained : bool
         True for a trained model's own readout, False for the studio's untrained one.
+    kind : {"tokens", "classes", "values"}
+        Next-token probabilities, class probabilities (a trained classifier such as
+        sentiment) or predicted next values.
     """
 
     probabilities: np.ndarray | None
@@ -45,6 +48,7 @@ class Outputs:
     description: str
     labels: tuple[str, ...] | None = None
     trained: bool = False
+    kind: str = "tokens"
 
     def top_tokens(
         self, t: int, vocabulary: tuple[str, ...], k: int = 5
@@ -99,4 +103,5 @@ def _value_readout(hidden: np.ndarray, sequence: EncodedSequence) -> Outputs:
         probabilities=None,
         predictions=standardised * sequence.scale + sequence.mean,
         description="Readout fitted by least squares on this series; the cell stays random.",
+        kind="values",
     )

@@ -126,6 +126,7 @@ class Readout:
                     predictions=logits[:, 0] * self.value_scale + self.value_mean,
                     description=f"The {self.name}'s own readout predicts the next value.",
                     trained=True,
+                    kind="values",
                 )
             what = "next token" if self.kind == "tokens" else "class"
             return Outputs(
@@ -134,6 +135,7 @@ class Readout:
                 description=f"The {self.name}'s own readout: probability of each {what}.",
                 labels=self.labels,
                 trained=True,
+                kind=self.kind,
             )
 
 

@@ -203,19 +203,11 @@ class OutputsPanel(StudioPanel):
             self.predicted_curve.setData(steps[1:] + 0.0, outputs.predictions[:-1])
             self.stack.setCurrentWidget(self.series_plot)
         else:
-            kind = "class" if outputs.labels is not None and self._is_classifier() else "token"
             self.token_chart.setAccessibleName(
-                "Class probabilities" if kind == "class" else "Next-token probabilities"
+                "Class probabilities" if outputs.kind == "classes" else "Next-token probabilities"
             )
             self.stack.setCurrentWidget(self.token_chart)
         self.show_step(self.session.cursor)
-
-    def _is_classifier(self) -> bool:
-        shown = self.session.shown
-        if shown is None or not shown.outputs.trained:
-            return False
-        model = self.session.trained_models.get(shown.kind)
-        return model is not None and model.labels is not None
 
     def show_step(self, t: int) -> None:
         """Show the readout at step ``t``."""
@@ -242,7 +234,7 @@ class OutputsPanel(StudioPanel):
             )
             return
         self.top_tokens = outputs.top_tokens(t, sequence.vocabulary, TOP_K)
-        if self._is_classifier():
+        if outputs.kind == "classes":
             self.token_chart.set_rows([(label, p, False) for label, p in self.top_tokens])
             label, probability = self.top_tokens[0]
             self.caption.setText(
