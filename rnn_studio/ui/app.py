@@ -1,4 +1,10 @@
-"""Create the QApplication and show the main window."""
+"""Create the QApplication and show the main window.
+
+Start-up is kept short (``benchmarks/startup.py``): only the Studio is built before the first
+paint; the Learn and Train areas are built when first opened (see
+:meth:`rnn_studio.ui.main_window.MainWindow.defer_area`), and the autosaved session is reopened
+just after the window has painted.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,33 @@ from rnn_studio import __version__
 
 #: Environment variable: quit this many milliseconds after the window is shown (tests).
 QUIT_AFTER_VARIABLE = "RNN_STUDIO_QUIT_AFTER_MS"
+#: The app's icon in ``resources/icons`` and its desktop entry (``rnn-studio.desktop``).
+ICON_NAME = "rnn-studio.svg"
+DESKTOP_FILE_NAME = "rnn-studio"
+
+
+def limit_blas_threads_early() -> None:
+    """Ask for a one-thread BLAS through the environment, before NumPy is first imported.
+
+    The engine's matrices are tiny: on a busy two-core machine OpenBLAS's thread pool made
+    training about 20 times slower (see :mod:`rnn_studio.engine.blas`). A value the user set
+    is kept; :func:`rnn_studio.engine.blas.limit_blas_threads` covers a NumPy already loaded.
+    """
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+
+
+def identify_app(app: object) -> None:
+    """Give ``app`` (the ``QApplication``) its name, version, icon and desktop file name."""
+    from PySide6.QtGui import QIcon
+
+    from rnn_studio.resources import resource_path
+
+    app.setApplicationName("RNN Studio")  # type: ignore[attr-defined]
+    app.setApplicationVersion(__version__)  # type: ignore[attr-defined]
+    # Wayland compositors find the window's icon and name through the desktop entry.
+    app.setDesktopFileName(DESKTOP_FILE_NAME)  # type: ignore[attr-defined]
+    app.setWindowIcon(QIcon(str(resource_path("icons", ICON_NAME))))  # type: ignore[attr-defined]
 
 
 def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> int:
@@ -22,28 +55,27 @@ def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> 
         Close the window by itself after this many milliseconds (also read from the
         ``RNN_STUDIO_QUIT_AFTER_MS`` environment variable); for tests and benchmarks.
     """
-    # The engine's matrices are small: BLAS threads only add overhead (see engine.blas).
+    limit_blas_threads_early()
     from rnn_studio.engine.blas import limit_blas_threads
 
     limit_blas_threads(1)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from rnn_studio.ui.classroom import install_classroom_features
     from rnn_studio.ui.main_window import MainWindow
     from rnn_studio.ui.theme import configure_pyqtgraph
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
-    app.setApplicationName("RNN Studio")
-    app.setApplicationVersion(__version__)
+    identify_app(app)
     configure_pyqtgraph()
-    window = MainWindow()
-    from rnn_studio.ui.learn import install_learn_area
-
-    install_learn_area(window)  # the Learn tab (rnn_studio/ui/learn), replacing its placeholder
-    from rnn_studio.ui.classroom import install_classroom_features
-
-    install_classroom_features(window)  # menus, presenter, sessions, themes (ui/classroom.py)
+    window = MainWindow()  # the Learn and Train areas are built on first use
+    # Menus, presenter, sessions, themes (ui/classroom.py); the autosave waits for the paint.
+    features = install_classroom_features(window, restore=False)
     window.show()
+    if features.preferences.restore_session:
+        QTimer.singleShot(0, features.restore_autosave)
+    QTimer.singleShot(0, features.maybe_show_tour)
     if quit_after_ms is None and os.environ.get(QUIT_AFTER_VARIABLE):
         quit_after_ms = int(os.environ[QUIT_AFTER_VARIABLE])
     if quit_after_ms is not None:

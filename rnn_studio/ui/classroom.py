@@ -528,8 +528,11 @@ class ClassroomFeatures(QObject):
 
     # ------------------------------------------------------------- preferences, help
     def progress_store(self) -> ProgressStore:
-        """The Learn area's progress store (``window.learn.store``), so there is one copy."""
-        store = getattr(getattr(self.window, "learn", None), "store", None)
+        """The Learn area's progress store (``window.progress_store``), so there is one copy.
+
+        Read without building a Learn area that has not been opened yet.
+        """
+        store = getattr(self.window, "progress_store", None)
         if store is None:
             if self._own_store is None:
                 self._own_store = ProgressStore()
@@ -544,12 +547,17 @@ class ClassroomFeatures(QObject):
     def apply_preferences(self, preferences: Preferences, first_time: bool = False) -> None:
         """Apply ``preferences`` to the running app (theme, text size, speed, layout)."""
         self.preferences = preferences
+        app = QApplication.instance()
+        # At start the font is scaled before the theme's style sheet goes on, so that the
+        # window is re-polished once (each style sheet change re-polishes every widget).
+        font_first = first_time and not self.presenter.active
+        if font_first:
+            apply_font_scale(app, preferences.font_scale)
         apply_theme(preferences.theme)
         for name, action in self.actions.items():
             if name.startswith("action_theme_"):
                 action.setChecked(name == f"action_theme_{preferences.theme}")
-        if not self.presenter.active:
-            app = QApplication.instance()
+        if not self.presenter.active and not font_first:
             apply_font_scale(app, preferences.font_scale)
             set_app_font(app.font(), app)  # existing widgets follow despite the style sheet
         self.presenter.set_font_scale(preferences.presenter_font_scale)

@@ -1,5 +1,11 @@
 """The main window: Studio, Learn and Train areas behind a tab bar, layout remembered.
 
+Only the Studio is built when the window opens. The Learn and Train areas wait behind a
+placeholder tab (:meth:`MainWindow.defer_area`) and are built the first time they are shown,
+read (``window.learn``, ``window.train``, ``window.areas["Train"]``) or, for Learn, when a
+glossary link asks for a term: each costs a few hundred milliseconds that the first paint
+does not pay.
+
 Other parts of the app plug their area in with :meth:`MainWindow.set_area`; the Learn area
 connects to :attr:`MainWindow.glossary_requested` (a term link in a studio hint) and calls
 ``window.session.apply_demo(setup)`` for a "Show me" link, which brings the Studio forward.
@@ -7,18 +13,44 @@ connects to :attr:`MainWindow.glossary_requested` (a term link in a studio hint)
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Signal
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.ui import settings as layout_settings
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.studio import StudioArea
-from rnn_studio.ui.train.train_area import install_train_area
 from rnn_studio.ui.workers import QtExecutor
 
+if TYPE_CHECKING:
+    from rnn_studio.learn.progress import ProgressStore
+    from rnn_studio.ui.learn.learn_area import LearnArea
+    from rnn_studio.ui.train.train_area import TrainArea
+
 AREA_NAMES = ("Studio", "Learn", "Train")
+
+#: Builds an area for the window and puts it in with ``set_area`` (e.g. ``install_train_area``).
+AreaBuilder = Callable[[], QWidget]
+
+
+class AreaMap(Mapping[str, QWidget]):
+    """The window's areas by name; reading a deferred area builds it first."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    def __getitem__(self, name: str) -> QWidget:
+        return self._window.area(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._window.area_names())
+
+    def __len__(self) -> int:
+        return len(self._window.area_names())
 
 
 class MainWindow(QMainWindow):
@@ -49,6 +81,7 @@ class MainWindow(QMainWindow):
         self.session.set_executor(self.executor)
         self.bridge = SessionBridge(self.session, self)
         self.settings = settings if settings is not None else layout_settings.open_settings()
+        self._progress_store: ProgressStore | None = None
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("main_areas")
         self.tabs.setDocumentMode(True)
@@ -56,46 +89,143 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.studio = StudioArea(self.bridge)
         self.studio.glossary_requested.connect(self.glossary_requested)
-        self.areas: dict[str, QWidget] = {}
+        self._areas: dict[str, QWidget] = {}
+        self._deferred: dict[str, AreaBuilder] = {}
+        self.areas = AreaMap(self)
         self.set_area("Studio", self.studio)
-        for name in AREA_NAMES[1:]:
-            placeholder = QLabel(f"The {name} area is on its way.", self)
-            placeholder.setObjectName(f"{name.lower()}_placeholder")
-            self.set_area(name, placeholder)
-        self.train = install_train_area(self)
-        self.tabs.currentChanged.connect(lambda i: self.area_changed.emit(self.tabs.tabText(i)))
+        self.defer_area("Learn", self._install_learn)
+        self.defer_area("Train", self._install_train)
+        # The first glossary link builds the Learn area, which then opens the term itself.
+        self.glossary_requested.connect(self._open_term_in_deferred_learn)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.bridge.demo_applied.connect(lambda _setup: self.show_area("Studio"))
         self.resize(1280, 720)
         if layout_settings.restore_layout(self.settings, self, self.studio):
             self.studio.default_sizes_pending = False
         self.show_area(str(layout_settings.read_setting(self.settings, "window/area")))
 
+    # ------------------------------------------------------------------------ areas
     def set_area(self, name: str, widget: QWidget) -> None:
         """Put ``widget`` in the area called ``name`` (a new tab if there is none yet)."""
         if not widget.objectName():
             widget.setObjectName(f"{name.lower()}_area")
-        old = self.areas.get(name)
-        self.areas[name] = widget
+        self._deferred.pop(name, None)
+        old = self._areas.get(name)
+        self._areas[name] = widget
         if old is None:
             self.tabs.addTab(widget, name)
             return
+        if old is widget:
+            return
         index = self.tabs.indexOf(old)
         current = self.tabs.currentIndex()
-        self.tabs.removeTab(index)
-        self.tabs.insertTab(index, widget, name)
-        self.tabs.setCurrentIndex(current)
+        with QSignalBlocker(self.tabs):  # one area_changed, sent by whoever changed the tab
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, widget, name)
+            self.tabs.setCurrentIndex(current)
         old.deleteLater()
+
+    def defer_area(self, name: str, build: AreaBuilder) -> None:
+        """Show a placeholder tab for ``name``; ``build()`` makes the real area on first use.
+
+        ``build`` must put the area in with :meth:`set_area` (the ``install_*`` functions do)
+        and return it. It runs when the tab is first shown, or when :meth:`area` (also
+        ``window.areas[name]``, ``window.learn``, ``window.train``) asks for it.
+        """
+        placeholder = QLabel(f"Opening the {name} area…", self)
+        placeholder.setObjectName(f"{name.lower()}_placeholder")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.set_area(name, placeholder)
+        self._deferred[name] = build
+
+    def is_built(self, name: str) -> bool:
+        """Whether the area ``name`` exists and is not waiting for its first use."""
+        return name in self._areas and name not in self._deferred
+
+    def area_names(self) -> tuple[str, ...]:
+        """The names of the areas, in tab order."""
+        return tuple(self._areas)
+
+    def area(self, name: str) -> QWidget:
+        """The area ``name``, built now if it was deferred.
+
+        Raises
+        ------
+        KeyError
+            If the window has no area ``name``.
+        """
+        build = self._deferred.get(name)
+        if build is not None:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                widget = build()
+            finally:
+                QApplication.restoreOverrideCursor()
+            if self._areas.get(name) is not widget:
+                self.set_area(name, widget)
+            self.layout().activate()  # the window grows now if the area needs more room
+        return self._areas[name]
 
     def show_area(self, name: str) -> None:
         """Bring the area ``name`` forward (unknown names are ignored)."""
-        widget = self.areas.get(name)
-        if widget is not None:
-            self.tabs.setCurrentWidget(widget)
+        if name in self._areas:
+            self.tabs.setCurrentWidget(self.area(name))
 
     def current_area(self) -> str:
         """The name of the area on show."""
         return self.tabs.tabText(self.tabs.currentIndex())
 
+    def _on_tab_changed(self, index: int) -> None:
+        name = self.tabs.tabText(index)
+        if name in self._deferred:
+            self.area(name)
+        self.area_changed.emit(name)
+
+    # ------------------------------------------------------- the Learn and Train areas
+    @property
+    def learn(self) -> LearnArea:
+        """The Learn area (built on first read)."""
+        return self.area("Learn")  # type: ignore[return-value]
+
+    @learn.setter
+    def learn(self, area: LearnArea) -> None:
+        if self._areas.get("Learn") is not area:
+            self.set_area("Learn", area)
+
+    @property
+    def train(self) -> TrainArea:
+        """The Train area (built on first read)."""
+        return self.area("Train")  # type: ignore[return-value]
+
+    @property
+    def progress_store(self) -> ProgressStore:
+        """The learner's progress store: the Learn area's, or the one it will be given."""
+        if self.is_built("Learn"):
+            store = getattr(self._areas["Learn"], "store", None)
+            if store is not None:
+                return store
+        if self._progress_store is None:
+            from rnn_studio.learn.progress import ProgressStore
+
+            self._progress_store = ProgressStore()
+        return self._progress_store
+
+    def _install_learn(self) -> QWidget:
+        from rnn_studio.ui.learn import install_learn_area
+
+        return install_learn_area(self, store=self.progress_store)
+
+    def _install_train(self) -> QWidget:
+        from rnn_studio.ui.train.train_area import install_train_area
+
+        return install_train_area(self)
+
+    def _open_term_in_deferred_learn(self, term: str) -> None:
+        if "Learn" in self._deferred:
+            self.area("Learn")  # connects its own handler to glossary_requested ...
+            self.glossary_requested.emit(term)  # ... which a new emission reaches
+
+    # ----------------------------------------------------------------------- closing
     def save_layout(self) -> None:
         """Remember the window geometry, the dock layout and the open area."""
         layout_settings.save_layout(self.settings, self, self.studio, self.current_area())

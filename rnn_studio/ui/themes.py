@@ -383,15 +383,18 @@ def apply_theme(name: str, app: QApplication | None = None) -> Palette:
     app.setStyleSheet(style_sheet(palette))
     pg.setConfigOptions(background=palette.plot_background, foreground=palette.plot_foreground)
     app.setProperty(THEME_PROPERTY, palette.name)
-    # A wrapper PySide left behind for a deleted child (e.g. a scroll bar) can come back for
-    # a new widget at the same address and raise on any call: skip such stale wrappers.
-    widgets = [widget for widget in app.allWidgets() if shiboken6.isValid(widget)]
+    widgets = app.allWidgets()
     for widget in widgets:
+        # Restyling one widget can delete another on the list (a placeholder replaced, a
+        # child rebuilt): skip what is gone instead of failing half-way through the theme.
+        if not shiboken6.isValid(widget):
+            continue
         if isinstance(widget, pg.GraphicsView):
             restyle_plot_widget(widget, previous, palette)
         restyle_widget_sheet(widget, palette)
         if isinstance(widget, QLabel):
             restyle_rich_text(widget, palette)
+    widgets = [widget for widget in widgets if shiboken6.isValid(widget)]
     _watch_sheets(app, widgets)
     notify_widgets(widgets, palette)
     return palette
