@@ -64,7 +64,13 @@ from rnn_studio.state.gradients import (
 )
 from rnn_studio.state.readout import Outputs, compute_outputs
 from rnn_studio.state.sequence import EncodedSequence, SequenceError, encode_sequence
-from rnn_studio.state.trained_model import Readout, TrainedEntry, TrainedModelError, studio_cell
+from rnn_studio.state.trained_model import (
+    Readout,
+    TrainedEntry,
+    TrainedModelError,
+    describe_trained,
+    studio_cell,
+)
 
 CELL_KINDS = ("rnn", "lstm", "gru")
 #: Cells kept for reuse (switching cells or typing keeps ρ and the weights without recomputing).
@@ -277,25 +283,13 @@ class StudioSession:
         Says whether the studio shows the trained weights and readout, or a fresh random
         cell because a control no longer matches (naming the control and the trained value).
         """
-        if not self._trained:
-            return ""
-        names = " and ".join(kind.upper() for kind in self._trained)
-        if self.shows_trained:
-            return f"Showing the trained {names} with its own readout."
         shown = self.shown
-        kind = self._view_cell if shown is None else shown.kind
-        entry = self._trained.get(kind)
-        if entry is None:
-            return (
-                f"A fresh random {kind.upper()} (untrained readout) is shown: only the {names} "
-                "was trained."
-            )
-        changed = entry.mismatches(self._cell_key_base(), self._trained_seed)
-        if not changed:
-            return f"The trained {names} cannot read this sequence; see the message above."
-        return (
-            f"A fresh random {kind.upper()} (untrained readout) is shown: the trained {names} "
-            f"needs {', '.join(changed)}."
+        return describe_trained(
+            self._trained,
+            self._view_cell if shown is None else shown.kind,
+            on_show=self.shows_trained,
+            cell_key=self._cell_key_base(),
+            seed=self._trained_seed,
         )
 
     @property

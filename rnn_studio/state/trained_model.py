@@ -19,6 +19,7 @@ Outputs panel shows what the trained model predicts rather than an untrained rea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,6 +176,46 @@ class TrainedEntry:
         if forget_bias is not None and model.kind == "lstm":
             changed.append("no forget bias")
         return changed
+
+
+def describe_trained(
+    entries: Mapping[str, TrainedEntry],
+    kind: str,
+    *,
+    on_show: bool,
+    cell_key: tuple[Any, ...],
+    seed: int,
+) -> str:
+    """One sentence on the trained models ``entries`` for the cell ``kind`` on show.
+
+    Parameters
+    ----------
+    entries : mapping of str to TrainedEntry
+        The trained models in the studio ("" when there are none).
+    kind : str
+        The cell the single-cell views show.
+    on_show : bool
+        Whether that cell is the trained one.
+    cell_key : tuple
+        The studio's (hidden size, seed, nonlinearity, ρ, forget bias).
+    seed : int
+        The studio seed the trained models are shown under.
+    """
+    if not entries:
+        return ""
+    kinds = [name.upper() for name in entries]
+    names = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+    several = len(kinds) > 1
+    if on_show:
+        return f"Showing the trained {names} with {'their own readouts' if several else 'its own readout'}."
+    entry = entries.get(kind)
+    fresh = f"A fresh random {kind.upper()} (untrained readout) is shown"
+    if entry is None:
+        return f"{fresh}: only the {names} {'were' if several else 'was'} trained."
+    changed = entry.mismatches(cell_key, seed)
+    if not changed:
+        return f"The trained {names} cannot read this sequence; see the message above."
+    return f"{fresh}: the trained {kind.upper()} needs {', '.join(changed)}."
 
 
 def studio_cell(model: Model, sequence: EncodedSequence) -> Any:

@@ -299,3 +299,13 @@ def test_the_studio_keeps_a_snapshot_of_the_trained_model():
     np.testing.assert_array_equal(session.shown.outputs.probabilities, before)
     with pytest.raises(TrainedModelError, match="expected a trained Model"):
         session.load_trained({"lstm": model.cell})
+
+
+def test_three_compared_trained_models_are_named_together():
+    job = trained("memory", cell="compare", lag=3)
+    session = StudioSession()
+    text, mode = studio_example(job.task)
+    open_in_studio(session, job.models, text, mode)
+    assert session.trained_note == "Showing the trained RNN, LSTM and GRU with their own readouts."
+    session.set_seed(1)
+    assert session.trained_note.endswith("the trained LSTM needs seed 0.")  # the view cell
