@@ -207,7 +207,8 @@ def describe_trained(
     names = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
     several = len(kinds) > 1
     if on_show:
-        return f"Showing the trained {names} with {'their own readouts' if several else 'its own readout'}."
+        readouts = "their own readouts" if several else "its own readout"
+        return f"Showing the trained {names} with {readouts}."
     entry = entries.get(kind)
     fresh = f"A fresh random {kind.upper()} (untrained readout) is shown"
     if entry is None:
