@@ -3,13 +3,14 @@
 Start-up is kept short (``benchmarks/startup.py``): only the Studio is built before the first
 paint; the Learn and Train areas are built when first opened (see
 :meth:`rnn_studio.ui.main_window.MainWindow.defer_area`), and the autosaved session is reopened
-just after the window has painted.
+(and the tour offered) just after the window has painted (:class:`AfterFirstPaint`).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
 from rnn_studio import __version__
 
@@ -44,6 +45,49 @@ def identify_app(app: object) -> None:
     app.setWindowIcon(QIcon(str(resource_path("icons", ICON_NAME))))  # type: ignore[attr-defined]
 
 
+class AfterFirstPaint:
+    """Run ``callbacks`` once ``window`` has painted for the first time.
+
+    The callbacks run from the event loop just after that paint; if the window closes first,
+    ``on_close`` callbacks run then (before the window's own close handling, e.g. the
+    autosave, which must not overwrite a session that was never reopened).
+    """
+
+    def __init__(
+        self,
+        window: object,
+        callbacks: list[Callable[[], object]],
+        on_close: list[Callable[[], object]] | None = None,
+    ) -> None:
+        from PySide6.QtCore import QEvent, QObject, QTimer
+
+        self.callbacks = list(callbacks)
+        self.on_close = list(on_close if on_close is not None else callbacks)
+        self.done = False
+        runner = self
+
+        class Watcher(QObject):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint:
+                    QTimer.singleShot(0, lambda: runner.run(runner.callbacks))
+                elif event.type() == QEvent.Type.Close:
+                    runner.run(runner.on_close)
+                return False
+
+        self.watcher = Watcher(window)  # type: ignore[arg-type]
+        # Installed last, so it sees the close before the filters installed earlier.
+        window.installEventFilter(self.watcher)  # type: ignore[attr-defined]
+
+    def run(self, callbacks: list[Callable[[], object]]) -> None:
+        """Run ``callbacks`` unless a first batch already ran."""
+        if self.done:
+            return
+        self.done = True
+        self.watcher.parent().removeEventFilter(self.watcher)
+        for callback in callbacks:
+            callback()
+
+
 def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> int:
     """Start the event loop with the main window; return the exit code.
 
@@ -72,10 +116,10 @@ def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> 
     window = MainWindow()  # the Learn and Train areas are built on first use
     # Menus, presenter, sessions, themes (ui/classroom.py); the autosave waits for the paint.
     features = install_classroom_features(window, restore=False)
+    restore = [features.restore_autosave] if features.preferences.restore_session else []
+    # Kept alive by its watcher, a child of the window.
+    AfterFirstPaint(window, [*restore, features.maybe_show_tour], on_close=restore)
     window.show()
-    if features.preferences.restore_session:
-        QTimer.singleShot(0, features.restore_autosave)
-    QTimer.singleShot(0, features.maybe_show_tour)
     if quit_after_ms is None and os.environ.get(QUIT_AFTER_VARIABLE):
         quit_after_ms = int(os.environ[QUIT_AFTER_VARIABLE])
     if quit_after_ms is not None:
