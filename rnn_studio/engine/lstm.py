@@ -42,6 +42,7 @@ from rnn_studio.engine.blocks import (
     time_chunks,
 )
 from rnn_studio.engine.cell_base import Cell, State, StepResult
+from rnn_studio.engine.lstm_batched import backward_feature_major, forward_feature_major
 
 # Internal block order (o, i, f, g) as indices into PyTorch's (i, f, g, o).
 INTERNAL_BLOCKS = (3, 0, 1, 2)
@@ -61,6 +62,10 @@ class LSTMConstants(NamedTuple):
     w_cat_t_half: np.ndarray  # (I + H, 4H) [W_ih W_hh]ᵀ, σ-gate columns × ½ (single steps)
     w_ih: np.ndarray  # (4H, I) PyTorch order, unscaled (backward)
     w_hh: np.ndarray  # (4H, H) PyTorch order, unscaled (backward)
+    w_hh_half: np.ndarray  # (4H, H) internal order, σ-gate rows × ½ (batched forward)
+    w_ih_internal: np.ndarray  # (4H, I) internal order, unscaled (batched backward)
+    w_hh_internal_t: np.ndarray  # (H, 4H) internal order W_hhᵀ, unscaled (batched backward)
+    internal_rows: np.ndarray  # (4H,) PyTorch row of each internal row
 
 
 class LSTMDerivatives(NamedTuple):
@@ -114,6 +119,10 @@ class LSTMCell(Cell):
             w_cat_t_half=np.concatenate([w_ih_t_half, w_hh_t_half]),
             w_ih=p["weight_ih"],
             w_hh=p["weight_hh"],
+            w_hh_half=np.ascontiguousarray(w_hh_t_half.T),
+            w_ih_internal=w_ih,
+            w_hh_internal_t=np.ascontiguousarray(w_hh.T),
+            internal_rows=rows,
         )
 
     def _step(self, x: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[State, StepResult]:
@@ -134,6 +143,31 @@ class LSTMCell(Cell):
         )
 
     def _forward_sequence(self, xs: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> ForwardRecord:
+        k, size = self.constants, self._hidden_size
+        if xs.ndim == 3:  # a batch: feature-major loops (lstm_batched)
+            hidden, cell_state, act = forward_feature_major(k, xs, h0, c0)
+        else:
+            hidden, cell_state, act = self._forward_rows(xs, h0, c0)
+
+        def pre_activations() -> dict[str, np.ndarray]:
+            z_all = project_rows(xs, k.w_ih_t_half)
+            z_all += k.bias_half
+            z_all += project_rows(previous(h0, hidden), k.w_hh_t_half)
+            z_all[..., : 3 * size] *= 2.0  # undo the folded ½: true pre-activations
+            return _in_torch_order(_views(z_all, size))
+
+        return ForwardRecord(
+            hidden,
+            cell_state,
+            _in_torch_order(_views(act, size)),
+            LazyArrays(("i", "f", "g", "o"), pre_activations),
+            {"act": act},
+        )
+
+    def _forward_rows(
+        self, xs: np.ndarray, h0: np.ndarray, c0: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The forward loop for a single sequence (T, I): hidden, cell state, activations."""
         k, size = self.constants, self._hidden_size
         act = np.empty((*xs.shape[:-1], 4 * size), dtype=self._dtype)
         state_shape = (*xs.shape[:-1], size)
@@ -174,21 +208,7 @@ class LSTMCell(Cell):
                 np.tanh(c_t, out=tc)
                 np.multiply(o, tc, out=h_t)  # h_t = o ⊙ tanh(c_t)
                 h, c = h_t, c_t
-
-        def pre_activations() -> dict[str, np.ndarray]:
-            z_all = project_rows(xs, k.w_ih_t_half)
-            z_all += k.bias_half
-            z_all += project_rows(previous(h0, hidden), k.w_hh_t_half)
-            z_all[..., : 3 * size] *= 2.0  # undo the folded ½: true pre-activations
-            return _in_torch_order(_views(z_all, size))
-
-        return ForwardRecord(
-            hidden,
-            cell_state,
-            _in_torch_order(gate),
-            LazyArrays(("i", "f", "g", "o"), pre_activations),
-            {"act": act},
-        )
+        return hidden, cell_state, act
 
     def _local_derivatives(
         self, trace: Any, start: int = 0, stop: int | None = None, out: np.ndarray | None = None
@@ -229,6 +249,8 @@ class LSTMCell(Cell):
         self, trace: Any, d_hidden: np.ndarray, d_cell: np.ndarray | None
     ) -> BackwardRecord:
         k, size = self.constants, self._hidden_size
+        if d_hidden.ndim == 3:  # a batch: feature-major loops (lstm_batched)
+            return backward_feature_major(k, trace, d_hidden, d_cell)
         batch_shape = d_hidden.shape[1:-1]
         chunks = time_chunks(len(d_hidden), int(np.prod(batch_shape)) * 4 * size)
         longest = longest_chunk(chunks)

@@ -1,0 +1,226 @@
+"""The LSTM's batched sequence loops, run feature-major so that every gate is contiguous.
+
+A batch of B sequences is walked with states stored as (H, B) and gates as (4H, B) per step
+(internal gate order o, i, f, g, see :mod:`rnn_studio.engine.lstm`). Each gate of a step is
+then one contiguous block of H·B entries: NumPy works through a gate *view* of a (B, 4H)
+row block row by row, at several times the cost of the same operation on contiguous memory,
+and at batch 32 those operations are most of the time. The recurrent product becomes
+W_hh (4H, H) @ h (H, B) and dhnext = W_hhᵀ (H, 4H) @ da (4H, B), one product each.
+
+What the caller sees keeps the engine's layout: ``hidden`` is a C-contiguous (T, B, H)
+array, ``cell_state`` and the gate activations are (T, B, ·) views of the feature-major
+buffers, and the gradients have PyTorch's shapes and row order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from rnn_studio.engine.blocks import (
+    BackwardRecord,
+    WeightGradients,
+    forward_chunks,
+    longest_chunk,
+    project_rows,
+    time_chunks,
+)
+
+
+def forward_feature_major(
+    k: Any, xs: np.ndarray, h0: np.ndarray, c0: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run the LSTM over a batch ``xs`` (T, B, I) from ``h0``, ``c0`` (B, H).
+
+    Parameters
+    ----------
+    k : LSTMConstants
+        The cell's cached constants.
+
+    Returns
+    -------
+    hidden : ndarray, shape (T, B, H)
+        h_t, C-contiguous.
+    cell_state : ndarray, shape (T, B, H)
+        c_t, a view of a feature-major (T, H, B) buffer.
+    act : ndarray, shape (T, B, 4H)
+        Gate activations in the internal order (o, i, f, g), a view of a (T, 4H, B) buffer.
+    """
+    steps, batch = xs.shape[:2]
+    size = k.w_hh_half.shape[1]
+    dtype = xs.dtype
+    act = np.empty((steps, 4 * size, batch), dtype=dtype)
+    cell = np.empty((steps, size, batch), dtype=dtype)
+    hidden = np.empty((steps, batch, size), dtype=dtype)
+    chunks = forward_chunks(steps, 4 * size * batch)
+    longest = longest_chunk(chunks)
+    rows_block = np.empty((longest, batch, 4 * size), dtype=dtype)
+    z_block = np.empty((longest, 4 * size, batch), dtype=dtype)
+    h_block = np.empty((longest, size, batch), dtype=dtype)
+    recurrent = np.empty((4 * size, batch), dtype=dtype)
+    ig = np.empty((size, batch), dtype=dtype)
+    tanh_cell = np.empty((size, batch), dtype=dtype)
+    gates = act.reshape(steps, 4, size, batch)  # [:, 0] o, [:, 1] i, [:, 2] f, [:, 3] g
+    bias = k.bias_half[:, None]
+    w_hh = k.w_hh_half
+    h, c = np.ascontiguousarray(h0.T), np.ascontiguousarray(c0.T)
+    for start, stop in chunks:
+        n = stop - start
+        rows = project_rows(xs[start:stop], k.w_ih_t_half, out=rows_block[:n])
+        z = z_block[:n]
+        np.add(rows.transpose(0, 2, 1), bias, out=z)  # W_ih x_t + b, feature-major
+        h_out = h_block[:n]
+        for z_t, act_t, sig_t, o, i, f, g, c_t, h_t in zip(
+            z,
+            act[start:stop],
+            act[start:stop, : 3 * size],
+            gates[start:stop, 0],
+            gates[start:stop, 1],
+            gates[start:stop, 2],
+            gates[start:stop, 3],
+            cell[start:stop],
+            h_out,
+            strict=True,
+        ):
+            np.dot(w_hh, h, out=recurrent)
+            z_t += recurrent  # ½a (σ gates) or a (g) = W_ih x + b + W_hh h_{t-1}
+            np.tanh(z_t, out=act_t)
+            sig_t *= 0.5
+            sig_t += 0.5  # o, i, f = σ(a) = ½tanh(½a) + ½
+            np.multiply(f, c, out=c_t)
+            np.multiply(i, g, out=ig)
+            c_t += ig  # c_t = f ⊙ c_{t-1} + i ⊙ g
+            np.tanh(c_t, out=tanh_cell)
+            np.multiply(o, tanh_cell, out=h_t)  # h_t = o ⊙ tanh(c_t)
+            h, c = h_t, c_t
+        hidden[start:stop] = h_out.transpose(0, 2, 1)
+        h = hidden[stop - 1].T  # h_out is overwritten by the next block
+    return hidden, cell.transpose(0, 2, 1), act.transpose(0, 2, 1)
+
+
+def _local_derivatives(
+    act: np.ndarray, cell: np.ndarray, c0: np.ndarray, start: int, stop: int, out: np.ndarray
+) -> np.ndarray:
+    """Local derivatives of steps ``start … stop−1`` into ``out`` (n, 5, H, B).
+
+    ``act`` (T, 4H, B) and ``cell`` (T, H, B) are feature-major; ``c0`` is (H, B). Slots:
+    0 ∂h/∂c = o ⊙ (1 − tanh²c), 1 ∂h/∂a_o = tanh(c) ⊙ o(1−o), 2 ∂c/∂a_i = g ⊙ i(1−i),
+    3 ∂c/∂a_f = c_{t-1} ⊙ f(1−f), 4 ∂c/∂a_g = i ⊙ (1 − g²).
+    """
+    steps, rows, batch = act[start:stop].shape
+    size = rows // 4
+    gates = act[start:stop].reshape(steps, 4, size, batch)  # o, i, f, g
+    o, i, g = gates[:, 0], gates[:, 1], gates[:, 3]
+    h_per_c, h_per_a_o, c_per_a_i, c_per_a_f, c_per_a_g = (out[:, k] for k in range(5))
+    sigma_slope = out[:, 1:4]
+    np.subtract(1.0, gates[:, :3], out=sigma_slope)
+    sigma_slope *= gates[:, :3]  # σ'(a) = σ(1−σ) for o, i, f at once
+    np.tanh(cell[start:stop], out=h_per_c)  # (scratch) tanh(c_t)
+    h_per_a_o *= h_per_c
+    np.multiply(h_per_c, h_per_c, out=h_per_c)
+    np.subtract(1.0, h_per_c, out=h_per_c)
+    h_per_c *= o
+    c_per_a_i *= g
+    if start == 0:
+        c_per_a_f[1:] *= cell[: stop - 1]
+        c_per_a_f[0] *= c0
+    else:
+        c_per_a_f *= cell[start - 1 : stop - 1]
+    np.multiply(g, g, out=c_per_a_g)
+    np.subtract(1.0, c_per_a_g, out=c_per_a_g)
+    c_per_a_g *= i
+    return out
+
+
+def backward_feature_major(
+    k: Any, trace: Any, d_hidden: np.ndarray, d_cell: np.ndarray | None
+) -> BackwardRecord:
+    """BPTT for a batched trace recorded by :func:`forward_feature_major`.
+
+    Walks time in blocks (:func:`rnn_studio.engine.blocks.time_chunks`): a block's local
+    derivatives are computed vectorised before its loop; after it, its pre-activation
+    gradients are turned to (n, B, 4H) rows and the weight gradients are one product each.
+    """
+    steps, batch, size = d_hidden.shape
+    dtype = d_hidden.dtype
+    act = trace.saved["act"].transpose(0, 2, 1)  # (T, 4H, B), contiguous
+    cell = trace.cell_state.transpose(0, 2, 1)  # (T, H, B), contiguous
+    forget = act.reshape(steps, 4, size, batch)[:, 2]
+    chunks = time_chunks(steps, 4 * size * batch)
+    longest = longest_chunk(chunks)
+    derivative_block = np.empty((longest, 5, size, batch), dtype=dtype)
+    d_pre_block = np.empty((longest, 4 * size, batch), dtype=dtype)  # internal order
+    d_rows_block = np.empty((longest, batch, 4 * size), dtype=dtype)
+    upstream_block = np.empty((longest, size, batch), dtype=dtype)
+    total_block = np.empty_like(upstream_block)
+    d_cell_block = None if d_cell is None else np.empty_like(upstream_block)
+    total = np.empty_like(d_hidden)
+    weights = WeightGradients(trace, 4 * size, np.empty_like(trace.inputs))
+    dhnext = np.zeros((size, batch), dtype=dtype)
+    dcnext = np.zeros_like(dhnext)
+    dc = np.empty_like(dhnext)
+    w_hh_t = k.w_hh_internal_t
+    c0 = trace.c0.T
+    for start, stop in chunks:
+        n = stop - start
+        dv = _local_derivatives(act, cell, c0, start, stop, derivative_block[:n])
+        upstream = upstream_block[:n]
+        upstream[...] = d_hidden[start:stop].transpose(0, 2, 1)
+        if d_cell_block is None:
+            d_cell_rev = itertools.repeat(None, n)
+        else:
+            d_cell_rev = d_cell_block[:n]
+            d_cell_rev[...] = d_cell[start:stop].transpose(0, 2, 1)
+            d_cell_rev = d_cell_rev[::-1]
+        d_pre = d_pre_block[:n]
+        by_gate = d_pre.reshape(n, 4, size, batch)
+        totals = total_block[:n]
+        for d_out, d_c_out, dh, da, da_o, da_ifg, h_per_c, h_per_a_o, c_per_a_ifg, f in zip(
+            upstream[::-1],
+            d_cell_rev,
+            totals[::-1],
+            d_pre[::-1],
+            by_gate[::-1, 0],
+            by_gate[::-1, 1:],
+            dv[::-1, 0],
+            dv[::-1, 1],
+            dv[::-1, 2:],
+            forget[start:stop][::-1],
+            strict=True,
+        ):
+            np.add(d_out, dhnext, out=dh)  # dh_t = dL/dh_t + dhnext
+            np.multiply(dh, h_per_a_o, out=da_o)  # da_o = dh ⊙ tanh(c) ⊙ o(1−o)
+            np.multiply(dh, h_per_c, out=dc)
+            dc += dcnext  # dc_t = dh ⊙ o ⊙ (1 − tanh²c) + dcnext
+            if d_c_out is not None:
+                dc += d_c_out
+            np.multiply(dc, c_per_a_ifg, out=da_ifg)  # da_i, da_f, da_g
+            np.multiply(dc, f, out=dcnext)  # dcnext = dc_t ⊙ f
+            np.dot(w_hh_t, da, out=dhnext)  # dhnext = W_hhᵀ da
+        total[start:stop] = totals.transpose(0, 2, 1)
+        d_rows = d_rows_block[:n]
+        d_rows[...] = d_pre.transpose(0, 2, 1)
+        weights.add(start, d_rows, d_rows, k.w_ih_internal)
+    rows = k.internal_rows
+    params = {
+        "weight_ih": _in_torch_rows(weights.weight_ih, rows),
+        "weight_hh": _in_torch_rows(weights.weight_hh, rows),
+        "bias_ih": _in_torch_rows(weights.bias, rows),
+        "bias_hh": _in_torch_rows(weights.bias, rows),
+    }
+    return BackwardRecord(
+        params,
+        weights.d_inputs,
+        np.ascontiguousarray(dhnext.T),
+        np.ascontiguousarray(dcnext.T),
+        total,
+    )
+
+
+def _in_torch_rows(internal: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """A new array holding the internal-order (4H, …) ``internal`` in PyTorch's row order."""
+    result = np.empty_like(internal)
+    result[rows] = internal
+    return result
