@@ -75,13 +75,18 @@ def test_changing_the_seed_says_the_readout_is_untrained_again(qtbot):
         note.text()
         == "A fresh random GRU (untrained readout) is shown: the trained GRU needs seed 0."
     )
-    assert "Untrained readout" in panel.findChild(QWidget, "outputs_caption").text()
+    caption = panel.findChild(QWidget, "outputs_caption")
+    # The note takes two of the caption's three lines, so the panel keeps its height.
+    assert caption.lines == 1 and note.lines == 2
+    assert caption.text().startswith("After t = ") and "trained" not in caption.text()
     assert note.isVisibleTo(panel)
     session.set_seed(0)
     assert not note.isVisibleTo(panel)
     assert "trained GRU's own readout" in panel.findChild(QWidget, "outputs_caption").text()
+    assert caption.lines == 3
     session.reset()
     assert not note.isVisibleTo(panel)
+    assert "Untrained readout" in caption.text()
 
 
 def test_a_trained_sentiment_model_shows_its_class_probabilities(qtbot):

@@ -27,6 +27,7 @@ from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks
 from rnn_studio.ui.widgets.status_text import StatusText
 
 TOP_K = 5
+CAPTION_LINES = 3
 
 
 class ProbabilityRows(QWidget):
@@ -152,7 +153,7 @@ class OutputsPanel(StudioPanel):
         self.model_note.setAccessibleName("Whose readout this is")
         self.body.addWidget(self.model_note)
         # The caption changes at every step: a StatusText does not relayout the window for it.
-        self.caption = StatusText(3, palette.muted_text, self)
+        self.caption = StatusText(CAPTION_LINES, palette.muted_text, self)
         self.caption.setObjectName("outputs_caption")
         self.caption.setAccessibleName("What the output shows")
         self.body.addWidget(self.caption)
@@ -195,6 +196,11 @@ class OutputsPanel(StudioPanel):
         note = "" if self.session.shows_trained else self.session.trained_note
         self.model_note.setText(note)
         self.model_note.setVisible(bool(note))
+        # The note takes two of the caption's three lines: the panel keeps its height.
+        self.caption.lines = 1 if note else CAPTION_LINES
+        self.caption.setFixedHeight(
+            self.caption.fontMetrics().lineSpacing() * self.caption.lines + 4
+        )
         if run.sequence.is_numeric:
             values = run.sequence.values
             steps = np.arange(len(values))
@@ -219,8 +225,10 @@ class OutputsPanel(StudioPanel):
         sequence = run.sequence
         outputs = shown.outputs
         who = f"the trained {shown.kind.upper()}" if outputs.trained else "the readout"
-        # The trained readout's description only repeats "trained": leave it out for values.
-        description = "" if outputs.trained else " " + outputs.description
+        # The trained readout's description only repeats "trained" (values), and the note
+        # says "untrained readout" already when it is on show.
+        noted = self.model_note.isVisibleTo(self)
+        description = "" if outputs.trained or noted else " " + outputs.description
         if sequence.is_numeric:
             self.cursor_line.setValue(t)
             predicted = outputs.predictions[t]
@@ -250,7 +258,8 @@ class OutputsPanel(StudioPanel):
             rows.append((label, probability, label == target_token))
         self.token_chart.set_rows(rows)
         following = "the end" if target_token is None else f"“{target_token}” (green)"
-        self.caption.setText(f"After t = {t} the next token is {following}. {outputs.description}")
+        description = "" if noted else " " + outputs.description
+        self.caption.setText(f"After t = {t} the next token is {following}.{description}")
 
 
 if __name__ == "__main__":
