@@ -378,7 +378,10 @@ def apply_theme(name: str, app: QApplication | None = None) -> Palette:
         raise RuntimeError("apply_theme needs a QApplication")
     palette = resolve_theme(name)
     previous = current_palette()
-    app.setStyle("Fusion")  # the native styles of some platforms ignore the palette
+    if app.style().name().lower() != "fusion":
+        # The native styles of some platforms ignore the palette. Set it once only: each
+        # setStyle() deletes the previous QStyle, which widgets still alive may use.
+        app.setStyle("Fusion")
     app.setPalette(qt_palette(palette))
     app.setStyleSheet(style_sheet(palette))
     pg.setConfigOptions(background=palette.plot_background, foreground=palette.plot_foreground)

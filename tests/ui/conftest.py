@@ -33,7 +33,9 @@ def restore_app():
         yield
     finally:
         app.setStyleSheet(sheet)
-        app.setStyle(style)
+        if app.style().name() != style:
+            # setStyle() deletes the current QStyle; windows of this test still use it.
+            app.setStyle(style)
         app.setPalette(palette)
         app.setFont(font)
         app.setProperty("rnn_studio_base_point_size", base)
