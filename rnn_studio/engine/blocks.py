@@ -9,6 +9,7 @@ sequence is a single block.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -176,6 +177,22 @@ def scratch(work: dict[str, np.ndarray], name: str, shape: tuple[int, ...], dtyp
     if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
         buffer = work[name] = np.empty(shape, dtype=dtype)
     return buffer
+
+
+_KEPT = threading.local()
+
+
+def kept_buffer(name: str, shape: tuple[int, ...], dtype) -> np.ndarray:
+    """A scratch buffer of this thread kept between calls (reused while the shape holds).
+
+    For block buffers that a loop overwrites before reading and never hands out: freeing and
+    reallocating them on every call lets the allocator return the memory to the system, and
+    touching fresh pages again costs more than the loop's arithmetic at batch 32.
+    """
+    store = getattr(_KEPT, "buffers", None)
+    if store is None:
+        store = _KEPT.buffers = {}
+    return scratch(store, name, shape, dtype)
 
 
 def next_adjoint(work: dict[str, np.ndarray], current: np.ndarray) -> np.ndarray:

@@ -29,6 +29,7 @@ from rnn_studio.engine.blocks import (
     LazyArrays,
     WeightGradients,
     forward_chunks,
+    kept_buffer,
     longest_chunk,
     next_adjoint,
     previous,
@@ -131,7 +132,9 @@ class GRUCell(Cell):
         hn_all = np.empty(state_shape, dtype=self._dtype)
         hidden = np.empty(state_shape, dtype=self._dtype)
         chunks = forward_chunks(len(xs), act[0].size)
-        input_block = np.empty_like(act[: longest_chunk(chunks)])
+        input_block = kept_buffer(
+            "gru.forward.input", act[: longest_chunk(chunks)].shape, self._dtype
+        )
         recurrent = np.empty_like(act[0])
         rec_rz, rec_n = recurrent[..., : 2 * size], recurrent[..., 2 * size :]
         a_n = np.empty_like(h0)
@@ -217,10 +220,13 @@ class GRUCell(Cell):
         batch_shape = d_hidden.shape[1:-1]
         chunks = time_chunks(len(d_hidden), int(np.prod(batch_shape)) * 3 * size)
         longest = longest_chunk(chunks)
-        derivative_block = np.empty((longest, *batch_shape, 3, size), dtype=self._dtype)
+        block_shape = (longest, *batch_shape, 3 * size)
+        derivative_block = kept_buffer(
+            "gru.backward.derivatives", (longest, *batch_shape, 3, size), self._dtype
+        )
         # Per block: [da_r, da_z, d hn] (hidden side) and [da_r, da_z, da_n] (input side).
-        d_gh_block = np.empty((longest, *batch_shape, 3 * size), dtype=self._dtype)
-        d_gx_block = np.empty_like(d_gh_block)
+        d_gh_block = kept_buffer("gru.backward.d_gh", block_shape, self._dtype)
+        d_gx_block = kept_buffer("gru.backward.d_gx", block_shape, self._dtype)
         total = np.empty_like(d_hidden)
         weights = WeightGradients(trace, 3 * size, np.empty_like(trace.inputs))
         hidden_side_bias = np.zeros(3 * size, dtype=self._dtype)

@@ -23,6 +23,7 @@ from rnn_studio.engine.blocks import (
     BackwardRecord,
     WeightGradients,
     forward_chunks,
+    kept_buffer,
     longest_chunk,
     project_rows,
     time_chunks,
@@ -56,9 +57,9 @@ def forward_feature_major(
     hidden = np.empty((steps, batch, size), dtype=dtype)
     chunks = forward_chunks(steps, 4 * size * batch)
     longest = longest_chunk(chunks)
-    rows_block = np.empty((longest, batch, 4 * size), dtype=dtype)
-    z_block = np.empty((longest, 4 * size, batch), dtype=dtype)
-    h_block = np.empty((longest, size, batch), dtype=dtype)
+    rows_block = kept_buffer("lstm.forward.rows", (longest, batch, 4 * size), dtype)
+    z_block = kept_buffer("lstm.forward.z", (longest, 4 * size, batch), dtype)
+    h_block = kept_buffer("lstm.forward.h", (longest, size, batch), dtype)
     recurrent = np.empty((4 * size, batch), dtype=dtype)
     ig = np.empty((size, batch), dtype=dtype)
     tanh_cell = np.empty((size, batch), dtype=dtype)
@@ -150,12 +151,16 @@ def backward_feature_major(
     forget = act.reshape(steps, 4, size, batch)[:, 2]
     chunks = time_chunks(steps, 4 * size * batch)
     longest = longest_chunk(chunks)
-    derivative_block = np.empty((longest, 5, size, batch), dtype=dtype)
-    d_pre_block = np.empty((longest, 4 * size, batch), dtype=dtype)  # internal order
-    d_rows_block = np.empty((longest, batch, 4 * size), dtype=dtype)
-    upstream_block = np.empty((longest, size, batch), dtype=dtype)
-    total_block = np.empty_like(upstream_block)
-    d_cell_block = None if d_cell is None else np.empty_like(upstream_block)
+    derivative_block = kept_buffer("lstm.backward.derivatives", (longest, 5, size, batch), dtype)
+    d_pre_block = kept_buffer("lstm.backward.d_pre", (longest, 4 * size, batch), dtype)
+    d_rows_block = kept_buffer("lstm.backward.d_rows", (longest, batch, 4 * size), dtype)
+    upstream_block = kept_buffer("lstm.backward.upstream", (longest, size, batch), dtype)
+    total_block = kept_buffer("lstm.backward.total", (longest, size, batch), dtype)
+    d_cell_block = (
+        None
+        if d_cell is None
+        else kept_buffer("lstm.backward.d_cell", (longest, size, batch), dtype)
+    )
     total = np.empty_like(d_hidden)
     weights = WeightGradients(trace, 4 * size, np.empty_like(trace.inputs))
     dhnext = np.zeros((size, batch), dtype=dtype)
