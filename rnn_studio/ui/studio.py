@@ -29,7 +29,7 @@ from rnn_studio.ui.panels.unrolled import UnrolledPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import WARNING_BACKGROUND
 
-#: The screen height the studio must fit (a 1280×720 projector), whatever the screen.
+#: The window height the studio must fit (a 1280×720 projector), whatever the screen.
 DESIGN_HEIGHT = 720
 #: Docks of the left column, top to bottom.
 LEFT_COLUMN = ("sequence", "model", "stepper", "outputs")
@@ -37,6 +37,8 @@ LEFT_COLUMN = ("sequence", "model", "stepper", "outputs")
 SEPARATOR_ALLOWANCE = 24
 #: Share of the right column the gradient panel gets when the layout is refitted to a font.
 GRADIENTS_SHARE = 0.72
+#: The dock layout takes a few event-loop turns to settle after a refit.
+AFTER_FIT_DELAY_MS = 60
 
 DOCK_FEATURES = (
     QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -126,6 +128,13 @@ class StudioArea(QMainWindow):
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
         self._fit_timer.timeout.connect(self.fit_docks_to_font)
+        # Timers owned by the studio (not QTimer.singleShot): they die with it.
+        self._after_fit_timer = QTimer(self)
+        self._after_fit_timer.setSingleShot(True)
+        self._after_fit_timer.setInterval(AFTER_FIT_DELAY_MS)
+        self._after_fit_timer.timeout.connect(self._after_fit)
+        self._favour_gradients_pending = False
+        self._size_to_restore: QSize | None = None
         self.shortcuts = install_shortcuts(self, self.stepper)
         self.stepper.playing_changed.connect(self.equations.set_throttled)
         bridge.warning_changed.connect(self._show_warning)
@@ -171,12 +180,14 @@ class StudioArea(QMainWindow):
         return sum(dock.minimumSizeHint().height() for dock in shown) + SEPARATOR_ALLOWANCE
 
     def height_budget(self) -> int:
-        """The studio's height in a window on a :data:`DESIGN_HEIGHT`-pixel-high screen."""
+        """The studio's height in a window :data:`DESIGN_HEIGHT` pixels high.
+
+        Always the projector's 720 pixels, whatever the screen: a layout that fits there
+        fits everywhere, and a lesson prepared on a laptop looks the same in class.
+        """
         window = self.window()
         chrome = window.frameGeometry().height() - self.height() if window is not self else 0
-        screen = self.screen()
-        available = screen.availableGeometry().height() if screen is not None else DESIGN_HEIGHT
-        return max(available, DESIGN_HEIGHT) - max(chrome, 0)
+        return DESIGN_HEIGHT - max(chrome, 0)
 
     def fit_docks_to_font(self) -> None:
         """Tab Outputs beside Gates when the font is too large for the left column.
@@ -187,13 +198,22 @@ class StudioArea(QMainWindow):
         Stepper. A user can drag it anywhere meanwhile.
         """
         self._refit_docks()
-        size, self._size_before_font = self._size_before_font, None
-        if size is not None:
-            QTimer.singleShot(0, lambda: self._restore_window_size(size))
+        self._size_to_restore, self._size_before_font = self._size_before_font, None
+        self._after_fit_timer.start()
 
-    def _restore_window_size(self, size: QSize) -> None:
+    def _after_fit(self) -> None:
+        """Once the dock layout has taken the refit: favour the gradient plot, and give the
+        window back the size it had before the font grew it."""
+        if self._favour_gradients_pending:
+            self._favour_gradients_pending = False
+            self._favour_gradient_plot()
+        size, self._size_to_restore = self._size_to_restore, None
         window = self.window()
+        if size is None or window is self:
+            return
         if window.windowState() == Qt.WindowState.WindowNoState and window.size() != size:
+            self.layout().activate()  # the refitted minimum, before the window is resized
+            window.layout().activate()
             window.resize(size)  # no smaller than the (refitted) minimum
 
     def _refit_docks(self) -> None:
@@ -212,7 +232,7 @@ class StudioArea(QMainWindow):
             self.tabifyDockWidget(gates, outputs)
             (outputs if self.session.cell_kind == "rnn" else gates).raise_()
             self.outputs_tabbed_for_font = True
-            QTimer.singleShot(0, self._favour_gradient_plot)
+            self._favour_gradients_pending = True
 
     def _favour_gradient_plot(self) -> None:
         """Give the gradient plot most of the right column (the equations scroll)."""

@@ -1,0 +1,139 @@
+"""The studio fits 1280×720 at the everyday font and at a projector font (×1.5).
+
+At ×1.5 the hints collapse to one line where room is short, the unrolled chain shrinks to
+its dock, and Outputs moves into a tab beside Gates; at ×1.0 everything is side by side.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from rnn_studio.state.demo import DemoSetup
+from rnn_studio.state.session import StudioSession
+from rnn_studio.ui.theme import apply_font_scale
+from rnn_studio.ui.themes import set_app_font
+from rnn_studio.ui.widgets.hint import ELLIPSIS, plain_text
+
+WIDTH, HEIGHT = 1280, 720
+
+
+def set_font_scale(qtbot, window, scale: float) -> None:
+    app = QApplication.instance()
+    apply_font_scale(app, scale)
+    set_app_font(app.font(), app)
+    window.resize(WIDTH, HEIGHT)
+    for _ in range(8):  # the refit runs on timers after the font change
+        qtbot.wait(25)
+        QApplication.processEvents()
+    window.resize(WIDTH, HEIGHT)
+    qtbot.wait(20)
+
+
+def open_studio(classroom, qtbot, scale: float, cell: str = "compare"):
+    setup = DemoSetup(text="not bad at all, really", mode="words", cell=cell, cursor=2)
+    window, _features = classroom(StudioSession(setup))
+    set_font_scale(qtbot, window, scale)
+    return window
+
+
+def assert_fits(window) -> None:
+    minimum = window.minimumSizeHint()
+    assert minimum.width() <= WIDTH and minimum.height() <= HEIGHT, minimum
+    assert (window.width(), window.height()) == (WIDTH, HEIGHT)
+    studio = window.studio
+    for panel_id, dock in studio.docks.items():
+        if dock.isHidden() or dock.visibleRegion().isEmpty():
+            continue  # behind another tab
+        needed, given = dock.minimumSizeHint(), dock.size()
+        assert needed.width() <= given.width(), (panel_id, needed, given)
+        assert needed.height() <= given.height(), (panel_id, needed, given)
+        top_left = dock.mapTo(studio, dock.rect().topLeft())
+        bottom_right = dock.mapTo(studio, dock.rect().bottomRight())
+        assert studio.rect().contains(top_left) and studio.rect().contains(bottom_right)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_the_studio_fits_1280_by_720(classroom, qtbot, scale) -> None:
+    window = open_studio(classroom, qtbot, scale)
+    assert_fits(window)
+    studio = window.studio
+    if scale == 1.0:
+        assert not studio.outputs_tabbed_for_font
+        assert all(panel.isVisible() for panel in studio.panels.values())
+    else:
+        # Outputs shares the centre column's bottom with Gates, one click away.
+        assert studio.outputs_tabbed_for_font
+        assert studio.tabifiedDockWidgets(studio.docks["gates"]) == [studio.docks["outputs"]]
+        shown = [
+            panel_id
+            for panel_id, panel in studio.panels.items()
+            if panel.isVisible() and not panel.visibleRegion().isEmpty()
+        ]
+        assert set(studio.panels) - set(shown) <= {"gates", "outputs"}
+        assert len(set(shown) & {"gates", "outputs"}) == 1
+
+
+def test_hints_are_whole_or_one_elided_line_never_clipped(classroom, qtbot) -> None:
+    window = open_studio(classroom, qtbot, 1.5)
+    collapsed = 0
+    for panel_id, panel in window.studio.panels.items():
+        hint = panel.hint
+        if not panel.isVisible():
+            continue
+        assert hint.height() >= hint.height_for_state() - 1, panel_id
+        if hint.collapsed:
+            collapsed += 1
+            assert hint.height() <= hint.line_height() + 1
+            shown = plain_text_of(hint.text())
+            assert shown.endswith(ELLIPSIS) or shown == plain_text(hint.source)
+            assert hint.fontMetrics().horizontalAdvance(shown) <= hint.width()
+        assert hint.toolTip() == plain_text(hint.source)  # the whole hint, always
+    assert collapsed  # at ×1.5 some panels have no room for their whole hint
+
+
+def test_outputs_comes_back_to_the_left_column_at_the_everyday_font(classroom, qtbot) -> None:
+    window = open_studio(classroom, qtbot, 1.5)
+    studio = window.studio
+    assert studio.outputs_tabbed_for_font
+    set_font_scale(qtbot, window, 1.0)
+    assert not studio.outputs_tabbed_for_font
+    assert studio.docks["outputs"].isVisible() and studio.docks["gates"].isVisible()
+    assert studio.tabifiedDockWidgets(studio.docks["gates"]) == []
+    assert_fits(window)
+
+
+def test_the_window_does_not_stay_grown_after_a_projector_font(classroom, qtbot) -> None:
+    window = open_studio(classroom, qtbot, 1.0)
+    app = QApplication.instance()
+    apply_font_scale(app, 1.5)
+    set_app_font(app.font(), app)
+    qtbot.waitUntil(lambda: window.studio.outputs_tabbed_for_font, timeout=2000)
+    qtbot.waitUntil(lambda: window.height() <= HEIGHT, timeout=2000)
+
+
+def test_the_unrolled_chain_shrinks_to_a_short_dock(classroom, qtbot) -> None:
+    window = open_studio(classroom, qtbot, 1.5)
+    view = window.studio.unrolled.view
+    assert view.zoom <= view.font_zoom()
+    view.resize(view.width(), view.minimumSizeHint().height())
+    assert view.zoom < view.font_zoom()
+    assert view.zoom >= 0.6 * view.font_zoom() - 1e-9
+
+
+def test_a_collapsed_hint_keeps_its_links(classroom, qtbot) -> None:
+    window = open_studio(classroom, qtbot, 1.0)
+    hint = window.studio.gradients.hint
+    hint.set_collapsed(True)
+    assert "term:" in hint.text()  # the first glossary link still fits on the line
+    assert plain_text_of(hint.text()).endswith(ELLIPSIS)
+    hint.set_collapsed(False)
+    assert ELLIPSIS not in hint.text()
+
+
+def plain_text_of(rich: str) -> str:
+    from PySide6.QtGui import QTextDocument
+
+    document = QTextDocument()
+    document.setHtml(rich)
+    return document.toPlainText()
