@@ -38,6 +38,7 @@ from rnn_studio.engine.blocks import (
     time_chunks,
 )
 from rnn_studio.engine.cell_base import Cell, State, StepResult
+from rnn_studio.engine.gru_batched import backward_feature_major, forward_feature_major
 
 
 class GRUConstants(NamedTuple):
@@ -50,6 +51,8 @@ class GRUConstants(NamedTuple):
     w_cat_t_half: np.ndarray  # (I + H, 4H) [x; h] -> [½a_r, ½a_z, W_in x, W_hn h] (single steps)
     w_ih: np.ndarray  # (3H, I)
     w_hh: np.ndarray  # (3H, H)
+    w_hh_half: np.ndarray  # (3H, H) W_hh, r and z rows × ½ (batched forward)
+    w_hh_t: np.ndarray  # (H, 3H) W_hhᵀ (batched backward)
 
 
 class GRUDerivatives(NamedTuple):
@@ -101,6 +104,8 @@ class GRUCell(Cell):
             b_hn=p["bias_hh"][2 * size :].copy(),
             w_ih=p["weight_ih"],
             w_hh=p["weight_hh"],
+            w_hh_half=np.ascontiguousarray(w_hh_t_half.T),
+            w_hh_t=np.ascontiguousarray(p["weight_hh"].T),
         )
 
     def _step(self, x: np.ndarray, h: np.ndarray, c: Any) -> tuple[State, StepResult]:
@@ -126,6 +131,35 @@ class GRUCell(Cell):
         return State(h_new, None), StepResult(h_new, None, gates, pre)
 
     def _forward_sequence(self, xs: np.ndarray, h0: np.ndarray, c0: Any) -> ForwardRecord:
+        k, size = self.constants, self._hidden_size
+        if xs.ndim == 3:  # a batch: feature-major loops (gru_batched)
+            hidden, act, hn_all = forward_feature_major(k, xs, h0)
+        else:
+            hidden, act, hn_all = self._forward_rows(xs, h0)
+        reset, update, cand = _blocks(act, size)
+
+        def pre_activations() -> dict[str, np.ndarray]:
+            input_part = project_rows(xs, k.w_ih_t_half)
+            input_part += k.input_bias_half
+            rz = input_part[..., : 2 * size]
+            rz += project_rows(previous(h0, hidden), k.w_hh_t_half[:, : 2 * size])
+            rz *= 2.0  # undo the folded ½: true pre-activations of r and z
+            n_pre = input_part[..., 2 * size :]
+            n_pre += reset * hn_all  # a_n = W_in x + b_in + r ⊙ hn
+            return {"r": rz[..., :size], "z": rz[..., size:], "n": n_pre, "hn": hn_all}
+
+        return ForwardRecord(
+            hidden,
+            None,
+            {"r": reset, "z": update, "n": cand},
+            LazyArrays(("r", "z", "n", "hn"), pre_activations),
+            {"hn": hn_all, "act": act},
+        )
+
+    def _forward_rows(
+        self, xs: np.ndarray, h0: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The forward loop for a single sequence (T, I): hidden, activations, hn."""
         k, size = self.constants, self._hidden_size
         act = np.empty((*xs.shape[:-1], 3 * size), dtype=self._dtype)
         state_shape = (*xs.shape[:-1], size)
@@ -171,24 +205,7 @@ class GRUCell(Cell):
                 h_t *= z
                 h_t += n  # h_t = n + z ⊙ (h_{t-1} − n)
                 h = h_t
-
-        def pre_activations() -> dict[str, np.ndarray]:
-            input_part = project_rows(xs, k.w_ih_t_half)
-            input_part += k.input_bias_half
-            rz = input_part[..., : 2 * size]
-            rz += project_rows(previous(h0, hidden), k.w_hh_t_half[:, : 2 * size])
-            rz *= 2.0  # undo the folded ½: true pre-activations of r and z
-            n_pre = input_part[..., 2 * size :]
-            n_pre += reset * hn_all  # a_n = W_in x + b_in + r ⊙ hn
-            return {"r": rz[..., :size], "z": rz[..., size:], "n": n_pre, "hn": hn_all}
-
-        return ForwardRecord(
-            hidden,
-            None,
-            {"r": reset, "z": update, "n": cand},
-            LazyArrays(("r", "z", "n", "hn"), pre_activations),
-            {"hn": hn_all},
-        )
+        return hidden, act, hn_all
 
     def _local_derivatives(
         self, trace: Any, start: int = 0, stop: int | None = None, out: np.ndarray | None = None
@@ -217,6 +234,8 @@ class GRUCell(Cell):
 
     def _backward_sequence(self, trace: Any, d_hidden: np.ndarray, d_cell: Any) -> BackwardRecord:
         k, size = self.constants, self._hidden_size
+        if d_hidden.ndim == 3:  # a batch: feature-major loops (gru_batched)
+            return backward_feature_major(k, trace, d_hidden)
         batch_shape = d_hidden.shape[1:-1]
         chunks = time_chunks(len(d_hidden), int(np.prod(batch_shape)) * 3 * size)
         longest = longest_chunk(chunks)
