@@ -124,6 +124,7 @@ class StudioArea(QMainWindow):
         self.outputs_tabbed_for_font = False
         self._size_before_font: QSize | None = None
         self._shown_once = False
+        self._tabbed_for_kind = ""
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
@@ -138,6 +139,7 @@ class StudioArea(QMainWindow):
         self.shortcuts = install_shortcuts(self, self.stepper)
         self.stepper.playing_changed.connect(self.equations.set_throttled)
         bridge.warning_changed.connect(self._show_warning)
+        bridge.controls_changed.connect(self._raise_gates_or_outputs)
         self._show_warning(self.session.warning)
 
     def apply_default_sizes(self) -> None:
@@ -230,9 +232,19 @@ class StudioArea(QMainWindow):
         in_left_column = self.dockWidgetArea(outputs) == left and not outputs.isFloating()
         if in_left_column and self.left_column_minimum() > self.height_budget():
             self.tabifyDockWidget(gates, outputs)
+            self._tabbed_for_kind = self.session.cell_kind
             (outputs if self.session.cell_kind == "rnn" else gates).raise_()
             self.outputs_tabbed_for_font = True
             self._favour_gradients_pending = True
+
+    def _raise_gates_or_outputs(self, *_: object) -> None:
+        """While Outputs shares a tab with Gates: Outputs in front for the gateless RNN."""
+        if not self.outputs_tabbed_for_font:
+            return
+        kind = self.session.cell_kind
+        if kind != self._tabbed_for_kind:
+            self._tabbed_for_kind = kind
+            self.docks["outputs" if kind == "rnn" else "gates"].raise_()
 
     def _favour_gradient_plot(self) -> None:
         """Give the gradient plot most of the right column (the equations scroll)."""

@@ -137,3 +137,16 @@ def plain_text_of(rich: str) -> str:
     document = QTextDocument()
     document.setHtml(rich)
     return document.toPlainText()
+
+
+def test_the_tab_in_front_follows_the_cell(classroom, qtbot) -> None:
+    window = open_studio(classroom, qtbot, 1.5, cell="rnn")
+    panels = window.studio.panels
+
+    def in_front(panel_id: str) -> bool:
+        return not panels[panel_id].visibleRegion().isEmpty()
+
+    qtbot.waitUntil(lambda: in_front("outputs") and not in_front("gates"), timeout=2000)
+    window.session.set_cell_kind("lstm")
+    window.executor.wait_idle()
+    qtbot.waitUntil(lambda: in_front("gates") and not in_front("outputs"), timeout=2000)
