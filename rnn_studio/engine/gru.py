@@ -51,6 +51,7 @@ class GRUConstants(NamedTuple):
     w_cat_t_half: np.ndarray  # (I + H, 4H) [x; h] -> [½a_r, ½a_z, W_in x, W_hn h] (single steps)
     w_ih: np.ndarray  # (3H, I)
     w_hh: np.ndarray  # (3H, H)
+    w_ih_half: np.ndarray  # (3H, I) W_ih, r and z rows × ½ (batched forward)
     w_hh_half: np.ndarray  # (3H, H) W_hh, r and z rows × ½ (batched forward)
     w_hh_t: np.ndarray  # (H, 3H) W_hhᵀ (batched backward)
 
@@ -104,6 +105,7 @@ class GRUCell(Cell):
             b_hn=p["bias_hh"][2 * size :].copy(),
             w_ih=p["weight_ih"],
             w_hh=p["weight_hh"],
+            w_ih_half=np.ascontiguousarray(w_ih_t_half.T),
             w_hh_half=np.ascontiguousarray(w_hh_t_half.T),
             w_hh_t=np.ascontiguousarray(p["weight_hh"].T),
         )

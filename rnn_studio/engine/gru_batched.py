@@ -21,7 +21,6 @@ from rnn_studio.engine.blocks import (
     forward_chunks,
     kept_buffer,
     longest_chunk,
-    project_rows,
     time_chunks,
 )
 
@@ -53,7 +52,6 @@ def forward_feature_major(
     hidden = np.empty((steps, batch, size), dtype=dtype)
     chunks = forward_chunks(steps, 3 * size * batch)
     longest = longest_chunk(chunks)
-    rows_block = kept_buffer("gru.forward.rows", (longest, batch, 3 * size), dtype)
     input_block = kept_buffer("gru.forward.input", (longest, 3 * size, batch), dtype)
     h_block = kept_buffer("gru.forward.h", (longest, size, batch), dtype)
     recurrent = np.empty((3 * size, batch), dtype=dtype)
@@ -65,9 +63,9 @@ def forward_feature_major(
     h = np.ascontiguousarray(h0.T)
     for start, stop in chunks:
         n_steps = stop - start
-        rows = project_rows(xs[start:stop], k.w_ih_t_half, out=rows_block[:n_steps])
-        input_part = input_block[:n_steps]
-        np.add(rows.transpose(0, 2, 1), bias, out=input_part)  # r, z part completed in place
+        input_part = input_block[:n_steps]  # W_ih x_t + b; r, z part completed in place
+        np.matmul(k.w_ih_half, xs[start:stop].transpose(0, 2, 1), out=input_part)
+        input_part += bias
         h_out = h_block[:n_steps]
         for z_rz, in_n_t, hn, act_rz, r, z, n, h_t in zip(
             input_part[:, : 2 * size],

@@ -62,6 +62,7 @@ class LSTMConstants(NamedTuple):
     w_cat_t_half: np.ndarray  # (I + H, 4H) [W_ih W_hh]ᵀ, σ-gate columns × ½ (single steps)
     w_ih: np.ndarray  # (4H, I) PyTorch order, unscaled (backward)
     w_hh: np.ndarray  # (4H, H) PyTorch order, unscaled (backward)
+    w_ih_half: np.ndarray  # (4H, I) internal order, σ-gate rows × ½ (batched forward)
     w_hh_half: np.ndarray  # (4H, H) internal order, σ-gate rows × ½ (batched forward)
     w_ih_internal: np.ndarray  # (4H, I) internal order, unscaled (batched backward)
     w_hh_internal_t: np.ndarray  # (H, 4H) internal order W_hhᵀ, unscaled (batched backward)
@@ -119,6 +120,7 @@ class LSTMCell(Cell):
             w_cat_t_half=np.concatenate([w_ih_t_half, w_hh_t_half]),
             w_ih=p["weight_ih"],
             w_hh=p["weight_hh"],
+            w_ih_half=np.ascontiguousarray(w_ih_t_half.T),
             w_hh_half=np.ascontiguousarray(w_hh_t_half.T),
             w_ih_internal=w_ih,
             w_hh_internal_t=np.ascontiguousarray(w_hh.T),

@@ -25,7 +25,6 @@ from rnn_studio.engine.blocks import (
     forward_chunks,
     kept_buffer,
     longest_chunk,
-    project_rows,
     time_chunks,
 )
 
@@ -57,7 +56,6 @@ def forward_feature_major(
     hidden = np.empty((steps, batch, size), dtype=dtype)
     chunks = forward_chunks(steps, 4 * size * batch)
     longest = longest_chunk(chunks)
-    rows_block = kept_buffer("lstm.forward.rows", (longest, batch, 4 * size), dtype)
     z_block = kept_buffer("lstm.forward.z", (longest, 4 * size, batch), dtype)
     h_block = kept_buffer("lstm.forward.h", (longest, size, batch), dtype)
     recurrent = np.empty((4 * size, batch), dtype=dtype)
@@ -69,9 +67,9 @@ def forward_feature_major(
     h, c = np.ascontiguousarray(h0.T), np.ascontiguousarray(c0.T)
     for start, stop in chunks:
         n = stop - start
-        rows = project_rows(xs[start:stop], k.w_ih_t_half, out=rows_block[:n])
         z = z_block[:n]
-        np.add(rows.transpose(0, 2, 1), bias, out=z)  # W_ih x_t + b, feature-major
+        np.matmul(k.w_ih_half, xs[start:stop].transpose(0, 2, 1), out=z)  # W_ih x_t per step
+        z += bias
         h_out = h_block[:n]
         for z_t, act_t, sig_t, o, i, f, g, c_t, h_t in zip(
             z,

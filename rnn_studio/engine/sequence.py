@@ -26,7 +26,7 @@ def _first_bad_step(*arrays: np.ndarray | None) -> int | None:
     for array in arrays:
         if array is None:
             continue
-        rows = ~np.isfinite(array.reshape(array.shape[0], -1)).all(axis=1)
+        rows = ~np.isfinite(array).all(axis=tuple(range(1, array.ndim)))  # views: no copy
         bad = rows if bad is None else bad | rows
     if bad is None or not bad.any():
         return None
