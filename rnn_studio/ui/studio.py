@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStyle, QVBoxLayout, QWidget
 
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.panels.equations import EquationsPanel
@@ -163,7 +163,9 @@ class StudioArea(QMainWindow):
         # Sequence, Model and Stepper with their whole hints; Outputs takes the rest.
         left = [self.docks[name] for name in LEFT_COLUMN]
         heights = [self._comfortable_height(name) for name in LEFT_COLUMN[:-1]]
-        heights.append(max(self.height() - sum(heights), left[-1].minimumSizeHint().height()))
+        separator = self.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
+        rest = self.height() - sum(heights) - separator * (len(left) - 1)
+        heights.append(max(rest, left[-1].minimumSizeHint().height()))
         self.resizeDocks(left, heights, Qt.Orientation.Vertical)
 
     def _comfortable_height(self, panel_id: str) -> int:
@@ -199,6 +201,10 @@ class StudioArea(QMainWindow):
         vanilla RNN, which has no gates). When the font shrinks again it goes back under the
         Stepper. A user can drag it anywhere meanwhile.
         """
+        if self.default_sizes_pending:
+            # The hints' widths are known now: size the docks to show them whole.
+            self.default_sizes_pending = False
+            self.apply_default_sizes()
         self._refit_docks()
         self._size_to_restore, self._size_before_font = self._size_before_font, None
         self._after_fit_timer.start()
@@ -269,8 +275,7 @@ class StudioArea(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.default_sizes_pending:
-            self.default_sizes_pending = False
-            self.apply_default_sizes()
+            self.apply_default_sizes()  # again once laid out (fit_docks_to_font)
         if not self._shown_once:  # a font set before the window was built
             self._shown_once = True
             self._fit_timer.start()
