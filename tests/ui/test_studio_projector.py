@@ -150,3 +150,16 @@ def test_the_tab_in_front_follows_the_cell(classroom, qtbot) -> None:
     window.session.set_cell_kind("lstm")
     window.executor.wait_idle()
     qtbot.waitUntil(lambda: in_front("gates") and not in_front("outputs"), timeout=2000)
+
+
+def test_the_gradient_log_axis_labels_decades_not_a_crowd(qtbot) -> None:
+    from rnn_studio.ui.widgets.axes import DecadeLogAxis
+
+    axis = DecadeLogAxis("left")
+    axis.setLogMode(True)
+    wide = axis.tickValues(-30.0, 0.5, 120)
+    assert all(spacing is not None for spacing, _ in wide)  # decades only, no 2…9 × 10ⁿ
+    narrow = axis.tickValues(-1.7, -0.05, 120)
+    labelled = [value for _, values in narrow for value in values]
+    assert -1.0 in labelled  # 0.1 is labelled even when the standard ticks skip it
+    assert len(labelled) <= 5  # 0.02, 0.05, 0.1, 0.2, 0.5: no pile of labels

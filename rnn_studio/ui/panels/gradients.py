@@ -27,7 +27,7 @@ from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.theme import OKABE_ITO, accent_text, cell_colours
 from rnn_studio.ui.themes import Palette, current_palette
-from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks
+from rnn_studio.ui.widgets.axes import DecadeLogAxis, IntegerAxis, outward_ticks
 from rnn_studio.ui.widgets.compact_spin import CompactDoubleSpinBox
 
 #: How long the backwards animation takes, whatever the sequence length.
@@ -92,7 +92,9 @@ class GradientsPanel(StudioPanel):
         clipping.addStretch(1)
         self.body.addLayout(clipping)
 
-        self.plot_widget = pg.PlotWidget(self, axisItems={"bottom": IntegerAxis("bottom")})
+        self.plot_widget = pg.PlotWidget(
+            self, axisItems={"bottom": IntegerAxis("bottom"), "left": DecadeLogAxis("left")}
+        )
         self.plot_widget.setObjectName("gradients_plot")
         self.plot_widget.setAccessibleName("Gradient norm per time step, log scale")
         self.plot_widget.setToolTip(

@@ -30,6 +30,29 @@ class IntegerAxis(pg.AxisItem):
         return result
 
 
+class DecadeLogAxis(pg.AxisItem):
+    """A log axis labelled at the decades (10⁻³, 10⁻², …), never at a crowd of minor ticks.
+
+    pyqtgraph adds minor ticks at 2…9 × 10ⁿ, with labels, whenever fewer than three decade
+    ticks are in view, and on a short plot those labels pile on top of each other. Here the
+    minor ticks come only when fewer than two decades are in view, and then only 2× and 5×.
+    """
+
+    def logTickValues(self, minVal: float, maxVal: float, size: float, stdTicks: list) -> list:
+        ticks = [(spacing, values) for spacing, values in stdTicks if spacing >= 1.0]
+        decades = sum(len(values) for _, values in ticks)
+        if decades < 2:
+            whole = range(math.ceil(minVal), math.floor(maxVal) + 1)
+            ticks = [(1.0, [float(decade) for decade in whole])]
+            minor = [
+                decade + math.log10(factor)
+                for decade in range(math.floor(minVal), math.ceil(maxVal))
+                for factor in (2, 5)
+            ]
+            ticks.append((None, [v for v in minor if minVal < v < maxVal]))
+        return ticks
+
+
 def integer_axes(*orientations: str) -> dict[str, IntegerAxis]:
     """``axisItems`` for ``addPlot``/``PlotWidget`` with integer ticks on ``orientations``."""
     return {orientation: IntegerAxis(orientation) for orientation in orientations}
