@@ -15,6 +15,9 @@ Backward, given the total dh_t::
     d hn = da_n ⊙ r
     dhnext = W_hhᵀ [da_r; da_z; d hn] + dh_t ⊙ z
     gradients of the input-side pre-activations: [da_r; da_z; da_n]
+
+Speed: a batch (T, B, I) runs feature-major, states (H, B) and gates (3H, B) per step, so
+each gate is contiguous (:mod:`rnn_studio.engine.gru_batched`).
 """
 
 from __future__ import annotations

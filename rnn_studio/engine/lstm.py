@@ -17,8 +17,9 @@ Backward, given the total dh_t and the carried dcnext::
 Speed: in the forward pass the gate blocks are reordered to (o, i, f, g), so the three
 sigmoid gates are contiguous (one tanh call for all four gates, then σ = ½tanh(½a)+½ on the
 first 3H with the ½ folded into cached weights). Backward works in PyTorch's order, where the
-three gates driven by dc_t (i, f, g) are contiguous. Everything the caller sees is in
-PyTorch's order.
+three gates driven by dc_t (i, f, g) are contiguous. A batch (T, B, I) runs feature-major,
+states (H, B) and gates (4H, B) per step, so each gate is contiguous
+(:mod:`rnn_studio.engine.lstm_batched`). Everything the caller sees is in PyTorch's order.
 """
 
 from __future__ import annotations
