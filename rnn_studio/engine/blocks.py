@@ -195,6 +195,19 @@ def kept_buffer(name: str, shape: tuple[int, ...], dtype) -> np.ndarray:
     return scratch(store, name, shape, dtype)
 
 
+def to_feature_major(source: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``source`` (n, B, H) written transposed into ``out`` (n, H, B).
+
+    An all-zero block (a loss on the last step only leaves most of d_hidden zero) is filled
+    instead of transposed, which is several times cheaper.
+    """
+    if source.any():
+        out[...] = source.transpose(0, 2, 1)
+    else:
+        out.fill(0.0)
+    return out
+
+
 def next_adjoint(work: dict[str, np.ndarray], current: np.ndarray) -> np.ndarray:
     """The one of two alternating adjoint buffers that is not ``current``."""
     first = scratch(work, "adjoint_a", current.shape, current.dtype)

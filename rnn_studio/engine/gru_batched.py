@@ -22,6 +22,7 @@ from rnn_studio.engine.blocks import (
     kept_buffer,
     longest_chunk,
     time_chunks,
+    to_feature_major,
 )
 
 
@@ -146,8 +147,7 @@ def backward_feature_major(k: Any, trace: Any, d_hidden: np.ndarray) -> Backward
     d_gh_rows_block = kept_buffer("gru.backward.d_gh_rows", (longest, batch, 3 * size), dtype)
     d_gx_rows_block = kept_buffer("gru.backward.d_gx_rows", (longest, batch, 3 * size), dtype)
     upstream_block = kept_buffer("gru.backward.upstream", (longest, size, batch), dtype)
-    total_block = kept_buffer("gru.backward.total", (longest, size, batch), dtype)
-    total = np.empty_like(d_hidden)
+    total = np.empty((steps, size, batch), dtype=dtype)  # dL/dh_t, feature-major
     weights = WeightGradients(trace, 3 * size, np.empty_like(trace.inputs))
     hidden_side_bias = np.zeros(3 * size, dtype=dtype)
     dhnext = np.zeros((size, batch), dtype=dtype)
@@ -157,8 +157,8 @@ def backward_feature_major(k: Any, trace: Any, d_hidden: np.ndarray) -> Backward
         n_steps = stop - start
         dv = _local_derivatives(act, hn, trace, start, stop, derivative_block[:n_steps])
         upstream = upstream_block[:n_steps]
-        upstream[...] = d_hidden[start:stop].transpose(0, 2, 1)
-        d_gh, d_an, totals = d_gh_block[:n_steps], d_an_block[:n_steps], total_block[:n_steps]
+        to_feature_major(d_hidden[start:stop], upstream)
+        d_gh, d_an, totals = d_gh_block[:n_steps], d_an_block[:n_steps], total[start:stop]
         for d_out, dh, dgh, dr, dz, dhn, dan, an_h, ar_an, az_h, r, z in zip(
             upstream[::-1],
             totals[::-1],
@@ -182,7 +182,6 @@ def backward_feature_major(k: Any, trace: Any, d_hidden: np.ndarray) -> Backward
             np.dot(w_hh_t, dgh, out=dhnext)  # W_hhᵀ [da_r; da_z; d hn]
             np.multiply(dh, z, out=carried)
             dhnext += carried  # + dh ⊙ z (the direct path through the update gate)
-        total[start:stop] = totals.transpose(0, 2, 1)
         d_gh_rows = d_gh_rows_block[:n_steps]
         d_gh_rows[...] = d_gh.transpose(0, 2, 1)
         d_gx_rows = d_gx_rows_block[:n_steps]
@@ -196,4 +195,10 @@ def backward_feature_major(k: Any, trace: Any, d_hidden: np.ndarray) -> Backward
         "bias_ih": weights.bias,
         "bias_hh": hidden_side_bias,
     }
-    return BackwardRecord(params, weights.d_inputs, np.ascontiguousarray(dhnext.T), None, total)
+    return BackwardRecord(
+        params,
+        weights.d_inputs,
+        np.ascontiguousarray(dhnext.T),
+        None,
+        total.transpose(0, 2, 1),
+    )

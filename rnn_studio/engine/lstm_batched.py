@@ -26,6 +26,7 @@ from rnn_studio.engine.blocks import (
     kept_buffer,
     longest_chunk,
     time_chunks,
+    to_feature_major,
 )
 
 
@@ -153,13 +154,12 @@ def backward_feature_major(
     d_pre_block = kept_buffer("lstm.backward.d_pre", (longest, 4 * size, batch), dtype)
     d_rows_block = kept_buffer("lstm.backward.d_rows", (longest, batch, 4 * size), dtype)
     upstream_block = kept_buffer("lstm.backward.upstream", (longest, size, batch), dtype)
-    total_block = kept_buffer("lstm.backward.total", (longest, size, batch), dtype)
     d_cell_block = (
         None
         if d_cell is None
         else kept_buffer("lstm.backward.d_cell", (longest, size, batch), dtype)
     )
-    total = np.empty_like(d_hidden)
+    total = np.empty((steps, size, batch), dtype=dtype)  # dL/dh_t, feature-major
     weights = WeightGradients(trace, 4 * size, np.empty_like(trace.inputs))
     dhnext = np.zeros((size, batch), dtype=dtype)
     dcnext = np.zeros_like(dhnext)
@@ -170,7 +170,7 @@ def backward_feature_major(
         n = stop - start
         dv = _local_derivatives(act, cell, c0, start, stop, derivative_block[:n])
         upstream = upstream_block[:n]
-        upstream[...] = d_hidden[start:stop].transpose(0, 2, 1)
+        to_feature_major(d_hidden[start:stop], upstream)
         if d_cell_block is None:
             d_cell_rev = itertools.repeat(None, n)
         else:
@@ -179,7 +179,7 @@ def backward_feature_major(
             d_cell_rev = d_cell_rev[::-1]
         d_pre = d_pre_block[:n]
         by_gate = d_pre.reshape(n, 4, size, batch)
-        totals = total_block[:n]
+        totals = total[start:stop]
         for d_out, d_c_out, dh, da, da_o, da_ifg, h_per_c, h_per_a_o, c_per_a_ifg, f in zip(
             upstream[::-1],
             d_cell_rev,
@@ -202,7 +202,6 @@ def backward_feature_major(
             np.multiply(dc, c_per_a_ifg, out=da_ifg)  # da_i, da_f, da_g
             np.multiply(dc, f, out=dcnext)  # dcnext = dc_t ⊙ f
             np.dot(w_hh_t, da, out=dhnext)  # dhnext = W_hhᵀ da
-        total[start:stop] = totals.transpose(0, 2, 1)
         d_rows = d_rows_block[:n]
         d_rows[...] = d_pre.transpose(0, 2, 1)
         weights.add(start, d_rows, d_rows, k.w_ih_internal)
@@ -218,7 +217,7 @@ def backward_feature_major(
         weights.d_inputs,
         np.ascontiguousarray(dhnext.T),
         np.ascontiguousarray(dcnext.T),
-        total,
+        total.transpose(0, 2, 1),
     )
 
 
