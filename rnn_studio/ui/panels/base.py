@@ -56,7 +56,7 @@ class StudioPanel(QWidget):
         whole hint: it shows the whole hint only when it has that room (:meth:`fit_hint`).
         """
         size = super().minimumSizeHint()
-        if not self.hint.collapsed:
+        if not self.hint.collapsed and not self.hint.isHidden():  # presenter mode hides it
             size.setHeight(size.height() - (self.hint.minimumHeight() - self.hint.line_height()))
         return size
 
