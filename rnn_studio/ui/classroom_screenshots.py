@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     options.out.mkdir(parents=True, exist_ok=True)
     for name in ("light", "dark", "high_contrast"):
         features.set_theme(name)
-        app.processEvents()
+        for _ in range(5):  # let the panels refit their hints to the new style
+            app.processEvents()
         window.grab().save(str(options.out / f"theme-{name}.png"))
     features.set_theme("light")
     features.scene_notes = "Ask: which units keep 'h' after the space?"

@@ -27,7 +27,7 @@ HINTS: dict[str, str] = {
     ),
     "memory": (
         "The [[hidden state]] per unit (rows) and step (columns): red positive, blue negative, "
-        "white zero. The LSTM adds its [[cell state]] c_t."
+        "values near zero fade into the background. The LSTM adds its [[cell state]] c_t."
     ),
     "gates": "Each [[gate]] per unit over time: 0 is closed, 1 open; bars show the current step.",
     "equations": (

@@ -16,7 +16,7 @@ from rnn_studio.storage import user_config_dir
 
 SETTINGS_FILE = "settings.ini"
 #: Bump when the dock layout changes incompatibly: an old saved layout is then ignored.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: compact docks that fit 1280x720 at font x1.5
 
 DEFAULTS: dict[str, Any] = {
     "layout/version": LAYOUT_VERSION,

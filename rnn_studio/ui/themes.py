@@ -190,7 +190,7 @@ LIGHT = Palette(
     spotlight_background="#FCE8C0",
     spotlight_text="#1A1A1A",
     focus="#0B5CAD",
-    current_step=_OI["vermillion"],
+    current_step="#A8467E",  # darkened reddish purple: no cell curve uses it
     cells=(_OI["blue"], _OI["vermillion"], _OI["bluish_green"]),
     diverging=_RDBU,
 )
@@ -216,7 +216,7 @@ DARK = Palette(
     spotlight_background="#3A2E00",
     spotlight_text="#FFE9A8",
     focus=_OI["orange"],
-    current_step=_OI["orange"],
+    current_step=_OI["yellow"],  # distinct from the orange LSTM curve
     cells=(_OI["sky_blue"], _OI["orange"], _OI["bluish_green"]),
     diverging=_BERLIN,
 )
