@@ -152,7 +152,10 @@ def backward_feature_major(
     longest = longest_chunk(chunks)
     derivative_block = kept_buffer("lstm.backward.derivatives", (longest, 5, size, batch), dtype)
     d_pre_block = kept_buffer("lstm.backward.d_pre", (longest, 4 * size, batch), dtype)
-    d_rows_block = kept_buffer("lstm.backward.d_rows", (longest, batch, 4 * size), dtype)
+    per_step_hh = kept_buffer("lstm.backward.per_step_hh", (longest, 4 * size, size), dtype)
+    per_step_ih = kept_buffer(
+        "lstm.backward.per_step_ih", (longest, 4 * size, trace.inputs.shape[-1]), dtype
+    )
     upstream_block = kept_buffer("lstm.backward.upstream", (longest, size, batch), dtype)
     d_cell_block = (
         None
@@ -202,9 +205,9 @@ def backward_feature_major(
             np.multiply(dc, c_per_a_ifg, out=da_ifg)  # da_i, da_f, da_g
             np.multiply(dc, f, out=dcnext)  # dcnext = dc_t ⊙ f
             np.dot(w_hh_t, da, out=dhnext)  # dhnext = W_hhᵀ da
-        d_rows = d_rows_block[:n]
-        d_rows[...] = d_pre.transpose(0, 2, 1)
-        weights.add(start, d_rows, d_rows, k.w_ih_internal)
+        _add_weight_gradients(
+            weights, k.w_ih_internal, start, d_pre, per_step_ih[:n], per_step_hh[:n]
+        )
     rows = k.internal_rows
     params = {
         "weight_ih": _in_torch_rows(weights.weight_ih, rows),
@@ -219,6 +222,34 @@ def backward_feature_major(
         np.ascontiguousarray(dcnext.T),
         total.transpose(0, 2, 1),
     )
+
+
+def _add_weight_gradients(
+    weights: WeightGradients,
+    w_ih: np.ndarray,
+    start: int,
+    d_pre: np.ndarray,
+    per_step_ih: np.ndarray,
+    per_step_hh: np.ndarray,
+) -> None:
+    """Add the block of steps ``start …`` with feature-major gradients ``d_pre`` (n, 4H, B).
+
+    dW_ih += Σ_t da_t x_tᵀ and dW_hh += Σ_t da_t h_{t-1}ᵀ as one stacked ``matmul`` each
+    (per-step products into ``per_step_ih`` (n, 4H, I) and ``per_step_hh`` (n, 4H, H), then
+    summed), db += Σ da_t, and dx_t = W_ihᵀ da_t. Each da_t (4H, B) and each trace row
+    block x_t, h_{t-1} (B, ·) is already contiguous, so no block is transposed.
+    """
+    trace, stop = weights.trace, start + len(d_pre)
+    np.matmul(d_pre, trace.inputs[start:stop], out=per_step_ih)
+    weights.weight_ih += per_step_ih.sum(axis=0)
+    if start == 0:
+        np.matmul(d_pre[1:], trace.hidden[: stop - 1], out=per_step_hh[1:])
+        np.matmul(d_pre[0], trace.h0, out=per_step_hh[0])
+    else:
+        np.matmul(d_pre, trace.hidden[start - 1 : stop - 1], out=per_step_hh)
+    weights.weight_hh += per_step_hh.sum(axis=0)
+    weights.bias += d_pre.sum(axis=(0, 2))
+    np.matmul(d_pre.transpose(0, 2, 1), w_ih, out=weights.d_inputs[start:stop])
 
 
 def _in_torch_rows(internal: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -74,7 +74,7 @@ def step_norms(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x)
     if x.ndim == 0:
         raise ValueError("step_norms needs at least one axis (time)")
-    rows = x.reshape(x.shape[0], -1)
+    rows = _time_rows(x)
     if rows.shape[1] == 0:
         return np.zeros(x.shape[0], dtype=np.result_type(x.dtype, np.float32))
     with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
@@ -93,6 +93,16 @@ def step_norms(x: np.ndarray) -> np.ndarray:
             # Zero rows give 0; inf rows give inf; NaN rows give NaN.
             norms[redo] = np.where(usable, fixed, scale_redo)
     return norms
+
+
+def _time_rows(x: np.ndarray) -> np.ndarray:
+    """``x`` (T, ...) as (T, N) rows, its trailing axes taken in memory order.
+
+    A row's norm does not depend on the order of its entries, so a transposed view (the
+    batched cells' feature-major ``grads.hidden``) is reshaped without a copy.
+    """
+    order = sorted(range(1, x.ndim), key=lambda axis: -abs(x.strides[axis]))
+    return x.transpose(0, *order).reshape(x.shape[0], -1)
 
 
 def log10_step_norms(x: np.ndarray) -> np.ndarray:
