@@ -58,21 +58,24 @@ def forward_feature_major(
     chunks = forward_chunks(steps, 4 * size * batch)
     longest = longest_chunk(chunks)
     z_block = kept_buffer("lstm.forward.z", (longest, 4 * size, batch), dtype)
-    h_block = kept_buffer("lstm.forward.h", (longest, size, batch), dtype)
+    # h_{t-1} carries a row of ones and W_hh a column b, so the recurrent product adds the bias.
+    h_block = kept_buffer("lstm.forward.h", (longest, size + 1, batch), dtype)
+    h_block[:, size] = 1.0
+    w_hh_bias = np.concatenate((k.w_hh_half, k.bias_half[:, None]), axis=1)  # [W_hh b]
     recurrent = np.empty((4 * size, batch), dtype=dtype)
     ig = np.empty((size, batch), dtype=dtype)
     tanh_cell = np.empty((size, batch), dtype=dtype)
     gates = act.reshape(steps, 4, size, batch)  # [:, 0] o, [:, 1] i, [:, 2] f, [:, 3] g
-    bias = k.bias_half[:, None]
-    w_hh = k.w_hh_half
-    h, c = np.ascontiguousarray(h0.T), np.ascontiguousarray(c0.T)
+    carry = np.empty((size + 1, batch), dtype=dtype)  # [h; 1] entering a block
+    carry[:size] = h0.T
+    carry[size] = 1.0
+    h, c = carry, np.ascontiguousarray(c0.T)
     for start, stop in chunks:
         n = stop - start
         z = z_block[:n]
         np.matmul(k.w_ih_half, xs[start:stop].transpose(0, 2, 1), out=z)  # W_ih x_t per step
-        z += bias
         h_out = h_block[:n]
-        for z_t, act_t, sig_t, o, i, f, g, c_t, h_t in zip(
+        for z_t, act_t, sig_t, o, i, f, g, c_t, h_t, h_with_one in zip(
             z,
             act[start:stop],
             act[start:stop, : 3 * size],
@@ -81,11 +84,12 @@ def forward_feature_major(
             gates[start:stop, 2],
             gates[start:stop, 3],
             cell[start:stop],
+            h_out[:, :size],
             h_out,
             strict=True,
         ):
-            np.dot(w_hh, h, out=recurrent)
-            z_t += recurrent  # ½a (σ gates) or a (g) = W_ih x + b + W_hh h_{t-1}
+            np.dot(w_hh_bias, h, out=recurrent)
+            z_t += recurrent  # ½a (σ gates) or a (g) = W_ih x + W_hh h_{t-1} + b
             np.tanh(z_t, out=act_t)
             sig_t *= 0.5
             sig_t += 0.5  # o, i, f = σ(a) = ½tanh(½a) + ½
@@ -94,9 +98,10 @@ def forward_feature_major(
             c_t += ig  # c_t = f ⊙ c_{t-1} + i ⊙ g
             np.tanh(c_t, out=tanh_cell)
             np.multiply(o, tanh_cell, out=h_t)  # h_t = o ⊙ tanh(c_t)
-            h, c = h_t, c_t
-        hidden[start:stop] = h_out.transpose(0, 2, 1)
-        h = hidden[stop - 1].T  # h_out is overwritten by the next block
+            h, c = h_with_one, c_t
+        hidden[start:stop] = h_out[:, :size].transpose(0, 2, 1)
+        carry[:size] = h_out[n - 1, :size]  # h_out is overwritten by the next block
+        h = carry
     return hidden, cell.transpose(0, 2, 1), act.transpose(0, 2, 1)
 
 
