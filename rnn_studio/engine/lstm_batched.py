@@ -26,7 +26,6 @@ from rnn_studio.engine.blocks import (
     kept_buffer,
     longest_chunk,
     time_chunks,
-    to_feature_major,
 )
 
 
@@ -168,8 +167,9 @@ def backward_feature_major(
         else kept_buffer("lstm.backward.d_cell", (longest, size, batch), dtype)
     )
     total = np.empty((steps, size, batch), dtype=dtype)  # dL/dh_t, feature-major
+    total[-1] = 0.0  # nothing is carried into the last step
     weights = WeightGradients(trace, 4 * size, np.empty_like(trace.inputs))
-    dhnext = np.zeros((size, batch), dtype=dtype)
+    dhnext = np.empty((size, batch), dtype=dtype)  # dL/dh0, written by step 0
     dcnext = np.zeros_like(dhnext)
     dc = np.empty_like(dhnext)
     w_hh_t = k.w_hh_internal_t
@@ -177,8 +177,16 @@ def backward_feature_major(
     for start, stop in chunks:
         n = stop - start
         dv = _local_derivatives(act, cell, c0, start, stop, derivative_block[:n])
-        upstream = upstream_block[:n]
-        to_feature_major(d_hidden[start:stop], upstream)
+        if d_hidden[start:stop].any():  # a loss on the last step leaves most blocks zero
+            upstream = upstream_block[:n]
+            upstream[...] = d_hidden[start:stop].transpose(0, 2, 1)
+            d_out_rev = upstream[::-1]
+        else:
+            d_out_rev = itertools.repeat(None, n)
+        # Step t's W_hhᵀ da_t goes straight into total[t−1] (into dhnext for t = 0).
+        carried = list(total[max(start - 1, 0) : stop - 1][::-1])
+        if start == 0:
+            carried.append(dhnext)
         if d_cell_block is None:
             d_cell_rev = itertools.repeat(None, n)
         else:
@@ -188,10 +196,11 @@ def backward_feature_major(
         d_pre = d_pre_block[:n]
         by_gate = d_pre.reshape(n, 4, size, batch)
         totals = total[start:stop]
-        for d_out, d_c_out, dh, da, da_o, da_ifg, h_per_c, h_per_a_o, c_per_a_ifg, f in zip(
-            upstream[::-1],
+        for d_out, d_c_out, dh, d_prev, da, da_o, da_ifg, h_per_c, h_per_a_o, c_per_a_ifg, f in zip(
+            d_out_rev,
             d_cell_rev,
             totals[::-1],
+            carried,
             d_pre[::-1],
             by_gate[::-1, 0],
             by_gate[::-1, 1:],
@@ -201,7 +210,8 @@ def backward_feature_major(
             forget[start:stop][::-1],
             strict=True,
         ):
-            np.add(d_out, dhnext, out=dh)  # dh_t = dL/dh_t + dhnext
+            if d_out is not None:
+                dh += d_out  # dh_t = dL/dh_t + W_hhᵀ da_{t+1}
             np.multiply(dh, h_per_a_o, out=da_o)  # da_o = dh ⊙ tanh(c) ⊙ o(1−o)
             np.multiply(dh, h_per_c, out=dc)
             dc += dcnext  # dc_t = dh ⊙ o ⊙ (1 − tanh²c) + dcnext
@@ -209,7 +219,7 @@ def backward_feature_major(
                 dc += d_c_out
             np.multiply(dc, c_per_a_ifg, out=da_ifg)  # da_i, da_f, da_g
             np.multiply(dc, f, out=dcnext)  # dcnext = dc_t ⊙ f
-            np.dot(w_hh_t, da, out=dhnext)  # dhnext = W_hhᵀ da
+            np.dot(w_hh_t, da, out=d_prev)  # W_hhᵀ da_t, carried to step t−1
         _add_weight_gradients(
             weights, k.w_ih_internal, start, d_pre, per_step_ih[:n], per_step_hh[:n]
         )
