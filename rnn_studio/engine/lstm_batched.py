@@ -155,11 +155,7 @@ def backward_feature_major(
     chunks = time_chunks(steps, 4 * size * batch)
     longest = longest_chunk(chunks)
     derivative_block = kept_buffer("lstm.backward.derivatives", (longest, 5, size, batch), dtype)
-    d_pre_block = kept_buffer("lstm.backward.d_pre", (longest, 4 * size, batch), dtype)
-    per_step_hh = kept_buffer("lstm.backward.per_step_hh", (longest, 4 * size, size), dtype)
-    per_step_ih = kept_buffer(
-        "lstm.backward.per_step_ih", (longest, 4 * size, trace.inputs.shape[-1]), dtype
-    )
+    d_pre_block = kept_buffer("lstm.backward.d_pre", (4 * size * longest * batch,), dtype)
     upstream_block = kept_buffer("lstm.backward.upstream", (longest, size, batch), dtype)
     d_cell_block = (
         None
@@ -193,15 +189,18 @@ def backward_feature_major(
             d_cell_rev = d_cell_block[:n]
             d_cell_rev[...] = d_cell[start:stop].transpose(0, 2, 1)
             d_cell_rev = d_cell_rev[::-1]
-        d_pre = d_pre_block[:n]
-        by_gate = d_pre.reshape(n, 4, size, batch)
+        # Gate-major (4H, n, B): da_t is a (4H, B) view with rows of B, and the block is one
+        # (4H, n·B) matrix for the weight-gradient products.
+        d_pre = d_pre_block[: 4 * size * n * batch].reshape(4 * size, n, batch)
+        per_step = d_pre.transpose(1, 0, 2)  # (n, 4H, B) views
+        by_gate = per_step.reshape(n, 4, size, batch)
         totals = total[start:stop]
         for d_out, d_c_out, dh, d_prev, da, da_o, da_ifg, h_per_c, h_per_a_o, c_per_a_ifg, f in zip(
             d_out_rev,
             d_cell_rev,
             totals[::-1],
             carried,
-            d_pre[::-1],
+            per_step[::-1],
             by_gate[::-1, 0],
             by_gate[::-1, 1:],
             dv[::-1, 0],
@@ -220,9 +219,7 @@ def backward_feature_major(
             np.multiply(dc, c_per_a_ifg, out=da_ifg)  # da_i, da_f, da_g
             np.multiply(dc, f, out=dcnext)  # dcnext = dc_t ⊙ f
             np.dot(w_hh_t, da, out=d_prev)  # W_hhᵀ da_t, carried to step t−1
-        _add_weight_gradients(
-            weights, k.w_ih_internal, start, d_pre, per_step_ih[:n], per_step_hh[:n]
-        )
+        _add_weight_gradients(weights, k.w_ih_internal, start, d_pre.reshape(4 * size, -1))
     rows = k.internal_rows
     params = {
         "weight_ih": _in_torch_rows(weights.weight_ih, rows),
@@ -240,31 +237,28 @@ def backward_feature_major(
 
 
 def _add_weight_gradients(
-    weights: WeightGradients,
-    w_ih: np.ndarray,
-    start: int,
-    d_pre: np.ndarray,
-    per_step_ih: np.ndarray,
-    per_step_hh: np.ndarray,
+    weights: WeightGradients, w_ih: np.ndarray, start: int, d_pre: np.ndarray
 ) -> None:
-    """Add the block of steps ``start …`` with feature-major gradients ``d_pre`` (n, 4H, B).
+    """Add the block of steps ``start …`` with gate-major gradients ``d_pre`` (4H, n·B).
 
-    dW_ih += Σ_t da_t x_tᵀ and dW_hh += Σ_t da_t h_{t-1}ᵀ as one stacked ``matmul`` each
-    (per-step products into ``per_step_ih`` (n, 4H, I) and ``per_step_hh`` (n, 4H, H), then
-    summed), db += Σ da_t, and dx_t = W_ihᵀ da_t. Each da_t (4H, B) and each trace row
-    block x_t, h_{t-1} (B, ·) is already contiguous, so no block is transposed.
+    dW_ih += Σ_t da_t x_tᵀ and dW_hh += Σ_t da_t h_{t-1}ᵀ are one product each with the
+    trace's contiguous (n·B, ·) row blocks, db += Σ da_t, and dx_t = W_ihᵀ da_t.
     """
-    trace, stop = weights.trace, start + len(d_pre)
-    np.matmul(d_pre, trace.inputs[start:stop], out=per_step_ih)
-    weights.weight_ih += per_step_ih.sum(axis=0)
+    trace = weights.trace
+    batch = trace.h0.shape[0]
+    stop = start + d_pre.shape[1] // batch
+    inputs = trace.inputs[start:stop].reshape(-1, trace.inputs.shape[-1])
+    weights.weight_ih += np.dot(d_pre, inputs)
     if start == 0:
-        np.matmul(d_pre[1:], trace.hidden[: stop - 1], out=per_step_hh[1:])
-        np.matmul(d_pre[0], trace.h0, out=per_step_hh[0])
+        hidden = trace.hidden[: stop - 1].reshape(-1, trace.hidden.shape[-1])
+        weights.weight_hh += np.dot(d_pre[:, batch:], hidden)
+        weights.weight_hh += np.dot(d_pre[:, :batch], trace.h0)
     else:
-        np.matmul(d_pre, trace.hidden[start - 1 : stop - 1], out=per_step_hh)
-    weights.weight_hh += per_step_hh.sum(axis=0)
-    weights.bias += d_pre.sum(axis=(0, 2))
-    np.matmul(d_pre.transpose(0, 2, 1), w_ih, out=weights.d_inputs[start:stop])
+        hidden = trace.hidden[start - 1 : stop - 1].reshape(-1, trace.hidden.shape[-1])
+        weights.weight_hh += np.dot(d_pre, hidden)
+    weights.bias += d_pre.sum(axis=1)
+    d_inputs = weights.d_inputs[start:stop]
+    np.dot(d_pre.T, w_ih, out=d_inputs.reshape(-1, d_inputs.shape[-1]))
 
 
 def _in_torch_rows(internal: np.ndarray, rows: np.ndarray) -> np.ndarray:
