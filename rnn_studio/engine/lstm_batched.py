@@ -5,7 +5,8 @@ A batch of B sequences is walked with states stored as (H, B) and gates as (4H, 
 then one contiguous block of H·B entries: NumPy works through a gate *view* of a (B, 4H)
 row block row by row, at several times the cost of the same operation on contiguous memory,
 and at batch 32 those operations are most of the time. The recurrent product becomes
-W_hh (4H, H) @ h (H, B) and dhnext = W_hhᵀ (H, 4H) @ da (4H, B), one product each.
+W_hh (4H, H) @ h (H, B) and dhnext = W_hhᵀ (H, 4H) @ da (4H, B), one product each; the
+forward product is [W_hh b] @ [h; 1], so it also adds the bias.
 
 What the caller sees keeps the engine's layout: ``hidden`` is a C-contiguous (T, B, H)
 array, ``cell_state`` and the gate activations are (T, B, ·) views of the feature-major
@@ -144,8 +145,11 @@ def backward_feature_major(
     """BPTT for a batched trace recorded by :func:`forward_feature_major`.
 
     Walks time in blocks (:func:`rnn_studio.engine.blocks.time_chunks`): a block's local
-    derivatives are computed vectorised before its loop; after it, its pre-activation
-    gradients are turned to (n, B, 4H) rows and the weight gradients are one product each.
+    derivatives are computed vectorised before its loop, whose pre-activation gradients are
+    written gate-major (4H, n, B) so that after it the weight gradients are one product each
+    with the trace's (n·B, ·) rows, without a transpose. Each step's W_hhᵀ da_t is written
+    straight into the previous step's total gradient, and blocks where the loss adds nothing
+    to dL/dh skip that addition.
     """
     steps, batch, size = d_hidden.shape
     dtype = d_hidden.dtype
