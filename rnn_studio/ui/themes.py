@@ -19,6 +19,7 @@ colour map, background-coloured masks, and colours in widget style sheets that c
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, fields
 
@@ -386,7 +387,7 @@ def apply_theme(name: str, app: QApplication | None = None) -> Palette:
     app.setStyleSheet(style_sheet(palette))
     pg.setConfigOptions(background=palette.plot_background, foreground=palette.plot_foreground)
     app.setProperty(THEME_PROPERTY, palette.name)
-    widgets = app.allWidgets()
+    widgets = all_widgets(app)
     for widget in widgets:
         # Restyling one widget can delete another on the list (a placeholder replaced, a
         # child rebuilt): skip what is gone instead of failing half-way through the theme.
@@ -401,6 +402,24 @@ def apply_theme(name: str, app: QApplication | None = None) -> Palette:
     _watch_sheets(app, widgets)
     notify_widgets(widgets, palette)
     return palette
+
+
+def all_widgets(app: QApplication) -> list[QWidget]:
+    """Every widget of the app, taken without letting Python's garbage collector run meanwhile.
+
+    ``allWidgets()`` copies Qt's widget pointers first and wraps them afterwards; a collection
+    triggered by that wrapping can delete a Python-owned window whose children are still on
+    the copied list, and wrapping a deleted widget crashes. Collect first, then wrap with the
+    collector paused.
+    """
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return app.allWidgets()
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def notify_widgets(widgets: list[QWidget], palette: Palette) -> None:
