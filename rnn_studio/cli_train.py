@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from rnn_studio.cli.arg_types import positive_number, whole_number
+
 TASKS = ("text", "sentiment", "forecast", "memory")
 CELLS = ("rnn", "lstm", "gru")
 BAR_WIDTH = 30
@@ -40,33 +42,10 @@ tasks:
 """
 
 
-def _whole(low: int, high: int) -> Any:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is outside {low}..{high}")
-        return value
-
-    return parse
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number above 0")
-    return value
-
-
 def _clip(text: str) -> float:
     if text.lower() in ("0", "off", "none"):
         return 0.0
-    return _positive_float(text)
+    return positive_number(text)
 
 
 def add_train_subparser(subparsers: Any) -> argparse.ArgumentParser:
@@ -80,23 +59,23 @@ def add_train_subparser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--task", required=True, choices=TASKS, help="what to learn")
     parser.add_argument("--cell", default="lstm", choices=CELLS, help="cell kind (lstm)")
     parser.add_argument(
-        "--lag", type=_whole(0, 1000), default=60, help="memory task: distractor steps (60)"
+        "--lag", type=whole_number(0, 1000), default=60, help="memory task: distractor steps (60)"
     )
-    parser.add_argument("--hidden", type=_whole(1, 512), help="hidden units (task default)")
-    parser.add_argument("--steps", type=_whole(1, 10**7), help="updates (task default)")
-    parser.add_argument("--seed", type=_whole(0, 2**32 - 1), default=0, help="seed (0)")
+    parser.add_argument("--hidden", type=whole_number(1, 512), help="hidden units (task default)")
+    parser.add_argument("--steps", type=whole_number(1, 10**7), help="updates (task default)")
+    parser.add_argument("--seed", type=whole_number(0, 2**32 - 1), default=0, help="seed (0)")
     parser.add_argument(
         "--clip",
         type=_clip,
         help="gradient-norm clipping threshold, 0 or 'off' to disable (task default 1)",
     )
-    parser.add_argument("--lr", type=_positive_float, help="learning rate (task default)")
+    parser.add_argument("--lr", type=positive_number, help="learning rate (task default)")
     parser.add_argument(
         "--optimizer", choices=("adam", "sgd"), help="optimiser (adam; sgd uses momentum 0.9)"
     )
-    parser.add_argument("--batch", type=_whole(1, 4096), help="sequences per update (16)")
+    parser.add_argument("--batch", type=whole_number(1, 4096), help="sequences per update (16)")
     parser.add_argument(
-        "--bptt", type=_whole(1, 100000), help="truncate backpropagation to this many steps"
+        "--bptt", type=whole_number(1, 100000), help="truncate backpropagation to this many steps"
     )
     parser.add_argument(
         "--series",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 from pathlib import Path
 from typing import Any
 
+from rnn_studio.cli.arg_types import positive_number, whole_number
 from rnn_studio.cli.parser import CliError
 
 VIEWS = ("gradients", "heatmap", "gates")
@@ -33,29 +33,6 @@ views (for .png):
   heatmap    the hidden state h_t, one row per hidden unit, one column per step
   gates      the gate activations over time (LSTM, GRU; the vanilla RNN has no gates)
 """
-
-
-def _positive_int(low: int, high: int) -> Any:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is outside {low}..{high}")
-        return value
-
-    return parse
-
-
-def _spectral_radius(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number above 0")
-    return value
 
 
 def add_subparser(commands: Any) -> argparse.ArgumentParser:
@@ -89,21 +66,21 @@ def add_subparser(commands: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--hidden",
-        type=_positive_int(1, MAX_HIDDEN_SIZE),
+        type=whole_number(1, MAX_HIDDEN_SIZE),
         default=8,
         metavar="N",
         help=f"hidden units, 1..{MAX_HIDDEN_SIZE} (default: 8)",
     )
     parser.add_argument(
         "--seed",
-        type=_positive_int(0, 2**32 - 1),
+        type=whole_number(0, 2**32 - 1),
         default=0,
         metavar="S",
         help="seed for the weights: the same seed gives the same figure (default: 0)",
     )
     parser.add_argument(
         "--spectral-radius",
-        type=_spectral_radius,
+        type=positive_number,
         default=None,
         metavar="R",
         help="rescale the recurrent weights W_hh to spectral radius R "
@@ -124,14 +101,14 @@ def add_subparser(commands: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--width",
-        type=_positive_int(64, MAX_FIGURE_SIDE),
+        type=whole_number(64, MAX_FIGURE_SIDE),
         default=1200,
         metavar="W",
         help="figure width in pixels (default: 1200)",
     )
     parser.add_argument(
         "--height",
-        type=_positive_int(64, MAX_FIGURE_SIDE),
+        type=whole_number(64, MAX_FIGURE_SIDE),
         default=700,
         metavar="H",
         help="figure height in pixels (default: 700)",
