@@ -62,12 +62,13 @@ class Verdict:
             return "Stable: one step only, nothing to decay yet. Use a longer sequence."
         factor = f"×{self.factor_per_step:.3g} per step"
         total = self.factor_per_step**self.steps
+        span = f"{self.steps} step{'s' if self.steps != 1 else ''} → ×{total:.2g}"
         if self.label == "vanishing":
             how = "Vanishing slowly" if self.factor_per_step >= SLOWLY_ABOVE else "Vanishing"
-            return f"{how}: {factor} back in time ({self.steps} steps → ×{total:.2g})."
+            return f"{how}: {factor} back in time ({span})."
         if self.label == "exploding":
-            return f"Exploding: {factor} back in time ({self.steps} steps → ×{total:.2g})."
-        return f"Stable: {factor} back in time ({self.steps} steps → ×{total:.2g})."
+            return f"Exploding: {factor} back in time ({span})."
+        return f"Stable: {factor} back in time ({span})."
 
 
 #: Largest T·G·H³ (multiply-adds of the exact ∂h_L/∂h_t product) computed inline, about 50 ms;
