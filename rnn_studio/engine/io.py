@@ -25,7 +25,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from rnn_studio.atomic_files import atomic_write_bytes
 from rnn_studio.engine.encoding import Scaler, Vocabulary
 from rnn_studio.engine.errors import EngineError
 from rnn_studio.engine.model import Model
@@ -41,27 +41,6 @@ FORMAT_VERSION = 1
 FORMAT_NAME = "rnn-studio-model"
 VERSION_KEY = "rnn_studio.format_version"
 META_KEY = "rnn_studio.meta"
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then
-    :func:`os.replace` it over ``path`` (atomic on POSIX and Windows).
-
-    This mirrors :func:`rnn_studio.storage.atomic_write_bytes`; the engine may not import
-    ``rnn_studio.storage`` because that module depends on platformdirs (an import-linter
-    contract keeps the engine free of it).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 def model_metadata(model: Model) -> dict[str, Any]:
@@ -104,7 +83,7 @@ def save_model(path: str | os.PathLike[str], model: Model) -> Path:
         The path written (``.npz`` is not added: the name is used as given).
     """
     target = Path(path)
-    _atomic_write(target, model_to_bytes(model))
+    atomic_write_bytes(target, model_to_bytes(model))
     return target
 
 
@@ -259,5 +238,5 @@ def save_torch_state_dict(path: str | os.PathLike[str], model: Model) -> Path:
     buffer = io.BytesIO()
     np.savez(buffer, **export_torch_state_dict(model))  # type: ignore[arg-type]
     target = Path(path)
-    _atomic_write(target, buffer.getvalue())
+    atomic_write_bytes(target, buffer.getvalue())
     return target
