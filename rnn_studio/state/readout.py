@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rnn_studio.engine.losses import softmax
 from rnn_studio.state.sequence import EncodedSequence
 
 #: Ridge penalty of the least-squares value readout; keeps the solve well posed when T < H.
@@ -78,11 +79,8 @@ def _token_readout(hidden: np.ndarray, sequence: EncodedSequence, seed: int) -> 
     size = len(sequence.vocabulary)
     bound = 1.0 / np.sqrt(hidden.shape[1])
     weight = rng.uniform(-bound, bound, (size, hidden.shape[1])) * 4.0
-    logits = np.nan_to_num(hidden) @ weight.T
-    logits -= logits.max(axis=1, keepdims=True)
-    exp = np.exp(logits)
     return Outputs(
-        probabilities=exp / exp.sum(axis=1, keepdims=True),
+        probabilities=softmax(np.nan_to_num(hidden) @ weight.T),
         predictions=None,
         description="Untrained readout (random W_hy): train a model in Train to make it useful.",
     )
