@@ -3,51 +3,44 @@
 With OpenBLAS's default thread pool on a busy two-core machine, training a small model ran
 about 20 times slower than on one thread (0.57 s against 13 s for the same 200 updates),
 because every small matrix product woke and synchronised the pool. Setting
-``OPENBLAS_NUM_THREADS=1`` before NumPy is imported fixes it; :func:`limit_blas_threads` does
-the same at run time for the OpenBLAS that NumPy's wheels bundle (``threadpoolctl`` is used
-instead when it is installed).
+``OPENBLAS_NUM_THREADS=1`` before NumPy is imported fixes it (``rnn_studio.ui.app`` does that
+at start-up); :func:`limit_blas_threads` does the same at run time, for a NumPy already
+loaded, through ``threadpoolctl``, which finds the BLAS NumPy really uses (OpenBLAS, MKL,
+BLIS, ...) on every platform instead of guessing a wheel's library file names.
 """
 
 from __future__ import annotations
 
-import ctypes
-import glob
-import os
-from pathlib import Path
-
-import numpy as np
-
-_SETTERS = (
-    "scipy_openblas_set_num_threads64_",
-    "scipy_openblas_set_num_threads",
-    "openblas_set_num_threads64_",
-    "openblas_set_num_threads",
-)
+import numpy as np  # noqa: F401  (loaded first, so that threadpoolctl sees NumPy's BLAS)
+from threadpoolctl import threadpool_info, threadpool_limits
 
 
 def limit_blas_threads(threads: int = 1) -> bool:
-    """Ask NumPy's BLAS to use ``threads`` threads; return True if it could be done.
+    """Ask every BLAS loaded in this process to use ``threads`` threads.
 
-    Safe to call any number of times, from any thread; does nothing (returns False) for a
-    BLAS it does not recognise.
+    Parameters
+    ----------
+    threads : int
+        Threads per BLAS call, at least 1.
+
+    Returns
+    -------
+    bool
+        True if a BLAS was found and limited; False if none is loaded (nothing to do).
+
+    Notes
+    -----
+    Safe to call any number of times, from any thread. The limit stays until changed again
+    (it is not undone when the call returns).
     """
-    try:
-        from threadpoolctl import threadpool_limits  # type: ignore[import-not-found]
-    except ImportError:
-        pass
-    else:
-        threadpool_limits(limits=threads, user_api="blas")
-        return True
-    libs = Path(np.__file__).resolve().parent.parent / "numpy.libs"
-    candidates = glob.glob(os.fspath(libs / "*openblas*"))
-    for path in candidates:
-        try:
-            library = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for name in _SETTERS:
-            setter = getattr(library, name, None)
-            if setter is not None:
-                setter(ctypes.c_int(threads))
-                return True
-    return False
+    if not any(entry.get("user_api") == "blas" for entry in threadpool_info()):
+        return False
+    threadpool_limits(limits=threads, user_api="blas")
+    return True
+
+
+def blas_threads() -> list[int]:
+    """Threads each loaded BLAS currently uses (for tests and ``--self-check`` reports)."""
+    return [
+        int(entry["num_threads"]) for entry in threadpool_info() if entry.get("user_api") == "blas"
+    ]

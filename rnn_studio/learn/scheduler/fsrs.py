@@ -7,6 +7,20 @@ first go through short same-day steps, as the reference ``fsrs`` package (v6) do
 default weights are that package's defaults; ``tests/learn/test_scheduler_fsrs.py`` checks
 this module against the package and against values worked out by hand.
 
+Why not wrap the ``fsrs`` package (a test-only dependency) instead: not for start-up time or
+the offline installers (it is pure Python and imports in about 5 ms), but because
+
+- its fuzzing draws from the global ``random`` module, so a fuzzed schedule cannot repeat;
+  ours seeds the spread with the card id and review count (no global random state), and
+  with fuzzing off the two agree in the tests (stability and difficulty to a relative
+  1e-9, the same due dates, on random review histories);
+- its ``Card`` has its own data model (an integer id taken from the clock, and a 1 ms
+  ``time.sleep`` per card created without one) and its own JSON, while every scheduler here
+  (FSRS, SM-2, Leitner) shares :class:`CardState`, ``preview`` and the progress file's
+  schema: an adapter both ways would be about as long as the formulas below;
+- its API changed incompatibly at each major version (v4 ``FSRS``, v5 ``Scheduler``, v6 with
+  21 weights and a learnable decay), and a learner's saved progress must outlive those.
+
 Notes
 -----
 With weights w_0..w_20, grade G in {1, 2, 3, 4}, decay d = w_20 and
