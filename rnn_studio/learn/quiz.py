@@ -20,6 +20,7 @@ twice among the choices.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -363,8 +364,22 @@ def matching(
     )
 
 
-def from_quiz_question(question: Any) -> ChoiceQuestion | TypedQuestion:
-    """Turn a hand-written question (``content.QuizQuestion``-shaped) into a quiz question."""
+def from_quiz_question(
+    question: Any, seed: SeedLike | None = None, terms: Iterable[Any] = ()
+) -> ChoiceQuestion | TypedQuestion:
+    """Turn a hand-written question (``content.QuizQuestion``-shaped) into a quiz question.
+
+    Parameters
+    ----------
+    question : QuizQuestion-like
+    seed : int or numpy Generator, optional
+        Shuffles a multiple-choice question's options (the files list the right one first),
+        so each review draws its own order and a seeded review repeats exactly. Without a
+        seed the order is still shuffled, from a seed derived from the question's id.
+    terms : iterable of glossary-like items, optional
+        Their names become the typed question's confusables: an answer that is (or is
+        closest to) another glossary term is refused rather than forgiven as a typo.
+    """
     kind = getattr(question, "kind", None)
     qid = getattr(question, "id", "?")
     explanation = getattr(question, "explanation", "")
@@ -374,14 +389,16 @@ def from_quiz_question(question: Any) -> ChoiceQuestion | TypedQuestion:
         correct = [i for i, choice in enumerate(options) if choice.correct]
         if len(correct) != 1:
             raise QuizError(f"question {qid!r}: needs exactly one correct choice")
+        rng = rng_from(zlib.crc32(str(qid).encode("utf-8")) if seed is None else seed)
+        order = [int(i) for i in rng.permutation(len(options))]
         return ChoiceQuestion(
             id=qid,
             kind=kind,
             prompt=question.prompt,
-            choices=tuple(choice.text for choice in options),
-            answer_index=correct[0],
+            choices=tuple(options[i].text for i in order),
+            answer_index=order.index(correct[0]),
             explanation=explanation,
-            choice_feedback=tuple(getattr(c, "explanation", "") for c in options),
+            choice_feedback=tuple(getattr(options[i], "explanation", "") for i in order),
             item_id=qid,
             demo=demo,
         )
@@ -399,15 +416,34 @@ def from_quiz_question(question: Any) -> ChoiceQuestion | TypedQuestion:
             demo=demo,
         )
     if kind == "typed":
+        accepted = tuple(question.accepted)
         return TypedQuestion(
             id=qid,
             prompt=question.prompt,
-            accepted=tuple(question.accepted),
+            accepted=accepted,
             explanation=explanation,
+            confusables=confusables_for(accepted, as_terms(terms)),
             item_id=qid,
             demo=demo,
         )
     raise QuizError(f"question {qid!r}: unknown kind {kind!r}")
+
+
+def confusables_for(accepted: Iterable[str], terms: Sequence[Term]) -> tuple[str, ...]:
+    """The names of every glossary term that is not the answer: a typed answer equal or
+    closest to one of them is refused (so "gradient ascent" never passes for "gradient
+    descent" just because it is two letters away).
+
+    A term counts as the answer when any of its names is accepted; its other names are then
+    left out too, since they are right answers by another name.
+    """
+    wanted = {normalise(name) for name in accepted}
+    names: list[str] = []
+    for term in terms:
+        if any(normalise(name) in wanted for name in term.names):
+            continue
+        names.extend(term.names)
+    return tuple(names)
 
 
 def build_quiz(
@@ -427,22 +463,26 @@ def build_quiz(
     """
     rng = rng_from(seed)
     term_list = as_terms(terms)
-    written = [from_quiz_question(q) for q in questions]
+    sources = list(questions)
+    written_check = [from_quiz_question(q) for q in sources]  # fails early on a bad question
     unknown = sorted(set(kinds) - {*TERM_KINDS, "written"})
     if unknown:
         raise QuizError(f"unknown quiz kind(s): {', '.join(unknown)}")
-    usable = [k for k in kinds if (k == "written" and written) or (k != "written" and term_list)]
+    usable = [
+        k for k in kinds if (k == "written" and written_check) or (k != "written" and term_list)
+    ]
     if not usable:
         raise QuizError("nothing to ask: no terms and no written questions for these kinds")
     term_order = list(rng.permutation(len(term_list))) if term_list else []
-    written_order = list(rng.permutation(len(written))) if written else []
+    written_order = list(rng.permutation(len(sources))) if sources else []
     quiz: list[Question] = []
     kind_order: list[str] = []
     while len(kind_order) < count:  # shuffled rounds: every kind comes up evenly
         kind_order.extend(usable[i] for i in rng.permutation(len(usable)))
     for n, kind in enumerate(kind_order[:count]):
         if kind == "written":
-            quiz.append(written[written_order[n % len(written_order)]])
+            source = sources[written_order[n % len(written_order)]]
+            quiz.append(from_quiz_question(source, rng, term_list))
             continue
         term = term_list[term_order[n % len(term_order)]]
         if kind == "term_to_definition":
@@ -561,6 +601,7 @@ __all__ = [
     "TypedQuestion",
     "as_terms",
     "build_quiz",
+    "confusables_for",
     "definition_to_term",
     "from_quiz_question",
     "mask_term",

@@ -244,7 +244,9 @@ def test_written_questions_of_each_kind():
         )
     )
     assert isinstance(mc, ChoiceQuestion) and mc.demo == "vanishing"
-    assert mc.check(0).correct and mc.check(0).explanation == "Because."
+    right = mc.answer_index
+    assert mc.choices[right] == "Many factors below 1 multiply"
+    assert mc.check(right).correct and mc.check(right).explanation == "Because."
     wrong = mc.check("The loss is too big")
     assert not wrong.correct and wrong.feedback == "The loss size does not compound."
     tf = from_quiz_question(Written("q2", "true_false", "LSTMs have gates.", answer=True))
@@ -318,3 +320,75 @@ def test_every_shipped_written_question_checks_its_own_answer():
                 assert question.check(question.answer_index).correct
                 wrong = (question.answer_index + 1) % len(question.choices)
                 assert not question.check(wrong).correct
+
+
+# --------------------------------------------------------------------------- answer order
+# Chi-square critical values at p = 0.001 for k - 1 degrees of freedom (k = choices).
+CHI2_999 = {1: 10.83, 2: 13.82, 3: 16.27, 4: 18.47, 5: 20.52}
+
+
+def shipped_multiple_choice():
+    from rnn_studio.learn.content import load_quizzes
+
+    return [q for s in load_quizzes() for q in s.questions if q.kind == "multiple_choice"]
+
+
+def test_every_multiple_choice_question_puts_the_right_answer_anywhere_uniformly():
+    """Over 600 seeded reviews, each position holds the right answer about equally often.
+
+    The files list the right answer first; without shuffling, always pressing A would score
+    full marks and every count would sit on position 0.
+    """
+    questions = shipped_multiple_choice()
+    assert len(questions) >= 20
+    n_seeds = 600
+    for source in questions:
+        k = len(source.choices)
+        counts = [0] * k
+        for seed in range(n_seeds):
+            question = from_quiz_question(source, seed=seed)
+            counts[question.answer_index] += 1
+            # the shuffle moves each option's feedback with it
+            right = next(c for c in source.choices if c.correct)
+            assert question.answer == right.text
+            assert question.choice_feedback[question.answer_index] == right.explanation
+        expected = n_seeds / k
+        chi2 = sum((c - expected) ** 2 / expected for c in counts)
+        assert chi2 < CHI2_999[k - 1], (source.id, counts)
+
+
+def test_pressing_a_every_time_scores_like_guessing():
+    from rnn_studio.learn.content import load_all
+
+    content = load_all()
+    hits = total = 0
+    guess = 0.0
+    for seed in range(40):
+        for question in build_quiz(
+            content.glossary.entries, content.questions, count=20, kinds=("written",), seed=seed
+        ):
+            if question.kind == "multiple_choice":
+                total += 1
+                hits += question.check(0).correct
+                guess += 1 / len(question.choices)
+    assert total > 300
+    # Guessing expects `guess` hits; binomial sd is below sqrt(total)/2.
+    assert abs(hits - guess) < 3.5 * (total**0.5) / 2, (hits, guess, total)
+
+
+def test_a_review_seed_repeats_its_answer_order_and_another_seed_changes_it():
+    from rnn_studio.learn.content import load_all
+
+    content = load_all()
+
+    def orders(seed):
+        built = build_quiz(
+            content.glossary.entries, content.questions, count=24, kinds=("written",), seed=seed
+        )
+        return [(q.id, q.choices) for q in built]
+
+    assert orders(11) == orders(11)
+    assert orders(11) != orders(12)
+    assert from_quiz_question(shipped_multiple_choice()[0]) == from_quiz_question(
+        shipped_multiple_choice()[0]
+    )
