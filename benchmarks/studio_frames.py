@@ -55,7 +55,7 @@ def measure(
     """
     from PySide6.QtCore import QEventLoop
 
-    from rnn_studio.state.demo import DemoSetup
+    from rnn_studio.studio_core.demo import DemoSetup
 
     session = window.session
     session.apply_demo(

@@ -6,9 +6,10 @@
     Names the Debian/Ubuntu packages (or the display setting) Qt needs before Qt can abort.
 ``self_check``
     ``rnn-studio --self-check``: gradient checks, resources, a figure and the main window.
-``export``, ``trace_table``
+``export``
     ``rnn-studio export``: a figure (PNG) or the trace (CSV) without opening a window; the
-    figures themselves are drawn by ``rnn_studio.ui.export_figures``.
+    table and CSV writer are ``rnn_studio.state.trace_table`` (shared with the studio's
+    export), the figures are drawn by ``rnn_studio.ui.export_figures``.
 ``launch``, ``startup``
     ``rnn-studio`` with no command, and ``--measure-startup`` (time to the first paint).
 """

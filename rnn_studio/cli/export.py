@@ -37,7 +37,7 @@ views (for .png):
 
 def add_subparser(commands: Any) -> argparse.ArgumentParser:
     """Add ``export`` to the ``rnn-studio`` subcommands and return its parser."""
-    from rnn_studio.state.demo import MAX_HIDDEN_SIZE, MODE_CHOICES
+    from rnn_studio.studio_core.demo import MAX_HIDDEN_SIZE, MODE_CHOICES
 
     parser = commands.add_parser(
         "export",
@@ -135,22 +135,25 @@ def run_export(args: argparse.Namespace) -> int:
     if suffix == ".png" and args.view == "gates" and args.cell == "rnn":
         raise CliError("the vanilla RNN has no gates: use --cell lstm or gru, or another --view")
 
-    from rnn_studio.cli.trace_table import compute_export, write_trace_csv
-    from rnn_studio.state.demo import DemoSetup
+    from rnn_studio.state.trace_table import TraceTableError, compute_export, write_trace_csv
+    from rnn_studio.studio_core.demo import DemoSetup
 
-    data = compute_export(
-        DemoSetup(
-            text=args.sequence,
-            mode=args.mode,
-            cell=args.cell,
-            hidden_size=args.hidden,
-            seed=args.seed,
-            spectral_radius=args.spectral_radius,
-            backprop=True,
+    try:
+        data = compute_export(
+            DemoSetup(
+                text=args.sequence,
+                mode=args.mode,
+                cell=args.cell,
+                hidden_size=args.hidden,
+                seed=args.seed,
+                spectral_radius=args.spectral_radius,
+                backprop=True,
+            )
         )
-    )
+    except TraceTableError as error:
+        raise CliError(str(error)) from None
     if suffix == ".csv":
-        write_trace_csv(data, out)
+        write_trace_csv(out, *data.table())
         print(f"wrote {out} ({len(data.tokens)} steps, {args.cell}, hidden size {args.hidden})")
         return 0
     # A figure never needs a display: render offscreen even when a desktop is available.

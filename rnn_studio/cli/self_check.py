@@ -55,8 +55,8 @@ def check_data_files() -> str:
 
 def check_figure() -> str:
     """Render the gradient view of a small LSTM offscreen and check that it is not blank."""
-    from rnn_studio.cli.trace_table import compute_export
-    from rnn_studio.state.demo import DemoSetup
+    from rnn_studio.state.trace_table import compute_export
+    from rnn_studio.studio_core.demo import DemoSetup
     from rnn_studio.ui.export_figures import render_figure
 
     data = compute_export(DemoSetup(text="not bad", cell="lstm", hidden_size=4, backprop=True))

@@ -38,7 +38,7 @@ from rnn_studio.learn.content_types import (
     Speaker,
     normalise_name,
 )
-from rnn_studio.state.demo import MODE_CHOICES, DemoError, DemoSetup
+from rnn_studio.studio_core.demo import MODE_CHOICES, DemoError, DemoSetup
 
 __all__ = [
     "MAX_EXAMPLE_TOKENS",
@@ -268,7 +268,8 @@ def parse_demos(text: str, file: str = "demos.json") -> dict[str, Demo]:
     Returns
     -------
     dict of str to Demo
-        In file order; each ``setup`` is a validated :class:`~rnn_studio.state.demo.DemoSetup`.
+        In file order; each ``setup`` is a validated
+        :class:`~rnn_studio.studio_core.demo.DemoSetup`.
 
     Raises
     ------

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rnn_studio.state.demo import DemoSetup
+    from rnn_studio.studio_core.demo import DemoSetup
 
 __all__ = [
     "Analogy",

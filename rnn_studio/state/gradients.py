@@ -3,7 +3,8 @@
 The loss the studio backpropagates is deliberately simple so the curve shows the cell, not the
 loss: ``L = u · h_L`` with a fixed unit vector ``u = (1, …, 1)/√H`` read at the loss step L.
 Its gradient ``∂L/∂h_L = u`` has norm 1, and every earlier ``‖∂L/∂h_t‖`` is how much of that
-unit gradient survives the trip back to step t.
+unit gradient survives the trip back to step t. The loss and the verdict (thresholds and
+factor per step) live in :mod:`rnn_studio.studio_core`, shared with the Learn area.
 """
 
 from __future__ import annotations
@@ -14,62 +15,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rnn_studio import engine
-
-#: Per-step factor below which the gradient is called vanishing (0.95**100 ≈ 0.006).
-VANISHING_BELOW = 0.95
-#: Per-step factor above which the gradient is called exploding (1.05**100 ≈ 130).
-EXPLODING_ABOVE = 1.05
-
-#: A vanishing factor at or above this is described as "vanishing slowly" (an LSTM's
-#: forget gate near 1 keeps it here while a vanilla RNN falls far below).
-SLOWLY_ABOVE = 0.9
-
-VERDICTS = ("vanishing", "stable", "exploding")
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """How the gradient behaves going back in time.
-
-    Attributes
-    ----------
-    label : {"vanishing", "stable", "exploding"}
-    factor_per_step : float
-        Geometric mean of ``‖∂L/∂h_{t-1}‖ / ‖∂L/∂h_t‖`` over the steps back from the loss
-        step (NaN with fewer than two steps).
-    spectral_radius : float
-        Largest ``|eigenvalue|`` of ``W_hh`` (max over gate blocks for gated cells).
-    steps : int
-        How many steps back the factor was measured over.
-    nonfinite : bool
-        True when the backward pass overflowed to infinity or NaN.
-    """
-
-    label: str
-    factor_per_step: float
-    spectral_radius: float
-    steps: int
-    nonfinite: bool = False
-
-    def describe(self) -> str:
-        """One plain sentence for the status label."""
-        if self.nonfinite:
-            return (
-                "Exploding: the gradient overflowed to infinity. Each step back multiplied it "
-                "by more than 1 until the numbers ran out; turn on clipping or lower ρ."
-            )
-        if not math.isfinite(self.factor_per_step):
-            return "Stable: one step only, nothing to decay yet. Use a longer sequence."
-        factor = f"×{self.factor_per_step:.3g} per step"
-        total = self.factor_per_step**self.steps
-        span = f"{self.steps} step{'s' if self.steps != 1 else ''} → ×{total:.2g}"
-        if self.label == "vanishing":
-            how = "Vanishing slowly" if self.factor_per_step >= SLOWLY_ABOVE else "Vanishing"
-            return f"{how}: {factor} back in time ({span})."
-        if self.label == "exploding":
-            return f"Exploding: {factor} back in time ({span})."
-        return f"Stable: {factor} back in time ({span})."
-
+from rnn_studio.studio_core.recipe import studio_backward
+from rnn_studio.studio_core.verdict import Verdict, judge
 
 #: Largest T·G·H³ (multiply-adds of the exact ∂h_L/∂h_t product) computed inline, about 50 ms;
 #: bigger ones (e.g. 1,000 steps at hidden 256) run as a :class:`JacobianJob` off the UI thread.
@@ -168,10 +115,7 @@ def backprop_report(
     nonfinite = False
     with np.errstate(all="ignore"):
         try:
-            prefix = engine.forward(cell, prefix_inputs)
-            d_hidden = np.zeros_like(prefix.hidden)
-            d_hidden[-1] = 1.0 / math.sqrt(d_hidden.shape[-1])
-            grads = engine.backward(cell, prefix, d_hidden)
+            _, grads = studio_backward(cell, prefix_inputs)
             grad_norms = _pad(np.asarray(grads.norms, dtype=float), total)
             param_before = _global_norm(grads.params.values())
         except engine.EngineError:
@@ -206,36 +150,6 @@ def backprop_report(
         verdict=judge(grad_norms[: loss_step + 1], rho, nonfinite),
     )
     return report, pending
-
-
-def judge(norms: np.ndarray, rho: float, nonfinite: bool = False) -> Verdict:
-    """Call a decay curve vanishing, stable or exploding from its factor per step.
-
-    ``norms[t]`` is ``‖∂L/∂h_t‖`` for t = 0..L. The factor per step is the geometric mean
-    of successive ratios going back in time, which telescopes to
-    ``(norms[first] / norms[L]) ** (1 / (L - first))`` over the finite, positive run of
-    values ending at L.
-    """
-    values = np.asarray(norms, dtype=float)
-    if nonfinite:
-        return Verdict("exploding", math.inf, rho, len(values) - 1, nonfinite=True)
-    usable = np.isfinite(values) & (values > 0)
-    last = len(values) - 1
-    first = last
-    while first > 0 and usable[first - 1]:
-        first -= 1
-    steps = last - first
-    if steps < 1 or not usable[last]:
-        return Verdict("stable", math.nan, rho, 0)
-    with np.errstate(all="ignore"):
-        factor = math.exp((math.log(values[first]) - math.log(values[last])) / steps)
-    if factor < VANISHING_BELOW:
-        label = "vanishing"
-    elif factor > EXPLODING_ABOVE:
-        label = "exploding"
-    else:
-        label = "stable"
-    return Verdict(label, factor, rho, steps)
 
 
 def _pad(values: np.ndarray, total: int) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Scenes: a teacher's named studio setups, replayed exactly in class and shared as small files.
 
-A :class:`Scene` is a :class:`~rnn_studio.state.demo.DemoSetup` (sequence, reading mode, cell,
+A :class:`Scene` is a :class:`~rnn_studio.studio_core.demo.DemoSetup` (sequence, reading mode, cell,
 sizes, seed, spectral radius, forget bias, backprop, loss step, clipping and the current step)
 plus the panels on show and the teacher's notes for the lesson. Applying the setup to a
 :class:`~rnn_studio.state.session.StudioSession` recomputes the very same trace, because every
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rnn_studio.state.demo import DemoError, DemoSetup
 from rnn_studio.storage import atomic_write_json, backup_corrupt, user_data_dir
+from rnn_studio.studio_core.demo import DemoError, DemoSetup
 
 SCENE_FORMAT = "rnn-studio-scene"
 LIBRARY_FORMAT = "rnn-studio-scenes"

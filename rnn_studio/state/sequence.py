@@ -15,7 +15,8 @@ import numpy as np
 
 from rnn_studio.engine import encoding
 from rnn_studio.engine.errors import EngineError
-from rnn_studio.state.demo import MODE_CHOICES
+from rnn_studio.studio_core import recipe
+from rnn_studio.studio_core.demo import MODE_CHOICES
 
 #: The longest sequence the studio steps through. A thousand steps is the classic
 #: vanishing-gradient demo and still plays smoothly at hidden size 256.
@@ -43,7 +44,8 @@ class EncodedSequence:
     inputs : numpy.ndarray, shape (T, I)
         The cell's input per step: one-hot rows (text) or one standardised value (numbers).
     vocabulary : tuple of str
-        The one-hot columns in order of first appearance; empty for numbers.
+        The one-hot columns, sorted (:func:`~rnn_studio.studio_core.recipe.one_hot_inputs`);
+        empty for numbers.
     values : numpy.ndarray or None, shape (T,)
         The numbers as typed (numbers mode only).
     mean, scale : float
@@ -110,14 +112,13 @@ def encode_sequence(text: str, mode: str) -> EncodedSequence:
     if mode == "numbers":
         return _encode_numbers(text, [float(value) for value in tokens])
     words = [str(token) for token in tokens]
-    vocabulary = encoding.Vocabulary.from_tokens(words, mode=mode)
-    inputs = encoding.one_hot(vocabulary.encode(words), len(vocabulary))
+    vocabulary, inputs = recipe.one_hot_inputs(words, mode)
     return EncodedSequence(
         text=text,
         mode=mode,
         tokens=tuple(display_token(token) for token in words),
-        inputs=np.asarray(inputs, dtype=np.float64),
-        vocabulary=tuple(display_token(token) for token in vocabulary.tokens),
+        inputs=inputs,
+        vocabulary=tuple(display_token(token) for token in vocabulary),
     )
 
 

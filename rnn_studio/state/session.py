@@ -48,13 +48,6 @@ import numpy as np
 
 from rnn_studio import engine
 from rnn_studio.engine.model import Model
-from rnn_studio.state.demo import (
-    CELL_CHOICES,
-    MAX_HIDDEN_SIZE,
-    MODE_CHOICES,
-    NONLINEARITY_CHOICES,
-    DemoSetup,
-)
 from rnn_studio.state.events import Signal
 from rnn_studio.state.gradients import (
     GradientReport,
@@ -70,6 +63,14 @@ from rnn_studio.state.trained_model import (
     TrainedModelError,
     describe_trained,
     studio_cell,
+)
+from rnn_studio.studio_core import recipe
+from rnn_studio.studio_core.demo import (
+    CELL_CHOICES,
+    MAX_HIDDEN_SIZE,
+    MODE_CHOICES,
+    NONLINEARITY_CHOICES,
+    DemoSetup,
 )
 
 CELL_KINDS = ("rnn", "lstm", "gru")
@@ -898,16 +899,15 @@ def _make_cell(
     cells = store.recent
     cached = cells.pop(key, None)
     if cached is None:
-        options: dict[str, Any] = {"seed": seed}
-        if kind == "rnn":
-            options["nonlinearity"] = nonlinearity
-        cell = engine.make_cell(kind, input_size, hidden_size, **options)
-        if rho_target is not None:
-            engine.set_spectral_radius(cell, rho_target)
-        if forget_bias is not None:
-            params = {name: np.array(value) for name, value in cell.params.items()}
-            params["bias_ih"][hidden_size : 2 * hidden_size] += forget_bias  # order i, f, g, o
-            cell.set_params(params)
+        cell = recipe.studio_cell(
+            kind,
+            input_size,
+            hidden_size,
+            seed,
+            nonlinearity=nonlinearity,
+            spectral_radius=rho_target,
+            forget_bias=forget_bias,
+        )
         with np.errstate(all="ignore"):
             cached = (cell, float(engine.spectral_radius(cell)))
     cells[key] = cached  # most recently used last

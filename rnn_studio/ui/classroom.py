@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.learn.progress import ProgressStore
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.scenes import (
     PANEL_IDS,
     SCENE_SUFFIX,
@@ -53,6 +52,7 @@ from rnn_studio.state.session_file import (
     save_session,
     write_autosave,
 )
+from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui import export
 from rnn_studio.ui.accessibility import StepStatusLine, complete_accessible_text
 from rnn_studio.ui.help import AboutDialog, ShortcutsDialog, TourDialog, tour_dismissed

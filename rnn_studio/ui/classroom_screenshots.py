@@ -46,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from rnn_studio.state.demo import DemoSetup
     from rnn_studio.state.session import StudioSession
+    from rnn_studio.studio_core.demo import DemoSetup
     from rnn_studio.ui.classroom import install_classroom_features
     from rnn_studio.ui.learn import install_learn_area
     from rnn_studio.ui.main_window import MainWindow

@@ -13,12 +13,10 @@ the optional ``imageio-ffmpeg`` package; without it :func:`export_stepper_video`
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 import io
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,7 +27,8 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QWidget
 
-from rnn_studio.storage import atomic_write_bytes, atomic_write_text
+from rnn_studio.state.trace_table import TraceTableError, session_trace_table, write_trace_csv
+from rnn_studio.storage import atomic_write_bytes
 
 #: Longest animation exported (frames); longer sequences are sampled evenly.
 MAX_FRAMES = 300
@@ -220,48 +219,16 @@ def export_stepper_video(
 
 
 # ---------------------------------------------------------------------------------- CSV
-def trace_table(session: Any) -> tuple[list[str], list[list[str]]]:
-    """The shown cell's trace as a table: header and one row per step.
-
-    Columns: ``t``, ``token``, ``h_0 … h_{H-1}``, ``c_*`` (LSTM), ``<gate>_*`` for each
-    gate, and ``grad_norm`` (‖∂L/∂h_t‖ after Backprop, empty before).
-    """
-    run = getattr(session, "run", None)
-    shown = getattr(session, "shown", None)
-    if run is None or shown is None:
-        raise ExportError("there is no trace to export: type a sequence first")
-    trace = shown.trace
-    hidden = np.asarray(trace.hidden)
-    size = hidden.shape[1]
-    columns = ["t", "token"] + [f"h_{j}" for j in range(size)]
-    blocks = [hidden]
-    if trace.cell_state is not None:
-        columns += [f"c_{j}" for j in range(size)]
-        blocks.append(np.asarray(trace.cell_state))
-    for gate, values in trace.gates.items():
-        columns += [f"{gate}_{j}" for j in range(size)]
-        blocks.append(np.asarray(values))
-    columns.append("grad_norm")
-    gradients = session.gradients
-    report = gradients.get(shown.kind) if gradients is not None else None
-    norms = np.asarray(report.grad_norms) if report is not None else None
-    table = np.concatenate(blocks, axis=1)
-    rows = []
-    for t, token in enumerate(run.sequence.tokens):
-        grad = "" if norms is None or not np.isfinite(norms[t]) else f"{norms[t]:.9g}"
-        rows.append([str(t), token, *(f"{value:.9g}" for value in table[t]), grad])
-    return columns, rows
-
-
 def export_trace_csv(session: Any, path: str | os.PathLike[str]) -> int:
-    """Write the shown cell's trace to ``path`` as UTF-8 CSV; return the number of rows."""
-    columns, rows = trace_table(session)
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    atomic_write_text(Path(path), buffer.getvalue())
-    return len(rows)
+    """Write the shown cell's trace to ``path`` as UTF-8 CSV; return the number of rows.
+
+    The table and the writer are the command line's (:mod:`rnn_studio.state.trace_table`).
+    """
+    try:
+        columns, rows = session_trace_table(session)
+    except TraceTableError as error:
+        raise ExportError(str(error)) from None
+    return write_trace_csv(path, columns, rows)
 
 
 def _check_visible(widget: QWidget) -> None:

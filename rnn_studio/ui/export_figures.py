@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication
 from rnn_studio.engine.cells import GATE_LABELS
 
 if TYPE_CHECKING:
-    from rnn_studio.cli.trace_table import ExportData
+    from rnn_studio.state.trace_table import ExportData
 
 FOREGROUND = "#1f2937"
 GRADIENT_PEN = pg.mkPen("#2563eb", width=3)
@@ -166,7 +166,7 @@ def render_figure(data: ExportData, view: str, width: int, height: int) -> QImag
     Parameters
     ----------
     data : ExportData
-        The run to draw (from :func:`rnn_studio.cli.trace_table.compute_export`).
+        The run to draw (from :func:`rnn_studio.state.trace_table.compute_export`).
     view : {"gradients", "heatmap", "gates"}
     width, height : int
         Image size in pixels.
@@ -218,8 +218,8 @@ def save_figure(data: ExportData, view: str, path: Path, width: int, height: int
 
 
 if __name__ == "__main__":
-    from rnn_studio.cli.trace_table import compute_export
-    from rnn_studio.state.demo import DemoSetup
+    from rnn_studio.state.trace_table import compute_export
+    from rnn_studio.studio_core.demo import DemoSetup
 
     for kind, view in (("rnn", "gradients"), ("lstm", "heatmap"), ("gru", "gates")):
         run = compute_export(DemoSetup(text="not bad", cell=kind, backprop=True))

@@ -30,7 +30,7 @@ from rnn_studio.learn.progress import (
     MAX_NEW_CARDS_PER_DAY,
     ProgressStore,
 )
-from rnn_studio.state.demo import MAX_HIDDEN_SIZE
+from rnn_studio.studio_core.demo import MAX_HIDDEN_SIZE
 from rnn_studio.ui.presenter import MAX_FONT_SCALE, MIN_FONT_SCALE
 from rnn_studio.ui.themes import THEME_LABELS
 

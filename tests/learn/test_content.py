@@ -29,7 +29,7 @@ from rnn_studio.learn.content import (
     search_glossary,
 )
 from rnn_studio.learn.markup import find_links, plain_text
-from rnn_studio.state.demo import DemoSetup
+from rnn_studio.studio_core.demo import DemoSetup
 
 # ----------------------------------------------------------------------------- the real files
 

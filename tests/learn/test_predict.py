@@ -20,8 +20,8 @@ from rnn_studio.learn.predict import (
     predict_questions,
     question_from_id,
 )
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 
 SEEDS = range(12)
 
@@ -205,14 +205,6 @@ def test_format_number():
     assert format_number(1.74e-18) == "1.74×10⁻¹⁸"
     assert format_number(3.2e7) == "3.20×10⁷"
     assert format_number(math.inf) == "∞"
-
-
-def test_thresholds_match_the_studio():
-    from rnn_studio.learn import predict
-    from rnn_studio.state import gradients
-
-    assert predict.VANISHING_BELOW == gradients.VANISHING_BELOW
-    assert predict.EXPLODING_ABOVE == gradients.EXPLODING_ABOVE
 
 
 @pytest.mark.parametrize("kind", sorted(PREDICT_KINDS))

@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pytest
 
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.scenes import (
     PANEL_IDS,
     Scene,
@@ -21,6 +20,7 @@ from rnn_studio.state.scenes import (
     scene_to_json,
 )
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from rnn_studio import engine
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 
 EVENTS = (
     "controls_changed",

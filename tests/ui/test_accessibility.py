@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.accessibility import (
     describe_step,
     focus_chain,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
 from rnn_studio.state.session_file import autosave_path
+from rnn_studio.studio_core.demo import DemoSetup
 
 
 def _work(session: StudioSession) -> None:

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui import export
 
 

@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.accessibility import describe_step
 from rnn_studio.ui.presenter import TRIMMED_DOCKS
 

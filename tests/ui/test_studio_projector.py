@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.theme import apply_font_scale
 from rnn_studio.ui.themes import set_app_font
 from rnn_studio.ui.widgets.hint import ELLIPSIS, plain_text

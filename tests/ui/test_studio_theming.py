@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.panels.gradients import verdict_colours
 from rnn_studio.ui.theme import (
     CELL_COLOURS,

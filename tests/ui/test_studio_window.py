@@ -198,7 +198,7 @@ def test_equations_show_numbers_for_small_and_a_summary_for_large_sizes(qtbot, w
 
 
 def test_a_demo_brings_the_studio_forward(qtbot, window) -> None:
-    from rnn_studio.state.demo import DemoSetup
+    from rnn_studio.studio_core.demo import DemoSetup
 
     window.show_area("Learn")
     assert window.current_area() == "Learn"
@@ -227,7 +227,7 @@ def test_every_control_has_an_object_name_accessible_name_and_tooltip(window) ->
 
 def test_every_demo_and_preset_shows_in_the_window(qtbot, window) -> None:
     from rnn_studio.learn import content
-    from rnn_studio.state.presets import load_presets
+    from rnn_studio.learn.presets import load_presets
 
     setups = [demo.setup for demo in content.load_demos().values()]
     setups += [preset.setup for preset in load_presets()]

@@ -7,8 +7,8 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 
 from rnn_studio.state import gradients
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.workers import QtExecutor
 
 

@@ -7,10 +7,11 @@ prediction; :meth:`PredictQuestion.check` then returns the verdict with the meas
 evidence, and :attr:`Reveal.demo` holds the studio set-up (``DemoSetup.from_dict`` data)
 that shows the same run, so "Show me" opens exactly what was computed.
 
-The cells and inputs are built as the studio builds them (one-hot over the sequence's own
-sorted vocabulary, ``make_cell(kind, I, H, seed=...)``, then ρ and the forget bias), and the
-loss for backpropagation is the studio's: ``L = u · h_T`` with ``u = (1, …, 1)/√H`` at the
-last step. ``tests/learn/test_predict.py`` checks the numbers against the studio session.
+The cells, inputs and loss are the studio's own (:mod:`rnn_studio.studio_core.recipe`: one-hot
+over the sequence's sorted vocabulary, the cell with ρ and the forget bias, ``L = u · h_T``
+with ``u = (1, …, 1)/√H`` at the last step) and so is the verdict on a decay curve
+(:mod:`rnn_studio.studio_core.verdict`). ``tests/learn/test_predict.py`` checks the numbers
+against the studio session and an independent rebuild.
 
 Kinds (see :data:`PREDICT_KINDS`): ``gradient_race`` (RNN or LSTM: whose gradient reaches
 step 1 larger?), ``closed_gate`` (which LSTM gate is nearly closed for this unit at this
@@ -34,19 +35,11 @@ from rnn_studio.learn.predict.base import (
     format_number,
 )
 from rnn_studio.learn.predict.gradient_questions import (
-    EXPLODING_ABOVE,
-    VANISHING_BELOW,
     clipping,
     gradient_race,
     vanish_or_explode,
 )
 from rnn_studio.learn.predict.state_questions import CLOSED_BELOW, OPEN_FROM, closed_gate, context
-from rnn_studio.learn.predict.studio_run import (
-    factor_per_step,
-    studio_backward,
-    studio_cell,
-    studio_inputs,
-)
 
 PREDICT_KINDS: Mapping[str, Callable[[int], PredictQuestion]] = MappingProxyType(
     {
@@ -102,11 +95,9 @@ def predict_questions(
 
 __all__ = [
     "CLOSED_BELOW",
-    "EXPLODING_ABOVE",
     "OPEN_FROM",
     "PREDICT_KINDS",
     "PREDICT_TITLES",
-    "VANISHING_BELOW",
     "Evidence",
     "PredictError",
     "PredictQuestion",
@@ -114,14 +105,10 @@ __all__ = [
     "clipping",
     "closed_gate",
     "context",
-    "factor_per_step",
     "format_number",
     "gradient_race",
     "make_predict_question",
     "predict_questions",
     "question_from_id",
-    "studio_backward",
-    "studio_cell",
-    "studio_inputs",
     "vanish_or_explode",
 ]

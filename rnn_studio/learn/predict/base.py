@@ -6,14 +6,20 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from rnn_studio.learn.quiz import ChoiceQuestion, Result
+from rnn_studio.studio_core.demo import DemoSetup
 
-if TYPE_CHECKING:
-    from rnn_studio.state.demo import DemoSetup
+#: The texts questions read, repeated to the length a question wants.
+PHRASES = (
+    "the cat sat on the mat ",
+    "rain falls softly on the plain ",
+    "memory fades unless it is kept ",
+    "a long road winds over the hills ",
+)
 
 
 class PredictError(ValueError):
@@ -69,10 +75,6 @@ class Reveal:
     @property
     def setup(self) -> DemoSetup:
         """The validated studio set-up, ready for ``StudioSession.apply_demo``."""
-        # Imported here, as the content loader does: state.demo is a stdlib-only leaf module,
-        # and a module-level import would make learn depend on the state package at import.
-        from rnn_studio.state.demo import DemoSetup
-
         return DemoSetup.from_dict(dict(self.demo))
 
     def value(self, label: str) -> float:
@@ -170,3 +172,9 @@ def demo_data(text: str, **fields: Any) -> Mapping[str, Any]:
 def as_curve(values: np.ndarray) -> tuple[float, ...]:
     """A series as a tuple of floats (for plotting next to the reveal)."""
     return tuple(float(v) for v in np.asarray(values, dtype=float))
+
+
+def sample_text(rng: np.random.Generator, length: int) -> str:
+    """A text of ``length`` characters: one of :data:`PHRASES`, repeated, drawn with ``rng``."""
+    phrase = PHRASES[int(rng.integers(len(PHRASES)))]
+    return (phrase * (length // len(phrase) + 1))[:length]

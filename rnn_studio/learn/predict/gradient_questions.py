@@ -17,19 +17,10 @@ from rnn_studio.learn.predict.base import (
     as_curve,
     demo_data,
     format_number,
-)
-from rnn_studio.learn.predict.studio_run import (
-    factor_per_step,
     sample_text,
-    studio_backward,
-    studio_cell,
-    studio_inputs,
 )
-
-#: Factor per step below which the gradient is called vanishing; same as the studio's verdict.
-VANISHING_BELOW = 0.95
-#: Factor per step above which the gradient is called exploding.
-EXPLODING_ABOVE = 1.05
+from rnn_studio.studio_core.recipe import studio_backward, studio_cell, studio_inputs
+from rnn_studio.studio_core.verdict import VERDICTS, factor_per_step, judge
 
 
 def gradient_race(seed: int) -> PredictQuestion:
@@ -142,14 +133,10 @@ def vanish_or_explode(seed: int) -> PredictQuestion:
         jacobian = np.asarray(engine.jacobian_norms(cell, trace), dtype=float)
     grad_norms = np.asarray(grads.norms, dtype=float)
     nonfinite = not np.all(np.isfinite(grad_norms))
-    # Judged on ‖∂L/∂h_t‖, as the studio's verdict is, so the reveal and the studio agree.
-    factor = math.inf if nonfinite else factor_per_step(grad_norms)
-    if factor < VANISHING_BELOW:
-        answer = 0
-    elif factor > EXPLODING_ABOVE:
-        answer = 2
-    else:
-        answer = 1
+    # The studio's own verdict on ‖∂L/∂h_t‖, so the reveal and the studio agree.
+    judged = judge(grad_norms, rho, nonfinite)
+    factor = judged.factor_per_step
+    answer = VERDICTS.index(judged.label)  # choices in the order vanish, stay, explode
     hidden_states = np.asarray(trace.hidden)
     if nonlinearity == "tanh":
         slope = float(np.mean(1.0 - hidden_states**2))

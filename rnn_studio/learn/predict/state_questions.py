@@ -16,8 +16,9 @@ from rnn_studio.learn.predict.base import (
     as_curve,
     demo_data,
     format_number,
+    sample_text,
 )
-from rnn_studio.learn.predict.studio_run import sample_text, studio_cell, studio_inputs
+from rnn_studio.studio_core.recipe import studio_cell, studio_inputs
 
 #: A sigmoid gate letting through less than this is "nearly closed".
 CLOSED_BELOW = 0.2

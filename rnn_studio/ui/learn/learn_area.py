@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from rnn_studio.learn.content import Content, load_all
 from rnn_studio.learn.progress import ProgressStore
 from rnn_studio.learn.review import local_now
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.learn.browser import LearnBrowser, describe_glossary_term
 from rnn_studio.ui.learn.flashcards_view import FlashcardsView
 from rnn_studio.ui.learn.glossary_view import GlossaryView

@@ -32,7 +32,7 @@ from rnn_studio.learn.predict import make_predict_question as generate
 from rnn_studio.learn.progress import ProgressError, ProgressStore
 from rnn_studio.learn.quiz import Result
 from rnn_studio.learn.review import local_now
-from rnn_studio.state.demo import DemoSetup
+from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.learn.browser import LearnBrowser
 from rnn_studio.ui.learn.quiz_view import mark_choices
 from rnn_studio.ui.learn.typography import scaled_font

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnn_studio.state.demo import MAX_HIDDEN_SIZE
+from rnn_studio.studio_core.demo import MAX_HIDDEN_SIZE
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.theme import cell_colours

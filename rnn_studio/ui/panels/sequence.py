@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnn_studio.state.presets import Preset, load_presets
+from rnn_studio.learn.presets import Preset, load_presets
 from rnn_studio.state.sequence import MAX_SEQUENCE_LENGTH, MODE_LABELS
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rnn_studio.state.demo import DemoError, DemoSetup
+from rnn_studio.studio_core.demo import DemoError, DemoSetup
 
 
 def test_a_full_setup_round_trips() -> None:

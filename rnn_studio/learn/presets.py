@@ -2,6 +2,8 @@
 
 ``resources/examples.json`` (read by :func:`rnn_studio.learn.content.load_examples`) is the
 source of truth once it exists; the built-in list below keeps the studio usable without it.
+Presets are authored content, so they live with the rest of it in ``learn``; the studio's
+session (``state``) never needs them (the Sequence panel applies a preset's setup).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from rnn_studio.state.demo import DemoSetup
+from rnn_studio.learn import content
+from rnn_studio.studio_core.demo import DemoSetup
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,6 @@ def load_presets() -> tuple[Preset, ...]:
     example's own text and reading mode.
     """
     try:
-        from rnn_studio.learn import content
-
         examples = content.load_examples()
         demos = content.load_demos()
         loaded = tuple(_example_preset(example, demos) for example in examples)

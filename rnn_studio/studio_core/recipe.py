@@ -1,0 +1,126 @@
+"""How the studio builds what it shows: inputs, the cell, and the loss it backpropagates.
+
+One recipe, used by the studio session (:mod:`rnn_studio.state`) and by the predict-then-reveal
+questions (:mod:`rnn_studio.learn.predict`), so a reveal's numbers are exactly what "Show me"
+opens in the studio.
+
+Notes
+-----
+* Inputs: text is split into tokens (:func:`rnn_studio.engine.encoding.tokenize`) and each
+  token becomes a one-hot row over the sequence's own vocabulary, sorted, so the input size
+  stays small enough to draw every weight.
+* Cell: ``make_cell(kind, I, H, seed=seed)`` (with the nonlinearity for the vanilla RNN), then
+  ``W_hh`` rescaled to spectral radius ρ, then (LSTM only) the forget bias added to ``b_if``.
+* Loss: ``L = u · h_L`` with the fixed unit vector ``u = (1, …, 1)/√H`` read at the loss step
+  L, so ``∂L/∂h_L = u`` has norm 1 and every earlier ``‖∂L/∂h_t‖`` is how much of that unit
+  gradient survives the trip back to step t.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from rnn_studio import engine
+from rnn_studio.engine import encoding
+
+
+def text_tokens(text: str, mode: str) -> list[str]:
+    """Split ``text`` into tokens (``"chars"`` or ``"words"``) with no length cap."""
+    return [str(token) for token in encoding.tokenize(text, mode, max_length=sys.maxsize)]
+
+
+def one_hot_inputs(tokens: Sequence[str], mode: str) -> tuple[tuple[str, ...], np.ndarray]:
+    """One-hot inputs over the tokens' own sorted vocabulary.
+
+    Parameters
+    ----------
+    tokens : sequence of str
+        The tokens, in reading order (T of them).
+    mode : {"chars", "words"}
+        How they were read.
+
+    Returns
+    -------
+    vocabulary : tuple of str
+        The columns' tokens, sorted.
+    inputs : numpy.ndarray, shape (T, V), float64
+        ``inputs[t, j] = 1`` where token t is ``vocabulary[j]``, else 0.
+    """
+    vocabulary = encoding.Vocabulary.from_tokens(list(tokens), mode=mode)
+    inputs = encoding.one_hot(vocabulary.encode(list(tokens)), len(vocabulary))
+    return tuple(vocabulary.tokens), np.asarray(inputs, dtype=np.float64)
+
+
+def studio_inputs(text: str, mode: str) -> np.ndarray:
+    """One-hot inputs (T, I) for ``text`` read as ``mode`` (``chars`` or ``words``)."""
+    return one_hot_inputs(text_tokens(text, mode), mode)[1]
+
+
+def studio_cell(
+    kind: str,
+    input_size: int,
+    hidden_size: int,
+    seed: int,
+    *,
+    nonlinearity: str = "tanh",
+    spectral_radius: float | None = None,
+    forget_bias: float | None = None,
+) -> engine.Cell:
+    """Build a cell as the studio does for a set-up.
+
+    Parameters
+    ----------
+    kind : {"rnn", "lstm", "gru"}
+    input_size, hidden_size : int
+    seed : int
+        Seed of the initial weights.
+    nonlinearity : {"tanh", "relu"}
+        The vanilla RNN's activation (ignored by the gated cells).
+    spectral_radius : float or None
+        Rescale ``W_hh`` (every gate block) to this ρ; None keeps the initialisation.
+    forget_bias : float or None
+        LSTM only: added to the forget-gate bias ``b_if`` (ignored by the other cells).
+    """
+    options: dict[str, Any] = {"seed": seed}
+    if kind == "rnn":
+        options["nonlinearity"] = nonlinearity
+    cell = engine.make_cell(kind, input_size, hidden_size, **options)
+    if spectral_radius is not None:
+        engine.set_spectral_radius(cell, spectral_radius)
+    if kind == "lstm" and forget_bias is not None:
+        params = {name: np.array(value) for name, value in cell.params.items()}
+        params["bias_ih"][hidden_size : 2 * hidden_size] += forget_bias  # gate order i, f, g, o
+        cell.set_params(params)
+    return cell
+
+
+def loss_gradient(hidden: np.ndarray) -> np.ndarray:
+    """``∂L/∂h_t`` for every t of the loss ``L = u · h_L`` read at the last row of ``hidden``.
+
+    Zero everywhere but the last step, where it is ``u = (1, …, 1)/√H`` (norm 1).
+    """
+    d_hidden = np.zeros_like(np.asarray(hidden, dtype=float))
+    d_hidden[-1] = 1.0 / math.sqrt(d_hidden.shape[-1])
+    return d_hidden
+
+
+def studio_backward(cell: engine.Cell, inputs: np.ndarray) -> tuple[engine.Trace, engine.Grads]:
+    """Forward over ``inputs``, then BPTT of ``L = u · h_L`` with the loss at the last step.
+
+    For a loss at an earlier step L, pass ``inputs[: L + 1]``: the forward pass up to L does
+    not depend on later inputs. Overflow is recorded (NaN / infinity), never warned about.
+
+    Raises
+    ------
+    EngineError
+        The engine refuses to backpropagate through an overflowed forward pass.
+    """
+    with np.errstate(all="ignore"):
+        trace = engine.forward(cell, inputs)
+        grads = engine.backward(cell, trace, loss_gradient(trace.hidden))
+    return trace, grads
