@@ -311,7 +311,7 @@ def definition_to_term(
     return ChoiceQuestion(
         id=f"definition_to_term:{target.id}",
         kind="definition_to_term",
-        prompt=f"Which term is this? {mask_term(target.definition, target.names)}",
+        prompt=f"Which is described here? {mask_term(target.definition, target.names)}",
         choices=choices,
         answer_index=index,
         explanation=f"{target.term}: {target.definition}",
@@ -326,7 +326,7 @@ def typed_term(terms: Sequence[Any], term_id: str) -> TypedQuestion:
     confusables = tuple(name for t in terms if t.id != target.id for name in t.names)
     return TypedQuestion(
         id=f"typed:{target.id}",
-        prompt=f"Type the term: {mask_term(target.definition, target.names)}",
+        prompt=f"Type what is described here: {mask_term(target.definition, target.names)}",
         accepted=target.names,
         explanation=f"{target.term}: {target.definition}",
         confusables=confusables,
@@ -497,32 +497,101 @@ def build_quiz(
 
 
 _MARKUP = re.compile(r"(\[\[[^\]]*\]\]|\{\{[^}]*\}\}|<[^>]*>)")
+#: Words too common to give an answer away ("of" in "vanishing gradient problem" is no clue).
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "to",
+        "for",
+        "and",
+        "or",
+        "by",
+        "on",
+        "at",
+        "as",
+        "per",
+        "with",
+        "through",
+        "from",
+        "into",
+        "its",
+        "it",
+        "is",
+    ]
+)
+
+
+def answer_words(names: Iterable[str]) -> frozenset[str]:
+    """The words of ``names`` that would give the answer away if a prompt showed them.
+
+    Each name is folded (:func:`~rnn_studio.learn.fuzzy.normalise`) and split; common
+    words (:data:`STOP_WORDS`), numbers and single Latin letters are left out (a symbol
+    alias such as "f_t" is caught whole by :func:`symbol_aliases`); Greek letters count.
+    """
+    words = set()
+    for name in names:
+        for word in normalise(name).split():
+            if word in STOP_WORDS or any(ch.isdigit() for ch in word):
+                continue
+            if len(word) >= 2 or not word.isascii():
+                words.add(word)
+    return frozenset(words)
+
+
+def symbol_aliases(names: Iterable[str]) -> tuple[str, ...]:
+    """The names written as a symbol with a subscript ("h_t", "W_hh")."""
+    return tuple(name for name in names if re.fullmatch(r"\w+_\w+", name.strip()))
 
 
 def mask_term(text: str, names: Iterable[str]) -> str:
-    """Blank out ``names`` (whole words, any case) in ``text`` so a prompt does not give the
-    answer away.
+    """Blank out ``names``, every telling word of the first (the term) and the symbols among
+    them in ``text``, so a prompt does not give the answer away.
 
-    Inline markup stays valid: a glossary link ``[[target|shown]]`` naming the term becomes
-    "…" as a whole, other links, demo links and tags are left untouched.
+    Whole names go first, then each of the term's :func:`answer_words` (with a plural
+    ending; an alias's words are left, or "next-value prediction" would blank every
+    "value"), then symbol aliases written with markup ("f_t" as ``f<sub>t</sub>``). Inline markup
+    stays valid: a glossary link naming the term becomes "…" as a whole, a link whose shown
+    text holds a telling word becomes that text masked, and demo links and tags are kept.
     """
-    folded_names = {normalise(name) for name in names if name.strip()}
+    names = [name for name in names if name.strip()]
+    folded_names = {normalise(name) for name in names}
+    for symbol in symbol_aliases(names):
+        base, _, sub = symbol.strip().partition("_")
+        text = re.sub(
+            rf"(?<!\w){re.escape(base)}<sub>{re.escape(sub)}</sub>", "…", text, flags=re.IGNORECASE
+        )
+    phrases = sorted(names, key=len, reverse=True)
     patterns = [
-        re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
-        for name in sorted((n for n in names if n.strip()), key=len, reverse=True)
+        re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE) for name in phrases
+    ] + [
+        re.compile(rf"(?<!\w){re.escape(word)}(?:s|es)?(?!\w)", re.IGNORECASE)
+        for word in sorted(answer_words(names[:1]), key=len, reverse=True)
     ]
+
+    def masked(piece: str) -> str:
+        for pattern in patterns:
+            piece = pattern.sub("…", piece)
+        return re.sub(r"…(?:[\s-]*…)+", "…", piece)
+
     pieces = []
     for piece in _MARKUP.split(text):
         if piece.startswith("[["):
             target, _, shown = piece[2:-2].partition("|")
             hit = normalise(target) in folded_names or normalise(shown) in folded_names
-            pieces.append("…" if hit else piece)
+            if hit:
+                pieces.append("…")
+            elif masked(shown or target) != (shown or target):
+                pieces.append(masked(shown or target))
+            else:
+                pieces.append(piece)
         elif piece.startswith(("{{", "<")):
             pieces.append(piece)
         else:
-            for pattern in patterns:
-                piece = pattern.sub("…", piece)
-            pieces.append(piece)
+            pieces.append(masked(piece))
     return "".join(pieces)
 
 
@@ -599,6 +668,7 @@ __all__ = [
     "Result",
     "Term",
     "TypedQuestion",
+    "answer_words",
     "as_terms",
     "build_quiz",
     "confusables_for",
@@ -606,6 +676,7 @@ __all__ = [
     "from_quiz_question",
     "mask_term",
     "matching",
+    "symbol_aliases",
     "term_to_definition",
     "typed_term",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rnn_studio.learn.fuzzy import allowed_typos, damerau_levenshtein, match_answer, normalise
+from rnn_studio.learn.fuzzy import damerau_levenshtein, match_answer, normalise, word_slips
 
 
 @pytest.mark.parametrize(
@@ -39,9 +39,13 @@ def test_damerau_levenshtein(first, second, distance):
     assert damerau_levenshtein(second, first) == distance
 
 
-def test_typo_allowance_scales_with_length():
-    assert [allowed_typos(w) for w in ("gru", "tanh", "sigmoid", "hidden state")] == [0, 0, 1, 2]
-    assert allowed_typos("backpropagation through time") == 3
+def test_slips_forgiven_grow_with_the_word_and_never_change_its_beginning():
+    assert word_slips("sigmiod", "sigmoid") == 1
+    assert word_slips("sigmd", "sigmoid") is None  # 2 slips in a 7-letter word
+    assert word_slips("backpropogaton", "backpropagation") == 2
+    assert word_slips("ascent", "descent") is None
+    assert word_slips("enrolling", "unrolling") is None
+    assert word_slips("ltsm", "lstm") == 1 and word_slips("lstn", "lstm") is None
 
 
 @pytest.mark.parametrize(
