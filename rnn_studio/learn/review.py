@@ -5,8 +5,10 @@ goes straight to the :class:`~rnn_studio.learn.progress.ProgressStore`, so closi
 and opening a new session on the same folder carries on where the learner stopped.
 
 Order of cards: (re)learning steps that are due, then reviews due today (oldest due first),
-then unseen cards in deck order up to the daily new-card limit, and finally (so a session
-does not stall on a one-minute step) learning steps due within ``learn_ahead``.
+then unseen cards in deck order up to the daily new-card limit. A card on a learning step is
+never shown before its step is over: a card graded "Good (10m)" waits ten minutes (the view
+shows it again when it comes due), so the counts (:meth:`ReviewSession.counts`) always cover
+the card on screen.
 """
 
 from __future__ import annotations
@@ -79,8 +81,6 @@ class ReviewSession:
         Where states and the review log are kept (and which scheduler to use).
     clock : callable returning an aware datetime, optional
         "Now"; tests inject a fake clock. Defaults to local time.
-    learn_ahead : timedelta
-        When nothing else is left, show learning steps due within this long.
     """
 
     def __init__(
@@ -89,7 +89,6 @@ class ReviewSession:
         store: ProgressStore,
         *,
         clock: Callable[[], datetime] = local_now,
-        learn_ahead: timedelta = timedelta(minutes=20),
     ) -> None:
         self._cards: dict[str, object] = {}
         for card in cards:
@@ -99,7 +98,6 @@ class ReviewSession:
             self._cards[card_id] = card
         self.store = store
         self._clock = clock
-        self.learn_ahead = learn_ahead
         self._current: str | None = None
         self._revealed = False
         self.refresh()
@@ -213,19 +211,7 @@ class ReviewSession:
         if reviews:
             return reviews[0].card_id
         new_ids = self._new_ids_allowed(now)
-        if new_ids:
-            return new_ids[0]
-        soon = sorted(
-            (
-                s
-                for s in states
-                if s.phase in ("learning", "relearning")
-                and s.due is not None
-                and s.due <= now + self.learn_ahead
-            ),
-            key=_due_key,
-        )
-        return soon[0].card_id if soon else None
+        return new_ids[0] if new_ids else None
 
     def _seen_states(self) -> list[CardState]:
         states = (self.store.card_state(card_id) for card_id in self._cards)

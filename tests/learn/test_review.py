@@ -62,7 +62,7 @@ def test_new_cards_in_deck_order_up_to_the_daily_limit():
     assert session.current_id == "c3" and session.new_remaining_today == 3
 
 
-def test_due_learning_card_comes_before_new_cards_and_learn_ahead_avoids_stalls():
+def test_due_learning_card_comes_before_new_cards_and_steps_are_waited_out():
     clock = Clock(T0)
     session = make_session(clock, limit=2)
     session.reveal()
@@ -75,10 +75,48 @@ def test_due_learning_card_comes_before_new_cards_and_learn_ahead_avoids_stalls(
     assert session.counts().learning == 1
     session.reveal()
     session.grade(Grade.GOOD)  # c0 to step 1: due in 10 minutes
-    # New limit used up, no reviews due: the 10-minute step is shown early (learn ahead).
-    assert session.current_id == "c0"
-    assert session.counts().total == 0
+    # New limit used up, no reviews due: nothing to show until the 10-minute step is over.
+    assert session.finished and session.counts().total == 0
     assert session.next_due() == T0 + 12 * MINUTE
+    clock.now = T0 + 11 * MINUTE
+    session.refresh()
+    assert session.finished
+    clock.now = T0 + 12 * MINUTE
+    session.refresh()
+    assert session.current_id == "c0" and session.counts().learning == 1
+
+
+@pytest.mark.parametrize("scheduler", ["fsrs", "sm2", "leitner"])
+def test_counts_cover_every_card_shown_and_no_step_comes_back_early(scheduler):
+    """A sitting of a few seconds per card on the shipped deck, grading Good (or Again on
+    every third card): the header's count for the shown card's kind is never 0, and no card
+    comes back before the wait its grade button promised."""
+    from rnn_studio.learn.content import load_all
+
+    clock = Clock(T0)
+    store = ProgressStore()
+    store.set_scheduler(scheduler)
+    store.set_new_cards_per_day(10)
+    session = ReviewSession(load_all().cards, store, clock=clock)
+    promised: dict[str, datetime] = {}
+    shown = 0
+    while not session.finished and shown < 200:
+        card_id = session.current_id
+        state = session.current_state
+        counts = session.counts()
+        kind = "new" if state.is_new else ("review" if state.phase == "review" else "learning")
+        assert getattr(counts, kind) >= 1, (shown, card_id, kind, counts)
+        assert clock.now >= promised.get(card_id, clock.now), (card_id, clock.now)
+        session.reveal()
+        grade = Grade.AGAIN if shown % 3 == 2 else Grade.GOOD
+        wait = session.preview()[grade]
+        session.grade(grade)
+        promised[card_id] = clock.now + wait
+        clock.now += timedelta(seconds=5)
+        session.refresh()
+        shown += 1
+    assert shown == 10  # ten new cards, each once: every learning step is still running
+    assert session.next_due() is not None and session.next_due() > clock.now
 
 
 def test_reviews_due_today_come_oldest_first():
@@ -116,10 +154,11 @@ def test_state_carries_over_a_restart():
     restarted = ReviewSession(DECK, ProgressStore(), clock=clock)
     assert restarted.new_remaining_today == 0  # two introduced today, limit 2
     assert [e.card_id for e in restarted.store.review_log] == ["c0", "c1"]
-    assert restarted.current_state is not None and restarted.current_state.phase == "learning"
+    assert restarted.finished  # both cards wait out their 10-minute step
     clock.now = T0 + 15 * MINUTE
     restarted.refresh()
     assert restarted.counts().learning == 2
+    assert restarted.current_state is not None and restarted.current_state.phase == "learning"
 
 
 def test_preview_labels_buttons():

@@ -153,3 +153,45 @@ def test_new_card_limit_and_scheduler_choice_are_saved(qtbot):
 )
 def test_format_wait(seconds, text):
     assert format_wait(timedelta(seconds=seconds)) == text
+
+
+def header_counts(view) -> tuple[int, int, int]:
+    """The three numbers the header shows (read from the label, not from the session)."""
+    import re
+
+    numbers = re.findall(r"<b>(\d+)</b>", view.counts_label.text())
+    new, learning, review = (int(n) for n in numbers)
+    return new, learning, review
+
+
+def test_header_counts_stay_true_and_a_10m_step_waits_ten_minutes(qtbot):
+    clock = Clock(T0)
+    area = open_area(qtbot, clock)
+    view = area.flashcards
+    view.store.set_new_cards_per_day(3)
+    view.refresh()
+    seen = []
+    while view.current_card() is not None and len(seen) < 20:
+        new, learning, _review = header_counts(view)
+        state = view.session.current_state
+        # the card on screen is counted in the header
+        assert (new if state.is_new else learning) >= 1, (len(seen), header_counts(view))
+        seen.append(view.current_card().id)
+        press(qtbot, area, Qt.Key.Key_Space)
+        assert "10m" in view.grade_label(Grade.GOOD) or seen.count(seen[-1]) > 1
+        press(qtbot, area, Qt.Key.Key_Space)  # Good
+        clock.now += timedelta(seconds=5)
+    # Three new cards, each graded Good once: none came back within seconds.
+    assert len(seen) == 3 and len(set(seen)) == 3
+    assert header_counts(view) == (0, 0, 0)
+    assert "All done for now" in view.card.toPlainText()
+    assert "due in" in view.card.toPlainText()
+    assert view.due_timer.isActive()
+    # The timer brings the first card back when its step is over, and not before.
+    clock.now = T0 + timedelta(minutes=9)
+    view.due_timer.timeout.emit()
+    assert view.current_card() is None
+    clock.now = T0 + timedelta(minutes=10, seconds=1)
+    view.due_timer.timeout.emit()
+    assert view.current_card() is not None and view.current_card().id == seen[0]
+    assert header_counts(view)[1] == 1

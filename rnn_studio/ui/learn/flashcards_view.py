@@ -14,7 +14,7 @@ import html
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -101,6 +101,12 @@ class FlashcardsView(QWidget):
         self.store = store
         self._clock = clock
         self.session = ReviewSession(content.cards, store, clock=clock)
+        #: Shows the next card when its learning step is over (the session never shows a
+        #: card early, so with nothing due the page waits and says how long).
+        self.due_timer = QTimer(self)
+        self.due_timer.setObjectName("flashcards_due_timer")
+        self.due_timer.setSingleShot(True)
+        self.due_timer.timeout.connect(self.refresh)
 
         self.scheduler_choice = QComboBox(self)
         self.scheduler_choice.setObjectName("flashcards_scheduler")
@@ -255,9 +261,11 @@ class FlashcardsView(QWidget):
         for button in self.grade_buttons.values():
             button.setVisible(card is not None and revealed)
         self.read_aloud.setVisible(card is not None)
+        self.due_timer.stop()
         if card is None:
             self.position_label.setText("")
             self.card.set_body(self._finished_html())
+            self._wake_when_due()
             return
         state = self.session.current_state
         phase = "new card" if state is None or state.is_new else state.phase
@@ -288,6 +296,14 @@ class FlashcardsView(QWidget):
         elif kind == "lesson":
             links.append(f'<a href="lesson:{target}">Read it in the lesson</a>')
         return f"<p>{' · '.join(links)}</p>" if links else ""
+
+    def _wake_when_due(self) -> None:
+        next_due = self.session.next_due()
+        if next_due is None:
+            return
+        wait_ms = (next_due - self._clock()).total_seconds() * 1000
+        # At least a second (no busy loop), at most a day (QTimer takes a 32-bit interval).
+        self.due_timer.start(int(min(max(wait_ms, 1000), 86_400_000)))
 
     def _finished_html(self) -> str:
         next_due = self.session.next_due()
