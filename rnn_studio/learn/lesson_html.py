@@ -7,13 +7,14 @@ through ``QTextDocument.setDefaultStyleSheet``, or use :func:`html_document`, wh
 Sections carry anchors (``<a name="<section id>">``) so a view can ``scrollToAnchor`` to the
 section a card or question cites as ``lesson:<id>``.
 
-:func:`section_plain_text` gives the same sections as plain sentences for read-aloud.
+:func:`section_plain_text` gives the same sections as plain sentences, and
+:func:`section_speech_text` as words for read-aloud (symbols spoken, links skipped).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from rnn_studio.learn.content import (
     OVERVIEW_DEPTHS,
@@ -33,6 +34,7 @@ from rnn_studio.learn.markup import (
     render_list,
     render_paragraphs,
 )
+from rnn_studio.learn.speech import spoken
 
 __all__ = [
     "DEPTH_LABELS",
@@ -46,6 +48,7 @@ __all__ = [
     "overview_html",
     "real_life_examples_html",
     "section_plain_text",
+    "section_speech_text",
 ]
 
 DEPTH_LABELS = {"basic": "Basic", "standard": "Standard", "detailed": "Detailed"}
@@ -177,29 +180,42 @@ def _related_links(related: Iterable[str], glossary: Glossary) -> str:
 
 
 def section_plain_text(lesson: Lesson, section_id: str, depth: str = "standard") -> str:
-    """The words of one lesson section, for read-aloud (speaker names included).
+    """The words of one lesson section as a reader sees them (speaker names included).
 
     ``section_id`` is a dialogue, chapter, key concept, example or memory aid id, or
     ``overview`` (read at ``depth``).
     """
+    return _section_words(lesson, section_id, depth, plain_text, equations=False)
+
+
+def section_speech_text(lesson: Lesson, section_id: str, depth: str = "standard") -> str:
+    """The words of one lesson section for read-aloud: symbols said as words, "Show me"
+    links left out, a chapter's equations read too (see :func:`rnn_studio.learn.speech.spoken`).
+    """
+    return _section_words(lesson, section_id, depth, spoken, equations=True)
+
+
+def _section_words(
+    lesson: Lesson, section_id: str, depth: str, words: Callable[[str], str], *, equations: bool
+) -> str:
     if section_id == "overview":
-        return "\n\n".join(plain_text(p) for p in lesson.overview[depth])
+        return "\n\n".join(words(p) for p in lesson.overview[depth])
     for dialogue in lesson.dialogues:
         if dialogue.id == section_id:
-            lines = [
-                f"{lesson.speaker(x.speaker).name}: {plain_text(x.text)}" for x in dialogue.lines
-            ]
-            recap = ["Recap."] + [plain_text(point) for point in dialogue.recap]
-            return "\n\n".join([plain_text(dialogue.title), *lines, *recap])
+            lines = [f"{lesson.speaker(x.speaker).name}: {words(x.text)}" for x in dialogue.lines]
+            recap = ["Recap."] + [words(point) for point in dialogue.recap]
+            return "\n\n".join([words(dialogue.title), *lines, *recap])
     for chapter in lesson.chapters:
         if chapter.id == section_id:
-            texts = [chapter.title, *chapter.paragraphs, f"Analogy: {chapter.analogy.title}"]
-            texts += chapter.analogy.paragraphs
-            return "\n\n".join(plain_text(t) for t in texts)
+            texts = [chapter.title, *chapter.paragraphs]
+            if equations and chapter.equations:
+                texts += ["Equations.", *chapter.equations]
+            texts += [f"Analogy: {chapter.analogy.title}", *chapter.analogy.paragraphs]
+            return "\n\n".join(words(t) for t in texts)
     for item in (*lesson.key_concepts, *lesson.examples):
         if item.id == section_id:
-            return "\n\n".join(plain_text(t) for t in (item.title, *item.paragraphs))
+            return "\n\n".join(words(t) for t in (item.title, *item.paragraphs))
     for aid in lesson.memory_aids:
         if aid.id == section_id:
-            return "\n".join(plain_text(t) for t in (aid.title, *aid.lines))
+            return "\n".join(words(t) for t in (aid.title, *aid.lines))
     raise KeyError(f"no section {section_id!r} in lesson {lesson.id!r}")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from rnn_studio.learn.lesson_html import section_plain_text
+from rnn_studio.learn.lesson_html import section_speech_text
 from rnn_studio.learn.markup import plain_text
 from rnn_studio.learn.progress import ProgressStore
 from rnn_studio.state.session import StudioSession
@@ -84,7 +84,7 @@ def test_espeak_on_path_reads_the_section_through_qprocess(qtbot, monkeypatch, t
     assert started.args == [True]
     qtbot.waitUntil(lambda: not area.speech.speaking, timeout=5000)
     qtbot.waitUntil(lambda: not button.isChecked(), timeout=2000)
-    expected = section_plain_text(area.lesson.lesson, "mechanism")
+    expected = section_speech_text(area.lesson.lesson, "mechanism")
     assert heard.read_text(encoding="utf-8") == expected
     assert "--stdin" in (tmp_path / "heard.txt.args").read_text(encoding="utf-8").split()
     assert "Read aloud" in button.text()
@@ -121,3 +121,63 @@ def test_real_espeak_ng_writes_a_wav(qtbot, tmp_path):
     data = wav.read_bytes()
     assert data[:4] == b"RIFF" and data[8:12] == b"WAVE"
     assert len(data) > 10_000  # about a second of 22 kHz audio, not an empty header
+
+
+def test_no_audio_device_is_said_not_silently_undone(qtbot, tmp_path):
+    """espeak-ng without a sound device prints ALSA errors and exits at once (status 0)."""
+    program = fake_espeak(
+        tmp_path / "bin",
+        "cat > /dev/null\n"
+        "echo 'ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM default' >&2\n"
+        "echo 'error: No such file or directory' >&2\nexit 0",
+    )
+    engine = EspeakEngine(str(program))
+    button = ReadAloudButton(engine, lambda: "the hidden state", "test_read_aloud")
+    qtbot.addWidget(button)
+    with qtbot.waitSignal(engine.failed, timeout=5000) as failure:
+        button.click()
+    qtbot.waitUntil(lambda: not engine.speaking, timeout=5000)
+    assert "No audio device" in failure.args[0] and "Unknown PCM" in failure.args[0]
+    assert not button.isChecked() and button.isEnabled()
+    assert "No sound" in button.text() and "Read aloud" not in button.text()
+    assert "No audio device" in button.toolTip()
+    assert "No audio device" in button.accessibleDescription()
+
+
+def test_a_program_that_cannot_start_is_said_too(qtbot, tmp_path):
+    engine = EspeakEngine(str(tmp_path / "missing-espeak"))
+    button = ReadAloudButton(engine, lambda: "text", "test_read_aloud")
+    qtbot.addWidget(button)
+    with qtbot.waitSignal(engine.failed, timeout=5000):
+        button.click()
+    assert not button.isChecked() and "No sound" in button.text()
+    assert "could not speak" in button.toolTip()
+
+
+def test_speech_text_says_symbols_as_words_and_skips_show_me_links():
+    from rnn_studio.learn.content import load_all
+    from rnn_studio.learn.lesson_html import section_speech_text
+    from rnn_studio.learn.speech import spoken
+
+    assert spoken("1 − h<sub>t</sub><sup>2</sup>") == "1 minus h t squared"
+    assert spoken("c<sub>t</sub> = f<sub>t</sub> ⊙ c<sub>t−1</sub>") == (
+        "c t equals f t element-wise times c t minus 1"
+    )
+    assert spoken("‖∂L/∂h<sub>t</sub>‖") == "the norm of partial L over partial h t"
+    assert spoken("See {{demo:clipping|Show me: clipping}} now.") == "See now."
+    content = load_all()
+    lesson = content.lessons[0]
+    ids = [d.id for d in lesson.dialogues] + [c.id for c in lesson.chapters]
+    ids += [k.id for k in lesson.key_concepts] + [e.id for e in lesson.examples]
+    ids += [m.id for m in lesson.memory_aids] + ["overview"]
+    for section in ids:
+        words = section_speech_text(lesson, section)
+        assert "Show me" not in words, section
+        for symbol in "⊙‖−×·←∂²⁻σρ_":
+            assert symbol not in words, (section, symbol)
+    for entry in content.glossary.entries:
+        text = spoken(entry.explanation)
+        assert "Show me" not in text and "⊙" not in text and "‖" not in text, entry.id
+    # The chapter with the vanishing-gradient maths reads the tanh slope as words.
+    everything = " ".join(section_speech_text(lesson, s) for s in ids)
+    assert "1 minus h t squared" in everything

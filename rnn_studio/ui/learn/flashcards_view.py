@@ -32,6 +32,7 @@ from rnn_studio.learn.markup import plain_text
 from rnn_studio.learn.progress import MAX_NEW_CARDS_PER_DAY, ProgressError, ProgressStore
 from rnn_studio.learn.review import ReviewSession, local_now
 from rnn_studio.learn.scheduler import SCHEDULER_LABELS, Grade
+from rnn_studio.learn.speech import spoken
 from rnn_studio.ui.learn.browser import LearnBrowser
 from rnn_studio.ui.learn.read_aloud import ReadAloudButton, SpeechEngine
 
@@ -233,12 +234,12 @@ class FlashcardsView(QWidget):
         self.render()
 
     def read_aloud_text(self) -> str:
-        """The front, and the back once revealed, as plain text."""
+        """The front, and the back once revealed, as the speech engine should say them."""
         card = self.current_card()
         if card is None:
             return ""
         texts = [card.front] + ([card.back] if self.session.revealed else [])
-        return "\n\n".join(plain_text(text) for text in texts)
+        return "\n\n".join(spoken(text) for text in texts)
 
     def grade_label(self, grade: Grade) -> str:
         """The text of a grade button (name and next interval)."""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from rnn_studio.learn import lesson_html
 from rnn_studio.learn.content import Content, GlossaryEntry, search_glossary
 from rnn_studio.learn.markup import plain_text
+from rnn_studio.learn.speech import spoken
 from rnn_studio.ui.learn.browser import LearnBrowser
 from rnn_studio.ui.learn.read_aloud import ReadAloudButton, SpeechEngine
 
@@ -189,12 +190,12 @@ class GlossaryView(QWidget):
         )
 
     def read_aloud_text(self) -> str:
-        """The term, its definition and explanation as plain text."""
+        """The term, its definition and explanation, as the speech engine should say them."""
         entry = self._entry
         if entry is None:
             return ""
         parts = [entry.term, entry.definition, entry.explanation]
-        return "\n\n".join(plain_text(part) for part in parts)
+        return "\n\n".join(spoken(part) for part in parts)
 
     # --- internals ----------------------------------------------------------------------
     def _result_chosen(self, item: QListWidgetItem | None, _previous: object = None) -> None:

@@ -182,7 +182,7 @@ class LessonView(QWidget):
             self.reader.scrollToAnchor(anchor)
 
     def read_aloud_text(self) -> str:
-        """The words of the section on show, as plain text for the speech engine."""
+        """The words of the section on show, as the speech engine should say them."""
         lesson, section = self.lesson, self._section
         if section == "key-concepts":
             ids = [item.id for item in lesson.key_concepts]
@@ -191,9 +191,9 @@ class LessonView(QWidget):
         elif section == "memory-aids":
             ids = [item.id for item in lesson.memory_aids]
         else:
-            return lesson_html.section_plain_text(lesson, section, self._depth)
+            return lesson_html.section_speech_text(lesson, section, self._depth)
         texts = [GROUP_PAGES[section]]
-        texts += [lesson_html.section_plain_text(lesson, item_id) for item_id in ids]
+        texts += [lesson_html.section_speech_text(lesson, item_id) for item_id in ids]
         return "\n\n".join(texts)
 
     # --- internals ----------------------------------------------------------------------

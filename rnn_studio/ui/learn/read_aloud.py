@@ -8,11 +8,16 @@ Engines, in order of preference (:func:`detect_speech_engine`):
    blocks the window and can be stopped at once;
 3. none: :class:`NoSpeechEngine`, whose :attr:`~SpeechEngine.unavailable_reason` the Read
    aloud control shows instead of failing.
+
+An engine that exists but cannot make a sound (espeak-ng with no audio device: it reports
+"ALSA lib … Unknown PCM default" and stops at once) emits :attr:`SpeechEngine.failed`, and the
+control says so (:data:`NO_AUDIO_MESSAGE`) instead of silently flipping back.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 import shutil
 from collections.abc import Callable, Sequence
 
@@ -21,6 +26,10 @@ from PySide6.QtWidgets import QToolButton, QWidget
 
 #: Shown on a disabled Read aloud control.
 NO_ENGINE_MESSAGE = "No offline speech engine found (install espeak-ng)"
+#: Shown on the Read aloud control when the engine ran but could not reach a sound device.
+NO_AUDIO_MESSAGE = "No audio device: the speech engine could not play sound"
+#: What espeak(-ng) prints on standard error when it cannot open the sound output.
+_AUDIO_FAILURE = re.compile(r"ALSA lib|Unknown PCM|audio|pulse|error", re.IGNORECASE)
 #: Programs tried, in order, when Qt's text-to-speech module is missing.
 ESPEAK_PROGRAMS = ("espeak-ng", "espeak")
 #: Speaking rate for espeak, in words per minute (its default, 175, is brisk for a lesson).
@@ -34,6 +43,8 @@ class SpeechEngine(QObject):
     """
 
     speaking_changed = Signal(bool)
+    #: Speaking failed; the text says why in plain words (e.g. no audio device).
+    failed = Signal(str)
     #: Short name shown in tooltips, e.g. "espeak-ng".
     name = "none"
 
@@ -104,7 +115,7 @@ class EspeakEngine(SpeechEngine):
         self.process = QProcess(self)
         self.process.setObjectName("read_aloud_process")
         self.process.started.connect(lambda: self.speaking_changed.emit(True))
-        self.process.finished.connect(lambda *_: self.speaking_changed.emit(False))
+        self.process.finished.connect(self._finished)
         self.process.errorOccurred.connect(self._failed)
         self.last_error = ""
         app = QCoreApplication.instance()
@@ -133,9 +144,19 @@ class EspeakEngine(SpeechEngine):
             self.process.kill()
             self.process.waitForFinished(1000)
 
+    def _finished(self, exit_code: int, exit_status: QProcess.ExitStatus) -> None:
+        errors = bytes(self.process.readAllStandardError().data()).decode("utf-8", "replace")
+        killed = exit_status == QProcess.ExitStatus.CrashExit  # stop() kills on purpose
+        if not killed and (exit_code != 0 or _AUDIO_FAILURE.search(errors)):
+            detail = next((line for line in errors.splitlines() if line.strip()), "")
+            self.last_error = f"{NO_AUDIO_MESSAGE} ({self.name}: {detail.strip() or exit_code})"
+            self.failed.emit(self.last_error)
+        self.speaking_changed.emit(False)
+
     def _failed(self, error: QProcess.ProcessError) -> None:
         self.last_error = f"{self.name} could not speak ({error.name})"
         if self.process.state() == QProcess.ProcessState.NotRunning:
+            self.failed.emit(self.last_error)
             self.speaking_changed.emit(False)
 
 
@@ -147,9 +168,14 @@ class QtSpeechEngine(SpeechEngine):
         self.name = "Qt text-to-speech"
         self.speech = module.QTextToSpeech(self)  # type: ignore[attr-defined]
         self._speaking_state = module.QTextToSpeech.State.Speaking  # type: ignore[attr-defined]
-        self.speech.stateChanged.connect(
-            lambda state: self.speaking_changed.emit(state == self._speaking_state)
-        )
+        self._error_state = module.QTextToSpeech.State.Error  # type: ignore[attr-defined]
+        self.speech.stateChanged.connect(self._state_changed)
+
+    def _state_changed(self, state: object) -> None:
+        if state == self._error_state:
+            reason = self.speech.errorString() or NO_AUDIO_MESSAGE
+            self.failed.emit(f"{self.name} could not speak: {reason}")
+        self.speaking_changed.emit(state == self._speaking_state)
 
     @property
     def speaking(self) -> bool:
@@ -224,6 +250,8 @@ class ReadAloudButton(QToolButton):
         self._mine = False
         self.clicked.connect(self._toggle)
         engine.speaking_changed.connect(self._engine_changed)
+        engine.failed.connect(self._engine_failed)
+        self.problem = ""
         if engine.available:
             self.setText("▶ Read aloud")
             self.setToolTip(f"Read this aloud with {engine.name} (click again to stop)")
@@ -239,11 +267,24 @@ class ReadAloudButton(QToolButton):
             if not text:
                 self.setChecked(False)
                 return
-            self.engine.say(text)  # may stop another button's reading first
+            self.engine.stop()  # another button's reading ends (and resets that button) first
             self._mine = True
+            self._show(True)
+            self.engine.say(text)  # a failure, even at once, is reported through `failed`
         else:
             self.engine.stop()
-        self._show(checked)
+            self._show(False)
+
+    def _engine_failed(self, reason: str) -> None:
+        """Say why nothing was heard; the control stays enabled, so the learner can retry."""
+        if not self._mine:
+            return
+        self.problem = reason
+        self._mine = False
+        self.setChecked(False)
+        self.setText("⚠ No sound: retry")
+        self.setToolTip(reason)
+        self.setAccessibleDescription(reason)
 
     def _engine_changed(self, speaking: bool) -> None:
         if not speaking and self._mine:
@@ -252,4 +293,7 @@ class ReadAloudButton(QToolButton):
             self._show(False)
 
     def _show(self, speaking: bool) -> None:
+        self.problem = ""
+        self.setAccessibleDescription("")
         self.setText("■ Stop reading" if speaking else "▶ Read aloud")
+        self.setToolTip(f"Read this aloud with {self.engine.name} (click again to stop)")
