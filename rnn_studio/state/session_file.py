@@ -43,8 +43,9 @@ import numpy as np
 from rnn_studio import __version__, engine
 from rnn_studio.engine.io import model_from_bytes, model_to_bytes
 from rnn_studio.engine.model import Model
+from rnn_studio.state.controls import CELL_KINDS
 from rnn_studio.state.scenes import PANEL_IDS
-from rnn_studio.state.session import CELL_KINDS, StudioSession
+from rnn_studio.state.session import StudioSession
 from rnn_studio.storage import atomic_write_bytes, atomic_write_json, backup_corrupt, user_data_dir
 from rnn_studio.studio_core.demo import DemoError, DemoSetup
 

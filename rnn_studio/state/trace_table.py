@@ -23,8 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from rnn_studio.atomic_files import atomic_write_text
+from rnn_studio.state.compute import CellRun
 from rnn_studio.state.gradients import GradientReport
-from rnn_studio.state.session import CellRun, StudioSession
+from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 
 

@@ -19,7 +19,6 @@ Outputs panel shows what the trained model predicts rather than an untrained rea
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +26,6 @@ import numpy as np
 
 from rnn_studio import engine
 from rnn_studio.engine.encoding import Vocabulary, tokenize
-from rnn_studio.engine.io import model_from_bytes, model_to_bytes
 from rnn_studio.engine.losses import softmax
 from rnn_studio.engine.model import Model
 from rnn_studio.state.readout import Outputs
@@ -138,85 +136,6 @@ class Readout:
                 trained=True,
                 kind=self.kind,
             )
-
-
-@dataclass(frozen=True, eq=False)
-class TrainedEntry:
-    """A trained model the session shows: the model, its readout and its cell's ρ(W_hh)."""
-
-    model: Any
-    readout: Readout
-    spectral_radius: float
-
-    @classmethod
-    def of(cls, model: Any) -> TrainedEntry:
-        """Wrap a snapshot of ``model`` (ρ is computed once: the weights never change).
-
-        The snapshot (an exact copy through the engine's model format) keeps the studio
-        consistent even if the caller trains ``model`` further.
-        """
-        model = model_from_bytes(model_to_bytes(model), name=f"the trained {model.kind}")
-        with np.errstate(all="ignore"):
-            rho = float(engine.spectral_radius(model.cell))
-        return cls(model, Readout.from_model(model), rho)
-
-    def mismatches(self, cell_key: tuple[Any, ...], seed: int) -> list[str]:
-        """The controls in ``cell_key`` that differ from this model's, as "control value"."""
-        hidden_size, current_seed, nonlinearity, rho, forget_bias = cell_key
-        model = self.model
-        changed = []
-        if hidden_size != model.hidden_size:
-            changed.append(f"hidden size {model.hidden_size}")
-        if current_seed != seed:
-            changed.append(f"seed {seed}")
-        if model.kind == "rnn" and nonlinearity != model.nonlinearity:
-            changed.append(model.nonlinearity)
-        if rho is not None:
-            changed.append("no ρ rescaling")
-        if forget_bias is not None and model.kind == "lstm":
-            changed.append("no forget bias")
-        return changed
-
-
-def describe_trained(
-    entries: Mapping[str, TrainedEntry],
-    kind: str,
-    *,
-    on_show: bool,
-    cell_key: tuple[Any, ...],
-    seed: int,
-) -> str:
-    """One sentence on the trained models ``entries`` for the cell ``kind`` on show.
-
-    Parameters
-    ----------
-    entries : mapping of str to TrainedEntry
-        The trained models in the studio ("" when there are none).
-    kind : str
-        The cell the single-cell views show.
-    on_show : bool
-        Whether that cell is the trained one.
-    cell_key : tuple
-        The studio's (hidden size, seed, nonlinearity, ρ, forget bias).
-    seed : int
-        The studio seed the trained models are shown under.
-    """
-    if not entries:
-        return ""
-    kinds = [name.upper() for name in entries]
-    names = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
-    several = len(kinds) > 1
-    if on_show:
-        readouts = "their own readouts" if several else "its own readout"
-        return f"Showing the trained {names} with {readouts}."
-    entry = entries.get(kind)
-    fresh = f"A fresh random {kind.upper()} (untrained readout) is shown"
-    if entry is None:
-        return f"{fresh}: only the {names} {'were' if several else 'was'} trained."
-    changed = entry.mismatches(cell_key, seed)
-    if not changed:
-        return f"The trained {names} cannot read this sequence; see the message above."
-    return f"{fresh}: the trained {kind.upper()} needs {', '.join(changed)}."
 
 
 def studio_cell(model: Model, sequence: EncodedSequence) -> Any:

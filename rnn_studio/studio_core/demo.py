@@ -1,7 +1,8 @@
 """A studio demo setup: everything a "Show me" link, a preset or a scene sets in the studio.
 
 Lessons, glossary entries, quizzes and presets name demos by id (``resources/demos.json``);
-the studio applies a :class:`DemoSetup` through its session. Validation lives here so that a
+the studio applies a :class:`DemoSetup` through its session. Validation lives here, once
+(:func:`check_field`): the session checks each control it is given with the same rules, and a
 test can prove every link in the content resolves to a setup the studio accepts.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 from typing import Any
+
+import numpy as np
 
 CELL_CHOICES = ("rnn", "lstm", "gru", "compare")
 MODE_CHOICES = ("chars", "words", "numbers")
@@ -67,20 +70,9 @@ class DemoSetup:
     clip: float | None = None
 
     def __post_init__(self) -> None:
-        _check_choice("mode", self.mode, MODE_CHOICES)
-        _check_choice("cell", self.cell, CELL_CHOICES)
-        _check_choice("nonlinearity", self.nonlinearity, NONLINEARITY_CHOICES)
-        if not isinstance(self.text, str) or not self.text.strip():
-            raise DemoError("text: the sequence must not be empty")
-        _check_int("hidden_size", self.hidden_size, 1, MAX_HIDDEN_SIZE)
-        _check_int("seed", self.seed, 0, 2**32 - 1)
-        _check_int("cursor", self.cursor, -1, 10**6)
-        _check_int("loss_step", self.loss_step, -1, 10**6)
-        if not isinstance(self.backprop, bool):
-            raise DemoError("backprop: must be true or false")
-        _check_optional_float("spectral_radius", self.spectral_radius, 0.0, 10.0)
-        _check_optional_float("forget_bias", self.forget_bias, -20.0, 20.0)
-        _check_optional_float("clip", self.clip, 0.0, 1e6)
+        for name in FIELD_ORDER:
+            # A NumPy scalar is stored as the Python number it holds (JSON-ready).
+            object.__setattr__(self, name, check_field(name, getattr(self, name)))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DemoSetup:
@@ -100,20 +92,83 @@ class DemoSetup:
         return asdict(self)
 
 
-def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise DemoError(f"{name}: {value!r} is not one of {', '.join(choices)}")
+#: The order fields are checked in (the first problem found is the one reported).
+FIELD_ORDER = (
+    "mode",
+    "cell",
+    "nonlinearity",
+    "text",
+    "hidden_size",
+    "seed",
+    "cursor",
+    "loss_step",
+    "backprop",
+    "spectral_radius",
+    "forget_bias",
+    "clip",
+)
+_CHOICES = {"mode": MODE_CHOICES, "cell": CELL_CHOICES, "nonlinearity": NONLINEARITY_CHOICES}
+_WHOLE = {
+    "hidden_size": (1, MAX_HIDDEN_SIZE),
+    "seed": (0, 2**32 - 1),
+    "cursor": (-1, 10**6),
+    "loss_step": (-1, 10**6),
+}
+#: Optional numbers: (low, high, low_allowed). Clipping to a norm of 0 would erase the gradient.
+_OPTIONAL_NUMBER = {
+    "spectral_radius": (0.0, 10.0, True),
+    "forget_bias": (-20.0, 20.0, True),
+    "clip": (0.0, 1e6, False),
+}
 
 
-def _check_int(name: str, value: object, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise DemoError(f"{name}: {value!r} is not a whole number from {low} to {high}")
+def check_field(name: str, value: Any, label: str | None = None) -> Any:
+    """Check one field of a setup (the studio session checks its controls with this too).
 
+    Parameters
+    ----------
+    name : str
+        A :class:`DemoSetup` field.
+    value :
+        The proposed value; a NumPy scalar counts as the Python number it holds.
+    label : str, optional
+        How the message names the field (default: ``name``, as in the JSON files).
 
-def _check_optional_float(name: str, value: object, low: float, high: float) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise DemoError(f"{name}: {value!r} is not a number")
-    if not math.isfinite(value) or not low <= value <= high:
-        raise DemoError(f"{name}: {value!r} is not between {low} and {high}")
+    Returns
+    -------
+    The value, with a NumPy scalar turned into its Python number.
+
+    Raises
+    ------
+    DemoError
+        The value is not allowed; the message starts with the label.
+    """
+    label = label or name
+    if isinstance(value, np.generic):
+        value = value.item()
+    if name in _CHOICES:
+        if value not in _CHOICES[name]:
+            raise DemoError(f"{label}: {value!r} is not one of {', '.join(_CHOICES[name])}")
+    elif name == "text":
+        if not isinstance(value, str) or not value.strip():
+            raise DemoError(f"{label}: the sequence must not be empty")
+    elif name in _WHOLE:
+        low, high = _WHOLE[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise DemoError(f"{label}: {value!r} is not a whole number from {low} to {high}")
+    elif name == "backprop":
+        if not isinstance(value, bool):
+            raise DemoError(f"{label}: must be true or false")
+    elif name in _OPTIONAL_NUMBER:
+        low, high, low_allowed = _OPTIONAL_NUMBER[name]
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise DemoError(f"{label}: {value!r} is not a number")
+        above_low = low <= value if low_allowed else low < value
+        if not math.isfinite(value) or not above_low or value > high:
+            span = f"between {low} and {high}" if low_allowed else f"above {low}, at most {high:g}"
+            raise DemoError(f"{label}: {value!r} is not {span}")
+    else:
+        raise DemoError(f"{name}: not a field of a demo setup")
+    return value

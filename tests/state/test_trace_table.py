@@ -44,8 +44,8 @@ def test_an_overflowed_gradient_is_written_as_inf_not_hidden() -> None:
 
 
 def test_no_run_and_compare_mode_are_refused_in_plain_words() -> None:
-    session = StudioSession()
-    session._run = None  # as before any valid input
+    session = StudioSession(DemoSetup(text="1, two", mode="numbers"))  # no valid run yet
+    assert session.run is None
     with pytest.raises(TraceTableError, match="type a sequence first"):
         session_trace_table(session)
     with pytest.raises(TraceTableError, match="rnn, lstm or gru"):

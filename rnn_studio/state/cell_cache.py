@@ -1,0 +1,97 @@
+"""Cells the studio has built, kept so switching cells or typing does not rebuild them.
+
+Building a cell is cheap, but its spectral radius (an eigenvalue problem per gate block) costs
+about 30 ms at hidden size 256, so the session keeps the last :data:`CELL_CACHE_SIZE` cells it
+built with their ρ, keyed by everything that chooses their weights. Cells registered with
+:meth:`CellCache.register` (e.g. read from a session file) are never evicted and win over a
+freshly built one whenever the controls ask for them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from rnn_studio import engine
+from rnn_studio.state.controls import CELL_KINDS, CellKey
+from rnn_studio.state.trained_model import Readout
+from rnn_studio.studio_core import recipe
+
+#: Cells kept for reuse (switching cells or typing keeps ρ and the weights without recomputing).
+CELL_CACHE_SIZE = 12
+
+#: (kind, input size, hidden size, seed, nonlinearity, ρ, forget bias)
+FullKey = tuple[Any, ...]
+
+
+class CellCache:
+    """Recently built cells (evicted oldest first) and registered cells (never evicted).
+
+    A computation may run on a worker thread: it reads a :meth:`snapshot`, which shares the
+    recent cells (only computations add to them, one at a time) and copies the registered
+    ones.
+    """
+
+    def __init__(
+        self,
+        recent: dict[FullKey, tuple[Any, float]] | None = None,
+        pinned: dict[FullKey, tuple[Any, float, Readout | None]] | None = None,
+    ) -> None:
+        self._recent = {} if recent is None else recent
+        self._pinned = {} if pinned is None else pinned
+
+    def snapshot(self) -> CellCache:
+        """A view for one computation (see the class docstring)."""
+        return CellCache(self._recent, dict(self._pinned))
+
+    def register(self, cell: Any, seed: int, readout: Readout | None = None) -> None:
+        """Use ``cell`` whenever the controls ask for its kind, sizes, ``seed`` and nonlinearity
+        with no ρ rescaling and no forget bias (see ``StudioSession.register_cell``)."""
+        kind = str(cell.kind)
+        if kind not in CELL_KINDS:
+            raise ValueError(f"cell kind must be one of {', '.join(CELL_KINDS)}, got {kind!r}")
+        if readout is not None and readout.hidden_size != int(cell.hidden_size):
+            raise ValueError(
+                f"the readout reads {readout.hidden_size} hidden units, the cell has "
+                f"{cell.hidden_size}"
+            )
+        nonlinearity = str(getattr(cell, "nonlinearity", "tanh")) if kind == "rnn" else "tanh"
+        key = (kind, int(cell.input_size), int(cell.hidden_size), int(seed), nonlinearity)
+        with np.errstate(all="ignore"):
+            rho = float(engine.spectral_radius(cell))
+        self._pinned[(*key, None, None)] = (cell, rho, readout)
+
+    def cell(
+        self, kind: str, input_size: int, cell_key: CellKey
+    ) -> tuple[Any, float, Readout | None]:
+        """The cell for these controls, its ρ(W_hh), and its readout if it was registered with one.
+
+        Built with the studio's recipe (:func:`rnn_studio.studio_core.recipe.studio_cell`)
+        unless registered or recently built.
+        """
+        hidden_size, seed, nonlinearity, rho_target, forget_bias = cell_key
+        if kind != "rnn":
+            nonlinearity = "tanh"
+        if kind != "lstm":
+            forget_bias = None
+        key = (kind, input_size, hidden_size, seed, nonlinearity, rho_target, forget_bias)
+        if key in self._pinned:
+            return self._pinned[key]
+        cached = self._recent.pop(key, None)
+        if cached is None:
+            cell = recipe.studio_cell(
+                kind,
+                input_size,
+                hidden_size,
+                seed,
+                nonlinearity=nonlinearity,
+                spectral_radius=rho_target,
+                forget_bias=forget_bias,
+            )
+            with np.errstate(all="ignore"):
+                cached = (cell, float(engine.spectral_radius(cell)))
+        self._recent[key] = cached  # most recently used last
+        while len(self._recent) > CELL_CACHE_SIZE:
+            self._recent.pop(next(iter(self._recent)))
+        return (*cached, None)

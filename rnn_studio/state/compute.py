@@ -1,0 +1,234 @@
+"""The studio's compute pipeline: from a request (sequence + controls) to a run and gradients.
+
+:func:`compute` is pure apart from the cell cache: it reads a :class:`ComputeRequest` (a copy
+of everything it needs), so the session can hand it to a worker thread through an
+:data:`Executor` and commit the :class:`Outcome` on its own thread. Bad numbers never raise:
+an overflow is recorded in the run (``first_nonfinite_step``) and explained by
+:func:`overflow_message`; an engine refusal becomes the outcome's ``error``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from rnn_studio import engine
+from rnn_studio.state.cell_cache import CellCache
+from rnn_studio.state.controls import CellKey
+from rnn_studio.state.cursor import resolved_loss_step
+from rnn_studio.state.gradients import (
+    GradientReport,
+    JacobianJob,
+    backprop_report,
+    jacobian_cost,
+)
+from rnn_studio.state.readout import Outputs, compute_outputs
+from rnn_studio.state.sequence import EncodedSequence
+from rnn_studio.state.trained_match import TrainedEntry
+from rnn_studio.state.trained_model import Readout, TrainedModelError, studio_cell
+
+
+@dataclass(frozen=True, eq=False)
+class CellRun:
+    """One cell's forward pass over the sequence.
+
+    Attributes
+    ----------
+    kind : str
+        ``"rnn"``, ``"lstm"`` or ``"gru"``.
+    cell : object
+        The engine cell (weights as set up: seed, ρ, forget bias).
+    trace : engine.Trace
+        The immutable record of the pass: index it by t, never recompute.
+    spectral_radius : float
+        ρ(W_hh) after any rescaling (max over gate blocks for gated cells).
+    outputs : Outputs
+        The readout at every step (``outputs.trained``: a trained model's own readout).
+    first_nonfinite_step : int or None
+        First step whose hidden (or cell) state is NaN/infinite, None if all finite.
+    """
+
+    kind: str
+    cell: Any
+    trace: Any
+    spectral_radius: float
+    outputs: Outputs
+    first_nonfinite_step: int | None
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    """A computed run: the encoded sequence and one :class:`CellRun` per cell shown."""
+
+    sequence: EncodedSequence
+    cells: MappingProxyType[str, CellRun]
+
+    def __len__(self) -> int:
+        return len(self.sequence)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The cells in this run, in display order."""
+        return tuple(self.cells)
+
+    @property
+    def primary(self) -> CellRun:
+        """The cell the single-cell views show (the first one in compare mode)."""
+        return next(iter(self.cells.values()))
+
+    @property
+    def hidden_size(self) -> int:
+        """Hidden units per cell."""
+        return int(self.primary.trace.hidden.shape[-1])
+
+
+#: ``executor(work, done, cost)``: call ``work()`` (here or on a worker thread), then
+#: ``done(result)`` on the session's thread; ``cost`` is the work in multiply-adds.
+Executor = Callable[[Callable[[], Any], Callable[[Any], None], float], None]
+
+
+def run_inline(work: Callable[[], Any], done: Callable[[Any], None], cost: float) -> None:
+    """The default executor: compute now, on this thread."""
+    done(work())
+
+
+@dataclass(frozen=True, eq=False)
+class ComputeRequest:
+    """Everything one computation needs, copied so a worker thread can run it.
+
+    ``previous`` is the run to keep (only the gradients are recomputed), or None to compute a
+    new run. ``cursor`` and ``announce`` are for the session's commit, not the computation.
+    """
+
+    generation: int
+    sequence: EncodedSequence
+    previous: Run | None
+    kinds: tuple[str, ...]
+    cell_key: CellKey
+    backprop: bool
+    loss_step: int
+    clip: float | None
+    cursor: int
+    announce: bool
+
+    def cost(self) -> float:
+        """Rough multiply-adds: forward (and backward) over T steps, G·H² each, per cell."""
+        size = self.cell_key.hidden_size
+        passes = (0 if self.previous is not None else 1) + (2 if self.backprop else 0)
+        gates = sum({"rnn": 1, "lstm": 4, "gru": 3}[kind] for kind in self.kinds)
+        return float(len(self.sequence)) * gates * size * (size + 8) * max(passes, 1)
+
+
+@dataclass(frozen=True, eq=False)
+class Outcome:
+    """What a computation produced: a run and gradients, or an error message."""
+
+    request: ComputeRequest
+    run: Run | None = None
+    gradients: dict[str, GradientReport] | None = None
+    jacobian_jobs: tuple[JacobianJob, ...] = ()
+    error: str = ""
+
+
+def compute(
+    request: ComputeRequest, cells: CellCache, trained: Mapping[str, TrainedEntry]
+) -> Outcome:
+    """Compute a run (unless ``request.previous`` is kept) and, with backprop, its gradients.
+
+    ``trained`` holds the trained models that match the controls: those cells are computed
+    with the trained weights and readout. Never raises for bad numbers.
+    """
+    try:
+        run = request.previous
+        if run is None:
+            computed = {kind: compute_cell(kind, request, cells, trained) for kind in request.kinds}
+            run = Run(sequence=request.sequence, cells=MappingProxyType(computed))
+        if not request.backprop:
+            return Outcome(request, run)
+        inputs = run.sequence.inputs
+        loss_step = resolved_loss_step(request.loss_step, len(run))
+        gradients: dict[str, GradientReport] = {}
+        jobs = []
+        for kind, cell_run in run.cells.items():
+            report, pending = backprop_report(
+                cell_run.cell, inputs, loss_step, request.clip, cell_run.spectral_radius
+            )
+            gradients[kind] = report
+            if pending:
+                jobs.append(
+                    JacobianJob(
+                        request.generation,
+                        kind,
+                        cell_run.cell,
+                        inputs[: loss_step + 1],
+                        len(inputs),
+                        jacobian_cost(cell_run.cell, loss_step + 1),
+                    )
+                )
+        return Outcome(request, run, gradients, tuple(jobs))
+    except TrainedModelError as problem:
+        return Outcome(request, error=f"{problem} (Reset shows a fresh random model instead.)")
+    except engine.EngineError as problem:
+        return Outcome(request, error=str(problem))
+
+
+def compute_cell(
+    kind: str, request: ComputeRequest, cells: CellCache, trained: Mapping[str, TrainedEntry]
+) -> CellRun:
+    """One cell's forward pass and readout (a trained model's when it matches)."""
+    sequence = request.sequence
+    entry = trained.get(kind)
+    if entry is not None:
+        cell = studio_cell(entry.model, sequence)
+        rho, readout = entry.spectral_radius, entry.readout
+    else:
+        cell, rho, readout = cells.cell(kind, sequence.input_size, request.cell_key)
+    with np.errstate(all="ignore"):
+        trace = engine.forward(cell, sequence.inputs)
+    hidden = np.asarray(trace.hidden)
+    if readout is not None and _readout_fits(readout, sequence):
+        outputs = readout.outputs(hidden)
+    else:
+        outputs = compute_outputs(hidden, sequence, request.cell_key.seed)
+    return CellRun(
+        kind=kind,
+        cell=cell,
+        trace=trace,
+        spectral_radius=rho,
+        outputs=outputs,
+        first_nonfinite_step=first_nonfinite_step(trace),
+    )
+
+
+def _readout_fits(readout: Readout, sequence: EncodedSequence) -> bool:
+    """A value readout reads numbers, a token or class readout reads text."""
+    return (readout.kind == "values") == sequence.is_numeric
+
+
+def first_nonfinite_step(trace: Any) -> int | None:
+    """First step whose hidden (or LSTM cell) state holds NaN or infinity, None if none."""
+    states = [np.asarray(trace.hidden)]
+    if getattr(trace, "cell_state", None) is not None:
+        states.append(np.asarray(trace.cell_state))
+    bad = np.zeros(len(states[0]), dtype=bool)
+    for state in states:
+        bad |= ~np.isfinite(state.reshape(len(state), -1)).all(axis=1)
+    return int(np.argmax(bad)) if bad.any() else None
+
+
+def overflow_message(run: Run) -> str:
+    """A plain explanation of the first overflowed cell in ``run``, "" when all are finite."""
+    for kind, cell_run in run.cells.items():
+        step = cell_run.first_nonfinite_step
+        if step is not None:
+            return (
+                f"The {kind.upper()}'s hidden state overflowed to infinity at step {step}: "
+                f"with ρ(W_hh) = {cell_run.spectral_radius:.3g} each step multiplies it, and "
+                "past about 1e308 the computer cannot hold the number. Lower the spectral "
+                "radius or use tanh."
+            )
+    return ""
