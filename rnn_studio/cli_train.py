@@ -3,12 +3,15 @@
 For teachers preparing models before class::
 
     rnn-studio train --task memory --cell lstm --lag 60 --out memory_lstm.npz
-    rnn-studio train --task text --cell gru --steps 500 --out alice_gru.npz
+    rnn-studio train --task text --cell gru --steps 500 --out course_gru.npz
+    rnn-studio train --task memory --cell lstm --lag 100 --memory-init off
 
 A progress bar is drawn on a terminal (plain progress lines otherwise, e.g. in a log) and
 the last line is always ``final <metric>: <value>``: held-out accuracy for ``sentiment`` and
 ``memory``, held-out loss for ``text`` (nats per token) and ``forecast`` (mean squared error
-in standard deviations). The saved ``.npz`` opens in the studio and loads into PyTorch (see
+in standard deviations). The text task prints ``bigram baseline: <value>`` on the line
+before: the held-out loss of a bigram count model, the number a network must beat. The
+saved ``.npz`` opens in the studio and loads into PyTorch (see
 :mod:`rnn_studio.engine.io`).
 """
 
@@ -34,8 +37,10 @@ downloaded), print progress, optionally save the model, and end with one line
 forecast).
 
 tasks:
-  text       predict the next character of a text (default: the opening of Alice's
-             Adventures in Wonderland, bundled; or --text-file)
+  text       predict the next character of a text (default: this course's own lessons,
+             glossary, cards and quizzes, bundled; --text alice for the opening of
+             Alice's Adventures in Wonderland; or --text-file); prints the bigram
+             baseline to beat on the line before the final loss
   sentiment  label phrases like "the film was not bad" positive or negative
   forecast   predict the next value of a series (--series sine, sines or walk)
   memory     recall the first token after --lag distractor steps (chance: 25 %)
@@ -61,6 +66,14 @@ def add_train_subparser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--lag", type=whole_number(0, 1000), default=60, help="memory task: distractor steps (60)"
     )
+    parser.add_argument(
+        "--memory-init",
+        choices=("on", "off"),
+        default="on",
+        help="memory task: start the LSTM forget gate open (+6) and its input gate shut (-3), "
+        "the GRU update gate at +6, so an untrained cell keeps its memory; off: zero gate "
+        "biases, and the gated cells forget like the RNN (on)",
+    )
     parser.add_argument("--hidden", type=whole_number(1, 512), help="hidden units (task default)")
     parser.add_argument("--steps", type=whole_number(1, 10**7), help="updates (task default)")
     parser.add_argument("--seed", type=whole_number(0, 2**32 - 1), default=0, help="seed (0)")
@@ -83,6 +96,13 @@ def add_train_subparser(subparsers: Any) -> argparse.ArgumentParser:
         default="sines",
         help="forecast task: sine, sum of sines with noise, or price-like random walk",
     )
+    parser.add_argument(
+        "--text",
+        choices=("course", "alice"),
+        default="course",
+        help="text task: a bundled text, this course's own (76,000 characters) or the "
+        "opening of Alice (1,660; too short to beat the bigram baseline) (course)",
+    )
     parser.add_argument("--text-file", type=Path, help="text task: UTF-8 text to learn from")
     parser.add_argument(
         "--mode", choices=("chars", "words"), default="chars", help="text task: token unit"
@@ -103,7 +123,7 @@ def _make_task(args: argparse.Namespace) -> Any:
         else:
             from rnn_studio.texts import bundled_text
 
-            text = bundled_text().text
+            text = bundled_text(args.text).text
         return TextTask(text, args.mode)
     if args.task == "sentiment":
         return SentimentTask(seed=args.seed)
@@ -191,13 +211,20 @@ def run_train(args: argparse.Namespace, stream: TextIO | None = None) -> int:
     config = recipe.config(**changes)
     config = recipe.config(**changes, eval_every=max(1, config.steps // 20))
     hidden = args.hidden or recipe.hidden_size
-    model = task.make_model(args.cell, hidden, seed=args.seed)
+    if args.task == "memory":
+        model = task.make_model(
+            args.cell, hidden, seed=args.seed, memory_init=args.memory_init == "on"
+        )
+    else:
+        model = task.make_model(args.cell, hidden, seed=args.seed)
     trainer = Trainer(model, task, config)
     clip = f"clip {config.clip}" if config.clip else "no clipping"
     out.write(
         f"training {args.cell} (hidden {hidden}) on {args.task}: {config.steps} updates, "
         f"{config.optimizer} lr {config.learning_rate}, batch {config.batch_size}, {clip}, "
-        f"seed {args.seed}\n"
+        f"seed {args.seed}"
+        + (f", memory init {args.memory_init}" if args.task == "memory" else "")
+        + "\n"
     )
     start = task.evaluate(model)
     out.write(f"start held-out {start.metric_name}: {start.metric:.4g}\n")
@@ -210,20 +237,28 @@ def run_train(args: argparse.Namespace, stream: TextIO | None = None) -> int:
         control.stop()
         out.write(f"interrupted after {trainer.steps_done} updates\n")
         final = task.evaluate(model)
-        out.write(f"final {final.metric_name}: {final.metric:.4f}\n")
+        _write_final(out, task, f"{final.metric:.4f}")
         return 130
     if summary.status == "diverged":
         printer.finish_line()
         from rnn_studio.cli.parser import print_error
 
         print_error(summary.message)
-        out.write(f"final {task.metric_name}: nan\n")
+        _write_final(out, task, "nan")
         return 1
     if args.out is not None:
         path = save_model(args.out, model)
         out.write(f"saved {path}\n")
     final = summary.evaluation
     assert final is not None
-    out.write(f"final {final.metric_name}: {final.metric:.4f}\n")
+    _write_final(out, task, f"{final.metric:.4f}")
     out.flush()
     return 0
+
+
+def _write_final(out: TextIO, task: Any, value: str) -> None:
+    """The last line, ``final <metric>: <value>``; for the text task the bigram baseline
+    (held-out loss of a bigram count model) on the line before, so the two sit together."""
+    if task.name == "text":
+        out.write(f"bigram baseline: {task.bigram_baseline():.4f}\n")
+    out.write(f"final {task.metric_name}: {value}\n")

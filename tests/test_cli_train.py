@@ -123,3 +123,40 @@ def test_terminal_progress_bar_redraws_in_place():
     printer(Progress(2, 2, update, Evaluation(0.4, "accuracy", 0.75), 0.2))
     text = stream.getvalue()
     assert text.startswith("\r[") and "2/2" in text and "0.75" in text and text.endswith("\n")
+
+
+def test_text_task_prints_the_bigram_baseline_before_the_final_loss_and_beats_it(capsys):
+    from rnn_studio.engine.tasks import TextTask
+    from rnn_studio.texts import bundled_text
+
+    status = main(["train", "--task", "text", "--cell", "gru", "--steps", "120"])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert status == 0
+    baseline = re.fullmatch(r"bigram baseline: (\d+\.\d{4})", lines[-2])
+    final = re.fullmatch(r"final loss: (\d+\.\d{4})", lines[-1])
+    assert baseline and final
+    # The printed baseline is the count model's held-out loss on the default text.
+    expected = TextTask(bundled_text("course").text).bigram_baseline()
+    assert float(baseline.group(1)) == pytest.approx(expected, abs=1e-4)
+    assert float(final.group(1)) < float(baseline.group(1))
+
+
+def test_memory_init_option_sets_the_gate_biases(tmp_path, capsys):
+    from rnn_studio.engine.tasks import MEMORY_GATE_BIAS
+
+    paths = {}
+    for choice in ("on", "off"):
+        paths[choice] = tmp_path / f"{choice}.npz"
+        args = ["train", "--task", "memory", "--cell", "lstm", "--lag", "2", "--hidden", "4"]
+        args += ["--steps", "1", "--lr", "1e-9", "--memory-init", choice]
+        assert main([*args, "--out", str(paths[choice])]) == 0
+        assert f"memory init {choice}" in capsys.readouterr().out
+    on = load_model(paths["on"]).params["rnn.bias_ih_l0"]
+    off = load_model(paths["off"]).params["rnn.bias_ih_l0"]
+    # LSTM rows are i, f, g, o: the option adds exactly the documented biases.
+    np.testing.assert_allclose((on - off)[:4], MEMORY_GATE_BIAS["lstm"]["i"], atol=1e-6)
+    np.testing.assert_allclose((on - off)[4:8], MEMORY_GATE_BIAS["lstm"]["f"], atol=1e-6)
+    np.testing.assert_allclose((on - off)[8:], 0.0, atol=1e-6)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--task", "memory", "--memory-init", "maybe"])
+    assert exit_info.value.code == 2

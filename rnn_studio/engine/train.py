@@ -452,11 +452,20 @@ class Recipe:
 
 RECIPES: dict[str, Recipe] = {
     "text": Recipe(hidden_size=64, steps=300, learning_rate=0.01),
-    "sentiment": Recipe(hidden_size=16, steps=300, learning_rate=0.01),
+    "sentiment": Recipe(hidden_size=16, steps=300, learning_rate=0.02, batch_size=32),
     "forecast": Recipe(hidden_size=16, steps=300, learning_rate=0.01),
-    "memory": Recipe(hidden_size=32, steps=300, learning_rate=0.01),
+    "memory": Recipe(hidden_size=16, steps=400, learning_rate=0.01),
 }
-"""Default settings per task name (see :data:`rnn_studio.engine.tasks.TASK_NAMES`)."""
+"""Default settings per task name (see :data:`rnn_studio.engine.tasks.TASK_NAMES`).
+
+What they promise, measured over seeds 0–2 (and checked by ``tests/engine/test_recipes.py``):
+sentiment trains every cell to 1.00 held-out accuracy (with batch 16 and rate 0.01 the
+vanilla RNN stopped at 0.60–0.72); memory, with its gate initialisation
+(:data:`~rnn_studio.engine.tasks.MEMORY_GATE_BIAS`), trains the LSTM and GRU to ≥ 0.9 at every
+lag from 0 to 200 while the RNN stays near chance from lag 50 on (16 units: with 32 the RNN
+sometimes learned a lag of 100–150 by drifting its W_hh towards a spectral radius of 1); the
+text task on the course corpus ends below its bigram baseline for every cell.
+"""
 
 
 def accuracy_against_lag(
@@ -476,7 +485,7 @@ def accuracy_against_lag(
     lags : sequence of int
     cells : sequence of {"rnn", "lstm", "gru"}
     steps, hidden_size : int, optional
-        Budget per run (the memory recipe's by default: 300 updates, 32 units).
+        Budget per run (the memory recipe's by default: 400 updates, 16 units).
     seed : int
         Weights, batches and held-out rows.
     on_result : callable, optional

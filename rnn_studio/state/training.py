@@ -87,6 +87,9 @@ class TrainingSetup:
         Forecast task: a sine, a sum of sines with noise, or a price-like random walk.
     lag : int
         Memory task: L, steps between the symbol and the cue.
+    memory_init : bool
+        Memory task: start the LSTM's and GRU's gates in their long-memory setting
+        (:data:`rnn_studio.engine.tasks.MEMORY_GATE_BIAS`); False uses the usual zero biases.
     hidden_size : int
     learning_rate : float
     optimizer : {"adam", "sgd"}
@@ -107,6 +110,7 @@ class TrainingSetup:
     text_mode: str = "chars"
     series: str = "sine"
     lag: int = 10
+    memory_init: bool = True
     hidden_size: int = 16
     learning_rate: float = 0.01
     optimizer: str = "adam"
@@ -133,6 +137,8 @@ class TrainingSetup:
         for name in ("hidden_size", "batch_size", "steps"):
             _check_whole(name, getattr(self, name), 1)
         _check_whole("lag", self.lag, 0)
+        if not isinstance(self.memory_init, bool):
+            raise TrainingSetupError(f"memory_init must be True or False, got {self.memory_init!r}")
         _check_whole("seed", self.seed, 0)
         if self.bptt is not None:
             _check_whole("bptt", self.bptt, 1)
@@ -196,6 +202,10 @@ class TrainingSetup:
 
     def make_model(self, task: Task, kind: str) -> Model:
         """A fresh model for ``task``; every cell gets the same weight seed."""
+        if isinstance(task, MemoryTask):
+            return task.make_model(
+                kind, self.hidden_size, seed=self.seed, memory_init=self.memory_init
+            )
         return task.make_model(kind, self.hidden_size, seed=self.seed)
 
 

@@ -113,7 +113,7 @@ def test_memory_model_starts_in_long_memory_setting():
     task = MemoryTask(lag=5)
     biased = task.make_model("lstm", 4, seed=0).params["rnn.bias_ih_l0"]
     plain = task.make_model("lstm", 4, seed=0, memory_init=False).params["rnn.bias_ih_l0"]
-    np.testing.assert_allclose((biased - plain)[:8], [-2] * 4 + [4] * 4)
+    np.testing.assert_allclose((biased - plain)[:8], [-3] * 4 + [6] * 4)
     with pytest.raises(EngineError, match="lag"):
         MemoryTask(lag=-1)
 

@@ -41,9 +41,9 @@ def test_bad_choices_name_the_field(changes, field):
 
 def test_recipe_follows_the_engine_and_accepts_changes():
     setup = TrainingSetup.recipe("memory", lag=3, cell="compare")
-    assert setup.hidden_size == 32 and setup.clip == 1.0 and setup.lag == 3
+    assert setup.hidden_size == 16 and setup.clip == 1.0 and setup.lag == 3
     assert setup.kinds == ("rnn", "lstm", "gru")
-    assert setup.config().eval_every == 10
+    assert setup.config().eval_every == 13 and setup.memory_init
 
 
 def test_single_run_lowers_the_loss_and_records_every_update():

@@ -284,3 +284,35 @@ def test_every_control_explains_itself(area):
         for widget in area.findChildren(kind):
             if widget.objectName().startswith("train_"):
                 assert widget.toolTip(), f"{widget.objectName()} has no tooltip"
+
+
+def test_memory_gate_start_is_a_visible_explained_choice(qtbot, area):
+    from PySide6.QtWidgets import QLabel
+
+    from rnn_studio.engine.tasks import MEMORY_GATE_BIAS
+
+    box = child(area, QCheckBox, "train_memory_init")
+    note = child(area, QLabel, "train_memory_init_note")
+    choose(area, "train_task", "sentiment")
+    assert not box.isVisible() and not note.isVisible()
+    choose(area, "train_task", "memory")
+    assert box.isVisible() and box.isChecked() and note.isVisible()
+    assert "+6" in note.text() and "Off" in note.text() and "forget" in box.toolTip()
+    assert area.controls.setup().memory_init
+    box.setChecked(False)
+    setup = area.controls.setup()
+    assert setup.memory_init is False
+    task = setup.make_task()
+    plain = setup.make_model(task, "lstm").params["rnn.bias_ih_l0"]
+    opened = setup.with_changes(memory_init=True).make_model(task, "lstm")
+    shift = opened.params["rnn.bias_ih_l0"] - plain
+    hidden = setup.hidden_size
+    assert np.allclose(shift[hidden : 2 * hidden], MEMORY_GATE_BIAS["lstm"]["f"])
+
+
+def test_course_text_is_a_text_source(qtbot, area):
+    from rnn_studio.texts import bundled_text
+
+    choose(area, "train_task", "text")
+    choose(area, "train_text_source", "course")
+    assert area.controls.setup().text == bundled_text("course").text

@@ -591,10 +591,10 @@ class TrainArea(QWidget):
                 thread.wait(5000)
 
 
-def _bundled_text() -> str:
+def _bundled_text(text_id: str = "alice") -> str:
     from rnn_studio.texts import bundled_text
 
-    return bundled_text().text
+    return bundled_text(text_id).text
 
 
 class _CloseWatcher(QObject):
