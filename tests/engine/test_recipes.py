@@ -39,9 +39,9 @@ def test_memory_promise_holds_at_the_largest_lag_train_offers():
 
 
 @pytest.mark.slow
-def test_memory_promise_at_a_short_and_a_middle_lag():
+def test_memory_promise_at_a_middle_lag():
+    # Short lags are covered by tests/engine/test_train.py (every cell learns lag 5).
     for kind in ("lstm", "gru"):
-        assert _memory_accuracy(5, kind) >= 0.9, kind
         assert _memory_accuracy(50, kind) >= 0.9, kind
     # Lag 50 is where the Train hint says the vanilla RNN is already lost.
     assert _memory_accuracy(50, "rnn") <= 0.45
