@@ -78,6 +78,7 @@ from rnn_studio.learn.content_types import (
     QuizChoice,
     QuizQuestion,
     QuizSet,
+    Source,
     Speaker,
     normalise_name,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "QuizChoice",
     "QuizQuestion",
     "QuizSet",
+    "Source",
     "Speaker",
     "count_tokens",
     "load_all",

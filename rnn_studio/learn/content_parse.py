@@ -35,6 +35,7 @@ from rnn_studio.learn.content_types import (
     QuizChoice,
     QuizQuestion,
     QuizSet,
+    Source,
     Speaker,
     normalise_name,
 )
@@ -422,7 +423,8 @@ def parse_lesson(
             "key_concepts",
             "examples",
             "memory_aids",
-        )
+        ),
+        ("sources",),
     )
     _check_schema(root)
     links = _Links(glossary, demo_ids)
@@ -546,6 +548,12 @@ def parse_lesson(
                 )
             sections[section_id] = node.path
 
+    sources = (
+        tuple(_parse_source(node) for node in root.field("sources").items(min_len=1))
+        if (root.has("sources"))
+        else ()
+    )
+
     return Lesson(
         root.field("id").ident(),
         root.field("title").text(),
@@ -557,6 +565,26 @@ def parse_lesson(
         tuple(concepts),
         tuple(examples),
         tuple(aids),
+        sources,
+    )
+
+
+def _parse_source(node: _Node) -> Source:
+    """One entry of a lesson's ``sources``: who, when, what, where, and what it backs."""
+    node.obj(("authors", "year", "title", "published", "used_for"), ("url",))
+    year = node.field("year").value
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
+        raise node.field("year").error(f"must be a year between 1900 and 2100, got {year!r}")
+    url = node.field("url").text() if node.has("url") else None
+    if url is not None and not url.startswith("https://"):
+        raise node.field("url").error("must be an https:// address")
+    return Source(
+        node.field("authors").text(),
+        year,
+        node.field("title").text(),
+        node.field("published").text(),
+        node.field("used_for").text(),
+        url,
     )
 
 

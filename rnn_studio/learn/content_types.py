@@ -34,6 +34,7 @@ __all__ = [
     "QuizChoice",
     "QuizQuestion",
     "QuizSet",
+    "Source",
     "Speaker",
     "normalise_name",
 ]
@@ -190,8 +191,34 @@ class MemoryAid:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A paper or book the lesson's facts come from (cited, never copied).
+
+    Attributes
+    ----------
+    authors : str
+        As cited, e.g. "Hochreiter, S. and Schmidhuber, J.".
+    year : int
+    title : str
+    published : str
+        Journal, conference or publisher (and chapter, where it matters).
+    used_for : str
+        What the lesson takes from it, in our words.
+    url : str or None
+        An https link, where there is a stable one.
+    """
+
+    authors: str
+    year: int
+    title: str
+    published: str
+    used_for: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Lesson:
-    """A whole lesson in the shapes of the original course page."""
+    """A whole lesson in the shapes of the original course page, with its sources."""
 
     id: str
     title: str
@@ -203,6 +230,7 @@ class Lesson:
     key_concepts: tuple[KeyConcept, ...]
     examples: tuple[LessonExample, ...]
     memory_aids: tuple[MemoryAid, ...]
+    sources: tuple[Source, ...] = ()
 
     @property
     def anchors(self) -> frozenset[str]:

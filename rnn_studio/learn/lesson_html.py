@@ -25,6 +25,7 @@ from rnn_studio.learn.content import (
     GlossaryEntry,
     Lesson,
     MemoryAid,
+    Source,
 )
 from rnn_studio.learn.markup import (
     LEARN_CSS,
@@ -49,6 +50,8 @@ __all__ = [
     "real_life_examples_html",
     "section_plain_text",
     "section_speech_text",
+    "source_citation",
+    "sources_html",
 ]
 
 DEPTH_LABELS = {"basic": "Basic", "standard": "Standard", "detailed": "Detailed"}
@@ -139,6 +142,34 @@ def memory_aids_html(lesson: Lesson, glossary: Glossary) -> str:
     return "".join(parts)
 
 
+def source_citation(source: Source) -> str:
+    """One source as plain text: authors (year). Title. Where. (url)"""
+    cited = f"{source.authors} ({source.year}). {source.title}. {source.published}."
+    return f"{cited} {source.url}" if source.url else cited
+
+
+def sources_html(lesson: Lesson) -> str:
+    """The lesson's sources: each citation, with what the lesson takes from it."""
+    parts = ["<h2>Sources</h2>"]
+    parts.append(
+        "<p><i>The facts in this lesson can be checked in these papers and books; "
+        "the wording is ours.</i></p>"
+    )
+    items = []
+    for source in lesson.sources:
+        item = (
+            f"{html.escape(source.authors, quote=False)} ({source.year}). "
+            f"<b>{html.escape(source.title, quote=False)}</b>. "
+            f"{html.escape(source.published, quote=False)}."
+        )
+        if source.url:
+            item += f' <span class="url">{html.escape(source.url, quote=False)}</span>'
+        item += f"<br><i>Used for:</i> {html.escape(source.used_for, quote=False)}"
+        items.append(f"<li>{item}</li>")
+    parts.append(f"<ul>{''.join(items)}</ul>")
+    return "".join(parts)
+
+
 def lesson_html(lesson: Lesson, glossary: Glossary, depth: str = "standard") -> str:
     """The whole lesson as one page, in the order of the course page."""
     parts = [f"<h1>{html.escape(lesson.title, quote=False)}</h1>"]
@@ -149,6 +180,8 @@ def lesson_html(lesson: Lesson, glossary: Glossary, depth: str = "standard") -> 
     parts.append(key_concepts_html(lesson, glossary))
     parts.append(real_life_examples_html(lesson, glossary))
     parts.append(memory_aids_html(lesson, glossary))
+    if lesson.sources:
+        parts.append(sources_html(lesson))
     return "".join(parts)
 
 
@@ -200,6 +233,9 @@ def _section_words(
 ) -> str:
     if section_id == "overview":
         return "\n\n".join(words(p) for p in lesson.overview[depth])
+    if section_id == "sources":
+        cited = [f"{s.authors}, {s.year}: {s.title}. {s.used_for}" for s in lesson.sources]
+        return "\n\n".join(words(t) for t in ("Sources", *cited))
     for dialogue in lesson.dialogues:
         if dialogue.id == section_id:
             lines = [f"{lesson.speaker(x.speaker).name}: {words(x.text)}" for x in dialogue.lines]

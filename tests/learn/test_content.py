@@ -543,6 +543,24 @@ BREAKAGES: list[tuple[str, Callable[[Any], Any], str]] = [
         lambda d: d["examples"][1].update(id=d["examples"][0]["id"]),
         r"examples\[1\]\.id: duplicate id",
     ),
+    # lesson sources
+    (
+        LESSON,
+        lambda d: d["sources"][2].update(year="1997"),
+        r"sources\[2\]\.year: must be a year between 1900 and 2100",
+    ),
+    (
+        LESSON,
+        lambda d: d["sources"][0].update(url="http://example.org"),
+        r"sources\[0\]\.url: must be an https:// address",
+    ),
+    (
+        LESSON,
+        lambda d: d["sources"][1].pop("used_for"),
+        r"sources\[1\]: missing field\(s\): used_for",
+    ),
+    (LESSON, lambda d: d["sources"][1].update(page=3), r"sources\[1\]: unknown field\(s\): page"),
+    (LESSON, lambda d: d.update(sources=[]), r"sources: needs at least 1 item"),
 ]
 
 

@@ -68,8 +68,8 @@ def test_the_lesson_lists_every_section_and_shows_each(window):
     lesson_data = content_module.load_lesson()
     ids = lesson.section_ids()
     assert ids[:4] == ["overview", "introduction", "mechanism", "limitations"]
-    assert [c.id for c in lesson_data.chapters] == ids[4:-3]
-    assert ids[-3:] == ["key-concepts", "real-life-examples", "memory-aids"]
+    assert [c.id for c in lesson_data.chapters] == ids[4:-4]
+    assert ids[-4:] == ["key-concepts", "real-life-examples", "memory-aids", "sources"]
     for row, section in enumerate(ids):
         lesson.sections.setCurrentRow(row)
         assert lesson.current_section() == section
@@ -195,3 +195,23 @@ def test_learn_typography_follows_the_app_font(qtbot, tmp_path):
     assert "17.6pt" in scaled_learn_css(16.0)  # body 11 pt at a 10 pt app font
     assert reader.column_width() > normal_column  # same number of characters per line
     assert reader.column_width() <= reader.viewport().width() + 1
+
+
+def test_the_sources_page_cites_papers_and_textbooks(window):
+    _, area = window
+    area.lesson.show_section("sources")
+    text = area.lesson.reader.toPlainText()
+    for needle in (
+        "Hochreiter, S. and Schmidhuber, J. (1997)",
+        "Gers, F. A., Schmidhuber, J. and Cummins, F. (2000)",
+        "Cho, K.",
+        "Pascanu, R., Mikolov, T. and Bengio, Y. (2013)",
+        "Goodfellow, I., Bengio, Y. and Courville, A. (2016)",
+        "chapter 10",
+        "Dive into Deep Learning",
+        "chapters 9 and 10",
+        "Used for:",
+    ):
+        assert needle in text, needle
+    spoken = area.lesson.read_aloud_text()
+    assert spoken.startswith("Sources") and "Hochreiter" in spoken

@@ -36,6 +36,7 @@ GROUP_PAGES = {
     "key-concepts": "Key concepts",
     "real-life-examples": "Real-life examples",
     "memory-aids": "Memory aids",
+    "sources": "Sources",
 }
 
 
@@ -190,6 +191,8 @@ class LessonView(QWidget):
             ids = [item.id for item in lesson.examples]
         elif section == "memory-aids":
             ids = [item.id for item in lesson.memory_aids]
+        elif section == "sources":
+            return lesson_html.section_speech_text(lesson, "sources")
         else:
             return lesson_html.section_speech_text(lesson, section, self._depth)
         texts = [GROUP_PAGES[section]]
@@ -205,7 +208,7 @@ class LessonView(QWidget):
             (c.id, f"Chapter {n}: {plain_text(c.title)}")
             for n, c in enumerate(lesson.chapters, start=1)
         ]
-        titles += list(GROUP_PAGES.items())
+        titles += [(k, v) for k, v in GROUP_PAGES.items() if k != "sources" or lesson.sources]
         return titles
 
     def _page_of(self, anchor: str) -> str:
@@ -242,6 +245,8 @@ class LessonView(QWidget):
             body = lesson_html.real_life_examples_html(lesson, glossary)
         elif section == "memory-aids":
             body = lesson_html.memory_aids_html(lesson, glossary)
+        elif section == "sources":
+            body = lesson_html.sources_html(lesson)
         else:
             dialogue = next((d for d in lesson.dialogues if d.id == section), None)
             if dialogue is not None:
