@@ -1,18 +1,17 @@
 """Command line: ``rnn-studio`` (or ``python -m rnn_studio``) opens the app.
 
 This module only wires the commands together; each one lives in its own module
-(``rnn_studio.cli.*``, ``rnn_studio.cli_train``) and is imported only when it runs, so that
-opening the app pays for nothing it does not use.
+(``rnn_studio.cli.*``); what a command needs beyond its argument parser is imported only when
+it runs, so that opening the app pays for nothing it does not use.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 
 from rnn_studio import __version__
-from rnn_studio.cli import export
+from rnn_studio.cli import export, train
 from rnn_studio.cli.parser import PROG, CliError, OneLineArgumentParser, print_error
 
 EPILOG = f"""\
@@ -48,10 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--measure-startup", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     export.add_subparser(commands)
-    if importlib.util.find_spec("rnn_studio.cli_train") is not None:
-        from rnn_studio.cli_train import add_train_subparser, run_train
-
-        add_train_subparser(commands).set_defaults(run=run_train)
+    train.add_train_subparser(commands).set_defaults(run=train.run_train)
     return parser
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from rnn_studio import engine
 from rnn_studio.state.controls import CELL_KINDS, CellKey
-from rnn_studio.state.trained_model import Readout
+from rnn_studio.state.trained_adapter import Readout
 from rnn_studio.studio_core import recipe
 
 #: Cells kept for reuse (switching cells or typing keeps ρ and the weights without recomputing).

@@ -28,8 +28,8 @@ from rnn_studio.state.gradients import (
 )
 from rnn_studio.state.readout import Outputs, compute_outputs
 from rnn_studio.state.sequence import EncodedSequence
+from rnn_studio.state.trained_adapter import Readout, TrainedModelError, trained_cell
 from rnn_studio.state.trained_match import TrainedEntry
-from rnn_studio.state.trained_model import Readout, TrainedModelError, studio_cell
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,7 +183,7 @@ def compute_cell(
     sequence = request.sequence
     entry = trained.get(kind)
     if entry is not None:
-        cell = studio_cell(entry.model, sequence)
+        cell = trained_cell(entry.model, sequence)
         rho, readout = entry.spectral_radius, entry.readout
     else:
         cell, rho, readout = cells.cell(kind, sequence.input_size, request.cell_key)

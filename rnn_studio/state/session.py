@@ -68,8 +68,8 @@ from rnn_studio.state.controls import CELL_KINDS, Controls
 from rnn_studio.state.events import Signal
 from rnn_studio.state.gradients import GradientReport, JacobianJob
 from rnn_studio.state.sequence import SequenceError, encode_sequence
+from rnn_studio.state.trained_adapter import Readout, TrainedModelError, trained_cell
 from rnn_studio.state.trained_match import TrainedModels
-from rnn_studio.state.trained_model import Readout, TrainedModelError, studio_cell
 from rnn_studio.studio_core.demo import DemoSetup
 
 __all__ = [
@@ -467,7 +467,7 @@ class StudioSession:
         try:
             sequence = encode_sequence(text, mode)
             for model in models.values():
-                studio_cell(model, sequence)
+                trained_cell(model, sequence)
         except (SequenceError, engine.EngineError) as error:
             raise TrainedModelError(str(error)) from None
         previous = (self._trained.entries, self._trained.seed)

@@ -20,7 +20,7 @@ from rnn_studio import engine
 from rnn_studio.engine.io import model_from_bytes, model_to_bytes
 from rnn_studio.engine.model import Model
 from rnn_studio.state.controls import CELL_KINDS, CellKey
-from rnn_studio.state.trained_model import Readout, TrainedModelError
+from rnn_studio.state.trained_adapter import Readout, TrainedModelError
 from rnn_studio.studio_core.demo import MAX_HIDDEN_SIZE
 
 

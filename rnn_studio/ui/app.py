@@ -106,16 +106,16 @@ def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from rnn_studio.ui.classroom import install_classroom_features
     from rnn_studio.ui.main_window import MainWindow
+    from rnn_studio.ui.menus import install_menus
     from rnn_studio.ui.theme import configure_pyqtgraph
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     identify_app(app)
     configure_pyqtgraph()
     window = MainWindow()  # the Learn and Train areas are built on first use
-    # Menus, presenter, sessions, themes (ui/classroom.py); the autosave waits for the paint.
-    features = install_classroom_features(window, restore=False)
+    # Menus, presenter, sessions, themes (ui/menus.py); the autosave waits for the paint.
+    features = install_menus(window, restore=False)
     restore = [features.restore_autosave] if features.preferences.restore_session else []
     # Kept alive by its watcher, a child of the window.
     AfterFirstPaint(window, [*restore, features.maybe_show_tour], on_close=restore)

@@ -227,7 +227,7 @@ def test_a_registered_cell_is_shown_until_the_controls_ask_for_another() -> None
 
 
 def test_a_registered_cell_can_bring_its_own_readout() -> None:
-    from rnn_studio.state.trained_model import Readout
+    from rnn_studio.state.trained_adapter import Readout
 
     session = StudioSession(DemoSetup(text="abcab", mode="chars", cell="rnn", hidden_size=4))
     cell = engine.make_cell("rnn", 3, 4, seed=5)

@@ -199,8 +199,8 @@ def test_recent_files_newest_first_unique_and_limited(tmp_path):
 
 # --------------------------------------------------------------- trained models (version 2)
 def _trained_session(seed: int = 2) -> tuple[StudioSession, object]:
-    from rnn_studio.state.trained import open_in_studio, studio_example
-    from rnn_studio.state.training import TrainingJob, TrainingSetup
+    from rnn_studio.state.open_trained import open_in_studio, studio_example
+    from rnn_studio.state.train_area import TrainingJob, TrainingSetup
 
     text = "the cat sat on the mat and the dog sat on the log. " * 4
     job = TrainingJob(TrainingSetup.recipe("text", cell="gru", steps=6, hidden_size=5, text=text))

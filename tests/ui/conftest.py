@@ -45,14 +45,14 @@ def restore_app():
 
 def make_window(qtbot, session: StudioSession | None = None, restore: bool = False):
     """A shown 1280×720 main window with the classroom features (no autosave restore)."""
-    from rnn_studio.ui.classroom import install_classroom_features
     from rnn_studio.ui.learn import install_learn_area
+    from rnn_studio.ui.menus import install_menus
 
     configure_pyqtgraph()
     window = MainWindow(session or StudioSession())
     qtbot.addWidget(window)
     install_learn_area(window)  # as rnn_studio.ui.app does, before the classroom features
-    features = install_classroom_features(window, restore=restore)
+    features = install_menus(window, restore=restore)
     features.errors = []
     features.report_error = lambda title, message: features.errors.append((title, message))
     window.resize(1280, 720)
@@ -80,4 +80,4 @@ def classroom(qtbot, tmp_path, monkeypatch):
 
         yield build
         for window in windows:
-            window.classroom.presenter.leave()
+            window.menus.presenter.leave()

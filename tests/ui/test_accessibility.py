@@ -54,7 +54,7 @@ def window(classroom):
 
 
 def test_status_line_follows_the_step_and_is_accessible(window):
-    line = window.classroom.status_line
+    line = window.menus.status_line
     assert line.text() == describe_step(window.session)
     window.session.step_forward()
     assert line.text().startswith("t = 2, input 'l'")

@@ -105,7 +105,7 @@ def test_mp4_needs_imageio_ffmpeg_and_says_so(window, tmp_path):
         with pytest.raises(export.ExportError, match="imageio-ffmpeg"):
             export.export_stepper_video(window.session, window.studio, tmp_path / "s.mp4")
         assert not (tmp_path / "s.mp4").exists()
-        action = window.classroom.actions["action_export_mp4"]
+        action = window.menus.actions["action_export_mp4"]
         assert not action.isEnabled() and "imageio-ffmpeg" in action.text()
 
 
@@ -135,7 +135,7 @@ def test_trace_csv_columns_and_values(window, tmp_path):
 
 
 def test_menu_export_goes_through_the_same_code(window, tmp_path):
-    window.classroom.export_to("csv", tmp_path / "menu.csv")
-    window.classroom.export_to("svg", tmp_path / "menu.svg")
+    window.menus.export_to("csv", tmp_path / "menu.csv")
+    window.menus.export_to("svg", tmp_path / "menu.svg")
     assert (tmp_path / "menu.csv").read_text(encoding="utf-8").startswith("t,token,h_0")
     _svg(tmp_path / "menu.svg")

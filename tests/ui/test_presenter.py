@@ -35,7 +35,7 @@ def _tick_size(axis) -> float:
 
 def test_presenter_scales_fonts_everywhere_and_restores_on_escape(window, qtbot):
     app = QApplication.instance()
-    presenter = window.classroom.presenter
+    presenter = window.menus.presenter
     presenter.set_font_scale(2.0)
     position_label = window.studio.stepper.position_label
     before = {
@@ -51,7 +51,7 @@ def test_presenter_scales_fonts_everywhere_and_restores_on_escape(window, qtbot)
     }
     base = app.property("rnn_studio_base_point_size") or before["app"]
 
-    window.classroom.actions["action_presenter"].trigger()  # what F5 does
+    window.menus.actions["action_presenter"].trigger()  # what F5 does
     assert presenter.active and window.isFullScreen()
     assert app.font().pointSizeF() == pytest.approx(base * 2.0)
     assert position_label.font().pointSizeF() == pytest.approx(base * 2.0)
@@ -80,9 +80,7 @@ def test_presenter_scales_fonts_everywhere_and_restores_on_escape(window, qtbot)
     assert window.statusBar().isVisible() == before["status"]
     assert window.tabs.tabBar().isVisible() == before["tabs"]
     assert window.geometry() == before["geometry"]
-    assert (
-        window.findChild(type(window.classroom.presenter.spotlight), "presenter_spotlight") is None
-    )
+    assert window.findChild(type(window.menus.presenter.spotlight), "presenter_spotlight") is None
 
 
 def test_lines_get_thicker_and_come_back(window):
@@ -90,7 +88,7 @@ def test_lines_get_thicker_and_come_back(window):
     curve = window.studio.gradients.findChild(pg.PlotWidget)
     items = [i for i in curve.getPlotItem().items if isinstance(i, pg.PlotDataItem)]
     widths = [pg.mkPen(i.curve.opts["pen"]).widthF() for i in items]
-    presenter = window.classroom.presenter
+    presenter = window.menus.presenter
     presenter.enter()
     thick = [pg.mkPen(i.curve.opts["pen"]).widthF() for i in items]
     assert all(t >= max(3.0, w) for t, w in zip(thick, widths, strict=True))
@@ -99,7 +97,7 @@ def test_lines_get_thicker_and_come_back(window):
 
 
 def test_clicker_keys_step_and_blank(window, qtbot):
-    presenter = window.classroom.presenter
+    presenter = window.menus.presenter
     presenter.enter()
     session = window.session
     assert session.cursor == 2
@@ -120,7 +118,7 @@ def test_clicker_keys_step_and_blank(window, qtbot):
 
 
 def test_notes_window_on_one_screen_is_a_separate_window(window):
-    features = window.classroom
+    features = window.menus
     features.scene_notes = "Ask: which unit remembers the first letter?"
     notes = features.presenter.show_notes()
     assert notes.isWindow() and notes.isVisible() and notes is not window

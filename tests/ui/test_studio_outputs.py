@@ -8,10 +8,10 @@ from PySide6.QtWidgets import QWidget
 
 from rnn_studio.engine.encoding import tokenize
 from rnn_studio.engine.model import top_predictions
+from rnn_studio.state.open_trained import open_in_studio, studio_example
 from rnn_studio.state.sequence import display_token
 from rnn_studio.state.session import StudioSession
-from rnn_studio.state.trained import open_in_studio, studio_example
-from rnn_studio.state.training import TrainingJob, TrainingSetup
+from rnn_studio.state.train_area import TrainingJob, TrainingSetup
 from rnn_studio.ui.panels.outputs import OutputsPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import configure_pyqtgraph

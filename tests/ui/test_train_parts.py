@@ -36,7 +36,7 @@ def test_the_area_opens_on_its_own(tmp_path):
 def test_plots_follow_a_theme_change(qtbot):
     from PySide6.QtWidgets import QApplication
 
-    from rnn_studio.state.training import Preview
+    from rnn_studio.state.train_area import Preview
     from rnn_studio.ui.themes import PALETTES, apply_theme
     from rnn_studio.ui.train.plots import ForecastPlot
 

@@ -3,7 +3,7 @@
 Every control has a tooltip that says what it does to training. Choosing a task loads the
 engine's recipe for it (hidden size, steps, learning rate, batch, clipping), a setting known to
 learn in a few hundred updates; everything can then be changed. :meth:`TrainControls.setup`
-reads the controls into a validated :class:`~rnn_studio.state.training.TrainingSetup`.
+reads the controls into a validated :class:`~rnn_studio.state.train_area.TrainingSetup`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.engine.tasks import MEMORY_INIT_HELP
-from rnn_studio.state.training import TrainingSetup
+from rnn_studio.state.train_area import TrainingSetup
 
 TASK_ITEMS = (
     ("text", "Next character / word", "Predict the next token of a text, then sample from it."),

@@ -17,7 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from rnn_studio.state.training import Preview, SweepResult, TrainingSnapshot
+from rnn_studio.state.train_area import Preview, SweepResult, TrainingSnapshot
 from rnn_studio.ui.themes import Palette, current_palette
 from rnn_studio.ui.widgets.axes import IntegerAxis
 

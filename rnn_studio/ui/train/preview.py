@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnn_studio.state.training import Preview, TrainingSnapshot
+from rnn_studio.state.train_area import Preview, TrainingSnapshot
 from rnn_studio.ui.theme import MUTED
 from rnn_studio.ui.themes import current_palette
 from rnn_studio.ui.train.plots import CELL_NAMES, AccuracyPlot, ForecastPlot

@@ -46,15 +46,15 @@ from rnn_studio.engine.errors import EngineError
 from rnn_studio.engine.io import load_model, save_model, save_torch_state_dict
 from rnn_studio.engine.model import Model
 from rnn_studio.engine.tasks import MemoryTask, Task
-from rnn_studio.state.session import StudioSession
-from rnn_studio.state.trained import (
+from rnn_studio.state.open_trained import (
     TrainedModelError,
     describe_prediction,
     open_in_studio,
     studio_example,
     task_for_model,
 )
-from rnn_studio.state.training import (
+from rnn_studio.state.session import StudioSession
+from rnn_studio.state.train_area import (
     SWEEP_LAGS,
     Preview,
     SweepResult,

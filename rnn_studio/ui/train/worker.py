@@ -1,8 +1,8 @@
 """Run training and the lag sweep on worker threads; report to the UI about 10 times a second.
 
-A :class:`TrainingThread` runs one :class:`~rnn_studio.state.training.TrainingJob`. Every
+A :class:`TrainingThread` runs one :class:`~rnn_studio.state.train_area.TrainingJob`. Every
 :data:`SNAPSHOT_INTERVAL` seconds of training it hands a
-:class:`~rnn_studio.state.training.TrainingSnapshot` (copies, never the live lists) to the UI
+:class:`~rnn_studio.state.train_area.TrainingSnapshot` (copies, never the live lists) to the UI
 thread through a queued signal and waits until the UI has drawn it; every
 :data:`PREVIEW_INTERVAL` seconds it sends a fresh preview (samples, predictions), computed on
 the worker because the worker is the only thread that may touch the models while they train.
@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from rnn_studio.engine.blas import limit_blas_threads
 from rnn_studio.engine.train import TrainingControl
-from rnn_studio.state.training import (
+from rnn_studio.state.train_area import (
     SweepResult,
     TrainingJob,
     TrainingSetup,
@@ -111,7 +111,7 @@ class TrainingThread(QThread):
 
 
 class SweepThread(QThread):
-    """Runs :func:`~rnn_studio.state.training.lag_sweep` off the UI thread.
+    """Runs :func:`~rnn_studio.state.train_area.lag_sweep` off the UI thread.
 
     Signals
     -------

@@ -1,6 +1,6 @@
-"""Classroom and everyday features, installed on the main window in one call.
+"""The main window's menus and the commands behind them, installed in one call.
 
-``install_classroom_features(window)`` adds (without touching the window's own code):
+``install_menus(window)`` adds (without touching the window's own code):
 
 * File: new / open / save / save-as session, recent sessions, scenes (save, replay, import,
   export), Export (plot PNG/SVG, window PNG, stepper GIF/MP4, trace CSV), Quit;
@@ -76,7 +76,7 @@ def _show_warning(parent: QWidget) -> Reporter:
     return report
 
 
-class ClassroomFeatures(QObject):
+class MenuBar(QObject):
     """The menus, presenter mode, sessions, scenes, exports and preferences of one window.
 
     Parameters
@@ -90,7 +90,7 @@ class ClassroomFeatures(QObject):
 
     def __init__(self, window: QMainWindow, restore: bool = True) -> None:
         super().__init__(window)
-        self.setObjectName("classroom_features")
+        self.setObjectName("menus")
         self.window = window
         self.session = window.session
         self.report_error: Reporter = _show_warning(window)
@@ -599,14 +599,14 @@ def _with_suffix(path: str | Path, suffix: str) -> Path:
     return target if target.suffix.lower() == suffix else target.with_name(target.name + suffix)
 
 
-def install_classroom_features(window: QMainWindow, restore: bool = True) -> ClassroomFeatures:
+def install_menus(window: QMainWindow, restore: bool = True) -> MenuBar:
     """Install menus, presenter mode, sessions, scenes, exports, themes and help on ``window``.
 
-    The features are kept as ``window.classroom``. ``restore`` reopens the autosave (when the
+    The features are kept as ``window.menus``. ``restore`` reopens the autosave (when the
     preferences allow it); tests pass False.
     """
-    features = ClassroomFeatures(window, restore=restore)
-    window.classroom = features
+    features = MenuBar(window, restore=restore)
+    window.menus = features
     if restore:
         QTimer.singleShot(0, features.maybe_show_tour)
     return features

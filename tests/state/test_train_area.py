@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rnn_studio.engine.train import TrainingControl
-from rnn_studio.state.training import (
+from rnn_studio.state.train_area import (
     TrainingJob,
     TrainingSetup,
     TrainingSetupError,

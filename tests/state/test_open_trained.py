@@ -7,17 +7,17 @@ import pytest
 
 from rnn_studio.engine.encoding import tokenize
 from rnn_studio.engine.model import top_predictions
-from rnn_studio.state.sequence import encode_sequence
-from rnn_studio.state.session import StudioSession
-from rnn_studio.state.trained import (
+from rnn_studio.state.open_trained import (
     TrainedModelError,
     describe_prediction,
     open_in_studio,
-    studio_cell,
     studio_example,
     task_for_model,
+    trained_cell,
 )
-from rnn_studio.state.training import TrainingJob, TrainingSetup
+from rnn_studio.state.sequence import encode_sequence
+from rnn_studio.state.session import StudioSession
+from rnn_studio.state.train_area import TrainingJob, TrainingSetup
 
 TEXT = "the cat sat on the mat and the dog sat on the log. " * 6
 
@@ -52,7 +52,7 @@ def test_studio_cell_reproduces_the_trained_hidden_states(task, changes):
     job = trained(task, **changes)
     text, mode = studio_example(job.task)
     model = job.models["lstm"]
-    cell = studio_cell(model, encode_sequence(text, mode))
+    cell = trained_cell(model, encode_sequence(text, mode))
     from rnn_studio.engine import forward
 
     studio_hidden = forward(cell, encode_sequence(text, mode).inputs).hidden

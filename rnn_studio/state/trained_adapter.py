@@ -3,7 +3,7 @@
 The studio reads a typed sequence its own way: text becomes one-hot vectors over the
 sequence's own (sorted) vocabulary, numbers are standardised by the sequence's own mean and
 spread. A trained :class:`~rnn_studio.engine.model.Model` expects its training vocabulary
-(or embedding) and its training scaler instead. :func:`studio_cell` builds the cell that,
+(or embedding) and its training scaler instead. :func:`trained_cell` builds the cell that,
 fed the studio's encoding, computes exactly the hidden states the trained model computes on
 the same text (only the input weights change; the recurrent weights are the trained ones):
 
@@ -138,7 +138,7 @@ class Readout:
             )
 
 
-def studio_cell(model: Model, sequence: EncodedSequence) -> Any:
+def trained_cell(model: Model, sequence: EncodedSequence) -> Any:
     """The engine cell that computes ``model``'s hidden states from the studio's encoding.
 
     Parameters

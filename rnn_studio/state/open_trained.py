@@ -1,8 +1,8 @@
 """Open a trained model in the studio: step through it and watch its gates on real inputs.
 
 The adaptation of a trained :class:`~rnn_studio.engine.model.Model` to the studio's own
-encoding (:func:`studio_cell`) and its readout (:class:`Readout`) live in
-:mod:`rnn_studio.state.trained_model`; :meth:`StudioSession.show_trained` computes with
+encoding (:func:`trained_cell`) and its readout (:class:`Readout`) live in
+:mod:`rnn_studio.state.trained_adapter`; :meth:`StudioSession.show_trained` computes with
 them. This module picks a sequence of the task to show (:func:`studio_example`), a task for a
 loaded model (:func:`task_for_model`) and says in words what the model predicts
 (:func:`describe_prediction`).
@@ -18,7 +18,7 @@ from rnn_studio.engine.encoding import tokenize
 from rnn_studio.engine.model import Model
 from rnn_studio.engine.tasks import ForecastTask, MemoryTask, SentimentTask, Task, TextTask
 from rnn_studio.state.session import StudioSession
-from rnn_studio.state.trained_model import Readout, TrainedModelError, studio_cell
+from rnn_studio.state.trained_adapter import Readout, TrainedModelError, trained_cell
 
 __all__ = [
     "EXAMPLE_LENGTH",
@@ -26,9 +26,9 @@ __all__ = [
     "TrainedModelError",
     "describe_prediction",
     "open_in_studio",
-    "studio_cell",
     "studio_example",
     "task_for_model",
+    "trained_cell",
 ]
 
 #: Longest example handed to the studio (it steps through every step).

@@ -1,4 +1,4 @@
-"""Screenshots of the themes and presenter mode: ``python -m rnn_studio.ui.classroom_screenshots``.
+"""Screenshots of the themes and presenter mode: ``python -m rnn_studio.ui.theme_screenshots``.
 
 Writes ``theme-light.png``, ``theme-dark.png``, ``theme-high_contrast.png`` (the whole window
 at 1280×720 on an LSTM demo after Backprop) and ``presenter.png`` (presenter mode on a
@@ -48,9 +48,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from rnn_studio.state.session import StudioSession
     from rnn_studio.studio_core.demo import DemoSetup
-    from rnn_studio.ui.classroom import install_classroom_features
     from rnn_studio.ui.learn import install_learn_area
     from rnn_studio.ui.main_window import MainWindow
+    from rnn_studio.ui.menus import install_menus
     from rnn_studio.ui.theme import configure_pyqtgraph
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     session.backprop()
     window = MainWindow(session)
     install_learn_area(window)
-    features = install_classroom_features(window, restore=False)
+    features = install_menus(window, restore=False)
     window.resize(1280, 720)
     window.show()
     options.out.mkdir(parents=True, exist_ok=True)

@@ -108,7 +108,7 @@ def test_bad_arguments_exit_2(capsys):
 
 
 def test_terminal_progress_bar_redraws_in_place():
-    from rnn_studio.cli_train import ProgressPrinter
+    from rnn_studio.cli.train import ProgressPrinter
     from rnn_studio.engine.tasks import Evaluation
     from rnn_studio.engine.train import Progress, UpdateReport
 
