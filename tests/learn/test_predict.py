@@ -7,6 +7,7 @@ studio session itself) instead of trusting the numbers the question carries.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -91,8 +92,8 @@ def test_gradient_race_answer_matches_engine_and_studio(seed):
         cell, inputs = build(setup, kind)
         _, grads = last_step_grads(cell, inputs)
         first[kind] = float(grads.norms[0])
-    assert question.reveal.value("RNN ‖∂L/∂h₁‖") == pytest.approx(first["rnn"], rel=1e-12)
-    assert question.reveal.value("LSTM ‖∂L/∂h₁‖") == pytest.approx(first["lstm"], rel=1e-12)
+    assert question.reveal.value("RNN ‖∂L/∂h₀‖") == pytest.approx(first["rnn"], rel=1e-12)
+    assert question.reveal.value("LSTM ‖∂L/∂h₀‖") == pytest.approx(first["lstm"], rel=1e-12)
     ratio = first["lstm"] / first["rnn"]
     expected = "The LSTM's" if ratio > 2 else ("The RNN's" if ratio < 0.5 else "About the same")
     assert question.answer.startswith(expected)
@@ -107,8 +108,10 @@ def test_closed_gate_answer_follows_the_sigmoid_of_the_prompted_numbers(seed):
     setup = DemoSetup.from_dict(dict(question.reveal.demo))
     cell, inputs = build(setup, "lstm")
     trace = engine.forward(cell, inputs)
-    unit = int(question.prompt.split("unit ")[1].split(" ")[0]) - 1
+    unit = int(question.prompt.split("unit ")[1].split(" ")[0])  # 0-based, as the studio
     step = setup.cursor
+    assert f"At t = {step} " in question.prompt  # the step the studio opens at
+    assert 0 <= unit < setup.hidden_size and f"units 0–{setup.hidden_size - 1}" in question.prompt
     gates = {}
     for gate, name in zip("ifo", ("input", "forget", "output"), strict=True):
         z = float(trace.pre[gate][step, unit])
@@ -125,22 +128,23 @@ def test_closed_gate_answer_follows_the_sigmoid_of_the_prompted_numbers(seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_vanish_or_explode_matches_the_studio_verdict(seed):
+def test_vanish_or_explode_is_decided_by_the_numbers_in_the_prompt(seed):
     question = make_predict_question("vanish_or_explode", seed)
-    session = studio(question)
-    verdict = session.gradients["rnn"].verdict
-    assert (
-        question.answer.split()[1]
-        == {
-            "vanishing": "vanishes",
-            "stable": "stays",
-            "exploding": "explodes",
-        }[verdict.label]
-    )
-    assert question.reveal.value("factor per step") == pytest.approx(verdict.factor_per_step)
     setup = DemoSetup.from_dict(dict(question.reveal.demo))
-    if setup.spectral_radius < 1:  # theory: |f'| <= 1 and ρ < 1 cannot explode
-        assert question.answer.startswith("It vanishes")
+    cell, inputs = build(setup, "rnn")
+    norm = float(np.linalg.norm(cell.params["weight_hh"], 2))
+    shown = float(re.search(r"‖W_hh‖₂ = (\d+\.\d\d)", question.prompt).group(1))
+    assert shown == pytest.approx(norm, abs=0.005)  # the prompt shows the studio's W_hh
+    assert abs(norm - 1) >= 0.05  # never a rounding call
+    # Certain to vanish exactly when the shown ‖W_hh‖₂ is below 1 (slopes are at most 1).
+    assert question.answer.startswith("Yes: ‖W_hh‖₂ < 1") is (shown < 1)
+    assert question.answer.startswith("No:") is (shown >= 1)
+    _, grads = last_step_grads(cell, inputs)
+    if shown < 1:  # and the bound really holds for this run
+        assert grads.norms[0] <= norm ** (len(inputs) - 1) * grads.norms[-1] * (1 + 1e-9)
+    verdict = studio(question).gradients["rnn"].verdict
+    assert question.reveal.value("factor per step") == pytest.approx(verdict.factor_per_step)
+    assert f"verdict “{verdict.label}”" in question.reveal.explanation or shown < 1
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -169,21 +173,58 @@ def test_clipping_by_norm_keeps_direction_by_value_tilts_it(seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_context_changes_match_the_engine_and_studio(seed):
+def test_context_answer_follows_the_prompt_and_the_engine(seed):
     question = make_predict_question("context", seed)
     setup = DemoSetup.from_dict(dict(question.reveal.demo))
     words = setup.text.split()
     cell, inputs = build(setup, "rnn")
     hidden = engine.forward(cell, inputs).hidden
-    change = {
-        words[0]: np.linalg.norm(hidden[1] - hidden[0]),
-        words[2]: np.linalg.norm(hidden[3] - hidden[2]),
-    }
-    assert question.reveal.value("‖Δh‖ when “bad” follows “not”") == pytest.approx(change["not"])
-    larger = max(change, key=change.get)
-    assert question.answer == f"When “bad” follows “{larger}”"
+    gap = float(np.linalg.norm(hidden[1] - hidden[3]))
+    assert question.reveal.value("‖h(not bad) − h(very bad)‖") == pytest.approx(gap, abs=1e-15)
+    no_memory = "spectral radius 0" in question.prompt
+    assert (setup.spectral_radius == 0) is no_memory
+    assert (gap == 0) is no_memory  # decided by what the prompt shows, not by the seed
+    assert question.answer.startswith("The same state" if no_memory else "Different states")
+    assert words[1] == words[3] == "bad"
     session_hidden = studio(question).run.primary.trace.hidden
     np.testing.assert_allclose(session_hidden, hidden, rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind", sorted(PREDICT_KINDS))
+def test_every_answer_can_be_reasoned_from_the_prompt(kind):
+    """Over many seeds, the answer is a function of what the prompt shows (the issue found
+    'context' a coin flip, 81 vs 69 of 150, and 'vanish_or_explode' with ρ > 1 undetermined)."""
+    decided: dict[str, set[int]] = {}
+    for seed in range(200, 260):
+        question = make_predict_question(kind, seed)
+        prompt = question.prompt
+        if kind == "gradient_race":
+            key = prompt.split("forget-gate bias is shifted by ")[1].split(".")[0]
+        elif kind == "context":
+            key = str("spectral radius 0" in prompt)
+        elif kind == "vanish_or_explode":
+            key = str(float(re.search(r"‖W_hh‖₂ = (\d+\.\d\d)", prompt).group(1)) < 1)
+        elif kind == "clipping":
+            key = str("by norm" in prompt)
+        else:  # closed_gate: the sigmoid of the three numbers shown
+            numbers = [
+                float(re.search(rf"{name} ([+-]?\d+\.\d\d)", prompt).group(1))
+                for name in ("input", "forget", "output")
+            ]
+            closed = [i for i, z in enumerate(numbers) if 1 / (1 + math.exp(-z)) < 0.2]
+            key = str(closed[0] if closed else "none")
+        decided.setdefault(key, set()).add(question.answer_index)
+    assert all(len(answers) == 1 for answers in decided.values()), decided
+
+
+def test_no_reveal_says_the_lstm_won_when_it_lost():
+    for seed in range(300, 360):
+        question = make_predict_question("gradient_race", seed)
+        text = question.reveal.explanation
+        assert "remembers step 1" not in text
+        lstm_won = question.reveal.value("LSTM ÷ RNN") > 2
+        assert ("LSTM kept more" in text) is lstm_won
+        assert ("the LSTM kept less" in text) is (question.reveal.value("LSTM ÷ RNN") < 0.5)
 
 
 def test_predict_questions_mix_kinds_and_reject_bad_input():

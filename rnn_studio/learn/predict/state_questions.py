@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from types import MappingProxyType
 
 import numpy as np
@@ -73,7 +72,8 @@ def closed_gate(seed: int) -> PredictQuestion:
     shown = "a space" if token == " " else f"“{token}”"
     prompt = (
         f"An LSTM (hidden size {hidden}, weight seed {weight_seed}{bias_text}) reads "
-        f"“{text}”. At step {step + 1} (the character {shown}), unit {unit + 1} has these "
+        f"“{text}”. At t = {step} (the character {shown}; the studio counts from t = 0), "
+        f"unit {unit} (of units 0–{hidden - 1}) has these "
         f"gate pre-activations (the weighted sums before the sigmoid): input "
         f"{pre['i']:+.2f}, forget {pre['f']:+.2f}, output {pre['o']:+.2f}. Which gate is "
         "nearly closed, letting through less than a fifth?"
@@ -112,7 +112,7 @@ def closed_gate(seed: int) -> PredictQuestion:
         cursor=step,
     )
     curves = MappingProxyType(
-        {f"{_GATE_NAMES[g]} (unit {unit + 1})": as_curve(trace.gates[g][:, unit]) for g in "ifo"}
+        {f"{_GATE_NAMES[g]} (unit {unit})": as_curve(trace.gates[g][:, unit]) for g in "ifo"}
     )
     return PredictQuestion(
         f"closed_gate:{seed}",
@@ -146,62 +146,79 @@ def _find_gate_spot(
 
 
 def context(seed: int) -> PredictQuestion:
-    """Ask whether "bad" moves the hidden state further after "not" or after "very"."""
+    """Ask whether "bad" leaves the same hidden state after "not" as after "very".
+
+    What decides it is shown in the prompt: with W_hh as initialised the previous state
+    enters every update, so the two states differ; with W_hh rescaled to spectral radius 0
+    (every recurrent weight zero) the network has no memory and "bad" gives the same state
+    whatever came before. (The earlier form of this question asked which context moved the
+    state further, which untrained weights decide by chance.)
+    """
     rng = np.random.default_rng(seed)
     first, second = ("not", "very") if rng.integers(2) else ("very", "not")
     text = f"{first} bad {second} bad"
     hidden = int(rng.choice([4, 8]))
     weight_seed = int(rng.integers(10_000))
+    no_memory = bool(rng.integers(2))
+    rho = 0.0 if no_memory else None
     inputs = studio_inputs(text, "words")
-    cell = studio_cell("rnn", inputs.shape[1], hidden, weight_seed)
+    cell = studio_cell("rnn", inputs.shape[1], hidden, weight_seed, spectral_radius=rho)
     trace = engine.forward(cell, inputs)
     states = np.asarray(trace.hidden)
-    previous = np.vstack([np.zeros((1, hidden)), states[:-1]])
-    change = np.linalg.norm(states - previous, axis=1)
+    after = {first: 1, second: 3}  # the step of "bad" after each word (0-based, as the studio)
+    gap = float(np.linalg.norm(states[after["not"]] - states[after["very"]]))
     weight_hh = np.asarray(cell.params["weight_hh"])
-    weight_ih = np.asarray(cell.params["weight_ih"])
-    after = {first: 1, second: 3}  # step of "bad" after each word (0-based)
-    delta = {word: float(change[t]) for word, t in after.items()}
-    memory = {word: float(np.linalg.norm(weight_hh @ previous[t])) for word, t in after.items()}
-    input_part = float(np.linalg.norm(weight_ih @ inputs[1]))
-    if math.isclose(delta["not"], delta["very"], rel_tol=1e-9):  # pragma: no cover
-        answer = 2
-    else:
-        answer = 0 if delta["not"] > delta["very"] else 1
+    memory = {word: float(np.linalg.norm(weight_hh @ states[t - 1])) for word, t in after.items()}
     choices = (
-        "When “bad” follows “not”",
-        "When “bad” follows “very”",
-        "Neither: the same word changes it by the same amount",
+        "The same state both times: the word is the same",
+        "Different states: h_t also depends on h_{t−1}, which differs",
+        "It depends on which word came first in the text",
+    )
+    answer = 0 if gap <= 1e-12 else 1
+    recurrence = (
+        "W_hh rescaled to spectral radius 0, so every recurrent weight is zero"
+        if no_memory
+        else "W_hh as initialised"
     )
     prompt = (
-        f"A vanilla RNN (tanh, hidden size {hidden}, weight seed {weight_seed}, untrained) "
-        f"reads “{text}” word by word. Each time “bad” arrives, the hidden state moves from "
-        "h_{t−1} to h_t. When does it move further, ‖h_t − h_{t−1}‖ larger?"
+        f"A vanilla RNN (tanh, hidden size {hidden}, weight seed {weight_seed}, untrained, "
+        f"{recurrence}) reads “{text}” word by word, with h_t = tanh(W_ih x_t + W_hh h_{{t−1}} "
+        f"+ b). Compare its hidden state at t = {after['not']} (“bad” after “not”) with the "
+        f"one at t = {after['very']} (“bad” after “very”)."
     )
-    larger = "not" if answer == 0 else "very"
     summary = (
-        f"When “bad” follows “{larger}”: the hidden state moved "
-        f"{format_number(delta['not'])} after “not” and {format_number(delta['very'])} after "
-        "“very”."
+        f"{choices[answer].split(':')[0]}: the two states are "
+        f"{format_number(gap)} apart (‖h after “not bad” − h after “very bad”‖)."
     )
-    explanation = (
-        "The new state is h_t = tanh(W_ih x_t + W_hh h_{t−1} + b). Both times the input part "
-        f"W_ih x_bad is the same vector (norm {format_number(input_part)}); only the memory "
-        f"part W_hh h_{{t−1}} differs (norm {format_number(memory['not'])} after “not”, "
-        f"{format_number(memory['very'])} after “very”). That alone makes the two updates "
-        "differ: the hidden state carries the context, which is how an RNN can tell “not bad” "
-        "from “very bad”. Which one moves further depends on these untrained weights (try "
-        "another seed); training shapes the difference into something useful. What never "
-        "happens is the same change twice."
-    )
+    if no_memory:
+        explanation = (
+            "With W_hh = 0 the memory term W_hh h_{t−1} is zero, so h_t = tanh(W_ih x_t + b) "
+            "depends on the current word alone: “bad” gives the same state whatever came "
+            "before. Such a network cannot tell “not bad” from “very bad”: the recurrent "
+            "weights are the memory."
+        )
+    else:
+        explanation = (
+            "Both times the input part W_ih x_bad is the same, but the memory part W_hh h_{t−1} "
+            f"is not (norm {format_number(memory['not'])} after “not”, "
+            f"{format_number(memory['very'])} after “very”), so the two states differ. The "
+            "hidden state carries the context: that is how an RNN can tell “not bad” from "
+            "“very bad”, and training shapes the difference into something useful."
+        )
     evidence = (
-        Evidence("‖Δh‖ when “bad” follows “not”", delta["not"]),
-        Evidence("‖Δh‖ when “bad” follows “very”", delta["very"]),
-        Evidence("‖W_ih x_bad‖ (same both times)", input_part),
+        Evidence("‖h(not bad) − h(very bad)‖", gap),
         Evidence("‖W_hh h_{t−1}‖ after “not”", memory["not"]),
         Evidence("‖W_hh h_{t−1}‖ after “very”", memory["very"]),
     )
-    demo = demo_data(text, mode="words", hidden_size=hidden, seed=weight_seed, cursor=after[larger])
+    demo = demo_data(
+        text,
+        mode="words",
+        hidden_size=hidden,
+        seed=weight_seed,
+        spectral_radius=rho,
+        cursor=after["not"],
+    )
+    change = np.linalg.norm(states - np.vstack([np.zeros((1, hidden)), states[:-1]]), axis=1)
     return PredictQuestion(
         f"context:{seed}",
         "context",
