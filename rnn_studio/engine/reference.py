@@ -152,13 +152,18 @@ class ReferenceTrace(NamedTuple):
 
 
 class ReferenceGrads(NamedTuple):
-    """BPTT: parameter gradients, ∂L/∂x_t, ∂L/∂h_0 (∂L/∂c_0), and ∂L/∂h_t at every step."""
+    """BPTT: parameter gradients, ∂L/∂x_t, ∂L/∂h_0 (∂L/∂c_0), and ∂L/∂h_t at every step.
+
+    ``cell_in`` (LSTM only) holds each step's ``dc_in``: the gradient reaching c_t from step
+    t+1 and the loss, before the path through h_t is added.
+    """
 
     params: dict[str, np.ndarray]
     inputs: np.ndarray
     h0: np.ndarray
     c0: np.ndarray | None
     hidden: np.ndarray
+    cell_in: np.ndarray | None
 
 
 def _rows(array: Any, batched: bool) -> np.ndarray:
@@ -267,12 +272,13 @@ def backward(
     grads = {name: np.zeros_like(p[name]) for name in GRAD_NAMES}
     dhnext = np.zeros_like(d_hidden[0])
     dcnext = np.zeros_like(d_hidden[0])
-    dxs, dhs = [], []
+    dxs, dhs, dcs = [], [], []
     for t in reversed(range(len(trace.caches))):
         dh = d_hidden[t] + dhnext  # the loss's share at step t plus what came back from t+1
         dhs.append(dh)
         if kind == "lstm":
             dc_in = dcnext if d_cell is None else dcnext + d_cell[t]
+            dcs.append(dc_in)
             dx, dhnext, dcnext, shares = lstm_step_backward(dh, dc_in, trace.caches[t], p)
         elif kind == "gru":
             dx, dhnext, shares = gru_step_backward(dh, trace.caches[t], p)
@@ -291,4 +297,5 @@ def backward(
         h0=unbatch(dhnext),
         c0=unbatch(dcnext) if kind == "lstm" else None,
         hidden=unbatch(np.stack(dhs[::-1])),
+        cell_in=unbatch(np.stack(dcs[::-1])) if kind == "lstm" else None,
     )

@@ -43,6 +43,7 @@ PANEL_IDS = (
     "equations",
     "gradients",
     "outputs",
+    "code",
 )
 MAX_NAME_LENGTH = 80
 MAX_NOTES_LENGTH = 20_000

@@ -43,6 +43,10 @@ HINTS: dict[str, str] = {
         "What the readout makes of the [[hidden state|h_t]]: next-token probabilities, or "
         "the next value."
     ),
+    "code": (
+        "The same step in NumPy, as the engine's tests run it: the highlighted line is being "
+        "computed; hover a name for its value. Backward is [[backpropagation through time|BPTT]]."
+    ),
 }
 
 _LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")

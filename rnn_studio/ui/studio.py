@@ -17,6 +17,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStyle, QVBoxLayout, QWidget
 
 from rnn_studio.ui.panels.base import StudioPanel
+from rnn_studio.ui.panels.code import CodePanel
 from rnn_studio.ui.panels.equations import EquationsPanel
 from rnn_studio.ui.panels.gates import GatesPanel
 from rnn_studio.ui.panels.gradients import GradientsPanel
@@ -53,7 +54,7 @@ class StudioArea(QMainWindow):
     ----------
     panels : dict of str to StudioPanel
         By panel id: sequence, model, stepper, unrolled, memory, gates, equations,
-        gradients, outputs.
+        gradients, outputs, code (tabbed with equations).
     """
 
     glossary_requested = Signal(str)
@@ -74,6 +75,7 @@ class StudioArea(QMainWindow):
         self.equations = EquationsPanel(bridge)
         self.gradients = GradientsPanel(bridge)
         self.outputs = OutputsPanel(bridge)
+        self.code = CodePanel(bridge)
         self.panels: dict[str, StudioPanel] = {
             panel.panel_id: panel
             for panel in (
@@ -86,6 +88,7 @@ class StudioArea(QMainWindow):
                 self.equations,
                 self.gradients,
                 self.outputs,
+                self.code,
             )
         }
         for panel in self.panels.values():
@@ -118,6 +121,11 @@ class StudioArea(QMainWindow):
         self._dock(self.gradients, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock(self.equations, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock(self.gates, Qt.DockWidgetArea.BottomDockWidgetArea)
+        # Code shares a tab with Equations (the picture, the maths, the program).
+        self.tabifyDockWidget(
+            self.docks["equations"], self._dock(self.code, Qt.DockWidgetArea.RightDockWidgetArea)
+        )
+        self.docks["equations"].raise_()
         self.default_sizes_pending = True
         #: True while Outputs sits in a tab beside Gates because the font is too large
         #: for four docks in the left column (see :meth:`fit_docks_to_font`).
@@ -138,6 +146,7 @@ class StudioArea(QMainWindow):
         self._size_to_restore: QSize | None = None
         self.shortcuts = install_shortcuts(self, self.stepper)
         self.stepper.playing_changed.connect(self.equations.set_throttled)
+        self.gradients.backprop_button.clicked.connect(self.code.follow_backprop)
         bridge.warning_changed.connect(self._show_warning)
         bridge.controls_changed.connect(self._raise_gates_or_outputs)
         self._show_warning(self.session.warning)

@@ -22,6 +22,7 @@ PANEL_MODULES = (
     "equations",
     "gradients",
     "outputs",
+    "code",
 )
 
 

@@ -70,8 +70,11 @@ def test_the_studio_fits_1280_by_720(classroom, qtbot, scale) -> None:
             for panel_id, panel in studio.panels.items()
             if panel.isVisible() and not panel.visibleRegion().isEmpty()
         ]
-        assert set(studio.panels) - set(shown) <= {"gates", "outputs"}
+        assert set(studio.panels) - set(shown) <= {"gates", "outputs", "code"}
         assert len(set(shown) & {"gates", "outputs"}) == 1
+    # Code shares a tab with Equations (in front), one click away, at every font.
+    assert studio.tabifiedDockWidgets(studio.docks["equations"]) == [studio.docks["code"]]
+    assert not studio.panels["equations"].visibleRegion().isEmpty()
 
 
 def test_hints_are_whole_or_one_elided_line_never_clipped(classroom, qtbot) -> None:
