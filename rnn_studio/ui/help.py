@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio import __version__
+from rnn_studio.ui.settings import read_setting
 
 #: (keys, what they do), as listed in Help → Keyboard shortcuts.
 SHORTCUTS = (
@@ -186,7 +187,7 @@ class TourDialog(QDialog):
 
 def tour_dismissed(settings: QSettings) -> bool:
     """True once the learner ticked "Don't show this again"."""
-    return str(settings.value(TOUR_DISMISSED_KEY, False)).lower() in ("1", "true", "yes")
+    return bool(read_setting(settings, TOUR_DISMISSED_KEY))
 
 
 def about_html() -> str:

@@ -1,8 +1,9 @@
 """Preferences: theme, font scale, default model, animation speed, review limit, layout.
 
-Declared once in :data:`PREFERENCE_DEFAULTS` (Orange style) and stored in the app's settings
-file (``<user_config_dir>/settings.ini``, redirected by ``RNN_STUDIO_HOME``); the review limit
-is the Learn area's own setting and goes through
+Each preference is stored under a settings key (:data:`KEYS`) whose default is declared once,
+in :data:`rnn_studio.ui.settings.DEFAULTS`, and read through
+:func:`rnn_studio.ui.settings.read_setting`; the review limit is the Learn area's own setting
+and goes through
 :meth:`rnn_studio.learn.progress.ProgressStore.set_new_cards_per_day`.
 """
 
@@ -32,6 +33,7 @@ from rnn_studio.learn.progress import (
 )
 from rnn_studio.studio_core.demo import MAX_HIDDEN_SIZE
 from rnn_studio.ui.presenter import MAX_FONT_SCALE, MIN_FONT_SCALE
+from rnn_studio.ui.settings import DEFAULTS, read_setting
 from rnn_studio.ui.themes import THEME_LABELS
 
 #: Stepper speeds offered (steps per second; 0 = as fast as the views draw).
@@ -42,7 +44,7 @@ CELL_LABELS = {"rnn": "Vanilla RNN", "lstm": "LSTM", "gru": "GRU", "compare": "C
 
 @dataclass(frozen=True)
 class Preferences:
-    """The user's preferences (see :data:`PREFERENCE_DEFAULTS` for the stored keys).
+    """The user's preferences (defaults: :data:`rnn_studio.ui.settings.DEFAULTS`).
 
     Attributes
     ----------
@@ -66,15 +68,15 @@ class Preferences:
         Reopen the last session (the autosave) on start.
     """
 
-    theme: str = "system"
-    font_scale: float = 1.0
-    presenter_font_scale: float = 1.6
-    default_cell: str = "rnn"
-    default_hidden_size: int = 8
-    animation_speed: int = 5
+    theme: str = DEFAULTS["appearance/theme"]
+    font_scale: float = DEFAULTS["appearance/font_scale"]
+    presenter_font_scale: float = DEFAULTS["presenter/font_scale"]
+    default_cell: str = DEFAULTS["studio/default_cell"]
+    default_hidden_size: int = DEFAULTS["studio/default_hidden_size"]
+    animation_speed: int = DEFAULTS["studio/animation_speed"]
     new_cards_per_day: int = DEFAULT_NEW_CARDS_PER_DAY
-    remember_layout: bool = True
-    restore_session: bool = True
+    remember_layout: bool = DEFAULTS["window/remember_layout"]
+    restore_session: bool = DEFAULTS["session/restore_on_start"]
 
     def __post_init__(self) -> None:
         if self.theme not in THEME_LABELS:
@@ -93,7 +95,8 @@ class Preferences:
             raise ValueError(f"new cards per day must be from 0 to {MAX_NEW_CARDS_PER_DAY}")
 
 
-_KEYS = {
+#: The settings key of each stored preference.
+KEYS = {
     "theme": "appearance/theme",
     "font_scale": "appearance/font_scale",
     "presenter_font_scale": "presenter/font_scale",
@@ -103,20 +106,12 @@ _KEYS = {
     "remember_layout": "window/remember_layout",
     "restore_session": "session/restore_on_start",
 }
-#: Settings keys and defaults (the review limit lives in the Learn progress store).
-PREFERENCE_DEFAULTS: dict[str, Any] = {
-    key: getattr(Preferences(), name) for name, key in _KEYS.items()
-}
 
 
 def read_preferences(settings: QSettings, progress: ProgressStore | None = None) -> Preferences:
     """Read the preferences; a missing or unusable value falls back to its default."""
     defaults = Preferences()
-    values: dict[str, Any] = {}
-    for name, key in _KEYS.items():
-        default = getattr(defaults, name)
-        raw = settings.value(key, default)
-        values[name] = _convert(raw, default)
+    values: dict[str, Any] = {name: read_setting(settings, key) for name, key in KEYS.items()}
     store = progress if progress is not None else ProgressStore()
     values["new_cards_per_day"] = store.new_cards_per_day
     try:
@@ -137,23 +132,12 @@ def write_preferences(
     settings: QSettings, preferences: Preferences, progress: ProgressStore | None = None
 ) -> None:
     """Store ``preferences`` (the review limit through the Learn progress store)."""
-    for name, key in _KEYS.items():
+    for name, key in KEYS.items():
         settings.setValue(key, getattr(preferences, name))
     settings.sync()
     store = progress if progress is not None else ProgressStore()
     if store.new_cards_per_day != preferences.new_cards_per_day:
         store.set_new_cards_per_day(preferences.new_cards_per_day)
-
-
-def _convert(raw: object, default: Any) -> Any:
-    if isinstance(default, bool):
-        return str(raw).lower() in ("1", "true", "yes")
-    if isinstance(default, (int, float)):
-        try:
-            return type(default)(float(raw)) if isinstance(default, int) else float(raw)
-        except (TypeError, ValueError):
-            return default
-    return str(raw)
 
 
 class PreferencesDialog(QDialog):

@@ -1,8 +1,10 @@
-"""The window layout, remembered between runs in an INI file in the user's config folder.
+"""The app's settings, remembered between runs in an INI file in the user's config folder.
 
-Settings are declared once in :data:`DEFAULTS` (Orange style) and read through
-:func:`read_setting`; the file is ``<user_config_dir>/settings.ini``
-(:func:`rnn_studio.storage.user_config_dir`, redirected by ``RNN_STUDIO_HOME`` in tests).
+Every setting is declared once, with its default, in :data:`DEFAULTS` (Orange style: the
+window layout, the preferences of :mod:`rnn_studio.ui.preferences`, the tour) and read
+through :func:`read_setting`, the one place a stored text becomes a bool, number or string.
+The file is ``<user_config_dir>/settings.ini`` (:func:`rnn_studio.storage.user_config_dir`,
+redirected by ``RNN_STUDIO_HOME`` in tests).
 """
 
 from __future__ import annotations
@@ -19,11 +21,22 @@ SETTINGS_FILE = "settings.ini"
 LAYOUT_VERSION = 2  # 2: compact docks that fit 1280x720 at font x1.5
 
 DEFAULTS: dict[str, Any] = {
+    # The window layout (save_layout / restore_layout).
     "layout/version": LAYOUT_VERSION,
     "window/geometry": QByteArray(),
     "window/area": "Studio",
     "studio/dock_state": QByteArray(),
-    "studio/font_scale": 1.0,
+    # Preferences (rnn_studio.ui.preferences; the review limit is the Learn store's own).
+    "appearance/theme": "system",
+    "appearance/font_scale": 1.0,
+    "presenter/font_scale": 1.6,
+    "studio/default_cell": "rnn",
+    "studio/default_hidden_size": 8,
+    "studio/animation_speed": 5,
+    "window/remember_layout": True,
+    "session/restore_on_start": True,
+    # Help: the first-run tour was dismissed.
+    "help/tour_dismissed": False,
 }
 
 
@@ -34,19 +47,28 @@ def open_settings() -> QSettings:
 
 
 def read_setting(settings: QSettings, key: str) -> Any:
-    """Read ``key``, falling back to (and converting to the type of) its default."""
+    """Read ``key`` as the type of its default; a missing or unreadable value is the default.
+
+    An INI file stores text: ``"true"``, ``"1"`` and ``"yes"`` read as True for a bool; a
+    number is read through ``float`` (so ``"5.0"`` is 5 for a whole-number setting).
+    """
     default = DEFAULTS[key]
-    value = settings.value(key, default)
+    return convert_setting(settings.value(key, default), default)
+
+
+def convert_setting(raw: object, default: Any) -> Any:
+    """``raw`` (as stored) as the type of ``default``, or ``default`` when it cannot be."""
     if isinstance(default, bool):
-        return str(value).lower() in ("1", "true", "yes")
-    if isinstance(default, (int, float)) and not isinstance(value, type(default)):
+        return str(raw).lower() in ("1", "true", "yes")
+    if isinstance(default, QByteArray):
+        return raw if isinstance(raw, QByteArray) else default
+    if isinstance(default, (int, float)):
         try:
-            return type(default)(value)
-        except (TypeError, ValueError):
+            number = float(raw)  # type: ignore[arg-type]
+            return int(number) if isinstance(default, int) else number
+        except (TypeError, ValueError, OverflowError):
             return default
-    if isinstance(default, QByteArray) and not isinstance(value, QByteArray):
-        return default
-    return value
+    return str(raw)
 
 
 def save_layout(settings: QSettings, window: QMainWindow, studio: QMainWindow, area: str) -> None:
