@@ -24,6 +24,7 @@ NumPy and the standard library only (no Qt, no torch). The public contract::
     jacobian_norms(cell, trace)      # (T,) ‖∂h_{T-1}/∂h_t‖_F, finite down to 1e-300
     jacobian_log10_norms(cell, trace)
     spectral_radius(cell), gate_spectral_radii(cell), set_spectral_radius(cell, rho)
+    largest_singular_value(cell)     # ‖W_hh‖₂: bounds one step's growth (ρ does not)
     gradient_check(cell, xs, h0, c0), self_check()
     step_norms(a), stable_norm(a), sigmoid(a)
 
@@ -46,6 +47,7 @@ from rnn_studio.engine.dynamics import (
     gate_spectral_radii,
     jacobian_log10_norms,
     jacobian_norms,
+    largest_singular_value,
     set_spectral_radius,
     spectral_radius,
 )
@@ -72,6 +74,7 @@ __all__ = [
     "gradient_check",
     "jacobian_log10_norms",
     "jacobian_norms",
+    "largest_singular_value",
     "make_cell",
     "self_check",
     "set_spectral_radius",

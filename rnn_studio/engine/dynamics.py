@@ -18,6 +18,7 @@ __all__ = [
     "gate_spectral_radii",
     "jacobian_log10_norms",
     "jacobian_norms",
+    "largest_singular_value",
     "set_spectral_radius",
     "spectral_radius",
 ]
@@ -122,10 +123,25 @@ def spectral_radius(cell: Cell) -> float:
     Notes
     -----
     For a vanilla tanh RNN each step multiplies the carried gradient by
-    diag(1 − h_t²)·W_hh, and |tanh'| ≤ 1, so ρ(W_hh) well below 1 makes the gradient vanish
-    geometrically; well above 1, with small inputs (tanh' ≈ 1), it grows.
+    Wᵀ_hh diag(1 − h_t²), and |tanh'| ≤ 1. ρ(W_hh) decides the long run of the linearised
+    map (‖Wᵏ‖^{1/k} → ρ as k grows): well below 1 the gradient eventually vanishes
+    geometrically. Over a finite span the bound is the largest singular value
+    (:func:`largest_singular_value`): a non-normal W_hh with ρ < 1 but ‖W_hh‖₂ > 1 can grow
+    the gradient for many steps first.
     """
     return max(gate_spectral_radii(cell).values())
+
+
+def largest_singular_value(cell: Cell) -> float:
+    """‖W_hh‖₂, the largest singular value of ``weight_hh`` (max over gate blocks).
+
+    Notes
+    -----
+    One step back multiplies the carried gradient by Wᵀ_hh diag(f'(a_t)), so
+    ‖∂L/∂h_{t−1}‖ ≤ ‖W_hh‖₂ · max|f'| · ‖∂L/∂h_t‖: the per-step growth bound, which ρ is
+    not (ρ ≤ ‖W_hh‖₂, with equality for normal matrices such as symmetric ones).
+    """
+    return max(float(np.linalg.norm(block, 2)) for block in _blocks(cell).values())
 
 
 def set_spectral_radius(cell: Cell, rho: float) -> None:

@@ -122,8 +122,10 @@ class Grads:
         ‖hidden[t]‖₂ over all of step t's entries (batch included), computed without
         underflow: the gradient-decay curve, correct down to ~1e-300.
     first_nonfinite_step : int or None
-        Largest t (the first one reached going backwards) whose gradient holds NaN or
-        infinity; None when everything is finite.
+        Largest t (the first one reached going backwards) at which a gradient holds NaN or
+        infinity: dL/dh_t itself, or the weight and input gradients summed over steps
+        t … T−1 (an overflowed forward pass makes da_t h_{t-1}ᵀ non-finite while dL/dh_t may
+        stay finite). None when everything is finite.
     """
 
     params: dict[str, np.ndarray]
@@ -283,6 +285,9 @@ def backward(cell: Cell, trace: Trace, d_hidden: Any, d_cell: Any = None) -> Gra
         record = cell._backward_sequence(trace, d_hidden, d_cell)
         norms = step_norms(record.hidden)
     bad = ~np.isfinite(norms)  # a NaN or infinite entry makes its step's norm non-finite
+    first_bad = int(np.flatnonzero(bad)[-1]) if bad.any() else None
+    if not all(np.isfinite(array).all() for array in (*record.params.values(), record.inputs)):
+        first_bad = _last_nonfinite_share(cell, trace, d_hidden, d_cell, first_bad or 0)
     return Grads(
         params=record.params,
         inputs=record.inputs,
@@ -290,5 +295,41 @@ def backward(cell: Cell, trace: Trace, d_hidden: Any, d_cell: Any = None) -> Gra
         c0=record.c0,
         hidden=record.hidden,
         norms=norms,
-        first_nonfinite_step=int(np.flatnonzero(bad)[-1]) if bad.any() else None,
+        first_nonfinite_step=first_bad,
     )
+
+
+def _last_nonfinite_share(
+    cell: Cell, trace: Trace, d_hidden: np.ndarray, d_cell: np.ndarray | None, lowest: int
+) -> int:
+    """Largest t ≥ ``lowest`` whose weight or input gradients, summed over t … T−1, are not
+    finite (``lowest`` when none above it is).
+
+    Only called once a backward pass has produced non-finite weight or input gradients.
+    Being non-finite is inherited going back (adding to inf or NaN keeps it non-finite),
+    so a bisection over t finds the step: each probe backpropagates the suffix t … T−1 from
+    the recorded state h_{t−1} (c_{t−1}), and a non-finite h_{t−1} settles it at once, since
+    it enters dW_hh through da_t h_{t−1}ᵀ.
+    """
+
+    def broken_from(t: int) -> bool:
+        h_prev = trace.h0 if t == 0 else trace.hidden[t - 1]
+        c_prev = trace.c0 if t == 0 or trace.cell_state is None else trace.cell_state[t - 1]
+        if not np.isfinite(h_prev).all() or (c_prev is not None and not np.isfinite(c_prev).all()):
+            return True
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            suffix = forward(cell, trace.inputs[t:], h0=h_prev, c0=c_prev)
+            record = cell._backward_sequence(
+                suffix, d_hidden[t:], None if d_cell is None else d_cell[t:]
+            )
+        arrays = (*record.params.values(), record.inputs)
+        return not all(np.isfinite(array).all() for array in arrays)
+
+    low, high = lowest, len(trace) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if broken_from(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low

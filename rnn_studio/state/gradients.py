@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rnn_studio import engine
+from rnn_studio.engine.optim import clip_grad_norm, global_norm
 from rnn_studio.studio_core.recipe import studio_backward
 from rnn_studio.studio_core.verdict import Verdict, judge
 
@@ -39,12 +40,18 @@ class GradientReport:
         ``‖∂h_L/∂h_t‖_F / √H`` (1 at t = L) for t ≤ L, NaN after; None while a
         :class:`JacobianJob` is still computing it.
     clip : float or None
-        Clipping threshold, or None when clipping is off.
+        Norm-clipping threshold c, or None when clipping is off.
+    clip_factor : float
+        The one factor norm clipping multiplies the whole gradient by:
+        ``min(1, c / ‖∂L/∂W‖)`` (1 with clipping off; NaN when ‖∂L/∂W‖ is not finite,
+        which no factor can rescale).
     clipped_norms : numpy.ndarray, shape (T,)
-        ``‖∂L/∂h_t‖`` after clipping each step's gradient to norm ``clip`` (equal to
-        ``grad_norms`` when clipping is off).
+        ``clip_factor · ‖∂L/∂h_t‖``: every step's share of the clipped gradient (BPTT is
+        linear in the loss gradient, so scaling the whole gradient scales every step by the
+        same factor and the ratios between steps are kept). Equal to ``grad_norms`` when
+        clipping is off.
     param_norm_before, param_norm_after : float
-        Global norm of the weight gradients before and after clipping.
+        Global norm ``‖∂L/∂W‖`` of all weight gradients before and after clipping.
     verdict : Verdict
         Judged on ``grad_norms`` (factor per step back from L).
     """
@@ -54,6 +61,7 @@ class GradientReport:
     grad_norms: np.ndarray
     jacobian_norms: np.ndarray | None
     clip: float | None
+    clip_factor: float
     clipped_norms: np.ndarray
     param_norm_before: float
     param_norm_after: float
@@ -109,19 +117,34 @@ def backprop_report(
     The forward pass is rerun on the prefix ``inputs[:loss_step + 1]`` (identical to the
     full trace up to L, and cheap). Returns the report and whether its Jacobian curve is
     still to be computed (too costly to do inline: see :data:`JACOBIAN_INLINE_BUDGET`).
+    Never raises for numbers that overflow: they give the "overflowed" verdict.
+
+    Notes
+    -----
+    Norm clipping (``torch.nn.utils.clip_grad_norm_``) rescales the whole weight gradient
+    g = ∂L/∂W by one factor, g ← g · min(1, c/‖g‖). Since BPTT is linear in the loss
+    gradient, the same factor scales every ∂L/∂h_t, so the clipped curve is the unclipped
+    one moved down on the log axis, its shape (and every ratio between steps) unchanged.
     """
     total = len(inputs)
     prefix_inputs = inputs[: loss_step + 1]
-    nonfinite = False
+    overflow_step = state_overflow_step = None
     with np.errstate(all="ignore"):
         try:
-            _, grads = studio_backward(cell, prefix_inputs)
+            prefix, grads = studio_backward(cell, prefix_inputs)
+            state_overflow_step = prefix.first_nonfinite_step
             grad_norms = _pad(np.asarray(grads.norms, dtype=float), total)
-            param_before = _global_norm(grads.params.values())
-        except engine.EngineError:
-            # The engine refuses to backpropagate through an overflowed (NaN/inf) forward pass.
+            clipped_params = {name: np.array(g) for name, g in grads.params.items()}
+            if clip is None:
+                param_before = param_after = global_norm(clipped_params)
+            else:
+                clipping = clip_grad_norm(clipped_params, clip)
+                param_before, param_after = clipping.norm_before, clipping.norm_after
+            overflow_step = grads.first_nonfinite_step
+        except (engine.EngineError, ArithmeticError):
+            # Refused or overflowed on the way: report it as an overflow, never raise.
             grad_norms = _pad(np.full(loss_step + 1, np.inf), total)
-            param_before = math.inf
+            param_before = param_after = math.inf
     nonfinite = bool(
         (~np.isfinite(grad_norms[: loss_step + 1])).any() or not math.isfinite(param_before)
     )
@@ -131,23 +154,33 @@ def backprop_report(
         jacobian = (
             np.full(total, np.nan) if nonfinite else jacobian_curve(cell, prefix_inputs, total)
         )
+    # One factor for the whole gradient; an infinite norm cannot be rescaled (NaN).
     if clip is None:
-        clipped = grad_norms.copy()
-        param_after = param_before
+        factor = 1.0
+    elif math.isfinite(param_before) and param_before > 0:
+        factor = param_after / param_before
     else:
-        with np.errstate(invalid="ignore"):
-            clipped = np.where(np.isnan(grad_norms), np.nan, np.minimum(grad_norms, clip))
-        param_after = min(param_before, clip)
+        factor = math.nan if not math.isfinite(param_before) else 1.0
+    with np.errstate(all="ignore"):
+        clipped = grad_norms * factor if clip is not None else grad_norms.copy()
     report = GradientReport(
         kind=str(getattr(cell, "kind", "rnn")),
         loss_step=loss_step,
         grad_norms=grad_norms,
         jacobian_norms=jacobian,
         clip=clip,
+        clip_factor=factor,
         clipped_norms=clipped,
         param_norm_before=param_before,
         param_norm_after=param_after,
-        verdict=judge(grad_norms[: loss_step + 1], rho, nonfinite),
+        verdict=judge(
+            grad_norms[: loss_step + 1],
+            rho,
+            nonfinite,
+            overflow_step=overflow_step,
+            clipping=clip is not None,
+            state_overflow_step=state_overflow_step,
+        ),
     )
     return report, pending
 
@@ -156,16 +189,3 @@ def _pad(values: np.ndarray, total: int) -> np.ndarray:
     padded = np.full(total, np.nan)
     padded[: len(values)] = values
     return padded
-
-
-def _global_norm(arrays: object) -> float:
-    squares = 0.0
-    with np.errstate(all="ignore"):
-        for array in arrays:  # type: ignore[attr-defined]
-            data = np.asarray(array, dtype=float)
-            peak = float(np.max(np.abs(data))) if data.size else 0.0
-            if not math.isfinite(peak):
-                return math.inf
-            if peak > 0:
-                squares += peak**2 * float(np.sum((data / peak) ** 2))
-    return math.sqrt(squares)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rnn_studio.studio_core.numbers import format_factor
+
 #: Per-step factor below which the gradient is called vanishing (0.95**100 ≈ 0.006).
 VANISHING_BELOW = 0.95
 #: Per-step factor above which the gradient is called exploding (1.05**100 ≈ 130).
@@ -42,6 +44,14 @@ class Verdict:
         How many steps back the factor was measured over.
     nonfinite : bool
         True when the backward pass overflowed to infinity or NaN.
+    overflow_step : int or None
+        With ``nonfinite``: the step at which the gradient became non-finite going back
+        from the loss (``Grads.first_nonfinite_step``), None if unknown.
+    clipping : bool
+        Clipping was on (the overflow advice then explains why it did not help).
+    state_overflow_step : int or None
+        With ``nonfinite``: the first step whose hidden (or cell) state overflowed in the
+        forward pass, None when the forward pass stayed finite.
     """
 
     label: str
@@ -49,25 +59,58 @@ class Verdict:
     spectral_radius: float
     steps: int
     nonfinite: bool = False
+    overflow_step: int | None = None
+    clipping: bool = False
+    state_overflow_step: int | None = None
 
     def describe(self) -> str:
-        """One plain sentence for the status label."""
+        """One plain sentence for the status label (numbers by :func:`format_number`)."""
         if self.nonfinite:
-            return (
-                "Exploding: the gradient overflowed to infinity. Each step back multiplied it "
-                "by more than 1 until the numbers ran out; turn on clipping or lower ρ."
-            )
+            return self._describe_overflow()
         if not math.isfinite(self.factor_per_step):
             return "Stable: one step only, nothing to decay yet. Use a longer sequence."
-        factor = f"×{self.factor_per_step:.3g} per step"
-        total = self.factor_per_step**self.steps
-        span = f"{self.steps} step{'s' if self.steps != 1 else ''} → ×{total:.2g}"
+        factor = f"{format_factor(self.factor_per_step)} per step"
+        with np.errstate(over="ignore", under="ignore"):
+            total = float(np.float64(self.factor_per_step) ** self.steps)
+        span = f"{self.steps} step{'s' if self.steps != 1 else ''} → {format_factor(total, 2)}"
         if self.label == "vanishing":
             how = "Vanishing slowly" if self.factor_per_step >= SLOWLY_ABOVE else "Vanishing"
             return f"{how}: {factor} back in time ({span})."
         if self.label == "exploding":
             return f"Exploding: {factor} back in time ({span})."
         return f"Stable: {factor} back in time ({span})."
+
+    def _describe_overflow(self) -> str:
+        largest = "about 10³⁰⁸, the largest number the computer holds"
+        if self.state_overflow_step is not None:
+            cause = (
+                f"Overflowed: the hidden state passed {largest}, at step "
+                f"t = {self.state_overflow_step} of the forward pass, so the gradient is "
+                "infinite or NaN from the loss step on. "
+            )
+        else:
+            where = (
+                ""
+                if self.overflow_step is None
+                else f" at step t = {self.overflow_step}, {self._back(self.overflow_step)}"
+            )
+            cause = (
+                f"Overflowed: multiplied step after step going back, the gradient passed "
+                f"{largest}, and became infinite or NaN{where}. "
+            )
+        if self.clipping:
+            return cause + (
+                "Clipping cannot help: it rescales the gradient after backpropagation, and "
+                "an infinite norm cannot be scaled. Lower ρ, use tanh or a shorter sequence."
+            )
+        return cause + "Lower ρ, use tanh or a shorter sequence."
+
+    def _back(self, step: int) -> str:
+        """ "3 steps back from the loss" for the overflow step (the loss step is the last)."""
+        back = self.steps - step
+        if back <= 0:
+            return "right at the loss step"
+        return f"{back} step{'s' if back != 1 else ''} back from the loss"
 
 
 def measured_span(norms: np.ndarray) -> tuple[int, int]:
@@ -111,7 +154,15 @@ def label_for(factor: float) -> str:
     return "stable"
 
 
-def judge(norms: np.ndarray, rho: float, nonfinite: bool = False) -> Verdict:
+def judge(
+    norms: np.ndarray,
+    rho: float,
+    nonfinite: bool = False,
+    *,
+    overflow_step: int | None = None,
+    clipping: bool = False,
+    state_overflow_step: int | None = None,
+) -> Verdict:
     """Call a decay curve vanishing, stable or exploding from its factor per step.
 
     Parameters
@@ -122,10 +173,24 @@ def judge(norms: np.ndarray, rho: float, nonfinite: bool = False) -> Verdict:
         The cell's spectral radius, kept in the verdict for the status text.
     nonfinite : bool
         The backward pass overflowed: the verdict is "exploding" with an infinite factor.
+    overflow_step, state_overflow_step : int or None
+        With ``nonfinite``: where the gradient (``Grads.first_nonfinite_step``) and the
+        forward state (``Trace.first_nonfinite_step``) became non-finite, for the text.
+    clipping : bool
+        Clipping is on (the overflow text then says why it cannot help).
     """
     values = np.asarray(norms, dtype=float)
     if nonfinite:
-        return Verdict("exploding", math.inf, rho, len(values) - 1, nonfinite=True)
+        return Verdict(
+            "exploding",
+            math.inf,
+            rho,
+            len(values) - 1,
+            nonfinite=True,
+            overflow_step=overflow_step,
+            clipping=clipping,
+            state_overflow_step=state_overflow_step,
+        )
     first, last = measured_span(values)
     if first == last:
         return Verdict("stable", math.nan, rho, 0)

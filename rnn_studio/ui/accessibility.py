@@ -1,7 +1,7 @@
 """Accessibility: a spoken description of the current step, names, tooltips and tab order.
 
 * :func:`describe_step` turns the session's current step into one sentence ("t = 4, input
-  'a', hidden norm 0.82, forget gate mean 0.91, gradient 38% of the loss step's"), shown by
+  'a', hidden norm 0.82, forget gate mean 0.91, gradient ×0.382 the loss step's"), shown by
   :class:`StepStatusLine` in the status bar and exposed as accessible text, so screen readers
   announce it whenever the step changes.
 * :func:`complete_accessible_text` gives every focusable control an accessible name, a
@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.engine.cells import GATE_LABELS
+from rnn_studio.engine.numerics import stable_norm
+from rnn_studio.studio_core.numbers import format_factor, format_number
 
 #: The gate whose mean the description reads out, by cell kind.
 DESCRIBED_GATE = {"lstm": "f", "gru": "z"}
@@ -47,7 +49,9 @@ def describe_step(session: object) -> str:
     -------
     str
         For example ``"t = 4, input 'a', hidden norm 0.82, forget gate mean 0.91, gradient
-        38% of the loss step's"``; the gradient part appears after Backprop.
+        ×0.382 the loss step's"``; the gradient part appears after Backprop. Numbers are
+        written by :func:`~rnn_studio.studio_core.numbers.format_number` (never a percentage
+        of a gradient: it can be 10¹¹ times the loss step's, or 10⁻¹⁸⁶).
     """
     run = getattr(session, "run", None)
     shown = getattr(session, "shown", None)
@@ -60,7 +64,7 @@ def describe_step(session: object) -> str:
     if getattr(session, "cell_kind", "") == "compare":
         parts.insert(0, shown.kind.upper())
     hidden = np.asarray(shown.trace.hidden)[t]
-    parts.append(f"hidden norm {_number(float(np.linalg.norm(hidden)))}")
+    parts.append(f"hidden norm {_number(stable_norm(hidden))}")
     gate = DESCRIBED_GATE.get(shown.kind)
     if gate is not None and gate in shown.trace.gates:
         mean = float(np.mean(np.asarray(shown.trace.gates[gate])[t]))
@@ -79,18 +83,18 @@ def _gradient_part(report: object, t: int) -> str:
     reference = norms[loss_step]
     value = norms[t]
     if not (math.isfinite(value) and math.isfinite(reference)) or reference == 0:
-        return "gradient not finite"
+        return "gradient overflowed (not finite)"
     if t == loss_step:
         return f"gradient {_number(value)} at the loss step"
-    percent = 100.0 * value / reference
-    shown = f"{percent:.0f}%" if percent >= 1 else f"{percent:.2g}%"
-    return f"gradient {shown} of the loss step's"
+    with np.errstate(over="ignore"):
+        ratio = value / reference
+    return f"gradient {format_factor(ratio)} the loss step's"
 
 
 def _number(value: float) -> str:
     if not math.isfinite(value):
-        return "not finite"
-    return f"{value:.2f}" if abs(value) >= 0.01 else f"{value:.2g}"
+        return "not finite (overflowed)"
+    return format_number(value)
 
 
 class StepStatusLine(QLabel):

@@ -17,8 +17,9 @@ HINTS: dict[str, str] = {
         "[[one-hot encoding|one-hot]] vector or a value."
     ),
     "model": (
-        "[[recurrent neural network|RNN]], [[LSTM]] or [[GRU]]; a [[spectral radius]] ρ above 1 "
-        "makes memories grow, below 1 fade."
+        "[[recurrent neural network|RNN]], [[LSTM]] or [[GRU]]. The [[spectral radius]] ρ "
+        "decides the long run: typically memories fade below 1 and grow above 1, though a "
+        "lopsided (non-normal) W_hh can grow them for a while even below 1."
     ),
     "stepper": "Space plays, ←/→ step, Home/End jump: every view follows the same [[time step]].",
     "unrolled": (
@@ -35,9 +36,10 @@ HINTS: dict[str, str] = {
         "squash each weighted sum."
     ),
     "gradients": (
-        "[[backpropagation through time|BPTT]] from the [[loss]]: falling is "
-        "[[vanishing gradient problem|vanishing]], rising "
-        "[[exploding gradient problem|exploding]]; [[gradient clipping|clipping]] caps it."
+        "[[backpropagation through time|BPTT]] from the [[loss]] at the right, read right to "
+        "left: a [[vanishing gradient problem|vanishing]] gradient rises to the right "
+        "(shrinks going back), an [[exploding gradient problem|exploding]] one falls to the "
+        "right; [[gradient clipping|norm clipping]] scales it all by one factor."
     ),
     "outputs": (
         "What the readout makes of the [[hidden state|h_t]]: next-token probabilities, or "

@@ -166,7 +166,7 @@ class StudioArea(QMainWindow):
         self.resizeDocks([self.docks["gates"]], [230], Qt.Orientation.Vertical)
         self.resizeDocks(
             [self.docks[name] for name in ("gradients", "equations")],
-            [300, 210],
+            [350, 160],
             Qt.Orientation.Vertical,
         )
         # Sequence, Model and Stepper with their whole hints; Outputs takes the rest.

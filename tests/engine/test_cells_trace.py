@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
-from rnn_studio.engine import EngineError, backward, blocks, forward, make_cell, step_norms
+from rnn_studio.engine import (
+    EngineError,
+    backward,
+    blocks,
+    forward,
+    make_cell,
+    set_spectral_radius,
+    step_norms,
+)
 
 
 @pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
@@ -135,3 +145,65 @@ def test_pre_is_a_read_only_mapping_with_known_keys() -> None:
         trace.pre["h"]
     with pytest.raises(TypeError):
         trace.pre["r"] = np.zeros((4, 3))  # type: ignore[index]
+
+
+def _reference_first_nonfinite(steps: int, w: float, scale: float) -> int | None:
+    """Scalar ReLU RNN h_t = relu(1 + w h_{t-1}) in plain Python floats: the largest t at
+    which dL/dh_t, or a weight gradient summed over t … T−1, is no longer finite."""
+    hidden, previous = [], 0.0
+    for _ in range(steps):
+        previous = max(0.0, 1.0 + w * previous)
+        hidden.append(previous)
+    sums, dh = [0.0, 0.0, 0.0], scale
+    for t in range(steps - 1, -1, -1):
+        da = dh if hidden[t] > 0 else 0.0
+        before = hidden[t - 1] if t > 0 else 0.0
+        sums = [sums[0] + da * before, sums[1] + da, sums[2] + da]  # dW_hh, dW_ih, db
+        if not math.isfinite(dh) or not all(math.isfinite(s) for s in sums):
+            return t
+        dh = w * da
+    return None
+
+
+@pytest.mark.parametrize(("steps", "scale"), [(300, 1e10), (250, 1e60), (300, 1e5)])
+def test_first_nonfinite_step_names_where_the_weight_gradient_overflows(
+    steps: int, scale: float
+) -> None:
+    # h_t ≈ 10^t stays finite, but dW_hh's terms da_t h_{t−1} pass 1e308 near the loss step,
+    # long before dL/dh_t itself overflows (at t = 0).
+    cell = make_cell("rnn", 1, 1, seed=0, nonlinearity="relu")
+    cell.set_params(
+        {
+            "weight_ih": np.ones((1, 1)),
+            "weight_hh": np.full((1, 1), 10.0),
+            "bias_ih": np.zeros(1),
+            "bias_hh": np.zeros(1),
+        }
+    )
+    trace = forward(cell, np.ones((steps, 1)))
+    assert not trace.has_nonfinite
+    d_hidden = np.zeros((steps, 1))
+    d_hidden[-1] = scale
+    grads = backward(cell, trace, d_hidden)
+    expected = _reference_first_nonfinite(steps, 10.0, scale)
+    assert grads.first_nonfinite_step == expected
+    assert grads.has_nonfinite == (expected is not None)
+
+
+def test_after_a_relu_rnn_overflows_the_gradient_names_a_step() -> None:
+    # Hidden 64, ρ = 5, 1,000 characters: the forward pass overflows, and the weight
+    # gradient is NaN from the loss step on (da_t h_{t−1}ᵀ with h_{t−1} infinite).
+    rng = np.random.default_rng(0)
+    cell = make_cell("rnn", 20, 64, seed=0, nonlinearity="relu")
+    set_spectral_radius(cell, 5.0)
+    inputs = np.eye(20)[rng.integers(0, 20, 1000)]
+    trace = forward(cell, inputs)
+    assert trace.has_nonfinite
+    d_hidden = np.zeros(trace.hidden.shape)
+    d_hidden[-1] = 1.0
+    grads = backward(cell, trace, d_hidden)
+    assert grads.has_nonfinite
+    step = grads.first_nonfinite_step
+    assert step is not None
+    assert not np.isfinite(trace.hidden[step - 1]).all()  # the state it multiplies
+    assert np.isfinite(trace.hidden[: trace.first_nonfinite_step]).all()

@@ -190,7 +190,7 @@ def test_relu_explosion_is_reported_not_raised() -> None:
     session.backprop()
     verdict = session.gradients["rnn"].verdict
     assert verdict.label == "exploding" and verdict.nonfinite
-    assert "infinity" in verdict.describe()
+    assert verdict.describe().startswith("Overflowed")
 
 
 def test_a_deferring_executor_drops_superseded_results() -> None:

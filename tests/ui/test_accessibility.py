@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
+from rnn_studio.studio_core.numbers import format_factor, format_number
 from rnn_studio.ui.accessibility import (
     describe_step,
     focus_chain,
@@ -26,11 +27,31 @@ def test_description_reads_the_numbers_of_the_step():
     norm = np.linalg.norm(trace.hidden[3])
     forget = np.mean(trace.gates["f"][3])
     norms = session.gradients["lstm"].grad_norms
-    percent = 100 * norms[3] / norms[4]
     assert text == (
-        f"t = 3, input 'a', hidden norm {norm:.2f}, forget gate mean {forget:.2f}, "
-        f"gradient {percent:.0f}% of the loss step's"
+        f"t = 3, input 'a', hidden norm {format_number(norm)}, forget gate mean "
+        f"{format_number(forget)}, gradient {format_factor(norms[3] / norms[4])} the loss step's"
     )
+
+
+@pytest.mark.parametrize(
+    ("setup", "cursor", "absent"),
+    [
+        # ReLU, ρ = 3: the hidden norm reaches 9×10²⁷ (was "9337744823357947577070780416.00")
+        (dict(text="abcdefghij" * 7, nonlinearity="relu", spectral_radius=3.0), -1, "%"),
+        # tanh, ρ = 0.3 over 400 steps: the first step's share is 10⁻²³¹ (was "1.2e-229%")
+        (dict(text="abcdefghij" * 40, spectral_radius=0.3), 0, "%"),
+        # tanh, ρ = 3, 64 units: the gradient grows 2×10¹² back (was "246501076619418%")
+        (dict(text="abcdefghij" * 10, hidden_size=64, spectral_radius=3.0), 0, "%"),
+    ],
+)
+def test_status_numbers_are_for_people(setup: dict, cursor: int, absent: str) -> None:
+    session = StudioSession(DemoSetup(cursor=cursor, backprop=True, **setup))
+    text = describe_step(session)
+    assert absent not in text and "-0" not in text
+    for number in re.findall(r"\d[\d.]*", text.split("input")[1]):
+        integer = number.split(".")[0]
+        assert len(integer) <= 6, text  # never thirty digits: scientific from 10⁶ on
+        assert len(number) <= 8, text
 
 
 def test_description_for_each_cell_and_before_backprop():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -12,6 +11,7 @@ import numpy as np
 
 from rnn_studio.learn.quiz import ChoiceQuestion, Result
 from rnn_studio.studio_core.demo import DemoSetup
+from rnn_studio.studio_core.numbers import format_number
 
 #: The texts questions read, repeated to the length a question wants.
 PHRASES = (
@@ -124,27 +124,6 @@ class PredictQuestion:
         explanation = f"{self.reveal.summary}\n\n{self.reveal.explanation}"
         feedback = "Your prediction was right." if verdict.correct else "Not what happened."
         return Result(verdict.correct, self.answer, explanation, feedback)
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def format_number(value: float) -> str:
-    """Three significant figures, as 1.23×10⁻⁸ outside 0.001 to 100 000.
-
-    Examples
-    --------
-    >>> format_number(0.5964), format_number(2234.6), format_number(1.74e-18)
-    ('0.596', '2235', '1.74×10⁻¹⁸')
-    """
-    if not math.isfinite(value):
-        return "∞" if value > 0 else ("−∞" if value < 0 else "NaN")
-    if value != 0 and not 1e-3 <= abs(value) < 1e5:
-        mantissa, exponent = f"{value:.2e}".split("e")
-        return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
-    if abs(value) >= 1000:
-        return f"{value:.0f}"
-    return f"{value:.3g}"
 
 
 def demo_data(text: str, **fields: Any) -> Mapping[str, Any]:

@@ -24,13 +24,35 @@ from rnn_studio.ui.theme import (
     gate_colours,
     sequential_colour_map,
 )
-from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.themes import Palette, current_palette, relative_luminance
 from rnn_studio.ui.widgets.axes import integer_axes
 from rnn_studio.ui.widgets.bars import UnitBars
 from rnn_studio.ui.widgets.heatmap import TimeHeatmap
 
 #: Gates squashed by tanh (−1 … 1) rather than the sigmoid (0 … 1).
 TANH_GATES = ("g", "n")
+
+
+#: Every gate's bars share one value axis, −1 … 1, labelled under the last row: it holds the
+#: candidates (tanh, −1 … 1) and the sigmoid gates (0 … 1) alike, so no row reads off an
+#: axis that is not its own.
+BARS_RANGE = (-1.0, 1.0)
+
+
+def colour_key_html(palette: Palette) -> str:
+    """A visible key to the heatmap colours and the veil over steps not read yet."""
+    sequential, diverging = sequential_colour_map(palette), diverging_colour_map(palette)
+
+    def swatch(colour_map: pg.ColorMap, value: float, text: str) -> str:
+        colour = colour_map.map(value, mode="qcolor").name()
+        ink = "#000000" if relative_luminance(colour) > 0.35 else "#FFFFFF"
+        return f'<span style="background-color:{colour}; color:{ink};">&nbsp;{text}&nbsp;</span>'
+
+    return (
+        f"Colours: {swatch(sequential, 0.0, '0')} closed … {swatch(sequential, 1.0, '1')} "
+        f"open; g, n: {swatch(diverging, 0.0, '−1')} … {swatch(diverging, 1.0, '1')}. "
+        "Veiled columns: steps not read yet."
+    )
 
 
 class GatesPanel(StudioPanel):
@@ -60,6 +82,11 @@ class GatesPanel(StudioPanel):
         self.names_label.setAccessibleName("Gate names")
         self.names_label.setWordWrap(True)
         self.body.addWidget(self.names_label)
+        self.key_label = QLabel(self)
+        self.key_label.setObjectName("gates_key")
+        self.key_label.setAccessibleName("What the colours mean")
+        self.key_label.setWordWrap(True)
+        self.body.addWidget(self.key_label)
         self.stack.addWidget(self.message)
         self.stack.addWidget(self.graphics)
         self.body.addWidget(self.stack, 1)
@@ -93,6 +120,7 @@ class GatesPanel(StudioPanel):
             self.bars.clear()
             self.stack.setCurrentWidget(self.message)
             self.names_label.hide()
+            self.key_label.hide()
             return
         if names != self.gate_names:
             self._build_rows(names)
@@ -103,6 +131,7 @@ class GatesPanel(StudioPanel):
         self.stack.setCurrentWidget(self.graphics)
         self._show_names(shown.kind, current_palette())
         self.names_label.show()
+        self.key_label.show()
         self.show_step(self.session.cursor)
 
     def _show_names(self, kind: str, palette: Palette) -> None:
@@ -114,6 +143,7 @@ class GatesPanel(StudioPanel):
                 for name in self.gate_names
             )
         )
+        self.key_label.setText(colour_key_html(palette))
 
     def apply_palette(self, palette: Palette) -> None:
         """Recolour the gate maps, bars, axis names and the names line for ``palette``."""
@@ -165,13 +195,12 @@ class GatesPanel(StudioPanel):
             else:
                 plot.setXLink(first_plot)
             bars_plot = layout.addPlot(row=row, col=1)
-            low = -1.0 if tanh_gate else 0.0
             bars = UnitBars(
                 bars_plot,
                 "" if row < len(names) - 1 else "value at t",
                 GATE_COLOURS[name],
                 OKABE_ITO["blue"],
-                (low, 1.0),
+                BARS_RANGE,
             )
             if row < len(names) - 1:
                 bars_plot.getAxis("bottom").setStyle(showValues=False)

@@ -1,19 +1,23 @@
 """Gradient-decay panel: backpropagate from the loss step and watch the gradient shrink or grow.
 
 Solid curves are ‖∂L/∂h_t‖ for the loss L = u·h_L (‖∂L/∂h_L‖ = 1); dashed curves are
-‖∂h_L/∂h_t‖_F/√H, the loss-free version. Both are on a log axis against t. Pressing
-Backprop animates the gradient travelling back from L to 0. With clipping on, each step's
-gradient is capped at the threshold (dotted curve, the faded one shows it before clipping).
+‖∂h_L/∂h_t‖_F/√H, the loss-free version (for the LSTM with c_t held fixed). Both are on a
+log axis against t, with the loss at the right: a vanishing gradient rises towards the loss,
+an exploding one falls towards it. Pressing Backprop animates the gradient travelling back
+from L to 0. Norm clipping multiplies the whole gradient by one factor c/‖∂L/∂W‖ when
+‖∂L/∂W‖ > c: the dotted curve is the faded one moved down by that factor, same shape.
 """
 
 from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Mapping
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -23,12 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rnn_studio.engine import largest_singular_value
+from rnn_studio.studio_core.numbers import format_factor, format_number
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.theme import OKABE_ITO, accent_text, cell_colours
 from rnn_studio.ui.themes import Palette, current_palette
 from rnn_studio.ui.widgets.axes import DecadeLogAxis, IntegerAxis, outward_ticks
 from rnn_studio.ui.widgets.compact_spin import CompactDoubleSpinBox
+
+#: The y-axis label, longest first: the longest that fits the plot's height is shown whole
+#: (pyqtgraph cuts a rotated label that is taller than its axis: "gradient norr").
+Y_LABELS = ("gradient norm", "‖∂L/∂h_t‖", "")
 
 #: How long the backwards animation takes, whatever the sequence length.
 ANIMATION_MS = 1200
@@ -67,14 +77,17 @@ class GradientsPanel(StudioPanel):
         self.backprop_button.setObjectName("gradients_backprop")
         self.backprop_button.setAccessibleName("Backpropagate through time")
         self.backprop_button.setToolTip("Send the gradient back from the loss step, step by step")
-        self.clip_box = QCheckBox("clip at", self)
+        self.clip_box = QCheckBox("norm clip at", self)
         self.clip_box.setObjectName("gradients_clip")
-        self.clip_box.setAccessibleName("Gradient clipping")
-        self.clip_box.setToolTip("Cap each step's gradient norm at the threshold")
+        self.clip_box.setAccessibleName("Gradient clipping by norm")
+        self.clip_box.setToolTip(
+            "Norm clipping: when ‖∂L/∂W‖ > c, multiply the whole gradient by c/‖∂L/∂W‖. "
+            "One factor for every step, so the direction and the curve's shape are kept."
+        )
         self.clip_threshold = CompactDoubleSpinBox(8, self)
         self.clip_threshold.setObjectName("gradients_clip_threshold")
         self.clip_threshold.setAccessibleName("Clipping threshold")
-        self.clip_threshold.setToolTip("Largest gradient norm allowed when clipping is on")
+        self.clip_threshold.setToolTip("c: the largest ‖∂L/∂W‖ allowed when clipping is on")
         self.clip_threshold.setDecimals(3)
         self.clip_threshold.setRange(0.001, 1e6)
         self.clip_threshold.setValue(1.0)
@@ -98,26 +111,34 @@ class GradientsPanel(StudioPanel):
         self.plot_widget.setObjectName("gradients_plot")
         self.plot_widget.setAccessibleName("Gradient norm per time step, log scale")
         self.plot_widget.setToolTip(
-            "Solid: ‖∂L/∂h_t‖. Dashed: ‖∂h_L/∂h_t‖ (Frobenius, ÷√H). Log scale."
+            "Solid: ‖∂L/∂h_t‖. Dashed: ‖∂h_L/∂h_t‖ (Frobenius, ÷√H; LSTM: c_t held fixed). "
+            "Dotted: after norm clipping. Log scale; the loss is at the right."
         )
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setLogMode(x=False, y=True)
         self.plot.setLabel("bottom", "time step t")
-        self.plot.setLabel("left", "gradient norm")
+        self.plot.setLabel("left", Y_LABELS[0])
+        self.y_label = Y_LABELS[0]
+        self.plot.getViewBox().sigResized.connect(self._fit_y_label)
         outward_ticks(self.plot)
         self.plot.setMenuEnabled(False)
         self.legend = self.plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
         self.cursor_line = pg.InfiniteLine(angle=90)
         self.loss_line = pg.InfiniteLine(angle=90)
         self.front_line = pg.InfiniteLine(angle=90)
-        self.clip_line = pg.InfiniteLine(angle=0)
         self.placeholder = pg.TextItem(
             "Press Backprop ◀ to send the gradient back in time", anchor=(0.5, 0.5)
         )
         self.plot.addItem(self.placeholder, ignoreBounds=True)
-        for line in (self.cursor_line, self.loss_line, self.front_line, self.clip_line):
+        for line in (self.cursor_line, self.loss_line, self.front_line):
             self.plot.addItem(line, ignoreBounds=True)
         self.body.addWidget(self.plot_widget, 1)
+        # The line styles, in words on screen (a tooltip is not a legend).
+        self.key_label = QLabel(self)
+        self.key_label.setObjectName("gradients_key")
+        self.key_label.setAccessibleName("What the line styles mean")
+        self.key_label.setWordWrap(True)
+        self.body.addWidget(self.key_label)
 
         self.verdict_label = QLabel(self)
         self.verdict_label.setObjectName("gradients_verdict")
@@ -126,7 +147,12 @@ class GradientsPanel(StudioPanel):
         self.rho_label = QLabel(self)
         self.rho_label.setObjectName("gradients_rho")
         self.rho_label.setAccessibleName("Spectral radius")
-        self.rho_label.setToolTip("Largest |eigenvalue| of W_hh: below 1 shrinks, above 1 grows")
+        self.rho_label.setToolTip(
+            "ρ: largest |eigenvalue| of W_hh, which decides the long run of the linearised "
+            "map. ‖W_hh‖₂: largest singular value, which (times the activation's largest "
+            "slope) bounds how much one step can grow the gradient. A non-normal W_hh can "
+            "have ρ < 1 and still grow it for many steps."
+        )
         self.rho_label.setWordWrap(True)
         self.body.addWidget(self.rho_label)
         self.body.addWidget(self.verdict_label)
@@ -137,6 +163,7 @@ class GradientsPanel(StudioPanel):
         self.body.addWidget(self.clip_label)
 
         self.curves: dict[str, dict[str, pg.PlotDataItem]] = {}
+        self._norm_cache: tuple[object, float] | None = None
         self.reveal_from = 0
         self._animation = QTimer(self)
         self._animation.setInterval(ANIMATION_TICK_MS)
@@ -149,7 +176,7 @@ class GradientsPanel(StudioPanel):
         self.clip_threshold.valueChanged.connect(self._clip_changed)
         bridge.controls_changed.connect(self.sync_from_session)
         bridge.trace_changed.connect(self.sync_from_session)
-        bridge.trace_changed.connect(lambda _run: self.rho_label.setText(self._rho_text()))
+        bridge.trace_changed.connect(self._trace_changed)
         bridge.gradients_changed.connect(self.show_gradients)
         bridge.cursor_changed.connect(self.show_cursor)
         self.palette = current_palette()
@@ -170,11 +197,24 @@ class GradientsPanel(StudioPanel):
         if self.session.gradients:
             self._show_status()
 
+    def _fit_y_label(self, *_: object) -> None:
+        """Show the longest y label that fits the axis whole, never a cut one."""
+        axis = self.plot.getAxis("left")
+        room = axis.height() - 4
+        metrics = QFontMetrics(axis.label.font())
+        label = next((text for text in Y_LABELS if metrics.horizontalAdvance(text) <= room), "")
+        if label == self.y_label:
+            return
+        self.y_label = label
+        if label:
+            axis.setLabel(label)  # shows it
+        else:
+            axis.showLabel(False)
+
     def _colour_lines(self, palette: Palette) -> None:
         self.cursor_line.setPen(pg.mkPen(palette.current_step, width=2))
         self.loss_line.setPen(pg.mkPen(palette.muted_text, width=1, style=Qt.PenStyle.DashLine))
         self.front_line.setPen(pg.mkPen(OKABE_ITO["reddish_purple"]))
-        self.clip_line.setPen(pg.mkPen(palette.error, width=1, style=Qt.PenStyle.DotLine))
         self.placeholder.setColor(palette.muted_text)
         self.legend.setLabelTextColor(palette.plot_foreground)
 
@@ -223,13 +263,14 @@ class GradientsPanel(StudioPanel):
             for items in self.curves.values():
                 for item in items.values():
                     item.setVisible(False)
+            self._sync_legend({})  # no "RNN" entry left over on an LSTM
             self.verdict_label.setText("No gradient yet.")
             self.verdict_label.setStyleSheet("")
             self.rho_label.setText(self._rho_text())
             self.clip_label.clear()
+            self.key_label.clear()
             self.front_line.setVisible(False)
             self.loss_line.setVisible(False)
-            self.clip_line.setVisible(False)
             self._place_placeholder(True)
             return
         self._place_placeholder(False)
@@ -251,7 +292,14 @@ class GradientsPanel(StudioPanel):
         self._draw()
         self._show_status()
 
-    def _sync_legend(self, reports: dict) -> None:
+    def _trace_changed(self, *_: object) -> None:
+        """A new run: ρ and ‖W_hh‖₂ change, and without gradients the empty plot's x range
+        and legend must follow the new sequence and cell (not keep the last run's)."""
+        self.rho_label.setText(self._rho_text())
+        if not self.session.gradients:
+            self.show_gradients(None)
+
+    def _sync_legend(self, reports: Mapping[str, object]) -> None:
         """List only the cells on the plot (a hidden curve would show as a crossed-out eye)."""
         listed = {label.text for _sample, label in self.legend.items}
         for kind, items in self.curves.items():
@@ -298,9 +346,6 @@ class GradientsPanel(StudioPanel):
                 items["jacobian"].setVisible(False)
             items["clipped"].setData(t, _positive(np.where(keep, report.clipped_norms, np.nan)))
             items["clipped"].setVisible(clip is not None)
-        self.clip_line.setVisible(clip is not None)
-        if clip is not None:
-            self.clip_line.setValue(math.log10(clip))
         self.front_line.setVisible(self._animation.isActive())
         self.front_line.setValue(self.reveal_from)
 
@@ -340,42 +385,65 @@ class GradientsPanel(StudioPanel):
             for kind, report in reports.items():
                 verdict = report.verdict
                 factor = verdict.factor_per_step
-                per_step = f"×{factor:.3g}/step" if math.isfinite(factor) else "overflow"
+                if verdict.nonfinite:
+                    per_step = "overflowed"
+                elif math.isfinite(factor):
+                    per_step = f"{verdict.label} {format_factor(factor)}/step"
+                else:
+                    per_step = verdict.label
                 colour = verdict_colours(self.palette)[verdict.label]
                 kind_colour = accent_text(cell_colours(self.palette)[kind], self.palette)
                 lines.append(
                     f'<span style="color:{kind_colour}; font-weight:600;">'
                     f"{kind.upper()}</span>: "
-                    f'<span style="color:{colour};">{verdict.label} {per_step}</span>'
+                    f'<span style="color:{colour};">{per_step}</span>'
                 )
             self.verdict_label.setText(" · ".join(lines))
             self.verdict_label.setStyleSheet("")
         self.rho_label.setText(self._rho_text())
         self.clip_label.setText(self._clip_text(reports))
+        self.key_label.setText(self._key_text(reports))
 
     def _rho_text(self) -> str:
         run = self.session.run
         if run is None:
             return ""
-        return "  ".join(
-            f"ρ<sub>{kind}</sub> = {cell.spectral_radius:.2f}"
-            if len(run.cells) > 1
-            else f"ρ(W_hh) = {cell.spectral_radius:.3f}"
-            for kind, cell in run.cells.items()
-        )
+        if len(run.cells) > 1:
+            return "  ".join(
+                f"ρ<sub>{kind}</sub> = {cell.spectral_radius:.2f}"
+                for kind, cell in run.cells.items()
+            )
+        cell_run = run.primary
+        norm = self._largest_singular_value(cell_run.cell)
+        return f"ρ(W_hh) = {cell_run.spectral_radius:.3f} · ‖W_hh‖₂ = {format_number(norm)}"
 
-    def _clip_text(self, reports: dict) -> str:
+    def _largest_singular_value(self, cell: object) -> float:
+        """‖W_hh‖₂ of ``cell`` (max over gate blocks), kept for the cell last asked about."""
+        cached = self._norm_cache
+        if cached is None or cached[0] is not cell:
+            with np.errstate(all="ignore"):
+                cached = (cell, largest_singular_value(cell))
+            self._norm_cache = cached
+        return cached[1]
+
+    @staticmethod
+    def _key_text(reports: Mapping[str, object]) -> str:
+        """The line styles in words: solid, dashed (with the LSTM's c_t fixed), dotted."""
+        dashed = "dashed ‖∂h_L/∂h_t‖/√H"
+        if "lstm" in reports:
+            dashed += " (LSTM: c_t held fixed)"
+        key = f"solid ‖∂L/∂h_t‖ · {dashed}"
+        if any(getattr(report, "clip", None) is not None for report in reports.values()):
+            key += " · dotted: clipped"
+        return key
+
+    def _clip_text(self, reports: Mapping[str, object]) -> str:
         pending = [kind.upper() for kind, r in reports.items() if r.jacobian_norms is None]
         parts = []
         clip = self.session.clip
         if clip is not None:
             for kind, report in reports.items():
-                before = float(np.nanmax(report.grad_norms))
-                after = float(np.nanmax(report.clipped_norms))
-                parts.append(
-                    f"{kind.upper()}: largest ‖∂L/∂h_t‖ {before:.3g} → {after:.3g}; "
-                    f"‖∂L/∂W‖ {report.param_norm_before:.3g} → {report.param_norm_after:.3g}"
-                )
+                parts.append(_clip_sentence(kind, report, clip, len(reports) > 1))
         else:
             parts.append("Clipping off: the gradient is shown as it is.")
         if pending:
@@ -388,6 +456,26 @@ class GradientsPanel(StudioPanel):
 
     def _clip_changed(self, *_: object) -> None:
         self.session.set_clip(self.clip_threshold.value() if self.clip_box.isChecked() else None)
+
+
+def _clip_sentence(kind: str, report: object, clip: float, named: bool) -> str:
+    """What norm clipping did to one cell's gradient, in numbers the plot shows."""
+    who = f"{kind.upper()}: " if named else ""
+    before, after = report.param_norm_before, report.param_norm_after
+    factor = report.clip_factor
+    c = format_number(clip)
+    if not math.isfinite(before):
+        return (
+            f"{who}‖∂L/∂W‖ is not finite: no factor can rescale it, so norm clipping at "
+            f"c = {c} cannot help."
+        )
+    if factor >= 1.0:
+        return f"{who}‖∂L/∂W‖ = {format_number(before)} ≤ c = {c}: norm clipping changes nothing."
+    return (
+        f"{who}norm clipping, c = {c}: ‖∂L/∂W‖ {format_number(before)} → "
+        f"{format_number(after)}, so every step {format_factor(factor)} (one factor: the "
+        "curve keeps its shape)."
+    )
 
 
 def _positive(values: np.ndarray) -> np.ndarray:

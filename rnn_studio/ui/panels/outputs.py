@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QStackedWidget, QWidget
 
 from rnn_studio.state.sequence import display_token
+from rnn_studio.studio_core.numbers import format_number, format_probability
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import OKABE_ITO
@@ -55,7 +56,9 @@ class ProbabilityRows(QWidget):
     def set_rows(self, rows: list[tuple[str, float, bool]]) -> None:
         """Show ``rows`` of (label, probability, is the true next output)."""
         self.rows = list(rows)
-        summary = ", ".join(f"“{label}” {probability:.0%}" for label, probability, _ in rows)
+        summary = ", ".join(
+            f"“{label}” {format_probability(probability)}" for label, probability, _ in rows
+        )
         self.setAccessibleDescription(summary)
         self.setToolTip(summary)
         self.update()
@@ -73,7 +76,7 @@ class ProbabilityRows(QWidget):
         width, height = self.width(), self.height()
         widest = max(metrics.horizontalAdvance(f"“{label}”") for label, _, _ in self.rows)
         label_width = min(widest + 6, int(width * 0.4))  # symbols like ␣ may measure short
-        percent_width = metrics.horizontalAdvance("100%") + 4
+        percent_width = metrics.horizontalAdvance(">99%") + 4
         bar_left = label_width + 6
         bar_span = max(width - bar_left - percent_width - 6, 4)
         row = max(self.row_height(), min(height // max(len(self.rows), 1), self.row_height() * 2))
@@ -97,7 +100,7 @@ class ProbabilityRows(QWidget):
             painter.drawText(
                 QRectF(width - percent_width, top, percent_width, row),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                f"{value:.0%}",
+                format_probability(value),
             )
         painter.end()
 
@@ -235,10 +238,13 @@ class OutputsPanel(StudioPanel):
             finite = bool(np.isfinite(predicted))
             self.next_marker.setData([t + 1.0] if finite else [], [predicted] if finite else [])
             actual = (
-                f", actual {sequence.values[t + 1]:.4g}" if t + 1 < len(sequence) else " (the end)"
+                f", actual {format_number(sequence.values[t + 1], 4)}"
+                if t + 1 < len(sequence)
+                else " (the end)"
             )
             self.caption.setText(
-                f"At t = {t} {who} predicts x_{{t+1}} = {predicted:.4g}{actual}.{description}"
+                f"At t = {t} {who} predicts x_{{t+1}} = {format_number(predicted, 4)}"
+                f"{actual}.{description}"
             )
             return
         self.top_tokens = outputs.top_tokens(t, sequence.vocabulary, TOP_K)
@@ -247,19 +253,37 @@ class OutputsPanel(StudioPanel):
             label, probability = self.top_tokens[0]
             self.caption.setText(
                 f"After “{sequence.tokens[t]}” (t = {t}) {who} reads the text so far as "
-                f"{label} ({probability:.0%})."
+                f"{label} ({format_probability(probability)})."
             )
             return
         target = sequence.target_index(t)
         target_token = None if target is None else sequence.vocabulary[target]
-        rows = []
-        for token, probability in self.top_tokens:
-            label = display_token(token)
-            rows.append((label, probability, label == target_token))
+        rows = [  # the sequence's vocabulary holds display tokens ("␣"), as the labels do
+            (display_token(token), probability, display_token(token) == target_token)
+            for token, probability in self.top_tokens
+        ]
         self.token_chart.set_rows(rows)
-        following = "the end" if target_token is None else f"“{target_token}” (green)"
+        following = "the end" if target_token is None else f"“{target_token}”"
+        if target_token is not None:
+            # Name the green bar only when it is on screen, else say where the token ranks.
+            if any(is_target for _, _, is_target in rows):
+                following += " (the green bar)"
+            else:
+                probability = _probability_of(outputs, sequence.vocabulary, t, target_token)
+                shown = "" if probability is None else f"{format_probability(probability)}, "
+                following += f" ({shown}not in the top {TOP_K})"
         description = "" if noted else " " + outputs.description
         self.caption.setText(f"After t = {t} the next token is {following}.{description}")
+
+
+def _probability_of(
+    outputs: object, vocabulary: tuple[str, ...], t: int, token: str
+) -> float | None:
+    """The readout's probability of ``token`` at step ``t`` (None if it has no column)."""
+    names = [display_token(name) for name in (outputs.labels or vocabulary)]
+    if outputs.probabilities is None or token not in names:
+        return None
+    return float(outputs.probabilities[t][names.index(token)])
 
 
 if __name__ == "__main__":

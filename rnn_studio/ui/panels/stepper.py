@@ -158,7 +158,8 @@ class StepperPanel(StudioPanel):
             self.position_label.setText("no sequence")
             return
         token = run.sequence.tokens[t]
-        self.position_label.setText(f"t = {t} of {len(run) - 1} · input “{token}”")
+        # "t = 0 of 1" read as one step for a two-step sequence: count the steps instead.
+        self.position_label.setText(f"t = {t} (step {t + 1} of {len(run)}) · “{token}”")
 
 
 def install_shortcuts(window: QWidget, stepper: StepperPanel) -> list[QShortcut]:

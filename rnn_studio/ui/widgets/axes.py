@@ -36,7 +36,16 @@ class DecadeLogAxis(pg.AxisItem):
     pyqtgraph adds minor ticks at 2…9 × 10ⁿ, with labels, whenever fewer than three decade
     ticks are in view, and on a short plot those labels pile on top of each other. Here the
     minor ticks come only when fewer than two decades are in view, and then only 2× and 5×.
+
+    Labels are written from the exponent itself (``10⁻²⁷``, ``2·10³⁰⁰``), so they read true
+    from 10⁻³⁰⁰ to 10³⁰⁰: no automatic SI prefix (which rescaled the labels by powers of ten
+    and appended a "(x1e+27)" that the axis cut off) and no ``10**value`` to overflow.
+    When many decades are in view, pyqtgraph labels every second or fifth one.
     """
+
+    def __init__(self, orientation: str, **kwargs: object) -> None:
+        super().__init__(orientation, **kwargs)
+        self.enableAutoSIPrefix(False)
 
     def logTickValues(self, minVal: float, maxVal: float, size: float, stdTicks: list) -> list:
         ticks = [(spacing, values) for spacing, values in stdTicks if spacing >= 1.0]
@@ -51,6 +60,29 @@ class DecadeLogAxis(pg.AxisItem):
             ]
             ticks.append((None, [v for v in minor if minVal < v < maxVal]))
         return ticks
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [decade_label(value) for value in values]
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def decade_label(exponent: float) -> str:
+    """The label of the log-axis tick at ``10**exponent``: ``"10⁻²⁷"``, ``"1"``, ``"5·10³"``.
+
+    Works from the exponent, so it is exact at any range (10**300 would overflow a float
+    label and 10**-300 round to 0 with "%g"). Ticks fall on 1, 2 or 5 times a decade.
+    """
+    decade = math.floor(exponent + 1e-9)
+    mantissa = round(10 ** (exponent - decade), 6)
+    if mantissa >= 10:  # exponent a hair below a whole decade
+        decade, mantissa = decade + 1, 1.0
+    power = "1" if decade == 0 else f"10{str(decade).translate(_SUPERSCRIPT)}"
+    if math.isclose(mantissa, 1.0):
+        return power
+    text = f"{mantissa:.3g}"
+    return text if decade == 0 else f"{text}·{power}"
 
 
 def integer_axes(*orientations: str) -> dict[str, IntegerAxis]:
