@@ -86,4 +86,4 @@ def test_an_overflow_is_exploding_whatever_the_curve_says() -> None:
     verdict = judge(norms, rho=0.5, nonfinite=True)
     assert verdict.label == "exploding" and verdict.nonfinite
     assert math.isinf(verdict.factor_per_step)
-    assert verdict.describe().startswith("Exploding: the gradient overflowed")
+    assert verdict.describe().startswith("Overflowed:")
