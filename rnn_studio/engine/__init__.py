@@ -51,7 +51,7 @@ from rnn_studio.engine.dynamics import (
     set_spectral_radius,
     spectral_radius,
 )
-from rnn_studio.engine.errors import EngineError
+from rnn_studio.engine.errors import EngineError, check_params
 from rnn_studio.engine.gradcheck import gradient_check, self_check
 from rnn_studio.engine.numerics import sigmoid, stable_norm, step_norms
 from rnn_studio.engine.sequence import Grads, Trace, backward, forward
@@ -69,6 +69,7 @@ __all__ = [
     "StepResult",
     "Trace",
     "backward",
+    "check_params",
     "forward",
     "gate_spectral_radii",
     "gradient_check",

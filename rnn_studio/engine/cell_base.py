@@ -30,6 +30,7 @@ from rnn_studio.engine.errors import (
     as_float_array,
     check_dtype,
     check_finite,
+    check_params,
     check_shape,
     check_size,
 )
@@ -202,22 +203,8 @@ class Cell:
         EngineError
             Missing or unknown keys, wrong shapes, non-numeric or non-finite values.
         """
-        if not isinstance(params, Mapping):
-            raise EngineError(f"params must be a mapping of arrays, got {type(params).__name__}")
-        missing = [name for name in PARAM_NAMES if name not in params]
-        unknown = sorted(set(params) - set(PARAM_NAMES))
-        if missing or unknown:
-            raise EngineError(
-                f"{self.kind} params need exactly {list(PARAM_NAMES)}; "
-                f"missing {missing}, unknown {unknown}"
-            )
-        validated = {}
-        for name, shape in self.param_shapes.items():
-            array = np.array(as_float_array(params[name], name, self._dtype), copy=True)
-            check_shape(array, shape, name)
-            check_finite(array, name)
-            validated[name] = freeze(array)
-        self._params = validated
+        checked = check_params(params, self.param_shapes, self._dtype)
+        self._params = {name: freeze(array) for name, array in checked.items()}
         self._constants = None
         self._params_token = object()
 

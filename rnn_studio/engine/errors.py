@@ -7,6 +7,7 @@ types a bad sequence (or a caller who passes the wrong shape) reads one clear se
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -74,3 +75,55 @@ def check_shape(array: np.ndarray, expected: tuple[int, ...], name: str) -> None
     """Raise :class:`EngineError` unless ``array.shape == expected``."""
     if array.shape != expected:
         raise EngineError(f"{name} must have shape {expected}, got {array.shape}")
+
+
+def check_params(
+    params: Any,
+    shapes: Mapping[str, tuple[int, ...]],
+    dtype: np.dtype,
+    *,
+    quote: bool = False,
+    floats_only: bool = False,
+) -> dict[str, np.ndarray]:
+    """The one check of a set of weights: cells, models and model files all use it.
+
+    Parameters
+    ----------
+    params : mapping of str to array-like
+        The proposed parameters.
+    shapes : mapping of str to tuple of int
+        Exactly the names expected, each with its shape.
+    dtype : numpy.dtype
+        The dtype of the returned copies.
+    quote : bool
+        Name parameters as ``'readout.bias'`` (dotted names) rather than ``bias_ih``.
+    floats_only : bool
+        Refuse integer arrays too (a model file stores floats).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        New arrays of ``dtype``, in the order of ``shapes``.
+
+    Raises
+    ------
+    EngineError
+        Not a mapping, missing or unknown names, a wrong shape, non-numbers, NaN or infinity.
+    """
+    if not isinstance(params, Mapping):
+        raise EngineError(f"params must be a mapping of arrays, got {type(params).__name__}")
+    missing = [name for name in shapes if name not in params]
+    unknown = sorted(set(params) - set(shapes))
+    if missing or unknown:
+        raise EngineError(f"parameters: missing {missing}, unknown {unknown}")
+    checked = {}
+    for name, shape in shapes.items():
+        label = repr(name) if quote else name
+        array = as_float_array(params[name], label, dtype)
+        if floats_only and np.asarray(params[name]).dtype.kind != "f":
+            raise EngineError(f"{label} must hold floats, got {np.asarray(params[name]).dtype}")
+        check_shape(array, shape, label)
+        with np.errstate(over="ignore"):  # huge but finite weights are valid
+            check_finite(array, label)
+        checked[name] = np.array(array, dtype=dtype, copy=True)
+    return checked

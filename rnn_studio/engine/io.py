@@ -34,7 +34,7 @@ import numpy as np
 
 from rnn_studio.atomic_files import atomic_write_bytes
 from rnn_studio.engine.encoding import Scaler, Vocabulary
-from rnn_studio.engine.errors import EngineError
+from rnn_studio.engine.errors import EngineError, check_params
 from rnn_studio.engine.model import Model
 
 FORMAT_VERSION = 1
@@ -114,25 +114,15 @@ def model_from_bytes(data: bytes, *, name: str = "model file") -> Model:
     except EngineError as error:
         raise EngineError(f"{name}: the description does not make a valid model: {error}") from None
     expected = model.param_shapes
-    params: dict[str, np.ndarray] = {}
-    for key, shape in expected.items():
-        if key not in arrays:
-            raise EngineError(f"{name} is missing the parameter {key!r}.")
-        value = arrays[key]
-        if value.shape != shape:
-            raise EngineError(
-                f"{name}: parameter {key!r} has shape {value.shape}, but the stored sizes "
-                f"need {shape}."
-            )
-        if not np.issubdtype(value.dtype, np.floating):
-            raise EngineError(f"{name}: parameter {key!r} holds {value.dtype}, not floats.")
-        if not np.all(np.isfinite(value)):
-            raise EngineError(f"{name}: parameter {key!r} contains NaN or infinity.")
-        params[key] = value
     unexpected = sorted(set(arrays) - set(expected) - {VERSION_KEY, META_KEY})
     if unexpected:
         raise EngineError(f"{name} has unexpected arrays {unexpected}; is it a model file?")
-    model.set_params(params)
+    stored = {key: value for key, value in arrays.items() if key in expected}
+    try:
+        # The one parameter check (names, shapes the stored sizes need, floats, finite).
+        model.set_params(check_params(stored, expected, model.dtype, quote=True, floats_only=True))
+    except EngineError as error:
+        raise EngineError(f"{name}: {error}") from None
     return model
 
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from rnn_studio.engine.cells import make_cell
 from rnn_studio.engine.encoding import Scaler, Vocabulary, one_hot, tokenize
-from rnn_studio.engine.errors import EngineError, check_size
+from rnn_studio.engine.errors import EngineError, check_params, check_size
 from rnn_studio.engine.losses import mean_squared_error, softmax, softmax_cross_entropy
 from rnn_studio.engine.sequence import Trace, backward, forward
 
@@ -264,22 +264,7 @@ class Model:
     def set_params(self, params: Mapping[str, Any]) -> None:
         """Replace every parameter with a validated copy (same names and shapes as
         :attr:`params`, finite values). Nothing changes if any check fails."""
-        expected = self.param_shapes
-        given = set(params)
-        if given != set(expected):
-            missing = sorted(set(expected) - given)
-            extra = sorted(given - set(expected))
-            raise EngineError(f"Model parameters: missing {missing}, unexpected {extra}.")
-        checked: dict[str, np.ndarray] = {}
-        for name, shape in expected.items():
-            value = np.asarray(params[name])
-            if value.shape != shape:
-                raise EngineError(f"Parameter {name!r} must have shape {shape}, not {value.shape}.")
-            if not np.issubdtype(value.dtype, np.number):
-                raise EngineError(f"Parameter {name!r} must hold numbers, not {value.dtype}.")
-            if not np.all(np.isfinite(value)):
-                raise EngineError(f"Parameter {name!r} contains NaN or infinity.")
-            checked[name] = value.astype(self.dtype, copy=True)
+        checked = check_params(params, self.param_shapes, self.dtype, quote=True)
         with np.errstate(over="ignore"):  # huge but finite weights (checked above) are valid
             self.cell.set_params(
                 {name: checked[CELL_PREFIX + name + CELL_SUFFIX] for name in self.cell.param_shapes}

@@ -414,20 +414,16 @@ def _check_cell(
         "bias_ih": (rows,),
         "bias_hh": (rows,),
     }
-    params = {}
-    for param, shape in shapes.items():
-        key = f"{kind}.{param}"
-        if key not in arrays:
-            raise SessionFileError(f"{name}: weights.npz: {key} is missing")
-        array = arrays[key]
-        if array.shape != shape:
-            raise SessionFileError(
-                f"{name}: weights.npz: {key} has shape {array.shape}, expected {shape}"
-            )
-        if array.dtype.kind != "f" or not np.isfinite(array).all():
-            raise SessionFileError(f"{name}: weights.npz: {key} must hold finite floats")
-        params[param] = array
-    return params
+    stored = {f"{kind}.{param}": shape for param, shape in shapes.items()}
+    given = {key: arrays[key] for key in stored if key in arrays}
+    single = all(array.dtype == np.float32 for array in given.values())
+    dtype = np.dtype(np.float32 if given and single else np.float64)
+    try:
+        # The engine's one weight check (names, shapes, floats, finite).
+        checked = engine.check_params(given, stored, dtype, floats_only=True)
+    except engine.EngineError as problem:
+        raise SessionFileError(f"{name}: weights.npz: {problem}") from None
+    return {key.split(".", 1)[1]: array for key, array in checked.items()}
 
 
 def _check_settings(settings: object, name: str) -> dict[str, Any]:

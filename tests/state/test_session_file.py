@@ -126,7 +126,7 @@ def _set(key, value):
         ({"manifest": _set("setup", {"text": ""})}, "setup"),
         ({"manifest": _set("view_cell", "transformer")}, "view_cell"),
         ({"manifest": _set("settings", {"theme": [1, 2]})}, "settings.theme"),
-        ({"weights": _wrong_shape}, "rnn.weight_hh has shape"),
+        ({"weights": _wrong_shape}, "rnn.weight_hh must have shape"),
         ({"weights": lambda raw: raw[: len(raw) // 2]}, "weights.npz"),
     ],
 )
