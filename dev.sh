@@ -7,8 +7,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 VENV="${RNN_STUDIO_VENV:-.venv}"
 PYTHON="${PYTHON:-python3}"
-QT_DEBIAN_PACKAGES="libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0"
-QT_X11_PACKAGES="libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0"
 
 die() { echo "dev.sh: $*" >&2; exit 1; }
 
@@ -43,32 +41,23 @@ install_project() {
 }
 
 # Qt needs a few system libraries that minimal Debian/Ubuntu installs lack; name them instead of
-# letting Qt fail with a raw plugin error.
+# letting a test run fail with a raw plugin error. The list lives in rnn_studio/cli/qt_check.py
+# (`rnn-studio` itself checks the same before it opens a window).
 hint_missing_qt_libraries() {
-    command -v ldconfig >/dev/null || return 0
-    local missing=() lib
-    for lib in libEGL.so.1 libGL.so.1 libfontconfig.so.1 libglib-2.0.so.0 libdbus-1.so.3 libxkbcommon.so.0; do
-        ldconfig -p 2>/dev/null | grep -q "$lib" || missing+=("$lib")
-    done
-    if [ "${#missing[@]}" -gt 0 ]; then
-        echo "Qt needs system libraries that are missing: ${missing[*]}" >&2
-        echo "Install them with: sudo apt-get install $QT_DEBIAN_PACKAGES" >&2
-    fi
-    if [ -n "${DISPLAY:-}" ] && ! ldconfig -p 2>/dev/null | grep -q libxcb-cursor.so.0; then
-        echo "For a window on X11, also install: sudo apt-get install $QT_X11_PACKAGES" >&2
-    fi
+    "$VENV/bin/python" rnn_studio/cli/qt_check.py || true
 }
 
 cmd="${1:-run}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
     run)
-        check_python; make_venv; install_project app; hint_missing_qt_libraries
+        check_python; make_venv; install_project app
         exec "$VENV/bin/python" -m rnn_studio "$@"
         ;;
     test)
-        check_python; make_venv; install_project test; hint_missing_qt_libraries
+        check_python; make_venv; install_project test
         export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+        hint_missing_qt_libraries
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     *)

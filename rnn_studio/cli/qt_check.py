@@ -239,3 +239,31 @@ def start_qt_application(argv: list[str]) -> Any:
     if held and sys.stderr is not None:
         sys.stderr.write("\n".join(held) + "\n")
     return app
+
+
+def main(argv: list[str]) -> int:
+    """``python rnn_studio/cli/qt_check.py [--packages core|x11|all]``.
+
+    With ``--packages``, print the Debian/Ubuntu packages Qt needs (the one list ``dev.sh``,
+    ``.ci/run`` and the installer workflow install or name); without it, print why Qt could
+    not start here (exit status 1) or nothing (0). Runs as a plain script too: it needs only
+    the standard library until it imports PySide6.
+    """
+    if argv[:1] == ["--packages"]:
+        which = argv[1] if len(argv) > 1 else "all"
+        lists = {"core": CORE_PACKAGES, "x11": X11_PACKAGES}
+        lists["all"] = f"{CORE_PACKAGES} {X11_PACKAGES}"
+        if which not in lists or len(argv) > 2:
+            print(f"usage: qt_check.py [--packages {'|'.join(lists)}]", file=sys.stderr)
+            return 2
+        print(lists[which])
+        return 0
+    problem = qt_startup_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

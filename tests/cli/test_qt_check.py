@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +88,32 @@ def test_platform_failure_hint_quotes_qt_and_suggests_offscreen() -> None:
 
 def test_platform_failure_hint_prefers_a_known_cause() -> None:
     assert "neither DISPLAY nor WAYLAND_DISPLAY" in qt_check.platform_failure_hint("boom", {})
+
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPTS = ("dev.sh", ".ci/run", ".github/workflows/installers.yml", "README.md")
+
+
+def test_the_package_list_has_one_home_and_the_scripts_ask_it() -> None:
+    packages = f"{qt_check.CORE_PACKAGES} {qt_check.X11_PACKAGES}".split()
+    for name in SCRIPTS:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        copied = [package for package in packages if package in text]
+        assert not copied, f"{name} repeats {copied}: ask rnn_studio/cli/qt_check.py instead"
+    for name in (".ci/run", ".github/workflows/installers.yml"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        assert "rnn_studio/cli/qt_check.py --packages all" in text, name
+    assert "rnn_studio/cli/qt_check.py" in (ROOT / "dev.sh").read_text(encoding="utf-8")
+
+
+def test_the_script_prints_the_packages_with_the_standard_library_only() -> None:
+    # As .ci/run runs it: the system python3, before anything is installed.
+    block = "import sys; sys.modules['numpy'] = None; sys.modules['PySide6'] = None\n"
+    script = ROOT / "rnn_studio" / "cli" / "qt_check.py"
+    code = block + "import runpy, sys; sys.argv = ['qt_check.py', '--packages', 'all']\n"
+    code += f"runpy.run_path({str(script)!r}, run_name='__main__')"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == f"{qt_check.CORE_PACKAGES} {qt_check.X11_PACKAGES}".split()
