@@ -59,6 +59,7 @@ from rnn_studio.learn.content_parse import (
     parse_quiz,
 )
 from rnn_studio.learn.content_types import (
+    DEMO_PANELS,
     Analogy,
     Chapter,
     Content,
@@ -84,6 +85,7 @@ from rnn_studio.learn.content_types import (
 )
 
 __all__ = [
+    "DEMO_PANELS",
     "MEMORY_AID_KINDS",
     "MIN_CARDS",
     "MIN_GLOSSARY_ENTRIES",

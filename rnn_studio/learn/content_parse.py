@@ -17,6 +17,7 @@ from typing import Any
 from rnn_studio.engine.encoding import tokenize
 from rnn_studio.learn import markup
 from rnn_studio.learn.content_types import (
+    DEMO_PANELS,
     Analogy,
     Chapter,
     ContentError,
@@ -37,6 +38,7 @@ from rnn_studio.learn.content_types import (
     QuizSet,
     Source,
     Speaker,
+    default_panel,
     normalise_name,
 )
 from rnn_studio.studio_core.demo import MODE_CHOICES, DemoError, DemoSetup
@@ -283,7 +285,7 @@ def parse_demos(text: str, file: str = "demos.json") -> dict[str, Demo]:
         raise root.error("must be a non-empty JSON object mapping demo ids to demos")
     demos: dict[str, Demo] = {}
     for demo_id in root.value:
-        node = root.child(demo_id).obj(("title", "description", "setup"))
+        node = root.child(demo_id).obj(("title", "description", "setup"), ("panel",))
         if not _ID_PATTERN.match(demo_id):
             raise node.error(f"{demo_id!r} is not an id (lower-case words joined by '-')")
         setup_node = node.field("setup")
@@ -293,11 +295,15 @@ def parse_demos(text: str, file: str = "demos.json") -> dict[str, Demo]:
             raise setup_node.error(str(exc)) from exc
         _check_token_count(setup.text, setup.mode, setup_node.field("text"))
         links = _Links(None, frozenset(root.value))
+        panel = node.field("panel").text() if node.has("panel") else default_panel(setup)
+        if panel not in DEMO_PANELS:
+            raise node.field("panel").error(f"{panel!r} is not one of {', '.join(DEMO_PANELS)}")
         demos[demo_id] = Demo(
             demo_id,
             node.field("title").text(links),
             node.field("description").text(links),
             setup,
+            panel,
         )
     return demos
 

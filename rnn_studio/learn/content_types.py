@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from rnn_studio.studio_core.demo import DemoSetup
 
 __all__ = [
+    "DEMO_PANELS",
     "Analogy",
     "Chapter",
     "Content",
@@ -36,6 +37,7 @@ __all__ = [
     "QuizSet",
     "Source",
     "Speaker",
+    "default_panel",
     "normalise_name",
 ]
 
@@ -49,14 +51,42 @@ def normalise_name(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+#: The studio panels a demo can point at (their ``panel_id`` in the studio).
+DEMO_PANELS = (
+    "sequence",
+    "model",
+    "stepper",
+    "unrolled",
+    "memory",
+    "gates",
+    "equations",
+    "gradients",
+    "outputs",
+)
+
+
+def default_panel(setup: DemoSetup) -> str:
+    """The panel a demo is most likely about when its file does not say: the gradient plot
+    after Backprop, the outputs for a number series, the gates of a gated cell, else memory."""
+    if setup.backprop:
+        return "gradients"
+    if setup.mode == "numbers":
+        return "outputs"
+    if setup.cell in ("lstm", "gru"):
+        return "gates"
+    return "memory"
+
+
 @dataclass(frozen=True)
 class Demo:
-    """A "Show me" demo: what the link says, and the studio setup it applies."""
+    """A "Show me" demo: what the link says, the studio setup it applies, and the panel
+    (one of :data:`DEMO_PANELS`) that shows what the text claims."""
 
     id: str
     title: str
     description: str
     setup: DemoSetup
+    panel: str = "memory"
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ from rnn_studio.ui.panels.sequence import SequencePanel
 from rnn_studio.ui.panels.stepper import StepperPanel, install_shortcuts
 from rnn_studio.ui.panels.unrolled import UnrolledPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import WARNING_BACKGROUND
+from rnn_studio.ui.theme import HIGHLIGHT, WARNING_BACKGROUND
+from rnn_studio.ui.widgets.showme_banner import ShowMe, ShowMeBanner
 
 #: The window height the studio must fit (a 1280×720 projector), whatever the screen.
 DESIGN_HEIGHT = 720
@@ -105,6 +106,11 @@ class StudioArea(QMainWindow):
         self.warning_label.setStyleSheet(
             f"background: {WARNING_BACKGROUND}; padding: 4px; border-radius: 3px;"
         )
+        #: "Show me": the demo's title and description, where to look, and the way back.
+        self.showme_banner = ShowMeBanner(central)
+        self.showme_banner.closed.connect(self._clear_highlight)
+        self.highlighted_panel: str | None = None
+        column.addWidget(self.showme_banner)
         column.addWidget(self.warning_label)
         column.addWidget(self.memory, 1)
         self.setCentralWidget(central)
@@ -148,6 +154,8 @@ class StudioArea(QMainWindow):
         self.stepper.playing_changed.connect(self.equations.set_throttled)
         self.gradients.backprop_button.clicked.connect(self.code.follow_backprop)
         bridge.warning_changed.connect(self._show_warning)
+        # Any set-up applied afterwards (a preset, a scene, another demo) ends the note.
+        bridge.demo_applied.connect(self.showme_banner.dismiss)
         bridge.controls_changed.connect(self._raise_gates_or_outputs)
         self._show_warning(self.session.warning)
 
@@ -305,6 +313,32 @@ class StudioArea(QMainWindow):
             for panel_id, panel in self.panels.items()
             if panel_id not in ("sequence", "model")
         }
+
+    def show_me(self, show: ShowMe) -> None:
+        """Show the "Show me" banner for ``show`` and highlight the panel it is about."""
+        self._clear_highlight()
+        panel = self.panels[show.panel_id]
+        self.showme_banner.show_demo(show, panel.title)
+        self.highlighted_panel = show.panel_id
+        panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        panel.setStyleSheet(
+            f"#{panel.objectName()} {{ border: 3px solid {HIGHLIGHT}; border-radius: 3px; }}"
+        )
+        dock = self.docks.get(show.panel_id)
+        if dock is not None:
+            dock.setWindowTitle(f"▶ {panel.title} (look here)")
+            dock.show()
+            dock.raise_()  # in front if it shares a tab
+
+    def _clear_highlight(self) -> None:
+        if self.highlighted_panel is None:
+            return
+        panel = self.panels[self.highlighted_panel]
+        panel.setStyleSheet("")
+        dock = self.docks.get(self.highlighted_panel)
+        if dock is not None:
+            dock.setWindowTitle(panel.title)
+        self.highlighted_panel = None
 
     def _show_warning(self, message: str) -> None:
         self.warning_label.setText(f"⚠ {message}" if message else "")

@@ -215,3 +215,66 @@ def test_the_sources_page_cites_papers_and_textbooks(window):
         assert needle in text, needle
     spoken = area.lesson.read_aloud_text()
     assert spoken.startswith("Sources") and "Hochreiter" in spoken
+
+
+def test_show_me_says_what_to_look_at_and_back_returns_to_the_place_left(window, qtbot):
+    win, area = window
+    lesson = area.lesson
+    chapter = next(c for c in content_module.load_lesson().chapters if "one-step" in c.demos)
+    lesson.show_section(chapter.id)
+    scroll = lesson.reader.verticalScrollBar()
+    scroll.setValue(scroll.maximum() // 2)
+    left_at = scroll.value()
+    click_link(qtbot, lesson.reader, "demo:one-step")
+    studio = win.studio
+    assert win.tabs.currentWidget() is studio
+    banner = studio.showme_banner
+    demo = content_module.load_demos()["one-step"]
+    assert banner.isVisible()
+    assert content_module.markup.plain_text(demo.title) in banner.title.text()
+    assert banner.description.text() == content_module.markup.plain_text(demo.description)
+    # The claim is about the equations, so the equations panel is highlighted, not memory.
+    assert demo.panel == "equations" and studio.highlighted_panel == "equations"
+    assert "Equations" in banner.look_at.text()
+    assert "look here" in studio.docks["equations"].windowTitle()
+    assert "border" in studio.panels["equations"].styleSheet()
+    assert studio.panels["memory"].styleSheet() == ""
+    assert banner.back_button.text() == "← Back to the lesson"
+    # Meanwhile the learner wanders: another Learn page.
+    area.show_page("quiz")
+    qtbot.mouseClick(banner.back_button, Qt.MouseButton.LeftButton)
+    assert win.tabs.currentWidget() is area
+    assert area.current_page() == "lesson" and lesson.current_section() == chapter.id
+    assert scroll.value() == left_at
+
+
+@pytest.mark.parametrize(
+    ("demo_id", "panel"),
+    [
+        ("not-bad", "memory"),
+        ("lstm-gates", "gates"),
+        ("vanishing-100", "gradients"),
+        ("weight-sharing", "unrolled"),
+        ("next-char", "outputs"),
+    ],
+)
+def test_each_demo_highlights_the_panel_its_claim_is_about(window, demo_id, panel):
+    win, area = window
+    area.show_demo(demo_id)
+    assert win.studio.highlighted_panel == panel
+    assert win.studio.showme_banner.isVisible()
+
+
+def test_another_setup_ends_the_show_me_note(window):
+    win, area = window
+    area.show_demo("lstm-gates")
+    assert win.studio.highlighted_panel == "gates"
+    win.session.apply_demo(content_module.load_demos()["not-bad"].setup)  # e.g. a preset
+    assert not win.studio.showme_banner.isVisible()
+    assert win.studio.highlighted_panel is None
+    assert "look here" not in win.studio.docks["gates"].windowTitle()
+
+
+def test_demo_panels_are_the_studios_panels(window):
+    win, _ = window
+    assert set(content_module.DEMO_PANELS) == set(win.studio.panels)

@@ -23,7 +23,8 @@ def install_learn_area(window: MainWindow, **options: object) -> LearnArea:
     Parameters
     ----------
     window : MainWindow
-        Must have ``session``, ``set_area``, ``show_area`` and ``glossary_requested``.
+        Must have ``session``, ``studio``, ``set_area``, ``show_area`` and
+        ``glossary_requested``.
     **options
         Passed to :class:`LearnArea` (``store``, ``content``, ``speech``, ``clock``, ``seed``).
     """
@@ -41,6 +42,15 @@ def install_learn_area(window: MainWindow, **options: object) -> LearnArea:
 
     window.glossary_requested.connect(open_term)
     area.studio_requested.connect(lambda: window.show_area("Studio"))
+    # "Show me": the studio says what the demo shows and where to look; Back returns to the
+    # page, section and scroll position the learner left.
+    area.showme_requested.connect(window.studio.show_me)
+
+    def back_to_learn() -> None:
+        window.show_area("Learn")
+        area.return_to_place()
+
+    window.studio.showme_banner.back_requested.connect(back_to_learn)
     return area
 
 

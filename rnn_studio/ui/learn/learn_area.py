@@ -40,6 +40,7 @@ from rnn_studio.ui.learn.progress_view import ProgressView
 from rnn_studio.ui.learn.quiz_view import QuizView
 from rnn_studio.ui.learn.read_aloud import SpeechEngine, detect_speech_engine
 from rnn_studio.ui.theme import WARNING_BACKGROUND
+from rnn_studio.ui.widgets.showme_banner import ShowMe
 
 #: Page id → what the page list shows.
 PAGE_TITLES = {
@@ -48,6 +49,15 @@ PAGE_TITLES = {
     "flashcards": "Flashcards",
     "quiz": "Quiz",
     "predict": "Predict, then reveal",
+    "progress": "Progress",
+}
+#: What "Back to …" says after a "Show me", by the Learn page it was followed from.
+BACK_LABELS = {
+    "lesson": "the lesson",
+    "glossary": "the glossary",
+    "flashcards": "the flashcards",
+    "quiz": "the quiz",
+    "predict": "Predict",
     "progress": "Progress",
 }
 PAGE_TOOLTIPS = {
@@ -87,6 +97,8 @@ class LearnArea(QWidget):
 
     #: A demo was applied to the session: the window should show the Studio.
     studio_requested = Signal()
+    #: A "Show me" was followed: a :class:`ShowMe` for the studio's banner.
+    showme_requested = Signal(object)
 
     def __init__(
         self,
@@ -166,6 +178,8 @@ class LearnArea(QWidget):
         for browser in self.findChildren(LearnBrowser):
             browser.describe_term = self.describe_term
         self._came_from: str | None = None
+        #: Where the learner was when they followed a "Show me" link (see return_to_place).
+        self.left_at: dict[str, object] | None = None
         for page in (self.lesson, self.flashcards, self.quiz):
             page.term_clicked.connect(self.open_term)
             page.demo_clicked.connect(self.show_demo)
@@ -217,11 +231,35 @@ class LearnArea(QWidget):
 
     # --- the studio ---------------------------------------------------------------------
     def show_demo(self, demo_id: str) -> None:
-        """Set the studio up for the demo ``demo_id`` and ask for the Studio to be shown."""
+        """Set the studio up for the demo ``demo_id``, ask for the Studio to be shown, and
+        send :attr:`showme_requested` (title, description, panel to look at, way back)."""
         demo = self.content.demos.get(demo_id)
         if demo is None:
             return
+        self.left_at = self._place()
         self.apply_setup(demo.setup)
+        page = str(self.left_at["page"])
+        self.showme_requested.emit(
+            ShowMe(demo.title, demo.description, demo.panel, BACK_LABELS.get(page, "Learn"))
+        )
+
+    def return_to_place(self) -> None:
+        """Show the page, lesson section and scroll position left for the last "Show me"."""
+        place = self.left_at
+        if place is None:
+            return
+        self.show_page(str(place["page"]))
+        if place["page"] == "lesson":
+            self.lesson.show_section(str(place["section"]))
+            scroll = self.lesson.reader.verticalScrollBar()
+            scroll.setValue(int(place["scroll"]))  # type: ignore[call-overload]
+
+    def _place(self) -> dict[str, object]:
+        return {
+            "page": self.current_page(),
+            "section": self.lesson.current_section(),
+            "scroll": self.lesson.reader.verticalScrollBar().value(),
+        }
 
     def apply_setup(self, setup: DemoSetup) -> None:
         """Apply ``setup`` to the studio session and emit :attr:`studio_requested`."""
