@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from rnn_studio import __version__
-from rnn_studio.cli import export, train
+from rnn_studio.cli import export, models, train
 from rnn_studio.cli.parser import PROG, CliError, OneLineArgumentParser, print_error
 
 EPILOG = f"""\
@@ -20,6 +20,8 @@ examples:
   {PROG} --self-check                      verify this installation (no window needed)
   {PROG} export --cell lstm --sequence "not bad" --view gates --out gates.png
   {PROG} export --cell gru --sequence "not bad" --out trace.csv
+  {PROG} models                            list the bundled trained models
+  {PROG} predict --model sentiment-lstm --sequence "not bad"
   {PROG} COMMAND --help                    options of one command
 
 Without a display, set QT_QPA_PLATFORM=offscreen. Errors are one line on stderr with
@@ -47,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--measure-startup", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     export.add_subparser(commands)
+    models.add_subparsers(commands)
     train.add_train_subparser(commands).set_defaults(run=train.run_train)
     return parser
 

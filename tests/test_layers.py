@@ -29,9 +29,12 @@ EXERCISE_QT_FREE_LAYERS = textwrap.dedent(
     import importlib, pkgutil
     import numpy as np
     import rnn_studio.engine as engine
-    import rnn_studio.learn, rnn_studio.state, rnn_studio.studio_core
+    import rnn_studio.learn, rnn_studio.state, rnn_studio.studio_core, rnn_studio.zoo
 
-    for package in (rnn_studio.engine, rnn_studio.studio_core, rnn_studio.learn, rnn_studio.state):
+    for package in (
+        rnn_studio.engine, rnn_studio.zoo, rnn_studio.studio_core, rnn_studio.learn,
+        rnn_studio.state,
+    ):
         for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             importlib.import_module(module.name)
 

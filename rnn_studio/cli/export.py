@@ -22,7 +22,10 @@ CSV columns (one row per time step t):
   i_*, f_*, g_*, o_*   LSTM only: input gate, forget gate, cell candidate, output gate
   r_*, z_*, n_*        GRU only: reset gate, update gate, candidate state
   grad_norm      ‖∂L/∂h_t‖, backpropagation through time from a loss L = u·h_{T-1}
-                 read at the last step with u = (1,…,1)/√H (the studio's gradient view)"""
+                 read at the last step with u = (1,…,1)/√H (the studio's gradient view)
+  p_<token>      with --model: the readout's probability of each next token or class
+                 after step t (p_␣ for a space); y_pred instead for a forecasting model,
+                 the predicted next value in the units typed"""
 
 DESCRIPTION = """\
 Run a cell over a sequence with the studio's settings and save the result, without opening
@@ -49,8 +52,21 @@ def add_subparser(commands: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--cell",
         choices=("rnn", "lstm", "gru"),
-        default="rnn",
-        help="the cell to run (default: rnn)",
+        default=None,
+        help="the cell to run (default: rnn; with --model, the model's own)",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="NAME",
+        default=None,
+        help="use a bundled trained model (see rnn-studio models) instead of a random cell",
+    )
+    parser.add_argument(
+        "--weights",
+        choices=("trained", "random"),
+        default=None,
+        help="with --model: its trained weights (default) or an untrained network of the "
+        "same shape from --seed",
     )
     parser.add_argument(
         "--sequence",
@@ -61,15 +77,16 @@ def add_subparser(commands: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--mode",
         choices=MODE_CHOICES,
-        default="chars",
-        help="read the sequence as characters, words or numbers (default: chars)",
+        default=None,
+        help="read the sequence as characters, words or numbers (default: chars; with "
+        "--model, the way it was trained)",
     )
     parser.add_argument(
         "--hidden",
         type=whole_number(1, MAX_HIDDEN_SIZE),
-        default=8,
+        default=None,
         metavar="N",
-        help=f"hidden units, 1..{MAX_HIDDEN_SIZE} (default: 8)",
+        help=f"hidden units, 1..{MAX_HIDDEN_SIZE} (default: 8; with --model, the model's)",
     )
     parser.add_argument(
         "--seed",
@@ -132,29 +149,52 @@ def run_export(args: argparse.Namespace) -> int:
         raise CliError(f"--out must end in .png or .csv, not {out.name!r}")
     if not out.parent.resolve().is_dir():
         raise CliError(f"the folder {str(out.parent)!r} for --out does not exist")
+    if args.model is None:
+        if args.weights == "trained":
+            raise CliError("--weights trained needs --model NAME (see rnn-studio models)")
+        args.cell = args.cell or "rnn"
+        args.hidden = args.hidden or 8
+        args.mode = args.mode or "chars"
     if suffix == ".png" and args.view == "gates" and args.cell == "rnn":
         raise CliError("the vanilla RNN has no gates: use --cell lstm or gru, or another --view")
 
-    from rnn_studio.state.trace_table import TraceTableError, compute_export, write_trace_csv
+    from rnn_studio.state.trace_table import (
+        TraceTableError,
+        compute_export,
+        compute_model_export,
+        with_outputs,
+        write_trace_csv,
+    )
     from rnn_studio.studio_core.demo import DemoSetup
 
     try:
-        data = compute_export(
-            DemoSetup(
-                text=args.sequence,
-                mode=args.mode,
-                cell=args.cell,
-                hidden_size=args.hidden,
-                seed=args.seed,
-                spectral_radius=args.spectral_radius,
-                backprop=True,
+        if args.model is not None:
+            data = compute_model_export(
+                _bundled_model(args), args.sequence, args.mode, seed=args.seed
             )
-        )
+        else:
+            data = compute_export(
+                DemoSetup(
+                    text=args.sequence,
+                    mode=args.mode,
+                    cell=args.cell,
+                    hidden_size=args.hidden,
+                    seed=args.seed,
+                    spectral_radius=args.spectral_radius,
+                    backprop=True,
+                )
+            )
     except TraceTableError as error:
         raise CliError(str(error)) from None
+    if suffix == ".png" and args.view == "gates" and data.kind == "rnn":
+        raise CliError("the vanilla RNN has no gates: use an LSTM or GRU model, or another --view")
     if suffix == ".csv":
-        write_trace_csv(out, *data.table())
-        print(f"wrote {out} ({len(data.tokens)} steps, {args.cell}, hidden size {args.hidden})")
+        table = data.table()
+        if args.model is not None:
+            table = with_outputs(table, data.cell_run)
+        write_trace_csv(out, *table)
+        size = data.hidden.shape[1]
+        print(f"wrote {out} ({len(data.tokens)} steps, {data.kind}, hidden size {size})")
         return 0
     # A figure never needs a display: render offscreen even when a desktop is available.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -166,5 +206,39 @@ def run_export(args: argparse.Namespace) -> int:
     from rnn_studio.ui.export_figures import save_figure
 
     save_figure(data, args.view, out, args.width, args.height)
-    print(f"wrote {out} ({args.width}x{args.height}, {args.view} of {args.cell})")
+    print(f"wrote {out} ({args.width}x{args.height}, {args.view} of {data.kind})")
     return 0
+
+
+def _bundled_model(args: argparse.Namespace) -> Any:
+    """The ``--model`` network with ``--weights``: trained, or untrained from ``--seed``.
+
+    Raises
+    ------
+    CliError
+        Unknown model, or ``--cell``, ``--hidden``, ``--mode`` or ``--spectral-radius``
+        that contradict it.
+    """
+    from rnn_studio.zoo import ZooError, load_zoo_model, zoo_entry, zoo_task
+    from rnn_studio.zoo.predict import model_mode
+
+    try:
+        entry = zoo_entry(args.model)
+        model = load_zoo_model(args.model)
+    except ZooError as error:
+        raise CliError(str(error)) from None
+    if args.cell not in (None, model.kind):
+        raise CliError(f"{args.model} is a {model.kind} model: leave out --cell {args.cell}")
+    if args.hidden not in (None, model.hidden_size):
+        raise CliError(f"{args.model} has {model.hidden_size} hidden units, not {args.hidden}")
+    if args.spectral_radius is not None:
+        raise CliError("--spectral-radius would change the trained weights; leave it out")
+    own = model_mode(model)
+    if args.mode not in (None, own):
+        raise CliError(f"{args.model} reads {own}, not {args.mode}: use --mode {own}")
+    args.mode = own
+    if args.weights == "random":
+        task = zoo_task(entry)
+        options = {"memory_init": False} if entry.task == "memory" else {}
+        model = task.make_model(entry.cell, entry.hidden_size, seed=args.seed, **options)
+    return model

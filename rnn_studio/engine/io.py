@@ -64,13 +64,32 @@ def model_metadata(model: Model) -> dict[str, Any]:
     }
 
 
-def model_to_bytes(model: Model) -> bytes:
-    """The ``.npz`` file contents for ``model`` (see the module docstring)."""
+def model_to_bytes(model: Model, *, task_info: dict[str, Any] | None = None) -> bytes:
+    """The ``.npz`` file contents for ``model`` (see the module docstring).
+
+    ``task_info`` (JSON-able) is stored in the description under ``"task_info"``: what the
+    model was trained on and how it scored (the bundled models use it); readers that do not
+    know it ignore it, and :func:`task_info_from_bytes` returns it.
+    """
     arrays: dict[str, np.ndarray] = dict(model.params)
+    meta = model_metadata(model)
+    if task_info is not None:
+        meta["task_info"] = task_info
     arrays[VERSION_KEY] = np.array(FORMAT_VERSION, dtype=np.int64)
-    arrays[META_KEY] = np.array(json.dumps(model_metadata(model), ensure_ascii=False))
+    arrays[META_KEY] = np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True))
+    return npz_bytes(arrays)
+
+
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """An ``.npz`` archive of ``arrays`` (as ``numpy.savez`` writes it, readable by
+    ``numpy.load``) whose bytes depend only on the arrays: every member carries the same
+    fixed date, so the same model always gives the same file."""
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for key, value in arrays.items():
+            member = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            with archive.open(member, "w", force_zip64=True) as file:
+                np.lib.format.write_array(file, np.asanyarray(value), allow_pickle=False)
     return buffer.getvalue()
 
 
@@ -124,6 +143,20 @@ def model_from_bytes(data: bytes, *, name: str = "model file") -> Model:
     except EngineError as error:
         raise EngineError(f"{name}: {error}") from None
     return model
+
+
+def task_info_from_bytes(data: bytes, *, name: str = "model file") -> dict[str, Any] | None:
+    """The ``task_info`` stored by :func:`model_to_bytes` (None when there is none).
+
+    Raises
+    ------
+    EngineError
+        The file is not a readable model file, or its ``task_info`` is not a JSON object.
+    """
+    info = _read_meta(_read_arrays(data, name), name).get("task_info")
+    if info is not None and not isinstance(info, dict):
+        raise EngineError(f"{name}: 'task_info' must be a JSON object.")
+    return info
 
 
 def _read_arrays(data: bytes, name: str) -> dict[str, np.ndarray]:
@@ -225,8 +258,6 @@ def export_torch_state_dict(model: Model) -> dict[str, np.ndarray]:
 
 def save_torch_state_dict(path: str | os.PathLike[str], model: Model) -> Path:
     """Write only the PyTorch-named parameters to an ``.npz`` (no metadata), atomically."""
-    buffer = io.BytesIO()
-    np.savez(buffer, **export_torch_state_dict(model))  # type: ignore[arg-type]
     target = Path(path)
-    atomic_write_bytes(target, buffer.getvalue())
+    atomic_write_bytes(target, npz_bytes(export_torch_state_dict(model)))
     return target

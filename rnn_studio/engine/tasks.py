@@ -237,27 +237,32 @@ PAD_TOKEN = "<pad>"
 def sentiment_phrases() -> list[tuple[str, int]]:
     """Every phrase of the sentiment task with its label (1 positive, 0 negative).
 
-    A phrase is *subject verb [not] [degree] adjective*; "not" flips the adjective's
-    polarity, so "the food was not bad" is positive and "it is not very good" negative.
+    A phrase is *[subject verb] [not] [degree] adjective*; "not" flips the adjective's
+    polarity, so "the food was not bad" and "not bad" are positive, "it is not very good"
+    negative.
     """
     phrases = []
-    for subject in SENTIMENT_SUBJECTS:
-        for verb in SENTIMENT_VERBS:
-            for negated in (False, True):
-                for degree in SENTIMENT_DEGREES:
-                    for polarity, words in ((1, POSITIVE_WORDS), (0, NEGATIVE_WORDS)):
-                        for word in words:
-                            parts = [subject, verb, "not" if negated else "", degree, word]
-                            text = " ".join(part for part in parts if part)
-                            phrases.append((text, polarity ^ int(negated)))
+    openings = [(subject, verb) for subject in SENTIMENT_SUBJECTS for verb in SENTIMENT_VERBS]
+    for subject, verb in [("", ""), *openings]:
+        for negated in (False, True):
+            for degree in SENTIMENT_DEGREES:
+                for polarity, words in ((1, POSITIVE_WORDS), (0, NEGATIVE_WORDS)):
+                    for word in words:
+                        parts = [subject, verb, "not" if negated else "", degree, word]
+                        text = " ".join(part for part in parts if part)
+                        phrases.append((text, polarity ^ int(negated)))
     return phrases
 
 
 class SentimentTask(Task):
     """Label short phrases positive or negative, where "not" flips the meaning.
 
-    Phrases are left-padded with ``<pad>`` to a common length so the label is read after
-    the last word. A seeded fifth of the phrases is held out.
+    A batch holds phrases of at most T words, T drawn at random per batch, left-padded
+    with ``<pad>`` to T so the label is read after the last word; the shortest phrases
+    of a batch of length T start with no padding at all, so the network learns to read a
+    phrase from the zero state, as the studio and ``rnn-studio predict`` run it. The
+    held-out score reads every held-out phrase on its own, unpadded
+    (:meth:`evaluate`). A seeded fifth of the phrases is held out.
 
     Parameters
     ----------
@@ -285,7 +290,31 @@ class SentimentTask(Task):
         train = order[len(held) :]
         self.phrases = phrases
         self.train_ids, self.train_labels = ids[train], labels[train]
+        self.train_lengths = np.array([len(phrases[row][0].split()) for row in train])
         self.held_out = Batch(ids[held].T.copy(), labels[held])
+        """The held-out phrases padded to the longest (see :attr:`held_out_by_length`)."""
+        held_lengths = np.array([len(phrases[row][0].split()) for row in held])
+        self.held_out_by_length = {
+            int(n): Batch(
+                ids[held[held_lengths == n], self.length - n :].T.copy(),
+                labels[held[held_lengths == n]],
+            )
+            for n in np.unique(held_lengths)
+        }
+        """Held-out phrases grouped by length, each read without padding."""
+
+    def evaluate(self, model: Model, batch: Batch | None = None) -> Evaluation:
+        """Loss and accuracy on ``batch``, or by default on every held-out phrase read on
+        its own from the zero state (no padding): the mean over phrases."""
+        if batch is not None:
+            return super().evaluate(model, batch)
+        total = sum(group.size for group in self.held_out_by_length.values())
+        loss = correct = 0.0
+        for group in self.held_out_by_length.values():
+            result = super().evaluate(model, group)
+            loss += result.loss * group.size / total
+            correct += result.metric * group.size / total
+        return Evaluation(loss, "accuracy", correct)
 
     def encode_phrase(self, text: str) -> np.ndarray:
         """Token ids (T,) of a phrase, left-padded to the task's length if shorter."""
@@ -309,9 +338,13 @@ class SentimentTask(Task):
         )
 
     def train_batch(self, rng: np.random.Generator, batch_size: int) -> Batch:
-        """Phrases drawn with replacement from the training set."""
-        rows = rng.integers(0, len(self.train_labels), size=check_size(batch_size, "batch_size"))
-        return Batch(self.train_ids[rows].T.copy(), self.train_labels[rows])
+        """Phrases of at most T words drawn with replacement from the training set, T drawn
+        uniformly from the phrase lengths, left-padded to T."""
+        size = check_size(batch_size, "batch_size")
+        length = int(rng.integers(int(self.train_lengths.min()), self.length + 1))
+        eligible = np.flatnonzero(self.train_lengths <= length)
+        rows = eligible[rng.integers(0, len(eligible), size=size)]
+        return Batch(self.train_ids[rows, self.length - length :].T.copy(), self.train_labels[rows])
 
 
 def forecast_series(kind: str, length: int, rng: np.random.Generator) -> np.ndarray:
@@ -387,6 +420,18 @@ class ForecastTask(Task):
         count = (len(held) - 1) // self.sequence_length
         starts = np.arange(count) * self.sequence_length
         self.held_out = Batch(*_windows(held, starts, self.sequence_length))
+
+    def persistence_baseline(self) -> float:
+        """Held-out MSE of predicting that the next value equals the current one.
+
+        Returns
+        -------
+        float
+            :math:`\\operatorname{mean}_t (x_{t+1} - x_t)^2` over the held-out windows, in
+            the same standardised units as the loss: the number a forecaster must beat
+            (for a random walk it is close to the best possible).
+        """
+        return float(np.mean((self.held_out.targets - self.held_out.inputs) ** 2))
 
     def make_model(self, kind: str, hidden_size: int, **options: Any) -> Model:
         """A one-in, one-out regression model that keeps the task's scaler."""

@@ -19,13 +19,16 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from rnn_studio.atomic_files import atomic_write_text
 from rnn_studio.state.compute import CellRun
 from rnn_studio.state.gradients import GradientReport
+from rnn_studio.state.sequence import display_token
 from rnn_studio.state.session import StudioSession
+from rnn_studio.state.trained_model import TrainedModelError
 from rnn_studio.studio_core.demo import DemoSetup
 
 
@@ -80,6 +83,61 @@ def compute_export(setup: DemoSetup) -> ExportData:
         cell_run=session.run.primary,
         gradients=gradients[session.run.primary.kind],
     )
+
+
+def compute_model_export(model: Any, text: str, mode: str, seed: int = 0) -> ExportData:
+    """Run the studio's session on ``text`` with ``model``'s own weights and readout (with
+    backprop on), as :meth:`StudioSession.show_trained` shows it.
+
+    Raises
+    ------
+    TraceTableError
+        The model cannot read ``text`` (the message names the problem).
+    """
+    session = StudioSession()
+    try:
+        session.show_trained({model.kind: model}, text, mode, seed=seed, backprop=True)
+    except TrainedModelError as error:
+        raise TraceTableError(f"cannot read the sequence: {error}") from None
+    run, gradients = session.run, session.gradients
+    if run is None or session.error or gradients is None:
+        raise TraceTableError(f"cannot read the sequence: {session.error}")
+    return ExportData(
+        setup=session.to_setup(),
+        tokens=tuple(run.sequence.tokens),
+        cell_run=run.primary,
+        gradients=gradients[run.primary.kind],
+    )
+
+
+def output_columns(cell_run: CellRun) -> tuple[list[str], np.ndarray]:
+    """The readout as extra columns: ``p_<token or class>`` per output, or ``y_pred``.
+
+    Returns
+    -------
+    columns : list of str
+    values : numpy.ndarray, shape (T, len(columns))
+        Probabilities after each step, or the predicted next value in the units typed.
+    """
+    outputs = cell_run.outputs
+    if outputs.predictions is not None:
+        return ["y_pred"], np.asarray(outputs.predictions, dtype=float)[:, None]
+    if outputs.probabilities is None:
+        return [], np.zeros((len(cell_run.trace.hidden), 0))
+    names = outputs.labels if outputs.labels is not None else ()
+    if len(names) != outputs.probabilities.shape[1]:
+        names = tuple(str(k) for k in range(outputs.probabilities.shape[1]))
+    return [f"p_{display_token(name)}" for name in names], np.asarray(outputs.probabilities)
+
+
+def with_outputs(
+    table: tuple[list[str], list[list[str]]], cell_run: CellRun
+) -> tuple[list[str], list[list[str]]]:
+    """``table`` with :func:`output_columns` appended to every row."""
+    columns, rows = table
+    extra, values = output_columns(cell_run)
+    rows = [[*row, *(f"{value:.9g}" for value in values[t])] for t, row in enumerate(rows)]
+    return [*columns, *extra], rows
 
 
 def trace_table(

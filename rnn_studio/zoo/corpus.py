@@ -17,8 +17,10 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+from rnn_studio.atomic_files import atomic_write_text
 from rnn_studio.resources import resource_path
 
 MIN_WORDS = 4
@@ -95,3 +97,10 @@ def course_corpus() -> str:
                 seen.add(line)
                 lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def write_course_text() -> Path:
+    """Rewrite ``resources/texts/course.txt`` with :func:`course_corpus`; return its path."""
+    target = Path(str(resource_path("texts", "course.txt")))
+    atomic_write_text(target, course_corpus())
+    return target
