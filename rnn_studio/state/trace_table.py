@@ -28,7 +28,7 @@ from rnn_studio.state.compute import CellRun
 from rnn_studio.state.gradients import GradientReport
 from rnn_studio.state.sequence import display_token
 from rnn_studio.state.session import StudioSession
-from rnn_studio.state.trained_model import TrainedModelError
+from rnn_studio.state.trained_adapter import TrainedModelError
 from rnn_studio.studio_core.demo import DemoSetup
 
 
