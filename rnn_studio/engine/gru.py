@@ -186,7 +186,7 @@ class GRUCell(Cell):
                 xs[start:stop], k.w_ih_t_half, out=input_block[: stop - start]
             )
             input_part += k.input_bias_half
-            for z_rz, in_n_t, hn, act_rz, r, z, n, h_t in zip(
+            for a_rz_half, in_n_t, hn, act_rz, r, z, n, h_t in zip(
                 input_part[..., : 2 * size],
                 input_part[..., 2 * size :],
                 hn_all[start:stop],
@@ -198,9 +198,9 @@ class GRUCell(Cell):
                 strict=True,
             ):
                 np.dot(h, w_hh_t, out=recurrent)  # [½W_hr h, ½W_hz h, W_hn h]
-                z_rz += rec_rz  # ½a_r, ½a_z
+                a_rz_half += rec_rz  # ½a_r, ½a_z
                 np.add(rec_n, b_hn, out=hn)  # hn = W_hn h_{t-1} + b_hn
-                np.tanh(z_rz, out=act_rz)
+                np.tanh(a_rz_half, out=act_rz)
                 act_rz *= 0.5
                 act_rz += 0.5  # r, z = σ(a) = ½tanh(½a) + ½
                 np.multiply(r, hn, out=a_n)

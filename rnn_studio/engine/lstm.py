@@ -19,7 +19,15 @@ sigmoid gates are contiguous (one tanh call for all four gates, then σ = ½tanh
 first 3H with the ½ folded into cached weights). Backward works in PyTorch's order, where the
 three gates driven by dc_t (i, f, g) are contiguous. A batch (T, B, I) runs feature-major,
 states (H, B) and gates (4H, B) per step, so each gate is contiguous
-(:mod:`rnn_studio.engine.lstm_batched`). Everything the caller sees is in PyTorch's order.
+(:mod:`rnn_studio.engine.lstm_batched`, which defines the internal order
+``INTERNAL_NAMES`` and the local-derivative slots ``DERIVATIVE_SLOTS`` both paths use).
+Everything the caller sees is in PyTorch's order.
+
+Names in the fast paths of every cell: ``a`` is a pre-activation, ``a_half`` one with the ½
+of the sigmoid gates folded in, ``act`` the gate activations, ``z`` only ever the GRU's update
+gate; ``*_per_*`` are local derivatives (``h_per_c`` = ∂h_t/∂c_t). The plain equations, in
+PyTorch's order, are :mod:`rnn_studio.engine.reference`, the oracle these paths are tested
+against.
 """
 
 from __future__ import annotations
@@ -43,11 +51,12 @@ from rnn_studio.engine.blocks import (
     time_chunks,
 )
 from rnn_studio.engine.cell_base import Cell, State, StepResult
-from rnn_studio.engine.lstm_batched import backward_feature_major, forward_feature_major
-
-# Internal block order (o, i, f, g) as indices into PyTorch's (i, f, g, o).
-INTERNAL_BLOCKS = (3, 0, 1, 2)
-INTERNAL_NAMES = ("o", "i", "f", "g")
+from rnn_studio.engine.lstm_batched import (
+    INTERNAL_BLOCKS,
+    INTERNAL_NAMES,
+    backward_feature_major,
+    forward_feature_major,
+)
 
 
 class LSTMConstants(NamedTuple):
@@ -130,9 +139,9 @@ class LSTMCell(Cell):
 
     def _step(self, x: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[State, StepResult]:
         k, size = self.constants, self._hidden_size
-        z = np.concatenate((x, h), axis=-1) @ k.w_cat_t_half  # W_ih x + W_hh h, one product
-        z += k.bias_half  # ½a for σ gates, a for g
-        act = np.tanh(z)
+        a_half = np.concatenate((x, h), axis=-1) @ k.w_cat_t_half  # W_ih x + W_hh h, one product
+        a_half += k.bias_half  # ½a for σ gates, a for g
+        act = np.tanh(a_half)
         sig = act[..., : 3 * size]
         sig *= 0.5
         sig += 0.5  # σ(a) = ½tanh(½a) + ½
@@ -140,9 +149,9 @@ class LSTMCell(Cell):
         c_new = gates["f"] * c  # f ⊙ c_{t-1}
         c_new += gates["i"] * gates["g"]  # + i ⊙ g
         h_new = gates["o"] * np.tanh(c_new)  # h = o ⊙ tanh(c)
-        z[..., : 3 * size] *= 2.0  # back to the true pre-activations
+        a_half[..., : 3 * size] *= 2.0  # back to the true pre-activations a
         return State(h_new, c_new), StepResult(
-            h_new, c_new, _in_torch_order(gates), _in_torch_order(_views(z, size))
+            h_new, c_new, _in_torch_order(gates), _in_torch_order(_views(a_half, size))
         )
 
     def _forward_sequence(self, xs: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> ForwardRecord:
@@ -153,11 +162,11 @@ class LSTMCell(Cell):
             hidden, cell_state, act = self._forward_rows(xs, h0, c0)
 
         def pre_activations() -> dict[str, np.ndarray]:
-            z_all = project_rows(xs, k.w_ih_t_half)
-            z_all += k.bias_half
-            z_all += project_rows(previous(h0, hidden), k.w_hh_t_half)
-            z_all[..., : 3 * size] *= 2.0  # undo the folded ½: true pre-activations
-            return _in_torch_order(_views(z_all, size))
+            a_all = project_rows(xs, k.w_ih_t_half)
+            a_all += k.bias_half
+            a_all += project_rows(previous(h0, hidden), k.w_hh_t_half)
+            a_all[..., : 3 * size] *= 2.0  # undo the folded ½: true pre-activations
+            return _in_torch_order(_views(a_all, size))
 
         return ForwardRecord(
             hidden,
@@ -177,7 +186,7 @@ class LSTMCell(Cell):
         cell_state = np.empty(state_shape, dtype=self._dtype)
         hidden = np.empty(state_shape, dtype=self._dtype)
         chunks = forward_chunks(len(xs), act[0].size)
-        z_block = np.empty_like(act[: longest_chunk(chunks)])
+        a_half_block = np.empty_like(act[: longest_chunk(chunks)])
         recurrent = np.empty_like(act[0])
         tc = np.empty_like(h0)  # tanh(c_t)
         ig = np.empty_like(h0)
@@ -185,11 +194,11 @@ class LSTMCell(Cell):
         w_hh_t = k.w_hh_t_half
         h, c = h0, c0
         for start, stop in chunks:
-            z = z_block[: stop - start]
-            project_rows(xs[start:stop], k.w_ih_t_half, out=z)  # W_ih x_t for the whole block
-            z += k.bias_half
-            for z_t, act_t, sig_t, o, i, f, g, c_t, h_t in zip(
-                z,
+            a_half = a_half_block[: stop - start]  # ½a (σ gates) or a (g), completed per step
+            project_rows(xs[start:stop], k.w_ih_t_half, out=a_half)  # W_ih x_t for the block
+            a_half += k.bias_half
+            for a_half_t, act_t, sig_t, o, i, f, g, c_t, h_t in zip(
+                a_half,
                 act[start:stop],
                 act[start:stop, ..., : 3 * size],
                 gate["o"][start:stop],
@@ -201,8 +210,8 @@ class LSTMCell(Cell):
                 strict=True,
             ):
                 np.dot(h, w_hh_t, out=recurrent)
-                z_t += recurrent  # ½a (σ gates) or a (g) = W_ih x + b + W_hh h_{t-1}
-                np.tanh(z_t, out=act_t)
+                a_half_t += recurrent  # ½a (σ gates) or a (g) = W_ih x + b + W_hh h_{t-1}
+                np.tanh(a_half_t, out=act_t)
                 sig_t *= 0.5
                 sig_t += 0.5  # i, f, o = σ(a) = ½tanh(½a) + ½
                 np.multiply(f, c, out=c_t)
@@ -218,8 +227,9 @@ class LSTMCell(Cell):
     ) -> LSTMDerivatives:
         """Local derivatives of steps ``start … stop−1``, written into ``out`` (n, [B,] 5, H).
 
-        Slots of ``out``: 0 ∂h/∂a_o, 1 ∂c/∂a_i, 2 ∂c/∂a_f, 3 ∂c/∂a_g, 4 ∂h/∂c, so that the
-        three gates driven by dc_t are contiguous.
+        Slots as in the batched loops (:data:`~rnn_studio.engine.lstm_batched.DERIVATIVE_SLOTS`):
+        0 ∂h/∂c, 1 ∂h/∂a_o, 2 ∂c/∂a_i, 3 ∂c/∂a_f, 4 ∂c/∂a_g, so that the σ slopes of o, i, f
+        (slots 1–3) are computed at once and the three gates driven by dc_t are contiguous.
         """
         stop = len(trace) if stop is None else stop
         size = self._hidden_size
@@ -228,25 +238,25 @@ class LSTMCell(Cell):
         i, f, g, o = gate["i"], gate["f"], gate["g"], gate["o"]
         if out is None:
             out = np.empty((*i.shape[:-1], 5, size), dtype=self._dtype)
-        po, pi, pf, pg, pc = (out[..., k, :] for k in range(5))
-        sigma_slope = out[..., :3, :].reshape(*i.shape[:-1], 3 * size)  # a view: slots 0-2
+        h_per_c, h_per_a_o, c_per_a_i, c_per_a_f, c_per_a_g = (out[..., k, :] for k in range(5))
+        sigma_slope = out[..., 1:4, :].reshape(*i.shape[:-1], 3 * size)  # a view: slots 1-3
         np.subtract(1.0, act[..., : 3 * size], out=sigma_slope)
         sigma_slope *= act[..., : 3 * size]  # σ'(a) = σ(1−σ) for o, i, f at once
-        np.tanh(trace.cell_state[start:stop], out=pc)  # (scratch) tanh(c_t)
-        po *= pc  # ∂h/∂a_o = tanh(c) ⊙ o(1−o)
-        np.multiply(pc, pc, out=pc)
-        np.subtract(1.0, pc, out=pc)
-        pc *= o  # ∂h/∂c = o ⊙ (1 − tanh²c)
-        pi *= g  # ∂c/∂a_i = g ⊙ i(1−i)
+        np.tanh(trace.cell_state[start:stop], out=h_per_c)  # (scratch) tanh(c_t)
+        h_per_a_o *= h_per_c  # ∂h/∂a_o = tanh(c) ⊙ o(1−o)
+        np.multiply(h_per_c, h_per_c, out=h_per_c)
+        np.subtract(1.0, h_per_c, out=h_per_c)
+        h_per_c *= o  # ∂h/∂c = o ⊙ (1 − tanh²c)
+        c_per_a_i *= g  # ∂c/∂a_i = g ⊙ i(1−i)
         if start == 0:
-            pf[1:] *= trace.cell_state[: stop - 1]
-            pf[0] *= trace.c0
+            c_per_a_f[1:] *= trace.cell_state[: stop - 1]
+            c_per_a_f[0] *= trace.c0
         else:
-            pf *= trace.cell_state[start - 1 : stop - 1]  # ∂c/∂a_f = c_{t-1} ⊙ f(1−f)
-        np.multiply(g, g, out=pg)
-        np.subtract(1.0, pg, out=pg)
-        pg *= i  # ∂c/∂a_g = i ⊙ (1 − g²)
-        return LSTMDerivatives(po, pc, out[..., 1:4, :], f)
+            c_per_a_f *= trace.cell_state[start - 1 : stop - 1]  # ∂c/∂a_f = c_{t-1} ⊙ f(1−f)
+        np.multiply(g, g, out=c_per_a_g)
+        np.subtract(1.0, c_per_a_g, out=c_per_a_g)
+        c_per_a_g *= i  # ∂c/∂a_g = i ⊙ (1 − g²)
+        return LSTMDerivatives(h_per_a_o, h_per_c, out[..., 2:5, :], f)
 
     def _backward_sequence(
         self, trace: Any, d_hidden: np.ndarray, d_cell: np.ndarray | None
@@ -275,7 +285,7 @@ class LSTMCell(Cell):
                 if d_cell is not None
                 else itertools.repeat(None, stop - start)
             )
-            for d_out, d_c_out, dh, da, da_o, da_ifg, po, pc, pifg, f in zip(
+            for d_out, d_c_out, dh, da, da_o, da_ifg, h_per_a_o, h_per_c, c_per_a_ifg, f in zip(
                 d_hidden[start:stop][::-1],
                 d_cell_rev,
                 total[start:stop][::-1],
@@ -289,12 +299,12 @@ class LSTMCell(Cell):
                 strict=True,
             ):
                 np.add(d_out, dhnext, out=dh)  # dh_t = dL/dh_t + dhnext
-                np.multiply(dh, po, out=da_o)  # da_o = dh ⊙ tanh(c) ⊙ o(1−o)
-                np.multiply(dh, pc, out=dc)
+                np.multiply(dh, h_per_a_o, out=da_o)  # da_o = dh ⊙ tanh(c) ⊙ o(1−o)
+                np.multiply(dh, h_per_c, out=dc)
                 dc += dcnext  # dc_t = dh ⊙ o ⊙ (1 − tanh²c) + dcnext
                 if d_c_out is not None:
                     dc += d_c_out
-                np.multiply(dc_spread, pifg, out=da_ifg)  # da_i, da_f, da_g
+                np.multiply(dc_spread, c_per_a_ifg, out=da_ifg)  # da_i, da_f, da_g
                 np.multiply(dc, f, out=dcnext)  # dcnext = dc_t ⊙ f
                 np.dot(da, w_hh, out=dhnext)  # dhnext = W_hhᵀ da
             weights.add(start, d_pre, d_pre, k.w_ih)

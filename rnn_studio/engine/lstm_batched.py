@@ -29,6 +29,18 @@ from rnn_studio.engine.blocks import (
     time_chunks,
 )
 
+#: The LSTM's gate blocks inside the fast paths, as indices into PyTorch's (i, f, g, o): the
+#: three sigmoid gates first and contiguous, so one tanh call computes all four gates and
+#: σ(a) = ½tanh(½a) + ½ finishes the first 3H rows. What callers see is in PyTorch's order.
+INTERNAL_BLOCKS = (3, 0, 1, 2)
+INTERNAL_NAMES = ("o", "i", "f", "g")
+#: Slots of the local-derivative buffers (n, [B,] 5, H) or (n, 5, H, B), both layouts:
+#: 0 ∂h/∂c = o ⊙ (1 − tanh²c), 1 ∂h/∂a_o = tanh(c) ⊙ o(1−o), 2 ∂c/∂a_i = g ⊙ i(1−i),
+#: 3 ∂c/∂a_f = c_{t-1} ⊙ f(1−f), 4 ∂c/∂a_g = i ⊙ (1 − g²). Slots 1–3 are the σ slopes of
+#: o, i, f (the internal order's first three gates, computed at once); 2–4 are the gates
+#: that dc_t drives.
+DERIVATIVE_SLOTS = ("h_per_c", "h_per_a_o", "c_per_a_i", "c_per_a_f", "c_per_a_g")
+
 
 def forward_feature_major(
     k: Any, xs: np.ndarray, h0: np.ndarray, c0: np.ndarray
@@ -57,7 +69,7 @@ def forward_feature_major(
     hidden = np.empty((steps, batch, size), dtype=dtype)
     chunks = forward_chunks(steps, 4 * size * batch)
     longest = longest_chunk(chunks)
-    z_block = kept_buffer("lstm.forward.z", (longest, 4 * size, batch), dtype)
+    a_half_block = kept_buffer("lstm.forward.a_half", (longest, 4 * size, batch), dtype)
     # h_{t-1} carries a row of ones and W_hh a column b, so the recurrent product adds the bias.
     h_block = kept_buffer("lstm.forward.h", (longest, size + 1, batch), dtype)
     h_block[:, size] = 1.0
@@ -72,11 +84,11 @@ def forward_feature_major(
     h, c = carry, np.ascontiguousarray(c0.T)
     for start, stop in chunks:
         n = stop - start
-        z = z_block[:n]
-        np.matmul(k.w_ih_half, xs[start:stop].transpose(0, 2, 1), out=z)  # W_ih x_t per step
+        a_half = a_half_block[:n]  # ½a (σ gates) or a (g), completed step by step
+        np.matmul(k.w_ih_half, xs[start:stop].transpose(0, 2, 1), out=a_half)  # W_ih x_t
         h_out = h_block[:n]
-        for z_t, act_t, sig_t, o, i, f, g, c_t, h_t, h_with_one in zip(
-            z,
+        for a_half_t, act_t, sig_t, o, i, f, g, c_t, h_t, h_with_one in zip(
+            a_half,
             act[start:stop],
             act[start:stop, : 3 * size],
             gates[start:stop, 0],
@@ -89,8 +101,8 @@ def forward_feature_major(
             strict=True,
         ):
             np.dot(w_hh_bias, h, out=recurrent)
-            z_t += recurrent  # ½a (σ gates) or a (g) = W_ih x + W_hh h_{t-1} + b
-            np.tanh(z_t, out=act_t)
+            a_half_t += recurrent  # ½a (σ gates) or a (g) = W_ih x + W_hh h_{t-1} + b
+            np.tanh(a_half_t, out=act_t)
             sig_t *= 0.5
             sig_t += 0.5  # o, i, f = σ(a) = ½tanh(½a) + ½
             np.multiply(f, c, out=c_t)
@@ -111,8 +123,7 @@ def _local_derivatives(
     """Local derivatives of steps ``start … stop−1`` into ``out`` (n, 5, H, B).
 
     ``act`` (T, 4H, B) and ``cell`` (T, H, B) are feature-major; ``c0`` is (H, B). Slots:
-    0 ∂h/∂c = o ⊙ (1 − tanh²c), 1 ∂h/∂a_o = tanh(c) ⊙ o(1−o), 2 ∂c/∂a_i = g ⊙ i(1−i),
-    3 ∂c/∂a_f = c_{t-1} ⊙ f(1−f), 4 ∂c/∂a_g = i ⊙ (1 − g²).
+    :data:`DERIVATIVE_SLOTS`.
     """
     steps, rows, batch = act[start:stop].shape
     size = rows // 4
