@@ -56,7 +56,12 @@ p.head {{ font-weight: 600; margin-top: 6px; }}
 span.name {{ font-weight: 600; }}
 span.vec {{ font-family: "DejaVu Sans Mono", "Consolas", monospace; }}
 span.now {{ color: {step_colour}; font-weight: 600; }}
+p.busy {{ background-color: {busy_background}; color: {busy_text}; font-weight: 600; }}
 """
+
+#: Background of the equation being computed while the cell view animates a step.
+DEFAULT_BUSY_BACKGROUND = "#FCE8C0"
+DEFAULT_BUSY_TEXT = "#1A1A1A"
 
 
 def vector_text(values: np.ndarray, full: bool) -> str:
@@ -90,11 +95,16 @@ def equations_html(
     t: int,
     activation: str,
     step_colour: str = DEFAULT_STEP_COLOUR,
+    busy_line: int | None = None,
+    busy_background: str = DEFAULT_BUSY_BACKGROUND,
+    busy_text: str = DEFAULT_BUSY_TEXT,
 ) -> str:
     """The HTML for step ``t`` of ``cell_run`` (a session ``CellRun``) on ``sequence``.
 
     ``step_colour`` is the text colour of "t = …" (the theme's current-step text colour);
     every other text takes the browser's palette, so the HTML follows the theme.
+    ``busy_line`` (0-based) marks the equation the cell view is computing, in ``busy_text``
+    on ``busy_background`` (the theme's spotlight colours).
     """
     kind = cell_run.kind  # type: ignore[attr-defined]
     trace = cell_run.trace  # type: ignore[attr-defined]
@@ -105,13 +115,15 @@ def equations_html(
     x_t = np.asarray(trace.inputs[t])
     h_prev = np.asarray(trace.h0) if t == 0 else hidden[t - 1]
     token = html.escape(sequence.tokens[t])  # type: ignore[attr-defined]
-    parts = [f"<style>{CSS.format(step_colour=step_colour)}</style>"]
+    css = CSS.format(step_colour=step_colour, busy_background=busy_background, busy_text=busy_text)
+    parts = [f"<style>{css}</style>"]
     parts.append(
         f'<p class="head">{kind.upper()} at step <span class="now">t = {t}</span>, '
         f"input “{token}”</p>"
     )
-    for line in _EQUATIONS[kind]:
-        parts.append(f'<p class="eq">{line.format(act=activation)}</p>')
+    for index, line in enumerate(_EQUATIONS[kind]):
+        css_class = "eq busy" if index == busy_line else "eq"
+        parts.append(f'<p class="{css_class}">{line.format(act=activation)}</p>')
     parts.append('<p class="head">With this step’s numbers</p>')
     if sequence.is_numeric:  # type: ignore[attr-defined]
         parts.append(_row("x<sub>t</sub>", f"{_number(float(x_t[0]))} (standardised “{token}”)"))

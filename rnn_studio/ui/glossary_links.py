@@ -30,6 +30,11 @@ HINTS: dict[str, str] = {
         "The [[hidden state]] per unit (rows) and step (columns): red positive, blue negative, "
         "values near zero fade into the background. The LSTM adds its [[cell state]] c_t."
     ),
+    "cell": (
+        "How to read this: each [[gate]] block fills as far as it is open (its average over "
+        "units), thicker wires carry larger values, strips show every unit; hover for numbers. "
+        "The [[LSTM]]'s [[cell state]] runs along the top."
+    ),
     "gates": "Each [[gate]] per unit over time: 0 is closed, 1 open; bars show the current step.",
     "equations": (
         "This step by hand: the [[activation function|activations]] [[tanh]] and [[sigmoid]] "

@@ -1,4 +1,4 @@
-"""The Studio area: nine panels in docks around the memory heatmap, all visible at 1280×720.
+"""The Studio area: eleven panels in docks around the memory heatmap, fitting 1280×720.
 
 Layout (docks can be moved, floated and resized; the arrangement is remembered)::
 
@@ -6,8 +6,10 @@ Layout (docks can be moved, floated and resized; the arrangement is remembered):
     │ Sequence ├──────────────────────────┬─────────────────────────┤
     │ Model    │ Memory (central)         │ Gradient decay          │
     │ Stepper  ├──────────────────────────┤                         │
-    │ Outputs  │ Gates                    │ Equations               │
+    │ Outputs  │ Gates | Inside the cell  │ Equations               │
     └──────────┴──────────────────────────┴─────────────────────────┘
+
+(Gates and the cell diagram share a dock area as tabs; so do Equations and Code.)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStyle, QVBoxLay
 
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.panels.code import CodePanel
+from rnn_studio.ui.panels.cell import CellViewPanel
 from rnn_studio.ui.panels.equations import EquationsPanel
 from rnn_studio.ui.panels.gates import GatesPanel
 from rnn_studio.ui.panels.gradients import GradientsPanel
@@ -55,7 +58,8 @@ class StudioArea(QMainWindow):
     ----------
     panels : dict of str to StudioPanel
         By panel id: sequence, model, stepper, unrolled, memory, gates, equations,
-        gradients, outputs, code (tabbed with equations).
+        gradients, outputs, code (tabbed with equations), cell (the cell diagram, tabbed
+        with gates).
     """
 
     glossary_requested = Signal(str)
@@ -77,6 +81,7 @@ class StudioArea(QMainWindow):
         self.gradients = GradientsPanel(bridge)
         self.outputs = OutputsPanel(bridge)
         self.code = CodePanel(bridge)
+        self.cell = CellViewPanel(bridge)
         self.panels: dict[str, StudioPanel] = {
             panel.panel_id: panel
             for panel in (
@@ -90,6 +95,7 @@ class StudioArea(QMainWindow):
                 self.gradients,
                 self.outputs,
                 self.code,
+                self.cell,
             )
         }
         for panel in self.panels.values():
@@ -132,6 +138,10 @@ class StudioArea(QMainWindow):
             self.docks["equations"], self._dock(self.code, Qt.DockWidgetArea.RightDockWidgetArea)
         )
         self.docks["equations"].raise_()
+        # The cell diagram shares the centre column's bottom with Gates, one tab away.
+        cell_dock = self._dock(self.cell, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.docks["gates"], cell_dock)
+        self.docks["gates"].raise_()
         self.default_sizes_pending = True
         #: True while Outputs sits in a tab beside Gates because the font is too large
         #: for four docks in the left column (see :meth:`fit_docks_to_font`).
@@ -153,6 +163,7 @@ class StudioArea(QMainWindow):
         self.shortcuts = install_shortcuts(self, self.stepper)
         self.stepper.playing_changed.connect(self.equations.set_throttled)
         self.gradients.backprop_button.clicked.connect(self.code.follow_backprop)
+        self.cell.stage_changed.connect(self.equations.set_highlighted_line)
         bridge.warning_changed.connect(self._show_warning)
         # Any set-up applied afterwards (a preset, a scene, another demo) ends the note.
         bridge.demo_applied.connect(self.showme_banner.dismiss)
@@ -244,7 +255,7 @@ class StudioArea(QMainWindow):
     def _refit_docks(self) -> None:
         outputs, gates = self.docks["outputs"], self.docks["gates"]
         if self.outputs_tabbed_for_font:
-            if self.tabifiedDockWidgets(gates) != [outputs]:
+            if outputs not in self.tabifiedDockWidgets(gates):
                 self.outputs_tabbed_for_font = False  # the user moved it: leave it there
                 return
             if self.left_column_minimum() <= self.height_budget():

@@ -23,6 +23,7 @@ PANEL_MODULES = (
     "gradients",
     "outputs",
     "code",
+    "cell",
 )
 
 

@@ -62,16 +62,20 @@ def test_the_studio_fits_1280_by_720(classroom, qtbot, scale) -> None:
         assert not studio.outputs_tabbed_for_font
         assert all(panel.isVisible() for panel in studio.panels.values())
     else:
-        # Outputs shares the centre column's bottom with Gates, one click away.
+        # Outputs shares the centre column's bottom with Gates (and the cell view), one
+        # click away.
         assert studio.outputs_tabbed_for_font
-        assert studio.tabifiedDockWidgets(studio.docks["gates"]) == [studio.docks["outputs"]]
+        assert studio.tabifiedDockWidgets(studio.docks["gates"]) == [
+            studio.docks["cell"],
+            studio.docks["outputs"],
+        ]
         shown = [
             panel_id
             for panel_id, panel in studio.panels.items()
             if panel.isVisible() and not panel.visibleRegion().isEmpty()
         ]
-        assert set(studio.panels) - set(shown) <= {"gates", "outputs", "code"}
-        assert len(set(shown) & {"gates", "outputs"}) == 1
+        assert set(studio.panels) - set(shown) <= {"gates", "outputs", "code", "cell"}
+        assert len(set(shown) & {"gates", "outputs", "cell"}) == 1
     # Code shares a tab with Equations (in front), one click away, at every font.
     assert studio.tabifiedDockWidgets(studio.docks["equations"]) == [studio.docks["code"]]
     assert not studio.panels["equations"].visibleRegion().isEmpty()
@@ -102,7 +106,7 @@ def test_outputs_comes_back_to_the_left_column_at_the_everyday_font(classroom, q
     set_font_scale(qtbot, window, 1.0)
     assert not studio.outputs_tabbed_for_font
     assert studio.docks["outputs"].isVisible() and studio.docks["gates"].isVisible()
-    assert studio.tabifiedDockWidgets(studio.docks["gates"]) == []
+    assert studio.tabifiedDockWidgets(studio.docks["gates"]) == [studio.docks["cell"]]
     assert_fits(window)
 
 

@@ -33,6 +33,8 @@ class EquationsPanel(StudioPanel):
         self.browser.setOpenLinks(False)
         self.body.addWidget(self.browser, 1)
         self.shown_step: int | None = None
+        #: The equation the cell view is computing (highlighted), None when it is not animating.
+        self.busy_line: int | None = None
         self.throttled = False
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
@@ -57,6 +59,13 @@ class EquationsPanel(StudioPanel):
         elif not self._pending.isActive():
             self._pending.start()
 
+    def set_highlighted_line(self, line: int) -> None:
+        """Highlight equation ``line`` (0-based; -1 for none) as the cell view computes it."""
+        busy = None if line < 0 else line
+        if busy != self.busy_line:
+            self.busy_line = busy
+            self._cursor_moved(self.session.cursor)
+
     def apply_palette(self, palette: Palette) -> None:
         """Rewrite the equations so the current step's colour follows ``palette``."""
         self.refresh()
@@ -73,8 +82,20 @@ class EquationsPanel(StudioPanel):
         t = self.session.cursor
         activation = self.session.nonlinearity if shown.kind == "rnn" else "tanh"
         scroll = self.browser.verticalScrollBar().value()
-        colour = step_text_colour(current_palette())
-        self.browser.setHtml(equations_html(shown, run.sequence, t, activation, colour))
+        palette = current_palette()
+        colour = step_text_colour(palette)
+        self.browser.setHtml(
+            equations_html(
+                shown,
+                run.sequence,
+                t,
+                activation,
+                colour,
+                busy_line=self.busy_line,
+                busy_background=palette.spotlight_background,
+                busy_text=palette.spotlight_text,
+            )
+        )
         self.browser.verticalScrollBar().setValue(scroll)
         self.shown_step = t
 

@@ -1,0 +1,475 @@
+"""Draw a :class:`~rnn_studio.state.cell_diagram.CellDiagram` in its textbook layout.
+
+Vector drawing with QPainter, scaled to fit the widget, in the theme's colours. What each mark
+means:
+
+* a gate block fills from the bottom as far as the gate is open (its mean activation), and
+  the strip under it shows every unit (light closed … dark open);
+* a wire's thickness is the size (rms over units) of the values it carries, and its label
+  the values (every unit up to :data:`~rnn_studio.state.cell_diagram.NUMBERS_UP_TO` units,
+  else the average), with a strip of every unit in the diverging colours of the memory view;
+* hovering anything shows its per-unit values.
+
+While a step is animated (:meth:`CellDiagramView.set_progress`) the parts not computed yet are
+drawn faint, and a dot travels along the wires of the equation being computed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QHelpEvent,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from rnn_studio.state.cell_diagram import (
+    NUMBERS_UP_TO,
+    CellDiagram,
+    Quantity,
+    number,
+    percent,
+)
+from rnn_studio.ui.theme import (
+    diverging_colour_map,
+    gate_colours,
+    sequential_colour_map,
+)
+from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.widgets.cell_layouts import (
+    HEIGHT,
+    LAYOUTS,
+    OP_RADIUS,
+    WIDTH,
+    Block,
+    Layout,
+    Wire,
+)
+
+#: Text sizes in canvas units (the canvas is scaled to the widget).
+LABEL_SIZE = 13.0
+SYMBOL_SIZE = 15.0
+STRIP_HEIGHT = 6.0
+STRIP_WIDTH = 72.0
+#: Wire widths in canvas units: thinnest (values near zero) and thickest (rms ≥ WIDE_RMS).
+THIN, THICK, WIDE_RMS = 1.2, 7.0, 1.0
+PULSE_RADIUS = 6.0
+#: Smallest text on screen, in pixels, however small the diagram is scaled.
+MIN_TEXT_PIXELS = 9.0
+
+
+def wire_width(rms: float) -> float:
+    """Canvas width of a wire carrying values of root-mean-square ``rms`` (monotone)."""
+    if math.isnan(rms):
+        return THIN
+    return THIN + (THICK - THIN) * min(max(rms, 0.0), WIDE_RMS) / WIDE_RMS
+
+
+class CellDiagramView(QWidget):
+    """The cell diagram widget: :meth:`set_diagram`, :meth:`set_progress`, hover tooltips."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cell_diagram")
+        self.setAccessibleName("Cell diagram")
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.diagram: CellDiagram | None = None
+        #: Stage being computed (fractional: 2.5 is halfway through stage 2), None when the
+        #: whole step is shown.
+        self.progress: float | None = None
+        self.palette_ = current_palette()
+        self._hits: list[tuple[QRectF, str, int | None]] = []
+        self._scale, self._offset = 1.0, QPointF(0.0, 0.0)
+        self._strip_cache: dict[tuple[str, str, bool], QImage] = {}
+
+    # ------------------------------------------------------------------------ public
+    def sizeHint(self) -> QSize:
+        return QSize(int(WIDTH), int(HEIGHT))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(int(WIDTH * 0.4), int(HEIGHT * 0.4))
+
+    def set_diagram(self, diagram: CellDiagram | None) -> None:
+        """Show ``diagram`` (None: nothing to show)."""
+        self.diagram = diagram
+        self._strip_cache.clear()
+        self.setAccessibleDescription(self.summary())
+        self.update()
+
+    def set_progress(self, progress: float | None) -> None:
+        """Draw the step as computed up to ``progress`` stages (None: all of it)."""
+        if progress != self.progress:
+            self.progress = progress
+            self.update()
+
+    def apply_palette(self, palette: Palette) -> None:
+        """Redraw in ``palette``'s colours."""
+        self.palette_ = palette
+        self._strip_cache.clear()
+        self.update()
+
+    def stage_state(self, key: str | None) -> str:
+        """``"done"``, ``"active"`` or ``"pending"``: how far the animation has got to ``key``."""
+        if key is None or self.diagram is None or self.progress is None:
+            return "done"
+        stage = self.diagram.stage_of(key)
+        if stage is None:
+            return "done"
+        current = int(self.progress)
+        if stage < current:
+            return "done"
+        return "active" if stage == current else "pending"
+
+    def summary(self) -> str:
+        """One sentence for screen readers: the step and how open each gate is."""
+        diagram = self.diagram
+        if diagram is None:
+            return "No cell to show."
+        gates = ", ".join(f"{q.label} {percent(q.opening)} open" for q in diagram.gates())
+        text = f"{diagram.kind.upper()} at step {diagram.t} (“{diagram.token}”)"
+        return f"{text}: {gates}." if gates else f"{text}."
+
+    def item_at(self, point: QPointF) -> tuple[str, int | None] | None:
+        """The quantity (and unit, over a strip) drawn at widget position ``point``."""
+        for rect, key, unit_count in reversed(self._hits):
+            if rect.contains(point):
+                if unit_count:
+                    fraction = (point.x() - rect.left()) / max(rect.width(), 1e-9)
+                    return key, min(int(fraction * unit_count), unit_count - 1)
+                return key, None
+        return None
+
+    # ------------------------------------------------------------------------ events
+    def event(self, event) -> bool:  # type: ignore[no-untyped-def]
+        if event.type() == event.Type.ToolTip and isinstance(event, QHelpEvent):
+            found = self.item_at(QPointF(event.pos()))
+            if found is not None and self.diagram is not None:
+                key, unit = found
+                QToolTip.showText(event.globalPos(), self.diagram.describe(key, unit), self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        # Tooltips follow the pointer from one part to the next without waiting.
+        if QToolTip.isVisible() and self.diagram is not None:
+            found = self.item_at(event.position())
+            if found is not None:
+                key, unit = found
+                QToolTip.showText(
+                    event.globalPosition().toPoint(), self.diagram.describe(key, unit), self
+                )
+        super().mouseMoveEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        palette = self.palette_
+        painter.fillRect(self.rect(), QColor(palette.plot_background))
+        self._hits = []
+        diagram = self.diagram
+        if diagram is None:
+            painter.setPen(QColor(palette.muted_text))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No cell to show yet")
+            return
+        scale = min(self.width() / WIDTH, self.height() / HEIGHT)
+        dx = (self.width() - WIDTH * scale) / 2
+        dy = (self.height() - HEIGHT * scale) / 2
+        painter.translate(dx, dy)
+        painter.scale(scale, scale)
+        self._scale, self._offset = scale, QPointF(dx, dy)
+        layout = LAYOUTS[diagram.kind]
+        for wire in layout.wires:
+            self._draw_wire(painter, wire, diagram)
+        for block in layout.blocks:
+            self._draw_block(painter, block, diagram)
+        for op in layout.ops:
+            self._draw_op(painter, op.key, op.centre, op.symbol)
+        for wire in layout.wires:
+            self._draw_pulse(painter, wire)
+        for wire in layout.wires:
+            if wire.label_at is not None:
+                self._draw_label(painter, wire, diagram)
+        self._draw_title(painter, diagram)
+
+    # --------------------------------------------------------------------- drawing
+    def _font(self, size: float, bold: bool = False) -> QFont:
+        # In canvas units, but never below MIN_TEXT_PIXELS on screen (a short dock).
+        size = max(size, MIN_TEXT_PIXELS / max(self._scale, 1e-3))
+        font = QFont(self.font())
+        font.setPixelSize(max(1, round(size)))
+        font.setBold(bold)
+        return font
+
+    def _ink(self, state: str) -> QColor:
+        palette = self.palette_
+        if state == "pending":
+            return QColor(palette.muted_text)
+        if state == "active":
+            return QColor(palette.current_step)
+        return QColor(palette.plot_foreground)
+
+    def _hit(self, rect: QRectF, key: str, units: int | None = None) -> None:
+        """Remember ``rect`` (canvas units) as showing ``key``, in widget coordinates."""
+        scaled = QRectF(
+            rect.x() * self._scale + self._offset.x(),
+            rect.y() * self._scale + self._offset.y(),
+            rect.width() * self._scale,
+            rect.height() * self._scale,
+        )
+        self._hits.append((scaled, key, units))
+
+    def _draw_wire(self, painter: QPainter, wire: Wire, diagram: CellDiagram) -> None:
+        quantity = diagram.quantities.get(wire.key) if wire.key else None
+        state = self.stage_state(wire.key)
+        colour = self._ink(state)
+        if quantity is None:
+            width = THIN
+            colour = QColor(self.palette_.muted_text)
+        elif state == "pending":
+            width = THIN
+        else:
+            values = 1.0 - quantity.values if wire.complement else quantity.values
+            width = wire_width(_rms(values))
+            if not quantity.finite:
+                colour = QColor(self.palette_.error)
+        pen = QPen(colour, width)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        if wire.dashed or state == "pending":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        points = [QPointF(*p) for p in wire.points]
+        end = points[-1]
+        if wire.arrow and len(points) >= 2:
+            # Stop the line where the arrow head starts so a thick line does not blunt it.
+            head = 7.0 + width
+            direction = end - points[-2]
+            length = math.hypot(direction.x(), direction.y()) or 1.0
+            unit = QPointF(direction.x() / length, direction.y() / length)
+            points[-1] = end - unit * head * 0.8
+        painter.setPen(pen)
+        path = QPainterPath(points[0])
+        for point in points[1:]:
+            path.lineTo(point)
+        painter.strokePath(path, pen)
+        if wire.arrow and len(points) >= 2:
+            _arrow_head(painter, end, unit, 7.0 + width * 0.8, colour)
+        if wire.key is not None:
+            for a, b in zip(wire.points, wire.points[1:], strict=False):
+                rect = QRectF(QPointF(*a), QPointF(*b)).normalized().adjusted(-5, -5, 5, 5)
+                self._hit(rect, wire.key)
+
+    def _draw_block(self, painter: QPainter, block: Block, diagram: CellDiagram) -> None:
+        width, height = block.size
+        rect = QRectF(block.centre[0] - width / 2, block.centre[1] - height / 2, width, height)
+        quantity = diagram.quantities.get(block.key) if block.key else None
+        state = self.stage_state(block.key)
+        palette = self.palette_
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(QColor(palette.base)))
+        painter.drawRoundedRect(rect, 5, 5)
+        if quantity is not None and quantity.role == "gate" and state != "pending":
+            opening = quantity.opening
+            fill = QColor(gate_colours(palette).get(quantity.key, palette.highlight))
+            fill.setAlpha(150)
+            level = min(max(opening, 0.0), 1.0) if math.isfinite(opening) else 0.0
+            painter.setBrush(fill)
+            painter.drawRect(
+                QRectF(rect.left(), rect.bottom() - level * height, width, level * height)
+            )
+        edge = self._ink(state) if block.key else QColor(palette.muted_text)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(edge, 2.2 if state == "active" else 1.4))
+        painter.drawRoundedRect(rect, 5, 5)
+        painter.setPen(self._ink(state) if block.key else QColor(palette.plot_foreground))
+        symbol = block.symbol
+        if block.key == "h" and diagram.kind == "rnn":
+            symbol = diagram.activation
+        if quantity is None or not block.name:
+            painter.setFont(self._font(SYMBOL_SIZE if len(symbol) <= 6 else LABEL_SIZE))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, symbol)
+        else:
+            # Two lines: the squashing function, then the gate's name and how open it is.
+            top, bottom = rect.adjusted(0, 1, 0, -height / 2), rect.adjusted(0, height / 2, 0, -1)
+            painter.setFont(self._font(SYMBOL_SIZE - 1))
+            painter.drawText(top, Qt.AlignmentFlag.AlignCenter, symbol)
+            if state == "pending":
+                value = "…"
+            elif quantity.role == "gate":
+                value = percent(quantity.opening).replace(" ", "")
+            else:
+                value = short_number(quantity.mean)
+            painter.setFont(self._font(LABEL_SIZE - 1, bold=True))
+            painter.drawText(bottom, Qt.AlignmentFlag.AlignCenter, f"{block.name} {value}")
+        if quantity is not None:
+            self._hit(rect, quantity.key)
+            if quantity.role in ("gate", "candidate"):
+                strip = QRectF(rect.left(), rect.bottom() + 2, width, STRIP_HEIGHT)
+                self._draw_strip(painter, strip, quantity, state)
+
+    def _draw_op(self, painter: QPainter, key: str, centre: tuple[float, float], symbol: str):
+        state = self.stage_state(key)
+        centre_point = QPointF(*centre)
+        painter.setBrush(QBrush(QColor(self.palette_.base)))
+        painter.setPen(QPen(self._ink(state), 1.6))
+        painter.drawEllipse(centre_point, OP_RADIUS, OP_RADIUS)
+        painter.setFont(self._font(SYMBOL_SIZE, bold=True))
+        painter.drawText(
+            QRectF(centre[0] - OP_RADIUS, centre[1] - OP_RADIUS - 1, 2 * OP_RADIUS, 2 * OP_RADIUS),
+            Qt.AlignmentFlag.AlignCenter,
+            symbol,
+        )
+        self._hit(QRectF(centre[0] - OP_RADIUS, centre[1] - OP_RADIUS, 20, 20), key)
+
+    def _draw_label(self, painter: QPainter, wire: Wire, diagram: CellDiagram) -> None:
+        assert wire.label_at is not None
+        x, y = wire.label_at
+        quantity = diagram.quantities.get(wire.key) if wire.key else None
+        state = self.stage_state(wire.key)
+        if quantity is None:
+            text = wire.text or ""
+        elif wire.key == "x":
+            text = f"xₜ = “{diagram.token}”"
+        elif state == "pending":
+            text = f"{quantity.label if wire.text is None else wire.text} …"
+        elif wire.complement:
+            complement = Quantity(quantity.key, "", "state", 1.0 - quantity.values)
+            text = f"{wire.text} {_value_text(complement)}"
+        else:
+            name = quantity.label if wire.text is None else wire.text
+            text = f"{name} {_value_text(quantity)}".strip()
+        font = self._font(LABEL_SIZE - (1 if quantity is None else 0))
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        text_width = metrics.horizontalAdvance(text)
+        left = {"left": x, "right": x - text_width, "centre": x - text_width / 2}[wire.align]
+        rect = QRectF(left, y - metrics.ascent(), text_width, metrics.height())
+        backdrop = QColor(self.palette_.plot_background)
+        backdrop.setAlpha(210)
+        painter.fillRect(rect.adjusted(-2, 0, 2, 0), backdrop)
+        painter.setPen(
+            self._ink(state) if quantity is not None else QColor(self.palette_.muted_text)
+        )
+        painter.drawText(QPointF(left, y), text)
+        if quantity is not None:
+            self._hit(rect, quantity.key)
+            if wire.key != "x" and not wire.complement:
+                strip_left = {"left": x, "right": x - STRIP_WIDTH, "centre": x - STRIP_WIDTH / 2}
+                strip = QRectF(strip_left[wire.align], y + 3, STRIP_WIDTH, STRIP_HEIGHT - 1)
+                self._draw_strip(painter, strip, quantity, state)
+
+    def _draw_strip(self, painter: QPainter, rect: QRectF, quantity: Quantity, state: str):
+        """Every unit's value as a row of colour cells (hover for the numbers)."""
+        if state == "pending":
+            painter.setPen(QPen(QColor(self.palette_.muted_text), 0.8))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect)
+            return
+        image = self._strip_image(quantity)
+        painter.drawImage(rect, image)
+        painter.setPen(QPen(QColor(self.palette_.muted_text), 0.6))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect)
+        self._hit(rect.adjusted(0, -2, 0, 2), quantity.key, quantity.size)
+
+    def _strip_image(self, quantity: Quantity) -> QImage:
+        gate = quantity.role == "gate"
+        cache_key = (quantity.key, self.palette_.name, gate)
+        image = self._strip_cache.get(cache_key)
+        if image is not None:
+            return image
+        values = np.nan_to_num(quantity.values, nan=0.0, posinf=1.0, neginf=-1.0)
+        if gate:
+            colour_map = sequential_colour_map(self.palette_)
+            positions = np.clip(values, 0.0, 1.0)
+        else:
+            colour_map = diverging_colour_map(self.palette_)
+            peak = max(float(np.max(np.abs(values))) if values.size else 1.0, 1.0)
+            positions = np.clip(values / peak / 2 + 0.5, 0.0, 1.0)
+        rgba = np.ascontiguousarray(colour_map.map(positions, mode="byte"), dtype=np.uint8)
+        rgba = rgba.reshape(1, -1, 4)
+        image = QImage(
+            rgba.data, rgba.shape[1], 1, rgba.shape[1] * 4, QImage.Format.Format_RGBA8888
+        ).copy()
+        self._strip_cache[cache_key] = image
+        return image
+
+    def _draw_pulse(self, painter: QPainter, wire: Wire) -> None:
+        """The dot travelling along a wire of the equation being computed."""
+        if wire.key is None or self.progress is None or self.stage_state(wire.key) != "active":
+            return
+        fraction = self.progress - int(self.progress)
+        point = _along(wire.points, fraction)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(QColor(self.palette_.current_step)))
+        painter.drawEllipse(point, PULSE_RADIUS, PULSE_RADIUS)
+
+    def _draw_title(self, painter: QPainter, diagram: CellDiagram) -> None:
+        title = f"{diagram.kind.upper()} · t = {diagram.t}"
+        if self.progress is not None and diagram.stages:
+            stage = diagram.stages[min(int(self.progress), len(diagram.stages) - 1)]
+            title += f" · computing {stage.name}_t"
+        painter.setFont(self._font(LABEL_SIZE, bold=True))
+        painter.setPen(QColor(self.palette_.plot_foreground))
+        metrics = QFontMetricsF(painter.font())
+        painter.drawText(QPointF(WIDTH - metrics.horizontalAdvance(title) - 4, HEIGHT - 4), title)
+
+
+def _rms(values: np.ndarray) -> float:
+    return Quantity("", "", "state", np.asarray(values, dtype=float)).rms
+
+
+def short_number(value: float) -> str:
+    """Two decimals for the diagram's labels (tooltips give three)."""
+    if not math.isfinite(value) or abs(value) >= 100:
+        return number(value)
+    if value == 0 or abs(value) >= 0.1:
+        return f"{value:.2f}".replace("-", "−")
+    return f"{value:.2g}".replace("-", "−")  # small averages keep two significant digits
+
+
+def _value_text(quantity: Quantity) -> str:
+    """Every unit's value for small cells (:data:`NUMBERS_UP_TO`), else the average."""
+    if quantity.size <= NUMBERS_UP_TO:
+        return " ".join(short_number(float(v)) for v in quantity.values)
+    return f"avg {short_number(quantity.mean)}"
+
+
+def _along(points: tuple[tuple[float, float], ...], fraction: float) -> QPointF:
+    """The point ``fraction`` (0 … 1) of the way along a polyline."""
+    lengths = [math.dist(a, b) for a, b in itertools.pairwise(points)]
+    target = max(min(fraction, 1.0), 0.0) * sum(lengths)
+    for (a, b), length in zip(itertools.pairwise(points), lengths, strict=True):
+        if target <= length and length > 0:
+            share = target / length
+            return QPointF(a[0] + (b[0] - a[0]) * share, a[1] + (b[1] - a[1]) * share)
+        target -= length
+    return QPointF(*points[-1])
+
+
+def _arrow_head(painter: QPainter, tip: QPointF, unit: QPointF, size: float, colour: QColor):
+    normal = QPointF(-unit.y(), unit.x())
+    head = QPainterPath(tip)
+    head.lineTo(tip - unit * size + normal * size * 0.5)
+    head.lineTo(tip - unit * size - normal * size * 0.5)
+    head.closeSubpath()
+    painter.fillPath(head, colour)
+
+
+__all__ = ["CellDiagramView", "Layout", "wire_width"]
