@@ -19,8 +19,8 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStyle, QVBoxLayout, QWidget
 
 from rnn_studio.ui.panels.base import StudioPanel
-from rnn_studio.ui.panels.code import CodePanel
 from rnn_studio.ui.panels.cell import CellViewPanel
+from rnn_studio.ui.panels.code import CodePanel
 from rnn_studio.ui.panels.equations import EquationsPanel
 from rnn_studio.ui.panels.gates import GatesPanel
 from rnn_studio.ui.panels.gradients import GradientsPanel

@@ -7,8 +7,8 @@ import pytest
 
 from rnn_studio import engine
 from rnn_studio.state.cell_diagram import NUMBERS_UP_TO, cell_diagram, diagram_of_run
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 
 STEPS = (0, 3, 7, 11)
 

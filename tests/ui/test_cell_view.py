@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor
 
-from rnn_studio.state.demo import DemoSetup
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.panels.cell import CellViewPanel, StepAnimation
 from rnn_studio.ui.panels.equations import EquationsPanel
 from rnn_studio.ui.qt_bridge import SessionBridge

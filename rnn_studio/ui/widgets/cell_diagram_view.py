@@ -101,7 +101,7 @@ class CellDiagramView(QWidget):
         return QSize(int(WIDTH), int(HEIGHT))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(int(WIDTH * 0.4), int(HEIGHT * 0.4))
+        return QSize(int(WIDTH * 0.25), int(HEIGHT * 0.3))
 
     def set_diagram(self, diagram: CellDiagram | None) -> None:
         """Show ``diagram`` (None: nothing to show)."""
