@@ -1,4 +1,8 @@
-"""Shared test setup: headless Qt and settings redirected away from the user's folders."""
+"""Shared test setup: headless Qt.
+
+Settings and user files are redirected by each test file that writes them (a fixture that
+sets ``RNN_STUDIO_HOME`` to ``tmp_path``; ``tests/ui/conftest.py`` does it for the UI tests).
+"""
 
 from __future__ import annotations
 

@@ -181,7 +181,7 @@ def forward(cell: Cell, xs: Any, h0: Any = None, c0: Any = None) -> Trace:
     -----
     The per-cell equations are in :mod:`rnn_studio.engine.rnn`, :mod:`~rnn_studio.engine.lstm`
     and :mod:`~rnn_studio.engine.gru`. The input projections W_ih x_t of a block of steps
-    (the whole sequence when T·B·G·H ≤ ``cell_base.CHUNK_ENTRIES``) are one matrix product;
+    (the whole sequence when T·B·G·H ≤ ``blocks.CHUNK_ENTRIES``) are one matrix product;
     each step is one fused gate product with W_hh, written into buffers allocated once.
     NaN or infinity that the run itself produces (an exploding relu RNN) is kept and flagged
     in ``first_nonfinite_step``.

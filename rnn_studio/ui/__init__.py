@@ -1,1 +1,1 @@
-"""PySide6 + pyqtgraph views; nothing outside this package imports it."""
+"""PySide6 + pyqtgraph views; only the command line (``rnn_studio.cli``) imports it."""
