@@ -113,7 +113,10 @@ def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     identify_app(app)
     configure_pyqtgraph()
-    window = MainWindow()  # the Learn and Train areas are built on first use
+    from rnn_studio.state.zoo_studio import start_session
+
+    # The studio opens on a trained model (the sentiment LSTM reading "not bad").
+    window = MainWindow(start_session())  # the Learn and Train areas are built on first use
     # Menus, presenter, sessions, themes (ui/menus.py); the autosave waits for the paint.
     features = install_menus(window, restore=False)
     restore = [features.restore_autosave] if features.preferences.restore_session else []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import zipfile
 
 
 def test_app_starts_and_closes_cleanly(tmp_path) -> None:
@@ -25,3 +27,9 @@ def test_app_starts_and_closes_cleanly(tmp_path) -> None:
     assert "Traceback" not in result.stderr and "Fatal" not in result.stderr
     # Closing saved the layout where RNN_STUDIO_HOME points.
     assert (tmp_path / "config" / "settings.ini").is_file()
+    # The studio opened on the bundled trained sentiment LSTM reading "not bad" (issue 10):
+    # the autosave written on close records what the window showed.
+    with zipfile.ZipFile(tmp_path / "data" / "autosave.rnnsession") as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["setup"]["text"] == "not bad" and manifest["setup"]["cell"] == "lstm"
+    assert manifest["trained"]["models"] == ["lstm"]

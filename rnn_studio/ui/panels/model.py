@@ -81,6 +81,35 @@ class ModelPanel(StudioPanel):
         self.body.addLayout(cells)
         self.apply_palette(current_palette())
 
+        # Weights: trained · random (seed N), shown while a trained model is loaded.
+        self.weights_row = QWidget(self)
+        self.weights_row.setObjectName("model_weights_row")
+        weights = QHBoxLayout(self.weights_row)
+        weights.setContentsMargins(0, 0, 0, 0)
+        weights.setSpacing(2)
+        weights.addWidget(QLabel("Weights:", self.weights_row))
+        self.weights_group = QButtonGroup(self)
+        self.weights_buttons: dict[str, QToolButton] = {}
+        for choice, tip in (
+            ("trained", "The weights training found, with the model's own readout"),
+            (
+                "random",
+                "An untrained cell of the same shape from a random seed: the same "
+                "input before learning",
+            ),
+        ):
+            button = QToolButton(self.weights_row)
+            button.setCheckable(True)
+            button.setObjectName(f"model_weights_{choice}")
+            button.setAccessibleName(f"{choice} weights")
+            button.setToolTip(tip)
+            self.weights_group.addButton(button)
+            self.weights_buttons[choice] = button
+            weights.addWidget(button)
+        weights.addStretch(1)
+        self.body.addWidget(self.weights_row)
+        self.weights_group.buttonClicked.connect(self._weights_chosen)
+
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
         form.setVerticalSpacing(3)
@@ -179,6 +208,7 @@ class ModelPanel(StudioPanel):
         self.reset_button.clicked.connect(self.session.reset)
         bridge.controls_changed.connect(self.sync_from_session)
         bridge.trace_changed.connect(self._show_rho)
+        bridge.trace_changed.connect(lambda *_: self._sync_weights())
         bridge.view_cell_changed.connect(self.sync_from_session)
         self.sync_from_session()
 
@@ -218,6 +248,25 @@ class ModelPanel(StudioPanel):
             if not self._rho_timer.isActive():
                 self._set_slider(session.spectral_radius)
         self._show_rho()
+        self._sync_weights()
+
+    def _sync_weights(self) -> None:
+        from rnn_studio.state.zoo_studio import random_seed, weights
+
+        choice = weights(self.session)
+        self.weights_row.setVisible(choice is not None)
+        if choice is None:
+            return
+        self.weights_buttons["trained"].setText("trained")
+        self.weights_buttons["random"].setText(f"random (seed {random_seed(self.session)})")
+        with blocked(self.weights_group):
+            self.weights_buttons[choice].setChecked(True)
+
+    def _weights_chosen(self, button: QToolButton) -> None:
+        from rnn_studio.state.zoo_studio import set_weights
+
+        choice = "trained" if button is self.weights_buttons["trained"] else "random"
+        set_weights(self.session, choice)
 
     def _set_slider(self, rho: float | None) -> None:
         if rho is None and self.session.run is not None:

@@ -1,0 +1,115 @@
+"""The bundled trained models in the studio: the start-up model and the weights switch.
+
+The studio opens on :data:`START_MODEL` reading :data:`START_TEXT` (:func:`start_session`).
+A bundled model is filed under :data:`TRAINED_SEED`; the switch **Weights: trained · random
+(seed N)** (:func:`set_weights`) moves the studio's seed between that seed, where the session
+computes with the trained weights and readout, and a random seed N, where it shows an
+untrained cell of the same shape on the same input (see
+:mod:`rnn_studio.state.trained_match`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rnn_studio.state.session import StudioSession
+from rnn_studio.zoo import load_zoo_model, zoo_entry
+from rnn_studio.zoo.predict import model_mode
+
+START_MODEL = "sentiment-lstm"
+START_TEXT = "not bad"
+TRAINED_SEED = 0
+"""The studio seed bundled models are shown under."""
+DEFAULT_RANDOM_SEED = 1
+"""The seed of "random" until the learner picks another."""
+WEIGHT_CHOICES = ("trained", "random")
+
+EXAMPLE_TEXTS = {
+    "sentiment": "not bad",
+    "text": "the hidden state",
+    "forecast": "0, 0.26, 0.5, 0.71, 0.87, 0.97, 1, 0.97, 0.87, 0.71, 0.5, 0.26",
+}
+"""What a bundled model reads when it is opened without a text (memory: one of its rows)."""
+
+
+def example_text(name: str) -> str:
+    """A sequence the bundled model ``name`` can read."""
+    entry = zoo_entry(name)
+    if entry.task == "memory":
+        lag = int(entry.options["lag"])
+        return "B" + ("abcd" * (lag // 4 + 1))[:lag] + "?"
+    return EXAMPLE_TEXTS[entry.task]
+
+
+def open_zoo_models(
+    session: StudioSession,
+    names: str | Sequence[str],
+    text: str | None = None,
+    *,
+    backprop: bool = False,
+) -> None:
+    """Show the bundled model(s) ``names`` in ``session`` (one, or an RNN, LSTM and GRU of
+    one task) on ``text`` (an example of the task by default), with trained weights.
+
+    Raises
+    ------
+    ZooError
+        An unknown name.
+    TrainedModelError
+        The models cannot read ``text`` (the message names the tokens); nothing changes.
+    """
+    names = [names] if isinstance(names, str) else list(names)
+    models = {}
+    for name in names:
+        model = load_zoo_model(name)
+        models[model.kind] = model
+    order = ("rnn", "lstm", "gru")
+    models = {kind: models[kind] for kind in order if kind in models}
+    first = next(iter(models.values()))
+    session.show_trained(
+        models,
+        example_text(names[0]) if text is None else text,
+        model_mode(first),
+        seed=TRAINED_SEED,
+        backprop=backprop,
+    )
+
+
+def start_session() -> StudioSession:
+    """The studio's session at start-up: the trained sentiment LSTM reading "not bad"."""
+    session = StudioSession()
+    open_zoo_models(session, START_MODEL, START_TEXT)
+    return session
+
+
+def weights(session: StudioSession) -> str | None:
+    """``"trained"`` when the studio computes with trained weights, ``"random"`` when trained
+    models are loaded but an untrained cell is shown, None when none are loaded."""
+    if not session.trained_models:
+        return None
+    return "trained" if session.shows_trained else "random"
+
+
+def random_seed(session: StudioSession) -> int:
+    """The seed "random" uses: the studio's own when it is not the trained one."""
+    seed = session.seed
+    return seed if seed != session.trained_seed else DEFAULT_RANDOM_SEED + session.trained_seed
+
+
+def set_weights(session: StudioSession, choice: str, seed: int | None = None) -> None:
+    """Show the trained weights, or an untrained cell of the same shape from ``seed``.
+
+    Raises
+    ------
+    ValueError
+        ``choice`` is not "trained" or "random", or ``seed`` is the trained models' seed.
+    """
+    if choice not in WEIGHT_CHOICES:
+        raise ValueError(f"weights must be 'trained' or 'random', not {choice!r}")
+    if choice == "trained":
+        session.set_seed(session.trained_seed)
+        return
+    seed = random_seed(session) if seed is None else seed
+    if seed == session.trained_seed:
+        raise ValueError(f"seed {seed} is where the trained weights are shown; pick another")
+    session.set_seed(seed)
