@@ -64,7 +64,7 @@ from rnn_studio.ui.preferences import (
 )
 from rnn_studio.ui.presenter import PresenterMode
 from rnn_studio.ui.theme import apply_font_scale
-from rnn_studio.ui.themes import THEME_LABELS, apply_theme, set_app_font
+from rnn_studio.ui.themes import THEME_LABELS, apply_theme
 
 Reporter = Callable[[str, str], None]
 
@@ -558,8 +558,7 @@ class MenuBar(QObject):
             if name.startswith("action_theme_"):
                 action.setChecked(name == f"action_theme_{preferences.theme}")
         if not self.presenter.active and not font_first:
-            apply_font_scale(app, preferences.font_scale)
-            set_app_font(app.font(), app)  # existing widgets follow despite the style sheet
+            apply_font_scale(app, preferences.font_scale)  # existing widgets follow too
         self.presenter.set_font_scale(preferences.presenter_font_scale)
         box = self.window.studio.stepper.speed_box
         index = box.findData(preferences.animation_speed)

@@ -27,6 +27,7 @@ from rnn_studio.ui.themes import (
     OKABE_ITO,
     Palette,
     current_palette,
+    set_app_font,
 )
 
 CELL_COLOURS = LIGHT.cell_colours()
@@ -171,11 +172,16 @@ def configure_pyqtgraph() -> None:
 
 
 def apply_font_scale(app: QApplication, scale: float) -> None:
-    """Scale the application font (1.0 = the platform default; 1.6 for a projector)."""
+    """Scale the application font (1.0 = the platform default; 1.6 for a projector).
+
+    Every widget follows, the existing ones too: with a theme applied the app has a style
+    sheet, and Qt then keeps the fonts it resolved for existing widgets unless the sheet is
+    resolved again (:func:`~rnn_studio.ui.themes.set_app_font` does that).
+    """
     base = app.property("rnn_studio_base_point_size")
     if base is None:
         base = app.font().pointSizeF() or 10.0
         app.setProperty("rnn_studio_base_point_size", base)
     font = QFont(app.font())
     font.setPointSizeF(float(base) * scale)
-    app.setFont(font)
+    set_app_font(font, app)

@@ -3,6 +3,7 @@ repeat bit for bit, and divergence, clipping, truncation and pause/stop behave."
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
@@ -129,6 +130,19 @@ def test_stop_from_the_progress_callback():
     assert seen[-1].fraction == 0.05 and seen[-1].remaining > 0
 
 
+def blocks_in(thread: threading.Thread, function: str, timeout: float = 10.0) -> bool:
+    """Wait until ``thread`` is inside ``function`` (its stack shows it); False on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        frame = sys._current_frames().get(thread.ident or -1)
+        while frame is not None:
+            if frame.f_code.co_name == function:
+                return True
+            frame = frame.f_back
+        time.sleep(0.001)
+    return False
+
+
 def test_pause_holds_a_worker_thread_until_resume():
     task = MemoryTask(lag=3)
     trainer = Trainer(task.make_model("rnn", 4, seed=0), task, TrainingConfig(steps=400))
@@ -144,10 +158,8 @@ def test_pause_holds_a_worker_thread_until_resume():
     worker = threading.Thread(target=lambda: result.append(trainer.run(on_progress, control)))
     worker.start()
     assert reached.wait(10)
-    time.sleep(0.1)
-    paused_at = trainer.steps_done
-    time.sleep(0.2)
-    assert trainer.steps_done == paused_at == 10 and control.paused
+    assert blocks_in(worker, "wait_while_paused")
+    assert trainer.steps_done == 10 and control.paused
     control.resume()
     worker.join(30)
     assert not worker.is_alive()
@@ -161,7 +173,7 @@ def test_stop_wakes_a_paused_run():
     control.pause()
     worker = threading.Thread(target=lambda: trainer.run(None, control))
     worker.start()
-    time.sleep(0.1)
+    assert blocks_in(worker, "wait_while_paused")
     control.stop()
     worker.join(5)
     assert not worker.is_alive() and trainer.steps_done == 0

@@ -1,46 +1,130 @@
-"""UI test fixtures. Classroom tests: ``classroom`` builds a main window with the classroom
-features (menus, presenter, themes ...) and restores the app-wide state afterwards.
+"""UI test fixtures: every UI test leaves the app as it found it.
 
-Themes, fonts and the style sheet are application-wide: :func:`restore_app` puts them back
-so that the other UI tests in the same process see the app as they expect it.
+:func:`clean_app` (automatic for every test here) deletes the windows a test opened and puts
+back what is application-wide: style, palette, style sheet, font, the theme and font-scale
+properties and pyqtgraph's colours. Without it, windows outlive their test (``qtbot`` closes
+them with ``deleteLater()``, which Qt runs only inside an event loop, and pyqtgraph's menus
+live as long as their Python owners), and a theme applied by one test stays on for the
+next: theme switches then restyle tens of thousands of dead widgets, and a test that expects
+the app's own look sees another one.
+
+``classroom`` builds a main window with the classroom features (menus, presenter, themes ...).
 """
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+import shiboken6
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.ui.main_window import MainWindow
 from rnn_studio.ui.theme import configure_pyqtgraph
 from rnn_studio.ui.themes import THEME_PROPERTY
 
+#: App properties the app sets for itself (theme name, unscaled font size).
+APP_PROPERTIES = (THEME_PROPERTY, "rnn_studio_base_point_size")
+#: pyqtgraph options the themes change.
+PYQTGRAPH_OPTIONS = ("background", "foreground", "antialias")
+
+
+@dataclass
+class AppState:
+    """What a test may change application-wide, captured so that it can be put back."""
+
+    style: str
+    palette: QPalette
+    sheet: str
+    font: QFont
+    properties: dict[str, object]
+    pyqtgraph: dict[str, object]
+
+    @classmethod
+    def capture(cls, app: QApplication) -> AppState:
+        return cls(
+            style=app.style().name(),
+            palette=QPalette(app.palette()),
+            sheet=app.styleSheet(),
+            font=QFont(app.font()),
+            properties={name: app.property(name) for name in APP_PROPERTIES},
+            pyqtgraph={name: pg.getConfigOption(name) for name in PYQTGRAPH_OPTIONS},
+        )
+
+    def restore(self, app: QApplication) -> None:
+        """Put the state back (cheap once the test's windows are gone: nothing to restyle)."""
+        if app.styleSheet() != self.sheet:
+            app.setStyleSheet(self.sheet)
+        if app.style().name() != self.style:
+            # setStyle() deletes the current QStyle: safe only once the widgets using it are
+            # gone, which delete_windows_opened_since() sees to first.
+            app.setStyle(self.style)
+        if app.palette() != self.palette:
+            app.setPalette(self.palette)
+        if app.font() != self.font:
+            app.setFont(self.font)
+        for name, value in self.properties.items():
+            if app.property(name) != value:
+                app.setProperty(name, value)
+        changed = {k: v for k, v in self.pyqtgraph.items() if pg.getConfigOption(k) != v}
+        if changed:
+            pg.setConfigOptions(**changed)
+
+
+def top_level_widgets(app: QApplication) -> list[QWidget]:
+    """Windows without a parent (the garbage collector paused while Qt's list is wrapped)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [widget for widget in app.topLevelWidgets() if widget.parentWidget() is None]
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def run_deferred_deletes() -> None:
+    """Delete what ``deleteLater()`` marked: outside an event loop Qt does so only on request."""
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def delete_windows_opened_since(app: QApplication, before: set[int]) -> None:
+    """Delete the test's windows; report (close) any other window it left open."""
+    run_deferred_deletes()  # qtbot's widgets, closed with deleteLater() at teardown
+    gc.collect()  # Python-owned leftovers (pyqtgraph's menus) go with their wrappers
+    run_deferred_deletes()
+
+
+@pytest.fixture(autouse=True)
+def clean_app(qapp, monkeypatch, tmp_path) -> Iterator[None]:
+    """Delete the windows a test opens and restore the app-wide state it changes.
+
+    User files go to ``tmp_path`` unless the test redirects them itself.
+    """
+    monkeypatch.setenv("RNN_STUDIO_HOME", str(tmp_path / "rnn-studio-home"))
+    state = AppState.capture(qapp)
+    before = {shiboken6.getCppPointer(widget)[0] for widget in top_level_widgets(qapp)}
+    yield
+    delete_windows_opened_since(qapp, before)
+    state.restore(qapp)
+
 
 @contextmanager
-def restore_app():
-    """Undo app-wide changes (style, palette, style sheet, font, pyqtgraph colours)."""
+def restore_app() -> Iterator[None]:
+    """Undo app-wide changes (style, palette, style sheet, font, pyqtgraph colours) made
+    inside the block; for a test that must restore before its own end."""
     app = QApplication.instance()
-    style = app.style().name()
-    palette = app.palette()
-    sheet = app.styleSheet()
-    font = QFont(app.font())
-    base = app.property("rnn_studio_base_point_size")
+    state = AppState.capture(app)
     try:
         yield
     finally:
-        app.setStyleSheet(sheet)
-        if app.style().name() != style:
-            # setStyle() deletes the current QStyle; windows of this test still use it.
-            app.setStyle(style)
-        app.setPalette(palette)
-        app.setFont(font)
-        app.setProperty("rnn_studio_base_point_size", base)
-        app.setProperty(THEME_PROPERTY, None)
-        configure_pyqtgraph()
+        state.restore(app)
 
 
 def make_window(qtbot, session: StudioSession | None = None, restore: bool = False):
@@ -68,16 +152,19 @@ def plot_views(window) -> list[pg.GraphicsView]:
 
 @pytest.fixture
 def classroom(qtbot, tmp_path, monkeypatch):
-    """A factory ``classroom(session=None)`` -> (window, features), user files in tmp_path."""
+    """A factory ``classroom(session=None)`` -> (window, features), user files in tmp_path.
+
+    :func:`clean_app` deletes the windows and restores the app-wide state afterwards.
+    """
     monkeypatch.setenv("RNN_STUDIO_HOME", str(tmp_path))
     windows = []
-    with restore_app():
 
-        def build(session: StudioSession | None = None, restore: bool = False):
-            window, features = make_window(qtbot, session, restore)
-            windows.append(window)
-            return window, features
+    def build(session: StudioSession | None = None, restore: bool = False):
+        window, features = make_window(qtbot, session, restore)
+        windows.append(window)
+        return window, features
 
-        yield build
-        for window in windows:
+    yield build
+    for window in windows:
+        if shiboken6.isValid(window):
             window.menus.presenter.leave()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QMainWindow
 
 from rnn_studio.ui.app import AfterFirstPaint
@@ -55,5 +55,8 @@ def test_closing_before_the_first_paint_runs_the_close_callbacks_first(qtbot) ->
     assert log == ["restore", "close"]
     window.show()
     qtbot.waitUntil(lambda: "paint" in log)
-    qtbot.wait(20)
+    # Callbacks a paint schedules run from a zero timer: one started now runs after them.
+    flushed: list[bool] = []
+    QTimer.singleShot(0, lambda: flushed.append(True))
+    qtbot.waitUntil(lambda: bool(flushed))
     assert log.count("restore") == 1 and "tour" not in log

@@ -51,11 +51,14 @@ def click_link(qtbot, browser: QTextBrowser, href: str) -> None:
                 cursor.setPosition(fragment.position())
                 browser.setTextCursor(cursor)
                 browser.ensureCursorVisible()
-                qtbot.wait(10)
-                rect = browser.cursorRect(cursor)
-                point = QPoint(rect.left() + 3, rect.center().y())  # inside the first letter
-                assert browser.anchorAt(point) == href
-                qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+                def on_the_link(cursor: QTextCursor = cursor) -> QPoint:
+                    rect = browser.cursorRect(cursor)
+                    return QPoint(rect.left() + 3, rect.center().y())  # inside the first letter
+
+                # Scrolled into view once the link is under the point.
+                qtbot.waitUntil(lambda: browser.anchorAt(on_the_link()) == href, timeout=2000)
+                qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=on_the_link())
                 return
             iterator += 1
         block = block.next()

@@ -7,27 +7,40 @@ its dock, and Outputs moves into a tab beside Gates; at ×1.0 everything is side
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.theme import apply_font_scale
-from rnn_studio.ui.themes import set_app_font
 from rnn_studio.ui.widgets.hint import ELLIPSIS, plain_text
 
 WIDTH, HEIGHT = 1280, 720
 
 
-def set_font_scale(qtbot, window, scale: float) -> None:
+def refitted(window) -> bool:
+    """True once the studio has the app's font and no single-shot refit timer is pending
+    (the studio's dock refit, the panels' hint fits), twice in a row with the events the
+    last refit posted handled in between."""
     app = QApplication.instance()
-    apply_font_scale(app, scale)
-    set_app_font(app.font(), app)
+
+    def settled() -> bool:
+        if window.studio.font().pointSizeF() != app.font().pointSizeF():
+            return False
+        return not any(t.isSingleShot() and t.isActive() for t in window.findChildren(QTimer))
+
+    if not settled():
+        return False
+    QApplication.processEvents()
+    return settled()
+
+
+def set_font_scale(qtbot, window, scale: float) -> None:
+    apply_font_scale(QApplication.instance(), scale)
     window.resize(WIDTH, HEIGHT)
-    for _ in range(8):  # the refit runs on timers after the font change
-        qtbot.wait(25)
-        QApplication.processEvents()
+    qtbot.waitUntil(lambda: refitted(window), timeout=5000)
     window.resize(WIDTH, HEIGHT)
-    qtbot.wait(20)
+    qtbot.waitUntil(lambda: refitted(window), timeout=5000)
 
 
 def open_studio(classroom, qtbot, scale: float, cell: str = "compare"):
@@ -114,7 +127,6 @@ def test_the_window_does_not_stay_grown_after_a_projector_font(classroom, qtbot)
     window = open_studio(classroom, qtbot, 1.0)
     app = QApplication.instance()
     apply_font_scale(app, 1.5)
-    set_app_font(app.font(), app)
     qtbot.waitUntil(lambda: window.studio.outputs_tabbed_for_font, timeout=2000)
     qtbot.waitUntil(lambda: window.height() <= HEIGHT, timeout=2000)
 

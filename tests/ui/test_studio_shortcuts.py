@@ -53,7 +53,9 @@ def test_space_plays_and_pauses(qtbot, window) -> None:
     press(qtbot, window.studio.unrolled.view, Qt.Key.Key_Space)
     assert not stepper.playing
     stopped_at = window.session.cursor
-    qtbot.wait(150)
+    assert not stepper.timer.isActive()  # no tick can come any more ...
+    with qtbot.assertNotEmitted(window.bridge.cursor_changed, wait=100):
+        pass  # ... and none does
     assert window.session.cursor == stopped_at
 
 

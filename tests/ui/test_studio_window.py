@@ -234,6 +234,12 @@ def test_every_control_has_an_object_name_accessible_name_and_tooltip(window) ->
             assert widget.toolTip(), widget.objectName()
 
 
+def highlighted_steps(window) -> set[int]:
+    """The steps the studio's views mark as current (views with nothing to mark left out)."""
+    steps = window.studio.highlighted_steps()
+    return {step for step in steps.values() if step is not None}
+
+
 def test_every_demo_and_preset_shows_in_the_window(qtbot, window) -> None:
     from rnn_studio.learn import content
     from rnn_studio.learn.presets import load_presets
@@ -247,7 +253,5 @@ def test_every_demo_and_preset_shows_in_the_window(qtbot, window) -> None:
         assert window.session.error == "", setup
         for t in (0, window.session.length - 1):
             window.session.set_cursor(t)
-            qtbot.wait(1)
-            steps = window.studio.highlighted_steps()
-            assert {step for step in steps.values() if step is not None} == {t}, setup
+            qtbot.waitUntil(lambda t=t: highlighted_steps(window) == {t}, timeout=2000)
         assert window.studio.memory.heatmap_shape() == (setup.hidden_size, window.session.length)
