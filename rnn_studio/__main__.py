@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return launch_app(measure_startup=args.measure_startup)
     except (CliError, ValueError, OSError) as error:
-        print_error(error)
+        print_error(str(error))
         return 1
 
 

@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -169,13 +169,11 @@ def qt_startup_problem(environ: Mapping[str, str] | None = None) -> str | None:
     return display_problem(environ)
 
 
-def use_offscreen_without_display(environ: dict[str, str] | None = None) -> None:
+def use_offscreen_without_display(environ: MutableMapping[str, str] | None = None) -> None:
     """Select Qt's offscreen platform when no platform is chosen and there is no display."""
-    environ = os.environ if environ is None else environ
-    if not environ.get("QT_QPA_PLATFORM") and not (
-        environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")
-    ):
-        environ["QT_QPA_PLATFORM"] = "offscreen"
+    env: MutableMapping[str, str] = os.environ if environ is None else environ
+    if not env.get("QT_QPA_PLATFORM") and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        env["QT_QPA_PLATFORM"] = "offscreen"
 
 
 def platform_failure_hint(qt_message: str, environ: Mapping[str, str] | None = None) -> str:

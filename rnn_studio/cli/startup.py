@@ -85,7 +85,7 @@ def run_until_first_paint(launch: Callable[[], int], timeout_s: float = 30.0) ->
             return False
 
     def _close_and_quit() -> None:
-        for widget in app.topLevelWidgets():
+        for widget in QApplication.topLevelWidgets():
             widget.close()
         app.quit()
 

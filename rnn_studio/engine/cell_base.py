@@ -19,9 +19,10 @@ derive from the weights (transposes, the ½ folded into sigmoid rows, gate reord
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -34,6 +35,9 @@ from rnn_studio.engine.errors import (
     check_shape,
     check_size,
 )
+
+if TYPE_CHECKING:
+    from rnn_studio.engine.blocks import BackwardRecord, ForwardRecord
 
 PARAM_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 STATE_DICT_SUFFIX = "_l0"
@@ -80,7 +84,7 @@ def frozen_mapping(arrays: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]
     return MappingProxyType({name: freeze(value) for name, value in arrays.items()})
 
 
-class Cell:
+class Cell(ABC):
     """Base class of the three recurrent cells (use :func:`rnn_studio.engine.make_cell`).
 
     Parameters
@@ -249,8 +253,9 @@ class Cell:
             self._constants = self._build_constants()
         return self._constants
 
+    @abstractmethod
     def _build_constants(self) -> Any:
-        raise NotImplementedError
+        """The weight-derived constants of the fast paths (cached in :attr:`constants`)."""
 
     # --- states --------------------------------------------------------------------------------
     def initial_state(self, batch: int | None = None) -> State:
@@ -316,16 +321,17 @@ class Cell:
                 f"got {x.shape}"
             )
         check_finite(x, "x_t")
-        if state is not None and state is self._last_state and state.h.shape[:-1] == x.shape[:-1]:
-            h, c = state  # this cell's previous result: read-only, already valid
+        last = self._last_state
+        if last is not None and state is last and last.h.shape[:-1] == x.shape[:-1]:
+            h, c = last  # this cell's previous result: read-only, already valid
         else:
-            if state is None:
-                h, c = None, None
-            elif isinstance(state, tuple) and len(state) == 2:
-                h, c = state
-            else:
+            given_h: Any = None
+            given_c: Any = None
+            if isinstance(state, tuple) and len(state) == 2:
+                given_h, given_c = state
+            elif state is not None:
                 raise EngineError("state must be a State(h, c) (or an (h, c) tuple) or None")
-            h, c = self.check_state(h, c, x.shape[:-1], "state.h", "state.c")
+            h, c = self.check_state(given_h, given_c, x.shape[:-1], "state.h", "state.c")
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             new_state, result = self._step(x, h, c)
         freeze(new_state.h)
@@ -334,5 +340,31 @@ class Cell:
         self._last_state = new_state
         return new_state, result
 
-    def _step(self, x: np.ndarray, h: np.ndarray, c: np.ndarray | None) -> tuple[State, StepResult]:
-        raise NotImplementedError
+    # --- the hooks every cell implements -------------------------------------------------------
+    # ``c`` and ``c0`` are the LSTM's cell state (None for the RNN and the GRU); ``trace`` is a
+    # :class:`~rnn_studio.engine.sequence.Trace`; ``derivatives`` is what the cell's own
+    # ``_local_derivatives`` returns.
+    @abstractmethod
+    def _step(self, x: np.ndarray, h: np.ndarray, c: Any) -> tuple[State, StepResult]:
+        """One step from validated arrays: x ([B,] I), h ([B,] H), c ([B,] H) or None."""
+
+    @abstractmethod
+    def _forward_sequence(self, xs: np.ndarray, h0: np.ndarray, c0: Any) -> ForwardRecord:
+        """The forward pass over xs (T, [B,] I) from validated h0 (and c0)."""
+
+    @abstractmethod
+    def _backward_sequence(self, trace: Any, d_hidden: np.ndarray, d_cell: Any) -> BackwardRecord:
+        """BPTT through ``trace`` for the upstream gradients dL/dh_t (and dL/dc_t)."""
+
+    @abstractmethod
+    def _local_derivatives(self, trace: Any) -> Any:
+        """Each step's local derivatives (activation slopes, gates) for :meth:`_adjoint_step`."""
+
+    @abstractmethod
+    def _adjoint_step(
+        self, derivatives: Any, t: int, dh: np.ndarray, dc: Any, work: dict
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Carry adjoints dh (and dc) of shape ([B,] K, H) from step t back to step t−1.
+
+        ``work`` holds scratch buffers the cell reuses from call to call.
+        """

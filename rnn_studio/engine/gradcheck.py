@@ -73,7 +73,7 @@ def gradient_check(
     d_hidden = rng.standard_normal(trace.hidden.shape)
     d_cell = None if trace.cell_state is None else rng.standard_normal(trace.cell_state.shape)
     grads = backward(cell, trace, d_hidden, d_cell)
-    base = {"xs": trace.inputs, "h0": trace.h0, "c0": trace.c0}
+    base: dict[str, Any] = {"xs": trace.inputs, "h0": trace.h0, "c0": trace.c0}
     original = cell.params
 
     def loss_of(params: dict[str, np.ndarray], inputs: dict[str, Any]) -> float:
@@ -81,22 +81,24 @@ def gradient_check(
         probe.set_params(params)
         run = forward(probe, inputs["xs"], inputs["h0"], inputs["c0"])
         total = float(np.sum(d_hidden * run.hidden))
-        if d_cell is not None:
+        if d_cell is not None and run.cell_state is not None:
             total += float(np.sum(d_cell * run.cell_state))
         return total
 
+    def with_param(name: str) -> Callable[[np.ndarray], float]:
+        return lambda value: loss_of({**original, name: value}, base)
+
+    def with_input(name: str) -> Callable[[np.ndarray], float]:
+        return lambda value: loss_of(original, {**base, name: value})
+
     errors = {}
     for name, value in original.items():
-        numeric = _numeric_gradient(
-            lambda p, name=name: loss_of({**original, name: p}, base), value, eps
-        )
+        numeric = _numeric_gradient(with_param(name), value, eps)
         errors[name] = relative_error(grads.params[name], numeric)
     for name, analytic in (("xs", grads.inputs), ("h0", grads.h0), ("c0", grads.c0)):
         if analytic is None:
             continue
-        numeric = _numeric_gradient(
-            lambda v, name=name: loss_of(original, {**base, name: v}), base[name], eps
-        )
+        numeric = _numeric_gradient(with_input(name), base[name], eps)
         errors["inputs" if name == "xs" else name] = relative_error(analytic, numeric)
     return errors
 

@@ -16,6 +16,7 @@ buffers, and the gradients have PyTorch's shapes and row order.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -188,6 +189,7 @@ def backward_feature_major(
     for start, stop in chunks:
         n = stop - start
         dv = _local_derivatives(act, cell, c0, start, stop, derivative_block[:n])
+        d_out_rev: Iterable[np.ndarray | None]
         if d_hidden[start:stop].any():  # a loss on the last step leaves most blocks zero
             upstream = upstream_block[:n]
             upstream[...] = d_hidden[start:stop].transpose(0, 2, 1)
@@ -198,12 +200,13 @@ def backward_feature_major(
         carried = list(total[max(start - 1, 0) : stop - 1][::-1])
         if start == 0:
             carried.append(dhnext)
-        if d_cell_block is None:
+        d_cell_rev: Iterable[np.ndarray | None]
+        if d_cell is None or d_cell_block is None:
             d_cell_rev = itertools.repeat(None, n)
         else:
-            d_cell_rev = d_cell_block[:n]
-            d_cell_rev[...] = d_cell[start:stop].transpose(0, 2, 1)
-            d_cell_rev = d_cell_rev[::-1]
+            d_cell_now = d_cell_block[:n]
+            d_cell_now[...] = d_cell[start:stop].transpose(0, 2, 1)
+            d_cell_rev = d_cell_now[::-1]
         # Gate-major (4H, n, B): da_t is a (4H, B) view with rows of B, and the block is one
         # (4H, n·B) matrix for the weight-gradient products.
         d_pre = d_pre_block[: 4 * size * n * batch].reshape(4 * size, n, batch)

@@ -447,7 +447,7 @@ class Model:
         if self._embedding is not None:
             ids = self._check_ids(inputs).reshape(-1)
             d_embedding = np.zeros_like(self._embedding)
-            np.add.at(d_embedding, ids, cell_grads.inputs.reshape(-1, self.embedding_size))
+            np.add.at(d_embedding, ids, cell_grads.inputs.reshape(-1, d_embedding.shape[1]))
             grads["embedding.weight"] = d_embedding
         for name, value in cell_grads.params.items():
             grads[CELL_PREFIX + name + CELL_SUFFIX] = np.array(value)

@@ -14,7 +14,7 @@ Backward, given the total gradient dh_t reaching h_t (the caller's dL/dh_t plus 
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -63,7 +63,7 @@ class RNNCell(Cell):
     """
 
     kind = "rnn"
-    gate_names: tuple[str, ...] = ()
+    gate_names: ClassVar[tuple[str, ...]] = ()
     block_names = ("h",)
 
     def _check_nonlinearity(self, nonlinearity: str) -> str:

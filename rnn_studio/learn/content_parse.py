@@ -199,6 +199,12 @@ class _Links:
             raise node.error(f"{value!r} is not a demo in demos.json")
         return value
 
+    def listed_demo(self, node: _Node) -> str:
+        value = self.demo(node)
+        if value is None:
+            raise node.error("must be a demo id, not null")
+        return value
+
     def source(self, node: _Node, lesson_anchors: frozenset[str] | None) -> str:
         value = node.text()
         kind, _, target = value.partition(":")
@@ -428,7 +434,7 @@ def parse_lesson(
                 Analogy(
                     analogy.field("title").text(links), analogy.field("paragraphs").texts(links)
                 ),
-                tuple(links.demo(d) for d in node.field("demos").items())
+                tuple(links.listed_demo(d) for d in node.field("demos").items())
                 if node.has("demos")
                 else (),
             )

@@ -23,7 +23,9 @@ from rnn_studio.learn.content import (
     Dialogue,
     Glossary,
     GlossaryEntry,
+    KeyConcept,
     Lesson,
+    LessonExample,
     MemoryAid,
     Source,
 )
@@ -248,7 +250,8 @@ def _section_words(
                 texts += ["Equations.", *chapter.equations]
             texts += [f"Analogy: {chapter.analogy.title}", *chapter.analogy.paragraphs]
             return "\n\n".join(words(t) for t in texts)
-    for item in (*lesson.key_concepts, *lesson.examples):
+    items: tuple[KeyConcept | LessonExample, ...] = (*lesson.key_concepts, *lesson.examples)
+    for item in items:
         if item.id == section_id:
             return "\n\n".join(words(t) for t in (item.title, *item.paragraphs))
     for aid in lesson.memory_aids:

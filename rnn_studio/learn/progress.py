@@ -176,6 +176,12 @@ class ProgressStore:
         A message for the learner when the file had to be recovered, else None.
     """
 
+    _scheduler_name: str
+    _new_cards_per_day: int
+    _cards: dict[str, CardState]
+    _log: list[ReviewLogEntry]
+    _quiz: list[QuizRecord]
+
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else storage.user_data_dir() / FILE_NAME
         self.recovered_from: Path | None = None
@@ -381,9 +387,9 @@ class ProgressStore:
     def _clear(self, scheduler_name: str, new_cards_per_day: int) -> None:
         self._scheduler_name = scheduler_name
         self._new_cards_per_day = new_cards_per_day
-        self._cards: dict[str, CardState] = {}
-        self._log: list[ReviewLogEntry] = []
-        self._quiz: list[QuizRecord] = []
+        self._cards = {}
+        self._log = []
+        self._quiz = []
 
     def _load(self) -> None:
         try:

@@ -243,7 +243,10 @@ def days(delta: timedelta) -> float:
 class Scheduler(Protocol):
     """The interface every scheduler implements."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The scheduler's name (``"fsrs"``, ``"sm2"``, ``"leitner"``)."""
+        ...
 
     def schedule(
         self, state: CardState, grade: int, now: datetime
