@@ -21,7 +21,7 @@ from rnn_studio.studio_core import recipe
 #: Cells kept for reuse (switching cells or typing keeps ρ and the weights without recomputing).
 CELL_CACHE_SIZE = 12
 
-#: (kind, input size, hidden size, seed, nonlinearity, ρ, forget bias)
+#: (kind, input size, hidden size, seed, nonlinearity, ρ, forget bias, recurrent weights)
 FullKey = tuple[Any, ...]
 
 
@@ -60,7 +60,7 @@ class CellCache:
         key = (kind, int(cell.input_size), int(cell.hidden_size), int(seed), nonlinearity)
         with np.errstate(all="ignore"):
             rho = float(engine.spectral_radius(cell))
-        self._pinned[(*key, None, None)] = (cell, rho, readout)
+        self._pinned[(*key, None, None, "random")] = (cell, rho, readout)
 
     def cell(
         self, kind: str, input_size: int, cell_key: CellKey
@@ -70,12 +70,21 @@ class CellCache:
         Built with the studio's recipe (:func:`rnn_studio.studio_core.recipe.studio_cell`)
         unless registered or recently built.
         """
-        hidden_size, seed, nonlinearity, rho_target, forget_bias = cell_key
+        hidden_size, seed, nonlinearity, rho_target, forget_bias, recurrent = cell_key
         if kind != "rnn":
-            nonlinearity = "tanh"
+            nonlinearity, recurrent = "tanh", "random"
         if kind != "lstm":
             forget_bias = None
-        key = (kind, input_size, hidden_size, seed, nonlinearity, rho_target, forget_bias)
+        key = (
+            kind,
+            input_size,
+            hidden_size,
+            seed,
+            nonlinearity,
+            rho_target,
+            forget_bias,
+            recurrent,
+        )
         if key in self._pinned:
             return self._pinned[key]
         cached = self._recent.pop(key, None)
@@ -88,6 +97,7 @@ class CellCache:
                 nonlinearity=nonlinearity,
                 spectral_radius=rho_target,
                 forget_bias=forget_bias,
+                recurrent=recurrent,
             )
             with np.errstate(all="ignore"):
                 cached = (cell, float(engine.spectral_radius(cell)))

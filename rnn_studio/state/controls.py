@@ -30,6 +30,7 @@ LABELS = {
     "loss_step": "loss step",
     "clip": "clipping threshold",
     "backprop": "backprop",
+    "recurrent": "recurrent weights",
 }
 
 
@@ -41,6 +42,7 @@ class CellKey(NamedTuple):
     nonlinearity: str
     spectral_radius: float | None
     forget_bias: float | None
+    recurrent: str = "random"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Controls:
     loss_step: int
     clip: float | None
     backprop: bool
+    recurrent: str = "random"
 
     @classmethod
     def from_setup(cls, setup: DemoSetup) -> Controls:
@@ -89,6 +92,7 @@ class Controls:
             forget_bias=None,
             clip=None,
             loss_step=-1,
+            recurrent="random",
         )
 
     def to_setup(self, cursor: int) -> DemoSetup:
@@ -106,5 +110,10 @@ class Controls:
     def cell_key(self) -> CellKey:
         """The controls that choose the weights."""
         return CellKey(
-            self.hidden_size, self.seed, self.nonlinearity, self.spectral_radius, self.forget_bias
+            self.hidden_size,
+            self.seed,
+            self.nonlinearity,
+            self.spectral_radius,
+            self.forget_bias,
+            self.recurrent,
         )

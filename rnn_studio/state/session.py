@@ -162,6 +162,12 @@ class StudioSession:
         return self._controls.forget_bias
 
     @property
+    def recurrent(self) -> str:
+        """The vanilla RNN's W_hh: ``"random"`` (seeded) or the surprise demo's ``"non-normal"``
+        (Reset goes back to random)."""
+        return self._controls.recurrent
+
+    @property
     def loss_step(self) -> int:
         """Requested loss step (0-based), -1 for the last step."""
         return self._controls.loss_step

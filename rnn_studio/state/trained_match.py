@@ -46,7 +46,7 @@ class TrainedEntry:
 
     def mismatches(self, cell_key: tuple[Any, ...], seed: int) -> list[str]:
         """The controls in ``cell_key`` that differ from this model's, as "control value"."""
-        hidden_size, current_seed, nonlinearity, rho, forget_bias = cell_key
+        hidden_size, current_seed, nonlinearity, rho, forget_bias, recurrent = cell_key
         model = self.model
         changed = []
         if hidden_size != model.hidden_size:
@@ -59,6 +59,8 @@ class TrainedEntry:
             changed.append("no ρ rescaling")
         if forget_bias is not None and model.kind == "lstm":
             changed.append("no forget bias")
+        if recurrent != "random" and model.kind == "rnn":
+            changed.append("its own W_hh")
         return changed
 
 

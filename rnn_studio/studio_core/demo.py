@@ -17,6 +17,9 @@ import numpy as np
 CELL_CHOICES = ("rnn", "lstm", "gru", "compare")
 MODE_CHOICES = ("chars", "words", "numbers")
 NONLINEARITY_CHOICES = ("tanh", "relu")
+#: How the vanilla RNN's W_hh is made: the seeded random initialisation, or the "surprise"
+#: demo's lopsided (non-normal) matrix (see :func:`rnn_studio.studio_core.recipe.studio_cell`).
+RECURRENT_CHOICES = ("random", "non-normal")
 MAX_HIDDEN_SIZE = 256
 
 
@@ -54,6 +57,10 @@ class DemoSetup:
         Step the loss sits at (0-based); -1 means the last step.
     clip : float or None
         Gradient-clipping threshold; None turns clipping off.
+    recurrent : {"random", "non-normal"}
+        The vanilla RNN's W_hh: the seeded initialisation, or a non-normal matrix with
+        ρ = 0.5 and ‖W_hh‖₂ ≈ 3.4 whose gradient grows for many steps before it fades
+        (ignored by the LSTM and GRU).
     """
 
     text: str
@@ -68,6 +75,7 @@ class DemoSetup:
     backprop: bool = False
     loss_step: int = -1
     clip: float | None = None
+    recurrent: str = "random"
 
     def __post_init__(self) -> None:
         for name in FIELD_ORDER:
@@ -106,8 +114,14 @@ FIELD_ORDER = (
     "spectral_radius",
     "forget_bias",
     "clip",
+    "recurrent",
 )
-_CHOICES = {"mode": MODE_CHOICES, "cell": CELL_CHOICES, "nonlinearity": NONLINEARITY_CHOICES}
+_CHOICES = {
+    "mode": MODE_CHOICES,
+    "cell": CELL_CHOICES,
+    "nonlinearity": NONLINEARITY_CHOICES,
+    "recurrent": RECURRENT_CHOICES,
+}
 _WHOLE = {
     "hidden_size": (1, MAX_HIDDEN_SIZE),
     "seed": (0, 2**32 - 1),

@@ -10,7 +10,8 @@ Notes
   token becomes a one-hot row over the sequence's own vocabulary, sorted, so the input size
   stays small enough to draw every weight.
 * Cell: ``make_cell(kind, I, H, seed=seed)`` (with the nonlinearity for the vanilla RNN), then
-  ``W_hh`` rescaled to spectral radius ρ, then (LSTM only) the forget bias added to ``b_if``.
+  (vanilla RNN, ``recurrent="non-normal"``) the surprise demo's weights, then ``W_hh``
+  rescaled to spectral radius ρ, then (LSTM only) the forget bias added to ``b_if``.
 * Loss: ``L = u · h_L`` with the fixed unit vector ``u = (1, …, 1)/√H`` read at the loss step
   L, so ``∂L/∂h_L = u`` has norm 1 and every earlier ``‖∂L/∂h_t‖`` is how much of that unit
   gradient survives the trip back to step t.
@@ -70,6 +71,7 @@ def studio_cell(
     nonlinearity: str = "tanh",
     spectral_radius: float | None = None,
     forget_bias: float | None = None,
+    recurrent: str = "random",
 ) -> engine.Cell:
     """Build a cell as the studio does for a set-up.
 
@@ -85,11 +87,16 @@ def studio_cell(
         Rescale ``W_hh`` (every gate block) to this ρ; None keeps the initialisation.
     forget_bias : float or None
         LSTM only: added to the forget-gate bias ``b_if`` (ignored by the other cells).
+    recurrent : {"random", "non-normal"}
+        Vanilla RNN only: ``"non-normal"`` replaces the weights by :func:`non_normal_params`
+        (ignored by the other cells).
     """
     options: dict[str, Any] = {"seed": seed}
     if kind == "rnn":
         options["nonlinearity"] = nonlinearity
     cell = engine.make_cell(kind, input_size, hidden_size, **options)
+    if kind == "rnn" and recurrent == "non-normal":
+        cell.set_params(non_normal_params(cell.params))
     if spectral_radius is not None:
         engine.set_spectral_radius(cell, spectral_radius)
     if kind == "lstm" and forget_bias is not None:
@@ -97,6 +104,42 @@ def studio_cell(
         params["bias_ih"][hidden_size : 2 * hidden_size] += forget_bias  # gate order i, f, g, o
         cell.set_params(params)
     return cell
+
+
+#: The surprise demo's W_hh: eigenvalues all NON_NORMAL_RHO, largest singular value NON_NORMAL_NORM.
+NON_NORMAL_RHO = 0.5
+NON_NORMAL_NORM = 3.43
+
+
+def non_normal_params(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """A vanilla RNN's weights with a non-normal W_hh that grows a gradient although ρ < 1.
+
+    Notes
+    -----
+    W_hh = ρ I + s J, with J the shift (ones just above the diagonal) and s chosen so that
+    ‖W_hh‖₂ = :data:`NON_NORMAL_NORM`. It is triangular, so every eigenvalue is ρ =
+    :data:`NON_NORMAL_RHO` (and a library computes them exactly), yet each step back can
+    stretch a gradient by up to ‖W_hh‖₂: going back k steps multiplies it by (Wᵀ_hh)ᵏ, whose
+    entries C(k, m) ρ^(k−m) s^m grow for many steps before ρᵏ wins. The input reaches unit 0
+    only and the biases are 0: unit 0 is an eigenvector (W_hh e₀ = ρ e₀), so the forward pass
+    stays small and tanh's slope near 1, and what the learner sees is W_hh alone.
+    """
+    weight_hh = np.asarray(params["weight_hh"])
+    size = weight_hh.shape[0]
+    shift = np.eye(size, k=1)
+    low, high = 0.0, 2.0 * NON_NORMAL_NORM
+    for _ in range(80):  # ‖ρI + sJ‖₂ grows with s: bisect for the target norm
+        s = (low + high) / 2
+        if np.linalg.norm(NON_NORMAL_RHO * np.eye(size) + s * shift, 2) > NON_NORMAL_NORM:
+            high = s
+        else:
+            low = s
+    new = {name: np.array(value, dtype=float) for name, value in params.items()}
+    new["weight_hh"] = NON_NORMAL_RHO * np.eye(size) + low * shift
+    new["weight_ih"][1:] = 0.0
+    new["bias_ih"][:] = 0.0
+    new["bias_hh"][:] = 0.0
+    return new
 
 
 def loss_gradient(hidden: np.ndarray) -> np.ndarray:

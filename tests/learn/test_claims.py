@@ -65,6 +65,7 @@ def run(setup: DemoSetup, kind: str | None = None) -> Run:
         nonlinearity=setup.nonlinearity,
         spectral_radius=setup.spectral_radius,
         forget_bias=setup.forget_bias,
+        recurrent=setup.recurrent,
     )
     if setup.backprop:
         trace, grads = recipe.studio_backward(cell, inputs)
@@ -234,6 +235,45 @@ def check_exploding_and_clipping(content: Content) -> None:
     factor = report.norm_after / report.norm_before
     for name, g in clipped.grads.params.items():  # "keeps the direction": one factor for all
         np.testing.assert_allclose(params[name], g * factor, rtol=1e-9, atol=1e-300)
+
+
+def two_figures(stated: str, measured: float) -> bool:
+    """ "5.9·10⁵" states 5.87e5 to two significant figures."""
+    value = powers_of_ten(stated)[0]
+    return float(f"{measured:.1e}") == pytest.approx(value, rel=1e-9)
+
+
+@demo_check("surprise")
+def check_surprise(content: Content) -> None:
+    """ρ = 0.5 yet the gradient grows: the numbers in the demo and the glossary entry."""
+    demo = content.demos["surprise"]
+    result = run(demo.setup)
+    cell, norms = result.cell, result.norms
+    last = len(norms) - 1
+    peak = int(np.argmax(norms))
+    assert demo.setup.hidden_size == 10 and "(10 units)" in demo.description
+    assert engine.spectral_radius(cell) == pytest.approx(0.5, abs=1e-12)
+    eigenvalues = np.linalg.eigvals(np.asarray(cell.params["weight_hh"]))
+    np.testing.assert_allclose(eigenvalues, 0.5, atol=1e-12)  # "every eigenvalue 0.5"
+    assert round(engine.largest_singular_value(cell), 2) == 3.43
+    growth, faded = norms[peak] / norms[last], norms[0] / norms[last]
+    texts_with_numbers = (
+        demo.description,
+        text_of(content, "glossary:spectral-radius.explanation"),
+    )
+    for text in texts_with_numbers:
+        text = plain_text(text)
+        assert "3.43" in text and re.search(r"ρ(\(W_hh\))? = 0\.5\b", text)
+        stated = re.search(r"grows (?:a gradient )?×(\S+) over (?:the first )?(\d+) steps", text)
+        assert stated is not None and two_figures(stated.group(1), growth)
+        assert int(stated.group(2)) == last - peak
+    assert two_figures("5.6·10⁻¹²", faded) and "×5.6·10⁻¹²" in demo.description
+    # "falls to the right, towards the loss" from the peak on; "before ρ wins and it fades"
+    assert np.all(np.diff(np.log(norms[peak:])) < 0) and faded < 1
+    assert judge(norms, 0.5).label == "vanishing"  # the long run: ρ decides
+    # "the input reaches unit 0 only": the forward pass stays small, tanh's slope near 1
+    assert not np.asarray(cell.params["weight_ih"])[1:].any()
+    assert np.abs(result.trace.hidden).max() < 0.5
 
 
 @demo_check("rnn-vs-lstm")
@@ -529,6 +569,8 @@ COVERED = {
     "card:eigenvalue-power.back",
     "quiz:vanish-why.choices[0].explanation",
     "lesson:limitations.lines[4]",
+    "demo:surprise.description",
+    "glossary:spectral-radius.explanation",
 }
 NUMERIC_CLAIM = re.compile(r"\d\s*[·×]\s*10|10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]{2,}|\d<sup>\d+</sup>|\d\.\d+ apart")
 

@@ -103,3 +103,25 @@ def test_overflow_verdict_fits_the_state(clip: float | None) -> None:
         assert "Clipping cannot help" in text
         assert math.isnan(report.clip_factor)
         assert not np.isfinite(report.param_norm_after)
+
+
+def test_surprise_demo_grows_then_fades_in_the_studio() -> None:
+    setup = load_demos()["surprise"].setup
+    session = StudioSession(setup)
+    cell = session.run.primary.cell
+    report = session.gradients["rnn"]
+    norms = report.grad_norms
+    last = report.loss_step
+    peak = int(np.nanargmax(norms))
+    # ρ(W_hh) = 0.5, yet ‖W_hh‖₂ ≈ 3.4 lets the gradient grow ~10⁵ over a few dozen steps.
+    assert session.run.primary.spectral_radius == pytest.approx(0.5, abs=1e-12)
+    assert engine.largest_singular_value(cell) == pytest.approx(3.43, abs=5e-3)
+    assert norms[peak] / norms[last] > 1e5 and 10 <= last - peak <= 30
+    assert norms[last - 29] / norms[last] > 1e4  # still ×10⁴ after 29 steps back
+    assert report.verdict.label == "vanishing"  # the long run: ρ = 0.5 wins over 99 steps
+    # The per-step bound ‖W_hh‖₂ · max|tanh'| holds at every step back.
+    ratios = norms[:last] / norms[1 : last + 1]
+    assert np.all(ratios <= engine.largest_singular_value(cell) * (1 + 1e-12))
+    session.reset()
+    assert session.recurrent == "random"
+    assert engine.largest_singular_value(session.run.primary.cell) < 3.0

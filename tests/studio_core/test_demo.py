@@ -21,6 +21,7 @@ def test_a_full_setup_round_trips() -> None:
         "backprop": True,
         "loss_step": -1,
         "clip": 5.0,
+        "recurrent": "non-normal",
     }
     assert DemoSetup.from_dict(data).to_dict() == data
 
@@ -38,6 +39,7 @@ def test_a_full_setup_round_trips() -> None:
         ("backprop", "yes", "backprop"),
         ("text", "   ", "text"),
         ("seed", True, "seed"),
+        ("recurrent", "orthogonal", "recurrent"),
     ],
 )
 def test_invalid_fields_are_named(field: str, value: object, named: str) -> None:

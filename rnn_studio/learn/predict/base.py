@@ -141,6 +141,7 @@ def demo_data(text: str, **fields: Any) -> Mapping[str, Any]:
         "backprop": False,
         "loss_step": -1,
         "clip": None,
+        "recurrent": "random",
     }
     unknown = set(fields) - set(setup)
     assert not unknown, unknown

@@ -10,6 +10,7 @@ from L to 0. Norm clipping multiplies the whole gradient by one factor c/‖∂L
 
 from __future__ import annotations
 
+import html
 import math
 import sys
 from collections.abc import Mapping
@@ -17,7 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -119,7 +120,14 @@ class GradientsPanel(StudioPanel):
         self.plot.setLabel("bottom", "time step t")
         self.plot.setLabel("left", Y_LABELS[0])
         self.y_label = Y_LABELS[0]
-        self.plot.getViewBox().sigResized.connect(self._fit_y_label)
+        # Fit after the layout pass: when the view box reports its new size the axis beside
+        # it may not have its new height yet.
+        self._label_timer = QTimer(self)
+        self._label_timer.setSingleShot(True)
+        self._label_timer.setInterval(0)
+        self._label_timer.timeout.connect(self._fit_y_label)
+        self.plot.getViewBox().sigResized.connect(self._label_timer.start)
+        self.plot.getAxis("left").geometryChanged.connect(self._label_timer.start)
         outward_ticks(self.plot)
         self.plot.setMenuEnabled(False)
         self.legend = self.plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
@@ -200,14 +208,12 @@ class GradientsPanel(StudioPanel):
     def _fit_y_label(self, *_: object) -> None:
         """Show the longest y label that fits the axis whole, never a cut one."""
         axis = self.plot.getAxis("left")
-        room = axis.height() - 4
-        metrics = QFontMetrics(axis.label.font())
-        label = next((text for text in Y_LABELS if metrics.horizontalAdvance(text) <= room), "")
-        if label == self.y_label:
+        label = next((text for text in Y_LABELS if _label_width(axis, text) <= axis.height()), "")
+        if label == self.y_label and axis.label.isVisible() == bool(label):
             return
         self.y_label = label
         if label:
-            axis.setLabel(label)  # shows it
+            axis.setLabel(label, **axis.labelStyle)  # shows it
         else:
             axis.showLabel(False)
 
@@ -476,6 +482,18 @@ def _clip_sentence(kind: str, report: object, clip: float, named: bool) -> str:
         f"{format_number(after)}, so every step {format_factor(factor)} (one factor: the "
         "curve keeps its shape)."
     )
+
+
+def _label_width(axis: pg.AxisItem, text: str) -> float:
+    """Width of ``text`` as ``axis`` draws its label (font, CSS style, document margins)."""
+    if not text:
+        return 0.0
+    document = QTextDocument()
+    document.setDefaultFont(axis.label.font())
+    document.setDocumentMargin(axis.label.document().documentMargin())
+    style = ";".join(f"{key}: {value}" for key, value in axis.labelStyle.items())
+    document.setHtml(f"<span style='{style}'>{html.escape(text)} </span>")
+    return document.idealWidth() + 2 * document.documentMargin() + 2
 
 
 def _positive(values: np.ndarray) -> np.ndarray:
