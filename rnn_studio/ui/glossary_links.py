@@ -24,7 +24,8 @@ HINTS: dict[str, str] = {
     "stepper": "Space plays, ←/→ step, Home/End jump: every view follows the same [[time step]].",
     "unrolled": (
         "[[unrolling|Unrolled]]: one copy per step, the same W_xh and W_hh in every copy "
-        "([[weight sharing]]); the [[hidden state]] flows right."
+        "([[weight sharing]]); the [[hidden state]] flows right, and after Backprop the "
+        "[[gradient]] flows back left."
     ),
     "memory": (
         "The [[hidden state]] per unit (rows) and step (columns): red positive, blue negative, "

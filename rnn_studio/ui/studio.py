@@ -164,6 +164,7 @@ class StudioArea(QMainWindow):
         self.stepper.playing_changed.connect(self.equations.set_throttled)
         self.gradients.backprop_button.clicked.connect(self.code.follow_backprop)
         self.cell.stage_changed.connect(self.equations.set_highlighted_line)
+        self.gradients.backprop_button.clicked.connect(self.unrolled.play_backward)
         bridge.warning_changed.connect(self._show_warning)
         # Any set-up applied afterwards (a preset, a scene, another demo) ends the note.
         bridge.demo_applied.connect(self.showme_banner.dismiss)

@@ -1,12 +1,22 @@
-"""Unrolled view: the network drawn once per time step, the same weights in every copy."""
+"""Unrolled view: the network drawn once per time step, the same weights in every copy.
+
+After Backprop the chain shows the gradient going back along it (see
+:meth:`rnn_studio.ui.widgets.chain.ChainView.set_flow`); pressing Backprop plays it from the
+loss step back to step 0 in step with the Gradient decay plot.
+"""
 
 from __future__ import annotations
 
+import math
 import sys
+import time
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
+from rnn_studio.state.backward_flow import BackwardFlow, backward_flow, flow_cost
 from rnn_studio.ui.panels.base import StudioPanel
+from rnn_studio.ui.panels.gradients import ANIMATION_MS
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import cell_colours
 from rnn_studio.ui.themes import Palette, current_palette
@@ -30,8 +40,106 @@ class UnrolledPanel(StudioPanel):
         self.view.step_clicked.connect(self.session.set_cursor)
         bridge.trace_changed.connect(self._show_chain)
         bridge.view_cell_changed.connect(self._show_chain)
-        bridge.cursor_changed.connect(self.view.set_cursor)
+        bridge.view_cell_changed.connect(self.show_gradients)
+        bridge.cursor_changed.connect(self._cursor_moved)
+        bridge.gradients_changed.connect(self.show_gradients)
+        self.flow: BackwardFlow | None = None
+        self._flow_for: object = None
+        self._play_pending = False
+        self._play_started = 0.0
+        self._play_timer = QTimer(self)
+        self._play_timer.setInterval(30)
+        self._play_timer.timeout.connect(self._advance_flow)
         self._show_chain()
+        self.show_gradients()
+
+    # ------------------------------------------------------------------ backward flow
+    @property
+    def playing_backward(self) -> bool:
+        """True while the gradient is travelling back along the chain."""
+        return self._play_timer.isActive()
+
+    def play_backward(self) -> None:
+        """Backprop was pressed: play the gradient back from the loss step to step 0."""
+        self._play_pending = True
+        if self.flow is not None and self._flow_for is self._current_report():
+            self._start_play()
+
+    def show_gradients(self, *_: object) -> None:
+        """Show the gradient of the cell on view (computing its cell-state path if an LSTM)."""
+        report = self._current_report()
+        shown = self.session.shown
+        if report is None or shown is None:
+            self._set_flow(None, None)
+            return
+        if report is self._flow_for:
+            return
+        cell, trace = shown.cell, shown.trace
+        kind, loss_step, norms = shown.kind, report.loss_step, report.grad_norms
+
+        def work() -> BackwardFlow:
+            return backward_flow(kind, cell, trace, loss_step, norms)
+
+        def done(flow: BackwardFlow) -> None:
+            if report is self._current_report():  # drop a result a newer change made stale
+                self._set_flow(flow, report)
+
+        executor = getattr(self.window(), "executor", None)
+        cost = flow_cost(cell, loss_step + 1) if kind == "lstm" else 0.0
+        if executor is None or not callable(executor):
+            done(work())
+        else:
+            executor(work, done, cost)
+
+    def _current_report(self):  # type: ignore[no-untyped-def]
+        reports = self.session.gradients
+        shown = self.session.shown
+        if not reports or shown is None:
+            return None
+        return reports.get(shown.kind)
+
+    def _set_flow(self, flow: BackwardFlow | None, report: object) -> None:
+        self.flow, self._flow_for = flow, report
+        if flow is None:
+            self._play_timer.stop()
+            self.view.set_flow(None)
+            return
+        if self._play_pending:
+            self._start_play()
+        else:
+            self.view.set_flow(flow, self.view.state.flow_front if self.playing_backward else None)
+
+    def _start_play(self) -> None:
+        self._play_pending = False
+        flow = self.flow
+        if flow is None:
+            return
+        self._play_started = time.perf_counter()
+        self.view.set_flow(flow, flow.loss_step)
+        self.view.scroll_to_step(flow.loss_step)
+        self._play_timer.start()
+
+    def _advance_flow(self) -> None:
+        flow = self.flow
+        if flow is None:
+            self._play_timer.stop()
+            return
+        elapsed = (time.perf_counter() - self._play_started) * 1000
+        front = max(flow.loss_step - math.floor((flow.loss_step + 1) * elapsed / ANIMATION_MS), 0)
+        self.view.set_flow(flow, front)
+        self.view.scroll_to_step(front)
+        if front == 0:
+            self.finish_backward()
+
+    def finish_backward(self) -> None:
+        """Show the whole backward flow at once (the play ran out or was cut short)."""
+        self._play_timer.stop()
+        if self.flow is not None:
+            self.view.set_flow(self.flow, None)
+        self.view.scroll_to_step(self.session.cursor)
+
+    def _cursor_moved(self, t: int) -> None:
+        self.view.set_cursor(t)
 
     def highlighted_step(self) -> int | None:
         return self.view.cursor if self.view.tokens else None

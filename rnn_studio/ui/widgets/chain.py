@@ -3,6 +3,12 @@
 Moving the cursor repaints the cells whose look changed and scrolling by one cell paints only
 the newly exposed one. Every copy carries the same ``W_xh`` and ``W_hh`` labels: that is
 weight sharing.
+
+After Backprop the chain also shows the gradient going back (:meth:`ChainView.set_flow`): under
+each recurrent arrow a second arrow points left, its colour and thickness growing with
+log ‖∂L/∂h_t‖ (:func:`flow_pen`), so a vanishing gradient fades and an exploding one swells
+along the chain; for the LSTM a separate arrow above the cells shows the gradient carried
+back through the cell state. While it plays, only the arrows the gradient has reached show.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnn_studio.ui.theme import step_text_colour
+from rnn_studio.state.backward_flow import BackwardFlow
+from rnn_studio.ui.theme import OKABE_ITO, graphic_colour, step_text_colour
 from rnn_studio.ui.themes import Palette, current_palette
 
 PITCH = 92.0  # horizontal distance between cells
@@ -47,6 +54,26 @@ BASE_POINT_SIZE = 9.0
 MIN_ZOOM_FRACTION = 0.6
 
 
+#: Gradient arrows: thinnest and thickest pen (level 0 and 1), and the least opacity.
+FLOW_THIN, FLOW_THICK, FLOW_FLOOR = 0.8, 6.0, 0.12
+
+
+def flow_pen(level: float, colour: QColor, background: QColor) -> tuple[QColor, float]:
+    """Colour and width of a gradient arrow at ``level`` (0 … 1, see ``flow_level``).
+
+    The colour runs from nearly the background (a vanishing gradient fades out) to the full
+    ``colour``; both its distance from the background and the width grow with the level.
+    """
+    level = min(max(level, 0.0), 1.0)
+    share = FLOW_FLOOR + (1.0 - FLOW_FLOOR) * level
+    mixed = QColor.fromRgbF(
+        background.redF() + (colour.redF() - background.redF()) * share,
+        background.greenF() + (colour.greenF() - background.greenF()) * share,
+        background.blueF() + (colour.blueF() - background.blueF()) * share,
+    )
+    return mixed, FLOW_THIN + (FLOW_THICK - FLOW_THIN) * level
+
+
 def _base_font(font: QFont) -> QFont:
     base = QFont(font)
     base.setPointSizeF(BASE_POINT_SIZE)
@@ -60,6 +87,10 @@ class ChainState:
         self.tokens: tuple[str, ...] = ()
         self.cell_label = "RNN"
         self.cursor = 0
+        #: The gradient going back (None before Backprop), and how far it has travelled:
+        #: arrows into steps ≥ ``flow_front`` are drawn (None: all of them).
+        self.flow: BackwardFlow | None = None
+        self.flow_front: int | None = None
         self.apply_palette(current_palette())
         self.cell_colour = QColor(self.ink)
 
@@ -72,6 +103,9 @@ class ChainState:
         self.current_ink = QColor(palette.spotlight_text)
         self.current_edge = QColor(palette.current_step)
         self.current_token = QColor(step_text_colour(palette))
+        self.background = QColor(palette.plot_background)
+        self.flow_hidden = QColor(graphic_colour(OKABE_ITO["vermillion"], palette))
+        self.flow_cell = QColor(graphic_colour(OKABE_ITO["blue"], palette))
 
 
 class CellItem(QGraphicsItem):
@@ -159,12 +193,17 @@ def _paint_cell(painter: QPainter, t: int, state: ChainState, small: QFont) -> N
     painter.setPen(QPen(ink))
     middle = BOX_TOP + BOX_HEIGHT / 2
     centre = left + BOX_WIDTH / 2
+    flow_here = _flow_shown(state, t)
     # Hidden state flowing right into the next copy, through the shared W_hh.
     if t + 1 < len(state.tokens):
         _arrow(painter, QPointF(left + BOX_WIDTH, middle), QPointF(left + PITCH, middle), ink)
         gap = QRectF(left + BOX_WIDTH, middle - 17, PITCH - BOX_WIDTH, 14)
         painter.drawText(gap, Qt.AlignmentFlag.AlignCenter, "W_hh")
-        painter.drawText(gap.translated(0, 18), Qt.AlignmentFlag.AlignCenter, f"h{_sub(t)}")
+        if flow_here:
+            _paint_flow(painter, t, state, small)
+            painter.setFont(small)
+        else:
+            painter.drawText(gap.translated(0, 18), Qt.AlignmentFlag.AlignCenter, f"h{_sub(t)}")
     # Input from below through the shared W_xh, output h_t above.
     _arrow(painter, QPointF(centre, INPUT_BOTTOM - 2), QPointF(centre, BOX_TOP + BOX_HEIGHT), ink)
     painter.drawText(
@@ -186,6 +225,65 @@ def _paint_cell(painter: QPainter, t: int, state: ChainState, small: QFont) -> N
     )
 
 
+def _flow_shown(state: ChainState, t: int) -> bool:
+    """Whether the gradient arrow from step t+1 into step t is drawn now."""
+    flow = state.flow
+    if flow is None or t >= flow.loss_step:
+        return False
+    return state.flow_front is None or t >= state.flow_front
+
+
+def _paint_flow(painter: QPainter, t: int, state: ChainState, small: QFont) -> None:
+    """The gradient going back from step t+1 into step t (and through c for the LSTM)."""
+    flow = state.flow
+    assert flow is not None
+    middle = BOX_TOP + BOX_HEIGHT / 2
+    right, left = PITCH, BOX_WIDTH  # from the next box back to this one
+    level = flow.hidden_levels()[t]
+    if level is not None:
+        colour, width = flow_pen(level, state.flow_hidden, state.background)
+        _arrow(painter, QPointF(right, middle + 9), QPointF(left, middle + 9), colour, width)
+        painter.setPen(QPen(state.ink))
+        tiny = QFont(small)
+        tiny.setPointSizeF(small.pointSizeF() * 0.9)
+        painter.setFont(tiny)
+        painter.drawText(
+            QRectF(left, middle + 12, right - left, 14),
+            Qt.AlignmentFlag.AlignCenter,
+            _short(float(flow.hidden_norms[t])),
+        )
+    cell_levels = flow.cell_levels()
+    if cell_levels is not None and cell_levels[t] is not None:
+        colour, width = flow_pen(cell_levels[t], state.flow_cell, state.background)
+        top = BOX_TOP - 9
+        _arrow(painter, QPointF(right + 10, top), QPointF(BOX_WIDTH / 2 + 8, top), colour, width)
+
+
+def _flow_tip(flow: BackwardFlow | None, t: int) -> str:
+    """The numbers behind the gradient arrows into step ``t``."""
+    if flow is None or t > flow.loss_step:
+        return ""
+    lines = [f"‖∂L/∂h{_sub(t)}‖ = {float(flow.hidden_norms[t]):.3g}"]
+    if flow.cell_norms is not None:
+        lines.append(f"‖∂L/∂c{_sub(t)}‖ = {float(flow.cell_norms[t]):.3g}")
+        if t < flow.loss_step and flow.cell_carried is not None:
+            lines.append(
+                f"carried back through c from step {t + 1}: {float(flow.cell_carried[t]):.3g}"
+            )
+    if t == flow.loss_step:
+        lines.append("the loss reads this step")
+    return "\n".join(lines)
+
+
+def _short(value: float) -> str:
+    """A gradient norm in a few characters: 0.52, 3e-05, 1e+12, ∞."""
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "NaN"
+    if 0.01 <= value < 100:
+        return f"{value:.2g}"
+    return f"{value:.0e}".replace("e-0", "e-").replace("e+0", "e+")
+
+
 def cell_x(t: int) -> float:
     """Left edge of the cell of step ``t``."""
     return MARGIN + t * PITCH
@@ -195,16 +293,21 @@ def _sub(t: int) -> str:
     return "".join("₀₁₂₃₄₅₆₇₈₉"[int(d)] for d in str(t))
 
 
-def _arrow(painter: QPainter, start: QPointF, end: QPointF, colour: QColor) -> None:
-    painter.setPen(QPen(colour, 1.4))
-    painter.drawLine(start, end)
+def _arrow(
+    painter: QPainter, start: QPointF, end: QPointF, colour: QColor, width: float = 1.4
+) -> None:
     direction = end - start
     length = math.hypot(direction.x(), direction.y()) or 1.0
     unit = QPointF(direction.x() / length, direction.y() / length)
     normal = QPointF(-unit.y(), unit.x())
+    size = 7.0 + max(width - 1.4, 0.0)
+    pen = QPen(colour, width)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    painter.setPen(pen)
+    painter.drawLine(start, end - unit * (size * 0.8 if width > 1.4 else 0.0))
     head = QPainterPath(end)
-    head.lineTo(end - unit * 7 + normal * 3.5)
-    head.lineTo(end - unit * 7 - normal * 3.5)
+    head.lineTo(end - unit * size + normal * size / 2)
+    head.lineTo(end - unit * size - normal * size / 2)
     head.closeSubpath()
     painter.fillPath(head, colour)
 
@@ -300,6 +403,37 @@ class ChainView(QGraphicsView):
             item.update()
         scene.setSceneRect(QRectF(0.0, 0.0, MARGIN + len(tokens) * PITCH + 8.0, HEIGHT))
 
+    def set_flow(self, flow: BackwardFlow | None, front: int | None = None) -> None:
+        """Show the gradient going back (None: hide it); arrows into steps < ``front`` wait."""
+        old_front = self.state.flow_front
+        changed_flow = flow is not self.state.flow
+        self.state.flow, self.state.flow_front = flow, front
+        if changed_flow:
+            for item in self.cells:
+                item.setToolTip(_flow_tip(flow, item.t))
+        if changed_flow or old_front is None or front is None:
+            items = self.cells
+        else:  # only the arrows the front passed since last time change
+            items = self.cells[min(old_front, front) : max(old_front, front) + 1]
+        for item in items:
+            item.update()
+
+    def flow_pen_at(self, t: int, path: str = "hidden") -> tuple[QColor, float] | None:
+        """The colour and width of the gradient arrow into step ``t`` (None if not drawn)."""
+        flow = self.state.flow
+        if flow is None or not _flow_shown(self.state, t):
+            return None
+        levels = flow.hidden_levels() if path == "hidden" else flow.cell_levels()
+        if levels is None or levels[t] is None:
+            return None
+        colour = self.state.flow_hidden if path == "hidden" else self.state.flow_cell
+        return flow_pen(levels[t], colour, self.state.background)
+
+    def scroll_to_step(self, t: int) -> None:
+        """Scroll so step ``t`` sits a third of the way in."""
+        third = self.viewport().width() / 3
+        self.horizontalScrollBar().setValue(int(max(cell_x(t) * self.zoom - third, 0.0)))
+
     def set_cursor(self, t: int) -> None:
         """Highlight step ``t`` and scroll so it stays in view."""
         old, self.state.cursor = self.state.cursor, t
@@ -307,5 +441,4 @@ class ChainView(QGraphicsView):
         for step in range(max(min(old, t), 0), min(max(old, t) + 1, len(self.cells))):
             self.cells[step].update()
         # Keep the current cell a third of the way in: stepping scrolls by one cell.
-        third = self.viewport().width() / 3
-        self.horizontalScrollBar().setValue(int(max(cell_x(t) * self.zoom - third, 0.0)))
+        self.scroll_to_step(t)
