@@ -26,7 +26,6 @@ import io
 import json
 import os
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +35,17 @@ from rnn_studio.atomic_files import atomic_write_bytes
 from rnn_studio.engine.encoding import Scaler, Vocabulary
 from rnn_studio.engine.errors import EngineError, check_params
 from rnn_studio.engine.model import Model
+from rnn_studio.engine.npz import read_npz
+from rnn_studio.safe_read import BadJSONError, loads_json, read_file_bytes
 
 FORMAT_VERSION = 1
 FORMAT_NAME = "rnn-studio-model"
 VERSION_KEY = "rnn_studio.format_version"
 META_KEY = "rnn_studio.meta"
+#: Largest model file read (a hidden-1024 LSTM with a 10,000-token readout is ~80 MB).
+MAX_MODEL_BYTES = 256 * 1024 * 1024
+#: Row blocks of each cell kind's weights (gates stacked).
+GATE_BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
 def model_metadata(model: Model) -> dict[str, Any]:
@@ -118,7 +123,7 @@ def load_model(path: str | os.PathLike[str]) -> Model:
     """
     source = Path(path)
     try:
-        data = source.read_bytes()
+        data = read_file_bytes(source, MAX_MODEL_BYTES)
     except OSError as error:
         raise EngineError(f"Cannot read model file {source}: {error.strerror or error}") from None
     return model_from_bytes(data, name=str(source))
@@ -129,19 +134,28 @@ def model_from_bytes(data: bytes, *, name: str = "model file") -> Model:
     arrays = _read_arrays(data, name)
     meta = _read_meta(arrays, name)
     try:
-        model = _model_from_meta(meta)
+        # The sizes the description claims, checked against the arrays *before* a model
+        # is built at those sizes (``hidden_size: 100000`` would allocate it first).
+        expected = _claimed_shapes(meta)
     except EngineError as error:
         raise EngineError(f"{name}: the description does not make a valid model: {error}") from None
-    expected = model.param_shapes
     unexpected = sorted(set(arrays) - set(expected) - {VERSION_KEY, META_KEY})
     if unexpected:
         raise EngineError(f"{name} has unexpected arrays {unexpected}; is it a model file?")
     stored = {key: value for key, value in arrays.items() if key in expected}
+    dtype = np.dtype(meta["dtype"] if meta.get("dtype") in ("float32", "float64") else "float64")
     try:
         # The one parameter check (names, shapes the stored sizes need, floats, finite).
-        model.set_params(check_params(stored, expected, model.dtype, quote=True, floats_only=True))
+        params = check_params(stored, expected, dtype, quote=True, floats_only=True)
     except EngineError as error:
         raise EngineError(f"{name}: {error}") from None
+    try:
+        model = _model_from_meta(meta)
+        if model.param_shapes != expected:
+            raise EngineError(f"the parameters it needs are {model.param_shapes}")
+    except EngineError as error:
+        raise EngineError(f"{name}: the description does not make a valid model: {error}") from None
+    model.set_params(params)
     return model
 
 
@@ -162,15 +176,7 @@ def task_info_from_bytes(data: bytes, *, name: str = "model file") -> dict[str, 
 def _read_arrays(data: bytes, name: str) -> dict[str, np.ndarray]:
     if not data.startswith(b"PK"):
         raise EngineError(f"{name} is not an .npz model file (it is not a zip archive).")
-    try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-            return {key: archive[key] for key in archive.files}
-    except (zipfile.BadZipFile, EOFError) as error:
-        raise EngineError(f"{name} is truncated or corrupt ({error}).") from None
-    except ValueError as error:  # object arrays (pickles) or a damaged .npy header
-        raise EngineError(f"{name} holds data that cannot be read safely ({error}).") from None
-    except (OSError, KeyError, zlib.error) as error:
-        raise EngineError(f"{name} is truncated or corrupt ({error}).") from None
+    return read_npz(data, name, max_bytes=MAX_MODEL_BYTES)
 
 
 def _read_meta(arrays: dict[str, np.ndarray], name: str) -> dict[str, Any]:
@@ -192,9 +198,9 @@ def _read_meta(arrays: dict[str, np.ndarray], name: str) -> dict[str, Any]:
     if raw.shape != () or raw.dtype.kind != "U":
         raise EngineError(f"{name}: {META_KEY!r} must be a single string.")
     try:
-        meta = json.loads(str(raw))
-    except json.JSONDecodeError as error:
-        raise EngineError(f"{name}: the description is not valid JSON ({error}).") from None
+        meta = loads_json(str(raw), "the description")
+    except BadJSONError as error:
+        raise EngineError(f"{name}: {error}.") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
         raise EngineError(f"{name}: the description is not an RNN Studio model description.")
     return meta
@@ -211,6 +217,38 @@ _REQUIRED = {
     "loss_on": str,
     "dtype": str,
 }
+
+
+def _claimed_shapes(meta: dict[str, Any]) -> dict[str, tuple[int, ...]]:
+    """The parameter shapes the description's sizes need, without building anything."""
+    sizes = {}
+    for key in ("input_size", "hidden_size", "output_size", "embedding_size"):
+        value = meta.get(key)
+        if value is None and key == "embedding_size":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise EngineError(f"field {key!r} must be int above 0, not {value!r}")
+        sizes[key] = value
+    blocks = GATE_BLOCKS.get(meta.get("kind"))  # type: ignore[arg-type]
+    if blocks is None:
+        choices = ", ".join(GATE_BLOCKS)
+        raise EngineError(f"field 'kind' must be one of {choices}, not {meta.get('kind')!r}")
+    hidden, output = sizes["hidden_size"], sizes["output_size"]
+    rows, cell_input = blocks * hidden, sizes.get("embedding_size", sizes["input_size"])
+    shapes: dict[str, tuple[int, ...]] = {}
+    if "embedding_size" in sizes:
+        shapes["embedding.weight"] = (sizes["input_size"], sizes["embedding_size"])
+    shapes.update(
+        {
+            "rnn.weight_ih_l0": (rows, cell_input),
+            "rnn.weight_hh_l0": (rows, hidden),
+            "rnn.bias_ih_l0": (rows,),
+            "rnn.bias_hh_l0": (rows,),
+            "readout.weight": (output, hidden),
+            "readout.bias": (output,),
+        }
+    )
+    return shapes
 
 
 def _model_from_meta(meta: dict[str, Any]) -> Model:

@@ -13,7 +13,11 @@ Scene file (UTF-8 JSON, ``.rnnscene``)::
                "panels": ["memory", "gradients", ...], "notes": "Ask: why does it fade?"}}
 
 The teacher's scene library lives in ``<user_data_dir>/scenes.json`` (format
-``rnn-studio-scenes``, same version, a list of scenes under ``"scenes"``).
+``rnn-studio-scenes``, same version, a list of scenes under ``"scenes"``). Several windows may
+share it: each change re-reads the file under a lock (:func:`rnn_studio.atomic_files.file_lock`)
+and writes it back with only that change, so no window overwrites another's scenes. A scene
+that cannot be read is set aside on its own (in ``scenes.json.rejected-<time>``); the others
+are kept.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rnn_studio.atomic_files import file_lock, unused_name
+from rnn_studio.safe_read import BadJSONError, ReadRefusedError, loads_json, read_text_file
 from rnn_studio.storage import atomic_write_json, backup_corrupt, user_data_dir
 from rnn_studio.studio_core.demo import DemoError, DemoSetup
 
@@ -47,6 +53,9 @@ PANEL_IDS = (
 )
 MAX_NAME_LENGTH = 80
 MAX_NOTES_LENGTH = 20_000
+#: Largest scene file imported, and largest scene library read.
+MAX_SCENE_BYTES = 1024 * 1024
+MAX_LIBRARY_BYTES = 32 * 1024 * 1024
 
 
 class SceneError(ValueError):
@@ -183,17 +192,20 @@ def import_scene(path: str | os.PathLike[str]) -> Scene:
     """Read a scene file; raise :class:`SceneError` naming the file when it cannot be used."""
     source = Path(path)
     try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as problem:
-        raise SceneError(f"{source.name}: cannot read the file ({problem})") from None
+        text = read_text_file(source, MAX_SCENE_BYTES)
+    except (ReadRefusedError, BadJSONError) as problem:
+        raise SceneError(str(problem)) from None
+    except OSError as problem:
+        raise SceneError(f"{source.name}: cannot read the file ({problem.strerror})") from None
     return scene_from_json(text, source.name)
 
 
 class SceneLibrary:
     """The teacher's saved scenes, kept in ``<user_data_dir>/scenes.json``.
 
-    A library file that cannot be read is moved aside (``backup_corrupt``) and the library
-    starts empty; :attr:`problem` then says what happened, so the UI can tell the teacher.
+    A library file that cannot be read at all is moved aside (``backup_corrupt``) and the
+    library starts empty; a scene that cannot be read is set aside alone. :attr:`problem`
+    then says what happened, so the UI can tell the teacher.
 
     Parameters
     ----------
@@ -205,12 +217,11 @@ class SceneLibrary:
         self.path = Path(path) if path is not None else user_data_dir() / LIBRARY_FILE
         self.problem = ""
         self._scenes: dict[str, Scene] = {}
-        if self.path.exists():
-            try:
-                self._scenes = _read_library(self.path)
-            except SceneError as problem:
-                backup = backup_corrupt(self.path)
-                self.problem = f"{problem}; the file was kept as {backup.name}"
+        try:
+            with file_lock(self.path):
+                self._scenes = self._read()
+        except OSError as problem:
+            self.problem = f"{self.path.name}: the scenes cannot be read ({problem})"
 
     def names(self) -> list[str]:
         """Scene names in the order they were saved."""
@@ -224,17 +235,27 @@ class SceneLibrary:
 
     def add(self, scene: Scene) -> None:
         """Save ``scene`` (replacing one with the same name) and write the library."""
-        self._scenes.pop(scene.name, None)
-        self._scenes[scene.name] = scene
-        self.save()
+        with file_lock(self.path):
+            self._scenes = self._read()  # scenes other windows saved meanwhile
+            self._scenes.pop(scene.name, None)
+            self._scenes[scene.name] = scene
+            self._write()
 
     def remove(self, name: str) -> None:
         """Delete the scene ``name`` (if any) and write the library."""
-        if self._scenes.pop(name, None) is not None:
-            self.save()
+        with file_lock(self.path):
+            self._scenes = self._read()
+            if self._scenes.pop(name, None) is not None:
+                self._write()
 
     def save(self) -> None:
-        """Write the library atomically."""
+        """Write the library atomically (merged with what other windows saved)."""
+        with file_lock(self.path):
+            mine = self._scenes
+            self._scenes = {**self._read(), **mine}
+            self._write()
+
+    def _write(self) -> None:
         atomic_write_json(
             self.path,
             {
@@ -244,29 +265,60 @@ class SceneLibrary:
             },
         )
 
+    def _read(self) -> dict[str, Scene]:
+        """Read the file (call with the lock held); set aside what cannot be read."""
+        if not self.path.exists() and not self.path.is_symlink():
+            return {}
+        try:
+            scenes, rejected = _read_library(self.path)
+        except SceneError as problem:
+            backup = backup_corrupt(self.path)
+            self.problem = f"{problem}; the file was kept as {backup.name}"
+            return {}
+        if rejected:
+            target = unused_name(self.path, "rejected")
+            atomic_write_json(target, {"set_aside": rejected})
+            count = len(rejected)
+            self.problem = (
+                f"{self.path.name}: {count} scene{'s' if count != 1 else ''} could not be read "
+                f"and {'were' if count != 1 else 'was'} set aside in {target.name} "
+                f"({rejected[0]['reason']}); the other {len(scenes)} were kept"
+            )
+            self._scenes = scenes
+            self._write()
+        return scenes
 
-def _read_library(path: Path) -> dict[str, Scene]:
+
+def _read_library(path: Path) -> tuple[dict[str, Scene], list[dict[str, Any]]]:
+    """The readable scenes and the records set aside (with the reason) of a library file."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as problem:
-        raise SceneError(f"{path.name}: cannot read the file ({problem})") from None
+        text = read_text_file(path, MAX_LIBRARY_BYTES)
+    except (ReadRefusedError, BadJSONError) as problem:
+        raise SceneError(str(problem)) from None
+    except OSError as problem:
+        raise SceneError(f"{path.name}: cannot read the file ({problem.strerror})") from None
     document = _parse(text, path.name)
     _check_header(document, LIBRARY_FORMAT, path.name)
     scenes = document.get("scenes")
     if not isinstance(scenes, list):
         raise SceneError(f"{path.name}: scenes: must be a list")
     result: dict[str, Scene] = {}
+    rejected: list[dict[str, Any]] = []
     for index, data in enumerate(scenes):
-        scene = Scene.from_dict(data, f"{path.name}: scenes[{index}]")
+        try:
+            scene = Scene.from_dict(data, f"scenes[{index}]")
+        except (SceneError, ValueError, TypeError, OverflowError) as problem:
+            rejected.append({"index": index, "reason": str(problem), "data": data})
+            continue
         result[scene.name] = scene
-    return result
+    return result, rejected
 
 
 def _parse(text: str, source: str) -> dict[str, Any]:
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as problem:
-        raise SceneError(f"{source}: not valid JSON ({problem})") from None
+        document = loads_json(text, source)
+    except BadJSONError as problem:
+        raise SceneError(str(problem)) from None
     if not isinstance(document, dict):
         raise SceneError(f"{source}: must hold a JSON object")
     return document

@@ -41,8 +41,11 @@ from typing import Any
 import numpy as np
 
 from rnn_studio import __version__, engine
+from rnn_studio.atomic_files import file_lock
 from rnn_studio.engine.io import model_from_bytes, model_to_bytes
 from rnn_studio.engine.model import Model
+from rnn_studio.engine.npz import read_npz
+from rnn_studio.safe_read import BadJSONError, loads_json, read_file_bytes, read_text_file
 from rnn_studio.state.controls import CELL_KINDS
 from rnn_studio.state.scenes import PANEL_IDS
 from rnn_studio.state.session import StudioSession
@@ -63,6 +66,14 @@ RECENT_FILE = "recent_sessions.json"
 MAX_RECENT = 8
 #: Largest file we agree to open (a 256-unit compare session is ~4 MB of weights).
 MAX_FILE_BYTES = 64 * 1024 * 1024
+#: Most bytes the archive's members may hold once decompressed, all together.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+#: Largest manifest.json, and most members an archive may hold.
+MAX_MANIFEST_BYTES = 1024 * 1024
+MAX_MEMBERS = 8
+#: The settings a session saves, with their types and limits.
+MAX_SETTING_TEXT = 20_000
+MAX_ANIMATION_SPEED = 1000
 
 
 class SessionFileError(ValueError):
@@ -170,23 +181,13 @@ def session_from_bytes(data: bytes, name: str = "session file") -> SessionDocume
     Besides checking every field, the document is replayed on a scratch
     :class:`StudioSession`: the weights it computes with must be exactly the saved ones.
     """
+    manifest_bytes, weights_bytes, trained_bytes = _read_members(data, name)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as bundle:
-            members = set(bundle.namelist())
-            for member in (MANIFEST_NAME, WEIGHTS_NAME):
-                if member not in members:
-                    raise SessionFileError(f"{name}: {member} is missing from the archive")
-            manifest_bytes = bundle.read(MANIFEST_NAME)
-            weights_bytes = bundle.read(WEIGHTS_NAME)
-            trained_bytes = {
-                member: bundle.read(member) for member in members if member.startswith("trained/")
-            }
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib_error(), OSError, EOFError) as problem:
-        raise SessionFileError(f"{name}: not an RNN Studio session file ({problem})") from None
-    try:
-        manifest = json.loads(manifest_bytes.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as problem:
-        raise SessionFileError(f"{name}: manifest.json is not valid JSON ({problem})") from None
+        manifest = loads_json(manifest_bytes.decode("utf-8"), f"{name}: manifest.json")
+    except UnicodeDecodeError:
+        raise SessionFileError(f"{name}: manifest.json is not UTF-8 text") from None
+    except BadJSONError as problem:
+        raise SessionFileError(str(problem)) from None
     document = _document_from_manifest(manifest, _read_weights(weights_bytes, name), name)
     document = _with_trained(document, manifest, trained_bytes, name)
     _replay(document, name)
@@ -204,12 +205,12 @@ def read_session(path: str | os.PathLike[str]) -> SessionDocument:
     """Read and validate a session file (nothing else changes); see :func:`session_from_bytes`."""
     source = Path(path)
     try:
-        size = source.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SessionFileError(f"{source.name}: {size} bytes is too large for a session")
-        data = source.read_bytes()
+        data = read_file_bytes(source, MAX_FILE_BYTES)
     except OSError as problem:
-        raise SessionFileError(f"{source.name}: cannot read the file ({problem})") from None
+        reason = problem.strerror or str(problem)
+        if reason.startswith(source.name):
+            raise SessionFileError(reason) from None
+        raise SessionFileError(f"{source.name}: cannot read the file ({reason})") from None
     return session_from_bytes(data, source.name)
 
 
@@ -256,6 +257,10 @@ def read_autosave() -> tuple[SessionDocument | None, str]:
 class RecentFiles:
     """The most recently saved or opened session files, newest first.
 
+    Several windows may share the list: each change re-reads it under a lock and writes it
+    back with only that change. An unreadable list is moved aside (:attr:`problem` says so)
+    and the list starts empty.
+
     Parameters
     ----------
     path : path-like, optional
@@ -267,15 +272,26 @@ class RecentFiles:
     def __init__(self, path: str | os.PathLike[str] | None = None, limit: int = MAX_RECENT) -> None:
         self.path = Path(path) if path is not None else user_data_dir() / RECENT_FILE
         self.limit = limit
-        self._paths: list[str] = []
+        self.problem = ""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(data, dict) and isinstance(data.get("files"), list):
-                self._paths = [item for item in data["files"] if isinstance(item, str)]
-        except FileNotFoundError:
-            pass
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            backup_corrupt(self.path)
+            with file_lock(self.path):
+                self._paths = self._read()
+        except OSError as problem:
+            self._paths = []
+            self.problem = f"{self.path.name}: the recent files cannot be read ({problem})"
+
+    def _read(self) -> list[str]:
+        if not self.path.exists() and not self.path.is_symlink():
+            return []
+        try:
+            data = loads_json(read_text_file(self.path, 1024 * 1024), self.path.name)
+            if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+                raise BadJSONError(f"{self.path.name}: not a list of recent files")
+        except (BadJSONError, OSError) as problem:
+            backup = backup_corrupt(self.path)
+            self.problem = f"{problem}; the file was kept as {backup.name}"
+            return []
+        return [item for item in data["files"] if isinstance(item, str) and len(item) < 4096]
 
     def paths(self) -> list[Path]:
         """Remembered files that still exist, newest first."""
@@ -284,14 +300,17 @@ class RecentFiles:
     def add(self, path: str | os.PathLike[str]) -> None:
         """Put ``path`` first (once) and write the list."""
         resolved = str(Path(path).resolve())
-        self._paths = [resolved, *(item for item in self._paths if item != resolved)]
-        del self._paths[self.limit :]
-        atomic_write_json(self.path, {"version": 1, "files": self._paths})
+        with file_lock(self.path):
+            current = self._read()
+            self._paths = [resolved, *(item for item in current if item != resolved)]
+            del self._paths[self.limit :]
+            atomic_write_json(self.path, {"version": 1, "files": self._paths})
 
     def clear(self) -> None:
         """Forget every file."""
-        self._paths = []
-        atomic_write_json(self.path, {"version": 1, "files": []})
+        with file_lock(self.path):
+            self._paths = []
+            atomic_write_json(self.path, {"version": 1, "files": []})
 
 
 # ------------------------------------------------------------------------------ internals
@@ -302,12 +321,50 @@ def zlib_error() -> type[Exception]:
     return zlib.error
 
 
+def _read_members(data: bytes, name: str) -> tuple[bytes, bytes, dict[str, bytes]]:
+    """The manifest, weights and trained members, checked before anything is decompressed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+            infos = bundle.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise SessionFileError(f"{name}: the archive holds {len(infos)} members")
+            members = {info.filename: info for info in infos}
+            for member in (MANIFEST_NAME, WEIGHTS_NAME):
+                if member not in members:
+                    raise SessionFileError(f"{name}: {member} is missing from the archive")
+            total = 0
+            for info in infos:
+                if info.flag_bits & 0x1:
+                    raise SessionFileError(f"{name}: the archive is encrypted")
+                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    raise SessionFileError(
+                        f"{name}: {info.filename} uses a compression RNN Studio does not read"
+                    )
+                total += info.file_size
+            if members[MANIFEST_NAME].file_size > MAX_MANIFEST_BYTES:
+                raise SessionFileError(f"{name}: manifest.json is too large")
+            if total > MAX_UNPACKED_BYTES:
+                raise SessionFileError(
+                    f"{name}: the archive unpacks to {total / 2**20:.0f} MiB; RNN Studio opens "
+                    f"sessions of at most {MAX_UNPACKED_BYTES // 2**20} MiB"
+                )
+            manifest = bundle.read(MANIFEST_NAME)
+            weights = bundle.read(WEIGHTS_NAME)
+            trained = {m: bundle.read(m) for m in members if m.startswith("trained/")}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib_error(), OSError, EOFError):
+        raise SessionFileError(
+            f"{name}: not an RNN Studio session file (not a readable ZIP archive)"
+        ) from None
+    except (NotImplementedError, RuntimeError) as problem:  # zipfile's own refusals
+        raise SessionFileError(f"{name}: the archive cannot be read ({problem})") from None
+    return manifest, weights, trained
+
+
 def _read_weights(data: bytes, name: str) -> dict[str, np.ndarray]:
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-            return {key: np.array(archive[key]) for key in archive.files}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib_error()) as problem:
-        raise SessionFileError(f"{name}: weights.npz cannot be read ({problem})") from None
+        return read_npz(data, WEIGHTS_NAME, max_bytes=MAX_UNPACKED_BYTES, max_members=64)
+    except engine.EngineError as problem:
+        raise SessionFileError(f"{name}: {problem}") from None
 
 
 def _document_from_manifest(
@@ -427,15 +484,40 @@ def _check_cell(
 
 
 def _check_settings(settings: object, name: str) -> dict[str, Any]:
+    """Check the saved UI settings: JSON scalars, known ones typed and in range.
+
+    Checked here, before anything is applied, so that a refused file changes nothing
+    (``animation_speed: 10**30`` once left an open half-applied).
+    """
     if not isinstance(settings, dict):
         raise SessionFileError(f"{name}: settings: must be a JSON object")
+    if len(settings) > 64:
+        raise SessionFileError(f"{name}: settings: too many entries")
     for key, value in settings.items():
-        if not isinstance(key, str):
-            raise SessionFileError(f"{name}: settings: keys must be text")
+        if not isinstance(key, str) or len(key) > 100:
+            raise SessionFileError(f"{name}: settings: keys must be short text")
         if value is not None and not isinstance(value, (str, int, float, bool)):
             raise SessionFileError(f"{name}: settings.{key}: must be text, a number or a flag")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise SessionFileError(f"{name}: settings.{key}: must be finite")
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if number and (abs(value) > 1e15 or not math.isfinite(value)):  # type: ignore[arg-type]
+            raise SessionFileError(f"{name}: settings.{key}: {value!r:.40} is out of range")
+        if isinstance(value, str) and len(value) > MAX_SETTING_TEXT:
+            raise SessionFileError(
+                f"{name}: settings.{key}: longer than {MAX_SETTING_TEXT} characters"
+            )
+    speed = settings.get("animation_speed")
+    if speed is not None and (
+        isinstance(speed, bool)
+        or not isinstance(speed, int)
+        or not 0 <= speed <= MAX_ANIMATION_SPEED
+    ):
+        raise SessionFileError(
+            f"{name}: settings.animation_speed: {speed!r:.40} is not a whole number of steps "
+            f"per second from 0 to {MAX_ANIMATION_SPEED}"
+        )
+    for key in ("area", "notes"):
+        if settings.get(key) is not None and not isinstance(settings[key], str):
+            raise SessionFileError(f"{name}: settings.{key}: must be text")
     return dict(settings)
 
 

@@ -106,10 +106,14 @@ def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from rnn_studio.atomic_files import clean_stale_temporaries
+    from rnn_studio.storage import user_config_dir, user_data_dir
     from rnn_studio.ui.main_window import MainWindow
     from rnn_studio.ui.menus import install_menus
     from rnn_studio.ui.theme import configure_pyqtgraph
 
+    for folder in (user_data_dir(), user_config_dir()):
+        clean_stale_temporaries(folder)  # left by a process killed mid-write
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     identify_app(app)
     configure_pyqtgraph()
@@ -120,8 +124,9 @@ def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> 
     # Menus, presenter, sessions, themes (ui/menus.py); the autosave waits for the paint.
     features = install_menus(window, restore=False)
     restore = [features.restore_autosave] if features.preferences.restore_session else []
+    after_paint = restore or [features.offer_crash_restore]
     # Kept alive by its watcher, a child of the window.
-    AfterFirstPaint(window, [*restore, features.maybe_show_tour], on_close=restore)
+    AfterFirstPaint(window, [*after_paint, features.maybe_show_tour], on_close=restore)
     window.show()
     if quit_after_ms is None and os.environ.get(QUIT_AFTER_VARIABLE):
         quit_after_ms = int(os.environ[QUIT_AFTER_VARIABLE])

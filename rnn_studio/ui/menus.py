@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QWidget,
 )
 
@@ -55,14 +54,17 @@ from rnn_studio.state.session_file import (
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui import export
 from rnn_studio.ui.accessibility import StepStatusLine, complete_accessible_text
+from rnn_studio.ui.autosave import SessionGuard
 from rnn_studio.ui.help import AboutDialog, ShortcutsDialog, TourDialog, tour_dismissed
+from rnn_studio.ui.notices import show_plain_warning, startup_notice
 from rnn_studio.ui.preferences import (
     Preferences,
     PreferencesDialog,
-    read_preferences,
+    read_preferences_checked,
     write_preferences,
 )
 from rnn_studio.ui.presenter import PresenterMode
+from rnn_studio.ui.settings import PROBLEM_PROPERTY
 from rnn_studio.ui.theme import apply_font_scale
 from rnn_studio.ui.themes import THEME_LABELS, apply_theme
 
@@ -71,7 +73,7 @@ Reporter = Callable[[str, str], None]
 
 def _show_warning(parent: QWidget) -> Reporter:
     def report(title: str, message: str) -> None:
-        QMessageBox.warning(parent, title, message)
+        show_plain_warning(parent, title, message)  # never HTML from a file
 
     return report
 
@@ -99,7 +101,18 @@ class MenuBar(QObject):
         self.scenes = SceneLibrary()
         self.recent = RecentFiles()
         self._own_store: ProgressStore | None = None
-        self.preferences = read_preferences(window.settings, self.progress_store())
+        self.notice = startup_notice(window)
+        self.preferences, problems = read_preferences_checked(
+            window.settings, self.progress_store()
+        )
+        settings_problem = window.settings.property(PROBLEM_PROPERTY)
+        for problem in [settings_problem, *problems, self.scenes.problem, self.recent.problem]:
+            if problem:
+                self.notice.add(str(problem))
+        if self.progress_store().warning:
+            self.notice.add(str(self.progress_store().warning))
+        self._autosaved: object = None
+        self.guard = SessionGuard(self, self.autosave_if_changed, window.close)
         self.presenter = PresenterMode(window, notes=lambda: self.scene_notes)
         self.presenter.set_font_scale(self.preferences.presenter_font_scale)
         self.status_line = StepStatusLine(window.bridge, window)
@@ -108,8 +121,6 @@ class MenuBar(QObject):
         self.actions: dict[str, QAction] = {}
         self._build_menus()
         self.apply_preferences(self.preferences, first_time=True)
-        if self.scenes.problem:
-            window.statusBar().showMessage(self.scenes.problem, 10_000)
         if restore and self.preferences.restore_session:
             self.restore_autosave()
         complete_accessible_text(window)
@@ -387,28 +398,52 @@ class MenuBar(QObject):
         self.session_path = None
         self.scene_notes = ""
 
-    def autosave(self) -> None:
-        """Save the session as the autosave (on quit); never raises."""
+    def autosave(self) -> bool:
+        """Save the session as the autosave (on quit, now and then, on SIGTERM); never raises."""
         try:
-            write_autosave(self.capture())
+            document = self.capture()
+            write_autosave(document)
         except (OSError, ValueError) as problem:
-            self.window.statusBar().showMessage(f"Autosave failed: {problem}", 10_000)
+            self.notice.add(f"The session could not be autosaved: {problem}")
+            return False
+        self._autosaved = _fingerprint(document)
+        return True
+
+    def autosave_if_changed(self) -> bool:
+        """The periodic autosave: write only when the work changed since the last one."""
+        try:
+            fingerprint = _fingerprint(self.capture())
+        except (OSError, ValueError):
+            return False
+        return fingerprint != self._autosaved and self.autosave()
 
     def restore_autosave(self) -> bool:
         """Reopen the autosave if it is valid; a bad one is set aside and mentioned."""
         document, problem = read_autosave()
         if problem:
-            self.window.statusBar().showMessage(f"The last session was not restored: {problem}")
+            self.notice.add(f"The last session was not restored: {problem}")
+        self.guard.forget_crashes()
         if document is None:
             return False
         self.show_document(document)
         return True
+
+    def offer_crash_restore(self) -> None:
+        """After a crash, offer the autosave even when "Reopen the last session" is off."""
+        if not self.guard.crashed:
+            return
+        self.notice.offer(
+            "RNN Studio did not close properly last time. Your work was autosaved.",
+            "Restore it",
+            self.restore_autosave,
+        )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             if self.presenter.active:
                 self.presenter.leave()
             self.autosave()
+            self.guard.finish()
         return False
 
     # ------------------------------------------------------------------------ scenes
@@ -591,6 +626,11 @@ class MenuBar(QObject):
         if tour_dismissed(self.window.settings):
             return None
         return self.show_tour()
+
+
+def _fingerprint(document: SessionDocument) -> object:
+    """What the periodic autosave compares: the setup, panels and settings (not weights)."""
+    return (document.setup, document.view_cell, document.panels, dict(document.settings))
 
 
 def _with_suffix(path: str | Path, suffix: str) -> Path:

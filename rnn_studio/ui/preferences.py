@@ -110,22 +110,43 @@ KEYS = {
 
 def read_preferences(settings: QSettings, progress: ProgressStore | None = None) -> Preferences:
     """Read the preferences; a missing or unusable value falls back to its default."""
+    return read_preferences_checked(settings, progress)[0]
+
+
+def read_preferences_checked(
+    settings: QSettings, progress: ProgressStore | None = None
+) -> tuple[Preferences, list[str]]:
+    """Read the preferences and say which stored values could not be used.
+
+    One bad value (a hand-edited file: ``default_hidden_size=inf``,
+    ``animation_speed=1e400``) must not stop the app or lose the other values: it falls back
+    to its default, is written back as the default, and is named in the returned messages.
+    """
     defaults = Preferences()
-    values: dict[str, Any] = {name: read_setting(settings, key) for name, key in KEYS.items()}
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, key in KEYS.items():
+        default = getattr(defaults, name)
+        raw = settings.value(key, default)
+        values[name] = read_setting(settings, key)
+        try:
+            Preferences(**{**asdict(defaults), name: values[name]})
+            unusable = values[name] == default and str(raw) != str(default)
+            unusable = unusable and not isinstance(default, bool)
+        except ValueError:
+            unusable = True
+        if unusable:
+            values[name] = default
+            problems.append(
+                f"settings: {key} = {str(raw)[:40]!r} could not be used; "
+                f"the default {default!r} is used instead"
+            )
+            settings.setValue(key, default)
     store = progress if progress is not None else ProgressStore()
     values["new_cards_per_day"] = store.new_cards_per_day
-    try:
-        return Preferences(**values)
-    except ValueError:
-        # One bad value (a hand-edited file) must not lose the others: drop the bad ones.
-        kept = {}
-        for name, value in values.items():
-            try:
-                Preferences(**{**asdict(defaults), name: value})
-                kept[name] = value
-            except ValueError:
-                pass
-        return Preferences(**kept)
+    if problems:
+        settings.sync()
+    return Preferences(**values), problems
 
 
 def write_preferences(

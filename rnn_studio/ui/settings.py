@@ -9,14 +9,18 @@ redirected by ``RNN_STUDIO_HOME`` in tests).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
 
-from rnn_studio.storage import user_config_dir
+from rnn_studio.safe_read import check_regular_file
+from rnn_studio.storage import backup_corrupt, user_config_dir
 
 SETTINGS_FILE = "settings.ini"
+#: Largest settings file read (a real one is a few KB).
+MAX_SETTINGS_BYTES = 1024 * 1024
 #: Bump when the dock layout changes incompatibly: an old saved layout is then ignored.
 LAYOUT_VERSION = 2  # 2: compact docks that fit 1280x720 at font x1.5
 
@@ -40,10 +44,33 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+#: Dynamic property of the settings object: why the settings file was set aside, if it was.
+PROBLEM_PROPERTY = "rnn_studio_problem"
+
+
 def open_settings() -> QSettings:
-    """Return the app's settings store (an INI file in the user's config folder)."""
+    """Return the app's settings store (an INI file in the user's config folder).
+
+    A file Qt cannot parse (or not an ordinary file) is moved aside and a fresh one is
+    started; the settings object's ``rnn_studio_problem`` property then says so.
+    """
     path = user_config_dir() / SETTINGS_FILE
-    return QSettings(str(path), QSettings.Format.IniFormat)
+    problem = ""
+    try:
+        if path.exists() or path.is_symlink():
+            check_regular_file(path, MAX_SETTINGS_BYTES)
+    except OSError as error:
+        backup = backup_corrupt(path)
+        problem = f"{SETTINGS_FILE}: {error}; it was kept as {backup.name}"
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    if settings.status() != QSettings.Status.NoError:
+        del settings
+        backup = backup_corrupt(path)
+        problem = f"{SETTINGS_FILE} could not be read; it was kept as {backup.name}"
+        settings = QSettings(str(path), QSettings.Format.IniFormat)
+    if problem:
+        settings.setProperty(PROBLEM_PROPERTY, problem + " and the defaults are used")
+    return settings
 
 
 def read_setting(settings: QSettings, key: str) -> Any:
@@ -64,7 +91,9 @@ def convert_setting(raw: object, default: Any) -> Any:
         return raw if isinstance(raw, QByteArray) else default
     if isinstance(default, (int, float)):
         try:
-            number = float(raw)  # type: ignore[arg-type]
+            number = float(str(raw)[:40])
+            if not math.isfinite(number):
+                return default
             return int(number) if isinstance(default, int) else number
         except (TypeError, ValueError, OverflowError):
             return default

@@ -23,7 +23,7 @@ def home(tmp_path, monkeypatch):
 
 def test_store_lives_in_the_user_data_folder_and_survives_a_restart(home):
     store = ProgressStore()
-    assert store.path == home / "data" / "progress.json"
+    assert store.path == home / "data" / "progress.sqlite3"
     store.review("rnn", 3, T0)
     store.review("rnn", 3, T0 + timedelta(minutes=10))
     store.record_quiz("typed", "lstm", True, T0)
@@ -34,8 +34,7 @@ def test_store_lives_in_the_user_data_folder_and_survives_a_restart(home):
     assert reopened.quiz_results == store.quiz_results
     assert reopened.new_cards_per_day == 7
     assert reopened.recovered_from is None and reopened.warning is None
-    data = json.loads(store.path.read_text(encoding="utf-8"))
-    assert data["schema_version"] == SCHEMA_VERSION
+    assert store.to_json_data()["schema_version"] == SCHEMA_VERSION
 
 
 def test_stats_by_hand():
@@ -102,18 +101,10 @@ def test_review_due_from_the_start_of_its_day():
         b"\xff\xfe\x00garbage",
         b"[1, 2, 3]",
         json.dumps({"schema_version": 99}).encode(),
-        json.dumps(
-            {
-                "schema_version": 1,
-                "scheduler": "fsrs",
-                "new_cards_per_day": 10,
-                "cards": {"a": {"card_id": "a", "phase": "flying"}},
-                "review_log": [],
-                "quiz_results": [],
-            }
-        ).encode(),
+        b"[" * 50_000,
+        b'{"schema_version": 1, "cards": {}, "review_log": [' + b"1" * 5000 + b"]}",
     ],
-    ids=["bad-json", "not-utf8", "not-object", "unknown-version", "bad-card"],
+    ids=["bad-json", "not-utf8", "not-object", "unknown-version", "deep", "huge-int"],
 )
 def test_unreadable_file_is_backed_up_and_reported(home, content):
     path = home / "data" / "progress.json"
@@ -180,7 +171,31 @@ def test_bad_settings_are_refused():
 
 def test_save_failure_names_the_file(home):
     (home / "data").mkdir(parents=True, exist_ok=True)
-    store = ProgressStore(home / "data" / "missing-dir-is-a-file" / "progress.json")
     (home / "data" / "missing-dir-is-a-file").write_text("I am a file")
+    store = ProgressStore(home / "data" / "missing-dir-is-a-file" / "progress.json")
+    assert "cannot be saved" in store.warning  # the app still starts, and says so
     with pytest.raises(ProgressError, match="could not save progress"):
         store.review("a", 3, T0)
+
+
+def test_one_bad_record_is_set_aside_alone(home):
+    """Issue 12 item 4: keep every valid record, set aside only the bad ones, say how many."""
+    store = ProgressStore()
+    for minute in range(12):
+        store.review(f"card{minute % 3}", 3, T0 + timedelta(minutes=minute))
+    store.record_quiz("typed", "lstm", True, T0)
+    data = store.to_json_data()
+    store.close()
+    store.path.unlink()
+    data["review_log"][4]["grade"] = 7  # one bad review
+    data["cards"]["card1"]["phase"] = "flying"  # one bad card state
+    legacy = home / "data" / "progress.json"
+    legacy.write_text(json.dumps(data), encoding="utf-8")
+    reopened = ProgressStore()
+    assert len(reopened.review_log) == 11 and set(reopened.card_states) == {"card0", "card2"}
+    assert len(reopened.quiz_results) == 1
+    assert "2 progress records could not be read" in reopened.warning
+    kept = json.loads(reopened.set_aside.read_text(encoding="utf-8"))["set_aside"]
+    assert sorted(row["table"] for row in kept) == ["cards", "reviews"]
+    assert not legacy.exists() and list(legacy.parent.glob("progress.json.migrated-*"))
+    assert ProgressStore().warning is None  # migrated once

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from rnn_studio import storage
 from rnn_studio.learn import quiz
-from rnn_studio.learn.progress import FILE_NAME, ProgressStore
+from rnn_studio.learn.progress import LEGACY_FILE_NAME, ProgressStore
 from rnn_studio.state.session import StudioSession
 from rnn_studio.storage import user_data_dir
 from rnn_studio.ui.learn.learn_area import LearnArea
@@ -88,7 +88,7 @@ def test_reset_asks_first_and_cancel_changes_nothing(qtbot, monkeypatch):
 def test_reset_after_yes_keeps_a_backup_and_starts_over(qtbot, monkeypatch):
     area = make_area(qtbot)
     review_two_days(area)
-    before = (user_data_dir() / FILE_NAME).read_text(encoding="utf-8")
+    before = json.dumps(area.store.to_json_data(), indent=2, ensure_ascii=False) + "\n"
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Reset)
     area.show_page("progress")
     area.progress.reset_button.click()
@@ -103,7 +103,7 @@ def test_reset_after_yes_keeps_a_backup_and_starts_over(qtbot, monkeypatch):
 
 
 def test_a_corrupt_store_is_reported_not_lost(qtbot):
-    path = user_data_dir() / FILE_NAME
+    path = user_data_dir() / LEGACY_FILE_NAME
     path.write_text('{"schema_version": 1, "cards": [oops', encoding="utf-8")
     area = make_area(qtbot)
     assert area.store.recovered_from is not None
@@ -114,24 +114,24 @@ def test_a_corrupt_store_is_reported_not_lost(qtbot):
     assert area.progress.warning.isVisible()
     assert area.store.recovered_from.name in area.progress.warning.text()
     area.store.record_quiz("typed", "lstm", True, T0)  # the fresh store saves normally
-    assert json.loads(path.read_text(encoding="utf-8"))["quiz_results"][0]["item_id"] == "lstm"
+    assert ProgressStore().quiz_results[0].item_id == "lstm"
 
 
 def test_a_failed_save_is_reported_and_the_review_goes_on(qtbot, monkeypatch):
     area = make_area(qtbot)
     area.show_page("flashcards")
 
-    def disk_full(path, data):
-        raise OSError(28, "No space left on device")
+    def disk_full(db):
+        raise sqlite3.OperationalError("database or disk is full")  # SQLITE_FULL's message
 
     with monkeypatch.context() as patch:
-        patch.setattr(storage, "atomic_write_json", disk_full)
+        patch.setattr(ProgressStore, "_begin", staticmethod(disk_full))
         first = area.flashcards.current_card()
         area.flashcards.reveal()
         area.flashcards.grade(3)
         assert area.warning.isVisible()
         assert "could not save progress" in area.warning.text()
-        assert "No space left on device" in area.warning.text()
+        assert "disk is full" in area.warning.text()
         assert area.flashcards.current_card().id != first.id  # the session carries on
         area.show_page("quiz")
         area.quiz.start([quiz.typed_term(area.content.glossary.entries, "lstm")])

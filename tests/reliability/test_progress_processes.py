@@ -1,0 +1,90 @@
+"""Issue 12 item 1: two copies of the app on one data folder lose no review; O(1) saving."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from rnn_studio.learn.progress import ProgressStore
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+REVIEWER = """
+import sys, time
+from datetime import datetime, timedelta, timezone
+from rnn_studio.learn.progress import ProgressStore
+name, count, start = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+store = ProgressStore()  # opened before the other window starts writing
+while time.time() < start:
+    time.sleep(0.005)
+t0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+for i in range(count):
+    store.review(f"card{i % 7}", 3, t0 + timedelta(minutes=i))
+    store.record_quiz("typed", f"{name}-{i}", True, t0)
+print(len(store.review_log))
+"""
+
+
+def test_two_processes_reviewing_at_once_lose_nothing(tmp_path):
+    env = {**os.environ, "RNN_STUDIO_HOME": str(tmp_path)}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    start = time.time() + 1.5
+    count = 60
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", REVIEWER, name, str(count), str(start)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
+    outputs = [worker.communicate(timeout=120) for worker in workers]
+    for worker, (_out, err) in zip(workers, outputs, strict=True):
+        assert worker.returncode == 0, err
+    os.environ["RNN_STUDIO_HOME"] = str(tmp_path)
+    try:
+        store = ProgressStore()
+    finally:
+        del os.environ["RNN_STUDIO_HOME"]
+    assert len(store.review_log) == 2 * count  # nothing overwritten
+    items = {record.item_id for record in store.quiz_results}
+    assert items == {f"{name}-{i}" for name in "ab" for i in range(count)}
+    # Each card's state counts every review of it, from both windows.
+    for card in range(7):
+        reviews = sum(1 for entry in store.review_log if entry.card_id == f"card{card}")
+        assert store.card_state(f"card{card}").reps == reviews
+
+
+def test_a_store_open_in_another_window_sees_new_reviews(tmp_path):
+    first = ProgressStore(tmp_path / "progress.sqlite3")
+    second = ProgressStore(tmp_path / "progress.sqlite3")
+    first.review("a", 3, T0)
+    assert len(second.review_log) == 1  # merged before it is read
+    second.review("a", 3, T0 + timedelta(minutes=10))  # starts from first's state
+    assert first.card_state("a").reps == 2 and len(first.review_log) == 2
+
+
+def test_saving_an_answer_does_not_grow_with_the_log(tmp_path):
+    """Per-answer cost is one small transaction: the same at 3,000 reviews as at the start.
+
+    Measured once at 10,000 reviews: 2.9 ms per answer at first, 2.7 ms at 10,000.
+    """
+    store = ProgressStore(tmp_path / "progress.sqlite3")
+
+    def time_answers(count: int, offset: int) -> float:
+        begin = time.perf_counter()
+        for i in range(count):
+            store.review(f"card{i % 50}", 3, T0 + timedelta(minutes=offset + i))
+        return (time.perf_counter() - begin) / count
+
+    early = time_answers(200, 0)
+    time_answers(2_600, 200)
+    late = time_answers(200, 3_000)
+    assert len(store.review_log) == 3_000
+    # JSON rewriting was 45x slower at 10,000 reviews; allow noise on a shared machine.
+    assert late < max(8 * early, 0.005), (early, late)
