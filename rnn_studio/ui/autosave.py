@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,12 +91,15 @@ class SessionGuard(QObject):
         self._poll = QTimer(self)
         self._poll.timeout.connect(lambda: None)  # lets Python run its signal handlers
         self._poll.start(SIGNAL_POLL_MS)
-        self._previous = None
+        _LIVE_GUARDS.add(self)
         with contextlib.suppress(ValueError, OSError):  # only the main thread may set it
-            self._previous = signal.signal(signal.SIGTERM, self._on_sigterm)
+            previous = signal.signal(signal.SIGTERM, _on_sigterm)
+            if previous is not _on_sigterm:
+                _ORIGINAL_HANDLER[:] = [previous]
 
-    def _on_sigterm(self, _signum: int, _frame: object) -> None:
-        QTimer.singleShot(0, self._close_window)
+    def close_window(self) -> None:
+        """Close the window the normal way (from the event loop, after a signal)."""
+        self._close_window()
 
     def forget_crashes(self) -> None:
         """Remove the markers of crashed windows (their autosave was offered)."""
@@ -108,3 +112,19 @@ class SessionGuard(QObject):
         self.timer.stop()
         self._poll.stop()
         self.marker.unlink(missing_ok=True)
+        _LIVE_GUARDS.discard(self)
+        if not _LIVE_GUARDS and _ORIGINAL_HANDLER:
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(signal.SIGTERM, _ORIGINAL_HANDLER.pop())  # type: ignore[arg-type]
+
+
+#: The guards of open windows (a module-level handler: a bound method of a deleted Qt
+#: object must never stay installed as the signal handler).
+_LIVE_GUARDS: weakref.WeakSet[SessionGuard] = weakref.WeakSet()
+_ORIGINAL_HANDLER: list[object] = []  # the handler before the first guard, put back after
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    for guard in list(_LIVE_GUARDS):
+        with contextlib.suppress(RuntimeError):  # its window is already gone
+            QTimer.singleShot(0, guard.close_window)
