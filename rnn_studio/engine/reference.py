@@ -20,7 +20,7 @@ the shares over time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -132,9 +132,13 @@ def gru_step_backward(dh: Array, cache: tuple, p: Params) -> tuple:
     return dx, dhnext, (dW_ih, dW_hh, dgi.sum(axis=0), dgh.sum(axis=0))
 
 
-STEPS = {"rnn": rnn_step, "lstm": lstm_step, "gru": gru_step}
+STEPS: dict[str, Callable[..., tuple]] = {"rnn": rnn_step, "lstm": lstm_step, "gru": gru_step}
 """The forward step of each cell (the Code panel shows these)."""
-BACKWARD_STEPS = {"rnn": rnn_step_backward, "lstm": lstm_step_backward, "gru": gru_step_backward}
+BACKWARD_STEPS: dict[str, Callable[..., tuple]] = {
+    "rnn": rnn_step_backward,
+    "lstm": lstm_step_backward,
+    "gru": gru_step_backward,
+}
 """The backward step of each cell."""
 GRAD_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
@@ -194,7 +198,7 @@ def forward(
     size = p["weight_hh"].shape[1]
     shape = (*xs.shape[1:-1], size)
     h = _rows(np.zeros(shape) if h0 is None else h0, batched)
-    c = _rows(np.zeros(shape) if c0 is None else c0, batched) if kind == "lstm" else None
+    c = _rows(np.zeros(shape) if c0 is None else c0, batched)  # read by the LSTM only
     hidden, cells, caches = [], [], []
     for x in _rows(xs, batched):
         if kind == "lstm":

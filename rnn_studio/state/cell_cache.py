@@ -60,7 +60,8 @@ class CellCache:
         key = (kind, int(cell.input_size), int(cell.hidden_size), int(seed), nonlinearity)
         with np.errstate(all="ignore"):
             rho = float(engine.spectral_radius(cell))
-        self._pinned[(*key, None, None, "random")] = (cell, rho, readout)
+        pinned = (*key, None, None, "random")  # named: mypy reads d[(*k, ...)] as 3.11 syntax
+        self._pinned[pinned] = (cell, rho, readout)
 
     def cell(
         self, kind: str, input_size: int, cell_key: CellKey

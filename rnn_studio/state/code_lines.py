@@ -311,7 +311,7 @@ def forward_values(
     if kind == "lstm":
         c_prev = _batch(trace.c0 if t == 0 else trace.cell_state[t - 1], batched)
         args: tuple = (x, h_prev, c_prev, p)
-        names = ("x", "h_prev", "c_prev", "p")
+        names: tuple[str, ...] = ("x", "h_prev", "c_prev", "p")
     elif kind == "gru":
         args, names = (x, h_prev, p), ("x", "h_prev", "p")
     else:
@@ -356,7 +356,7 @@ class BackwardPass:
             assert self.grads.cell_in is not None
             dc_in = _batch(self.grads.cell_in[t], batched)
             args: tuple = (dh, dc_in, cache_t, self.params)
-            names = ("dh", "dc_in", "cache", "p")
+            names: tuple[str, ...] = ("dh", "dc_in", "cache", "p")
         elif self.kind == "gru":
             args, names = (dh, cache_t, self.params), ("dh", "cache", "p")
         else:

@@ -182,6 +182,7 @@ def compute_cell(
     """One cell's forward pass and readout (a trained model's when it matches)."""
     sequence = request.sequence
     entry = trained.get(kind)
+    readout: Readout | None
     if entry is not None:
         cell = trained_cell(entry.model, sequence)
         rho, readout = entry.spectral_radius, entry.readout

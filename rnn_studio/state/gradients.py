@@ -83,7 +83,7 @@ class JacobianJob:
 
     generation: int
     kind: str
-    cell: object
+    cell: engine.Cell
     inputs: np.ndarray
     total: int
     cost: float
@@ -100,17 +100,17 @@ def jacobian_cost(cell: object, steps: int) -> float:
     return float(steps) * gates * size**3
 
 
-def jacobian_curve(cell: object, inputs: np.ndarray, total: int) -> np.ndarray:
+def jacobian_curve(cell: engine.Cell, inputs: np.ndarray, total: int) -> np.ndarray:
     """``‖∂h_L/∂h_t‖_F / √H`` for t ≤ L = len(inputs) - 1, padded with NaN to ``total``."""
     with np.errstate(all="ignore"):
         prefix = engine.forward(cell, inputs)
-        norms = np.asarray(engine.jacobian_norms(cell, prefix), dtype=float)
+        norms = np.asarray(engine.jacobian_norms(cell, prefix), dtype=np.float64)
         norms = norms / math.sqrt(prefix.hidden.shape[-1])
     return _pad(norms, total)
 
 
 def backprop_report(
-    cell: object, inputs: np.ndarray, loss_step: int, clip: float | None, rho: float
+    cell: engine.Cell, inputs: np.ndarray, loss_step: int, clip: float | None, rho: float
 ) -> tuple[GradientReport, bool]:
     """Run BPTT for ``cell`` on ``inputs`` (T, I) with the loss at ``loss_step``.
 

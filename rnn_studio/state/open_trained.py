@@ -11,6 +11,7 @@ loaded model (:func:`task_for_model`) and says in words what the model predicts
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import numpy as np
 
@@ -146,7 +147,8 @@ def describe_prediction(kind: str, model: Model, text: str, mode: str) -> str:
             return f"The trained {name} predicts the next value {predicted:.4g}."
         if model.vocabulary is None:
             return ""
-        ids = model.vocabulary.encode(tokenize(text, mode))
+        tokens = cast("list[str]", tokenize(text, mode))  # chars or words: text tokens
+        ids = model.vocabulary.encode(tokens)
         probabilities = model.probabilities(ids)[-1]
     order = np.argsort(-probabilities, kind="stable")
     if model.labels is not None:

@@ -164,7 +164,7 @@ def session_to_bytes(document: SessionDocument) -> bytes:
     if document.trained:
         manifest["trained"] = {"seed": document.trained_seed, "models": list(document.trained)}
     weights = io.BytesIO()
-    np.savez(weights, **arrays)
+    np.savez(weights, **arrays)  # type: ignore[arg-type]  # the stub reads a key as allow_pickle
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False)

@@ -83,8 +83,8 @@ class DemoSetup:
             object.__setattr__(self, name, check_field(name, getattr(self, name)))
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DemoSetup:
-        """Build a setup from JSON data, naming any unknown or invalid field."""
+    def from_dict(cls, data: Any) -> DemoSetup:
+        """Build a setup from JSON data (an object), naming any unknown or invalid field."""
         if not isinstance(data, dict):
             raise DemoError("a demo setup must be a JSON object")
         known = {f.name for f in fields(cls)}
@@ -167,9 +167,9 @@ def check_field(name: str, value: Any, label: str | None = None) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise DemoError(f"{label}: the sequence must not be empty")
     elif name in _WHOLE:
-        low, high = _WHOLE[name]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise DemoError(f"{label}: {value!r} is not a whole number from {low} to {high}")
+        first, last = _WHOLE[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not first <= value <= last:
+            raise DemoError(f"{label}: {value!r} is not a whole number from {first} to {last}")
     elif name == "backprop":
         if not isinstance(value, bool):
             raise DemoError(f"{label}: must be true or false")
