@@ -32,6 +32,7 @@ from rnn_studio.ui.panels.stepper import StepperPanel, install_shortcuts
 from rnn_studio.ui.panels.unrolled import UnrolledPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import HIGHLIGHT, WARNING_BACKGROUND
+from rnn_studio.ui.widgets.compare_story import CompareStoryBar
 from rnn_studio.ui.widgets.showme_banner import ShowMe, ShowMeBanner
 
 #: The window height the studio must fit (a 1280×720 projector), whatever the screen.
@@ -117,6 +118,11 @@ class StudioArea(QMainWindow):
         self.showme_banner.closed.connect(self._clear_highlight)
         self.highlighted_panel: str | None = None
         column.addWidget(self.showme_banner)
+        #: RNN vs LSTM vs GRU in three set-ups (random, forget gate opened, trained).
+        self.compare_story = CompareStoryBar(bridge, central)
+        self.compare_story.glossary_requested.connect(self.glossary_requested)
+        self.model.story_requested.connect(self.compare_story.start)
+        column.addWidget(self.compare_story)
         column.addWidget(self.warning_label)
         column.addWidget(self.memory, 1)
         self.setCentralWidget(central)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -60,6 +60,7 @@ class ModelPanel(StudioPanel):
 
     panel_id = "model"
     title = "Model"
+    story_requested = Signal()
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)
@@ -78,6 +79,16 @@ class ModelPanel(StudioPanel):
             self.cell_group.addButton(button)
             self.cell_buttons[kind] = button
             cells.addWidget(button)
+        self.story_button = QToolButton(self)
+        self.story_button.setText("3 set-ups")
+        self.story_button.setObjectName("model_compare_story")
+        self.story_button.setAccessibleName("Compare in three set-ups")
+        self.story_button.setToolTip(
+            "Why the LSTM remembers: RNN, LSTM and GRU on the same 102 steps with random "
+            "weights, with the LSTM's forget gate opened, and trained"
+        )
+        self.story_button.clicked.connect(self.story_requested)
+        cells.addWidget(self.story_button)
         self.body.addLayout(cells)
         self.apply_palette(current_palette())
 
