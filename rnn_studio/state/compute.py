@@ -30,6 +30,7 @@ from rnn_studio.state.readout import Outputs, compute_outputs
 from rnn_studio.state.sequence import EncodedSequence
 from rnn_studio.state.trained_adapter import Readout, TrainedModelError, trained_cell
 from rnn_studio.state.trained_match import TrainedEntry
+from rnn_studio.studio_core.numbers import format_number
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,6 +175,16 @@ def compute(
         return Outcome(request, error=f"{problem} (Reset shows a fresh random model instead.)")
     except engine.EngineError as problem:
         return Outcome(request, error=str(problem))
+    except ArithmeticError as problem:
+        # A number ran past what a float holds somewhere outside the engine's guarded
+        # loops: say so (the panels then do not pretend to show the new controls' run).
+        return Outcome(
+            request,
+            error=(
+                f"The numbers overflowed ({problem}): lower the spectral radius, use tanh or "
+                "a shorter sequence."
+            ),
+        )
 
 
 def compute_cell(
@@ -227,9 +238,9 @@ def overflow_message(run: Run) -> str:
         step = cell_run.first_nonfinite_step
         if step is not None:
             return (
-                f"The {kind.upper()}'s hidden state overflowed to infinity at step {step}: "
-                f"with ρ(W_hh) = {cell_run.spectral_radius:.3g} each step multiplies it, and "
-                "past about 1e308 the computer cannot hold the number. Lower the spectral "
-                "radius or use tanh."
+                f"The {kind.upper()}'s hidden state overflowed to infinity at step t = {step}: "
+                f"with ρ(W_hh) = {format_number(cell_run.spectral_radius)} each step "
+                "multiplies it, and past about 10³⁰⁸ the computer cannot hold the number. "
+                "Lower the spectral radius or use tanh."
             )
     return ""

@@ -81,28 +81,24 @@ class Verdict:
         return f"Stable: {factor} back in time ({span})."
 
     def _describe_overflow(self) -> str:
-        largest = "about 10³⁰⁸, the largest number the computer holds"
+        # Short: the panel shows it under the plot, and a long text squeezes the plot away.
         if self.state_overflow_step is not None:
             cause = (
-                f"Overflowed: the hidden state passed {largest}, at step "
-                f"t = {self.state_overflow_step} of the forward pass, so the gradient is "
-                "infinite or NaN from the loss step on. "
+                "Overflowed: the hidden state passed 10³⁰⁸, the largest number a float holds, "
+                f"at t = {self.state_overflow_step}, so the gradient is infinite or NaN. "
             )
         else:
             where = (
                 ""
                 if self.overflow_step is None
-                else f" at step t = {self.overflow_step}, {self._back(self.overflow_step)}"
+                else f" at t = {self.overflow_step} ({self._back(self.overflow_step)})"
             )
             cause = (
-                f"Overflowed: multiplied step after step going back, the gradient passed "
-                f"{largest}, and became infinite or NaN{where}. "
+                "Overflowed: going back, the gradient passed 10³⁰⁸, the largest number a "
+                f"float holds{where}. "
             )
         if self.clipping:
-            return cause + (
-                "Clipping cannot help: it rescales the gradient after backpropagation, and "
-                "an infinite norm cannot be scaled. Lower ρ, use tanh or a shorter sequence."
-            )
+            cause += "Clipping cannot rescale an infinite gradient. "
         return cause + "Lower ρ, use tanh or a shorter sequence."
 
     def _back(self, step: int) -> str:

@@ -100,7 +100,7 @@ def test_overflow_verdict_fits_the_state(clip: float | None) -> None:
         assert report.clip_factor == 1.0
     else:
         assert "turn on clipping" not in text.lower()
-        assert "Clipping cannot help" in text
+        assert "Clipping cannot rescale" in text
         assert math.isnan(report.clip_factor)
         assert not np.isfinite(report.param_norm_after)
 
@@ -125,3 +125,18 @@ def test_surprise_demo_grows_then_fades_in_the_studio() -> None:
     session.reset()
     assert session.recurrent == "random"
     assert engine.largest_singular_value(session.run.primary.cell) < 3.0
+
+
+def test_an_overflow_outside_the_engine_is_reported_not_raised(monkeypatch) -> None:
+    from rnn_studio.state import compute
+
+    session = StudioSession(DemoSetup(text="abcabc", backprop=True))
+    previous = session.run
+
+    def overflowing(*args, **kwargs):
+        raise OverflowError(34, "Numerical result out of range")
+
+    monkeypatch.setattr(compute, "compute_outputs", overflowing)
+    session.set_hidden_size(12)  # the controls change, the computation overflows
+    assert "overflowed" in session.error
+    assert session.run is previous  # the old run stays, and the error says why

@@ -81,4 +81,4 @@ def test_overflow_shows_a_plain_warning_in_the_window(qtbot, tmp_path, monkeypat
     banner = window.studio.warning_label
     assert banner.isVisible() and "overflowed to infinity" in banner.text()
     verdict = window.studio.gradients.verdict_label.text()
-    assert verdict.startswith("Exploding") and "infinity" in verdict
+    assert verdict.startswith("Overflowed") and "infinite" in verdict

@@ -471,10 +471,7 @@ def _clip_sentence(kind: str, report: object, clip: float, named: bool) -> str:
     factor = report.clip_factor
     c = format_number(clip)
     if not math.isfinite(before):
-        return (
-            f"{who}‖∂L/∂W‖ is not finite: no factor can rescale it, so norm clipping at "
-            f"c = {c} cannot help."
-        )
+        return f"{who}‖∂L/∂W‖ is not finite: norm clipping (c = {c}) cannot rescale it."
     if factor >= 1.0:
         return f"{who}‖∂L/∂W‖ = {format_number(before)} ≤ c = {c}: norm clipping changes nothing."
     return (

@@ -13,6 +13,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
+from rnn_studio.studio_core.numbers import format_number
 from rnn_studio.ui.theme import graphic_colour
 from rnn_studio.ui.themes import Palette, current_palette
 from rnn_studio.ui.widgets.axes import outward_ticks
@@ -136,7 +137,8 @@ class UnitBars:
 
 
 def _tick_label(value: float) -> str:
-    return f"{value:.2g}".replace("-", "−")
+    # format_number, not "%.2g": "1e+10" read as "1e+1" once the axis cut its last digit.
+    return format_number(value, 2).replace("-", "−")
 
 
 def range_ticks(low: float, high: float) -> list[tuple[float, str]]:
