@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.ui.accessibility import describe_step
-from rnn_studio.ui.themes import current_palette, set_app_font
+from rnn_studio.ui.themes import set_app_font, set_role_style
 from rnn_studio.ui.widgets.hint import HintLabel
 
 DEFAULT_FONT_SCALE = 1.6
@@ -259,17 +259,16 @@ class PresenterMode(QObject):
 
     # --------------------------------------------------------------------- internals
     def _add_spotlight(self) -> None:
-        palette = current_palette()
         toolbar = QToolBar("Spotlight", self.window)
         toolbar.setObjectName("presenter_toolbar")
         toolbar.setMovable(False)
         self.spotlight = QLabel(toolbar)
         self.spotlight.setObjectName("presenter_spotlight")
         self.spotlight.setAccessibleName("Current step")
-        self.spotlight.setStyleSheet(
-            f"background: {palette.spotlight_background}; color: {palette.spotlight_text}; "
-            f"border-left: 8px solid {palette.current_step}; padding: 6px 12px; "
-            "font-weight: 600;"
+        set_role_style(
+            self.spotlight,
+            "background: $spotlight_background; color: $spotlight_text; "
+            "border-left: 8px solid $current_step; padding: 6px 12px; font-weight: 600;",
         )
         toolbar.addWidget(self.spotlight)
         self.window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)

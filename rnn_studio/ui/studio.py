@@ -31,7 +31,7 @@ from rnn_studio.ui.panels.sequence import SequencePanel
 from rnn_studio.ui.panels.stepper import StepperPanel, install_shortcuts
 from rnn_studio.ui.panels.unrolled import UnrolledPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import HIGHLIGHT, WARNING_BACKGROUND
+from rnn_studio.ui.themes import set_role_style
 from rnn_studio.ui.widgets.compare_story import CompareStoryBar
 from rnn_studio.ui.widgets.showme_banner import ShowMe, ShowMeBanner
 
@@ -110,8 +110,10 @@ class StudioArea(QMainWindow):
         self.warning_label.setObjectName("studio_warning")
         self.warning_label.setAccessibleName("Numerical warning")
         self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet(
-            f"background: {WARNING_BACKGROUND}; padding: 4px; border-radius: 3px;"
+        set_role_style(
+            self.warning_label,
+            "background: $warning_background; color: $warning_text; padding: 4px; "
+            "border-radius: 3px;",
         )
         #: "Show me": the demo's title and description, where to look, and the way back.
         self.showme_banner = ShowMeBanner(central)
@@ -339,8 +341,9 @@ class StudioArea(QMainWindow):
         self.showme_banner.show_demo(show, panel.title)
         self.highlighted_panel = show.panel_id
         panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        panel.setStyleSheet(
-            f"#{panel.objectName()} {{ border: 3px solid {HIGHLIGHT}; border-radius: 3px; }}"
+        set_role_style(
+            panel,
+            f"#{panel.objectName()} {{ border: 3px solid $current_step; border-radius: 3px; }}",
         )
         dock = self.docks.get(show.panel_id)
         if dock is not None:
@@ -352,7 +355,7 @@ class StudioArea(QMainWindow):
         if self.highlighted_panel is None:
             return
         panel = self.panels[self.highlighted_panel]
-        panel.setStyleSheet("")
+        set_role_style(panel, "")
         dock = self.docks.get(self.highlighted_panel)
         if dock is not None:
             dock.setWindowTitle(panel.title)

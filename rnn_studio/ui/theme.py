@@ -1,10 +1,10 @@
 """Colours and fonts of the studio: colour-blind-safe, readable on a projector.
 
-The colours come from :mod:`rnn_studio.ui.themes` (light, dark, high contrast): the
-constants here are the light theme's, for code that draws before any theme is applied and
-for the style-sheet swapping in ``themes``; everything the studio draws reads the current
-:class:`~rnn_studio.ui.themes.Palette` instead, through the helpers below, and recolours
-itself in ``apply_palette(palette)`` when the theme changes.
+The colours come from :mod:`rnn_studio.ui.themes` (light, dark, high contrast), the one table
+of named roles: everything the studio draws reads the current
+:class:`~rnn_studio.ui.themes.Palette` through the helpers below and recolours itself in
+``apply_palette(palette)`` when the theme changes; a widget style sheet names its colours by
+role (:func:`rnn_studio.ui.themes.set_role_style`).
 
 * Cells (RNN, LSTM, GRU) and gates use the Okabe–Ito palette, distinct for all common forms
   of colour blindness (brighter members on dark plots).
@@ -41,14 +41,6 @@ GATE_COLOURS = {
     "z": OKABE_ITO["blue"],
     "n": OKABE_ITO["reddish_purple"],
 }
-
-HIGHLIGHT = LIGHT.current_step
-HIGHLIGHT_FILL = LIGHT.spotlight_background
-BACKGROUND = LIGHT.plot_background
-FOREGROUND = LIGHT.plot_foreground
-MUTED = LIGHT.muted_text
-ERROR = LIGHT.error
-WARNING_BACKGROUND = LIGHT.warning_background
 
 #: Okabe–Ito colours too dark for lines and bars on a dark plot, and their bright stand-ins.
 _DARK_PLOT_SWAPS = {OKABE_ITO["blue"]: OKABE_ITO["sky_blue"]}

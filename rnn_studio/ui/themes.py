@@ -12,30 +12,32 @@ the WCAG 2.1 contrast ratio of each pair and requires at least 4.5:1 (AA for nor
   red), so that large values are bright on a dark screen.
 
 :func:`apply_theme` restyles a running app: the Qt palette, a focus-ring style sheet,
-pyqtgraph's defaults, and every plot already on screen (backgrounds, axes, the heatmap's
-colour map, background-coloured masks, and colours in widget style sheets that came from
-:mod:`rnn_studio.ui.theme`'s light constants).
+pyqtgraph's defaults, every plot already on screen (backgrounds, axes, the heatmap's colour
+map, background-coloured masks), every widget style sheet written with :func:`set_role_style`
+(colours named by palette role, ``$muted_text``, filled in again for the new palette; no hex
+colour is rewritten after the fact), and every widget with an ``apply_palette(palette)`` hook.
 """
 
 from __future__ import annotations
 
 import gc
-import re
 from dataclasses import dataclass, fields
+from string import Template
 
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QAbstractButton, QApplication, QGraphicsRectItem, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QWidget
 
 THEME_NAMES = ("light", "dark", "high_contrast")
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark",
                 "high_contrast": "High contrast"}  # fmt: skip
 #: The app property holding the name of the applied theme.
 THEME_PROPERTY = "rnn_studio_theme"
-_BASE_STYLE_PROPERTY = "rnn_studio_base_style_sheet"
+#: The widget property holding a :func:`set_role_style` template.
+_ROLE_STYLE_PROPERTY = "rnn_studio_role_style"
 
 
 @dataclass(frozen=True)
@@ -395,11 +397,8 @@ def apply_theme(name: str, app: QApplication | None = None) -> Palette:
             continue
         if isinstance(widget, pg.GraphicsView):
             restyle_plot_widget(widget, previous, palette)
-        restyle_widget_sheet(widget, palette)
-        if isinstance(widget, QLabel):
-            restyle_rich_text(widget, palette)
+        _fill_role_style(widget, palette)
     widgets = [widget for widget in widgets if shiboken6.isValid(widget)]
-    _watch_sheets(app, widgets)
     notify_widgets(widgets, palette)
     return palette
 
@@ -497,14 +496,6 @@ def _swap_lookup_background(item: pg.ImageItem, old: set[int], new: str) -> None
         item.setLookupTable(table)
 
 
-#: theme.py's light constants and the palette role that replaces each in a style sheet.
-_SHEET_ROLES = {
-    LIGHT.muted_text: "muted_text",
-    "#6B6B6B": "muted_text",  # theme.MUTED before it came from LIGHT
-    LIGHT.error: "error",
-    LIGHT.warning_background: "warning_background",
-    LIGHT.spotlight_background: "spotlight_background",
-}
 #: Okabe–Ito colours the panels use as text, and what each becomes in a theme so that the
 #: text keeps 4.5:1 on the window colour (Okabe–Ito blue is too dark on a dark window, and
 #: bluish green too light on a light one; the hue stays).
@@ -521,102 +512,33 @@ ACCENT_TEXT = {
         _OI["reddish_purple"]: "#F0A6D0",
     },
 }
-_APPLIED_STYLE_PROPERTY = "rnn_studio_applied_style_sheet"
 
 
-def swap_colours(text: str, palette: Palette) -> str:
-    """``text`` with theme.py's light colours and the Okabe–Ito text accents swapped."""
-    result = text
-    for colour, role in _SHEET_ROLES.items():
-        result = re.sub(re.escape(colour), getattr(palette, role), result, flags=re.IGNORECASE)
-    for colour, replacement in ACCENT_TEXT.get(palette.name, {}).items():
-        result = re.sub(re.escape(colour), replacement, result, flags=re.IGNORECASE)
-    return result
+def role_colours(palette: Palette) -> dict[str, str]:
+    """Every single colour of ``palette`` by role name (``window``, ``muted_text`` ...)."""
+    return {
+        field.name: getattr(palette, field.name)
+        for field in fields(Palette)
+        if field.name != "name" and isinstance(getattr(palette, field.name), str)
+    }
 
 
-def themed_sheet(sheet: str, palette: Palette) -> str:
-    """A widget style sheet for ``palette`` (:func:`swap_colours`, warning text coloured)."""
-    result = swap_colours(sheet, palette)
-    if LIGHT.warning_background.lower() in sheet.lower() and "color:" not in result:
-        result += f" color: {palette.warning_text};"
-    return result
+def set_role_style(widget: QWidget, template: str) -> None:
+    """Style ``widget`` with ``template``, whose colours are palette roles, in every theme.
 
-
-#: The link colour the studio's hints write inline (``glossary_links.hint_html``).
-HINT_LINK_COLOUR = "#0060A8"
-_BASE_TEXT_PROPERTY = "rnn_studio_base_rich_text"
-_APPLIED_TEXT_PROPERTY = "rnn_studio_applied_rich_text"
-
-
-def restyle_rich_text(label: QLabel, palette: Palette) -> None:
-    """Swap light colours written inline in a rich-text label (hint links, accents).
-
-    The owner's text is remembered, so switching back is exact; a text the owner sets later
-    becomes the remembered one at the next switch.
+    ``template`` is a Qt style sheet with ``$role`` for each colour, e.g.
+    ``"color: $error; font-weight: 600;"`` (roles: :func:`role_colours`). It is filled in
+    with the current palette now and again by :func:`apply_theme`; an empty template clears
+    the sheet.
     """
-    current = label.text()
-    if "color" not in current and label.property(_BASE_TEXT_PROPERTY) is None:
-        return
-    if current != label.property(_APPLIED_TEXT_PROPERTY):
-        label.setProperty(_BASE_TEXT_PROPERTY, current)
-    base = str(label.property(_BASE_TEXT_PROPERTY))
-    text = re.sub(re.escape(HINT_LINK_COLOUR), palette.link, base, flags=re.IGNORECASE)
-    text = swap_colours(text, palette)
-    label.setProperty(_APPLIED_TEXT_PROPERTY, text)
-    if text != current:
-        label.setText(text)
+    widget.setProperty(_ROLE_STYLE_PROPERTY, template)
+    widget.setStyleSheet(Template(template).substitute(role_colours(current_palette())))
 
 
-def restyle_widget_sheet(widget: QWidget, palette: Palette) -> None:
-    """Swap theme.py's light colours in ``widget``'s own style sheet for ``palette``'s.
-
-    The sheet the widget's owner set is remembered, so switching themes back and forth is
-    exact; when the owner sets a new sheet later, that one becomes the remembered one (see
-    :class:`SheetWatcher`).
-    """
-    current = widget.styleSheet()
-    applied = widget.property(_APPLIED_STYLE_PROPERTY)
-    base = widget.property(_BASE_STYLE_PROPERTY)
-    if base is None or current != applied:
-        base = current  # the owner set this sheet (or it is the first time we see it)
-        widget.setProperty(_BASE_STYLE_PROPERTY, base)
-    if not base:
-        widget.setProperty(_APPLIED_STYLE_PROPERTY, "")
-        return
-    sheet = themed_sheet(str(base), palette)
-    widget.setProperty(_APPLIED_STYLE_PROPERTY, sheet)
-    if sheet != current:
-        widget.setStyleSheet(sheet)
-
-
-class SheetWatcher(QObject):
-    """Re-themes a label's or button's style sheet whenever its owner sets a new one.
-
-    Panels colour some text as they update (a verdict turns "vanishing" blue); the watcher
-    sees the style change and swaps the colours for the current theme's.
-    """
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.StyleChange
-            and isinstance(watched, QWidget)
-            and watched.styleSheet() != watched.property(_APPLIED_STYLE_PROPERTY)
-        ):
-            restyle_widget_sheet(watched, current_palette())
-        return False
-
-
-def _watch_sheets(app: QApplication, widgets: list[QWidget]) -> None:
-    watcher = app.findChild(SheetWatcher, "rnn_studio_sheet_watcher")
-    if watcher is None:
-        watcher = SheetWatcher(app)
-        watcher.setObjectName("rnn_studio_sheet_watcher")
-    for widget in widgets:
-        if isinstance(widget, (QLabel, QAbstractButton)) and not widget.property(
-            "rnn_studio_sheet_watched"
-        ):
-            widget.setProperty("rnn_studio_sheet_watched", True)
-            widget.installEventFilter(watcher)
+def _fill_role_style(widget: QWidget, palette: Palette) -> None:
+    template = widget.property(_ROLE_STYLE_PROPERTY)
+    if template:
+        widget.setStyleSheet(Template(str(template)).substitute(role_colours(palette)))
 
 
 def palette_fields() -> tuple[str, ...]:

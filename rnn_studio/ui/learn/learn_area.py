@@ -39,7 +39,7 @@ from rnn_studio.ui.learn.predict_view import PredictView
 from rnn_studio.ui.learn.progress_view import ProgressView
 from rnn_studio.ui.learn.quiz_view import QuizView
 from rnn_studio.ui.learn.read_aloud import SpeechEngine, detect_speech_engine
-from rnn_studio.ui.theme import WARNING_BACKGROUND
+from rnn_studio.ui.themes import set_role_style
 from rnn_studio.ui.widgets.showme_banner import ShowMe
 
 #: Page id → what the page list shows.
@@ -163,7 +163,9 @@ class LearnArea(QWidget):
         self.warning.setObjectName("learn_warning")
         self.warning.setAccessibleName("Progress file warning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(f"background: {WARNING_BACKGROUND}; padding: 6px;")
+        set_role_style(
+            self.warning, "background: $warning_background; color: $warning_text; padding: 6px;"
+        )
         self.warning.setText(f"⚠ {self.store.warning}" if self.store.warning else "")
         self.warning.setVisible(bool(self.store.warning))
 

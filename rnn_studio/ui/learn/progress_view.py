@@ -33,7 +33,8 @@ from rnn_studio.learn.review import local_now
 from rnn_studio.learn.scheduler import Grade
 from rnn_studio.ui.learn.flashcards_view import GRADE_NAMES, format_wait
 from rnn_studio.ui.learn.typography import scaled_font
-from rnn_studio.ui.theme import OKABE_ITO, WARNING_BACKGROUND
+from rnn_studio.ui.theme import OKABE_ITO
+from rnn_studio.ui.themes import set_role_style
 
 #: How many of the latest reviews the log table lists.
 LOG_ROWS = 200
@@ -80,7 +81,9 @@ class ProgressView(QWidget):
         self.warning.setObjectName("progress_warning")
         self.warning.setAccessibleName("Progress file warning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(f"background: {WARNING_BACKGROUND}; padding: 6px;")
+        set_role_style(
+            self.warning, "background: $warning_background; color: $warning_text; padding: 6px;"
+        )
         self.warning.setVisible(False)
 
         self.stat_labels: dict[str, QLabel] = {}

@@ -18,7 +18,7 @@ from rnn_studio.learn.presets import Preset, load_presets
 from rnn_studio.state.sequence import MAX_SEQUENCE_LENGTH, MODE_LABELS
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
-from rnn_studio.ui.theme import ERROR
+from rnn_studio.ui.themes import set_role_style
 
 #: Typing pauses this long before the run is recomputed, so a fast typist is not slowed.
 TYPING_DELAY_MS = 150
@@ -75,7 +75,7 @@ class SequencePanel(StudioPanel):
         self.error_label.setObjectName("sequence_error")
         self.error_label.setAccessibleName("Sequence error")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {ERROR}; font-weight: 600;")
+        set_role_style(self.error_label, "color: $error; font-weight: 600;")
         self.body.addWidget(self.info_label)
         self.body.addWidget(self.error_label)
         self.body.addStretch(1)

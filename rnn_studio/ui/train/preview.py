@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.state.train_area import Preview, TrainingSnapshot
-from rnn_studio.ui.theme import MUTED
-from rnn_studio.ui.themes import current_palette
+from rnn_studio.ui.themes import current_palette, set_role_style
 from rnn_studio.ui.train.plots import CELL_NAMES, AccuracyPlot, ForecastPlot
 
 TEMPERATURE_HELP = (
@@ -67,7 +66,7 @@ class PreviewPanel(QStackedWidget):
         help_label = QLabel(TEMPERATURE_HELP)
         help_label.setObjectName("train_temperature_help")
         help_label.setWordWrap(True)
-        help_label.setStyleSheet(f"color: {MUTED};")
+        set_role_style(help_label, "color: $muted_text;")
         row.addWidget(QLabel("Sample at"))
         row.addWidget(self.temperature)
         row.addWidget(help_label, 1)

@@ -64,7 +64,7 @@ from rnn_studio.state.train_area import (
     format_seconds,
     make_preview,
 )
-from rnn_studio.ui.theme import ERROR, MUTED
+from rnn_studio.ui.themes import set_role_style
 from rnn_studio.ui.train.controls import TrainControls
 from rnn_studio.ui.train.plots import CELL_NAMES, GradientNormPlot, LossPlot, SweepPlot
 from rnn_studio.ui.train.preview import PreviewPanel
@@ -269,7 +269,7 @@ class TrainArea(QWidget):
         )
         self.sweep_note.setObjectName("train_sweep_note")
         self.sweep_note.setWordWrap(True)
-        self.sweep_note.setStyleSheet(f"color: {MUTED};")
+        set_role_style(self.sweep_note, "color: $muted_text;")
         column.addWidget(self.sweep_note)
         self.sweep_plot = SweepPlot()
         column.addWidget(self.sweep_plot, 1)
@@ -392,7 +392,7 @@ class TrainArea(QWidget):
     def _show_message(self, text: str, *, error: bool = False) -> None:
         self.message = text
         self.message_label.setText(text)
-        self.message_label.setStyleSheet(f"color: {ERROR}; font-weight: bold;" if error else "")
+        set_role_style(self.message_label, "color: $error; font-weight: bold;" if error else "")
 
     # ------------------------------------------------------------------ trained models
     def _refresh_model_choice(self) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from rnn_studio.learn.markup import plain_text
-from rnn_studio.ui.theme import HIGHLIGHT
+from rnn_studio.ui.themes import set_role_style
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ class ShowMeBanner(QFrame):
         self.setObjectName("showme_banner")
         self.setAccessibleName("What this demo shows")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            f"#showme_banner {{ border: 2px solid {HIGHLIGHT}; border-radius: 4px; }}"
+        set_role_style(
+            self, "#showme_banner { border: 2px solid $current_step; border-radius: 4px; }"
         )
         self.title = QLabel(self)
         self.title.setObjectName("showme_title")
