@@ -173,6 +173,7 @@ class StudioArea(QMainWindow):
         self.gradients.backprop_button.clicked.connect(self.code.follow_backprop)
         self.cell.stage_changed.connect(self.equations.set_highlighted_line)
         self.gradients.backprop_button.clicked.connect(self.unrolled.play_backward)
+        self.docks["code"].visibilityChanged.connect(self.code.set_on_screen)
         bridge.warning_changed.connect(self._show_warning)
         # Any set-up applied afterwards (a preset, a scene, another demo) ends the note.
         bridge.demo_applied.connect(self.showme_banner.dismiss)

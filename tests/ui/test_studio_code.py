@@ -190,6 +190,16 @@ def test_the_studios_backprop_button_plays_the_code_backwards(qtbot, monkeypatch
     qtbot.addWidget(studio)
     code = studio.panels["code"]
     assert studio.tabifiedDockWidgets(studio.docks["equations"]) == [studio.docks["code"]]
+    studio.resize(1280, 720)
+    studio.show()
+    qtbot.waitExposed(studio)
+    # Behind the Equations tab it does no work; raised, it catches up.
+    qtbot.waitUntil(lambda: not code.on_screen, timeout=5000)
+    session.set_cursor(3)
+    assert code.highlighted_step() != 3
+    studio.docks["code"].raise_()
+    qtbot.waitUntil(lambda: code.on_screen, timeout=5000)
+    assert code.highlighted_step() == 3
     studio.gradients.backprop_button.click()
     assert code.playing_backward and code.direction == "backward"
     assert code_text(code) == listing("gru", "backward").text()
@@ -202,3 +212,37 @@ def test_the_studios_backprop_button_plays_the_code_backwards(qtbot, monkeypatch
     assert code.highlighted_step() == t
     assert code.line_value_text() == values.describe(code.line, "h", VALUE_ENTRIES, brief=True)
     bridge.detach()
+
+
+def test_at_a_fast_stepper_each_step_shows_its_result_line(panel) -> None:
+    """Steps coming faster than a walk (the stepper at Max): no walk, the step's h line."""
+    panel.session.set_cursor(1)
+    assert panel.walking  # the first step walks at the slowest pace
+    panel.session.set_cursor(2)  # a few microseconds later
+    assert not panel.walking
+    assert panel.highlighted_line().startswith("h = ")
+    assert panel.highlighted_step() == 2
+
+
+def test_play_in_the_app_waits_for_the_worker_threads_gradients(qtbot, tmp_path, monkeypatch):
+    """In the app the gradients come back from a worker thread: Play starts when they do."""
+    from rnn_studio.ui.main_window import MainWindow
+
+    monkeypatch.setenv("RNN_STUDIO_HOME", str(tmp_path))
+    monkeypatch.setattr(code_module, "BACKWARD_LINE_MS", 1)
+    window = MainWindow(StudioSession(DemoSetup(text="abcab", mode="chars", cell="rnn")))
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    window.studio.docks["code"].raise_()
+    code = window.studio.code
+    qtbot.waitUntil(lambda: code.on_screen, timeout=5000)
+    code.play_button.click()
+    window.executor.wait_idle()
+    qtbot.waitUntil(
+        lambda: code.direction == "backward" and not code.playing_backward, timeout=20000
+    )
+    assert window.session.backprop_enabled
+    assert code.highlighted_step() == 0
+    assert code.highlighted_line().startswith("dhnext = ")

@@ -54,8 +54,9 @@ from rnn_studio.ui.widgets.status_text import StatusText
 LINE_MS = 110
 #: Playing BPTT: one line per this many milliseconds.
 BACKWARD_LINE_MS = 60
-#: The highlight never moves faster than this (the stepper at "Max").
-MIN_LINE_MS = 10
+#: Faster than this per line (the stepper at 5 steps/s or more), the highlight does not walk:
+#: it shows each step's last line, one update per step.
+MIN_LINE_MS = 20
 #: Values shown per array on the line under the code (hovering shows the same).
 VALUE_ENTRIES = 6
 #: Long lines wrap only when the code view has room for this many lines.
@@ -157,6 +158,8 @@ class CodePanel(StudioPanel):
         self._backward: BackwardPass | None = None
         self._backward_key: tuple | None = None
         self._value_block: int | None = None  # the block showing the highlighted line's values
+        self.on_screen = True  # see set_on_screen
+        self._stale = False
         self._walk = QTimer(self)
         self._walk.setObjectName("code_walk_timer")
         self._walk.timeout.connect(self._walk_tick)
@@ -216,6 +219,9 @@ class CodePanel(StudioPanel):
 
     def follow_backprop(self) -> None:
         """The Gradient panel's Backprop was pressed: play the backward walk with it."""
+        if not self.on_screen:
+            self._stale = True
+            return
         self._play_pending = True
         if self.session.gradients and not self.session.busy:
             self._start_play()
@@ -246,15 +252,29 @@ class CodePanel(StudioPanel):
     def _direction_clicked(self, *_: object) -> None:
         self.set_direction("forward" if self.forward_button.isChecked() else "backward")
 
+    def set_on_screen(self, on_screen: bool) -> None:
+        """Follow the session only while on screen (the studio calls this when the Code tab
+        is raised or covered); catch up when shown again."""
+        self.on_screen = on_screen
+        if on_screen and self._stale:
+            self._stale = False
+            self.refresh(walk=False)
+        elif not on_screen:
+            self._walk.stop()
+
     def _trace_changed(self, *_: object) -> None:
         self._stop_play()
         self._backward = None
         self._backward_key = None
+        if self._skip():
+            return
         self.refresh(walk=False)
 
     def _cursor_moved(self, _t: int) -> None:
         if self.playing_backward:
             self._stop_play()
+        if self._skip():
+            return
         self.refresh(walk=True)
 
     def _gradients_changed(self, *_: object) -> None:
@@ -262,8 +282,14 @@ class CodePanel(StudioPanel):
         self._backward_key = None
         if self._play_pending and self.session.gradients:
             self._start_play()
-        elif self.direction == "backward" and not self.playing_backward:
+        elif self.direction == "backward" and not self.playing_backward and not self._skip():
             self.refresh(walk=False)
+
+    def _skip(self) -> bool:
+        """True (and remember to catch up) while the panel is covered by another tab."""
+        if not self.on_screen:
+            self._stale = True
+        return not self.on_screen
 
     def refresh(self, *, walk: bool) -> None:
         """Show the current cell's code for the cursor's step (walking its lines if asked)."""
@@ -345,17 +371,22 @@ class CodePanel(StudioPanel):
         """Highlight the first computing line and walk to the last, or jump to the last."""
         assert self.shown_listing is not None
         computing = self.shown_listing.computing_lines
-        elapsed = self._since_move.restart() if self._since_move.isValid() else -1
-        if not self._since_move.isValid():
-            self._since_move.start()
         if not walk:
             self._walk.stop()
             self._highlight(computing[-1])
             return
+        # Time since the previous step the stepper made (none yet: walk at the slowest pace).
+        elapsed = self._since_move.restart() if self._since_move.isValid() else -1
+        if elapsed < 0:
+            self._since_move.start()
         interval = slowest_ms
         if 0 <= elapsed < slowest_ms * len(computing):
             # The stepper moves faster than a whole walk: finish the walk before its next step.
-            interval = max(MIN_LINE_MS, int(0.8 * elapsed / len(computing)))
+            interval = int(0.8 * elapsed / len(computing))
+            if interval < MIN_LINE_MS:
+                self._walk.stop()
+                self._highlight(computing[-1])
+                return
         self._walk.setInterval(interval)
         self._highlight(computing[0])
         self._walk.start()
