@@ -59,8 +59,8 @@ class StudioArea(QMainWindow):
     ----------
     panels : dict of str to StudioPanel
         By panel id: sequence, model, stepper, unrolled, memory, gates, equations,
-        gradients, outputs, code (tabbed with equations), cell (the cell diagram, tabbed
-        with gates).
+        gradients, outputs, cell (the cell diagram) and code (the reference code), both
+        tabbed with gates.
     """
 
     glossary_requested = Signal(str)
@@ -141,14 +141,13 @@ class StudioArea(QMainWindow):
         self._dock(self.gradients, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock(self.equations, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock(self.gates, Qt.DockWidgetArea.BottomDockWidgetArea)
-        # Code shares a tab with Equations (the picture, the maths, the program).
-        self.tabifyDockWidget(
-            self.docks["equations"], self._dock(self.code, Qt.DockWidgetArea.RightDockWidgetArea)
-        )
-        self.docks["equations"].raise_()
         # The cell diagram shares the centre column's bottom with Gates, one tab away.
         cell_dock = self._dock(self.cell, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.docks["gates"], cell_dock)
+        # The code next to the diagram: the picture, then the program (a tab bar that is
+        # already there, so the projector layout keeps its height).
+        code_dock = self._dock(self.code, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(cell_dock, code_dock)
         self.docks["gates"].raise_()
         self.default_sizes_pending = True
         #: True while Outputs sits in a tab beside Gates because the font is too large

@@ -75,11 +75,12 @@ def test_the_studio_fits_1280_by_720(classroom, qtbot, scale) -> None:
         assert not studio.outputs_tabbed_for_font
         assert all(panel.isVisible() for panel in studio.panels.values())
     else:
-        # Outputs shares the centre column's bottom with Gates (and the cell view), one
-        # click away.
+        # Outputs shares the centre column's bottom with Gates (and the cell view and the
+        # code), one click away.
         assert studio.outputs_tabbed_for_font
         assert studio.tabifiedDockWidgets(studio.docks["gates"]) == [
             studio.docks["cell"],
+            studio.docks["code"],
             studio.docks["outputs"],
         ]
         shown = [
@@ -88,9 +89,7 @@ def test_the_studio_fits_1280_by_720(classroom, qtbot, scale) -> None:
             if panel.isVisible() and not panel.visibleRegion().isEmpty()
         ]
         assert set(studio.panels) - set(shown) <= {"gates", "outputs", "code", "cell"}
-        assert len(set(shown) & {"gates", "outputs", "cell"}) == 1
-    # Code shares a tab with Equations (in front), one click away, at every font.
-    assert studio.tabifiedDockWidgets(studio.docks["equations"]) == [studio.docks["code"]]
+        assert len(set(shown) & {"gates", "outputs", "cell", "code"}) == 1
     assert not studio.panels["equations"].visibleRegion().isEmpty()
 
 
@@ -119,7 +118,10 @@ def test_outputs_comes_back_to_the_left_column_at_the_everyday_font(classroom, q
     set_font_scale(qtbot, window, 1.0)
     assert not studio.outputs_tabbed_for_font
     assert studio.docks["outputs"].isVisible() and studio.docks["gates"].isVisible()
-    assert studio.tabifiedDockWidgets(studio.docks["gates"]) == [studio.docks["cell"]]
+    assert studio.tabifiedDockWidgets(studio.docks["gates"]) == [
+        studio.docks["cell"],
+        studio.docks["code"],
+    ]
     assert_fits(window)
 
 

@@ -187,7 +187,8 @@ class CodePanel(StudioPanel):
 
     # ----------------------------------------------------------------------- public
     def highlighted_step(self) -> int | None:
-        return self.shown_step
+        """The step shown; None while covered by another tab and not yet caught up."""
+        return None if self._stale else self.shown_step
 
     @property
     def walking(self) -> bool:
