@@ -254,6 +254,13 @@ class MenuBar(QObject):
         presenter.setCheckable(True)
         self.presenter.active_changed.connect(presenter.setChecked)
         self._action(view_menu, "action_notes", "Teacher's &notes…", self.presenter.show_notes)
+        self._action(
+            view_menu,
+            "action_units",
+            "Interpretable &units…",
+            self.show_units,
+            tip="One hidden unit of a trained model, the text coloured by its activation",
+        )
         theme_menu = view_menu.addMenu("&Theme")
         theme_menu.setObjectName("menu_theme")
         self.theme_group = QActionGroup(self.window)
@@ -276,6 +283,14 @@ class MenuBar(QObject):
         self._action(
             help_menu, "action_about", "&About RNN Studio", lambda: AboutDialog(self.window).exec()
         )
+
+    def show_units(self) -> None:
+        """Open the interpretable-units view on the trained character models."""
+        from rnn_studio.ui.units_view import UnitsView
+
+        view = UnitsView(self.window)
+        view.show()
+        self.units_view = view
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
