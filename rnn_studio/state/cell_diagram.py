@@ -37,7 +37,7 @@ import numpy as np
 ROLES = ("gate", "candidate", "state", "input")
 
 #: Up to this many hidden units the diagram writes every unit's value.
-NUMBERS_UP_TO = 4
+NUMBERS_UP_TO = 3
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,7 +14,15 @@ import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QUrl, Signal
-from PySide6.QtGui import QCursor, QFont, QFontMetricsF, QPalette, QResizeEvent
+from PySide6.QtGui import (
+    QCursor,
+    QFont,
+    QFontMetricsF,
+    QPalette,
+    QResizeEvent,
+    QTextBlockFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
 from rnn_studio.learn.content import Glossary
@@ -22,8 +30,16 @@ from rnn_studio.learn.markup import LEARN_CSS, render_inline
 
 #: The app font size the Learn style sheet's point sizes were written for.
 CSS_BASE_POINT_SIZE = 10.0
-#: Widest text column, in average characters of body text (typographers suggest 60–80).
-MAX_LINE_CHARACTERS = 84
+#: Widest text column, in characters of running English body text (typographers suggest
+#: 60–80; measured on :data:`MEASURE_SAMPLE`, since the font's "average" character is wider
+#: than the letters of real text and gave lines of ~90 characters).
+MAX_LINE_CHARACTERS = 73
+MEASURE_SAMPLE = (
+    "A recurrent network keeps a hidden state that carries what it has read so far, "
+    "and updates it at every step."
+)
+#: Distance between the baselines of body text, in ems (1.4 or more reads comfortably).
+LINE_HEIGHT_EM = 1.5
 #: The body text size in :data:`LEARN_CSS`, in points at the base size.
 CSS_BODY_POINT_SIZE = 11.0
 
@@ -133,6 +149,7 @@ class LearnBrowser(QTextBrowser):
         """Show ``body_html`` (an HTML fragment from :mod:`rnn_studio.learn.lesson_html`)."""
         self._body = body_html
         self.setHtml(themed(body_html, self.palette()))
+        self._space_lines()
         self._side_margin = -1  # setHtml resets the root frame's margins
         self._fit_line_length()
 
@@ -189,15 +206,52 @@ class LearnBrowser(QTextBrowser):
         frame = document.rootFrame().frameFormat()
         return document.textWidth() - frame.leftMargin() - frame.rightMargin()
 
+    def text_font(self) -> QFont:
+        """The font paragraphs are actually drawn in.
+
+        Qt's rich text does not apply the style sheet's ``body`` font size to paragraphs, so
+        this reads the first paragraph's text rather than trusting :meth:`body_point_size`.
+        """
+        font = QFont(self.document().defaultFont())
+        block = self.document().begin()
+        while block.isValid():
+            if block.text().strip() and not block.blockFormat().headingLevel():
+                size = block.begin().fragment().charFormat().fontPointSize()
+                if size > 0:
+                    font.setPointSizeF(size)
+                break
+            block = block.next()
+        return font
+
+    def line_height_percent(self) -> float:
+        """Qt's proportional line height giving :data:`LINE_HEIGHT_EM` for body text.
+
+        Qt scales the font's natural line spacing (about 1.16 em), not the em: convert.
+        """
+        body_font = self.text_font()
+        em_pixels = body_font.pointSizeF() * self.logicalDpiY() / 72.0
+        natural = QFontMetricsF(body_font).lineSpacing() or em_pixels
+        return 100.0 * LINE_HEIGHT_EM * em_pixels / natural
+
+    def _space_lines(self) -> None:
+        """Give every block the comfortable line height (Qt ignores CSS line-height on body)."""
+        spacing = QTextBlockFormat()
+        spacing.setLineHeight(
+            self.line_height_percent(), QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+        )
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.mergeBlockFormat(spacing)
+
     def _fit_line_length(self) -> None:
         """Keep lines to at most :data:`MAX_LINE_CHARACTERS` characters, centred.
 
         The margins go on the document's root frame, inside the viewport, so the page keeps
         the theme's background from edge to edge.
         """
-        body_font = QFont(self.font())
-        body_font.setPointSizeF(self.body_point_size())
-        widest = QFontMetricsF(body_font).averageCharWidth() * MAX_LINE_CHARACTERS
+        metrics = QFontMetricsF(self.text_font())
+        widest = metrics.horizontalAdvance(MEASURE_SAMPLE) / len(MEASURE_SAMPLE)
+        widest *= MAX_LINE_CHARACTERS
         available = self.viewport().width() - 2 * self.document().documentMargin()
         side = int(max(0.0, (available - widest) / 2))
         if side == self._side_margin:

@@ -28,6 +28,8 @@ from rnn_studio.learn import lesson_html
 from rnn_studio.learn.content import OVERVIEW_DEPTHS, Content, Lesson
 from rnn_studio.learn.markup import plain_text
 from rnn_studio.ui.learn.browser import LearnBrowser
+from rnn_studio.ui.learn.lesson_diagram import LessonDiagram
+from rnn_studio.ui.learn.lesson_nav import nav_html, position_text
 from rnn_studio.ui.learn.read_aloud import ReadAloudButton, SpeechEngine
 from rnn_studio.ui.learn.typography import scaled_font
 
@@ -109,6 +111,12 @@ class LessonView(QWidget):
         self.reader = LearnBrowser("lesson_text", "Lesson text", self)
         self.reader.term_clicked.connect(self.term_clicked)
         self.reader.demo_clicked.connect(self.demo_clicked)
+        self.reader.lesson_clicked.connect(self.show_section)  # Previous / Next
+        # Where the learner is ("Part 4 of 11 · …") and the chapter's live diagram, if any.
+        self.position_label = QLabel(self)
+        self.position_label.setObjectName("lesson_position")
+        self.position_label.setAccessibleName("Where you are in the lesson")
+        self.diagram = LessonDiagram(self)
         self.read_aloud = ReadAloudButton(speech, self.read_aloud_text, "lesson_read_aloud", self)
 
         # The title may be cut short rather than squeeze the section list at large fonts.
@@ -124,7 +132,15 @@ class LessonView(QWidget):
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(toolbar)
-        column.addWidget(self.reader, 1)
+        column.addWidget(self.position_label)
+        reading = QSplitter(Qt.Orientation.Vertical, right)
+        reading.setObjectName("lesson_reading_splitter")
+        reading.setChildrenCollapsible(False)
+        reading.addWidget(self.diagram)
+        reading.addWidget(self.reader)
+        reading.setStretchFactor(1, 1)
+        reading.setSizes([260, 380])
+        column.addWidget(reading, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("lesson_splitter")
@@ -254,8 +270,11 @@ class LessonView(QWidget):
             else:
                 chapter = next(c for c in lesson.chapters if c.id == section)
                 body = lesson_html.chapter_html(chapter, glossary) + self._demo_list(chapter.demos)
-        self.reader.set_body(body)
+        sections = self._section_titles()
+        self.reader.set_body(body + nav_html(sections, section))
         self.reader.verticalScrollBar().setValue(0)
+        self.position_label.setText(position_text(sections, section))
+        self.diagram.set_chapter(section)
 
     def _demo_list(self, demo_ids: tuple[str, ...]) -> str:
         if not demo_ids:

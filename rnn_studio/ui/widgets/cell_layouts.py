@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH = 640.0
+WIDTH = 680.0  # wires end at x = 622; the rest is room for labels
 HEIGHT = 252.0
 
 Point = tuple[float, float]
@@ -123,7 +123,7 @@ RNN = Layout(
 LSTM = Layout(
     wires=(
         Wire("c_prev", ((18, 36), (139, 36)), label_at=(18, 20)),
-        Wire("fc", ((161, 36), (289, 36)), label_at=(170, 20)),
+        Wire("fc", ((161, 36), (289, 36)), label_at=(166, 60)),
         Wire("c", ((311, 36), (622, 36)), label_at=(622, 20), align="right"),
         Wire("c", ((480, 36), (480, 80)), arrow=True),
         Wire("f", ((150, GATE_Y - 19), (150, 47))),
@@ -131,7 +131,7 @@ LSTM = Layout(
         Wire("g", ((310, GATE_Y - 19), (310, 105))),
         Wire("ig", ((300, 83), (300, 47)), label_at=(316, 70)),
         Wire("o", ((419, GATE_Y), (469, GATE_Y))),
-        Wire("tanh_c", ((480, 106), (480, GATE_Y - 11)), label_at=(490, 126)),
+        Wire("tanh_c", ((480, 106), (480, GATE_Y - 11)), label_at=(472, 126), align="right"),
         Wire("h", ((491, GATE_Y), (622, GATE_Y)), label_at=(622, GATE_Y + 24), align="right"),
         Wire("h_prev", ((18, BUS_Y), (388, BUS_Y)), arrow=False, label_at=(18, BUS_Y - 14)),
         Wire("x", ((100, 250), (100, BUS_Y)), arrow=False, label_at=(108, 240)),
