@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QToolBar,
     QWidget,
 )
@@ -87,12 +88,13 @@ class StartupNotice(QToolBar):
         self.messages: list[str] = []
         body = QWidget(self)
         row = QHBoxLayout(body)
-        row.setContentsMargins(8, 4, 8, 4)
+        row.setContentsMargins(6, 2, 6, 2)
         self.label = plain_label("", body)
         self.label.setObjectName("startup_notice_text")
         self.label.setAccessibleName("Start-up notice")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.label.setStyleSheet("QLabel { background: #fff4ce; color: #3b2f00; padding: 6px; }")
+        self.label.setStyleSheet("QLabel { background: #fff4ce; color: #3b2f00; padding: 4px; }")
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         close = QPushButton("Close", body)
         close.setObjectName("startup_notice_close")
         close.setToolTip("Hide this notice")

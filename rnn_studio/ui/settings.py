@@ -63,6 +63,7 @@ def open_settings() -> QSettings:
         backup = backup_corrupt(path)
         problem = f"{SETTINGS_FILE}: {error}; it was kept as {backup.name}"
     settings = QSettings(str(path), QSettings.Format.IniFormat)
+    settings.allKeys()  # Qt parses the file (and sets its status) on first use
     if settings.status() != QSettings.Status.NoError:
         del settings
         backup = backup_corrupt(path)
