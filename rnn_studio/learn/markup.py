@@ -8,6 +8,9 @@ Text fields in ``resources/`` are plain text with three additions:
 ``{{demo:id}}`` and ``{{demo:id|label}}``
     A "Show me" link to the studio demo ``id`` in ``demos.json``; the label defaults to
     ``Show me``. HTML: ``<a class="showme" href="demo:<id>">``.
+``{{train:id}}`` and ``{{train:id|label}}``
+    A "Watch it learn" link: opens Train on the preset ``id``
+    (``rnn_studio.state.watch.WATCH_PRESETS``) and starts it. HTML: ``href="train:<id>"``.
 A whitelist of bare inline tags
     ``<sub> <sup> <b> <i> <em> <strong>`` (each closed, properly nested, no attributes) and
     ``<br>``. Any other tag is an error; every other character is escaped, so ``a < b``,
@@ -65,12 +68,13 @@ p.verse { margin-left: 24px; font-style: italic; }
 # One pattern finds every construct; the groups say which one matched.
 _TOKEN = re.compile(
     r"\[\[(?P<term>[^\[\]|]*)(?:\|(?P<term_label>[^\[\]]*))?\]\]"
-    r"|\{\{demo:(?P<demo>[^{}|]*)(?:\|(?P<demo_label>[^{}]*))?\}\}"
+    r"|\{\{(?P<link_kind>demo|train):(?P<demo>[^{}|]*)(?:\|(?P<demo_label>[^{}]*))?\}\}"
     r"|<(?P<close>/?)(?P<tag>[A-Za-z][A-Za-z0-9]*)(?P<attrs>[^<>]*)>"
     r"|(?P<stray>\[\[|\]\]|\{\{|\}\})"
 )
 
 _DEFAULT_DEMO_LABEL = "Show me"
+_DEFAULT_LABELS = {"demo": _DEFAULT_DEMO_LABEL, "train": "Watch it learn"}
 
 
 class MarkupError(ValueError):
@@ -83,8 +87,8 @@ class Link:
 
     Attributes
     ----------
-    kind : {"term", "demo"}
-        A glossary link or a "Show me" demo link.
+    kind : {"term", "demo", "train"}
+        A glossary link, a "Show me" demo link or a "Watch it learn" training link.
     target : str
         The term as written (before resolving) or the demo id.
     label : str
@@ -178,7 +182,7 @@ def plain_text(text: str) -> str:
             label = match.group("term_label")
             parts.append(label if label is not None else match.group("term"))
         elif match.group("demo") is not None:
-            parts.append(match.group("demo_label") or _DEFAULT_DEMO_LABEL)
+            parts.append(match.group("demo_label") or _DEFAULT_LABELS[match.group("link_kind")])
         elif match.group("tag") is not None and match.group("tag").lower() in ("br", "sub", "sup"):
             # "h<sub>t</sub>" should be heard as "h t", not "ht".
             parts.append(" ")
@@ -237,16 +241,18 @@ def _term_link(match: re.Match[str], links: list[Link], resolve_term: TermResolv
 
 
 def _demo_link(match: re.Match[str], links: list[Link]) -> str:
+    kind = match.group("link_kind")
     demo_id = match.group("demo").strip()
     label = match.group("demo_label")
-    label = label.strip() if label is not None else _DEFAULT_DEMO_LABEL
+    label = label.strip() if label is not None else _DEFAULT_LABELS[kind]
+    what = "show-me" if kind == "demo" else "watch-it-learn"
     if not demo_id:
-        raise MarkupError("a show-me link {{demo:...}} has no demo id")
+        raise MarkupError(f"a {what} link {{{{{kind}:...}}}} has no {kind} id")
     if not label:
-        raise MarkupError(f"the show-me link to {demo_id!r} has an empty label")
-    links.append(Link("demo", demo_id, label))
+        raise MarkupError(f"the {what} link to {demo_id!r} has an empty label")
+    links.append(Link(kind, demo_id, label))
     return (
-        f'<a class="showme" href="demo:{html.escape(demo_id, quote=True)}">'
+        f'<a class="showme" href="{kind}:{html.escape(demo_id, quote=True)}">'
         f"{html.escape(label, quote=False)}</a>"
     )
 

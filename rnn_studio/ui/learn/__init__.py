@@ -46,6 +46,12 @@ def install_learn_area(window: MainWindow, **options: object) -> LearnArea:
     # page, section and scroll position the learner left.
     area.showme_requested.connect(window.studio.show_me)
 
+    def watch_it_learn(preset_id: str) -> None:
+        window.show_area("Train")
+        window.train.watch(preset_id)  # type: ignore[attr-defined]
+
+    area.train_requested.connect(watch_it_learn)
+
     def back_to_learn() -> None:
         window.show_area("Learn")
         area.return_to_place()

@@ -105,7 +105,7 @@ def link_parts(url: QUrl | str) -> tuple[str, str]:
     """
     text = url.toString() if isinstance(url, QUrl) else str(url)
     kind, sep, target = text.partition(":")
-    if sep and kind in ("term", "demo", "lesson") and target:
+    if sep and kind in ("term", "demo", "lesson", "train") and target:
         return kind, target
     return "", text
 
@@ -125,6 +125,7 @@ class LearnBrowser(QTextBrowser):
     term_clicked = Signal(str)
     demo_clicked = Signal(str)
     lesson_clicked = Signal(str)
+    train_clicked = Signal(str)
 
     def __init__(self, object_name: str, accessible_name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -166,6 +167,8 @@ class LearnBrowser(QTextBrowser):
             self.demo_clicked.emit(target)
         elif kind == "lesson":
             self.lesson_clicked.emit(target)
+        elif kind == "train":
+            self.train_clicked.emit(target)
 
     def _hovered(self, url: QUrl) -> None:
         kind, target = link_parts(url)

@@ -97,6 +97,8 @@ class LearnArea(QWidget):
 
     #: A demo was applied to the session: the window should show the Studio.
     studio_requested = Signal()
+    #: A "Watch it learn" link: open Train on this preset id and start it.
+    train_requested = Signal(str)
     #: A "Show me" was followed: a :class:`ShowMe` for the studio's banner.
     showme_requested = Signal(object)
 
@@ -186,6 +188,7 @@ class LearnArea(QWidget):
             page.term_clicked.connect(self.open_term)
             page.demo_clicked.connect(self.show_demo)
         self.glossary.demo_clicked.connect(self.show_demo)
+        self.lesson.train_clicked.connect(self.train_requested)
         self.flashcards.lesson_clicked.connect(self.open_lesson)
         self.quiz.lesson_clicked.connect(self.open_lesson)
         self.glossary.back_button.clicked.connect(self._go_back)

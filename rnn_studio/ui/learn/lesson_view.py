@@ -56,6 +56,7 @@ class LessonView(QWidget):
 
     term_clicked = Signal(str)
     demo_clicked = Signal(str)
+    train_clicked = Signal(str)
 
     def __init__(self, content: Content, speech: SpeechEngine, parent: QWidget | None = None):
         super().__init__(parent)
@@ -117,6 +118,7 @@ class LessonView(QWidget):
         self.position_label.setObjectName("lesson_position")
         self.position_label.setAccessibleName("Where you are in the lesson")
         self.diagram = LessonDiagram(self)
+        self.reader.train_clicked.connect(self.train_clicked)
         self.read_aloud = ReadAloudButton(speech, self.read_aloud_text, "lesson_read_aloud", self)
 
         # The title may be cut short rather than squeeze the section list at large fonts.

@@ -322,6 +322,26 @@ class TrainControls(QWidget):
         if recipe.clip is not None:
             self.clip.setValue(recipe.clip)
 
+    def show_setup(self, setup: TrainingSetup) -> None:
+        """Set every control to ``setup`` (the text task's text is not set: it comes from
+        the text source)."""
+        self.task.setCurrentIndex(self.task.findData(setup.task))
+        self.cell.setCurrentIndex(self.cell.findData(setup.cell))
+        self.series.setCurrentIndex(self.series.findData(setup.series))
+        self.text_mode.setCurrentIndex(self.text_mode.findData(setup.text_mode))
+        self.lag.setValue(setup.lag)
+        self.memory_init.setChecked(setup.memory_init)
+        self.hidden.setValue(setup.hidden_size)
+        self.learning_rate.setValue(setup.learning_rate)
+        self.optimizer.setCurrentIndex(self.optimizer.findData(setup.optimizer))
+        self.batch.setValue(setup.batch_size)
+        self.bptt.setValue(setup.bptt or 0)
+        self.clip_on.setChecked(setup.clip is not None)
+        if setup.clip is not None:
+            self.clip.setValue(setup.clip)
+        self.steps.setValue(setup.steps)
+        self.seed.setValue(setup.seed)
+
     def set_running(self, running: bool, paused: bool) -> None:
         """Enable the buttons (and lock the choices) that make sense now."""
         self.start_button.setEnabled(not running)

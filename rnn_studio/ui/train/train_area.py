@@ -281,6 +281,21 @@ class TrainArea(QWidget):
         """True while a training thread is alive."""
         return self.thread is not None
 
+    def watch(self, preset_id: str) -> None:
+        """ "Watch it learn": set the controls to the preset ``preset_id`` and start."""
+        from rnn_studio.state.watch import WATCH_PRESETS
+
+        preset = WATCH_PRESETS.get(preset_id)
+        if preset is None:
+            self._show_message(f"No training preset {preset_id!r}.", error=True)
+            return
+        if self.running:
+            self._show_message("Stop the current run first, then follow the link again.")
+            return
+        self.controls.show_setup(preset.setup)
+        self.start()
+        self._show_message(f"Watch it learn: {preset.title}. {preset.claim}")
+
     def start(self) -> None:
         """Train fresh models with the controls' setup (a bad choice shows a message)."""
         if self.running:
