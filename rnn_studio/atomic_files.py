@@ -83,9 +83,41 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, private: bo
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, target)
+    except OSError as error:
+        Path(tmp_name).unlink(missing_ok=True)
+        # Name the file the user asked for, never the temporary one (a full disk).
+        raise OSError(error.errno, error.strerror or str(error), str(target)) from None
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def check_writable_target(path: str | os.PathLike[str]) -> Path:
+    """Check that ``path`` can be written, before the work that produces it is done.
+
+    The folder must exist and accept a new file (a temporary one is made and removed), and
+    the target, if it exists, must be an ordinary file. Returns the path.
+
+    Raises
+    ------
+    OSError
+        With a message naming the path and what is wrong.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OSError(f"the folder {str(folder)!r} for {target.name} does not exist")
+    if target.exists() and not target.is_file():
+        raise OSError(f"{str(target)!r} exists and is not an ordinary file")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as error:
+        raise OSError(
+            f"cannot write {target.name} in {str(folder)!r}: {error.strerror or error}"
+        ) from None
+    return target
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, private: bool = False) -> None:

@@ -147,8 +147,12 @@ def run_export(args: argparse.Namespace) -> int:
     suffix = out.suffix.lower()
     if suffix not in (".png", ".csv"):
         raise CliError(f"--out must end in .png or .csv, not {out.name!r}")
-    if not out.parent.resolve().is_dir():
-        raise CliError(f"the folder {str(out.parent)!r} for --out does not exist")
+    from rnn_studio.atomic_files import check_writable_target
+
+    try:
+        check_writable_target(out)  # before any work: the folder exists and takes a file
+    except OSError as problem:
+        raise CliError(f"--out: {problem}") from None
     if args.model is None:
         if args.weights == "trained":
             raise CliError("--weights trained needs --model NAME (see rnn-studio models)")

@@ -193,6 +193,10 @@ def run_train(args: argparse.Namespace, stream: TextIO | None = None) -> int:
     from rnn_studio.engine.train import RECIPES, Trainer, TrainingControl
 
     limit_blas_threads(1)  # tiny matrices: BLAS threads only add overhead
+    if args.out is not None:
+        from rnn_studio.atomic_files import check_writable_target
+
+        check_writable_target(args.out)  # before training, not after (OSError: one line)
     recipe = RECIPES[args.task]
     task = _make_task(args)
     changes: dict[str, Any] = {"seed": args.seed}

@@ -212,9 +212,13 @@ def save_figure(data: ExportData, view: str, path: Path, width: int, height: int
     OSError
         If the image cannot be written.
     """
+    from rnn_studio.atomic_files import atomic_write_bytes
+    from rnn_studio.ui.export import image_to_png_bytes
+
     image = render_figure(data, view, width, height)
-    if not image.save(str(path), "PNG"):
-        raise OSError(f"could not write the figure to {path}")
+    # Encoded in memory, then written atomically: a full disk leaves the old file whole
+    # and is reported (``QImage.save`` once said success and left half a PNG).
+    atomic_write_bytes(path, image_to_png_bytes(image))
 
 
 if __name__ == "__main__":
