@@ -113,3 +113,26 @@ def set_weights(session: StudioSession, choice: str, seed: int | None = None) ->
     if seed == session.trained_seed:
         raise ValueError(f"seed {seed} is where the trained weights are shown; pick another")
     session.set_seed(seed)
+
+
+def describe_model(session: StudioSession) -> str:
+    """One sentence naming the model the studio computes with, e.g. "Model: untrained RNN
+    (random weights, seed 0, 8 hidden units)." or "Model: the trained LSTM ..."."""
+    run = session.run
+    if run is None:
+        return ""
+    kinds = [kind.upper() for kind in run.kinds]
+    names = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+    trained = [kind for kind, cell in run.cells.items() if cell.outputs.trained]
+    if trained and len(trained) == len(kinds):
+        return f"Model: the trained {names}, {session.hidden_size} hidden units."
+    extras = []
+    if session.forget_bias is not None:
+        extras.append(f"LSTM forget bias {session.forget_bias:+g}")
+    if session.spectral_radius is not None:
+        extras.append(f"W_hh rescaled to ρ = {session.spectral_radius:g}")
+    more = "".join(f", {extra}" for extra in extras)
+    return (
+        f"Model: untrained {names} (random weights, seed {session.seed}, "
+        f"{session.hidden_size} hidden units{more})."
+    )

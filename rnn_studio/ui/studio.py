@@ -14,6 +14,8 @@ Layout (docks can be moved, floated and resized; the arrangement is remembered):
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStyle, QVBoxLayout, QWidget
@@ -338,6 +340,12 @@ class StudioArea(QMainWindow):
         """Show the "Show me" banner for ``show`` and highlight the panel it is about."""
         self._clear_highlight()
         panel = self.panels[show.panel_id]
+        from rnn_studio.state.zoo_studio import describe_model
+
+        # Every demo names the model it uses (issue 10): untrained and how, or trained.
+        model = describe_model(self.session)
+        if model:
+            show = replace(show, description=f"{show.description} {model}")
         self.showme_banner.show_demo(show, panel.title)
         self.highlighted_panel = show.panel_id
         panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)

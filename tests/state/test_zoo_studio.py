@@ -70,3 +70,21 @@ def test_compare_opens_three_trained_cells():
     for kind in ("rnn", "lstm", "gru"):
         session.set_view_cell(kind)
         assert session.shows_trained
+
+
+def test_describe_model_names_what_the_studio_computes_with():
+    from rnn_studio.state.zoo_studio import describe_model
+    from rnn_studio.studio_core.demo import DemoSetup
+
+    session = StudioSession(DemoSetup(text="not bad", mode="words", cell="rnn", hidden_size=8))
+    assert describe_model(session) == (
+        "Model: untrained RNN (random weights, seed 0, 8 hidden units)."
+    )
+    session.apply_demo(
+        DemoSetup(text="abc", cell="compare", hidden_size=4, seed=2, forget_bias=3.0)
+    )
+    assert describe_model(session) == (
+        "Model: untrained RNN, LSTM and GRU (random weights, seed 2, 4 hidden units, "
+        "LSTM forget bias +3)."
+    )
+    assert describe_model(start_session()) == "Model: the trained LSTM, 16 hidden units."

@@ -44,3 +44,20 @@ def test_three_clicks_three_set_ups(qtbot):
     session.set_hidden_size(8)  # no set-up on screen any more: the old claim goes
     assert "None of the three" in verdict.text()
     assert not any(button.isChecked() for button in bar.buttons.values())
+
+
+def test_show_me_banner_names_the_model(qtbot):
+    from PySide6.QtWidgets import QLabel as Label
+
+    from rnn_studio.studio_core.demo import DemoSetup
+    from rnn_studio.ui.widgets.showme_banner import ShowMe
+
+    configure_pyqtgraph()
+    session = StudioSession()
+    studio = StudioArea(SessionBridge(session))
+    qtbot.addWidget(studio)
+    studio.show()
+    session.apply_demo(DemoSetup(text="not bad", mode="words", cell="lstm", hidden_size=8))
+    studio.show_me(ShowMe("Title", "What to see.", "memory", "the lesson"))
+    texts = " ".join(label.text() for label in studio.showme_banner.findChildren(Label))
+    assert "Model: untrained LSTM (random weights, seed 0, 8 hidden units)." in texts
