@@ -235,7 +235,14 @@ def test_show_me_says_what_to_look_at_and_back_returns_to_the_place_left(window,
     demo = content_module.load_demos()["one-step"]
     assert banner.isVisible()
     assert content_module.markup.plain_text(demo.title) in banner.title.text()
-    assert banner.description.text() == content_module.markup.plain_text(demo.description)
+    # The description, then the model the demo uses (issue 10: every demo names its model).
+    from rnn_studio.state.zoo_studio import describe_model
+
+    model = describe_model(win.session)
+    assert model.startswith("Model: untrained RNN")
+    assert banner.description.text() == (
+        content_module.markup.plain_text(demo.description) + " " + model
+    )
     # The claim is about the equations, so the equations panel is highlighted, not memory.
     assert demo.panel == "equations" and studio.highlighted_panel == "equations"
     assert "Equations" in banner.look_at.text()
