@@ -110,6 +110,7 @@ class StudioArea(QMainWindow):
         column.setSpacing(0)
         self.warning_label = QLabel(central)
         self.warning_label.setObjectName("studio_warning")
+        self.warning_label.setTextFormat(Qt.TextFormat.PlainText)  # text from data
         self.warning_label.setAccessibleName("Numerical warning")
         self.warning_label.setWordWrap(True)
         set_role_style(

@@ -11,6 +11,7 @@ import html
 import sys
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -121,6 +122,7 @@ class UnitsView(QDialog):
         column.addWidget(self.text_box)
         self.status = QLabel(self)
         self.status.setObjectName("units_status")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # text from data
         self.status.setWordWrap(True)
         column.addWidget(self.status)
         self.activations: units.UnitActivations | None = None

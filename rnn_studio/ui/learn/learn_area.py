@@ -163,6 +163,7 @@ class LearnArea(QWidget):
 
         self.warning = QLabel(self)
         self.warning.setObjectName("learn_warning")
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)  # text from data
         self.warning.setAccessibleName("Progress file warning")
         self.warning.setWordWrap(True)
         set_role_style(

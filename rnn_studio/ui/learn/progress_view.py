@@ -79,6 +79,7 @@ class ProgressView(QWidget):
 
         self.warning = QLabel(self)
         self.warning.setObjectName("progress_warning")
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)  # text from data
         self.warning.setAccessibleName("Progress file warning")
         self.warning.setWordWrap(True)
         set_role_style(
@@ -142,6 +143,7 @@ class ProgressView(QWidget):
         self.reset_button.clicked.connect(self.ask_reset)
         self.status = QLabel(self)
         self.status.setObjectName("progress_status")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # text from data
         self.status.setAccessibleName("Progress status")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

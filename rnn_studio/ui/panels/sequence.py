@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -69,10 +69,12 @@ class SequencePanel(StudioPanel):
 
         self.info_label = QLabel(self)
         self.info_label.setObjectName("sequence_info")
+        self.info_label.setTextFormat(Qt.TextFormat.PlainText)  # text from data
         self.info_label.setAccessibleName("Sequence length")
         self.info_label.setWordWrap(True)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("sequence_error")
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)  # text from data
         self.error_label.setAccessibleName("Sequence error")
         self.error_label.setWordWrap(True)
         set_role_style(self.error_label, "color: $error; font-weight: 600;")

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -64,6 +63,7 @@ from rnn_studio.state.train_area import (
     format_seconds,
     make_preview,
 )
+from rnn_studio.ui.notices import show_plain_information
 from rnn_studio.ui.themes import set_role_style
 from rnn_studio.ui.train.controls import TrainControls
 from rnn_studio.ui.train.plots import CELL_NAMES, GradientNormPlot, LossPlot, SweepPlot
@@ -137,6 +137,7 @@ class TrainArea(QWidget):
             "Pick a task and a cell, then press Start. Hover any control for what it does."
         )
         self.message_label.setObjectName("train_message")
+        self.message_label.setTextFormat(Qt.TextFormat.PlainText)  # text from data
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         status_row = QHBoxLayout()
@@ -519,7 +520,7 @@ class TrainArea(QWidget):
             self, "Export for PyTorch", f"{chosen[0]}_torch.npz", "NumPy arrays (*.npz)"
         )
         if path and self.export_torch_to(path):
-            QMessageBox.information(self, "Exported for PyTorch", self.message)
+            show_plain_information(self, "Exported for PyTorch", self.message)
 
     def export_torch_to(self, path: str | Path) -> bool:
         """Write the PyTorch state dict; the message says how to load it."""
