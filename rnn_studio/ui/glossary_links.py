@@ -29,7 +29,8 @@ HINTS: dict[str, str] = {
     ),
     "memory": (
         "The [[hidden state]] per unit (rows) and step (columns): red positive, blue negative, "
-        "values near zero fade into the background. The LSTM adds its [[cell state]] c_t."
+        "values near zero fade into the background; steps not read yet are veiled. The LSTM adds "
+        "its [[cell state]] c_t."
     ),
     "cell": (
         "How to read this: each [[gate]] block fills as far as it is open (its average over "

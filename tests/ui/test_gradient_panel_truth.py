@@ -120,7 +120,7 @@ def test_before_backprop_the_plot_follows_the_new_run(qtbot) -> None:
     session = StudioSession(DemoSetup(text="abcdefghij" * 3, cell="lstm", backprop=True))
     panel = _panel(qtbot, session)
     assert [label.text for _, label in panel.legend.items] == ["LSTM"]
-    assert "c_t held fixed" in panel.key_label.text()
+    assert "c_t held fixed" in panel.key_label.text()  # the key shares the ρ label
     session.apply_demo(DemoSetup(text="abcde", cell="rnn"))  # like New session: no backprop
     assert session.gradients is None
     assert [label.text for _, label in panel.legend.items] == []

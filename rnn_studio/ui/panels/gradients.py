@@ -17,14 +17,18 @@ from collections.abc import Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QTextDocument
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -41,9 +45,51 @@ from rnn_studio.ui.widgets.compact_spin import CompactDoubleSpinBox
 #: (pyqtgraph cuts a rotated label that is taller than its axis: "gradient norr").
 Y_LABELS = ("gradient norm", "‖∂L/∂h_t‖", "")
 
+#: The plot's least height, in lines of the panel's font (three decades stay readable).
+PLOT_MIN_LINES = 4
+
 #: How long the backwards animation takes, whatever the sequence length.
 ANIMATION_MS = 1200
 ANIMATION_TICK_MS = 30
+
+
+class TextColumn(QScrollArea):
+    """Labels one under the other that scroll when there is no room for all of them.
+
+    Its size hint is the labels' full height, so it takes that when the panel has it; its
+    minimum is two lines, so a short panel keeps its plot and scrolls the texts.
+    """
+
+    def __init__(self, labels: tuple[QLabel, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        column = QWidget(self)
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for label in labels:
+            label.setParent(column)
+            layout.addWidget(label)
+        self.setWidget(column)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:
+        width = self.width() if self.width() > 80 else 400
+        layout = self.widget().layout()
+        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+        if height < 0:
+            height = self.widget().sizeHint().height()
+        return QSize(width, height + 2)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the wrapped texts' height follows the width
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(80, 2 * self.fontMetrics().lineSpacing() + 4)
 
 
 def verdict_colours(palette: Palette) -> dict[str, str]:
@@ -141,12 +187,7 @@ class GradientsPanel(StudioPanel):
         for line in (self.cursor_line, self.loss_line, self.front_line):
             self.plot.addItem(line, ignoreBounds=True)
         self.body.addWidget(self.plot_widget, 1)
-        # The line styles, in words on screen (a tooltip is not a legend).
-        self.key_label = QLabel(self)
-        self.key_label.setObjectName("gradients_key")
-        self.key_label.setAccessibleName("What the line styles mean")
-        self.key_label.setWordWrap(True)
-        self.body.addWidget(self.key_label)
+        self._keep_plot_visible()
 
         self.verdict_label = QLabel(self)
         self.verdict_label.setObjectName("gradients_verdict")
@@ -162,13 +203,18 @@ class GradientsPanel(StudioPanel):
             "have ρ < 1 and still grow it for many steps."
         )
         self.rho_label.setWordWrap(True)
-        self.body.addWidget(self.rho_label)
-        self.body.addWidget(self.verdict_label)
+        # ρ, ‖W_hh‖₂ and the line styles in words (a tooltip is not a legend) share one
+        # label: every line under the plot is a line the plot loses at 1280×720.
+        self.key_label = self.rho_label
         self.clip_label = QLabel(self)
         self.clip_label.setObjectName("gradients_clip_info")
         self.clip_label.setAccessibleName("Gradient norm before and after clipping")
         self.clip_label.setWordWrap(True)
-        self.body.addWidget(self.clip_label)
+        # The texts scroll when the panel is short (a projector font at 1280×720) instead
+        # of being drawn over one another or squeezing the plot away.
+        self.texts = TextColumn((self.verdict_label, self.clip_label, self.rho_label), self)
+        self.texts.setObjectName("gradients_texts")
+        self.body.addWidget(self.texts)
 
         self.curves: dict[str, dict[str, pg.PlotDataItem]] = {}
         self._norm_cache: tuple[object, float] | None = None
@@ -204,6 +250,15 @@ class GradientsPanel(StudioPanel):
             label.setText(label.text)
         if self.session.gradients:
             self._show_status()
+
+    def _keep_plot_visible(self) -> None:
+        """A floor under the plot's height, so the texts below never squeeze it away."""
+        self.plot_widget.setMinimumHeight(PLOT_MIN_LINES * self.fontMetrics().lineSpacing())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._keep_plot_visible()
 
     def _fit_y_label(self, *_: object) -> None:
         """Show the longest y label that fits the axis whole, never a cut one."""
@@ -274,7 +329,6 @@ class GradientsPanel(StudioPanel):
             self.verdict_label.setStyleSheet("")
             self.rho_label.setText(self._rho_text())
             self.clip_label.clear()
-            self.key_label.clear()
             self.front_line.setVisible(False)
             self.loss_line.setVisible(False)
             self._place_placeholder(True)
@@ -301,8 +355,8 @@ class GradientsPanel(StudioPanel):
     def _trace_changed(self, *_: object) -> None:
         """A new run: ρ and ‖W_hh‖₂ change, and without gradients the empty plot's x range
         and legend must follow the new sequence and cell (not keep the last run's)."""
-        self.rho_label.setText(self._rho_text())
         if not self.session.gradients:
+            self.rho_label.setText(self._rho_text())
             self.show_gradients(None)
 
     def _sync_legend(self, reports: Mapping[str, object]) -> None:
@@ -406,9 +460,8 @@ class GradientsPanel(StudioPanel):
                 )
             self.verdict_label.setText(" · ".join(lines))
             self.verdict_label.setStyleSheet("")
-        self.rho_label.setText(self._rho_text())
+        self.rho_label.setText(f"{self._rho_text()} · {self._key_text(reports)}")
         self.clip_label.setText(self._clip_text(reports))
-        self.key_label.setText(self._key_text(reports))
 
     def _rho_text(self) -> str:
         run = self.session.run
