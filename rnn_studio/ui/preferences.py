@@ -33,7 +33,7 @@ from rnn_studio.learn.progress import (
 )
 from rnn_studio.studio_core.demo import MAX_HIDDEN_SIZE
 from rnn_studio.ui.presenter import MAX_FONT_SCALE, MIN_FONT_SCALE
-from rnn_studio.ui.settings import DEFAULTS, read_setting
+from rnn_studio.ui.settings import DEFAULTS, read_setting, stored_setting
 from rnn_studio.ui.themes import THEME_LABELS
 
 #: Stepper speeds offered (steps per second; 0 = as fast as the views draw).
@@ -127,7 +127,7 @@ def read_preferences_checked(
     problems: list[str] = []
     for name, key in KEYS.items():
         default = getattr(defaults, name)
-        raw = settings.value(key, default)
+        raw = stored_setting(settings, key)
         values[name] = read_setting(settings, key)
         try:
             Preferences(**{**asdict(defaults), name: values[name]})

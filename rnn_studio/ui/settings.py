@@ -80,8 +80,12 @@ def read_setting(settings: QSettings, key: str) -> Any:
     An INI file stores text: ``"true"``, ``"1"`` and ``"yes"`` read as True for a bool; a
     number is read through ``float`` (so ``"5.0"`` is 5 for a whole-number setting).
     """
-    default = DEFAULTS[key]
-    return convert_setting(settings.value(key, default), default)
+    return convert_setting(stored_setting(settings, key), DEFAULTS[key])
+
+
+def stored_setting(settings: QSettings, key: str) -> object:
+    """What the file holds for ``key`` before conversion (its default when absent)."""
+    return settings.value(key, DEFAULTS[key])
 
 
 def convert_setting(raw: object, default: Any) -> Any:
