@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.recipe import NON_NORMAL_NORM, NON_NORMAL_RHO
 from rnn_studio.zoo import load_zoo_model, zoo_entry
 from rnn_studio.zoo.predict import model_mode
 
@@ -132,7 +133,13 @@ def describe_model(session: StudioSession) -> str:
     if session.spectral_radius is not None:
         extras.append(f"W_hh rescaled to ρ = {session.spectral_radius:g}")
     more = "".join(f", {extra}" for extra in extras)
+    weights = "random weights"
+    if session.recurrent == "non-normal" and "rnn" in run.kinds:
+        weights = (
+            f"a non-normal W_hh made with ρ = {NON_NORMAL_RHO:g} and ‖W_hh‖₂ = "
+            f"{NON_NORMAL_NORM:g}, input to unit 0 only"
+        )
     return (
-        f"Model: untrained {names} (random weights, seed {session.seed}, "
+        f"Model: untrained {names} ({weights}, seed {session.seed}, "
         f"{session.hidden_size} hidden units{more})."
     )

@@ -140,3 +140,14 @@ def test_an_overflow_outside_the_engine_is_reported_not_raised(monkeypatch) -> N
     session.set_hidden_size(12)  # the controls change, the computation overflows
     assert "overflowed" in session.error
     assert session.run is previous  # the old run stays, and the error says why
+
+
+def test_show_me_banner_names_the_surprise_demos_weights() -> None:
+    from rnn_studio.state.zoo_studio import describe_model
+
+    session = StudioSession(load_demos()["surprise"].setup)
+    text = describe_model(session)
+    assert "random weights" not in text and "non-normal W_hh" in text
+    assert "ρ = 0.5" in text and "3.43" in text
+    session.reset()
+    assert "random weights" in describe_model(session)
