@@ -36,6 +36,7 @@ MAX_SEQUENCE_LENGTH = 5000
 TOKEN_MODES = ("chars", "words", "numbers")
 UNKNOWN_TOKEN = "<unk>"
 
+#: Words of ASCII text (the fast path of :func:`split_words`).
 _WORD_PATTERN = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]", re.UNICODE)
 _NUMBER_PATTERN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _NUMBER_TOKEN = re.compile(r"[^,\s]+")
@@ -98,9 +99,39 @@ def split_characters(text: str) -> list[str]:
     return clusters
 
 
+def _starts_word(cluster: str) -> bool:
+    """Whether a user-perceived character belongs in a word (letter, digit, mark or _)."""
+    base = cluster[0]
+    return base == "_" or base.isalnum() or unicodedata.category(base)[0] in "LMN"
+
+
 def split_words(text: str) -> list[str]:
-    """Split NFC-normalised ``text`` into words and single punctuation marks."""
-    return _WORD_PATTERN.findall(unicodedata.normalize("NFC", text))
+    """Split NFC-normalised ``text`` into words and single punctuation marks or emoji.
+
+    Works on user-perceived characters (:func:`split_characters`), so a word keeps its
+    combining marks and vowel signs (Hindi नमस्ते, Yoruba ẹ̀kọ́, Thai สวัสดี) and an emoji
+    zero-width-joiner sequence (👩‍👩‍👧) stays one token. An apostrophe or hyphen between two
+    word characters stays inside the word (``don't``, ``well-known``), as before.
+    """
+    if text.isascii():  # no marks, no emoji: the regular expression is the same and faster
+        return _WORD_PATTERN.findall(text)
+    tokens: list[str] = []
+    word = ""
+    joiner = ""  # an apostrophe or hyphen that may continue the word
+    for cluster in split_characters(text):
+        if _starts_word(cluster):
+            word += joiner + cluster
+            joiner = ""
+            continue
+        if cluster in ("'", "’", "-") and word and not joiner:
+            joiner = cluster
+            continue
+        tokens.extend(part for part in (word, joiner) if part)
+        word = joiner = ""
+        if not cluster[0].isspace():
+            tokens.append(cluster)
+    tokens.extend(part for part in (word, joiner) if part)
+    return tokens
 
 
 def parse_numbers(text: str) -> list[float]:
@@ -375,7 +406,10 @@ class Scaler:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.mean) and math.isfinite(self.std) and self.std > 0):
-            raise EngineError(f"Scaler needs a finite mean and a positive std, got {self}.")
+            raise EngineError(
+                f"The numbers' mean ({self.mean:.4g}) and spread ({self.std:.4g}) must be "
+                "finite, and the spread above 0."
+            )
 
     @classmethod
     def fit(cls, values: np.ndarray | Sequence[float]) -> Scaler:
@@ -383,8 +417,16 @@ class Scaler:
         data = np.asarray(values, dtype=np.float64)
         if data.size == 0:
             raise EngineError("Cannot fit a scaler to an empty sequence.")
-        std = float(data.std())
-        return cls(float(data.mean()), std if std > 0 else 1.0)
+        # Computed on data / max|x|, then scaled back: the squares of 1e200 would overflow
+        # (std = inf) although the true spread is finite. Both results are at most max|x|.
+        largest = float(np.max(np.abs(data)))
+        if not math.isfinite(largest):
+            raise EngineError("The numbers must be finite to be standardised.")
+        if largest == 0.0:
+            return cls(0.0, 1.0)
+        scaled = data / largest
+        std = float(scaled.std()) * largest
+        return cls(float(scaled.mean()) * largest, std if std > 0 else 1.0)
 
     def transform(self, values: np.ndarray | Sequence[float]) -> np.ndarray:
         """``(values - mean) / std``."""
