@@ -24,6 +24,7 @@ GRU
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -71,13 +72,13 @@ class Quantity:
         """True when every value is a finite number."""
         return bool(np.isfinite(self.values).all())
 
-    @property
+    @functools.cached_property
     def mean(self) -> float:
         """Mean over the units (NaN if any value is NaN; ±inf if one is infinite)."""
         with np.errstate(all="ignore"):
             return float(np.mean(self.values)) if self.values.size else math.nan
 
-    @property
+    @functools.cached_property
     def rms(self) -> float:
         """Root mean square over the units, ‖v‖/√n: the magnitude a wire's width shows."""
         if not self.values.size:

@@ -4,8 +4,9 @@
 pyqtgraph axes, tick labels and titles) by the teacher's factor, thickens plot lines, trims the
 controls to the stepper, and puts a spotlight banner on top that reads the current step aloud
 in large type. Keys: PageDown / PageUp (what clickers send) step, B (or ".") blanks the
-screen and brings it back, Esc leaves. :meth:`PresenterMode.leave` restores everything exactly
-as it was: fonts, pens, docks, window geometry and state.
+screen and brings it back, D shows the cell diagram full screen (and hides it), Esc leaves.
+:meth:`PresenterMode.leave` restores everything exactly as it was: fonts, pens, docks,
+window geometry and state.
 
 :class:`NotesWindow` shows the teacher's notes for the lesson, the current step and the next
 one; it opens on a second screen when there is one, else as an ordinary window.
@@ -162,6 +163,9 @@ class PresenterMode(QObject):
         saved = self._saved
         window = self.window
         self.set_blank(False)
+        cell = getattr(window.studio, "cell", None)
+        if cell is not None and cell.full_size is not None:
+            cell.full_size.close()
         for shortcut in self._shortcuts:
             shortcut.setEnabled(False)
             shortcut.deleteLater()
@@ -361,6 +365,16 @@ class PresenterMode(QObject):
                 pen.setCosmetic(True)
                 item.setPen(pen)
 
+    def toggle_cell_diagram(self) -> None:
+        """Show the studio's cell diagram full screen, or close it (the D key)."""
+        cell = getattr(self.window.studio, "cell", None)
+        if cell is None:
+            return
+        if cell.full_size is not None and cell.full_size.isVisible():
+            cell.full_size.close()
+        else:
+            cell.show_full_size()
+
     def _install_keys(self) -> None:
         session = self.window.session
         bindings = (
@@ -369,6 +383,7 @@ class PresenterMode(QObject):
             (Qt.Key.Key_B, self.toggle_blank, "presenter_blank"),
             (Qt.Key.Key_Period, self.toggle_blank, "presenter_blank_period"),
             (Qt.Key.Key_Escape, self.leave, "presenter_leave"),
+            (Qt.Key.Key_D, self.toggle_cell_diagram, "presenter_cell_diagram"),
         )
         for key, action, name in bindings:
             shortcut = QShortcut(QKeySequence(key), self.window)

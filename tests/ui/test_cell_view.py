@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
-from rnn_studio.ui.panels.cell import CellViewPanel, StepAnimation
+from rnn_studio.ui.panels.cell import FAST_STEP_MS, CellViewPanel, StepAnimation
 from rnn_studio.ui.panels.equations import EquationsPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.themes import DARK, LIGHT
@@ -152,6 +152,7 @@ def test_a_new_step_finishes_the_running_animation_at_once(qtbot) -> None:
     panel.animation_finished.connect(finished.append)
     session.step_forward()
     assert panel.animation.running and panel.animation.step == 1
+    qtbot.wait(FAST_STEP_MS + 20)
     session.step_forward()  # interrupts: step 1 is finished at once, step 2 starts
     assert finished == [1]
     assert panel.animation.step == 2 and panel.animation.stage == 0
@@ -169,10 +170,16 @@ def test_a_new_step_finishes_the_running_animation_at_once(qtbot) -> None:
 def test_playing_steps_are_never_held_back(qtbot) -> None:
     session, panel = make_panel(qtbot, "lstm", cursor=0)
     panel.set_stage_ms(700)
-    for t in range(1, session.length):
-        session.step_forward()
+    session.step_forward()  # the first step is animated ...
+    assert panel.animation.running and panel.animation.step == 1
+    for t in range(2, session.length):
+        session.step_forward()  # ... the next come faster than anyone could watch: whole
         assert panel.diagram.t == t == session.cursor
-        assert panel.animation.step == t and panel.animation.stage == 0
+        assert not panel.animation.running and panel.view.progress is None
+    session.go_to_start()
+    qtbot.wait(FAST_STEP_MS + 20)
+    session.step_forward()  # a step one can watch is animated again
+    assert panel.animation.running and panel.animation.step == 1
 
 
 def test_theme_changes_redraw_in_the_new_colours(qtbot) -> None:

@@ -128,3 +128,18 @@ def test_notes_window_on_one_screen_is_a_separate_window(window):
     window.session.step_forward()
     assert notes.next_label.text() == "Next: t = 4, input 'o'"
     notes.close()
+
+
+def test_d_shows_the_cell_diagram_full_screen_and_it_steps(window, qtbot):
+    presenter = window.menus.presenter
+    presenter.enter()
+    qtbot.waitUntil(lambda: window.isFullScreen(), timeout=3000)
+    shortcut = next(s for s in presenter._shortcuts if s.objectName() == "presenter_cell_diagram")
+    shortcut.activated.emit()
+    full = window.studio.cell.full_size
+    assert full is not None and full.isVisible() and full.isFullScreen()
+    assert full.panel.diagram.kind == "lstm" and full.panel.diagram.t == window.session.cursor
+    qtbot.keyClick(full, Qt.Key.Key_PageDown)
+    assert window.session.cursor == 3 and full.panel.diagram.t == 3
+    presenter.leave()  # closes it with presenter mode
+    qtbot.waitUntil(lambda: window.studio.cell.full_size is None, timeout=3000)

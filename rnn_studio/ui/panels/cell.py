@@ -9,6 +9,7 @@ at once: the animation never holds the stepper back.
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 
@@ -26,6 +27,8 @@ from rnn_studio.ui.widgets.cell_diagram_view import CellDiagramView
 ANIMATION_SPEEDS = (("Off", 0), ("Slow", 700), ("Normal", 300), ("Fast", 120))
 DEFAULT_STAGE_MS = 300
 TICK_MS = 16
+#: Steps closer together than this (playing fast) are shown whole: too quick to watch.
+FAST_STEP_MS = 120
 
 
 class StepAnimation:
@@ -116,6 +119,7 @@ class CellViewPanel(StudioPanel):
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
         self._last_tick = 0.0
+        self._last_step_at = -math.inf
         self._shown_step: int | None = None
         self._shown_kind = ""
         self.full_size: FullSizeCellView | None = None
@@ -202,7 +206,10 @@ class CellViewPanel(StudioPanel):
         self._show(t)
         stage_ms = self.stage_ms()
         diagram = self.view.diagram
-        if forward_one and stage_ms > 0 and diagram is not None and self._on_screen():
+        now = time.perf_counter()
+        watchable = (now - self._last_step_at) * 1000 >= FAST_STEP_MS
+        self._last_step_at = now
+        if forward_one and watchable and stage_ms > 0 and diagram is not None and self._on_screen():
             self.animation.start(t, len(diagram.stages), stage_ms)
             self.view.set_progress(0.0)
             self._last_tick = time.perf_counter()
@@ -238,7 +245,10 @@ class CellViewPanel(StudioPanel):
 
 
 class FullSizeCellView(QWidget):
-    """The cell diagram alone in a window of its own (presenter mode shows it full screen)."""
+    """The cell diagram alone in a window of its own (presenter mode shows it full screen).
+
+    Esc (or D) closes it; PageDown/PageUp and →/← step.
+    """
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -250,8 +260,19 @@ class FullSizeCellView(QWidget):
         self.panel = CellViewPanel(bridge, self)
         self.panel.full_button.hide()
         layout.addWidget(self.panel)
-        close = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        close.activated.connect(self.close)
+        session = bridge.session
+        keys = (
+            (Qt.Key.Key_Escape, self.close),
+            (Qt.Key.Key_D, self.close),
+            # A clicker or the arrow keys step, as in the studio and presenter mode.
+            (Qt.Key.Key_PageDown, session.step_forward),
+            (Qt.Key.Key_Right, session.step_forward),
+            (Qt.Key.Key_PageUp, session.step_back),
+            (Qt.Key.Key_Left, session.step_back),
+        )
+        for key, action in keys:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(action)
 
 
 if __name__ == "__main__":

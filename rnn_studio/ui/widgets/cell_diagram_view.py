@@ -245,8 +245,8 @@ class CellDiagramView(QWidget):
         elif state == "pending":
             width = THIN
         else:
-            values = 1.0 - quantity.values if wire.complement else quantity.values
-            width = wire_width(_rms(values))
+            rms = _rms(1.0 - quantity.values) if wire.complement else quantity.rms
+            width = wire_width(rms)
             if not quantity.finite:
                 colour = QColor(self.palette_.error)
         pen = QPen(colour, width)
@@ -264,10 +264,7 @@ class CellDiagramView(QWidget):
             unit = QPointF(direction.x() / length, direction.y() / length)
             points[-1] = end - unit * head * 0.8
         painter.setPen(pen)
-        path = QPainterPath(points[0])
-        for point in points[1:]:
-            path.lineTo(point)
-        painter.strokePath(path, pen)
+        painter.drawPolyline(points)
         if wire.arrow and len(points) >= 2:
             _arrow_head(painter, end, unit, 7.0 + width * 0.8, colour)
         if wire.key is not None:

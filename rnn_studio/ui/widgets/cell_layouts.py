@@ -80,7 +80,7 @@ class Layout:
 
 
 OP_RADIUS = 10.0
-GATE_SIZE = (62.0, 38.0)
+GATE_SIZE = (68.0, 38.0)
 BUS_Y = 218.0
 GATE_Y = 152.0
 
