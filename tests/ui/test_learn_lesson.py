@@ -288,3 +288,37 @@ def test_another_setup_ends_the_show_me_note(window):
 def test_demo_panels_are_the_studios_panels(window):
     win, _ = window
     assert set(content_module.DEMO_PANELS) <= set(win.studio.panels)
+
+
+def test_the_show_me_note_fits_1280_by_720_at_a_projector_font(window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from rnn_studio.ui.theme import apply_font_scale
+    from rnn_studio.ui.themes import apply_theme, set_app_font
+
+    win, area = window
+    app = QApplication.instance()
+    font = app.font()
+    try:
+        apply_theme("light", app)
+        win.show_area("Studio")
+        area.show_demo("one-step")
+        apply_font_scale(app, 1.5)
+        set_app_font(app.font(), app)
+        win.resize(1280, 720)
+        for _ in range(8):
+            qtbot.wait(25)
+        banner = win.studio.showme_banner
+        assert banner.isVisible()
+        assert win.minimumSizeHint().height() <= 720, win.minimumSizeHint()
+        # the description is all there, scrolling inside the note if the column is short
+        assert banner.description.text().startswith("A tiny RNN")
+        area_height = banner.description_area.height()
+        needed = banner.description.heightForWidth(banner.description_area.viewport().width())
+        assert area_height >= banner.description.fontMetrics().lineSpacing()
+        assert (
+            needed <= area_height + 2 or banner.description_area.verticalScrollBar().maximum() > 0
+        )
+    finally:
+        apply_font_scale(app, 1.0)
+        set_app_font(font, app)

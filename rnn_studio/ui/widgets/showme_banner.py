@@ -12,10 +12,23 @@ import html
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rnn_studio.learn.markup import plain_text
 from rnn_studio.ui.themes import set_role_style
+
+#: Lines of the description the note always keeps room for; more show when the column
+#: has room, and the rest scrolls.
+DESCRIPTION_LINES = 1
 
 
 @dataclass(frozen=True)
@@ -58,9 +71,19 @@ class ShowMeBanner(QFrame):
         self.title.setObjectName("showme_title")
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
-        self.description = QLabel(self)
+        self.description = QLabel()
         self.description.setObjectName("showme_description")
         self.description.setWordWrap(True)
+        self.description.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # The description scrolls inside the note when the column is short (a projector
+        # font at 1280×720), so the note never clips its own lines or grows the window.
+        self.description_area = QScrollArea(self)
+        self.description_area.setObjectName("showme_description_area")
+        self.description_area.setAccessibleName("What the demo shows")
+        self.description_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.description_area.setWidgetResizable(True)
+        self.description_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.description_area.setWidget(self.description)
         self.look_at = QLabel(self)
         self.look_at.setObjectName("showme_look_at")
         self.look_at.setTextFormat(Qt.TextFormat.RichText)
@@ -75,21 +98,32 @@ class ShowMeBanner(QFrame):
         self.close_button.setToolTip("Close this note (the studio stays as it is)")
         self.close_button.setFlat(True)
         self.close_button.clicked.connect(self.dismiss)
-        text = QVBoxLayout()
-        text.setSpacing(2)
-        text.addWidget(self.title)
-        text.addWidget(self.description)
-        text.addWidget(self.look_at)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
-        buttons.addStretch(1)
-        buttons.addWidget(self.back_button)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(8, 6, 8, 6)
-        row.addLayout(text, 1)
-        row.addLayout(buttons)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.look_at, 1)
+        bottom.addWidget(self.back_button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 4, 8, 4)
+        column.setSpacing(2)
+        column.addLayout(top)
+        column.addWidget(self.description_area, 1)
+        column.addLayout(bottom)
         self.shown: ShowMe | None = None
         self.setVisible(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_description()
+
+    def _fit_description(self) -> None:
+        """Room for the whole description up to :data:`DESCRIPTION_LINES` lines; beyond that
+        it scrolls."""
+        line = self.description.fontMetrics().lineSpacing()
+        needed = self.description.heightForWidth(max(self.description_area.viewport().width(), 50))
+        self.description_area.setMinimumHeight(min(needed, DESCRIPTION_LINES * line) + 2)
+        self.description_area.setMaximumHeight(needed + 2)
 
     def show_demo(self, show: ShowMe, panel_title: str) -> None:
         """Fill the banner for ``show`` (``panel_title``: the panel to look at) and show it."""
@@ -100,6 +134,7 @@ class ShowMeBanner(QFrame):
         self.back_button.setText(f"← Back to {show.back_label}")
         self.back_button.setToolTip(f"Return to {show.back_label}, where you left it")
         self.setVisible(True)
+        self._fit_description()
 
     def dismiss(self, *_: object) -> None:
         """Hide the banner and say so."""
