@@ -88,3 +88,11 @@ def test_stepper_counts_steps_not_the_last_index(qtbot) -> None:
     assert "step 1 of 2" in text and "of 1" not in text
     session.set_cursor(1)
     assert "step 2 of 2" in panel.position_label.text()
+
+
+def test_chain_gradient_labels_are_for_people() -> None:
+    from rnn_studio.ui.widgets.chain import _short
+
+    for value, expected in [(0.0, "0"), (-0.0, "0"), (3e-5, "3×10⁻⁵"), (1e12, "1×10¹²")]:
+        assert _short(value) == expected
+    assert _short(0.52) == "0.52" and _short(float("inf")) == "∞"

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.state.backward_flow import BackwardFlow
+from rnn_studio.studio_core.numbers import format_number
 from rnn_studio.ui.theme import OKABE_ITO, graphic_colour, step_text_colour
 from rnn_studio.ui.themes import Palette, current_palette
 
@@ -276,12 +277,14 @@ def _flow_tip(flow: BackwardFlow | None, t: int) -> str:
 
 
 def _short(value: float) -> str:
-    """A gradient norm in a few characters: 0.52, 3e-05, 1e+12, ∞."""
+    """A gradient norm in a few characters: 0.52, 3×10⁻⁵, 1×10¹², ∞, 0 (never "-0e+0")."""
     if not math.isfinite(value):
         return "∞" if value > 0 else "NaN"
-    if 0.01 <= value < 100:
+    if value == 0:
+        return "0"
+    if 0.01 <= abs(value) < 100:
         return f"{value:.2g}"
-    return f"{value:.0e}".replace("e-0", "e-").replace("e+0", "e+")
+    return format_number(value, 1)
 
 
 def cell_x(t: int) -> float:
