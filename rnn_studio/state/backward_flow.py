@@ -21,6 +21,7 @@ run; the chain draws it as colour and thickness, both increasing with the norm.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -71,11 +72,20 @@ class BackwardFlow:
     cell_carried: np.ndarray | None = None
 
     def hidden_levels(self) -> list[float | None]:
-        """:func:`flow_level` of each hidden-state arrow."""
-        return [flow_level(float(n)) for n in self.hidden_norms]
+        """:func:`flow_level` of each hidden-state arrow (computed once: every arrow's paint
+        reads it)."""
+        return self._levels
 
     def cell_levels(self) -> list[float | None] | None:
         """:func:`flow_level` of each cell-state arrow (None for gateless cells)."""
+        return self._cell_levels
+
+    @functools.cached_property
+    def _levels(self) -> list[float | None]:
+        return [flow_level(float(n)) for n in self.hidden_norms]
+
+    @functools.cached_property
+    def _cell_levels(self) -> list[float | None] | None:
         if self.cell_carried is None:
             return None
         return [flow_level(float(n)) for n in self.cell_carried]
