@@ -230,3 +230,23 @@ def test_step_functions_are_one_screen_with_a_comment_per_equation() -> None:
         assert equations, function.__name__
         uncommented = [line for line in equations if "  # " not in line]
         assert not uncommented, function.__name__
+
+
+@pytest.mark.parametrize(("kind", "nonlinearity"), CELLS, ids=case_id)
+@pytest.mark.parametrize("sizes", [(3, 5, 7, None), (4, 8, 12, 3)], ids=case_id)
+def test_float32_paths_match_the_reference_to_single_precision(kind, nonlinearity, sizes) -> None:
+    """The float32 fast paths compute the same maths (to float32's ~1e-7, with headroom)."""
+    cell64, xs, h0, c0, d_hidden, d_cell = setup(kind, nonlinearity, sizes)
+    cell = make_cell(kind, sizes[0], sizes[1], seed=0, nonlinearity=nonlinearity, dtype=np.float32)
+    cell.set_params(cell64.params)  # the same weights, rounded to float32
+    params = {name: np.asarray(value, dtype=np.float64) for name, value in cell.params.items()}
+    trace = forward(cell, xs, h0, c0)
+    grads = backward(cell, trace, d_hidden, d_cell)
+    assert trace.hidden.dtype == np.float32 and grads.inputs.dtype == np.float32
+    ref_trace = reference.forward(kind, params, xs, h0, c0, nonlinearity)
+    expected = reference.backward(kind, params, ref_trace, d_hidden, d_cell, nonlinearity)
+    close(trace.hidden, ref_trace.hidden, "float32 hidden", 1e-5)
+    for name in expected.params:
+        close(grads.params[name], expected.params[name], f"float32 grad {name}", 1e-4)
+    close(grads.inputs, expected.inputs, "float32 grad inputs", 1e-4)
+    close(grads.hidden, expected.hidden, "float32 dL/dh_t", 1e-4)
