@@ -19,6 +19,7 @@ derive from the weights (transposes, the ½ folded into sigmoid rows, gate reord
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -31,6 +32,7 @@ from rnn_studio.engine.errors import (
     as_float_array,
     check_dtype,
     check_finite,
+    check_memory,
     check_params,
     check_shape,
     check_size,
@@ -124,6 +126,12 @@ class Cell(ABC):
         self._hidden_size = check_size(hidden_size, "hidden_size")
         self._dtype = check_dtype(dtype)
         self._nonlinearity = self._check_nonlinearity(nonlinearity)
+        check_memory(
+            sum(math.prod(shape) for shape in self.param_shapes.values()) * 3,  # + grads, Adam
+            self._dtype.itemsize,
+            f"a {self.kind} cell with {self._input_size} inputs and hidden size "
+            f"{self._hidden_size}",
+        )
         bound = 1.0 / np.sqrt(self._hidden_size)
         initial = {
             name: rng.uniform(-bound, bound, size=shape)

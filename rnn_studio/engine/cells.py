@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from rnn_studio.engine.cell_base import Cell, State, StepResult
-from rnn_studio.engine.errors import EngineError
+from rnn_studio.engine.errors import EngineError, check_seed
 from rnn_studio.engine.gru import GRUCell
 from rnn_studio.engine.lstm import LSTMCell
 from rnn_studio.engine.rnn import RNNCell
@@ -83,9 +83,7 @@ def make_cell(
     if seed is not None and rng is not None:
         raise EngineError("give either seed or rng, not both")
     if rng is None:
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-            raise EngineError(f"seed must be an integer, got {seed!r}")
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed(seed))
     elif not isinstance(rng, np.random.Generator):
         raise EngineError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     return CELL_CLASSES[kind.lower()](

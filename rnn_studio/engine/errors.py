@@ -13,6 +13,10 @@ from typing import Any
 import numpy as np
 
 SUPPORTED_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+#: The most memory one engine call may ask for (weights, a forward pass, a batch): 1 GiB,
+#: so that a typo (hidden size 20,000, lag 10**7, batch 10**8) is a message on a 4 GB
+#: school laptop, not a frozen machine.
+MEMORY_BUDGET_BYTES = 1 << 30
 
 
 class EngineError(ValueError):
@@ -26,6 +30,59 @@ def check_size(value: Any, name: str) -> int:
     if value < 1:
         raise EngineError(f"{name} must be a positive integer, got {value}")
     return int(value)
+
+
+def check_memory(count: int, itemsize: int, what: str) -> None:
+    """Refuse work that needs more than :data:`MEMORY_BUDGET_BYTES`, before allocating it.
+
+    Parameters
+    ----------
+    count : int
+        Number of values the work would hold at once.
+    itemsize : int
+        Bytes per value.
+    what : str
+        What the work is, for the message (``"an LSTM cell with hidden size 20000"``).
+    """
+    need = int(count) * int(itemsize)
+    if need > MEMORY_BUDGET_BYTES:
+        raise EngineError(
+            f"{what} would need {need / 2**30:.1f} GiB of memory; RNN Studio's engine works "
+            f"within {MEMORY_BUDGET_BYTES / 2**30:.0f} GiB. Choose smaller sizes."
+        )
+
+
+def check_seed(seed: Any) -> int | None:
+    """Return ``seed`` as an ``int`` from 0 to 2**64 - 1 (or None), else raise EngineError."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise EngineError(f"seed must be an integer (a whole number), got {seed!r}")
+    if not 0 <= int(seed) < 2**64:
+        raise EngineError(f"seed must be a whole number from 0 to 2**64 - 1, got {seed}")
+    return int(seed)
+
+
+def check_real(value: Any, name: str) -> float:
+    """Return ``value`` (a Python or NumPy real number) as a finite ``float``."""
+    if isinstance(value, (bool, np.bool_)):
+        raise EngineError(f"{name} must be a number, got {value!r}")
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value[()]
+    if not isinstance(value, (int, float, np.integer, np.floating)):
+        raise EngineError(f"{name} must be a number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise EngineError(f"{name} must be finite, got {value!r}")
+    return number
+
+
+def check_fraction(value: Any, name: str) -> float:
+    """Return ``value`` as a float from 0 (included) to 1 (excluded)."""
+    number = check_real(value, name)
+    if not 0.0 <= number < 1.0:
+        raise EngineError(f"{name} must be at least 0 and below 1, got {value!r}")
+    return number
 
 
 def check_dtype(dtype: Any) -> np.dtype:

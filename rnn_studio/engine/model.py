@@ -28,7 +28,13 @@ import numpy as np
 
 from rnn_studio.engine.cells import make_cell
 from rnn_studio.engine.encoding import Scaler, Vocabulary, one_hot, tokenize
-from rnn_studio.engine.errors import EngineError, check_params, check_size
+from rnn_studio.engine.errors import (
+    EngineError,
+    check_memory,
+    check_params,
+    check_seed,
+    check_size,
+)
 from rnn_studio.engine.losses import mean_squared_error, softmax, softmax_cross_entropy
 from rnn_studio.engine.sequence import Trace, backward, forward
 
@@ -159,8 +165,14 @@ class Model:
                 raise EngineError(
                     f"labels must name the {output_size} output classes of a classifier."
                 )
+        check_size(hidden_size, "hidden_size")
+        check_memory(
+            output_size * (int(hidden_size) + 1) + input_size * (embedding_size or 0),
+            np.dtype(dtype).itemsize,
+            f"a readout of {output_size} outputs (and embedding) at hidden size {hidden_size}",
+        )
         if rng is None:
-            rng = np.random.default_rng(seed)
+            rng = np.random.default_rng(check_seed(seed))
         cell_input = embedding_size if embedding_size is not None else input_size
         self.cell = make_cell(
             kind, cell_input, hidden_size, rng=rng, nonlinearity=nonlinearity, dtype=dtype

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from rnn_studio.engine.cell_base import Cell, StepResult, freeze, frozen_mapping
-from rnn_studio.engine.errors import EngineError, as_float_array, check_finite
+from rnn_studio.engine.errors import EngineError, as_float_array, check_finite, check_memory
 from rnn_studio.engine.numerics import step_norms
 
 __all__ = ["Grads", "Trace", "backward", "forward"]
@@ -196,6 +196,13 @@ def forward(cell: Cell, xs: Any, h0: Any = None, c0: Any = None) -> Trace:
     if xs.ndim == 3 and xs.shape[1] == 0:
         raise EngineError("xs has a batch of 0 sequences: it needs at least one")
     check_finite(xs, "xs")
+    steps, batch = xs.shape[0], (xs.shape[1] if xs.ndim == 3 else 1)
+    blocks = len(cell.block_names)
+    check_memory(  # states, gates, pre-activations and what the backward pass saves
+        steps * batch * cell.hidden_size * (2 + 3 * blocks),
+        cell.dtype.itemsize,
+        f"a forward pass of {steps} steps x {batch} sequences at hidden size {cell.hidden_size}",
+    )
     h0, c0 = cell.check_state(h0, c0, xs.shape[1:-1])
     h0 = np.array(h0, copy=True)
     c0 = None if c0 is None else np.array(c0, copy=True)

@@ -25,7 +25,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from rnn_studio.engine.encoding import Scaler, Vocabulary, tokenize
-from rnn_studio.engine.errors import EngineError, check_size
+from rnn_studio.engine.errors import (
+    EngineError,
+    check_fraction,
+    check_memory,
+    check_seed,
+    check_size,
+)
 from rnn_studio.engine.model import Model, accuracy
 
 TASK_NAMES = ("text", "sentiment", "forecast", "memory")
@@ -148,6 +154,7 @@ class TextTask(Task):
     ) -> None:
         if mode not in ("chars", "words"):
             raise EngineError(f"The text task reads 'chars' or 'words', not {mode!r}.")
+        held_out_fraction = check_fraction(held_out_fraction, "held_out_fraction")
         tokens = tokenize(text, mode, max_length=10**7)
         if len(tokens) < 2:
             raise EngineError("The text needs at least two tokens to predict a next one.")
@@ -276,6 +283,8 @@ class SentimentTask(Task):
     chance = 0.5
 
     def __init__(self, *, seed: int = 0, held_out_fraction: float = 0.2) -> None:
+        held_out_fraction = check_fraction(held_out_fraction, "held_out_fraction")
+        seed = check_seed(seed) or 0
         phrases = sentiment_phrases()
         words = [PAD_TOKEN, *sorted({w for text, _ in phrases for w in text.split()})]
         self.vocabulary = Vocabulary(words, mode="words")
@@ -402,7 +411,9 @@ class ForecastTask(Task):
         sequence_length: int = 40,
         held_out_fraction: float = 0.2,
     ) -> None:
-        raw = forecast_series(series, length, np.random.default_rng(seed))
+        held_out_fraction = check_fraction(held_out_fraction, "held_out_fraction")
+        check_memory(check_size(length, "length") * 8, 8, f"a series of {length} points")
+        raw = forecast_series(series, length, np.random.default_rng(check_seed(seed)))
         cut = round(len(raw) * (1.0 - held_out_fraction))
         self.series_name = series
         self.raw = raw
@@ -511,6 +522,13 @@ class MemoryTask(Task):
             raise EngineError(f"lag must be a whole number of steps ≥ 0, got {lag!r}")
         if not 2 <= symbols <= 26 or not 1 <= distractors <= 26:
             raise EngineError("symbols must be 2–26 and distractors 1–26.")
+        check_size(held_out_size, "held_out_size")
+        check_memory(  # the held-out batch, one-hot: (lag + 2) x size x vocabulary
+            (int(lag) + 2) * held_out_size * (symbols + distractors + 1),
+            8,
+            f"a memory task with lag {lag} and {held_out_size} held-out sequences",
+        )
+        seed = check_seed(seed) or 0
         self.lag = int(lag)
         self.symbols = symbols
         self.distractors = distractors
@@ -548,6 +566,11 @@ class MemoryTask(Task):
     def train_batch(self, rng: np.random.Generator, batch_size: int) -> Batch:
         """Fresh random rows: (L + 2, B) ids and (B,) symbols to recall."""
         size = check_size(batch_size, "batch_size")
+        check_memory(
+            (self.lag + 2) * size * (len(self.vocabulary) + 1),
+            8,
+            f"a batch of {size} sequences of {self.lag + 2} steps",
+        )
         targets = rng.integers(0, self.symbols, size=size)
         ids = np.empty((self.lag + 2, size), dtype=np.int64)
         ids[0] = targets

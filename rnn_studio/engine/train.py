@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from rnn_studio.engine.errors import EngineError
+from rnn_studio.engine.errors import EngineError, check_real, check_seed
 from rnn_studio.engine.model import Model, NonFiniteLossError
 from rnn_studio.engine.optim import (
     ClipReport,
@@ -93,10 +93,16 @@ class TrainingConfig:
     def __post_init__(self) -> None:
         for name in ("steps", "batch_size", "eval_every"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise EngineError(f"{name} must be a positive integer, got {value!r}")
-        if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):
+            object.__setattr__(self, name, int(value))  # NumPy integers become ints
+        rate = check_real(self.learning_rate, "learning_rate")  # NumPy scalars too
+        if not rate > 0:
             raise EngineError(f"learning_rate must be positive, got {self.learning_rate!r}")
+        object.__setattr__(self, "learning_rate", rate)
+        object.__setattr__(self, "seed", check_seed(self.seed))
+        if self.seed is None:
+            raise EngineError("seed must be a whole number, got None")
         if self.optimizer not in ("adam", "sgd"):
             raise EngineError(f"optimizer must be 'adam' or 'sgd', got {self.optimizer!r}")
         if self.clip is not None and not (math.isfinite(self.clip) and self.clip > 0):
