@@ -151,8 +151,8 @@ def run_export(args: argparse.Namespace) -> int:
 
     try:
         check_writable_target(out)  # before any work: the folder exists and takes a file
-    except OSError as problem:
-        raise CliError(f"--out: {problem}") from None
+    except OSError as unwritable:
+        raise CliError(f"--out: {unwritable}") from None
     if args.model is None:
         if args.weights == "trained":
             raise CliError("--weights trained needs --model NAME (see rnn-studio models)")
