@@ -116,10 +116,16 @@ def _make_task(args: argparse.Namespace) -> Any:
 
     if args.task == "text":
         if args.text_file is not None:
-            try:
-                text = args.text_file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as error:
-                raise ValueError(f"Cannot read {args.text_file}: {error}") from None
+            from rnn_studio.engine.tasks import MAX_TEXT_BYTES
+            from rnn_studio.safe_read import BadJSONError, read_text_file
+
+            try:  # size and file type checked before reading (a 50 MB file, /dev/zero)
+                text = read_text_file(args.text_file, MAX_TEXT_BYTES)
+            except BadJSONError as error:
+                raise ValueError(str(error)) from None
+            except OSError as error:
+                reason = error.strerror or str(error)
+                raise ValueError(f"Cannot read {args.text_file}: {reason}") from None
         else:
             from rnn_studio.texts import bundled_text
 

@@ -86,6 +86,11 @@ class Evaluation:
     metric: float
 
 
+#: Longest training text (characters; a file of at most this many bytes): 8 MB, about
+#: 1,500 pages, read and tokenised in a few seconds.
+MAX_TEXT_BYTES = 8_000_000
+
+
 class Task:
     """Base class: a data source with a held-out batch and a model recipe."""
 
@@ -155,6 +160,10 @@ class TextTask(Task):
         if mode not in ("chars", "words"):
             raise EngineError(f"The text task reads 'chars' or 'words', not {mode!r}.")
         held_out_fraction = check_fraction(held_out_fraction, "held_out_fraction")
+        if not isinstance(text, str) or len(text) > MAX_TEXT_BYTES:
+            raise EngineError(
+                f"The training text must be text of at most {MAX_TEXT_BYTES:,} characters."
+            )
         tokens = tokenize(text, mode, max_length=10**7)
         if len(tokens) < 2:
             raise EngineError("The text needs at least two tokens to predict a next one.")

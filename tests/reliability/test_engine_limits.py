@@ -91,3 +91,35 @@ def test_numpy_scalars_are_accepted_where_numbers_are():
     assert isinstance(config.learning_rate, float) and config.learning_rate == pytest.approx(0.01)
     assert config.batch_size == 8 and type(config.batch_size) is int and config.seed == 3
     assert MEMORY_BUDGET_BYTES == 2**30
+
+
+def test_training_texts_have_a_stated_limit_checked_before_reading(tmp_path):
+    from rnn_studio.engine.tasks import MAX_TEXT_BYTES
+
+    with pytest.raises(EngineError, match="at most"):
+        TextTask("a" * (MAX_TEXT_BYTES + 1))
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(50 * 10**6)  # a 50 MB file, sparse: nothing to read if refused
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    for source in (big, Path("/dev/zero")):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "rnn_studio",
+                "train",
+                "--task",
+                "text",
+                "--text-file",
+                str(source),
+                "--steps",
+                "1",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert "at most 8.0 MB" in result.stderr or "not an ordinary file" in result.stderr
