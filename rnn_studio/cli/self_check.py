@@ -34,6 +34,18 @@ def check_engine_gradients() -> str:
     return f"engine gradients: BPTT matches central differences (worst relative error: {details})"
 
 
+def check_studio_gradients() -> str:
+    """Check what the studio runs: unbatched BPTT, grads.hidden, the Jacobian, the readout."""
+    from rnn_studio.engine.studio_check import studio_self_check
+
+    worst = max(studio_self_check().values())
+    return (
+        "studio gradients: unbatched RNN/LSTM/GRU backward, the gradient-decay curve "
+        "(grads.hidden), the Jacobian step and the readout match central differences "
+        f"(worst relative error {worst:.1e})"
+    )
+
+
 def check_data_files() -> str:
     """Count the data files and parse every JSON file among them."""
     from rnn_studio.resources import resource_root
@@ -114,7 +126,7 @@ def run_self_check() -> int:
 
     print(f"RNN Studio {__version__} self-check")
     use_offscreen_without_display()
-    checks: list[Check] = [check_engine_gradients, check_data_files]
+    checks: list[Check] = [check_engine_gradients, check_studio_gradients, check_data_files]
     qt_problem = qt_startup_problem()
     if qt_problem is None:
         start_qt_application(sys.argv[:1])  # on a dead display: one line and exit status 1
