@@ -17,6 +17,13 @@ embedding model, ``embedding = nn.Embedding(V, E)``; then one line loads them::
 
     net.load_state_dict({k: torch.from_numpy(v) for k, v in np.load("m_torch.npz").items()})
 
+A model file itself (``rnn-studio train --out``, Train → Save) loads the same way once its two
+``rnn_studio.*`` entries (the format number and the JSON description, a text array that
+``torch.from_numpy`` refuses) are left out::
+
+    net.load_state_dict({k: torch.from_numpy(v) for k, v in np.load("model.npz").items()
+                         if not k.startswith("rnn_studio.")})
+
 (For one-hot models feed ``torch.nn.functional.one_hot(ids, V).double()`` to ``net.rnn``.)
 """
 
@@ -38,6 +45,11 @@ from rnn_studio.engine.model import Model
 from rnn_studio.engine.npz import read_npz
 from rnn_studio.safe_read import BadJSONError, loads_json, read_file_bytes
 
+#: The line that loads a model file into a PyTorch module ``net`` (see the module docstring).
+TORCH_LOAD_LINE = (
+    "net.load_state_dict({{k: torch.from_numpy(v) for k, v in np.load({path!r}).items() "
+    'if not k.startswith("rnn_studio.")}})'
+)
 FORMAT_VERSION = 1
 FORMAT_NAME = "rnn-studio-model"
 VERSION_KEY = "rnn_studio.format_version"

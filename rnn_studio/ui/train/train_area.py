@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.engine.errors import EngineError
-from rnn_studio.engine.io import load_model, save_model, save_torch_state_dict
+from rnn_studio.engine.io import TORCH_LOAD_LINE, load_model, save_model, save_torch_state_dict
 from rnn_studio.engine.model import Model
 from rnn_studio.engine.tasks import MemoryTask, Task
 from rnn_studio.state.open_trained import (
@@ -479,7 +479,10 @@ class TrainArea(QWidget):
         except (OSError, EngineError) as error:
             self._show_message(f"Could not save {path}: {error}", error=True)
             return False
-        self._show_message(f"Saved the {CELL_NAMES[chosen[0]]} to {written}.")
+        self._show_message(
+            f"Saved the {CELL_NAMES[chosen[0]]} to {written}. In PyTorch: "
+            + TORCH_LOAD_LINE.format(path=Path(written).name)
+        )
         return True
 
     def load(self) -> None:
