@@ -2,8 +2,10 @@
 # Build the Debian package from the PyInstaller bundle, offline.
 #   packaging/build_deb.sh     -> packaging/out/rnn-studio_<version>_<arch>.deb
 # Builds the bundle first (packaging/build_bundle.sh) if packaging/out/dist/rnn-studio is missing.
-# Layout: /opt/rnn-studio (the bundle), /usr/bin/rnn-studio (symlink), the .desktop file,
-# hicolor icons, AppStream metainfo and the copyright file.
+# Layout: /usr/lib/rnn-studio (the bundle), /usr/bin/rnn-studio (symlink), the .desktop file,
+# hicolor icons, AppStream metainfo and the copyright file. Not /opt: no Debian package owns
+# /opt, so a .deb that ships it takes it over and `apt-get remove` deletes an empty /opt.
+# Every folder the package lists is either its own or one many packages share (/usr/lib ...).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source packaging/common.sh
@@ -14,12 +16,12 @@ ARCH="$(dpkg --print-architecture)"
 ROOT="$OUT/deb/rnn-studio_${VERSION}_${ARCH}"
 DEB="$OUT/rnn-studio_${VERSION}_${ARCH}.deb"
 rm -rf "$ROOT" "$DEB"
-mkdir -p "$ROOT/DEBIAN" "$ROOT/opt" "$ROOT/usr/bin" "$ROOT/usr/share/applications" \
+mkdir -p "$ROOT/DEBIAN" "$ROOT/usr/lib" "$ROOT/usr/bin" "$ROOT/usr/share/applications" \
     "$ROOT/usr/share/metainfo" "$ROOT/usr/share/doc/rnn-studio" \
     "$ROOT/usr/share/icons/hicolor/scalable/apps"
 
-cp -a "$BUNDLE" "$ROOT/opt/rnn-studio"
-ln -s /opt/rnn-studio/rnn-studio "$ROOT/usr/bin/rnn-studio"
+cp -a "$BUNDLE" "$ROOT/$DEB_BUNDLE_DIR"
+ln -s "/$DEB_BUNDLE_DIR/rnn-studio" "$ROOT/usr/bin/rnn-studio"
 install -m 644 packaging/rnn-studio.desktop "$ROOT/usr/share/applications/rnn-studio.desktop"
 install -m 644 "packaging/$METAINFO_ID.metainfo.xml" "$ROOT/usr/share/metainfo/"
 install -m 644 resources/icons/rnn-studio.svg "$ROOT/usr/share/icons/hicolor/scalable/apps/"
@@ -36,7 +38,7 @@ done
     echo "License: MIT"
     sed 's/^$/./; s/^/ /' LICENSE
     echo
-    echo "Files: opt/rnn-studio/_internal/*"
+    echo "Files: $DEB_BUNDLE_DIR/_internal/*"
     echo "Comment: Python, NumPy, Qt (LGPL-3.0), PySide6 (LGPL-3.0), pyqtgraph (MIT) and the"
     echo " system libraries they load, as shipped by their authors; see the licence files"
     echo " inside the bundle."
@@ -53,6 +55,7 @@ Architecture: $ARCH
 Maintainer: RNN Studio developers <rnnstudio@users.noreply.github.com>
 Installed-Size: $(du -sk --exclude=DEBIAN "$ROOT" | cut -f1)
 Depends: $DEB_DEPENDS
+Suggests: $DEB_SUGGESTS
 Section: education
 Priority: optional
 Homepage: https://github.com/rnnstudio/rnn-studio

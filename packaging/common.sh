@@ -11,6 +11,10 @@ METAINFO_ID=io.github.rnnstudio.RNNStudio
 # machine's, 2.36 on Debian 12), the GL/EGL dispatchers, libxcb (PyInstaller never bundles it),
 # the Wayland client libraries, and fontconfig's configuration, which also pulls in a font.
 # packaging/check_system_libraries.py verifies this list against `ldd` of every bundled file.
+# Where the .deb puts the bundle (relative to /): a folder of its own under /usr/lib.
+DEB_BUNDLE_DIR="usr/lib/rnn-studio"
+# Read aloud (Learn area) uses espeak-ng when it is installed.
+DEB_SUGGESTS="espeak-ng"
 DEB_DEPENDS="libc6 (>= 2.36), libgl1, libegl1, libxcb1, libwayland-client0, libwayland-cursor0, libwayland-egl1, fontconfig-config"
 
 require_bundle() {

@@ -61,6 +61,8 @@ step "4/8 system libraries the bundle loads vs. the .deb's Depends"
 python3 packaging/check_system_libraries.py "$BUNDLE" "$DEB_DEPENDS" || fail "Depends do not cover the bundle"
 
 step "5/8 install the .deb"
+opt_before="$(ls -ld /opt 2>/dev/null || true)"  # the .deb must leave /opt alone
+dpkg-deb -c "$DEB" | awk '{print $6}' | grep -qx './opt/' && fail "the .deb lists /opt"
 $SUDO dpkg -i "$DEB" || fail "dpkg -i $DEB"
 [ -L /usr/bin/rnn-studio ] || fail "/usr/bin/rnn-studio missing"
 for size in $ICON_SIZES; do
@@ -92,7 +94,8 @@ read -r portable_paint portable_cpu portable_wall < <(measure_startup "$PORTABLE
 step "8/8 remove the .deb"
 if [ -z "${KEEP_INSTALLED:-}" ]; then
     $SUDO dpkg -r rnn-studio >/dev/null || fail "dpkg -r rnn-studio"
-    [ ! -e /opt/rnn-studio ] || fail "/opt/rnn-studio left behind after dpkg -r"
+    [ ! -e "/$DEB_BUNDLE_DIR" ] || fail "/$DEB_BUNDLE_DIR left behind after dpkg -r"
+    [ "$opt_before" = "$(ls -ld /opt 2>/dev/null || true)" ] || fail "dpkg -r changed /opt"
 fi
 
 deb_mb=$(mb "$DEB")

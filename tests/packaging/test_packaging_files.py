@@ -136,3 +136,16 @@ def test_deb_depends_cover_the_libraries_the_bundle_does_not_carry() -> None:
     depends = common.split('DEB_DEPENDS="')[1].split('"')[0]
     for package in ("libc6 (>= 2.36)", "libgl1", "libegl1", "libxcb1", "fontconfig-config"):
         assert package in depends
+
+
+def test_deb_owns_only_its_own_folders_and_suggests_espeak() -> None:
+    """Issue 12 item 15: no /opt in the package (removing it deleted /opt); espeak-ng suggested."""
+    build = (PACKAGING / "build_deb.sh").read_text()
+    common = (PACKAGING / "common.sh").read_text()
+    code = "\n".join(line for line in build.splitlines() if not line.lstrip().startswith("#"))
+    assert '"$ROOT/opt' not in code and "/opt/" not in code
+    assert 'DEB_BUNDLE_DIR="usr/lib/rnn-studio"' in common
+    assert "Suggests: $DEB_SUGGESTS" in build and 'DEB_SUGGESTS="espeak-ng"' in common
+    readme = (PACKAGING / "README.md").read_text()
+    assert "libwayland-cursor0" in readme.split("## Before the first build")[1].split("##")[0]
+    assert "Ubuntu 22.04" in readme and "50 packages" in readme
