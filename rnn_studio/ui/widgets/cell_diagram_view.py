@@ -84,7 +84,7 @@ class CellDiagramView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cell_diagram")
-        self.setAccessibleName("Cell diagram")
+        self.setAccessibleName("Diagram of the cell at this step")
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.diagram: CellDiagram | None = None
