@@ -1,9 +1,10 @@
 """Time the engine's forward + BPTT against torch.nn.RNN/LSTM/GRU, both on one thread.
 
-Run from the repository root (torch optional; without it only the engine is timed)::
+Run from the repository root (torch optional, ``pip install -e ".[bench]"``; without it only
+the engine is timed)::
 
-    /work/torchvenv/bin/python benchmarks/engine.py            # full grid, ~2-4 minutes
-    /work/torchvenv/bin/python benchmarks/engine.py --quick    # hidden 16/64, length 50
+    .venv/bin/python benchmarks/engine.py            # full grid, ~2-4 minutes
+    .venv/bin/python benchmarks/engine.py --quick    # hidden 16/64, length 50
 
 It prints one row per (cell, dtype, hidden, length, batch): the best-of-N milliseconds of
 ``forward`` + ``backward`` (loss on the last step), torch's ``module(x, h0)`` +

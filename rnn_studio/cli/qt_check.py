@@ -176,10 +176,17 @@ def use_offscreen_without_display(environ: MutableMapping[str, str] | None = Non
         env["QT_QPA_PLATFORM"] = "offscreen"
 
 
-def platform_failure_hint(qt_message: str, environ: Mapping[str, str] | None = None) -> str:
-    """One line explaining Qt's fatal "no platform plugin could be initialized" error."""
+def platform_failure_hint(
+    qt_message: str,
+    environ: Mapping[str, str] | None = None,
+    find: Callable[[str], bool] | None = None,
+) -> str:
+    """One line explaining Qt's fatal "no platform plugin could be initialized" error.
+
+    ``find`` is passed to :func:`display_problem` (tests fake the library lookup with it).
+    """
     environ = os.environ if environ is None else environ
-    known = display_problem(environ)
+    known = display_problem(environ, find)
     if known is not None:
         return known
     lines = [line.split(": ", 1)[-1] for line in qt_message.strip().splitlines()]
