@@ -15,7 +15,7 @@ import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from rnn_studio.state.cell_diagram import CellDiagram, diagram_of_run
 from rnn_studio.ui.panels.base import StudioPanel
@@ -24,7 +24,12 @@ from rnn_studio.ui.themes import Palette
 from rnn_studio.ui.widgets.cell_diagram_view import CellDiagramView
 
 #: Animation speeds: label and milliseconds per equation (0: no animation).
-ANIMATION_SPEEDS = (("Off", 0), ("Slow", 700), ("Normal", 300), ("Fast", 120))
+ANIMATION_SPEEDS = (
+    ("No animation", 0),
+    ("Animate slowly", 700),
+    ("Animate", 300),
+    ("Animate fast", 120),
+)
 DEFAULT_STAGE_MS = 300
 TICK_MS = 16
 #: Steps closer together than this (playing fast) are shown whole: too quick to watch.
@@ -85,7 +90,6 @@ class CellViewPanel(StudioPanel):
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)
-        self.speed_label = QLabel("Animate:", self)
         self.speed_box = QComboBox(self)
         self.speed_box.setObjectName("cell_animation_speed")
         self.speed_box.setAccessibleName("Animation speed")
@@ -95,7 +99,6 @@ class CellViewPanel(StudioPanel):
         for label, ms in ANIMATION_SPEEDS:
             self.speed_box.addItem(label, ms)
         self.speed_box.setCurrentIndex(self.speed_box.findData(DEFAULT_STAGE_MS))
-        self.speed_label.setBuddy(self.speed_box)
         self.full_button = QPushButton("Full size", self)
         self.full_button.setObjectName("cell_full_size")
         self.full_button.setAccessibleName("Show the cell diagram full size")
@@ -104,7 +107,6 @@ class CellViewPanel(StudioPanel):
         # The diagram is wide and the dock short: the controls go beside it, not above.
         controls = QVBoxLayout()
         controls.setSpacing(4)
-        controls.addWidget(self.speed_label)
         controls.addWidget(self.speed_box)
         controls.addWidget(self.full_button)
         controls.addStretch(1)
