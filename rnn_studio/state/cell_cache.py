@@ -63,6 +63,10 @@ class CellCache:
         pinned = (*key, None, None, "random")  # named: mypy reads d[(*k, ...)] as 3.11 syntax
         self._pinned[pinned] = (cell, rho, readout)
 
+    def forget_registered(self) -> None:
+        """Drop every registered cell (an opened file's weights are not kept for good)."""
+        self._pinned.clear()
+
     def cell(
         self, kind: str, input_size: int, cell_key: CellKey
     ) -> tuple[Any, float, Readout | None]:

@@ -419,6 +419,15 @@ class StudioSession:
         """
         self._cells.register(cell, seed, readout)
 
+    def forget_registered_cells(self) -> None:
+        """Forget the cells :meth:`register_cell` kept (a session file's weights).
+
+        Opening another file, a scene or a new session calls it, so an opened file's
+        weights are released and never shown for a later set-up that only happens to have
+        the same cell, sizes and seed.
+        """
+        self._cells.forget_registered()
+
     def load_trained(self, models: Mapping[str, Any], *, seed: int = 0) -> None:
         """Put trained models in the studio without changing the controls.
 

@@ -216,6 +216,7 @@ def read_session(path: str | os.PathLike[str]) -> SessionDocument:
 
 def apply_session(session: StudioSession, document: SessionDocument) -> None:
     """Show ``document`` in ``session``: its trained models and weights, then its setup."""
+    session.forget_registered_cells()  # the previous file's weights are released
     if document.trained:
         session.load_trained(document.trained, seed=document.trained_seed)
     for cell in _build_cells(document).values():

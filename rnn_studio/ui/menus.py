@@ -401,6 +401,7 @@ class MenuBar(QObject):
     def new_session(self) -> None:
         """File → New: the default sequence with the preferred cell and size."""
         prefs = self.preferences
+        self.session.forget_registered_cells()
         self.session.apply_demo(
             DemoSetup(
                 text="not bad",
@@ -475,6 +476,7 @@ class MenuBar(QObject):
 
     def play_scene(self, scene: Scene) -> None:
         """Replay ``scene`` exactly: setup, step and panels; its notes go to the notes screen."""
+        self.session.forget_registered_cells()  # a scene's weights come from its seed alone
         self.session.apply_demo(scene.setup)
         self.show_panels(scene.panels)
         self.scene_notes = scene.notes
