@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -114,6 +115,18 @@ class StartupNotice(QToolBar):
         lines = [f"• {text}" for text in self.messages[-6:]]
         self.label.setText("RNN Studio recovered from a problem:\n" + "\n".join(lines))
         self.show()
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as the text needs at the window's width (a wrapped label asks for more)."""
+        width = max(self.width(), self.parentWidget().width() if self.parentWidget() else 0)
+        text_width = max(width - 140, 200)
+        self.label.setFixedHeight(self.label.heightForWidth(text_width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.messages:
+            self._fit()
 
     def offer(self, message: str, button_text: str, action: Callable[[], object]) -> QPushButton:
         """Show ``message`` with a button that runs ``action`` (then hides the button)."""
