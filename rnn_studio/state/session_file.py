@@ -190,6 +190,7 @@ def session_from_bytes(data: bytes, name: str = "session file") -> SessionDocume
         raise SessionFileError(str(problem)) from None
     document = _document_from_manifest(manifest, _read_weights(weights_bytes, name), name)
     document = _with_trained(document, manifest, trained_bytes, name)
+    _check_cells_fit_setup(document, name)
     _replay(document, name)
     return document
 
@@ -534,6 +535,25 @@ def _build_cells(document: SessionDocument) -> dict[str, Any]:
         cell.set_params({key: np.array(value) for key, value in params.items()})
         cells[kind] = cell
     return cells
+
+
+def _check_cells_fit_setup(document: SessionDocument, name: str) -> None:
+    """Refuse cells whose kind or hidden size the setup cannot show, before replaying it.
+
+    The replay computes the whole run (up to 1,000 steps of three hidden-256 cells with
+    backprop, seconds of work): an edited file whose sizes do not fit is refused at once.
+    """
+    setup = document.setup
+    kinds = set(CELL_KINDS) if setup.cell == "compare" else {setup.cell}
+    for kind, params in document.cells.items():
+        if kind not in kinds:
+            raise SessionFileError(f"{name}: cells.{kind}: the setup does not show this cell")
+        hidden = int(np.asarray(params["weight_hh"]).shape[1])
+        if hidden != setup.hidden_size:
+            raise SessionFileError(
+                f"{name}: cells.{kind}: hidden size {hidden} does not fit the setup's "
+                f"{setup.hidden_size}"
+            )
 
 
 def _replay(document: SessionDocument, name: str) -> None:

@@ -187,6 +187,14 @@ def make_hostile_files(folder: Path) -> list[tuple[str, str, Path]]:
             "session",
             manifest_changed(lambda m: m["setup"].update(hidden_size=100_000)),
         ),
+        "session-long-compare-256": (  # the 7 KB file that froze the UI for 34 s
+            "session",
+            manifest_changed(
+                lambda m: m["setup"].update(
+                    text="abcdefghij" * 100, cell="compare", hidden_size=256, backprop=True
+                )
+            ),
+        ),
         "session-speed-10e30": (
             "session",
             manifest_changed(lambda m: m["settings"].update(animation_speed=10**30)),
