@@ -214,6 +214,8 @@ class GradientsPanel(StudioPanel):
         # of being drawn over one another or squeezing the plot away.
         self.texts = TextColumn((self.verdict_label, self.clip_label, self.rho_label), self)
         self.texts.setObjectName("gradients_texts")
+        self.texts.setAccessibleName("Gradient verdict, clipping and spectral radius")
+        self.texts.setToolTip("The verdict, what clipping did, ρ and ‖W_hh‖₂ (scrolls if short)")
         self.body.addWidget(self.texts)
 
         self.curves: dict[str, dict[str, pg.PlotDataItem]] = {}
