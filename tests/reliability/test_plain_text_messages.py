@@ -64,3 +64,20 @@ def test_train_load_message_and_sequence_error_are_plain_text(classroom, tmp_pat
     for name in ("sequence_info", "studio_warning"):
         label = window.findChild(QLabel, name)
         assert label is not None and label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_the_red_sequence_error_fits_at_1280x720(classroom):
+    """Issue 12 item 10: the whole message is on screen, not cut at the top and bottom."""
+    window, _features = classroom()
+    window.resize(1280, 720)
+    window.show()
+    window.session.set_sequence("1 2 3 4 5 6 7 8 9 10 11 12 13 1e400 15 16", "numbers")
+    for _ in range(10):
+        QApplication.processEvents()
+    label = window.findChild(QLabel, "sequence_error")
+    assert label.isVisible() and "too large" in label.text()
+    assert label.height() >= label.heightForWidth(label.width())  # every line shown
+    assert not window.findChild(QLabel, "sequence_info").isVisible()  # its place is taken
+    window.session.set_sequence("1 2 3", "numbers")
+    QApplication.processEvents()
+    assert not label.isVisible() and window.findChild(QLabel, "sequence_info").isVisible()

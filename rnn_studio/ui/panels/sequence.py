@@ -112,10 +112,17 @@ class SequencePanel(StudioPanel):
     def show_error(self, message: str) -> None:
         """Show (or clear) the inline error; the last valid run stays on screen."""
         if message:
-            self.error_label.setText(f"{message} (Still showing the last valid sequence.)")
+            # The error takes the info line's place (the info describes the last valid run),
+            # so that it fits the panel at 1280x720; the rest is in the tooltip.
+            self.error_label.setText(f"{message} Still showing the last valid one.")
+            self.error_label.setToolTip(f"{message}\nThe views still show the last valid sequence.")
         else:
             self.error_label.clear()
+            self.error_label.setToolTip("")
         self.error_label.setVisible(bool(message))
+        self.info_label.setVisible(not message)
+        width = max(self.error_label.width(), self.width() - 12, 120)
+        self.error_label.setMinimumHeight(self.error_label.heightForWidth(width) if message else 0)
 
     def _show_info(self, *_: object) -> None:
         run = self.session.run
