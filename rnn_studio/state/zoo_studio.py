@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.studio_core.recipe import NON_NORMAL_NORM, NON_NORMAL_RHO
 from rnn_studio.zoo import load_zoo_model, zoo_entry
 from rnn_studio.zoo.predict import model_mode
@@ -116,9 +117,32 @@ def set_weights(session: StudioSession, choice: str, seed: int | None = None) ->
     session.set_seed(seed)
 
 
+def describe_setup(setup: DemoSetup) -> str:
+    """The untrained model a demo set-up computes with, e.g. "Model: untrained RNN (random
+    weights, seed 0, 8 hidden units)." (presets and Show-me demos use random weights)."""
+    kinds = ["RNN", "LSTM", "GRU"] if setup.cell == "compare" else [setup.cell.upper()]
+    names = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+    extras = []
+    if setup.forget_bias is not None:
+        extras.append(f"LSTM forget bias {setup.forget_bias:+g}")
+    if setup.spectral_radius is not None:
+        extras.append(f"W_hh rescaled to ρ = {setup.spectral_radius:g}")
+    more = "".join(f", {extra}" for extra in extras)
+    weights = "random weights"
+    if setup.recurrent == "non-normal" and setup.cell in ("rnn", "compare"):
+        weights = (
+            f"a non-normal W_hh made with ρ = {NON_NORMAL_RHO:g} and ‖W_hh‖₂ = "
+            f"{NON_NORMAL_NORM:g}, input to unit 0 only"
+        )
+    return (
+        f"Model: untrained {names} ({weights}, seed {setup.seed}, "
+        f"{setup.hidden_size} hidden units{more})."
+    )
+
+
 def describe_model(session: StudioSession) -> str:
-    """One sentence naming the model the studio computes with, e.g. "Model: untrained RNN
-    (random weights, seed 0, 8 hidden units)." or "Model: the trained LSTM ..."."""
+    """One sentence naming the model the studio computes with: :func:`describe_setup` for
+    random weights, or "Model: the trained LSTM, 16 hidden units."."""
     run = session.run
     if run is None:
         return ""
@@ -127,19 +151,4 @@ def describe_model(session: StudioSession) -> str:
     trained = [kind for kind, cell in run.cells.items() if cell.outputs.trained]
     if trained and len(trained) == len(kinds):
         return f"Model: the trained {names}, {session.hidden_size} hidden units."
-    extras = []
-    if session.forget_bias is not None:
-        extras.append(f"LSTM forget bias {session.forget_bias:+g}")
-    if session.spectral_radius is not None:
-        extras.append(f"W_hh rescaled to ρ = {session.spectral_radius:g}")
-    more = "".join(f", {extra}" for extra in extras)
-    weights = "random weights"
-    if session.recurrent == "non-normal" and "rnn" in run.kinds:
-        weights = (
-            f"a non-normal W_hh made with ρ = {NON_NORMAL_RHO:g} and ‖W_hh‖₂ = "
-            f"{NON_NORMAL_NORM:g}, input to unit 0 only"
-        )
-    return (
-        f"Model: untrained {names} ({weights}, seed {session.seed}, "
-        f"{session.hidden_size} hidden units{more})."
-    )
+    return describe_setup(session.to_setup())

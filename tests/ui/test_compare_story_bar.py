@@ -61,3 +61,16 @@ def test_show_me_banner_names_the_model(qtbot):
     studio.show_me(ShowMe("Title", "What to see.", "memory", "the lesson"))
     texts = " ".join(label.text() for label in studio.showme_banner.findChildren(Label))
     assert "Model: untrained LSTM (random weights, seed 0, 8 hidden units)." in texts
+
+
+def test_presets_name_their_model(qtbot):
+    from rnn_studio.state.zoo_studio import describe_setup
+    from rnn_studio.ui.panels.sequence import SequencePanel
+
+    configure_pyqtgraph()
+    panel = SequencePanel(SessionBridge(StudioSession()))
+    qtbot.addWidget(panel)
+    assert panel.presets
+    for index, preset in enumerate(panel.presets, start=1):
+        tip = panel.preset_box.itemData(index, 3)
+        assert tip.endswith(describe_setup(preset.setup)) and "Model: untrained" in tip

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from rnn_studio.learn.presets import Preset, load_presets
 from rnn_studio.state.sequence import MAX_SEQUENCE_LENGTH, MODE_LABELS
+from rnn_studio.state.zoo_studio import describe_setup
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.themes import set_role_style
@@ -62,7 +63,9 @@ class SequencePanel(StudioPanel):
         for preset in self.presets:
             self.preset_box.addItem(preset.label, preset.preset_id)
             index = self.preset_box.count() - 1
-            self.preset_box.setItemData(index, preset.description, 3)  # Qt.ToolTipRole
+            # Every preset names the model it uses (issue 10).
+            tip = f"{preset.description} {describe_setup(preset.setup)}"
+            self.preset_box.setItemData(index, tip, 3)  # Qt.ToolTipRole
         row.addWidget(self.mode_box)
         row.addWidget(self.preset_box, 1)
         self.body.addLayout(row)
