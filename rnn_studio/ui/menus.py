@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMainWindow,
     QMenu,
+    QProgressDialog,
     QWidget,
 )
 
@@ -101,6 +102,7 @@ class MenuBar(QObject):
         self.scenes = SceneLibrary()
         self.recent = RecentFiles()
         self._own_store: ProgressStore | None = None
+        self.open_progress: QProgressDialog | None = None  # while a file opens in the background
         self.notice = startup_notice(window)
         self.preferences, problems = read_preferences_checked(
             window.settings, self.progress_store()
@@ -298,7 +300,7 @@ class MenuBar(QObject):
         for path in paths:
             action = self.recent_menu.addAction(path.name)
             action.setToolTip(str(path))
-            action.triggered.connect(lambda _c=False, p=path: self.open_session(p))
+            action.triggered.connect(lambda _c=False, p=path: self.open_session_in_background(p))
         if not paths:
             self.recent_menu.addAction("(none yet)").setEnabled(False)
 
@@ -396,7 +398,47 @@ class MenuBar(QObject):
         path, _ = QFileDialog.getOpenFileName(
             self.window, "Open session", "", f"RNN Studio sessions (*{SESSION_SUFFIX})"
         )
-        return bool(path) and self.open_session(path)
+        return bool(path) and self.open_session_in_background(path)
+
+    def open_session_in_background(self, path: str | Path) -> bool:
+        """Read and check ``path`` on the worker thread, with a progress dialog and Cancel.
+
+        Reading and replaying a large session (1,000 steps of three hidden-256 cells) takes
+        seconds; the window stays responsive meanwhile. Cancel drops the result: the work on
+        screen stays as it was. Returns True once the read has started.
+        """
+        dialog = QProgressDialog(f"Opening {Path(path).name}…", "Cancel", 0, 0, self.window)
+        dialog.setObjectName("open_progress")
+        dialog.setWindowTitle("Open session")
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        self.open_progress = dialog
+
+        def work() -> tuple[SessionDocument | None, str]:
+            try:
+                return read_session(path), ""
+            except SessionFileError as problem:
+                return None, str(problem)
+            except (MemoryError, RecursionError, OverflowError) as problem:
+                return None, f"{Path(path).name}: the file cannot be read ({problem!r:.80})"
+
+        def done(result: tuple[SessionDocument | None, str]) -> None:
+            cancelled = dialog.wasCanceled()
+            dialog.close()
+            dialog.deleteLater()
+            document, problem = result
+            if cancelled:
+                return
+            if document is None:
+                self.report_error("Could not open the session", problem)
+                return
+            self.show_document(document)
+            self.session_path = Path(path)
+            self.recent.add(path)
+
+        self.window.executor(work, done, float("inf"))  # always on the worker thread
+        return True
 
     def new_session(self) -> None:
         """File → New: the default sequence with the preferred cell and size."""
