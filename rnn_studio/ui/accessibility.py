@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt
@@ -34,11 +35,16 @@ from rnn_studio.engine.cells import GATE_LABELS
 from rnn_studio.engine.numerics import stable_norm
 from rnn_studio.studio_core.numbers import format_factor, format_number
 
+if TYPE_CHECKING:
+    from rnn_studio.state.gradients import GradientReport
+    from rnn_studio.state.session import StudioSession
+    from rnn_studio.ui.qt_bridge import SessionBridge
+
 #: The gate whose mean the description reads out, by cell kind.
 DESCRIBED_GATE = {"lstm": "f", "gru": "z"}
 
 
-def describe_step(session: object) -> str:
+def describe_step(session: StudioSession) -> str:
     """One sentence about the session's current step, for the status line and screen readers.
 
     Parameters
@@ -75,8 +81,8 @@ def describe_step(session: object) -> str:
     return ", ".join(parts)
 
 
-def _gradient_part(report: object, t: int) -> str:
-    norms = np.asarray(report.grad_norms, dtype=float)
+def _gradient_part(report: GradientReport, t: int) -> str:
+    norms = np.asarray(report.grad_norms, dtype=np.float64)
     loss_step = int(report.loss_step)
     if t > loss_step:
         return "no gradient (after the loss step)"
@@ -106,7 +112,7 @@ class StepStatusLine(QLabel):
         The session's Qt signals.
     """
 
-    def __init__(self, bridge: object, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.setObjectName("step_description")
@@ -189,8 +195,9 @@ def complete_accessible_text(root: QWidget) -> list[QWidget]:
         name = widget.accessibleName()
         if not name:
             name = form_label(widget) or visible_text(widget) or widget.toolTip()
-            if not name and isinstance(widget, QTabBar) and widget.parentWidget() is not None:
-                name = widget.parentWidget().accessibleName()
+            owner = widget.parentWidget()
+            if not name and isinstance(widget, QTabBar) and owner is not None:
+                name = owner.accessibleName()
             if not name:
                 name = widget.objectName().replace("_", " ").strip() or type(widget).__name__
                 fallbacks.append(widget)

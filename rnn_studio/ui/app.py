@@ -83,7 +83,9 @@ class AfterFirstPaint:
         if self.done:
             return
         self.done = True
-        self.watcher.parent().removeEventFilter(self.watcher)
+        watched = self.watcher.parent()
+        if watched is not None:
+            watched.removeEventFilter(self.watcher)
         for callback in callbacks:
             callback()
 
@@ -123,7 +125,9 @@ def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> 
     window = MainWindow(start_session())  # the Learn and Train areas are built on first use
     # Menus, presenter, sessions, themes (ui/menus.py); the autosave waits for the paint.
     features = install_menus(window, restore=False)
-    restore = [features.restore_autosave] if features.preferences.restore_session else []
+    restore: list[Callable[[], object]] = (
+        [features.restore_autosave] if features.preferences.restore_session else []
+    )
     after_paint = restore or [features.offer_crash_restore]
     # Kept alive by its watcher, a child of the window.
     AfterFirstPaint(window, [*after_paint, features.maybe_show_tour], on_close=restore)

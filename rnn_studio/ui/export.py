@@ -45,7 +45,8 @@ def image_to_png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    # PySide6's stub types the format as bytes; the binding accepts only text.
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
         raise ExportError("Qt could not encode the image as PNG")
     buffer.close()
     return bytes(data.data())
@@ -124,12 +125,11 @@ def grab_stepper_frames(
         raise ExportError("there is no sequence to animate")
     chosen = np.unique(np.linspace(0, steps - 1, min(steps, max_frames)).round().astype(int))
     start = session.cursor
-    app = QApplication.instance()
     frames = []
     try:
         for index, t in enumerate(chosen):
             session.set_cursor(int(t))
-            app.processEvents()
+            QApplication.processEvents()
             frames.append(qimage_to_pil(widget.grab().toImage()))
             if progress is not None:
                 progress(index + 1, len(chosen))

@@ -104,7 +104,7 @@ def draw_gates(layout: pg.GraphicsLayoutWidget, data: ExportData) -> None:
     if not gates:
         raise FigureError(f"the {data.kind.upper()} cell has no gates; choose lstm or gru")
     layout.addLabel(_title(data, "Gates over time"), color=FOREGROUND, size="13pt")
-    plots = []
+    plots: list[pg.PlotItem] = []
     for name, values in gates.items():
         layout.nextRow()
         candidate = name in CANDIDATE_GATES

@@ -29,6 +29,7 @@ from rnn_studio.ui.workers import QtExecutor
 if TYPE_CHECKING:
     from rnn_studio.learn.progress import ProgressStore
     from rnn_studio.ui.learn.learn_area import LearnArea
+    from rnn_studio.ui.menus import MenuBar
     from rnn_studio.ui.train.train_area import TrainArea
 
 AREA_NAMES = ("Studio", "Learn", "Train")
@@ -66,6 +67,10 @@ class MainWindow(QMainWindow):
 
     glossary_requested = Signal(str)
     area_changed = Signal(str)
+
+    #: The menus, presenter mode, sessions, themes and help, attached by
+    #: :func:`rnn_studio.ui.menus.install_menus` (absent from a bare window).
+    menus: MenuBar
 
     def __init__(
         self,
@@ -163,7 +168,9 @@ class MainWindow(QMainWindow):
                 QApplication.restoreOverrideCursor()
             if self._areas.get(name) is not widget:
                 self.set_area(name, widget)
-            self.layout().activate()  # the window grows now if the area needs more room
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()  # the window grows now if the area needs more room
         return self._areas[name]
 
     def show_area(self, name: str) -> None:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QInputDialog,
-    QMainWindow,
     QMenu,
     QProgressDialog,
     QWidget,
@@ -65,9 +65,13 @@ from rnn_studio.ui.preferences import (
     write_preferences,
 )
 from rnn_studio.ui.presenter import PresenterMode
+from rnn_studio.ui.qt_app import running_app
 from rnn_studio.ui.settings import PROBLEM_PROPERTY
 from rnn_studio.ui.theme import apply_font_scale
 from rnn_studio.ui.themes import THEME_LABELS, apply_theme
+
+if TYPE_CHECKING:
+    from rnn_studio.ui.main_window import MainWindow
 
 Reporter = Callable[[str, str], None]
 
@@ -91,7 +95,7 @@ class MenuBar(QObject):
         Reopen the autosaved session (if the preferences allow it and it is valid).
     """
 
-    def __init__(self, window: QMainWindow, restore: bool = True) -> None:
+    def __init__(self, window: MainWindow, restore: bool = True) -> None:
         super().__init__(window)
         self.setObjectName("menus")
         self.window = window
@@ -268,7 +272,7 @@ class MenuBar(QObject):
         self.theme_group = QActionGroup(self.window)
         for name, label in THEME_LABELS.items():
             action = self._action(
-                theme_menu, f"action_theme_{name}", label, lambda name=name: self.set_theme(name)
+                theme_menu, f"action_theme_{name}", label, partial(self.set_theme, name)
             )
             action.setCheckable(True)
             self.theme_group.addAction(action)
@@ -641,7 +645,7 @@ class MenuBar(QObject):
     def apply_preferences(self, preferences: Preferences, first_time: bool = False) -> None:
         """Apply ``preferences`` to the running app (theme, text size, speed, layout)."""
         self.preferences = preferences
-        app = QApplication.instance()
+        app = running_app()
         # At start the font is scaled before the theme's style sheet goes on, so that the
         # window is re-polished once (each style sheet change re-polishes every widget).
         font_first = first_time and not self.presenter.active
@@ -697,7 +701,7 @@ def _with_suffix(path: str | Path, suffix: str) -> Path:
     return target if target.suffix.lower() == suffix else target.with_name(target.name + suffix)
 
 
-def install_menus(window: QMainWindow, restore: bool = True) -> MenuBar:
+def install_menus(window: MainWindow, restore: bool = True) -> MenuBar:
     """Install menus, presenter mode, sessions, scenes, exports, themes and help on ``window``.
 
     The features are kept as ``window.menus``. ``restore`` reopens the autosave (when the

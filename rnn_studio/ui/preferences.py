@@ -220,12 +220,13 @@ class PreferencesDialog(QDialog):
         )
         form.addRow("", self.restore_box)
         for row in range(form.rowCount()):
-            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-            if label is not None and isinstance(label.widget(), QLabel) and field is not None:
-                label.widget().setBuddy(field.widget())
-                name = label.widget().text().replace("&", "").rstrip(":")
-                field.widget().setAccessibleName(name)
+            label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            label = label_item.widget() if label_item is not None else None
+            field = field_item.widget() if field_item is not None else None
+            if isinstance(label, QLabel) and field is not None:
+                label.setBuddy(field)
+                field.setAccessibleName(label.text().replace("&", "").rstrip(":"))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

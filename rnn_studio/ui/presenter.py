@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer, Signal
@@ -24,12 +24,10 @@ from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
-    QApplication,
     QComboBox,
     QGraphicsRectItem,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QPlainTextEdit,
     QSlider,
     QTextBrowser,
@@ -39,8 +37,12 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.ui.accessibility import describe_step
+from rnn_studio.ui.qt_app import running_app
 from rnn_studio.ui.themes import set_app_font, set_role_style
 from rnn_studio.ui.widgets.hint import HintLabel
+
+if TYPE_CHECKING:
+    from rnn_studio.ui.main_window import MainWindow
 
 DEFAULT_FONT_SCALE = 1.6
 MIN_FONT_SCALE, MAX_FONT_SCALE = 1.0, 3.0
@@ -86,7 +88,7 @@ class PresenterMode(QObject):
     active_changed = Signal(bool)
     blank_changed = Signal(bool)
 
-    def __init__(self, window: QMainWindow, notes: Callable[[], str] | None = None) -> None:
+    def __init__(self, window: MainWindow, notes: Callable[[], str] | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.notes = notes or (lambda: "")
@@ -121,7 +123,7 @@ class PresenterMode(QObject):
             return
         window = self.window
         studio = window.studio
-        app = QApplication.instance()
+        app = running_app()
         self._saved = _Saved(
             app_font=QFont(app.font()),
             geometry=window.saveGeometry(),
@@ -321,7 +323,7 @@ class PresenterMode(QObject):
     def _apply_fonts(self) -> None:
         saved = self._saved
         assert saved is not None
-        app = QApplication.instance()
+        app = running_app()
         font = QFont(saved.app_font)
         # Relative to the platform's size, not to the everyday scale (see theme.apply_font_scale).
         base_size = app.property("rnn_studio_base_point_size") or saved.app_font.pointSizeF()

@@ -260,8 +260,9 @@ class StudioArea(QMainWindow):
         if size is None or window is self:
             return
         if window.windowState() == Qt.WindowState.WindowNoState and window.size() != size:
-            self.layout().activate()  # the refitted minimum, before the window is resized
-            window.layout().activate()
+            for layout in (self.layout(), window.layout()):
+                if layout is not None:
+                    layout.activate()  # the refitted minimum, before the window is resized
             window.resize(size)  # no smaller than the (refitted) minimum
 
     def _refit_docks(self) -> None:

@@ -31,6 +31,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QWidget
 
+from rnn_studio.ui.qt_app import running_app
+
 THEME_NAMES = ("light", "dark", "high_contrast")
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark",
                 "high_contrast": "High contrast"}  # fmt: skip
@@ -362,7 +364,7 @@ def set_app_font(font: QFont, app: QApplication | None = None) -> None:
     With an application style sheet set, Qt keeps the fonts it resolved for existing widgets
     (``app.setFont`` alone changes only new ones); setting the sheet again re-resolves them.
     """
-    app = app or QApplication.instance()
+    app = app or running_app()
     app.setFont(font)
     sheet = app.styleSheet()
     if sheet:
@@ -376,9 +378,7 @@ def apply_theme(name: str, app: QApplication | None = None) -> Palette:
     Returns the applied :class:`Palette`; the name is stored in the app property
     :data:`THEME_PROPERTY`.
     """
-    app = app or QApplication.instance()
-    if app is None:
-        raise RuntimeError("apply_theme needs a QApplication")
+    app = app or running_app()
     palette = resolve_theme(name)
     previous = current_palette()
     if app.style().name().lower() != "fusion":

@@ -34,7 +34,7 @@ def install_learn_area(window: MainWindow, **options: object) -> LearnArea:
     window.set_area("Learn", area)
     # Like ``window.train``: other parts (preferences' review limit) reach the one progress
     # store through ``window.learn.store`` instead of opening a second copy of the file.
-    window.learn = area  # type: ignore[attr-defined]
+    window.learn = area
 
     def open_term(term: str) -> None:
         area.open_term(term)

@@ -283,7 +283,8 @@ class LearnArea(QWidget):
         if page is not self.glossary:
             self._came_from = None
             self.glossary.back_button.setVisible(False)
-        page.setFocus()
+        if page is not None:
+            page.setFocus()
 
     def _go_back(self) -> None:
         target = self._came_from

@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.learn import lesson_html
-from rnn_studio.learn.content import OVERVIEW_DEPTHS, Content, Lesson
+from rnn_studio.learn.content import (
+    OVERVIEW_DEPTHS,
+    Content,
+    KeyConcept,
+    Lesson,
+    LessonExample,
+    MemoryAid,
+)
 from rnn_studio.learn.markup import plain_text
 from rnn_studio.ui.learn.browser import LearnBrowser
 from rnn_studio.ui.learn.lesson_diagram import LessonDiagram
@@ -233,7 +240,7 @@ class LessonView(QWidget):
         lesson = self.lesson
         if anchor in self.section_ids():
             return anchor
-        groups = {
+        groups: dict[str, tuple[KeyConcept | LessonExample | MemoryAid, ...]] = {
             "key-concepts": lesson.key_concepts,
             "real-life-examples": lesson.examples,
             "memory-aids": lesson.memory_aids,

@@ -303,7 +303,8 @@ class QuizView(QWidget):
 
     def _build_matching(self, question: quiz.MatchingQuestion) -> None:
         while self.match_grid.count():
-            widget = self.match_grid.takeAt(0).widget()
+            item = self.match_grid.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.match_boxes = []

@@ -38,13 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     from rnn_studio.ui.theme import apply_font_scale, configure_pyqtgraph
 
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
     configure_pyqtgraph()
     apply_font_scale(app, options.scale)
     suffix = "" if options.scale == 1.0 else f"-x{options.scale:g}"
     if options.scale == 1.0:
-        window: QWidget = MainWindow()
-        area = install_learn_area(window, seed=7)
-        window.show_area("Learn")
+        main = MainWindow()
+        area = install_learn_area(main, seed=7)
+        main.show_area("Learn")
+        window: QWidget = main
     else:
         window = area = LearnArea(StudioSession(), seed=7)
     window.resize(1280, 720)

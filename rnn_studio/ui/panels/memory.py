@@ -97,7 +97,7 @@ class MemoryPanel(StudioPanel):
     def heatmap_shape(self) -> tuple[int, int]:
         """(units, steps) of the hidden-state image as drawn."""
         image = self.hidden_map.image.image
-        return (0, 0) if image is None else tuple(image.shape)  # type: ignore[return-value]
+        return (0, 0) if image is None else tuple(image.shape)
 
     def show_trace(self, *_: object) -> None:
         """Set the images for a new trace (once per trace, not per step)."""

@@ -91,7 +91,7 @@ class UnrolledPanel(StudioPanel):
         else:
             executor(work, done, cost)
 
-    def _current_report(self):  # type: ignore[no-untyped-def]
+    def _current_report(self):
         reports = self.session.gradients
         shown = self.session.shown
         if not reports or shown is None:

@@ -241,7 +241,7 @@ class TrainControls(QWidget):
             "same run, bit for bit.",
         )
         form.addRow("Seed", self.seed)
-        self._labels = {
+        self._labels: dict[QWidget, QWidget | None] = {
             widget: form.labelForField(widget)
             for widget in (self.text_source, self.text_mode, self.series, self.lag)
         }

@@ -89,7 +89,11 @@ class PreviewPanel(QStackedWidget):
         self.examples.setMaximumWidth(330)
         accuracy_row.addWidget(self.accuracy, 3)
         accuracy_row.addWidget(self.examples, 2)
-        self.pages = {"text": text_page, "forecast": self.forecast, "accuracy": accuracy_page}
+        self.pages: dict[str, QWidget] = {
+            "text": text_page,
+            "forecast": self.forecast,
+            "accuracy": accuracy_page,
+        }
         for page in self.pages.values():
             self.addWidget(page)
         self.task = "sentiment"

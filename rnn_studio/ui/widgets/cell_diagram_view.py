@@ -154,7 +154,7 @@ class CellDiagramView(QWidget):
         return None
 
     # ------------------------------------------------------------------------ events
-    def event(self, event) -> bool:  # type: ignore[no-untyped-def]
+    def event(self, event) -> bool:
         if event.type() == event.Type.ToolTip and isinstance(event, QHelpEvent):
             found = self.item_at(QPointF(event.pos()))
             if found is not None and self.diagram is not None:

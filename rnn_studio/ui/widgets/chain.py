@@ -254,8 +254,9 @@ def _paint_flow(painter: QPainter, t: int, state: ChainState, small: QFont) -> N
             _short(float(flow.hidden_norms[t])),
         )
     cell_levels = flow.cell_levels()
-    if cell_levels is not None and cell_levels[t] is not None:
-        colour, width = flow_pen(cell_levels[t], state.flow_cell, state.background)
+    cell_level = cell_levels[t] if cell_levels is not None else None
+    if cell_level is not None:
+        colour, width = flow_pen(cell_level, state.flow_cell, state.background)
         top = BOX_TOP - 9
         _arrow(painter, QPointF(right + 10, top), QPointF(BOX_WIDTH / 2 + 8, top), colour, width)
 
@@ -427,10 +428,11 @@ class ChainView(QGraphicsView):
         if flow is None or not _flow_shown(self.state, t):
             return None
         levels = flow.hidden_levels() if path == "hidden" else flow.cell_levels()
-        if levels is None or levels[t] is None:
+        level = levels[t] if levels is not None else None
+        if level is None:
             return None
         colour = self.state.flow_hidden if path == "hidden" else self.state.flow_cell
-        return flow_pen(levels[t], colour, self.state.background)
+        return flow_pen(level, colour, self.state.background)
 
     def scroll_to_step(self, t: int) -> None:
         """Scroll so step ``t`` sits a third of the way in."""
