@@ -204,9 +204,9 @@ def run_export(args: argparse.Namespace) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from rnn_studio.cli.qt_check import qt_startup_problem
 
-    problem = qt_startup_problem()
-    if problem is not None:
-        raise CliError(problem)
+    startup_problem = qt_startup_problem()
+    if startup_problem is not None:
+        raise CliError(startup_problem)
     from rnn_studio.ui.export_figures import save_figure
 
     save_figure(data, args.view, out, args.width, args.height)

@@ -48,7 +48,7 @@ def install_learn_area(window: MainWindow, **options: object) -> LearnArea:
 
     def watch_it_learn(preset_id: str) -> None:
         window.show_area("Train")
-        window.train.watch(preset_id)  # type: ignore[attr-defined]
+        window.train.watch(preset_id)
 
     area.train_requested.connect(watch_it_learn)
 
