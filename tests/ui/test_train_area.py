@@ -152,7 +152,7 @@ def test_window_stays_responsive_while_training(qtbot, area):
     timer.stop()
     with qtbot.waitSignal(area.running_changed, check_params_cb=lambda on: not on):
         click(qtbot, area, "train_stop")
-    assert area.job.done > 20
+    assert area.job.done >= 10  # at least one update between each pair of advancing ticks
 
 
 def test_a_learning_rate_of_100_without_clipping_stops_with_a_clear_message(qtbot, area):
