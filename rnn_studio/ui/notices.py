@@ -119,7 +119,8 @@ class StartupNotice(QToolBar):
 
     def _fit(self) -> None:
         """As tall as the text needs at the window's width (a wrapped label asks for more)."""
-        width = max(self.width(), self.parentWidget().width() if self.parentWidget() else 0)
+        owner = self.parentWidget()
+        width = max(self.width(), owner.width() if owner is not None else 0)
         text_width = max(width - 140, 200)
         self.label.setFixedHeight(self.label.heightForWidth(text_width))
 
