@@ -24,16 +24,23 @@ report it with the file and field it came from.
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from string import Template
+
+from rnn_studio.studio_core.palette import LIGHT, Palette, role_colours
 
 __all__ = [
     "ALLOWED_TAGS",
+    "LEARN_BASE_POINT_SIZE",
     "LEARN_CSS",
+    "LEARN_POINT_SIZES",
     "Link",
     "MarkupError",
     "find_links",
+    "learn_css",
     "plain_text",
     "render_inline",
     "render_lines",
@@ -46,24 +53,60 @@ ALLOWED_TAGS = ("sub", "sup", "b", "i", "em", "strong", "br")
 
 _PAIRED_TAGS = frozenset(ALLOWED_TAGS) - {"br"}
 
-#: A style sheet for ``QTextDocument.setDefaultStyleSheet`` (Qt's rich-text CSS subset).
-LEARN_CSS = """
-body { font-size: 11pt; line-height: 140%; }
-h1 { font-size: 18pt; font-weight: 600; margin-bottom: 6px; }
-h2 { font-size: 14pt; font-weight: 600; margin-top: 14px; margin-bottom: 4px; }
-h3 { font-size: 12pt; font-weight: 600; margin-top: 10px; margin-bottom: 2px; }
+#: The app font size, in points, that :data:`LEARN_POINT_SIZES` are written for.
+LEARN_BASE_POINT_SIZE = 10.0
+#: The Learn style sheet's point sizes at an app font of :data:`LEARN_BASE_POINT_SIZE`.
+LEARN_POINT_SIZES = {"body": 11.0, "h1": 18.0, "h2": 14.0, "h3": 12.0, "equation": 12.0}
+
+# Qt's rich-text CSS subset. Sizes are ${size_<name>}; colours are palette roles ($link ...):
+# the HTML itself carries no colour, only classes (a.showme, span.student, h2.right, p.hint).
+_LEARN_CSS = Template("""
+body { font-size: ${size_body}pt; line-height: 140%; }
+h1 { font-size: ${size_h1}pt; font-weight: 600; margin-bottom: 6px; }
+h2 { font-size: ${size_h2}pt; font-weight: 600; margin-top: 14px; margin-bottom: 4px; }
+h3 { font-size: ${size_h3}pt; font-weight: 600; margin-top: 10px; margin-bottom: 2px; }
 p { margin-top: 4px; margin-bottom: 6px; }
-a { color: #1f6fb2; text-decoration: none; }
-a.showme { color: #b35900; font-weight: 600; }
-p.equation { font-family: "DejaVu Serif", "Cambria Math", serif; font-size: 12pt;
+a { color: $link; text-decoration: none; }
+a.showme { color: $showme; font-weight: 600; }
+p.equation { font-family: "DejaVu Serif", "Cambria Math", serif; font-size: ${size_equation}pt;
              margin-left: 24px; }
 p.speaker { margin-bottom: 0px; }
-span.teacher { color: #1f6fb2; font-weight: 600; }
-span.student { color: #3b8a3e; font-weight: 600; }
+span.teacher { color: $link; font-weight: 600; }
+span.student { color: $success; font-weight: 600; }
 p.recap { font-weight: 600; margin-top: 10px; }
 p.analogy { font-style: italic; }
 p.verse { margin-left: 24px; font-style: italic; }
-"""
+p.hint { color: $muted_text; }
+h2.right { color: $success; }
+h2.wrong { color: $error; }
+""")
+
+
+def learn_css(palette: Palette = LIGHT, scale: float = 1.0) -> str:
+    """The Learn style sheet (for ``QTextDocument.setDefaultStyleSheet``) in one theme and size.
+
+    Parameters
+    ----------
+    palette : Palette
+        The theme's named colour roles; the sheet uses ``link``, ``showme``, ``success``,
+        ``error`` and ``muted_text``.
+    scale : float
+        Every point size of :data:`LEARN_POINT_SIZES` is multiplied by it once (the app font
+        over :data:`LEARN_BASE_POINT_SIZE`); must be positive.
+
+    Raises
+    ------
+    ValueError
+        If ``scale`` is not a positive finite number.
+    """
+    if not (math.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be a positive number, got {scale!r}")
+    sizes = {f"size_{name}": f"{size * scale:.1f}" for name, size in LEARN_POINT_SIZES.items()}
+    return _LEARN_CSS.substitute(sizes, **role_colours(palette))
+
+
+#: The Learn style sheet in the light theme at the base size (for a standalone HTML document).
+LEARN_CSS = learn_css()
 
 # One pattern finds every construct; the groups say which one matched.
 _TOKEN = re.compile(

@@ -14,4 +14,7 @@ screen", and neither may depend on the other. That definition lives here, below 
 ``verdict``
     The factor per step of a gradient-decay curve and the vanishing / stable / exploding
     thresholds.
+``palette``
+    The named colour roles of the light, dark and high-contrast themes: the Qt theme
+    (``ui/theme.py``) and the Learn style sheet (``learn/markup.py``) read the same table.
 """

@@ -67,8 +67,7 @@ from rnn_studio.ui.preferences import (
 from rnn_studio.ui.presenter import PresenterMode
 from rnn_studio.ui.qt_app import running_app
 from rnn_studio.ui.settings import PROBLEM_PROPERTY
-from rnn_studio.ui.theme import apply_font_scale
-from rnn_studio.ui.themes import THEME_LABELS, apply_theme
+from rnn_studio.ui.theme import THEME_LABELS, apply_font_scale, apply_theme
 
 if TYPE_CHECKING:
     from rnn_studio.ui.main_window import MainWindow

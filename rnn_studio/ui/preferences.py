@@ -34,7 +34,7 @@ from rnn_studio.learn.progress import (
 from rnn_studio.studio_core.demo import MAX_HIDDEN_SIZE
 from rnn_studio.ui.presenter import MAX_FONT_SCALE, MIN_FONT_SCALE
 from rnn_studio.ui.settings import DEFAULTS, read_setting, stored_setting
-from rnn_studio.ui.themes import THEME_LABELS
+from rnn_studio.ui.theme import THEME_LABELS
 
 #: Stepper speeds offered (steps per second; 0 = as fast as the views draw).
 SPEED_CHOICES = (1, 2, 5, 10, 30, 0)

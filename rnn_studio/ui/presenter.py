@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from rnn_studio.ui.accessibility import describe_step
 from rnn_studio.ui.qt_app import running_app
-from rnn_studio.ui.themes import set_app_font, set_role_style
+from rnn_studio.ui.theme import set_app_font, set_role_style
 from rnn_studio.ui.widgets.hint import HintLabel
 
 if TYPE_CHECKING:

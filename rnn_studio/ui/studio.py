@@ -33,7 +33,7 @@ from rnn_studio.ui.panels.sequence import SequencePanel
 from rnn_studio.ui.panels.stepper import StepperPanel, install_shortcuts
 from rnn_studio.ui.panels.unrolled import UnrolledPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.themes import set_role_style
+from rnn_studio.ui.theme import set_role_style
 from rnn_studio.ui.widgets.compare_story import CompareStoryBar
 from rnn_studio.ui.widgets.showme_banner import ShowMe, ShowMeBanner
 

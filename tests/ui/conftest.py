@@ -27,8 +27,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.ui.main_window import MainWindow
-from rnn_studio.ui.theme import configure_pyqtgraph
-from rnn_studio.ui.themes import THEME_PROPERTY
+from rnn_studio.ui.theme import THEME_PROPERTY, configure_pyqtgraph
 
 #: App properties the app sets for itself (theme name, unscaled font size).
 APP_PROPERTIES = (THEME_PROPERTY, "rnn_studio_base_point_size")

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from rnn_studio.ui.theme import apply_font_scale
-from rnn_studio.ui.themes import apply_theme
+from rnn_studio.ui.theme import apply_font_scale, apply_theme
 
 
 def wait_for_size(qtbot, widgets, size: float) -> None:

@@ -13,7 +13,7 @@ from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.panels.cell import FAST_STEP_MS, CellViewPanel, StepAnimation
 from rnn_studio.ui.panels.equations import EquationsPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.themes import DARK, LIGHT
+from rnn_studio.ui.theme import DARK, LIGHT
 from rnn_studio.ui.widgets.cell_diagram_view import wire_width
 from rnn_studio.ui.widgets.cell_layouts import LAYOUTS
 
@@ -35,7 +35,7 @@ def make_panel(qtbot, cell: str = "lstm", hidden: int = 8, cursor: int = 0):
 
 def busy_blocks(equations: EquationsPanel) -> list[str]:
     """First letter of each equation drawn on the highlight background."""
-    from rnn_studio.ui.themes import current_palette
+    from rnn_studio.ui.theme import current_palette
 
     colour = QColor(current_palette().spotlight_background)
     document = equations.browser.document()

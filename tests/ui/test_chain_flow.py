@@ -14,7 +14,7 @@ from rnn_studio.learn.presets import builtin_presets
 from rnn_studio.state.session import StudioSession
 from rnn_studio.ui.panels.unrolled import UnrolledPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.themes import DARK, LIGHT
+from rnn_studio.ui.theme import DARK, LIGHT
 from rnn_studio.ui.widgets.chain import flow_pen
 
 

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 from rnn_studio.learn import quiz
 from rnn_studio.learn.progress import ProgressStore
 from rnn_studio.state.session import StudioSession
-from rnn_studio.ui.learn.browser import scaled_learn_css, themed
+from rnn_studio.ui.learn.browser import scaled_learn_css
 from rnn_studio.ui.learn.learn_area import PAGE_TITLES, LearnArea
 from rnn_studio.ui.learn.quiz_view import choice_text
 from rnn_studio.ui.learn.read_aloud import NoSpeechEngine
-from rnn_studio.ui.theme import apply_font_scale
+from rnn_studio.ui.theme import LIGHT, apply_font_scale
 
 CONTROLS = (
     QAbstractButton,
@@ -140,17 +140,18 @@ def test_larger_headings_keep_their_proportion_when_the_app_font_changes(area):
 def test_on_a_dark_palette_the_reader_swaps_to_readable_colours(area):
     reader = area.lesson.reader
     light_css = reader.document().defaultStyleSheet()
-    assert "#1f6fb2" in light_css
+    assert f"a {{ color: {LIGHT.link};" in light_css
     dark = QPalette(reader.palette())
     dark.setColor(QPalette.ColorRole.Base, QColor("#141414"))
     dark.setColor(QPalette.ColorRole.Text, QColor("#EAEAEA"))
     dark.setColor(QPalette.ColorRole.Link, QColor("#8CC8F0"))
     reader.setPalette(dark)
     dark_css = reader.document().defaultStyleSheet()
-    assert "#1f6fb2" not in dark_css.lower() and "#8cc8f0" in dark_css.lower()
+    assert LIGHT.link.lower() not in dark_css.lower() and "#8cc8f0" in dark_css.lower()
     assert "#F0B54A" in dark_css  # "Show me" links stay orange, lighter
-    assert themed('<p style="color:#b00020">x</p>', dark) == '<p style="color:#FF8A80">x</p>'
-    assert themed("#b00020", QPalette(QColor("#FFFFFF"))) == "#b00020"
+    # "Not quite" is coloured by its class, never by a colour written into the page.
+    assert "h2.wrong { color: #FF8A80; }" in dark_css
+    assert "h2.wrong { color: #B00020; }" in light_css
 
 
 @pytest.mark.parametrize(

@@ -293,8 +293,7 @@ def test_demo_panels_are_the_studios_panels(window):
 def test_the_show_me_note_fits_1280_by_720_at_a_projector_font(window, qtbot):
     from PySide6.QtWidgets import QApplication
 
-    from rnn_studio.ui.theme import apply_font_scale
-    from rnn_studio.ui.themes import apply_theme, set_app_font
+    from rnn_studio.ui.theme import apply_font_scale, apply_theme, set_app_font
 
     win, area = window
     app = QApplication.instance()

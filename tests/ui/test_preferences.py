@@ -15,7 +15,7 @@ from rnn_studio.ui.preferences import (
     write_preferences,
 )
 from rnn_studio.ui.settings import open_settings
-from rnn_studio.ui.themes import current_palette
+from rnn_studio.ui.theme import current_palette
 
 
 def test_preferences_persist_across_a_restart(classroom, tmp_path):

@@ -20,7 +20,7 @@ from rnn_studio.studio_core.recipe import loss_gradient
 from rnn_studio.ui.panels import code as code_module
 from rnn_studio.ui.panels.code import VALUE_ENTRIES, VALUE_PREFIX, CodePanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.themes import PALETTES
+from rnn_studio.ui.theme import PALETTES
 
 TEXT = "not bad at all, said the cat"
 

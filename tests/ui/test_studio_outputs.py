@@ -141,7 +141,7 @@ def test_the_untrained_readout_still_says_so(qtbot):
 def test_the_panel_follows_the_theme(qtbot):
     from PySide6.QtGui import QColor
 
-    from rnn_studio.ui.themes import resolve_theme
+    from rnn_studio.ui.theme import resolve_theme
 
     session = StudioSession()
     session.set_sequence("1 2 3 2 1", "numbers")

@@ -17,18 +17,16 @@ from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.panels.gradients import verdict_colours
 from rnn_studio.ui.theme import (
     CELL_COLOURS,
-    GATE_COLOURS,
-    accent_text,
-    graphic_colour,
-    step_text_colour,
-)
-from rnn_studio.ui.themes import (
     DARK,
+    GATE_COLOURS,
     HIGH_CONTRAST,
     LIGHT,
     PALETTES,
+    accent_text,
     apply_theme,
     contrast_ratio,
+    graphic_colour,
+    step_text_colour,
 )
 from rnn_studio.ui.widgets.bars import range_ticks
 from rnn_studio.ui.widgets.chain import ChainState

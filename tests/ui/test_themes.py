@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsRectItem
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui import theme as base_theme
-from rnn_studio.ui.themes import (
+from rnn_studio.ui.theme import (
     DARK,
     HIGH_CONTRAST,
     LIGHT,

@@ -37,7 +37,7 @@ def test_plots_follow_a_theme_change(qtbot):
     from PySide6.QtWidgets import QApplication
 
     from rnn_studio.state.train_area import Preview
-    from rnn_studio.ui.themes import PALETTES, apply_theme
+    from rnn_studio.ui.theme import PALETTES, apply_theme
     from rnn_studio.ui.train.plots import ForecastPlot
 
     plot = ForecastPlot()

@@ -18,7 +18,6 @@ from PySide6.QtGui import (
     QCursor,
     QFont,
     QFontMetricsF,
-    QPalette,
     QResizeEvent,
     QTextBlockFormat,
     QTextCursor,
@@ -26,10 +25,14 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
 from rnn_studio.learn.content import Glossary
-from rnn_studio.learn.markup import LEARN_CSS, render_inline
+from rnn_studio.learn.markup import (
+    LEARN_BASE_POINT_SIZE,
+    LEARN_POINT_SIZES,
+    learn_css,
+    render_inline,
+)
+from rnn_studio.ui.theme import Palette, current_palette, palette_for
 
-#: The app font size the Learn style sheet's point sizes were written for.
-CSS_BASE_POINT_SIZE = 10.0
 #: Widest text column, in characters of running English body text (typographers suggest
 #: 60–80; measured on :data:`MEASURE_SAMPLE`, since the font's "average" character is wider
 #: than the letters of real text and gave lines of ~90 characters).
@@ -40,52 +43,21 @@ MEASURE_SAMPLE = (
 )
 #: Distance between the baselines of body text, in ems (1.4 or more reads comfortably).
 LINE_HEIGHT_EM = 1.5
-#: The body text size in :data:`LEARN_CSS`, in points at the base size.
-CSS_BODY_POINT_SIZE = 11.0
-
-_POINTS = re.compile(r"(\d+(?:\.\d+)?)pt")
 
 
-def scaled_learn_css(point_size: float) -> str:
-    """Return :data:`LEARN_CSS` with every point size scaled to an app font of ``point_size``.
+def scaled_learn_css(point_size: float, palette: Palette | None = None) -> str:
+    """The Learn style sheet for an app font of ``point_size`` points, in ``palette``'s colours.
 
     Parameters
     ----------
     point_size : float
         The widget's font size in points; non-positive values (pixel-sized fonts) keep the
-        style sheet as written.
+        sizes as written.
+    palette : Palette, optional
+        The colour roles; the applied theme's by default.
     """
-    if point_size <= 0:
-        return LEARN_CSS
-    scale = point_size / CSS_BASE_POINT_SIZE
-    return _POINTS.sub(lambda m: f"{float(m.group(1)) * scale:.1f}pt", LEARN_CSS)
-
-
-#: The light-background colours of the Learn style sheet and pages, and what replaces each on a
-#: dark background (``None``: the palette's link colour). Each replacement keeps WCAG AA
-#: contrast (4.5:1) on the dark and high-contrast themes' text backgrounds.
-DARK_COLOURS: dict[str, str | None] = {
-    "#1f6fb2": None,  # links, the teacher's name
-    "#b35900": "#F0B54A",  # "Show me" links
-    "#3b8a3e": "#7CCB85",  # students' names, "Right"
-    "#b00020": "#FF8A80",  # "Not quite"
-    "#6b6b6b": "#B4B4B4",  # muted hints
-}
-
-
-def on_dark_background(palette: QPalette) -> bool:
-    """Whether text is drawn on a dark base colour (dark or high-contrast theme)."""
-    return palette.color(QPalette.ColorRole.Base).lightness() < 128
-
-
-def themed(text: str, palette: QPalette) -> str:
-    """Swap the light-theme colours in CSS or HTML ``text`` for dark ones when needed."""
-    if not on_dark_background(palette):
-        return text
-    link = palette.color(QPalette.ColorRole.Link).name()
-    for light, dark in DARK_COLOURS.items():
-        text = re.sub(re.escape(light), dark or link, text, flags=re.IGNORECASE)
-    return text
+    scale = point_size / LEARN_BASE_POINT_SIZE if point_size > 0 else 1.0
+    return learn_css(palette or current_palette(), scale)
 
 
 def describe_glossary_term(glossary: Glossary, term_id: str) -> str:
@@ -149,7 +121,7 @@ class LearnBrowser(QTextBrowser):
     def set_body(self, body_html: str) -> None:
         """Show ``body_html`` (an HTML fragment from :mod:`rnn_studio.learn.lesson_html`)."""
         self._body = body_html
-        self.setHtml(themed(body_html, self.palette()))
+        self.setHtml(body_html)
         self._space_lines()
         self._side_margin = -1  # setHtml resets the root frame's margins
         self._fit_line_length()
@@ -185,12 +157,12 @@ class LearnBrowser(QTextBrowser):
     def body_point_size(self) -> float:
         """The size body text is drawn at, in points."""
         size = self.font().pointSizeF()
-        base = size if size > 0 else CSS_BASE_POINT_SIZE
-        return CSS_BODY_POINT_SIZE * base / CSS_BASE_POINT_SIZE
+        base = size if size > 0 else LEARN_BASE_POINT_SIZE
+        return LEARN_POINT_SIZES["body"] * base / LEARN_BASE_POINT_SIZE
 
     def _apply_style(self) -> None:
-        css = scaled_learn_css(self.font().pointSizeF())
-        self.document().setDefaultStyleSheet(themed(css, self.palette()))
+        css = scaled_learn_css(self.font().pointSizeF(), palette_for(self.palette()))
+        self.document().setDefaultStyleSheet(css)
         self.document().setDocumentMargin(12)
 
     def changeEvent(self, event: QEvent) -> None:

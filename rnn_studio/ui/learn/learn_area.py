@@ -39,7 +39,7 @@ from rnn_studio.ui.learn.predict_view import PredictView
 from rnn_studio.ui.learn.progress_view import ProgressView
 from rnn_studio.ui.learn.quiz_view import QuizView
 from rnn_studio.ui.learn.read_aloud import SpeechEngine, detect_speech_engine
-from rnn_studio.ui.themes import set_role_style
+from rnn_studio.ui.theme import set_role_style
 from rnn_studio.ui.widgets.showme_banner import ShowMe
 
 #: Page id → what the page list shows.

@@ -25,8 +25,7 @@ from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.panels.cell import CellViewPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import cell_colours
-from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.theme import Palette, cell_colours, current_palette
 from rnn_studio.ui.widgets.chain import ChainView
 
 DEMO_TEXT = "not bad at all"

@@ -193,7 +193,7 @@ class PredictView(QWidget):
         self.lock_button.setEnabled(True)
         self.studio_button.setEnabled(False)
         self.reveal_text.set_body(
-            '<p style="color:#6b6b6b">Make your prediction first: the engine’s numbers '
+            '<p class="hint">Make your prediction first: the engine’s numbers '
             "appear here once you lock it in.</p>"
         )
         self.plot.clear()
@@ -244,9 +244,9 @@ class PredictView(QWidget):
         assert self.question is not None and self.result is not None
         reveal = self.question.reveal
         if self.result.correct:
-            verdict = '<h2 style="color:#3b8a3e">✓ Your prediction was right</h2>'
+            verdict = '<h2 class="right">✓ Your prediction was right</h2>'
         else:
-            verdict = '<h2 style="color:#b00020">✗ Not what happened</h2>'
+            verdict = '<h2 class="wrong">✗ Not what happened</h2>'
         rows = "".join(
             f"<tr><td>{html.escape(item.label)}</td>"
             f'<td align="right">&nbsp;&nbsp;<b>{html.escape(item.text)}</b></td></tr>'

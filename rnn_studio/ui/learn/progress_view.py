@@ -33,8 +33,7 @@ from rnn_studio.learn.review import local_now
 from rnn_studio.learn.scheduler import Grade
 from rnn_studio.ui.learn.flashcards_view import GRADE_NAMES, format_wait
 from rnn_studio.ui.learn.typography import scaled_font
-from rnn_studio.ui.theme import OKABE_ITO
-from rnn_studio.ui.themes import set_role_style
+from rnn_studio.ui.theme import OKABE_ITO, set_role_style
 
 #: How many of the latest reviews the log table lists.
 LOG_ROWS = 200

@@ -295,9 +295,7 @@ class QuizView(QWidget):
                 self.choices.addItem(item)
             self.answer_stack.setCurrentIndex(0)
             self.choices.setFocus()
-        self.feedback.set_body(
-            '<p style="color:#6b6b6b">Answer first; the explanation appears here.</p>'
-        )
+        self.feedback.set_body('<p class="hint">Answer first; the explanation appears here.</p>')
         self._update_buttons()
         self._update_score()
 
@@ -347,9 +345,9 @@ class QuizView(QWidget):
     def _feedback_html(self, question: quiz.Question, result: quiz.Result) -> str:
         glossary = self.content.glossary
         if result.correct:
-            parts = ['<h2 style="color:#3b8a3e">✓ Right</h2>']
+            parts = ['<h2 class="right">✓ Right</h2>']
         else:
-            parts = ['<h2 style="color:#b00020">✗ Not quite</h2>']
+            parts = ['<h2 class="wrong">✗ Not quite</h2>']
             expected = "<br>".join(
                 render_text(line, glossary) for line in result.expected.split("\n")
             )

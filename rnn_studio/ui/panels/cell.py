@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 from rnn_studio.state.cell_diagram import CellDiagram, diagram_of_run
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.themes import Palette
+from rnn_studio.ui.theme import Palette
 from rnn_studio.ui.widgets.cell_diagram_view import CellDiagramView
 
 #: Animation speeds: label and milliseconds per equation (0: no animation).

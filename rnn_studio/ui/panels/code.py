@@ -47,7 +47,7 @@ from rnn_studio.state.code_lines import (
 )
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
-from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.theme import Palette, current_palette
 from rnn_studio.ui.widgets.status_text import StatusText
 
 #: Stepping by hand: the highlight moves one line per this many milliseconds.

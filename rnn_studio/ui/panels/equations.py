@@ -10,8 +10,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from rnn_studio.ui.equations_html import equations_html
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import step_text_colour
-from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.theme import Palette, current_palette, step_text_colour
 
 #: While the stepper plays, the equations are rewritten at most this often.
 PLAYING_REFRESH_MS = 250

@@ -19,12 +19,14 @@ from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import (
     GATE_COLOURS,
     OKABE_ITO,
+    Palette,
     accent_text,
+    current_palette,
     diverging_colour_map,
     gate_colours,
+    relative_luminance,
     sequential_colour_map,
 )
-from rnn_studio.ui.themes import Palette, current_palette, relative_luminance
 from rnn_studio.ui.widgets.axes import integer_axes
 from rnn_studio.ui.widgets.bars import UnitBars
 from rnn_studio.ui.widgets.heatmap import TimeHeatmap

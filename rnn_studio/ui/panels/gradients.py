@@ -36,8 +36,7 @@ from rnn_studio.engine import largest_singular_value
 from rnn_studio.studio_core.numbers import format_factor, format_number
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
-from rnn_studio.ui.theme import OKABE_ITO, accent_text, cell_colours
-from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.theme import OKABE_ITO, Palette, accent_text, cell_colours, current_palette
 from rnn_studio.ui.widgets.axes import DecadeLogAxis, IntegerAxis, outward_ticks
 from rnn_studio.ui.widgets.compact_spin import CompactDoubleSpinBox
 

@@ -13,8 +13,14 @@ from PySide6.QtWidgets import QWidget
 
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import OKABE_ITO, diverging_colour_map, restyle_axes, symmetric_levels
-from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.theme import (
+    OKABE_ITO,
+    Palette,
+    current_palette,
+    diverging_colour_map,
+    restyle_axes,
+    symmetric_levels,
+)
 from rnn_studio.ui.widgets.axes import integer_axes
 from rnn_studio.ui.widgets.bars import UnitBars
 from rnn_studio.ui.widgets.heatmap import TimeHeatmap

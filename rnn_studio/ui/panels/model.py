@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 from rnn_studio.studio_core.demo import MAX_HIDDEN_SIZE
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
-from rnn_studio.ui.theme import cell_colours
-from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.theme import Palette, cell_colours, current_palette
 from rnn_studio.ui.widgets.compact_spin import CompactSpinBox
 
 CELL_BUTTONS = (

@@ -22,8 +22,7 @@ from rnn_studio.state.sequence import display_token
 from rnn_studio.studio_core.numbers import format_number, format_probability
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import OKABE_ITO
-from rnn_studio.ui.themes import Palette, current_palette, relative_luminance
+from rnn_studio.ui.theme import OKABE_ITO, Palette, current_palette, relative_luminance
 from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks
 from rnn_studio.ui.widgets.status_text import StatusText
 

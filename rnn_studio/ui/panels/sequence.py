@@ -19,7 +19,7 @@ from rnn_studio.state.sequence import MAX_SEQUENCE_LENGTH, MODE_LABELS
 from rnn_studio.state.zoo_studio import describe_setup
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
-from rnn_studio.ui.themes import set_role_style
+from rnn_studio.ui.theme import set_role_style
 
 #: Typing pauses this long before the run is recomputed, so a fast typist is not slowed.
 TYPING_DELAY_MS = 150

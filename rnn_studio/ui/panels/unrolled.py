@@ -18,8 +18,7 @@ from rnn_studio.state.backward_flow import BackwardFlow, backward_flow, flow_cos
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.panels.gradients import ANIMATION_MS
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import cell_colours
-from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.theme import Palette, cell_colours, current_palette
 from rnn_studio.ui.widgets.chain import ChainView
 
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from rnn_studio.state.train_area import Preview, SweepResult, TrainingSnapshot
-from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.theme import Palette, current_palette
 from rnn_studio.ui.widgets.axes import IntegerAxis
 
 CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}

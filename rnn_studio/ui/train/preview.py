@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.state.train_area import Preview, TrainingSnapshot
-from rnn_studio.ui.themes import current_palette, set_role_style
+from rnn_studio.ui.theme import current_palette, set_role_style
 from rnn_studio.ui.train.plots import CELL_NAMES, AccuracyPlot, ForecastPlot
 
 TEMPERATURE_HELP = (

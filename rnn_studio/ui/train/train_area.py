@@ -64,7 +64,7 @@ from rnn_studio.state.train_area import (
     make_preview,
 )
 from rnn_studio.ui.notices import show_plain_information
-from rnn_studio.ui.themes import set_role_style
+from rnn_studio.ui.theme import set_role_style
 from rnn_studio.ui.train.controls import TrainControls
 from rnn_studio.ui.train.plots import CELL_NAMES, GradientNormPlot, LossPlot, SweepPlot
 from rnn_studio.ui.train.preview import PreviewPanel

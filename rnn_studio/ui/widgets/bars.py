@@ -14,8 +14,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from rnn_studio.studio_core.numbers import format_number
-from rnn_studio.ui.theme import graphic_colour
-from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.theme import Palette, current_palette, graphic_colour
 from rnn_studio.ui.widgets.axes import outward_ticks
 
 #: Horizontal resolution of the bars (value axis).

@@ -44,11 +44,12 @@ from rnn_studio.state.cell_diagram import (
     percent,
 )
 from rnn_studio.ui.theme import (
+    Palette,
+    current_palette,
     diverging_colour_map,
     gate_colours,
     sequential_colour_map,
 )
-from rnn_studio.ui.themes import Palette, current_palette
 from rnn_studio.ui.widgets.cell_layouts import (
     HEIGHT,
     LAYOUTS,

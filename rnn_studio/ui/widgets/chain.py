@@ -38,8 +38,13 @@ from PySide6.QtWidgets import (
 
 from rnn_studio.state.backward_flow import BackwardFlow
 from rnn_studio.studio_core.numbers import format_number
-from rnn_studio.ui.theme import OKABE_ITO, graphic_colour, step_text_colour
-from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.theme import (
+    OKABE_ITO,
+    Palette,
+    current_palette,
+    graphic_colour,
+    step_text_colour,
+)
 
 PITCH = 92.0  # horizontal distance between cells
 MARGIN = 64.0  # room on the left for h_{-1} = 0

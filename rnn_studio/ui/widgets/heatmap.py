@@ -15,8 +15,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
-from rnn_studio.ui.theme import LEVEL_CEILING
-from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.theme import LEVEL_CEILING, Palette, current_palette
 from rnn_studio.ui.widgets.axes import outward_ticks
 
 #: Extra pixels repainted either side of a changed column (the outline's pen is 2.5 px).

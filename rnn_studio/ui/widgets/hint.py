@@ -16,7 +16,7 @@ from PySide6.QtGui import QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
 from rnn_studio.ui.glossary_links import HINTS, link_target, term_id
-from rnn_studio.ui.themes import Palette, current_palette
+from rnn_studio.ui.theme import Palette, current_palette
 
 #: ``[[term]]`` or ``[[term|shown text]]`` (the content markup of the hints).
 _LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.learn.markup import plain_text
-from rnn_studio.ui.themes import set_role_style
+from rnn_studio.ui.theme import set_role_style
 
 #: Lines of the description the note always keeps room for; more show when the column
 #: has room, and the rest scrolls.
