@@ -28,6 +28,15 @@ NumPy and the standard library only (no Qt, no torch). The public contract::
     gradient_check(cell, xs, h0, c0), self_check()
     step_norms(a), stable_norm(a), sigmoid(a)
 
+    # Stacked and bidirectional (torch.nn.LSTM(I, H, num_layers=2, bidirectional=True)):
+    stack = make_cell("lstm", 5, 8, num_layers=2, bidirectional=True, seed=0)  # CellStack
+    stack.state_dict()       # {"weight_ih_l0", ..., "weight_hh_l1_reverse", ...} PyTorch names
+    trace = forward(stack, xs, h0=None, c0=None)  # h0, c0: (L·D, [B,] H)
+    trace.hidden             # (T, [B,] D·H), torch's output; trace.h_n, trace.c_n (L·D, [B,] H)
+    trace.states(layer, direction), trace.layer_outputs, trace.traces[l][d]
+    grads = backward(stack, trace, d_hidden)      # d_hidden like trace.hidden
+    grads.params["weight_hh_l0_reverse"], grads.inputs, grads.h0, grads.norms  # (L·D, T)
+
 Parameters use PyTorch's one-layer layout and names (gate order i, f, g, o for the LSTM and
 r, z, n for the GRU, whose reset gate multiplies W_hn h + b_hn), so
 ``cell.load_state_dict(torch_lstm.state_dict())`` and
@@ -55,16 +64,20 @@ from rnn_studio.engine.errors import EngineError, check_params
 from rnn_studio.engine.gradcheck import gradient_check, self_check
 from rnn_studio.engine.numerics import sigmoid, stable_norm, step_norms
 from rnn_studio.engine.sequence import Grads, Trace, backward, forward
+from rnn_studio.engine.stack import CellStack, StackGrads, StackTrace, make_stack
 
 __all__ = [
     "CELL_KINDS",
     "GATE_LABELS",
     "Cell",
+    "CellStack",
     "EngineError",
     "GRUCell",
     "Grads",
     "LSTMCell",
     "RNNCell",
+    "StackGrads",
+    "StackTrace",
     "State",
     "StepResult",
     "Trace",
@@ -77,6 +90,7 @@ __all__ = [
     "jacobian_norms",
     "largest_singular_value",
     "make_cell",
+    "make_stack",
     "self_check",
     "set_spectral_radius",
     "sigmoid",

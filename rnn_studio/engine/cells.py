@@ -1,8 +1,12 @@
-"""Build a cell by name: ``make_cell("lstm", input_size=5, hidden_size=8, seed=0)``."""
+"""Build a cell by name: ``make_cell("lstm", input_size=5, hidden_size=8, seed=0)``.
+
+With ``num_layers`` > 1 or ``bidirectional=True`` it builds a
+:class:`~rnn_studio.engine.stack.CellStack` instead (PyTorch's multi-layer modules).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
@@ -11,6 +15,9 @@ from rnn_studio.engine.errors import EngineError, check_seed
 from rnn_studio.engine.gru import GRUCell
 from rnn_studio.engine.lstm import LSTMCell
 from rnn_studio.engine.rnn import RNNCell
+
+if TYPE_CHECKING:
+    from rnn_studio.engine.stack import CellStack
 
 CELL_CLASSES: dict[str, type[Cell]] = {"rnn": RNNCell, "lstm": LSTMCell, "gru": GRUCell}
 CELL_KINDS = tuple(CELL_CLASSES)
@@ -39,17 +46,64 @@ __all__ = [
 ]
 
 
+@overload
 def make_cell(
     kind: str,
     input_size: int,
     hidden_size: int,
+    num_layers: Literal[1] = 1,
+    bidirectional: Literal[False] = False,
     *,
     seed: int | None = None,
     rng: np.random.Generator | None = None,
     nonlinearity: str = "tanh",
     dtype: Any = np.float64,
-) -> Cell:
-    """Create an RNN, LSTM or GRU cell with PyTorch's layout and initialisation.
+) -> Cell: ...
+
+
+@overload
+def make_cell(
+    kind: str,
+    input_size: int,
+    hidden_size: int,
+    num_layers: int,
+    bidirectional: Literal[True],
+    *,
+    seed: int | None = None,
+    rng: np.random.Generator | None = None,
+    nonlinearity: str = "tanh",
+    dtype: Any = np.float64,
+) -> CellStack: ...
+
+
+@overload
+def make_cell(
+    kind: str,
+    input_size: int,
+    hidden_size: int,
+    num_layers: int = 1,
+    bidirectional: bool = False,
+    *,
+    seed: int | None = None,
+    rng: np.random.Generator | None = None,
+    nonlinearity: str = "tanh",
+    dtype: Any = np.float64,
+) -> Cell | CellStack: ...
+
+
+def make_cell(
+    kind: str,
+    input_size: int,
+    hidden_size: int,
+    num_layers: int = 1,
+    bidirectional: bool = False,
+    *,
+    seed: int | None = None,
+    rng: np.random.Generator | None = None,
+    nonlinearity: str = "tanh",
+    dtype: Any = np.float64,
+) -> Cell | CellStack:
+    """Create an RNN, LSTM or GRU cell (or a stack of them) with PyTorch's layout and init.
 
     Parameters
     ----------
@@ -57,6 +111,10 @@ def make_cell(
         Which cell.
     input_size, hidden_size : int
         I and H, both ≥ 1.
+    num_layers : int
+        L, 1 … 8 stacked layers; layer l > 0 reads the D·H outputs of layer l − 1.
+    bidirectional : bool
+        Run every layer over the reversed sequence too (D = 2), outputs concatenated.
     seed : int, optional
         Seed for the initial weights (same seed, same weights, bit for bit).
     rng : numpy.random.Generator, optional
@@ -69,15 +127,35 @@ def make_cell(
 
     Returns
     -------
-    Cell
-        :class:`RNNCell`, :class:`LSTMCell` or :class:`GRUCell`.
+    Cell or CellStack
+        :class:`RNNCell`, :class:`LSTMCell` or :class:`GRUCell` for ``num_layers=1,
+        bidirectional=False`` (the default); otherwise a
+        :class:`~rnn_studio.engine.stack.CellStack` whose ``state_dict`` uses PyTorch's names
+        (``weight_ih_l1``, ``bias_hh_l0_reverse``, ...) and whose weights are drawn in
+        PyTorch's order (see :func:`~rnn_studio.engine.stack.make_stack`).
 
     Raises
     ------
     EngineError
         Unknown kind, sizes that are not positive integers, both ``seed`` and ``rng``, an
-        unsupported dtype or nonlinearity.
+        unsupported dtype or nonlinearity, ``num_layers`` outside 1 … 8, a ``bidirectional``
+        that is not a bool.
     """
+    one_direction = isinstance(bidirectional, (bool, np.bool_)) and not bidirectional
+    if isinstance(num_layers, bool) or num_layers != 1 or not one_direction:
+        from rnn_studio.engine.stack import make_stack  # stack.py builds on this module
+
+        return make_stack(
+            kind,
+            input_size,
+            hidden_size,
+            num_layers,
+            bidirectional,
+            seed=seed,
+            rng=rng,
+            nonlinearity=nonlinearity,
+            dtype=dtype,
+        )
     if not isinstance(kind, str) or kind.lower() not in CELL_CLASSES:
         raise EngineError(f"unknown cell kind {kind!r}; choose one of {', '.join(CELL_KINDS)}")
     if seed is not None and rng is not None:

@@ -303,3 +303,84 @@ def backward(
         hidden=unbatch(np.stack(dhs[::-1])),
         cell_in=unbatch(np.stack(dcs[::-1])) if kind == "lstm" else None,
     )
+
+
+# --- stacked and bidirectional -------------------------------------------------------------
+def stack_forward(
+    kind: str,
+    state_dict: Mapping[str, np.ndarray],
+    xs: Any,
+    h0: Any,
+    c0: Any = None,
+    num_layers: int = 2,
+    bidirectional: bool = True,
+    nonlinearity: str = "tanh",
+) -> list[list[ReferenceTrace]]:
+    """``torch.nn.RNN/LSTM/GRU(num_layers=L, bidirectional=...)`` written plainly.
+
+    ``state_dict`` uses PyTorch's names (``weight_ih_l1``, ``bias_hh_l0_reverse``, ...);
+    ``h0`` (and ``c0``) have shape (L·D, [B,] H), row l·D + d. Returns ``traces[l][d]``; the
+    reverse direction's trace is over the reversed sequence. Layer l's output, the input
+    of layer l+1, is :func:`stack_output` of row l.
+    """
+    directions = 2 if bidirectional else 1
+    layer_input = np.asarray(xs, dtype=np.float64)  # u⁰_t = x_t
+    traces = []
+    for layer in range(num_layers):
+        row = []
+        for d in range(directions):
+            suffix = f"_l{layer}" + ("_reverse" if d == 1 else "")
+            p = {name: state_dict[name + suffix] for name in GRAD_NAMES}  # this cell's θ
+            k = layer * directions + d  # row of h0 and c0
+            seq = layer_input if d == 0 else layer_input[::-1]  # reverse: runs from t = T−1
+            c_init = None if c0 is None else np.asarray(c0)[k]
+            row.append(forward(kind, p, seq, np.asarray(h0)[k], c_init, nonlinearity))
+        traces.append(row)
+        layer_input = stack_output(row)  # u^{l+1}_t = y^l_t
+    return traces
+
+
+def stack_output(row: list[ReferenceTrace]) -> np.ndarray:
+    """y^l_t = [h^{l,0}_t ; h^{l,1}_t]: a layer's directions side by side, in time order."""
+    parts = [trace.hidden if d == 0 else trace.hidden[::-1] for d, trace in enumerate(row)]
+    return np.concatenate(parts, axis=-1)
+
+
+def stack_backward(
+    kind: str,
+    state_dict: Mapping[str, np.ndarray],
+    traces: list[list[ReferenceTrace]],
+    d_output: Any,
+    nonlinearity: str = "tanh",
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray | None]:
+    """BPTT through :func:`stack_forward`: (∂L/∂θ by PyTorch name, ∂L/∂x, ∂L/∂h0, ∂L/∂c0).
+
+    Notes
+    -----
+    Top layer first: the gradient of layer l's output splits into one block of H columns
+    per direction (the reverse block time-reversed); each direction's BPTT gives ∂L/∂ of its
+    input, and the directions' input gradients add up to the gradient of layer l−1's output.
+    """
+    directions = len(traces[0])
+    grad_output = np.asarray(d_output, dtype=np.float64)  # ∂L/∂y^{L-1}_t
+    size = grad_output.shape[-1] // directions
+    grads: dict[str, np.ndarray] = {}
+    dh0: dict[int, np.ndarray] = {}
+    dc0: dict[int, np.ndarray] = {}
+    for layer in reversed(range(len(traces))):
+        input_shares = []  # ∂L/∂u^l_t through each direction
+        for d, trace in enumerate(traces[layer]):
+            suffix = f"_l{layer}" + ("_reverse" if d == 1 else "")
+            p = {name: state_dict[name + suffix] for name in GRAD_NAMES}
+            block = grad_output[..., d * size : (d + 1) * size]  # this direction's columns
+            g = backward(kind, p, trace, block if d == 0 else block[::-1], None, nonlinearity)
+            for name in GRAD_NAMES:
+                grads[name + suffix] = g.params[name]
+            dh0[layer * directions + d] = g.h0
+            if g.c0 is not None:
+                dc0[layer * directions + d] = g.c0
+            input_shares.append(g.inputs if d == 0 else g.inputs[::-1])  # in time order
+        grad_output = np.sum(input_shares, axis=0)  # ∂L/∂y^{l-1}_t = Σ_d ∂L/∂u^l_t
+    d_h0 = np.stack([dh0[k] for k in sorted(dh0)])
+    d_c0 = np.stack([dc0[k] for k in sorted(dc0)]) if dc0 else None
+    return grads, grad_output, d_h0, d_c0

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from rnn_studio.engine.cell_base import Cell, StepResult, freeze, frozen_mapping
 from rnn_studio.engine.errors import EngineError, as_float_array, check_finite, check_memory
 from rnn_studio.engine.numerics import step_norms
+
+if TYPE_CHECKING:
+    from rnn_studio.engine.stack import CellStack, StackGrads, StackTrace
 
 __all__ = ["Grads", "Trace", "backward", "forward"]
 
@@ -153,13 +156,24 @@ def _check_cell(cell: Any) -> Cell:
     return cell
 
 
-def forward(cell: Cell, xs: Any, h0: Any = None, c0: Any = None) -> Trace:
+@overload
+def forward(cell: Cell, xs: Any, h0: Any = None, c0: Any = None) -> Trace: ...
+
+
+@overload
+def forward(cell: CellStack, xs: Any, h0: Any = None, c0: Any = None) -> StackTrace: ...
+
+
+def forward(cell: Cell | CellStack, xs: Any, h0: Any = None, c0: Any = None) -> Trace | StackTrace:
     """Run ``cell`` over a whole sequence (or a batch of sequences).
 
     Parameters
     ----------
-    cell : Cell
-        From :func:`rnn_studio.engine.make_cell`.
+    cell : Cell or CellStack
+        From :func:`rnn_studio.engine.make_cell`. A stack (``num_layers`` > 1 or
+        ``bidirectional``) is run by :func:`rnn_studio.engine.stack.forward_stack`: its
+        ``h0``/``c0`` have shape (L·D, [B,] H) and it returns a ``StackTrace`` whose
+        ``hidden`` is torch's ``output`` (T, [B,] D·H).
     xs : array_like, shape (T, I) or (T, B, I)
         Inputs; T ≥ 1 time steps, B ≥ 1 sequences; finite numbers.
     h0 : array_like, shape ([B,] H), optional
@@ -186,6 +200,11 @@ def forward(cell: Cell, xs: Any, h0: Any = None, c0: Any = None) -> Trace:
     NaN or infinity that the run itself produces (an exploding relu RNN) is kept and flagged
     in ``first_nonfinite_step``.
     """
+    if not isinstance(cell, Cell):  # the one-cell fast path pays only this isinstance
+        from rnn_studio.engine.stack import CellStack, forward_stack
+
+        if isinstance(cell, CellStack):
+            return forward_stack(cell, xs, h0, c0)
     cell = _check_cell(cell)
     xs = np.array(as_float_array(xs, "xs", cell.dtype), copy=True)
     expected = f"(T, {cell.input_size}) or (T, B, {cell.input_size})"
@@ -246,14 +265,28 @@ def _check_upstream(value: Any, name: str, like: np.ndarray, dtype: np.dtype) ->
     return array
 
 
-def backward(cell: Cell, trace: Trace, d_hidden: Any, d_cell: Any = None) -> Grads:
+@overload
+def backward(cell: Cell, trace: Trace, d_hidden: Any, d_cell: Any = None) -> Grads: ...
+
+
+@overload
+def backward(
+    cell: CellStack, trace: StackTrace, d_hidden: Any, d_cell: Any = None
+) -> StackGrads: ...
+
+
+def backward(
+    cell: Cell | CellStack, trace: Trace | StackTrace, d_hidden: Any, d_cell: Any = None
+) -> Grads | StackGrads:
     """Backpropagation through time.
 
     Parameters
     ----------
-    cell : Cell
-        The cell that recorded ``trace`` (unchanged since).
-    trace : Trace
+    cell : Cell or CellStack
+        The cell that recorded ``trace`` (unchanged since). A stack is backpropagated by
+        :func:`rnn_studio.engine.stack.backward_stack` (no ``d_cell``): its ``grads.params``
+        use PyTorch's names and ``grads.h0``/``c0`` have shape (L·D, [B,] H).
+    trace : Trace or StackTrace
         From :func:`forward`.
     d_hidden : array_like, shape like ``trace.hidden``
         dL/dh_t from the loss at every step (zeros except the last for a loss on the final
@@ -282,6 +315,17 @@ def backward(cell: Cell, trace: Trace, d_hidden: Any, d_cell: Any = None) -> Gra
     dW_ih += Σ_t da_t x_tᵀ. Reused block buffers keep the working set in cache and avoid
     the page faults that fresh whole-sequence temporaries cost.
     """
+    if not isinstance(cell, Cell):
+        from rnn_studio.engine.stack import CellStack, StackTrace, backward_stack
+
+        if isinstance(cell, CellStack):
+            if d_cell is not None:
+                raise EngineError("d_cell is not taken by a stack: give d_hidden only")
+            if not isinstance(trace, StackTrace):
+                raise EngineError(
+                    f"trace must come from forward() on this stack, got {type(trace).__name__}"
+                )
+            return backward_stack(cell, trace, d_hidden)
     trace = check_trace(cell, trace)
     d_hidden = _check_upstream(d_hidden, "d_hidden", trace.hidden, cell.dtype)
     if d_cell is not None:
