@@ -4,7 +4,7 @@ The installer smoke tests (``packaging/test_packages.sh``) run it from the insta
 the network cut. Checks, in order:
 
 1. the engine's backpropagation through time matches central differences for the RNN (tanh and
-   relu), LSTM and GRU (:func:`rnn_studio.engine.self_check`);
+   relu), LSTM and GRU, and a two-layer bidirectional LSTM (:func:`rnn_studio.engine.self_check`);
 2. the data files are present and every JSON file among them parses;
 3. a figure renders offscreen (Qt, pyqtgraph and its colour maps work);
 4. the main window opens through the app's own entry point, paints, and closes. Without a

@@ -17,6 +17,7 @@ from rnn_studio.engine.cell_base import Cell
 from rnn_studio.engine.cells import make_cell
 from rnn_studio.engine.errors import EngineError
 from rnn_studio.engine.sequence import backward, forward
+from rnn_studio.engine.stack import CellStack
 
 __all__ = ["gradient_check", "relative_error", "self_check"]
 
@@ -38,7 +39,7 @@ def _numeric_gradient(loss: Callable[[np.ndarray], float], point: np.ndarray, ep
 
 
 def gradient_check(
-    cell: Cell,
+    cell: Cell | CellStack,
     xs: Any,
     h0: Any = None,
     c0: Any = None,
@@ -50,38 +51,41 @@ def gradient_check(
 
     Parameters
     ----------
-    cell : Cell
-        Float64 cell to check (left unchanged).
+    cell : Cell or CellStack
+        Float64 cell (or stack of cells) to check (left unchanged).
     xs, h0, c0
         As for :func:`rnn_studio.engine.forward`. Keep them small: each entry costs two
         forward passes.
     rng : numpy.random.Generator, optional
-        Draws the random upstream gradients d_hidden (and d_cell); default seed 0.
+        Draws the random upstream gradients d_hidden (and, for one LSTM cell, d_cell);
+        default seed 0.
     eps : float
         Finite-difference step.
 
     Returns
     -------
     dict[str, float]
-        ``relative_error`` per checked quantity: the four parameter names, ``"inputs"``,
+        ``relative_error`` per checked quantity: every parameter name (the four of a cell,
+        or a stack's PyTorch names ``weight_ih_l0`` … ``bias_hh_l1_reverse``), ``"inputs"``,
         ``"h0"`` and, for the LSTM, ``"c0"``.
     """
     if cell.dtype != np.float64:
         raise EngineError("gradient_check needs a float64 cell (float32 is too coarse)")
     rng = np.random.default_rng(0) if rng is None else rng
-    trace = forward(cell, xs, h0, c0)
+    trace: Any = forward(cell, xs, h0, c0)
     d_hidden = rng.standard_normal(trace.hidden.shape)
-    d_cell = None if trace.cell_state is None else rng.standard_normal(trace.cell_state.shape)
-    grads = backward(cell, trace, d_hidden, d_cell)
+    cell_states = None if isinstance(cell, CellStack) else trace.cell_state
+    d_cell = None if cell_states is None else rng.standard_normal(cell_states.shape)
+    grads: Any = backward(cell, trace, d_hidden, d_cell)
     base: dict[str, Any] = {"xs": trace.inputs, "h0": trace.h0, "c0": trace.c0}
     original = cell.params
 
     def loss_of(params: dict[str, np.ndarray], inputs: dict[str, Any]) -> float:
         probe = cell.copy()
         probe.set_params(params)
-        run = forward(probe, inputs["xs"], inputs["h0"], inputs["c0"])
+        run: Any = forward(probe, inputs["xs"], inputs["h0"], inputs["c0"])
         total = float(np.sum(d_hidden * run.hidden))
-        if d_cell is not None and run.cell_state is not None:
+        if d_cell is not None:
             total += float(np.sum(d_cell * run.cell_state))
         return total
 
@@ -110,7 +114,7 @@ def self_check(tolerance: float = 1e-6, seed: int = 0) -> dict[str, float]:
     -------
     dict[str, float]
         Worst relative error per cell label (``"rnn-tanh"``, ``"rnn-relu"``, ``"lstm"``,
-        ``"gru"``).
+        ``"gru"``, and ``"lstm-2-layers-bidirectional"`` for a stack).
 
     Raises
     ------
@@ -130,6 +134,11 @@ def self_check(tolerance: float = 1e-6, seed: int = 0) -> dict[str, float]:
         h0 = 0.5 * rng.standard_normal((2, 4))
         c0 = 0.5 * rng.standard_normal((2, 4)) if kind == "lstm" else None
         worst[label] = max(gradient_check(cell, xs, h0, c0, rng=rng).values())
+    # two layers, both directions: layer 1 reads layer 0's concatenated states
+    stack = make_cell("lstm", 3, 4, num_layers=2, bidirectional=True, rng=rng)
+    xs = rng.standard_normal((4, 2, 3))
+    h0, c0 = 0.5 * rng.standard_normal((2, 4, 2, 4))
+    worst["lstm-2-layers-bidirectional"] = max(gradient_check(stack, xs, h0, c0, rng=rng).values())
     failed = {label: error for label, error in worst.items() if error > tolerance}
     if failed:
         raise EngineError(f"gradient check failed (relative error > {tolerance}): {failed}")

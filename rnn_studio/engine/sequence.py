@@ -206,15 +206,7 @@ def forward(cell: Cell | CellStack, xs: Any, h0: Any = None, c0: Any = None) -> 
         if isinstance(cell, CellStack):
             return forward_stack(cell, xs, h0, c0)
     cell = _check_cell(cell)
-    xs = np.array(as_float_array(xs, "xs", cell.dtype), copy=True)
-    expected = f"(T, {cell.input_size}) or (T, B, {cell.input_size})"
-    if xs.ndim not in (2, 3) or xs.shape[-1] != cell.input_size:
-        raise EngineError(f"xs must have shape {expected}, got {xs.shape}")
-    if xs.shape[0] == 0:
-        raise EngineError("xs is an empty sequence: it needs at least one time step")
-    if xs.ndim == 3 and xs.shape[1] == 0:
-        raise EngineError("xs has a batch of 0 sequences: it needs at least one")
-    check_finite(xs, "xs")
+    xs = check_inputs(xs, cell.input_size, cell.dtype)
     steps, batch = xs.shape[0], (xs.shape[1] if xs.ndim == 3 else 1)
     blocks = len(cell.block_names)
     check_memory(  # states, gates, pre-activations and what the backward pass saves
@@ -240,6 +232,20 @@ def forward(cell: Cell | CellStack, xs: Any, h0: Any = None, c0: Any = None) -> 
         saved=frozen_mapping(record.saved),
         params_token=cell._params_token,
     )
+
+
+def check_inputs(xs: Any, input_size: int, dtype: np.dtype) -> np.ndarray:
+    """A validated copy of a sequence ``xs`` of shape (T, I) or (T, B, I), T, B ≥ 1, finite."""
+    xs = np.array(as_float_array(xs, "xs", dtype), copy=True)
+    expected = f"(T, {input_size}) or (T, B, {input_size})"
+    if xs.ndim not in (2, 3) or xs.shape[-1] != input_size:
+        raise EngineError(f"xs must have shape {expected}, got {xs.shape}")
+    if xs.shape[0] == 0:
+        raise EngineError("xs is an empty sequence: it needs at least one time step")
+    if xs.ndim == 3 and xs.shape[1] == 0:
+        raise EngineError("xs has a batch of 0 sequences: it needs at least one")
+    check_finite(xs, "xs")
+    return xs
 
 
 def check_trace(cell: Cell, trace: Any) -> Trace:

@@ -48,7 +48,7 @@ from rnn_studio.engine.errors import (
     check_size,
 )
 from rnn_studio.engine.numerics import step_norms
-from rnn_studio.engine.sequence import Grads, Trace, check_trace
+from rnn_studio.engine.sequence import Grads, Trace, check_inputs, check_trace
 from rnn_studio.engine.sequence import backward as cell_backward
 from rnn_studio.engine.sequence import forward as cell_forward
 
@@ -464,15 +464,7 @@ def forward_stack(stack: CellStack, xs: Any, h0: Any = None, c0: Any = None) -> 
     """
     if not isinstance(stack, CellStack):
         raise EngineError(f"stack must be made by make_cell, got {type(stack).__name__}")
-    xs = np.array(as_float_array(xs, "xs", stack.dtype), copy=True)
-    expected = f"(T, {stack.input_size}) or (T, B, {stack.input_size})"
-    if xs.ndim not in (2, 3) or xs.shape[-1] != stack.input_size:
-        raise EngineError(f"xs must have shape {expected}, got {xs.shape}")
-    if xs.shape[0] == 0:
-        raise EngineError("xs is an empty sequence: it needs at least one time step")
-    if xs.ndim == 3 and xs.shape[1] == 0:
-        raise EngineError("xs has a batch of 0 sequences: it needs at least one")
-    check_finite(xs, "xs")
+    xs = check_inputs(xs, stack.input_size, stack.dtype)
     batch_shape = xs.shape[1:-1]
     h0_all, c0_all = stack.check_states(h0, c0, batch_shape)
     directions = stack.num_directions

@@ -13,6 +13,7 @@ from rnn_studio.engine import (
     StackTrace,
     backward,
     forward,
+    gradient_check,
     make_cell,
     make_stack,
 )
@@ -97,46 +98,10 @@ def test_every_gradient_matches_central_differences(
 ) -> None:
     stack = make_cell(kind, INPUTS, SIZE, 2, True, seed=3, nonlinearity=nonlinearity)
     xs, h0, c0 = _sequence(batched)
-    c0_or_none = c0 if kind == "lstm" else None
-    weights = np.random.default_rng(9).standard_normal((*xs.shape[:-1], 2 * SIZE))
-
-    def loss(params: dict, xs: np.ndarray, h0: np.ndarray, c0: np.ndarray | None) -> float:
-        probe = stack.copy()
-        probe.set_params(params)
-        return float(np.sum(weights * forward(probe, xs, h0, c0).hidden))
-
-    trace = forward(stack, xs, h0, c0_or_none)
-    grads = backward(stack, trace, weights)
-    eps = 1e-6
-
-    def numeric(array: np.ndarray, evaluate) -> np.ndarray:
-        result = np.zeros_like(array)
-        for index in np.ndindex(array.shape):
-            plus, minus = array.copy(), array.copy()
-            plus[index] += eps
-            minus[index] -= eps
-            result[index] = (evaluate(plus) - evaluate(minus)) / (2 * eps)
-        return result
-
-    params = stack.state_dict()
-    worst = 0.0
-    for name in params:
-
-        def with_param(value: np.ndarray, name: str = name) -> float:
-            return loss({**params, name: value}, xs, h0, c0_or_none)
-
-        expected = numeric(params[name], with_param)
-        np.testing.assert_allclose(grads.params[name], expected, rtol=1e-6, atol=1e-8, err_msg=name)
-        worst = max(worst, float(np.max(np.abs(grads.params[name] - expected))))
-    checks = [("inputs", grads.inputs, numeric(xs, lambda v: loss(params, v, h0, c0_or_none)))]
-    checks.append(("h0", grads.h0, numeric(h0, lambda v: loss(params, xs, v, c0_or_none))))
-    if kind == "lstm":
-        checks.append(("c0", grads.c0, numeric(c0, lambda v: loss(params, xs, h0, v))))
-    else:
-        assert grads.c0 is None
-    for what, actual, expected in checks:
-        np.testing.assert_allclose(actual, expected, rtol=1e-6, atol=1e-8, err_msg=what)
-    assert worst < 1e-7
+    errors = gradient_check(stack, xs, h0, c0 if kind == "lstm" else None)
+    checked = {*stack.state_dict(), "inputs", "h0"} | ({"c0"} if kind == "lstm" else set())
+    assert set(errors) == checked  # every weight of every layer and direction, and the inputs
+    assert max(errors.values()) < 1e-7, errors
 
 
 def test_directions_run_on_their_own_time_and_layers_feed_each_other() -> None:
