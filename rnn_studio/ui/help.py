@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+from collections.abc import Sequence
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QSettings, Qt
@@ -24,23 +25,6 @@ from PySide6.QtWidgets import (
 
 from rnn_studio import __version__
 from rnn_studio.ui.settings import read_setting
-
-#: (keys, what they do), as listed in Help → Keyboard shortcuts.
-SHORTCUTS = (
-    ("Space", "Play or pause the stepper"),
-    ("→ / ←", "Step forward / back"),
-    ("Home / End", "Go to the first / last step"),
-    ("F5", "Presenter mode on / off"),
-    ("Page Down / Page Up", "Presenter mode: step forward / back (clicker keys)"),
-    ("B or .", "Presenter mode: blank the screen / show it again"),
-    ("Esc", "Leave presenter mode"),
-    ("Ctrl+S", "Save the session"),
-    ("Ctrl+Shift+S", "Save the session as a new file"),
-    ("Ctrl+O", "Open a session"),
-    ("Ctrl+,", "Preferences"),
-    ("F1", "This list of shortcuts"),
-    ("Tab / Shift+Tab", "Move the keyboard focus to the next / previous control"),
-)
 
 #: The first-run tour: (title, text) pages.
 TOUR_PAGES = (
@@ -84,20 +68,25 @@ TOUR_DISMISSED_KEY = "help/tour_dismissed"
 
 
 class ShortcutsDialog(QDialog):
-    """Help → Keyboard shortcuts: a two-column table."""
+    """Help → Keyboard shortcuts: a two-column table of ``rows`` (keys, what they do).
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    The menus pass :func:`rnn_studio.ui.keyboard.shortcut_rows`, read from the shortcuts the
+    window really has.
+    """
+
+    def __init__(self, rows: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shortcuts_dialog")
         self.setWindowTitle("Keyboard shortcuts")
-        self.table = QTableWidget(len(SHORTCUTS), 2, self)
+        self.rows = list(rows)
+        self.table = QTableWidget(len(self.rows), 2, self)
         self.table.setObjectName("shortcuts_table")
         self.table.setAccessibleName("Keyboard shortcuts")
         self.table.setToolTip("Every keyboard shortcut of RNN Studio")
         self.table.setHorizontalHeaderLabels(["Keys", "Action"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, (keys, action) in enumerate(SHORTCUTS):
+        for row, (keys, action) in enumerate(self.rows):
             self.table.setItem(row, 0, QTableWidgetItem(keys))
             self.table.setItem(row, 1, QTableWidgetItem(action))
         self.table.horizontalHeader().setSectionResizeMode(

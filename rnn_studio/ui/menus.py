@@ -57,7 +57,9 @@ from rnn_studio.ui import export
 from rnn_studio.ui.accessibility import StepStatusLine, complete_accessible_text
 from rnn_studio.ui.autosave import SessionGuard
 from rnn_studio.ui.help import AboutDialog, ShortcutsDialog, TourDialog, tour_dismissed
+from rnn_studio.ui.keyboard import KeyboardOperation, shortcut_rows
 from rnn_studio.ui.notices import show_plain_warning, startup_notice
+from rnn_studio.ui.panels.cell import FULL_SIZE_KEYS
 from rnn_studio.ui.preferences import (
     Preferences,
     PreferencesDialog,
@@ -129,6 +131,8 @@ class MenuBar(QObject):
         if restore and self.preferences.restore_session:
             self.restore_autosave()
         complete_accessible_text(window)
+        #: Space / Enter press the focused control; Esc or a click leaves a text box.
+        self.keyboard = KeyboardOperation(window)
         window.area_changed.connect(lambda _name: complete_accessible_text(window))
         window.installEventFilter(self)
 
@@ -243,9 +247,7 @@ class MenuBar(QObject):
             export_menu, "action_export_csv", "&Trace as CSV…", lambda: self._export_dialog("csv")
         )
         file_menu.addSeparator()
-        self._action(
-            file_menu, "action_quit", "&Quit", self.window.close, QKeySequence.StandardKey.Quit
-        )
+        self._action(file_menu, "action_quit", "&Quit", self.window.close, "Ctrl+Q")
 
         edit_menu = self._menu("&Edit")
         self._action(
@@ -281,13 +283,19 @@ class MenuBar(QObject):
             help_menu,
             "action_shortcuts",
             "&Keyboard shortcuts",
-            lambda: ShortcutsDialog(self.window).exec(),
+            lambda: self.shortcuts_dialog().exec(),
             "F1",
         )
         self._action(help_menu, "action_tour", "&Tour", self.show_tour)
         self._action(
             help_menu, "action_about", "&About RNN Studio", lambda: AboutDialog(self.window).exec()
         )
+
+    def shortcuts_dialog(self) -> ShortcutsDialog:
+        """Help → Keyboard shortcuts: every key the window has (the Learn area's too)."""
+        if "Learn" in self.window.area_names():
+            self.window.area("Learn")  # its flashcard and page keys exist once it is built
+        return ShortcutsDialog(shortcut_rows(self.window, FULL_SIZE_KEYS), self.window)
 
     def show_units(self) -> None:
         """Open the interpretable-units view on the trained character models."""

@@ -51,6 +51,11 @@ LINE_SCALE = 2.0
 #: Docks kept on screen: the stepper and the views (the other controls are trimmed).
 TRIMMED_DOCKS = ("sequence", "model")
 BASE_TICK_POINT_SIZE = 9.0
+#: What the clicker keys do, as Help lists them.
+STEP_FORWARD = "Presenter mode: step forward (clicker key)"
+STEP_BACK = "Presenter mode: step back (clicker key)"
+BLANK = "Presenter mode: blank the screen / show it again"
+DIAGRAM = "Presenter mode: the cell diagram full screen / back"
 
 
 @dataclass
@@ -95,7 +100,7 @@ class PresenterMode(QObject):
         self.font_scale = DEFAULT_FONT_SCALE
         self.active = False
         self._saved: _Saved | None = None
-        self._shortcuts: list[QShortcut] = []
+        self._shortcuts: list[QShortcut] = self._make_keys()
         self.spotlight: QLabel | None = None
         self._toolbar: QToolBar | None = None
         self.blank: QWidget | None = None
@@ -170,8 +175,6 @@ class PresenterMode(QObject):
             cell.full_size.close()
         for shortcut in self._shortcuts:
             shortcut.setEnabled(False)
-            shortcut.deleteLater()
-        self._shortcuts.clear()
         if self._toolbar is not None:
             window.removeToolBar(self._toolbar)
             self._toolbar.deleteLater()
@@ -377,22 +380,31 @@ class PresenterMode(QObject):
         else:
             cell.show_full_size()
 
-    def _install_keys(self) -> None:
+    def _make_keys(self) -> list[QShortcut]:
+        """The clicker keys, made once and enabled only while presenting (Help lists them)."""
         session = self.window.session
         bindings = (
-            (Qt.Key.Key_PageDown, session.step_forward, "presenter_next"),
-            (Qt.Key.Key_PageUp, session.step_back, "presenter_previous"),
-            (Qt.Key.Key_B, self.toggle_blank, "presenter_blank"),
-            (Qt.Key.Key_Period, self.toggle_blank, "presenter_blank_period"),
-            (Qt.Key.Key_Escape, self.leave, "presenter_leave"),
-            (Qt.Key.Key_D, self.toggle_cell_diagram, "presenter_cell_diagram"),
+            (Qt.Key.Key_PageDown, session.step_forward, "presenter_next", STEP_FORWARD),
+            (Qt.Key.Key_PageUp, session.step_back, "presenter_previous", STEP_BACK),
+            (Qt.Key.Key_B, self.toggle_blank, "presenter_blank", BLANK),
+            (Qt.Key.Key_Period, self.toggle_blank, "presenter_blank_period", BLANK),
+            (Qt.Key.Key_Escape, self.leave, "presenter_leave", "Presenter mode: leave it"),
+            (Qt.Key.Key_D, self.toggle_cell_diagram, "presenter_cell_diagram", DIAGRAM),
         )
-        for key, action, name in bindings:
+        shortcuts = []
+        for key, action, name, what in bindings:
             shortcut = QShortcut(QKeySequence(key), self.window)
             shortcut.setObjectName(name)
+            shortcut.setWhatsThis(what)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.setEnabled(False)
             shortcut.activated.connect(action)
-            self._shortcuts.append(shortcut)
+            shortcuts.append(shortcut)
+        return shortcuts
+
+    def _install_keys(self) -> None:
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(True)
 
 
 def _current_pen(item: Any) -> QPen:

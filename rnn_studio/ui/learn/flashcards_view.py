@@ -191,11 +191,13 @@ class FlashcardsView(QWidget):
         self.shortcuts: list[QShortcut] = []
         space = QShortcut(QKeySequence(Qt.Key.Key_Space), self.card_panel, self._space, context)
         space.setObjectName("flashcards_shortcut_space")
+        space.setWhatsThis("Flashcards: show the answer, then grade it Good")
         self.shortcuts.append(space)
         for grade in Grade:
             key = QKeySequence(str(int(grade)))
             shortcut = QShortcut(key, self.card_panel, lambda g=grade: self._grade_key(g), context)
             shortcut.setObjectName(f"flashcards_shortcut_{int(grade)}")
+            shortcut.setWhatsThis("Flashcards: grade the answer Again / Hard / Good / Easy")
             self.shortcuts.append(shortcut)
 
         self._sync_settings()

@@ -154,6 +154,7 @@ class LearnArea(QWidget):
         for number, page_id in enumerate(self.pages, start=1):
             shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
             shortcut.setObjectName(f"learn_shortcut_{page_id}")
+            shortcut.setWhatsThis("Learn: go to page 1, 2, … (in the order of the list)")
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda page=page_id: self.show_page(page))
             self.page_shortcuts.append(shortcut)

@@ -246,6 +246,18 @@ class CellViewPanel(StudioPanel):
             self.animation_finished.emit(step)
 
 
+#: The full-size diagram window's keys: (key, what it does), as Help lists them. A clicker
+#: or the arrow keys step, as in the studio and presenter mode.
+FULL_SIZE_KEYS = (
+    (Qt.Key.Key_Escape, "Cell diagram window: close it"),
+    (Qt.Key.Key_D, "Cell diagram window: close it"),
+    (Qt.Key.Key_PageDown, "Cell diagram window: step forward"),
+    (Qt.Key.Key_Right, "Cell diagram window: step forward"),
+    (Qt.Key.Key_PageUp, "Cell diagram window: step back"),
+    (Qt.Key.Key_Left, "Cell diagram window: step back"),
+)
+
+
 class FullSizeCellView(QWidget):
     """The cell diagram alone in a window of its own (presenter mode shows it full screen).
 
@@ -263,17 +275,10 @@ class FullSizeCellView(QWidget):
         self.panel.full_button.hide()
         layout.addWidget(self.panel)
         session = bridge.session
-        keys = (
-            (Qt.Key.Key_Escape, self.close),
-            (Qt.Key.Key_D, self.close),
-            # A clicker or the arrow keys step, as in the studio and presenter mode.
-            (Qt.Key.Key_PageDown, session.step_forward),
-            (Qt.Key.Key_Right, session.step_forward),
-            (Qt.Key.Key_PageUp, session.step_back),
-            (Qt.Key.Key_Left, session.step_back),
-        )
-        for key, action in keys:
+        actions = (self.close, self.close, *(session.step_forward,) * 2, *(session.step_back,) * 2)
+        for (key, what), action in zip(FULL_SIZE_KEYS, actions, strict=True):
             shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setWhatsThis(what)
             shortcut.activated.connect(action)
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -65,7 +65,8 @@ class ModelPanel(StudioPanel):
         super().__init__(bridge, parent)
         cells = QHBoxLayout()
         cells.setSpacing(2)
-        self.cell_group = QButtonGroup(self)
+        # One checked at a time by hand, not a QButtonGroup: Tab skips every button of a
+        # group but one (arrows would move between them, but arrows step the stepper).
         self.cell_buttons: dict[str, QToolButton] = {}
         for kind, label, tip in CELL_BUTTONS:
             button = QToolButton(self)
@@ -75,7 +76,7 @@ class ModelPanel(StudioPanel):
             button.setAccessibleName(f"{label} cell")
             button.setToolTip(tip)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            self.cell_group.addButton(button)
+            button.clicked.connect(partial(self._cell_chosen, button))
             self.cell_buttons[kind] = button
             cells.addWidget(button)
         self.story_button = QToolButton(self)
@@ -98,7 +99,6 @@ class ModelPanel(StudioPanel):
         weights.setContentsMargins(0, 0, 0, 0)
         weights.setSpacing(2)
         weights.addWidget(QLabel("Weights:", self.weights_row))
-        self.weights_group = QButtonGroup(self)
         self.weights_buttons: dict[str, QToolButton] = {}
         for choice, tip in (
             ("trained", "The weights training found, with the model's own readout"),
@@ -113,12 +113,11 @@ class ModelPanel(StudioPanel):
             button.setObjectName(f"model_weights_{choice}")
             button.setAccessibleName(f"{choice} weights")
             button.setToolTip(tip)
-            self.weights_group.addButton(button)
+            button.clicked.connect(partial(self._weights_chosen, button))
             self.weights_buttons[choice] = button
             weights.addWidget(button)
         weights.addStretch(1)
         self.body.addWidget(self.weights_row)
-        self.weights_group.buttonClicked.connect(self._weights_chosen)
 
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
@@ -202,7 +201,6 @@ class ModelPanel(StudioPanel):
         self._rho_timer.setSingleShot(True)
         self._rho_timer.setInterval(SLIDER_DELAY_MS)
         self._rho_timer.timeout.connect(self._commit_rho)
-        self.cell_group.buttonClicked.connect(self._cell_chosen)
         self.view_box.currentIndexChanged.connect(
             lambda i: self.session.set_view_cell(self.view_box.itemData(i))
         )
@@ -233,7 +231,7 @@ class ModelPanel(StudioPanel):
         """Show the session's model settings without echoing them back."""
         session = self.session
         widgets = (
-            self.cell_group,
+            *self.cell_buttons.values(),
             self.view_box,
             self.hidden_box,
             self.seed_box,
@@ -242,7 +240,8 @@ class ModelPanel(StudioPanel):
             self.rho_slider,
         )
         with blocked(*widgets):
-            self.cell_buttons[session.cell_kind].setChecked(True)
+            for kind, button in self.cell_buttons.items():
+                button.setChecked(kind == session.cell_kind)
             compare = session.cell_kind == "compare"
             self.view_box.setVisible(compare)
             self.view_label.setVisible(compare)
@@ -269,14 +268,16 @@ class ModelPanel(StudioPanel):
             return
         self.weights_buttons["trained"].setText("trained")
         self.weights_buttons["random"].setText(f"random (seed {random_seed(self.session)})")
-        with blocked(self.weights_group):
-            self.weights_buttons[choice].setChecked(True)
+        with blocked(*self.weights_buttons.values()):
+            for name, button in self.weights_buttons.items():
+                button.setChecked(name == choice)
 
-    def _weights_chosen(self, button: QToolButton) -> None:
+    def _weights_chosen(self, button: QToolButton, *_: object) -> None:
         from rnn_studio.state.zoo_studio import set_weights
 
         choice = "trained" if button is self.weights_buttons["trained"] else "random"
         set_weights(self.session, choice)
+        self._sync_weights()  # a click on the checked button keeps it checked
 
     def _set_slider(self, rho: float | None) -> None:
         if rho is None and self.session.run is not None:
@@ -312,11 +313,12 @@ class ModelPanel(StudioPanel):
     def _commit_rho(self) -> None:
         self.session.set_spectral_radius(self.rho_slider.value() / RHO_SLIDER_SCALE)
 
-    def _cell_chosen(self, button: QToolButton) -> None:
+    def _cell_chosen(self, button: QToolButton, *_: object) -> None:
         for kind, candidate in self.cell_buttons.items():
             if candidate is button:
                 self.session.set_cell_kind(kind)
-                return
+                break
+        self.sync_from_session()  # a click on the checked button keeps it checked
 
 
 if __name__ == "__main__":

@@ -34,6 +34,10 @@ SPEEDS = (
     (0, "Max"),
 )
 DEFAULT_SPEED = 5
+#: What the stepper keys do, as Help lists them (shared by keys that do the same).
+PLAY = "Play or pause the stepper (when no button or list has the focus)"
+STEP_FORWARD = "Step forward"
+STEP_BACK = "Step back"
 
 
 class StepperPanel(StudioPanel):
@@ -166,16 +170,17 @@ def install_shortcuts(window: QWidget, stepper: StepperPanel) -> list[QShortcut]
     """Space, ←/→, Home/End on ``window`` for the stepper; returns the shortcuts."""
     session = stepper.session
     bindings = (
-        (Qt.Key.Key_Space, stepper.toggle_playing, "stepper_shortcut_play"),
-        (Qt.Key.Key_Right, session.step_forward, "stepper_shortcut_forward"),
-        (Qt.Key.Key_Left, session.step_back, "stepper_shortcut_back"),
-        (Qt.Key.Key_Home, session.go_to_start, "stepper_shortcut_start"),
-        (Qt.Key.Key_End, session.go_to_end, "stepper_shortcut_end"),
+        (Qt.Key.Key_Space, stepper.toggle_playing, "stepper_shortcut_play", PLAY),
+        (Qt.Key.Key_Right, session.step_forward, "stepper_shortcut_forward", STEP_FORWARD),
+        (Qt.Key.Key_Left, session.step_back, "stepper_shortcut_back", STEP_BACK),
+        (Qt.Key.Key_Home, session.go_to_start, "stepper_shortcut_start", "Go to the first step"),
+        (Qt.Key.Key_End, session.go_to_end, "stepper_shortcut_end", "Go to the last step"),
     )
     shortcuts = []
-    for key, action, name in bindings:
+    for key, action, name, what in bindings:
         shortcut = QShortcut(QKeySequence(key), window)
         shortcut.setObjectName(name)
+        shortcut.setWhatsThis(what)  # Help's list of keys reads it
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(action)
         shortcuts.append(shortcut)
