@@ -104,6 +104,7 @@ __all__ = [
 # result = model.loss_and_grads(ids, targets)   # loss, grads (PyTorch names), trace, grad_norms
 # task = MemoryTask(lag=60); trainer = Trainer(task.make_model("gru", 32, seed=0), task)
 # save_model("m.npz", model); load_model("m.npz")
+# save_stack("s.npz", stack); load_stack("s.npz")   # PyTorch names, bounded reading, no pickle
 from rnn_studio.engine.encoding import (
     MAX_SEQUENCE_LENGTH,
     Scaler,
@@ -122,6 +123,7 @@ from rnn_studio.engine.io import (
 from rnn_studio.engine.losses import mean_squared_error, softmax, softmax_cross_entropy
 from rnn_studio.engine.model import Model, ModelResult, rollout, sample, top_predictions
 from rnn_studio.engine.optim import SGD, Adam, ClipReport, clip_grad_norm, clip_grad_value
+from rnn_studio.engine.stack_io import load_stack, save_stack
 from rnn_studio.engine.tasks import (
     ForecastTask,
     MemoryTask,
@@ -163,12 +165,14 @@ __all__ += [
     "encode_numbers",
     "export_torch_state_dict",
     "load_model",
+    "load_stack",
     "make_task",
     "mean_squared_error",
     "one_hot",
     "rollout",
     "sample",
     "save_model",
+    "save_stack",
     "save_torch_state_dict",
     "softmax",
     "softmax_cross_entropy",

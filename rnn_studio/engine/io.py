@@ -143,8 +143,8 @@ def load_model(path: str | os.PathLike[str]) -> Model:
 
 def model_from_bytes(data: bytes, *, name: str = "model file") -> Model:
     """Rebuild a model from :func:`model_to_bytes` output (``name`` is used in messages)."""
-    arrays = _read_arrays(data, name)
-    meta = _read_meta(arrays, name)
+    arrays = read_model_arrays(data, name)
+    meta = read_description(arrays, name)
     try:
         # The sizes the description claims, checked against the arrays *before* a model
         # is built at those sizes (``hidden_size: 100000`` would allocate it first).
@@ -179,19 +179,23 @@ def task_info_from_bytes(data: bytes, *, name: str = "model file") -> dict[str, 
     EngineError
         The file is not a readable model file, or its ``task_info`` is not a JSON object.
     """
-    info = _read_meta(_read_arrays(data, name), name).get("task_info")
+    info = read_description(read_model_arrays(data, name), name).get("task_info")
     if info is not None and not isinstance(info, dict):
         raise EngineError(f"{name}: 'task_info' must be a JSON object.")
     return info
 
 
-def _read_arrays(data: bytes, name: str) -> dict[str, np.ndarray]:
+def read_model_arrays(data: bytes, name: str, max_members: int = 64) -> dict[str, np.ndarray]:
+    """The arrays of a model (or stack) file, read within :data:`MAX_MODEL_BYTES`."""
     if not data.startswith(b"PK"):
         raise EngineError(f"{name} is not an .npz model file (it is not a zip archive).")
-    return read_npz(data, name, max_bytes=MAX_MODEL_BYTES)
+    return read_npz(data, name, max_bytes=MAX_MODEL_BYTES, max_members=max_members)
 
 
-def _read_meta(arrays: dict[str, np.ndarray], name: str) -> dict[str, Any]:
+def read_description(
+    arrays: dict[str, np.ndarray], name: str, format_name: str = FORMAT_NAME
+) -> dict[str, Any]:
+    """The checked JSON description of a file: its format version and ``format`` name."""
     if VERSION_KEY not in arrays:
         raise EngineError(
             f"{name} is an .npz file but not an RNN Studio model (no {VERSION_KEY!r})."
@@ -213,8 +217,9 @@ def _read_meta(arrays: dict[str, np.ndarray], name: str) -> dict[str, Any]:
         meta = loads_json(str(raw), "the description")
     except BadJSONError as error:
         raise EngineError(f"{name}: {error}.") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
-        raise EngineError(f"{name}: the description is not an RNN Studio model description.")
+    if not isinstance(meta, dict) or meta.get("format") != format_name:
+        what = "model" if format_name == FORMAT_NAME else "stack"
+        raise EngineError(f"{name}: the description is not an RNN Studio {what} description.")
     return meta
 
 
@@ -241,7 +246,8 @@ def _claimed_shapes(meta: dict[str, Any]) -> dict[str, tuple[int, ...]]:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise EngineError(f"field {key!r} must be int above 0, not {value!r}")
         sizes[key] = value
-    blocks = GATE_BLOCKS.get(meta.get("kind"))  # type: ignore[arg-type]
+    kind = meta.get("kind")
+    blocks = GATE_BLOCKS.get(kind) if isinstance(kind, str) else None  # a list is unhashable
     if blocks is None:
         choices = ", ".join(GATE_BLOCKS)
         raise EngineError(f"field 'kind' must be one of {choices}, not {meta.get('kind')!r}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,6 +24,8 @@ from rnn_studio.engine.io import (
     save_torch_state_dict,
 )
 from rnn_studio.engine.model import Model
+from rnn_studio.engine.stack import make_stack
+from rnn_studio.engine.stack_io import load_stack, save_stack, stack_from_bytes, stack_to_bytes
 
 
 @pytest.fixture(autouse=True)
@@ -159,6 +162,7 @@ def set_meta(field, value):
             "not valid JSON",
         ),
         (lambda data: rewrite(data, set_meta("kind", "transformer")), "transformer"),
+        (lambda data: rewrite(data, set_meta("kind", ["rnn"])), "'kind' must be one of"),
         (lambda data: rewrite(data, set_meta("hidden_size", "six")), "'hidden_size' must be int"),
         (
             lambda data: rewrite(
@@ -201,3 +205,64 @@ def test_pickled_object_arrays_are_refused(tmp_path):
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(EngineError, match=r"Cannot read model file .*nothing\.npz"):
         load_model(tmp_path / "nothing.npz")
+
+
+# --- stack files (save_stack / load_stack) ---------------------------------------------------
+@pytest.mark.parametrize(
+    ("kind", "layers", "bidirectional"), [("lstm", 2, True), ("gru", 3, False), ("rnn", 1, True)]
+)
+def test_stack_round_trip_is_exact_and_names_are_torch_s(
+    tmp_path: Path, kind: str, layers: int, bidirectional: bool
+) -> None:
+    stack = make_stack(kind, 3, 4, layers, bidirectional, seed=2, nonlinearity="tanh")
+    path = save_stack(tmp_path / "stack.npz", stack)
+    with np.load(path, allow_pickle=False) as data:
+        names = [key for key in data.files if not key.startswith("rnn_studio.")]
+        assert names == list(stack.state_dict())  # what torch's load_state_dict expects
+        meta = json.loads(str(data[META_KEY]))
+    assert meta["num_layers"] == layers and meta["bidirectional"] is bidirectional
+    loaded = load_stack(path)
+    assert (loaded.kind, loaded.num_layers, loaded.bidirectional) == (kind, layers, bidirectional)
+    for name, value in stack.state_dict().items():
+        np.testing.assert_array_equal(loaded.params[name], value)
+    assert stack_to_bytes(stack) == path.read_bytes()  # same stack, same bytes
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda a: a.pop("weight_hh_l1_reverse"), r"missing \['weight_hh_l1_reverse'\]"),
+        (lambda a: a.update(weight_ih_l1=np.zeros((16, 3))), "'weight_ih_l1'.*shape"),
+        (lambda a: a.update(bias_hh_l0=np.full(16, np.nan)), "bias_hh_l0"),
+        (lambda a: a.update(extra=np.zeros(2)), r"unknown \['extra'\]"),
+        (set_meta("num_layers", 0), "num_layers"),
+        (set_meta("num_layers", 99), "at most 8"),
+        (set_meta("bidirectional", "yes"), "bidirectional"),
+        (set_meta("kind", "transformer"), "kind"),
+        (set_meta("kind", ["lstm"]), "kind"),
+        (set_meta("dtype", {"a": 1}), "dtype"),
+        (set_meta("hidden_size", 10**9), "'weight_ih_l0'.*shape"),  # refused before building
+        (set_meta("format", "rnn-studio-model"), "not an RNN Studio stack description"),
+        (lambda a: a.update({VERSION_KEY: np.array(99)}), "format version 99"),
+    ],
+)
+def test_bad_stack_files_are_refused_with_a_message(change, message: str) -> None:
+    good = stack_to_bytes(make_stack("lstm", 3, 4, 2, True, seed=0))
+    with pytest.raises(EngineError, match=message):
+        stack_from_bytes(rewrite(good, change), name="s.npz")
+
+
+def test_stack_and_model_files_are_not_taken_for_each_other(tmp_path: Path) -> None:
+    with pytest.raises(EngineError, match="not a zip"):
+        stack_from_bytes(b"hello", name="s.npz")
+    good = stack_to_bytes(make_stack("gru", 2, 3, 2, True, seed=0))
+    with pytest.raises(EngineError, match="truncated or corrupt"):
+        stack_from_bytes(good[: len(good) // 2], name="s.npz")
+    with pytest.raises(EngineError, match="Cannot read stack file"):
+        load_stack(tmp_path / "missing.npz")
+    model_path = save_model(tmp_path / "m.npz", Model("rnn", input_size=3, hidden_size=4, seed=0))
+    with pytest.raises(EngineError, match="not an RNN Studio stack description"):
+        load_stack(model_path)
+    stack_path = save_stack(tmp_path / "s.npz", make_stack("rnn", 3, 4, 2, False, seed=0))
+    with pytest.raises(EngineError, match="not an RNN Studio model description"):
+        load_model(stack_path)
