@@ -102,7 +102,7 @@ def test_the_overview_depth_switch_changes_the_text(window, qtbot):
     for depth in ("basic", "standard", "detailed"):
         button = lesson.findChild(QPushButton, f"lesson_depth_{depth}")
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-        assert lesson.current_section() == "overview" and lesson.depth() == depth
+        assert lesson.current_section() == "overview" and lesson.overview_depth() == depth
         assert button.isChecked()
         lengths[depth] = len(lesson.reader.toPlainText())
     assert lengths["basic"] < lengths["standard"] < lengths["detailed"]

@@ -118,7 +118,7 @@ def test_the_embedded_diagram_steps_by_itself_and_pauses(lesson, qtbot) -> None:
     diagram._advance()
     assert diagram.session.cursor == start + 1
     assert diagram.cell.diagram.t == start + 1
-    assert diagram.chain.cursor == start + 1
+    assert diagram.chain.current_step == start + 1
     diagram.play_button.setChecked(False)
     assert not diagram.timer.isActive() and diagram.play_button.text() == "Play"
     diagram.session.go_to_end()

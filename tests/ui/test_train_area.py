@@ -95,7 +95,7 @@ def test_start_pause_resume_stop_from_the_buttons(qtbot, area):
     qtbot.waitUntil(training_waits_for_resume, timeout=5000)
     held = area.job.done
     assert held <= paused_at + 1
-    with qtbot.assertNotEmitted(area.thread.snapshot_changed, wait=100):
+    with qtbot.assertNotEmitted(area.training_thread.snapshot_changed, wait=100):
         pass
     assert area.job.done == held and area.running
     assert child(area, QPushButton, "train_resume").isEnabled()
@@ -125,7 +125,7 @@ def test_stop_keeps_the_model_as_it_is(qtbot, area):
     assert model is job.models["lstm"]
     steps = job.trainers["lstm"].steps_done
     assert 10 <= steps < 100000
-    assert area.thread is None  # the training thread has ended: the weights stay as they are
+    assert area.training_thread is None  # the thread has ended: the weights stay as they are
     params = model.params
     # The kept model is the trained one, not a fresh start.
     fresh = job.setup.make_model(job.task, "lstm")

@@ -47,6 +47,6 @@ def test_closing_the_window_stops_training(qtbot, tmp_path, monkeypatch):
     area.findChild(QSpinBox, "train_steps").setValue(100000)
     area.start()
     qtbot.waitUntil(lambda: area.progress.value() > 0, timeout=5000)
-    thread = area.thread
+    thread = area.training_thread
     window.close()
     assert thread.isFinished() and thread.job.outcome == "stopped"

@@ -203,7 +203,7 @@ class FlashcardsView(QWidget):
         self._sync_settings()
         self.scheduler_choice.currentIndexChanged.connect(self._scheduler_chosen)
         self.new_per_day.valueChanged.connect(self._limit_chosen)
-        self.render()
+        self.show_card()
 
     # --- actions ------------------------------------------------------------------------
     def current_card(self) -> Flashcard | None:
@@ -215,7 +215,7 @@ class FlashcardsView(QWidget):
         """Show the back of the card (does nothing when the session is finished)."""
         if not self.session.finished and not self.session.revealed:
             self.session.reveal()
-            self.render()
+            self.show_card()
 
     def grade(self, grade: int) -> None:
         """Grade the revealed card, save it and show the next one."""
@@ -226,14 +226,14 @@ class FlashcardsView(QWidget):
         except ProgressError as error:  # kept in memory; saved with the next change
             self.session.refresh()
             self.save_failed.emit(str(error))
-        self.render()
+        self.show_card()
         self.progress_changed.emit()
 
     def refresh(self) -> None:
         """Pick the next card again (after the progress was reset or time passed)."""
         self._sync_settings()
         self.session.refresh()
-        self.render()
+        self.show_card()
 
     def read_aloud_text(self) -> str:
         """The front, and the back once revealed, as the speech engine should say them."""
@@ -248,7 +248,7 @@ class FlashcardsView(QWidget):
         return self.grade_buttons[grade].text()
 
     # --- drawing ------------------------------------------------------------------------
-    def render(self) -> None:
+    def show_card(self) -> None:
         """Draw the counts, the card and the buttons from the review session."""
         counts = self.session.counts()
         self.counts_label.setText(
@@ -347,7 +347,7 @@ class FlashcardsView(QWidget):
         except ProgressError as error:
             self.save_failed.emit(str(error))
         self.session.refresh()
-        self.render()
+        self.show_card()
         self.progress_changed.emit()
 
     def _limit_chosen(self, value: int) -> None:
@@ -356,7 +356,7 @@ class FlashcardsView(QWidget):
         except ProgressError as error:
             self.save_failed.emit(str(error))
         self.session.refresh()
-        self.render()
+        self.show_card()
         self.progress_changed.emit()
 
 

@@ -173,7 +173,7 @@ class LessonView(QWidget):
         """The section on show (an entry of :meth:`section_ids`)."""
         return self._section
 
-    def depth(self) -> str:
+    def overview_depth(self) -> str:
         """The overview depth: "basic", "standard" or "detailed"."""
         return self._depth
 

@@ -230,11 +230,10 @@ class QuizView(QWidget):
         if self.last_result is not None:
             return
         question = self.current_question()
-        answer = self._answer_from_widgets(question)
-        if answer is None:
+        result = self._judge_widgets(question)
+        if result is None:
             self.feedback.set_body("<p>Choose or type an answer first.</p>")
             return
-        result = question.check(answer)
         self.last_result = result
         self.answered += 1
         self.score += result.score
@@ -259,17 +258,20 @@ class QuizView(QWidget):
             self.new_quiz(str(self.kind_choice.currentData()))
 
     # --- internals ----------------------------------------------------------------------
-    def _answer_from_widgets(self, question: quiz.Question) -> object | None:
+    def _judge_widgets(self, question: quiz.Question) -> quiz.Result | None:
+        """Judge the answer the widgets hold for ``question`` (None: nothing answered yet)."""
         if isinstance(question, quiz.TypedQuestion):
             text = self.typed.text()
-            return text if text.strip() else None
+            return question.check(text) if text.strip() else None
         if isinstance(question, quiz.MatchingQuestion):
             picks = [box.currentData() for box in self.match_boxes]
             if all(pick is None for pick in picks):
                 return None
-            return {row: pick for row, pick in enumerate(picks) if pick is not None}
+            return question.check(
+                {row: int(pick) for row, pick in enumerate(picks) if pick is not None}
+            )
         row = self.choices.currentRow()
-        return row if row >= 0 else None
+        return question.check(row) if row >= 0 else None
 
     def _show_question(self) -> None:
         question = self.current_question()

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnn_studio.engine import largest_singular_value
+from rnn_studio.engine import Cell, largest_singular_value
+from rnn_studio.state.gradients import GradientReport
 from rnn_studio.studio_core.numbers import format_factor, format_number
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
@@ -76,10 +77,15 @@ class TextColumn(QScrollArea):
 
     def sizeHint(self) -> QSize:
         width = self.width() if self.width() > 80 else 400
-        layout = self.widget().layout()
-        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+        column = self.widget()
+        if column is None:
+            return QSize(width, 2)
+        layout = column.layout()
+        height = -1
+        if layout is not None and layout.hasHeightForWidth():
+            height = layout.heightForWidth(width)
         if height < 0:
-            height = self.widget().sizeHint().height()
+            height = column.sizeHint().height()
         return QSize(width, height + 2)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -218,7 +224,7 @@ class GradientsPanel(StudioPanel):
         self.body.addWidget(self.texts)
 
         self.curves: dict[str, dict[str, pg.PlotDataItem]] = {}
-        self._norm_cache: tuple[object, float] | None = None
+        self._norm_cache: tuple[Cell, float] | None = None
         self.reveal_from = 0
         self._animation = QTimer(self)
         self._animation.setInterval(ANIMATION_TICK_MS)
@@ -234,15 +240,15 @@ class GradientsPanel(StudioPanel):
         bridge.trace_changed.connect(self._trace_changed)
         bridge.gradients_changed.connect(self.show_gradients)
         bridge.cursor_changed.connect(self.show_cursor)
-        self.palette = current_palette()
-        self._colour_lines(self.palette)
+        self.theme_palette = current_palette()
+        self._colour_lines(self.theme_palette)
         self.sync_from_session()
         self.show_gradients(self.session.gradients)
         self.show_cursor(self.session.cursor)
 
     def apply_palette(self, palette: Palette) -> None:
         """Recolour the lines, curves, legend and verdict for ``palette``."""
-        self.palette = palette
+        self.theme_palette = palette
         self._colour_lines(palette)
         for kind, items in self.curves.items():
             self._colour_curves(kind, items)
@@ -281,7 +287,7 @@ class GradientsPanel(StudioPanel):
         self.legend.setLabelTextColor(palette.plot_foreground)
 
     def _colour_curves(self, kind: str, items: dict[str, pg.PlotDataItem]) -> None:
-        colour = cell_colours(self.palette)[kind]
+        colour = cell_colours(self.theme_palette)[kind]
         items["grad"].setPen(pg.mkPen(colour, width=2.5))
         items["jacobian"].setPen(pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine))
         items["clipped"].setPen(pg.mkPen(colour, width=3, style=Qt.PenStyle.DotLine))
@@ -296,7 +302,8 @@ class GradientsPanel(StudioPanel):
 
     def plotted_norms(self, kind: str) -> np.ndarray:
         """The ‖∂L/∂h_t‖ values the plot shows for ``kind`` (after clipping, if on)."""
-        report = (self.session.gradients or {}).get(kind)
+        reports = self.session.gradients
+        report = reports.get(kind) if reports is not None else None
         if report is None:
             return np.zeros(0)
         curve = self.curves[kind]["clipped" if report.clip is not None else "grad"]
@@ -360,7 +367,7 @@ class GradientsPanel(StudioPanel):
             self.rho_label.setText(self._rho_text())
             self.show_gradients(None)
 
-    def _sync_legend(self, reports: Mapping[str, object]) -> None:
+    def _sync_legend(self, reports: Mapping[str, GradientReport]) -> None:
         """List only the cells on the plot (a hidden curve would show as a crossed-out eye)."""
         listed = {label.text for _sample, label in self.legend.items}
         for kind, items in self.curves.items():
@@ -370,7 +377,7 @@ class GradientsPanel(StudioPanel):
             elif kind not in reports and name in listed:
                 self.legend.removeItem(items["grad"])
         for _sample, label in self.legend.items:
-            label.setAttr("color", self.palette.plot_foreground)
+            label.setAttr("color", self.theme_palette.plot_foreground)
             label.setText(label.text)
 
     def _place_placeholder(self, show: bool) -> None:
@@ -387,7 +394,7 @@ class GradientsPanel(StudioPanel):
         self.cursor_line.setValue(t)
 
     def _draw(self) -> None:
-        reports = self.session.gradients or {}
+        reports: Mapping[str, GradientReport] = self.session.gradients or {}
         clip = self.session.clip
         for kind, report in reports.items():
             items = self._curves_for(kind)
@@ -433,13 +440,13 @@ class GradientsPanel(StudioPanel):
         self._draw()
 
     def _show_status(self) -> None:
-        reports = self.session.gradients or {}
+        reports: Mapping[str, GradientReport] = self.session.gradients or {}
         if len(reports) == 1:
             report = next(iter(reports.values()))
             verdict = report.verdict
             self.verdict_label.setText(verdict.describe())
             self.verdict_label.setStyleSheet(
-                f"color: {verdict_colours(self.palette)[verdict.label]}; font-weight: 600;"
+                f"color: {verdict_colours(self.theme_palette)[verdict.label]}; font-weight: 600;"
             )
         else:
             lines = []
@@ -452,8 +459,9 @@ class GradientsPanel(StudioPanel):
                     per_step = f"{verdict.label} {format_factor(factor)}/step"
                 else:
                     per_step = verdict.label
-                colour = verdict_colours(self.palette)[verdict.label]
-                kind_colour = accent_text(cell_colours(self.palette)[kind], self.palette)
+                colour = verdict_colours(self.theme_palette)[verdict.label]
+                palette = self.theme_palette
+                kind_colour = accent_text(cell_colours(palette)[kind], palette)
                 lines.append(
                     f'<span style="color:{kind_colour}; font-weight:600;">'
                     f"{kind.upper()}</span>: "
@@ -477,7 +485,7 @@ class GradientsPanel(StudioPanel):
         norm = self._largest_singular_value(cell_run.cell)
         return f"ρ(W_hh) = {cell_run.spectral_radius:.3f} · ‖W_hh‖₂ = {format_number(norm)}"
 
-    def _largest_singular_value(self, cell: object) -> float:
+    def _largest_singular_value(self, cell: Cell) -> float:
         """‖W_hh‖₂ of ``cell`` (max over gate blocks), kept for the cell last asked about."""
         cached = self._norm_cache
         if cached is None or cached[0] is not cell:
@@ -487,17 +495,17 @@ class GradientsPanel(StudioPanel):
         return cached[1]
 
     @staticmethod
-    def _key_text(reports: Mapping[str, object]) -> str:
+    def _key_text(reports: Mapping[str, GradientReport]) -> str:
         """The line styles in words: solid, dashed (with the LSTM's c_t fixed), dotted."""
         dashed = "dashed ‖∂h_L/∂h_t‖/√H"
         if "lstm" in reports:
             dashed += " (LSTM: c_t held fixed)"
         key = f"solid ‖∂L/∂h_t‖ · {dashed}"
-        if any(getattr(report, "clip", None) is not None for report in reports.values()):
+        if any(report.clip is not None for report in reports.values()):
             key += " · dotted: clipped"
         return key
 
-    def _clip_text(self, reports: Mapping[str, object]) -> str:
+    def _clip_text(self, reports: Mapping[str, GradientReport]) -> str:
         pending = [kind.upper() for kind, r in reports.items() if r.jacobian_norms is None]
         parts = []
         clip = self.session.clip
@@ -518,7 +526,7 @@ class GradientsPanel(StudioPanel):
         self.session.set_clip(self.clip_threshold.value() if self.clip_box.isChecked() else None)
 
 
-def _clip_sentence(kind: str, report: object, clip: float, named: bool) -> str:
+def _clip_sentence(kind: str, report: GradientReport, clip: float, named: bool) -> str:
     """What norm clipping did to one cell's gradient, in numbers the plot shows."""
     who = f"{kind.upper()}: " if named else ""
     before, after = report.param_norm_before, report.param_norm_after

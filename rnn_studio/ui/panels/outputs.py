@@ -18,6 +18,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QStackedWidget, QWidget
 
+from rnn_studio.state.readout import Outputs
 from rnn_studio.state.sequence import display_token
 from rnn_studio.studio_core.numbers import format_number, format_probability
 from rnn_studio.ui.panels.base import StudioPanel
@@ -204,11 +205,13 @@ class OutputsPanel(StudioPanel):
             self.caption.fontMetrics().lineSpacing() * self.caption.lines + 4
         )
         if run.sequence.is_numeric:
-            values = run.sequence.values
+            values, predictions = run.sequence.values, outputs.predictions
+            # A numeric sequence always has its values, and its readout predictions.
+            assert values is not None and predictions is not None
             steps = np.arange(len(values))
             self.actual_curve.setData(steps, values)
             # Prediction made at step t is for step t + 1: draw it there.
-            self.predicted_curve.setData(steps[1:] + 0.0, outputs.predictions[:-1])
+            self.predicted_curve.setData(steps[1:] + 0.0, predictions[:-1])
             self.stack.setCurrentWidget(self.series_plot)
         else:
             self.token_chart.setAccessibleName(
@@ -232,12 +235,14 @@ class OutputsPanel(StudioPanel):
         noted = self.model_note.isVisibleTo(self)
         description = "" if outputs.trained or noted else " " + outputs.description
         if sequence.is_numeric:
+            values, predictions = sequence.values, outputs.predictions
+            assert values is not None and predictions is not None  # as in the redraw
             self.cursor_line.setValue(t)
-            predicted = outputs.predictions[t]
+            predicted = predictions[t]
             finite = bool(np.isfinite(predicted))
             self.next_marker.setData([t + 1.0] if finite else [], [predicted] if finite else [])
             actual = (
-                f", actual {format_number(sequence.values[t + 1], 4)}"
+                f", actual {format_number(values[t + 1], 4)}"
                 if t + 1 < len(sequence)
                 else " (the end)"
             )
@@ -268,15 +273,15 @@ class OutputsPanel(StudioPanel):
             if any(is_target for _, _, is_target in rows):
                 following += " (the green bar)"
             else:
-                probability = _probability_of(outputs, sequence.vocabulary, t, target_token)
-                shown = "" if probability is None else f"{format_probability(probability)}, "
-                following += f" ({shown}not in the top {TOP_K})"
+                chance = _probability_of(outputs, sequence.vocabulary, t, target_token)
+                share = "" if chance is None else f"{format_probability(chance)}, "
+                following += f" ({share}not in the top {TOP_K})"
         description = "" if noted else " " + outputs.description
         self.caption.setText(f"After t = {t} the next token is {following}.{description}")
 
 
 def _probability_of(
-    outputs: object, vocabulary: tuple[str, ...], t: int, token: str
+    outputs: Outputs, vocabulary: tuple[str, ...], t: int, token: str
 ) -> float | None:
     """The readout's probability of ``token`` at step ``t`` (None if it has no column)."""
     names = [display_token(name) for name in (outputs.labels or vocabulary)]

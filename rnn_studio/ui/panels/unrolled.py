@@ -141,7 +141,7 @@ class UnrolledPanel(StudioPanel):
         self.view.set_cursor(t)
 
     def highlighted_step(self) -> int | None:
-        return self.view.cursor if self.view.tokens else None
+        return self.view.current_step if self.view.tokens else None
 
     def apply_palette(self, palette: Palette) -> None:
         """Recolour the chain: boxes, ink, the highlighted step and the cell's colour."""

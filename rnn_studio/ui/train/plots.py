@@ -110,22 +110,22 @@ class CurvesPlot(pg.PlotWidget):
         self.curves: dict[tuple[str, str], pg.PlotDataItem] = {}
         self.styles: dict[tuple[str, str], LineStyle] = {}
         self.guides: list[pg.InfiniteLine] = []
-        self.palette = current_palette()
+        self.theme_palette = current_palette()
         # The theme switcher calls apply_palette on scene items that have it.
         item.apply_palette = self.apply_palette
-        self.apply_palette(self.palette)
+        self.apply_palette(self.theme_palette)
 
     def colour(self, kind: str) -> str:
         """Line colour of ``kind`` (a cell, or ``"truth"``) in the current theme."""
-        return self.palette.cell_colours().get(kind, self.palette.plot_foreground)
+        return self.theme_palette.cell_colours().get(kind, self.theme_palette.plot_foreground)
 
     def guide(self, angle: int, label: str, position: float, style: Qt.PenStyle) -> pg.InfiniteLine:
         """A labelled reference line (chance level, clip threshold …) in the muted colour."""
         line = pg.InfiniteLine(
             angle=angle,
-            pen=pg.mkPen(self.palette.muted_text, width=1, style=style),
+            pen=pg.mkPen(self.theme_palette.muted_text, width=1, style=style),
             label=label,
-            labelOpts={"position": position, "color": self.palette.muted_text},
+            labelOpts={"position": position, "color": self.theme_palette.muted_text},
         )
         self.addItem(line)
         self.guides.append(line)
@@ -156,7 +156,7 @@ class CurvesPlot(pg.PlotWidget):
 
     def apply_palette(self, palette: Palette) -> None:
         """Recolour curves, reference lines and the legend for a new theme."""
-        self.palette = palette
+        self.theme_palette = palette
         for key in self.curves:
             self._paint_curve(key)
         for line in self.guides:

@@ -99,7 +99,7 @@ class TrainArea(QWidget):
         super().__init__(parent)
         self.setObjectName("train_area")
         self.session = session
-        self.thread: TrainingThread | None = None
+        self.training_thread: TrainingThread | None = None
         self.sweep_thread: SweepThread | None = None
         self.job: TrainingJob | None = None
         self.task: Task | None = None
@@ -280,7 +280,7 @@ class TrainArea(QWidget):
     @property
     def running(self) -> bool:
         """True while a training thread is alive."""
-        return self.thread is not None
+        return self.training_thread is not None
 
     def watch(self, preset_id: str) -> None:
         """ "Watch it learn": set the controls to the preset ``preset_id`` and start."""
@@ -324,7 +324,7 @@ class TrainArea(QWidget):
         thread.preview_changed.connect(self.show_preview)
         thread.failed.connect(lambda text: self._show_message(text, error=True))
         thread.finished.connect(self._finished)
-        self.thread = thread
+        self.training_thread = thread
         cells = " ".join(CELL_NAMES[kind] for kind in setup.kinds)
         self._show_message(f"Training {cells} on the {setup.task} task…")
         self.controls.set_running(True, False)
@@ -334,32 +334,32 @@ class TrainArea(QWidget):
 
     def pause(self) -> None:
         """Hold training after the current update."""
-        if self.thread is not None:
-            self.thread.control.pause()
+        if self.training_thread is not None:
+            self.training_thread.control.pause()
             self.controls.set_running(True, True)
             self._show_message("Paused. Resume carries on; Stop keeps the model as it is.")
 
     def resume(self) -> None:
         """Carry on after a pause."""
-        if self.thread is not None:
-            self.thread.control.resume()
+        if self.training_thread is not None:
+            self.training_thread.control.resume()
             self.controls.set_running(True, False)
             self._show_message("Training…")
 
     def stop(self) -> None:
         """End training after the current update; the models keep their weights."""
-        if self.thread is not None:
-            self.thread.control.stop()
-            self.thread.acknowledge()  # do not wait for a redraw before stopping
+        if self.training_thread is not None:
+            self.training_thread.control.stop()
+            self.training_thread.acknowledge()  # do not wait for a redraw before stopping
 
     def wait(self, timeout_ms: int = 10000) -> bool:
         """Block until the training thread ends (window close, tests); True if it did."""
-        if self.thread is None:
+        if self.training_thread is None:
             return True
-        return self.thread.wait(timeout_ms)
+        return self.training_thread.wait(timeout_ms)
 
     def _finished(self) -> None:
-        thread, self.thread = self.thread, None
+        thread, self.training_thread = self.training_thread, None
         if thread is None:
             return
         job = thread.job
@@ -386,17 +386,17 @@ class TrainArea(QWidget):
         left = snapshot.remaining
         estimate = "" if math.isnan(left) else f" · about {format_seconds(left)} left"
         self.time_label.setText(f"{format_seconds(snapshot.elapsed)} elapsed{estimate}")
-        if self.thread is not None:
+        if self.training_thread is not None:
             # Let the worker send the next snapshot once this one is painted.
-            QTimer.singleShot(0, self.thread.acknowledge)
+            QTimer.singleShot(0, self.training_thread.acknowledge)
 
     def show_preview(self, preview: Preview) -> None:
         """Show samples, forecasts or examples."""
         self.preview.show_preview(preview)
 
     def _temperature_changed(self, value: float) -> None:
-        if self.thread is not None:
-            self.thread.temperature = value
+        if self.training_thread is not None:
+            self.training_thread.temperature = value
         elif self.models and self.task is not None and self.task.name == "text":
             self.show_preview(make_preview(self.task, self.models, temperature=value))
 
@@ -603,7 +603,7 @@ class TrainArea(QWidget):
 
     def shutdown(self) -> None:
         """Stop background work and wait for it (window close)."""
-        for thread in (self.thread, self.sweep_thread):
+        for thread in (self.training_thread, self.sweep_thread):
             if thread is not None:
                 thread.control.stop()
                 thread.control.resume()

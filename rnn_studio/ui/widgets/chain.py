@@ -385,7 +385,7 @@ class ChainView(QGraphicsView):
             item.update()
 
     @property
-    def cursor(self) -> int:
+    def current_step(self) -> int:
         """The highlighted step."""
         return self.state.cursor
 

@@ -35,7 +35,7 @@ class CursorOverlay(pg.GraphicsObject):
         self.apply_palette(current_palette())
         self.steps = 0
         self.units = 0
-        self.cursor = 0
+        self.current_step = 0
         self.reveal = True
         self.setZValue(5)
 
@@ -55,7 +55,7 @@ class CursorOverlay(pg.GraphicsObject):
 
     def set_cursor(self, t: int, reveal: bool = True) -> None:
         """Move to step ``t``, repainting only the columns between the old and new cursor."""
-        old, self.cursor = self.cursor, t
+        old, self.current_step = self.current_step, t
         changed_reveal = reveal != self.reveal
         self.reveal = reveal
         if changed_reveal:
@@ -73,12 +73,12 @@ class CursorOverlay(pg.GraphicsObject):
     ) -> None:
         if not self.steps:
             return
-        if self.reveal and self.cursor + 1 < self.steps:
-            start = self.cursor + 0.5
+        if self.reveal and self.current_step + 1 < self.steps:
+            start = self.current_step + 0.5
             painter.fillRect(QRectF(start, -0.5, self.steps - 0.5 - start, self.units), self.veil)
         painter.setPen(self.pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(QRectF(self.cursor - 0.5, -0.5, 1.0, float(self.units)))
+        painter.drawRect(QRectF(self.current_step - 0.5, -0.5, 1.0, float(self.units)))
 
 
 class TimeHeatmap:
