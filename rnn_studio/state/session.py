@@ -69,7 +69,7 @@ from rnn_studio.state.events import Signal
 from rnn_studio.state.gradients import GradientReport, JacobianJob
 from rnn_studio.state.sequence import SequenceError, encode_sequence
 from rnn_studio.state.trained_adapter import Readout, TrainedModelError, trained_cell
-from rnn_studio.state.trained_match import TrainedModels
+from rnn_studio.state.trained_match import TrainedModels, with_untrained_readouts
 from rnn_studio.studio_core.demo import DemoSetup
 
 __all__ = [
@@ -117,6 +117,8 @@ class StudioSession:
         self._executor: Executor = run_inline
         self._cells = CellCache()
         self._trained = TrainedModels()
+        self._bundled: dict[str, str] = {}  # kind -> name of the bundled model shown
+        self._bundled_family: str | None = None
         self._follow_cell_kind()
         self._recompute(cursor=setup.cursor, announce=False)
 
@@ -371,19 +373,32 @@ class StudioSession:
         A trained model (:meth:`show_trained`) is put away: Reset shows a fresh random cell.
         """
         self._trained.clear()
+        self._forget_bundled()
         self._controls = self._controls.reset_model()
         self._changed(cursor=0)
 
     def apply_demo(self, setup: DemoSetup, *, keep_trained: bool = False) -> None:
         """Set everything from ``setup`` with one recompute, then announce ``demo_applied``.
 
-        A demo shows random weights, so a trained model is put away unless
-        ``keep_trained`` (used when reopening a saved session).
+        A setup with a ``model`` shows that bundled trained model (or RNN, LSTM and GRU
+        family) with its weights and readout, filed under the setup's seed, so the weights
+        switch can compare it with random weights. Any other demo shows random weights, so
+        a trained model is put away unless ``keep_trained`` (used when reopening a saved
+        session).
+
+        Raises
+        ------
+        TrainedModelError
+            The bundled model cannot be read or cannot read the setup's text (the message
+            names the tokens); nothing changes.
         """
         if not isinstance(setup, DemoSetup):
             raise TypeError(f"apply_demo needs a DemoSetup, got {type(setup).__name__}")
-        if not keep_trained:
+        if setup.model is not None:
+            self._load_bundled(setup)
+        elif not keep_trained:
             self._trained.clear()
+            self._forget_bundled()
         self._controls = Controls.from_setup(setup)
         self._follow_cell_kind()
         self.controls_changed.emit()
@@ -391,8 +406,25 @@ class StudioSession:
         self.demo_applied.emit(setup)
 
     def to_setup(self) -> DemoSetup:
-        """Return the current controls as a :class:`DemoSetup` (for scenes and links)."""
-        return self._controls.to_setup(self._cursor)
+        """Return the current controls as a :class:`DemoSetup` (for scenes and links).
+
+        While every cell on show is a bundled model opened by a setup's ``model``, the
+        setup names it, so a scene made from it shows the trained weights again.
+        """
+        setup = self._controls.to_setup(self._cursor)
+        kinds = self._controls.kinds
+        run = self._run
+        if not self._bundled or run is None or not all(kind in self._bundled for kind in kinds):
+            return setup
+        if not all(run.cells[kind].outputs.trained for kind in kinds if kind in run.cells):
+            return setup
+        if len(kinds) > 1 and self._bundled_family is None:
+            return setup
+        name = self._bundled[kinds[0]] if len(kinds) == 1 else self._bundled_family
+        try:
+            return DemoSetup(**{**setup.to_dict(), "model": name})
+        except ValueError:  # e.g. a text it cannot read: the random set-up is the honest one
+            return setup
 
     def set_executor(self, executor: Executor | None) -> None:
         """Choose how computations run: ``executor(work, done, cost)``.
@@ -446,6 +478,7 @@ class StudioSession:
             nothing changes.
         """
         self._trained.load(models, seed=seed)
+        self._forget_bundled()
 
     def show_trained(
         self,
@@ -506,6 +539,28 @@ class StudioSession:
         self.apply_demo(setup, keep_trained=True)
 
     # ---------------------------------------------------------------------- internals
+    def _load_bundled(self, setup: DemoSetup) -> None:
+        """Put the bundled model(s) ``setup.model`` names in the studio under its seed."""
+        from rnn_studio.zoo import ZooError, load_zoo_model
+
+        try:
+            models = {}
+            for name in setup.model_names:
+                model = load_zoo_model(name)
+                models[model.kind] = model
+            sequence = encode_sequence(setup.text, setup.mode)
+            for model in models.values():
+                trained_cell(model, sequence)
+        except (ZooError, SequenceError, engine.EngineError, TrainedModelError) as error:
+            raise TrainedModelError(f"{setup.model}: {error}") from None
+        self.load_trained(models, seed=setup.seed)
+        self._bundled = dict(zip(models, setup.model_names, strict=True))
+        self._bundled_family = setup.model if setup.cell == "compare" else None
+
+    def _forget_bundled(self) -> None:
+        self._bundled = {}
+        self._bundled_family = None
+
     def _set(self, **values: Any) -> None:
         """Check and set model controls, then recompute the run."""
         self._controls = self._controls.changed(**values)
@@ -562,11 +617,12 @@ class StudioSession:
         )
         cells = self._cells.snapshot()
         trained = self._trained.matching(controls.cell_key)
+        untrained = self._trained.untrained_readouts(controls.cell_key)
 
         def work() -> Outcome:
             if request.generation != self._generation:
                 return Outcome(request, error="superseded")  # dropped by _commit
-            return compute(request, cells, trained)
+            return with_untrained_readouts(compute(request, cells, trained), untrained)
 
         self._in_flight += 1
         self._executor(work, self._commit, request.cost())

@@ -55,6 +55,8 @@ class Readout:
         (the model's training scaler).
     name : str
         Whose readout it is, e.g. ``"trained LSTM"``.
+    trained : bool
+        False for :meth:`untrained_like`'s random readout with the same outputs.
     """
 
     kind: str
@@ -64,6 +66,7 @@ class Readout:
     value_mean: float = 0.0
     value_scale: float = 1.0
     name: str = "trained model"
+    trained: bool = True
 
     def __post_init__(self) -> None:
         if self.kind not in READOUT_KINDS:
@@ -98,6 +101,32 @@ class Readout:
             labels = tuple(model.vocabulary.tokens)
         return cls("tokens", weight, bias, labels, name=name)
 
+    def untrained_like(self, hidden_size: int, seed: int) -> Readout:
+        r"""A random readout with this one's outputs (labels, kind and value units), reading
+        ``hidden_size`` units: what the Outputs panel shows for a random cell of a trained
+        model's shape, so "random weights" means the whole untrained network, readout too.
+
+        Notes
+        -----
+        :math:`W_{hy} \sim U(-4/\sqrt H, 4/\sqrt H)`, :math:`b = 0`, drawn from the
+        studio seed's own stream (as the studio's untrained token readout).
+        """
+        rng = np.random.default_rng([seed, 7919])  # the untrained token readout's stream
+        bound = 4.0 / np.sqrt(hidden_size)
+        outputs = np.asarray(self.weight).shape[0]
+        weight = rng.uniform(-bound, bound, (outputs, hidden_size))
+        name = self.name.replace("trained ", "", 1)
+        return Readout(
+            self.kind,
+            weight,
+            np.zeros(outputs),
+            self.labels,
+            self.value_mean,
+            self.value_scale,
+            name=name,
+            trained=False,
+        )
+
     @property
     def hidden_size(self) -> int:
         """H, the hidden units the readout reads."""
@@ -123,19 +152,30 @@ class Readout:
                 return Outputs(
                     probabilities=None,
                     predictions=logits[:, 0] * self.value_scale + self.value_mean,
-                    description=f"The {self.name}'s own readout predicts the next value.",
-                    trained=True,
+                    description=self._describe("the next value"),
+                    trained=self.trained,
                     kind="values",
                 )
             what = "next token" if self.kind == "tokens" else "class"
             return Outputs(
                 probabilities=softmax(logits),
                 predictions=None,
-                description=f"The {self.name}'s own readout: probability of each {what}.",
+                description=self._describe(f"probability of each {what}"),
                 labels=self.labels,
-                trained=True,
+                trained=self.trained,
                 kind=self.kind,
             )
+
+    def _describe(self, what: str) -> str:
+        if self.trained:
+            if self.kind == "values":
+                return f"The {self.name}'s own readout predicts {what}."
+            return f"The {self.name}'s own readout: {what}."
+        outputs = "next value" if self.kind == "values" else f"{len(self.labels)} {self.kind}"
+        return (
+            f"Untrained readout (random W_hy) over the trained {self.name}'s {outputs}: "
+            "random weights only guess."
+        )
 
 
 def trained_cell(model: Model, sequence: EncodedSequence) -> Any:

@@ -10,7 +10,7 @@ differs and what value brings the trained model back.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -163,6 +163,16 @@ class TrainedModels:
         """Put the trained models away."""
         self._entries = {}
 
+    def untrained_readouts(self, cell_key: CellKey) -> dict[str, Readout]:
+        """For each trained model the controls do *not* show (a random cell of its kind is
+        computed instead), a random readout with the model's outputs (see
+        :meth:`Readout.untrained_like`)."""
+        return {
+            kind: entry.readout.untrained_like(cell_key.hidden_size, cell_key.seed)
+            for kind, entry in self._entries.items()
+            if entry.mismatches(cell_key, self._seed)
+        }
+
     def matching(self, cell_key: CellKey) -> MappingProxyType[str, TrainedEntry]:
         """The trained models whose controls match ``cell_key`` (these are computed with)."""
         return MappingProxyType(
@@ -179,3 +189,23 @@ class TrainedModels:
         return describe_trained(
             self._entries, kind, on_show=on_show, cell_key=cell_key, seed=self._seed
         )
+
+
+def with_untrained_readouts(outcome: Any, readouts: Mapping[str, Readout]) -> Any:
+    """``outcome`` (a :class:`~rnn_studio.state.compute.Outcome`) with each newly computed
+    random cell of a trained model's kind read out by its untrained readout in ``readouts``
+    (:meth:`TrainedModels.untrained_readouts`) instead of the studio's token readout over
+    the sequence's own tokens, or its least-squares fit for numbers."""
+    run = outcome.run
+    if not readouts or run is None or outcome.request.previous is not None:
+        return outcome
+    cells = dict(run.cells)
+    for kind, readout in readouts.items():
+        cell_run = cells.get(kind)
+        if cell_run is None or (readout.kind == "values") != run.sequence.is_numeric:
+            continue
+        hidden = np.asarray(cell_run.trace.hidden)
+        if hidden.shape[-1] != readout.hidden_size:
+            continue
+        cells[kind] = replace(cell_run, outputs=readout.outputs(hidden))
+    return replace(outcome, run=replace(run, cells=MappingProxyType(cells)))

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rnn_studio.state.session import StudioSession
-from rnn_studio.studio_core.demo import DemoSetup
+from rnn_studio.state.trained_adapter import TrainedModelError
+from rnn_studio.studio_core.demo import COMPARE_KINDS, ZOO_TASK_MODES, DemoError, DemoSetup
 from rnn_studio.studio_core.recipe import NON_NORMAL_NORM, NON_NORMAL_RHO
-from rnn_studio.zoo import load_zoo_model, zoo_entry
-from rnn_studio.zoo.predict import model_mode
+from rnn_studio.zoo import ZooError, zoo_entry
 
 START_MODEL = "sentiment-lstm"
 START_TEXT = "not bad"
@@ -53,28 +53,45 @@ def open_zoo_models(
     """Show the bundled model(s) ``names`` in ``session`` (one, or an RNN, LSTM and GRU of
     one task) on ``text`` (an example of the task by default), with trained weights.
 
+    It applies the :class:`DemoSetup` whose ``model`` names them (:func:`bundled_setup`), so
+    a scene or session saved from it names the bundled model too.
+
     Raises
     ------
     ZooError
-        An unknown name.
+        An unknown name, or three names that are not one family's RNN, LSTM and GRU.
     TrainedModelError
         The models cannot read ``text`` (the message names the tokens); nothing changes.
     """
+    session.apply_demo(bundled_setup(names, text, backprop=backprop))
+
+
+def bundled_setup(
+    names: str | Sequence[str], text: str | None = None, *, backprop: bool = False
+) -> DemoSetup:
+    """The set-up showing bundled model(s) ``names`` (see :func:`open_zoo_models`)."""
     names = [names] if isinstance(names, str) else list(names)
-    models = {}
-    for name in names:
-        model = load_zoo_model(name)
-        models[model.kind] = model
-    order = ("rnn", "lstm", "gru")
-    models = {kind: models[kind] for kind in order if kind in models}
-    first = next(iter(models.values()))
-    session.show_trained(
-        models,
-        example_text(names[0]) if text is None else text,
-        model_mode(first),
-        seed=TRAINED_SEED,
-        backprop=backprop,
-    )
+    entries = [zoo_entry(name) for name in names]
+    if len(names) == 1:
+        cell, model = entries[0].cell, names[0]
+    else:
+        families = {name.rsplit("-", 1)[0] for name in names}
+        if len(names) != 3 or len(families) != 1 or {e.cell for e in entries} != set(COMPARE_KINDS):
+            raise ZooError(f"Compare one family's RNN, LSTM and GRU, not {', '.join(names)}.")
+        cell, model = "compare", families.pop()
+    try:
+        return DemoSetup(
+            text=example_text(names[0]) if text is None else text,
+            mode=ZOO_TASK_MODES[entries[0].task],
+            cell=cell,
+            hidden_size=entries[0].hidden_size,
+            seed=TRAINED_SEED,
+            cursor=-1,
+            backprop=backprop,
+            model=model,
+        )
+    except DemoError as error:
+        raise TrainedModelError(str(error)) from None
 
 
 def start_session() -> StudioSession:
@@ -118,10 +135,18 @@ def set_weights(session: StudioSession, choice: str, seed: int | None = None) ->
 
 
 def describe_setup(setup: DemoSetup) -> str:
-    """The untrained model a demo set-up computes with, e.g. "Model: untrained RNN (random
-    weights, seed 0, 8 hidden units)." (presets and Show-me demos use random weights)."""
+    """The model a demo set-up computes with, e.g. "Model: untrained RNN (random weights,
+    seed 0, 8 hidden units)." or, for a setup naming a bundled ``model``, "Model: the
+    trained LSTM (bundled model sentiment-lstm, 16 hidden units)."."""
     kinds = ["RNN", "LSTM", "GRU"] if setup.cell == "compare" else [setup.cell.upper()]
     names = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+    if setup.model is not None:
+        bundled = ", ".join(setup.model_names)
+        plural = "s" if len(setup.model_names) > 1 else ""
+        return (
+            f"Model: the trained {names} (bundled model{plural} {bundled}, "
+            f"{setup.hidden_size} hidden units)."
+        )
     extras = []
     if setup.forget_bias is not None:
         extras.append(f"LSTM forget bias {setup.forget_bias:+g}")

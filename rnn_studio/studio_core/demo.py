@@ -21,6 +21,9 @@ NONLINEARITY_CHOICES = ("tanh", "relu")
 #: demo's lopsided (non-normal) matrix (see :func:`rnn_studio.studio_core.recipe.studio_cell`).
 RECURRENT_CHOICES = ("random", "non-normal")
 MAX_HIDDEN_SIZE = 256
+COMPARE_KINDS = ("rnn", "lstm", "gru")
+#: How a bundled model of each task reads its input (the text task's models read characters).
+ZOO_TASK_MODES = {"sentiment": "words", "text": "chars", "memory": "chars", "forecast": "numbers"}
 
 
 class DemoError(ValueError):
@@ -61,6 +64,14 @@ class DemoSetup:
         The vanilla RNN's W_hh: the seeded initialisation, or a non-normal matrix with
         ρ = 0.5 and ‖W_hh‖₂ ≈ 3.4 whose gradient grows for many steps before it fades
         (ignored by the LSTM and GRU).
+    model : str or None
+        A bundled trained model (``rnn-studio models``) to show with its weights and
+        readout instead of random weights: its name when ``cell`` is one cell (its cell,
+        hidden size and reading mode must be the setup's), or the family shared by an RNN,
+        LSTM and GRU (``"memory100"`` for ``memory100-rnn``, ``-lstm``, ``-gru``) when
+        ``cell`` is "compare". ``seed`` is the studio seed the model is filed under; ρ
+        rescaling, a forget bias and a non-normal W_hh would hide it and are refused.
+        None (the default) shows random weights.
     """
 
     text: str
@@ -76,11 +87,14 @@ class DemoSetup:
     loss_step: int = -1
     clip: float | None = None
     recurrent: str = "random"
+    model: str | None = None
 
     def __post_init__(self) -> None:
         for name in FIELD_ORDER:
             # A NumPy scalar is stored as the Python number it holds (JSON-ready).
             object.__setattr__(self, name, check_field(name, getattr(self, name)))
+        if self.model is not None:
+            _check_model_fits(self)
 
     @classmethod
     def from_dict(cls, data: Any) -> DemoSetup:
@@ -96,8 +110,26 @@ class DemoSetup:
         return cls(**data)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the setup as JSON-ready data."""
-        return asdict(self)
+        """Return the setup as JSON-ready data (``model`` only when there is one, so files
+        without a bundled model read as before)."""
+        data = asdict(self)
+        if data["model"] is None:
+            del data["model"]
+        return data
+
+    @property
+    def cell_kinds(self) -> tuple[str, ...]:
+        """The cells shown: ``cell``, or an RNN, LSTM and GRU in compare mode."""
+        return COMPARE_KINDS if self.cell == "compare" else (self.cell,)
+
+    @property
+    def model_names(self) -> tuple[str, ...]:
+        """The bundled models the setup shows (none, one, or an RNN, LSTM and GRU)."""
+        if self.model is None:
+            return ()
+        if self.cell == "compare":
+            return tuple(f"{self.model}-{kind}" for kind in COMPARE_KINDS)
+        return (self.model,)
 
 
 #: The order fields are checked in (the first problem found is the one reported).
@@ -115,6 +147,7 @@ FIELD_ORDER = (
     "forget_bias",
     "clip",
     "recurrent",
+    "model",
 )
 _CHOICES = {
     "mode": MODE_CHOICES,
@@ -183,6 +216,52 @@ def check_field(name: str, value: Any, label: str | None = None) -> Any:
         if not math.isfinite(value) or not above_low or value > high:
             span = f"between {low} and {high}" if low_allowed else f"above {low}, at most {high:g}"
             raise DemoError(f"{label}: {value!r} is not {span}")
+    elif name == "model":
+        if value is not None and not isinstance(value, str):
+            raise DemoError(f"{label}: {value!r} is not the name of a bundled model")
     else:
         raise DemoError(f"{name}: not a field of a demo setup")
     return value
+
+
+def _check_model_fits(setup: DemoSetup) -> None:
+    """Refuse a ``model`` that is not bundled or does not fit the rest of ``setup``."""
+    from rnn_studio.zoo import ZooError, zoo_entry, zoo_names
+
+    try:
+        entries = [zoo_entry(name) for name in setup.model_names]
+    except ZooError:
+        if setup.cell == "compare":
+            families = sorted(
+                {name.rsplit("-", 1)[0] for name in zoo_names() if name.endswith("-rnn")}
+            )
+            raise DemoError(
+                f"model: {setup.model!r} is not a family of bundled RNN, LSTM and GRU models "
+                f'(with cell "compare"); choose one of {", ".join(families)}'
+            ) from None
+        raise DemoError(
+            f"model: {setup.model!r} is not a bundled model; choose one of {', '.join(zoo_names())}"
+        ) from None
+    for entry in entries:
+        if entry.cell not in setup.cell_kinds:
+            raise DemoError(f"model: {entry.name} is a {entry.cell.upper()}, not {setup.cell}")
+        if entry.hidden_size != setup.hidden_size:
+            raise DemoError(
+                f"hidden_size: {setup.hidden_size} does not match {entry.name}, "
+                f"which has {entry.hidden_size} hidden units"
+            )
+        mode = ZOO_TASK_MODES.get(entry.task, "chars")
+        if mode != setup.mode:
+            raise DemoError(f"mode: {entry.name} reads {mode}, not {setup.mode}")
+    hidden = [
+        name
+        for name, default in (("spectral_radius", None), ("forget_bias", None))
+        if getattr(setup, name) != default
+    ]
+    if setup.recurrent != "random":
+        hidden.append("recurrent")
+    if hidden:
+        raise DemoError(
+            f"{hidden[0]}: cannot be set with a bundled model (it would show random weights "
+            "instead of the trained ones)"
+        )

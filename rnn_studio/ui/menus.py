@@ -530,7 +530,11 @@ class MenuBar(QObject):
     def play_scene(self, scene: Scene) -> None:
         """Replay ``scene`` exactly: setup, step and panels; its notes go to the notes screen."""
         self.session.forget_registered_cells()  # a scene's weights come from its seed alone
-        self.session.apply_demo(scene.setup)
+        try:
+            self.session.apply_demo(scene.setup)
+        except ValueError as problem:  # a bundled model that cannot read the scene's text
+            self.report_error("Could not play the scene", str(problem))
+            return
         self.show_panels(scene.panels)
         self.scene_notes = scene.notes
         if self.presenter.notes_window is not None:

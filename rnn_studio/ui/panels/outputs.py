@@ -230,6 +230,8 @@ class OutputsPanel(StudioPanel):
         sequence = run.sequence
         outputs = shown.outputs
         who = f"the trained {shown.kind.upper()}" if outputs.trained else "the readout"
+        if outputs.description.startswith("Untrained"):
+            who = "the untrained readout"  # random weights with a trained model's outputs
         # The trained readout's description only repeats "trained" (values), and the note
         # says "untrained readout" already when it is on show.
         noted = self.model_note.isVisibleTo(self)
