@@ -174,18 +174,29 @@ def load_content_dir(root: Path | Traversable) -> Content:
     demo_ids = frozenset(demos)
     glossary = parse_glossary(read("glossary.json"), demo_ids)
     lessons = tuple(
-        parse_lesson(read("lessons", name), glossary, demo_ids, f"lessons/{name}")
-        for name in folder("lessons")
+        sorted(
+            (
+                parse_lesson(read("lessons", name), glossary, demo_ids, f"lessons/{name}")
+                for name in folder("lessons")
+            ),
+            key=lambda lesson: lesson.order,  # stable: file-name order within one place
+        )
     )
     _check_unique_ids(lessons, "lessons/")
     anchors = frozenset().union(*(lesson.anchors for lesson in lessons))
-    decks = tuple(
+    # A deck or quiz named like a lesson takes that lesson's place in the course.
+    place = {lesson.id: n for n, lesson in enumerate(lessons)}
+
+    def in_course_order(items: Any) -> tuple[Any, ...]:
+        return tuple(sorted(items, key=lambda item: place.get(item.id, len(place))))
+
+    decks = in_course_order(
         parse_deck(read("decks", name), glossary, demo_ids, anchors, f"decks/{name}")
         for name in folder("decks")
     )
     _check_unique_ids(decks, "decks/")
     _check_unique_ids([c for d in decks for c in d.cards], "decks/ (card ids)")
-    quizzes = tuple(
+    quizzes = in_course_order(
         parse_quiz(read("quizzes", name), glossary, demo_ids, anchors, f"quizzes/{name}")
         for name in folder("quizzes")
     )

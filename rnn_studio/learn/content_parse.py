@@ -383,10 +383,13 @@ def parse_lesson(
             "examples",
             "memory_aids",
         ),
-        ("sources",),
+        ("sources", "order"),
     )
     _check_schema(root)
     links = _Links(glossary, demo_ids)
+    order = root.field("order").value if root.has("order") else 0
+    if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 1000:
+        raise root.field("order").error(f"must be a whole number 0–1000, got {order!r}")
 
     speaker_nodes = root.field("speakers").items(min_len=2)
     _unique(speaker_nodes, "id")
@@ -509,6 +512,7 @@ def parse_lesson(
         tuple(examples),
         tuple(aids),
         sources,
+        order,
     )
 
 

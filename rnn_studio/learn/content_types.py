@@ -261,6 +261,8 @@ class Lesson:
     examples: tuple[LessonExample, ...]
     memory_aids: tuple[MemoryAid, ...]
     sources: tuple[Source, ...] = ()
+    #: Place in the course: lessons are listed by ``order``, then by file name.
+    order: int = 0
 
     @property
     def anchors(self) -> frozenset[str]:

@@ -124,13 +124,15 @@ def texts(content: Content) -> Iterator[tuple[str, str]]:
         for n, choice in enumerate(question.choices):
             yield f"quiz:{question.id}.choices[{n}].text", choice.text
             yield f"quiz:{question.id}.choices[{n}].explanation", choice.explanation
-    for lesson in content.lessons:
+    for number, lesson in enumerate(content.lessons):
+        # Every lesson has an "introduction": later lessons' keys name the lesson too.
+        where = "lesson:" if number == 0 else f"lesson:{lesson.id}/"
         for dialogue in lesson.dialogues:
             for n, line in enumerate(dialogue.lines):
-                yield f"lesson:{dialogue.id}.lines[{n}]", line.text
+                yield f"{where}{dialogue.id}.lines[{n}]", line.text
         for chapter in lesson.chapters:
             for n, paragraph in enumerate(chapter.paragraphs):
-                yield f"lesson:{chapter.id}.paragraphs[{n}]", paragraph
+                yield f"{where}{chapter.id}.paragraphs[{n}]", paragraph
 
 
 # ----------------------------------------------------------------------------- demos
@@ -364,6 +366,32 @@ def check_next_char(content: Content) -> None:
     probabilities = engine.softmax(np.linspace(-1, 1, 5))  # "a softmax over the characters"
     assert probabilities.sum() == pytest.approx(1) and np.all(probabilities > 0)
     assert setup.hidden_size == 16 and result.tokens[setup.cursor] == "l"
+
+
+# ------------------------------------------------------ the course's lessons (issue 16)
+def jacobian_chain_norms(result: Run) -> np.ndarray:
+    """‖J_{t+1}ᵀ ⋯ J_{T−1}ᵀ u‖ for every t, with J_t = diag(1 − h_t²) W_hh, built by hand."""
+    w_hh = result.cell.params["weight_hh"]
+    hidden = result.trace.hidden
+    gradient = np.full(hidden.shape[1], 1 / math.sqrt(hidden.shape[1]))  # the studio's u
+    norms = [np.linalg.norm(gradient)]
+    for t in range(len(hidden) - 1, 0, -1):
+        gradient = (np.diag(1 - hidden[t] ** 2) @ w_hh).T @ gradient
+        norms.append(np.linalg.norm(gradient))
+    return np.array(norms[::-1])
+
+
+@demo_check("bptt-chain")
+def check_bptt_chain(content: Content) -> None:
+    demo = content.demos["bptt-chain"]
+    result = run(demo.setup)
+    assert result.tokens == list("cabbage") and demo.setup.hidden_size == 2
+    np.testing.assert_allclose(result.norms, jacobian_chain_norms(result), rtol=1e-12)
+    assert "from t = 6 to t = 5 it grows a little" in demo.description
+    assert result.norms[5] > result.norms[6]  # grows a little ...
+    assert result.norms[5] < 1.5 * result.norms[6]
+    assert np.all(np.diff(result.norms[:6]) > 0)  # ... then every step back shrinks it
+    assert "below 0.01 at t = 0" in demo.description and result.norms[0] < 0.01
 
 
 def test_every_demo_has_a_check(content: Content) -> None:

@@ -1,6 +1,6 @@
 """The Learn area: a page list on the left (Lesson, Glossary, Flashcards, Quiz, Predict,
-Progress) and the chosen page on the right, all sharing one progress store and one speech
-engine, all wired to the studio session.
+Practice, Progress) and the chosen page on the right, all sharing one progress store and one
+speech engine, all wired to the studio session.
 
 Links are routed here: a glossary term opens its entry on the Glossary page (with a Back
 button to where the learner was reading); a "Show me" demo or a predict reveal is applied to
@@ -35,6 +35,7 @@ from rnn_studio.ui.learn.browser import LearnBrowser, describe_glossary_term
 from rnn_studio.ui.learn.flashcards_view import FlashcardsView
 from rnn_studio.ui.learn.glossary_view import GlossaryView
 from rnn_studio.ui.learn.lesson_view import LessonView
+from rnn_studio.ui.learn.practice_view import PracticeView
 from rnn_studio.ui.learn.predict_view import PredictView
 from rnn_studio.ui.learn.progress_view import ProgressView
 from rnn_studio.ui.learn.quiz_view import QuizView
@@ -49,6 +50,7 @@ PAGE_TITLES = {
     "flashcards": "Flashcards",
     "quiz": "Quiz",
     "predict": "Predict, then reveal",
+    "practice": "Practice",
     "progress": "Progress",
 }
 #: What "Back to …" says after a "Show me", by the Learn page it was followed from.
@@ -58,6 +60,7 @@ BACK_LABELS = {
     "flashcards": "the flashcards",
     "quiz": "the quiz",
     "predict": "Predict",
+    "practice": "Practice",
     "progress": "Progress",
 }
 PAGE_TOOLTIPS = {
@@ -66,6 +69,7 @@ PAGE_TOOLTIPS = {
     "flashcards": "Spaced-repetition review: Space reveals, 1–4 grade",
     "quiz": "Multiple choice, typed answers, matching pairs and conceptual questions",
     "predict": "Questions computed by the live engine: predict first, then see the numbers",
+    "practice": "Compute it yourself: BPTT by hand, h₁, gradient signs, gates, truncation",
     "progress": "Due cards, streak, accuracy, review log; reset",
 }
 
@@ -91,7 +95,7 @@ class LearnArea(QWidget):
 
     Attributes
     ----------
-    lesson, glossary, flashcards, quiz, predict, progress : QWidget
+    lesson, glossary, flashcards, quiz, predict, practice, progress : QWidget
         The pages.
     """
 
@@ -126,6 +130,7 @@ class LearnArea(QWidget):
         self.flashcards = FlashcardsView(self.content, self.store, self.speech, clock, self)
         self.quiz = QuizView(self.content, self.store, rng, clock, self)
         self.predict = PredictView(self.store, rng, clock, self)
+        self.practice = PracticeView(rng, self)
         card_ids = [card.id for card in self.content.cards]
         self.progress = ProgressView(self.store, card_ids, clock, self)
         self.pages: dict[str, QWidget] = {
@@ -134,13 +139,14 @@ class LearnArea(QWidget):
             "flashcards": self.flashcards,
             "quiz": self.quiz,
             "predict": self.predict,
+            "practice": self.practice,
             "progress": self.progress,
         }
 
         self.nav = QListWidget(self)
         self.nav.setObjectName("learn_nav")
         self.nav.setAccessibleName("Learn pages")
-        self.nav.setToolTip("Choose a page (↑/↓, or Alt+1 to Alt+6 from anywhere in Learn)")
+        self.nav.setToolTip("Choose a page (↑/↓, or Alt+1 to Alt+7 from anywhere in Learn)")
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("learn_pages")
         for page_id, page in self.pages.items():
@@ -257,6 +263,7 @@ class LearnArea(QWidget):
             return
         self.show_page(str(place["page"]))
         if place["page"] == "lesson":
+            self.lesson.set_lesson(str(place["lesson"]))
             self.lesson.show_section(str(place["section"]))
             scroll = self.lesson.reader.verticalScrollBar()
             scroll.setValue(int(place["scroll"]))  # type: ignore[call-overload]
@@ -264,6 +271,7 @@ class LearnArea(QWidget):
     def _place(self) -> dict[str, object]:
         return {
             "page": self.current_page(),
+            "lesson": self.lesson.lesson.id,
             "section": self.lesson.current_section(),
             "scroll": self.lesson.reader.verticalScrollBar().value(),
         }

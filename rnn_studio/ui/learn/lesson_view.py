@@ -13,6 +13,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -55,7 +56,8 @@ class LessonView(QWidget):
     Parameters
     ----------
     content : Content
-        The loaded teaching content (the first lesson is shown).
+        The loaded teaching content: every lesson, in course order, in the lesson chooser
+        above the section list (the first one is shown).
     speech : SpeechEngine
         The engine behind the Read aloud button.
     parent : QWidget, optional
@@ -74,17 +76,25 @@ class LessonView(QWidget):
         self._depth = "standard"
         self._section = ""
 
+        self.lesson_choice = QComboBox(self)
+        self.lesson_choice.setObjectName("lesson_choice")
+        self.lesson_choice.setAccessibleName("Lesson")
+        self.lesson_choice.setToolTip("Choose a lesson of the course")
+        for number, lesson in enumerate(content.lessons, start=1):
+            self.lesson_choice.addItem(f"{number}. {plain_text(lesson.title)}", lesson.id)
+        # Long titles must not widen the page at a projector font: the list shows them whole.
+        self.lesson_choice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.lesson_choice.setMinimumContentsLength(10)
+        self.lesson_choice.currentIndexChanged.connect(self._lesson_chosen)
         self.sections = QListWidget(self)
         self.sections.setObjectName("lesson_sections")
         self.sections.setAccessibleName("Lesson sections")
         self.sections.setToolTip("Choose a part of the lesson (↑/↓ to move)")
         self.sections.setWordWrap(True)
         self.sections.setSpacing(2)
-        for section_id, title in self._section_titles():
-            item = QListWidgetItem(title)
-            item.setData(Qt.ItemDataRole.UserRole, section_id)
-            item.setToolTip(title)
-            self.sections.addItem(item)
+        self._fill_sections()
         self.sections.currentItemChanged.connect(self._section_chosen)
 
         self.title_label = QLabel(self.lesson.title, self)
@@ -154,7 +164,13 @@ class LessonView(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("lesson_splitter")
         splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.sections)
+        left = QWidget(self)
+        left.setObjectName("lesson_list_pane")
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addWidget(self.lesson_choice)
+        left_column.addWidget(self.sections, 1)
+        splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 870])
@@ -165,6 +181,24 @@ class LessonView(QWidget):
         self.sections.setCurrentRow(0)
 
     # --- public -------------------------------------------------------------------------
+    def lesson_ids(self) -> list[str]:
+        """The lessons of the course, in the chooser's order."""
+        return [lesson.id for lesson in self.content.lessons]
+
+    def set_lesson(self, lesson_id: str) -> None:
+        """Show the lesson ``lesson_id`` from its first section (nothing if it is on show).
+
+        Raises
+        ------
+        KeyError
+            If there is no such lesson.
+        """
+        if lesson_id not in self.lesson_ids():
+            raise KeyError(f"no lesson {lesson_id!r}")
+        index = self.lesson_ids().index(lesson_id)
+        if self.lesson_choice.currentIndex() != index:
+            self.lesson_choice.setCurrentIndex(index)  # switches through _lesson_chosen
+
     def section_ids(self) -> list[str]:
         """The ids of the entries in the section list, in order."""
         return [section_id for section_id, _ in self._section_titles()]
@@ -195,8 +229,18 @@ class LessonView(QWidget):
         Raises
         ------
         KeyError
-            If the lesson has no such section.
+            If no lesson has such a section.
+
+        Notes
+        -----
+        The lesson on show is searched first (every lesson has an ``introduction``); an
+        anchor only another lesson has switches to that lesson.
         """
+        if anchor not in self.section_ids() and anchor not in self.lesson.anchors:
+            owner = next((x for x in self.content.lessons if anchor in x.anchors), None)
+            if owner is None:
+                raise KeyError(f"no section {anchor!r} in any lesson")
+            self.set_lesson(owner.id)
         page = self._page_of(anchor)
         row = self.section_ids().index(page)
         if self.sections.currentRow() != row:
@@ -225,6 +269,27 @@ class LessonView(QWidget):
         return "\n\n".join(texts)
 
     # --- internals ----------------------------------------------------------------------
+    def _fill_sections(self) -> None:
+        self.sections.clear()
+        for section_id, title in self._section_titles():
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, section_id)
+            item.setToolTip(title)
+            self.sections.addItem(item)
+
+    def _lesson_chosen(self, index: int) -> None:
+        if index < 0:
+            return
+        self.lesson = self.content.lessons[index]
+        self.title_label.setText(self.lesson.title)
+        self.title_label.setToolTip(self.lesson.title)
+        self._section = ""
+        self.sections.blockSignals(True)
+        self._fill_sections()
+        self.sections.blockSignals(False)
+        self.sections.setCurrentRow(0)
+        self._section_chosen(self.sections.currentItem())
+
     def _section_titles(self) -> list[tuple[str, str]]:
         lesson = self.lesson
         titles = [("overview", "Overview")]
