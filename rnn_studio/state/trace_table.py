@@ -14,17 +14,16 @@ gradient flows forward in time).
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from rnn_studio.atomic_files import atomic_write_text
-from rnn_studio.state.compute import CellRun
+from rnn_studio.engine import encoding
+from rnn_studio.state.compute import CellRun, Run
 from rnn_studio.state.gradients import GradientReport
 from rnn_studio.state.sequence import display_token
 from rnn_studio.state.session import StudioSession
@@ -38,12 +37,16 @@ class TraceTableError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class ExportData:
-    """One cell's forward pass and its backward pass from the last step."""
+    """One cell's forward pass and its backward pass (None before Backprop in the studio).
+
+    ``cursor`` is the step the studio showed (None for the command line: no step marked).
+    """
 
     setup: DemoSetup
     tokens: tuple[str, ...]
     cell_run: CellRun
-    gradients: GradientReport
+    gradients: GradientReport | None
+    cursor: int | None = None
 
     @property
     def kind(self) -> str:
@@ -110,8 +113,36 @@ def compute_model_export(model: Any, text: str, mode: str, seed: int = 0) -> Exp
     )
 
 
-def output_columns(cell_run: CellRun) -> tuple[list[str], np.ndarray]:
+def session_export_data(session: StudioSession) -> ExportData:
+    """What the studio shows now, for a figure: the shown cell, its gradient if Backprop ran,
+    and the step on show.
+
+    Raises
+    ------
+    TraceTableError
+        Before any valid run.
+    """
+    run, shown = session.run, session.shown
+    if run is None or shown is None:
+        raise TraceTableError("there is nothing to export yet: type a sequence first")
+    gradients = session.gradients
+    return ExportData(
+        setup=session.to_setup(),
+        tokens=tuple(run.sequence.tokens),
+        cell_run=shown,
+        gradients=gradients.get(shown.kind) if gradients is not None else None,
+        cursor=session.cursor,
+    )
+
+
+def output_columns(
+    cell_run: CellRun, visible_blanks: bool = True, vocabulary: tuple[str, ...] = ()
+) -> tuple[list[str], np.ndarray]:
     """The readout as extra columns: ``p_<token or class>`` per output, or ``y_pred``.
+
+    With ``visible_blanks`` a space is named ``p_␣`` (as drawn in the studio); without, the
+    column is named after the token itself (``p_ ``). ``vocabulary`` names the columns of
+    the studio's untrained readout (the sequence's own vocabulary).
 
     Returns
     -------
@@ -124,18 +155,31 @@ def output_columns(cell_run: CellRun) -> tuple[list[str], np.ndarray]:
         return ["y_pred"], np.asarray(outputs.predictions, dtype=float)[:, None]
     if outputs.probabilities is None:
         return [], np.zeros((len(cell_run.trace.hidden), 0))
-    names = outputs.labels if outputs.labels is not None else ()
+    names = outputs.labels if outputs.labels is not None else vocabulary
     if len(names) != outputs.probabilities.shape[1]:
         names = tuple(str(k) for k in range(outputs.probabilities.shape[1]))
-    return [f"p_{display_token(name)}" for name in names], np.asarray(outputs.probabilities)
+    names = tuple(display_token(name) if visible_blanks else real_token(name) for name in names)
+    return [f"p_{name}" for name in names], np.asarray(outputs.probabilities)
+
+
+def real_token(label: str) -> str:
+    """The token a display label stands for: ``␣`` is a space again (inverse of
+    :func:`~rnn_studio.state.sequence.display_token`)."""
+    return _REAL_TOKENS.get(label, label)
+
+
+_REAL_TOKENS = {display_token(blank): blank for blank in (" ", "\n", "\t")}
 
 
 def with_outputs(
-    table: tuple[list[str], list[list[str]]], cell_run: CellRun
+    table: tuple[list[str], list[list[str]]],
+    cell_run: CellRun,
+    visible_blanks: bool = True,
+    vocabulary: tuple[str, ...] = (),
 ) -> tuple[list[str], list[list[str]]]:
     """``table`` with :func:`output_columns` appended to every row."""
     columns, rows = table
-    extra, values = output_columns(cell_run)
+    extra, values = output_columns(cell_run, visible_blanks, vocabulary)
     rows = [[*row, *(f"{value:.9g}" for value in values[t])] for t, row in enumerate(rows)]
     return [*columns, *extra], rows
 
@@ -176,27 +220,54 @@ def trace_table(
     return columns, rows
 
 
-def session_trace_table(session: StudioSession) -> tuple[list[str], list[list[str]]]:
+def session_trace_table(
+    session: StudioSession, real_tokens: bool = False, outputs: bool = False
+) -> tuple[list[str], list[list[str]]]:
     """The table of the cell the studio's single-cell views show, with its gradients if any.
+
+    Parameters
+    ----------
+    session : StudioSession
+    real_tokens : bool
+        Write each token as read (a space as a space) instead of its display label (``␣``).
+    outputs : bool
+        Append the readout's columns (:func:`output_columns`): the output probabilities
+        after each step, or the predicted next value.
 
     Raises
     ------
     TraceTableError
         Before any valid run.
     """
-    run, shown = session.run, session.shown
-    if run is None or shown is None:
-        raise TraceTableError("there is no trace to export: type a sequence first")
-    gradients = session.gradients
-    report = gradients.get(shown.kind) if gradients is not None else None
-    return trace_table(tuple(run.sequence.tokens), shown, report)
+    data = session_export_data(session)  # refuses before any valid run
+    sequence = cast(Run, session.run).sequence
+    tokens = data.tokens
+    if real_tokens and not sequence.is_numeric:
+        read = encoding.tokenize(sequence.text, sequence.mode, max_length=len(tokens))
+        # The studio read the same text the same way; the labels are the fallback.
+        tokens = (
+            tuple(map(str, read)) if len(read) == len(tokens) else tuple(map(real_token, tokens))
+        )
+    shown, report = data.cell_run, data.gradients
+    table = trace_table(tokens, shown, report)
+    if not outputs:
+        return table
+    return with_outputs(table, shown, not real_tokens, tuple(sequence.vocabulary))
 
 
 def write_trace_csv(path: str | os.PathLike[str], columns: list[str], rows: list[list[str]]) -> int:
-    """Write a table to ``path`` as UTF-8 CSV with a header row (atomically); return the rows."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    atomic_write_text(Path(path), buffer.getvalue())
+    """Write a table to ``path`` as UTF-8 CSV with a header row (atomically); return the rows.
+
+    A field is quoted when it holds a comma, a quote or a line break (as :mod:`csv` does) and
+    also when it starts or ends with white space, so that a space token survives readers that
+    trim unquoted fields (spreadsheets, ``pandas`` with ``skipinitialspace``).
+    """
+    lines = [",".join(_csv_field(field) for field in row) for row in (columns, *rows)]
+    atomic_write_text(Path(path), "\n".join(lines) + "\n")
     return len(rows)
+
+
+def _csv_field(text: str) -> str:
+    if text != text.strip() or any(mark in text for mark in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text

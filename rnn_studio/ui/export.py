@@ -1,5 +1,6 @@
-"""Export what the studio shows: plots to PNG and SVG, the window to PNG, the stepper to an
-animated GIF (or MP4), and the trace to CSV.
+"""Export what the studio shows: figures (PNG, SVG, PDF, drawn offscreen at a chosen size by
+:mod:`rnn_studio.ui.export_figures`), a plot as on screen to SVG, the window to PNG, the
+stepper to an animated GIF (or MP4), and the trace to CSV.
 
 SVG: pyqtgraph's own ``SVGExporter`` fails on our heatmap (pyqtgraph 0.14: ``ValueError: not
 enough values to unpack`` in ``correctCoordinates`` for the ImageItem/ColorBarItem plot), so
@@ -17,6 +18,8 @@ import importlib.util
 import io
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,8 +30,22 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QWidget
 
-from rnn_studio.state.trace_table import TraceTableError, session_trace_table, write_trace_csv
+from rnn_studio.state.trace_table import (
+    TraceTableError,
+    session_export_data,
+    session_trace_table,
+    write_trace_csv,
+)
 from rnn_studio.storage import atomic_write_bytes
+from rnn_studio.ui.export_figures import (
+    PRINT_STYLE,
+    FigureError,
+    FigureSize,
+    FigureStyle,
+    save_figure,
+    theme_style,
+)
+from rnn_studio.ui.svg_strokes import flatten_non_scaling_strokes
 
 #: Longest animation exported (frames); longer sequences are sampled evenly.
 MAX_FRAMES = 300
@@ -71,7 +88,9 @@ def export_window_png(window: QWidget, path: str | os.PathLike[str]) -> tuple[in
 
 
 def export_plot_svg(view: pg.GraphicsView, path: str | os.PathLike[str]) -> tuple[int, int]:
-    """Save a pyqtgraph view (``PlotWidget`` or ``GraphicsLayoutWidget``) as SVG.
+    """Save a pyqtgraph view (``PlotWidget`` or ``GraphicsLayoutWidget``) as it is on
+    screen, as SVG without ``vector-effect`` (:mod:`rnn_studio.ui.svg_strokes`), so librsvg
+    and Inkscape draw it as Qt does.
 
     Returns the SVG's size in pixels (the view's size).
     """
@@ -85,10 +104,16 @@ def export_plot_svg(view: pg.GraphicsView, path: str | os.PathLike[str]) -> tupl
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
     generator.setOutputDevice(buffer)
+    generator.setResolution(96)  # Qt's default 72 dpi shrinks pyqtgraph's point-size text
     generator.setSize(QSize(size))
     generator.setViewBox(QRect(0, 0, size.width(), size.height()))
     generator.setTitle(view.accessibleName() or "RNN Studio plot")
     generator.setDescription(view.toolTip() or "Exported from RNN Studio")
+    # Export mode: scatter symbols drawn as shapes, not cut from a pixmap atlas (which an
+    # SVG cannot clip: every marker showed the whole atlas squeezed).
+    items = [item for item in view.scene().items() if hasattr(item, "setExportMode")]
+    for item in items:
+        item.setExportMode(True, {"antialias": True})
     painter = QPainter(generator)
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -96,8 +121,10 @@ def export_plot_svg(view: pg.GraphicsView, path: str | os.PathLike[str]) -> tupl
         view.render(painter, target, view.viewport().rect())
     finally:
         painter.end()
+        for item in items:
+            item.setExportMode(False)
     buffer.close()
-    atomic_write_bytes(path, bytes(buffer.data().data()))
+    atomic_write_bytes(path, flatten_non_scaling_strokes(bytes(buffer.data().data())))
     return size.width(), size.height()
 
 
@@ -105,6 +132,47 @@ def plot_views(root: QWidget) -> dict[str, pg.GraphicsView]:
     """The plots under ``root`` by object name (for the Export menu)."""
     return {view.objectName(): view for view in root.findChildren(pg.GraphicsView)
             if view.objectName() and view.isVisibleTo(root)}  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ figures
+#: Figure files by suffix.
+FIGURE_FORMATS = {".png": "PNG image", ".svg": "SVG drawing", ".pdf": "PDF page"}
+
+
+@dataclass(frozen=True)
+class FigureOptions:
+    """What File ▸ Export ▸ Figure draws: which view, how big, in which colours."""
+
+    view: str = "gradients"
+    size: FigureSize = field(default_factory=FigureSize.pixels)
+    style: str = "print"  # or "theme"
+
+    def figure_style(self) -> FigureStyle:
+        """The colours: white paper, or the studio's current theme."""
+        return theme_style() if self.style == "theme" else PRINT_STYLE
+
+
+def export_figure(
+    session: Any, path: str | os.PathLike[str], options: FigureOptions | None = None
+) -> FigureSize:
+    """Draw ``options.view`` of what the session shows, offscreen, to ``path`` (PNG, SVG or
+    PDF by its suffix) with title, axis labels, legend and the verdict; return the size.
+
+    Raises
+    ------
+    ExportError
+        Nothing to draw, gates of a vanilla RNN, gradients before Backprop, unknown suffix.
+    """
+    options = options or FigureOptions()
+    suffix = Path(path).suffix.lower()
+    if suffix not in FIGURE_FORMATS:
+        raise ExportError(f"a figure is saved as {', '.join(FIGURE_FORMATS)}, not {suffix!r}")
+    try:
+        data = session_export_data(session)
+        save_figure(data, options.view, Path(path), 0, 0, options.figure_style(), options.size)
+    except (TraceTableError, FigureError) as problem:
+        raise ExportError(str(problem)) from None
+    return options.size
 
 
 # --------------------------------------------------------------------------- animation
@@ -222,10 +290,13 @@ def export_stepper_video(
 def export_trace_csv(session: Any, path: str | os.PathLike[str]) -> int:
     """Write the shown cell's trace to ``path`` as UTF-8 CSV; return the number of rows.
 
-    The table and the writer are the command line's (:mod:`rnn_studio.state.trace_table`).
+    Each row holds the token as read (a space is a quoted space, not the ``␣`` drawn under
+    the chain), the states, gates and gradient norm, then the output probabilities after
+    that step (``p_<token>``; ``y_pred`` for numbers). The table and the writer are the
+    command line's (:mod:`rnn_studio.state.trace_table`).
     """
     try:
-        columns, rows = session_trace_table(session)
+        columns, rows = session_trace_table(session, real_tokens=True, outputs=True)
     except TraceTableError as error:
         raise ExportError(str(error)) from None
     return write_trace_csv(path, columns, rows)

@@ -1,7 +1,20 @@
-"""Draw the studio's figures offscreen for ``rnn-studio export`` (slides and handouts).
+"""Draw the studio's figures offscreen for slides and handouts (PNG, SVG, PDF).
 
-Each view is a pyqtgraph :class:`~pyqtgraph.GraphicsLayoutWidget` on a white background, laid
-out at the requested size without ever appearing on screen, then grabbed to an image.
+Used by ``rnn-studio export`` and the studio's File ▸ Export ▸ Figure. Each view is a
+pyqtgraph :class:`~pyqtgraph.GraphicsLayoutWidget` with a title, axis labels, a legend (or a
+labelled colour bar) and the studio's gradient verdict, laid out at a *layout size* without
+ever appearing on screen, then painted onto the target at a scale:
+
+* a PNG of ``width`` x ``height`` pixels (default 1920 x 1080) is laid out at that size
+  divided by ``width / 1280`` (at least 1), so text on a 1920-pixel slide is 1.5 times the
+  screen's and the figure looks the same at every size (:meth:`FigureSize.pixels`);
+* a figure for paper (:meth:`FigureSize.paper`) is laid out at its physical size at 96 layout
+  units per inch and painted at the chosen dpi (300 by default): 10 pt text prints at 10 pt.
+
+The same layout goes to SVG (Qt's :class:`QSvgGenerator`, strokes made renderer-independent
+by :mod:`rnn_studio.ui.svg_strokes`) and to PDF (:class:`QPdfWriter`). Colours come from a
+:class:`FigureStyle`: :data:`PRINT_STYLE` (white paper) or :func:`theme_style` (the studio's
+current plot colours).
 
 Run ``QT_QPA_PLATFORM=offscreen python -m rnn_studio.ui.export_figures`` to write the three
 views of the demo "not bad" to the current folder.
@@ -10,30 +23,165 @@ views of the demo "not bad" to the current folder.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMarginsF,
+    QRect,
+    QRectF,
+    QSize,
+    QSizeF,
+    Qt,
+)
+from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPalette, QPdfWriter
+from PySide6.QtSvg import QSvgGenerator, QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 from rnn_studio.engine.cells import GATE_LABELS
+from rnn_studio.ui.svg_strokes import flatten_non_scaling_strokes
 
 if TYPE_CHECKING:
     from rnn_studio.state.trace_table import ExportData
 
-FOREGROUND = "#1f2937"
-GRADIENT_PEN = pg.mkPen("#2563eb", width=3)
 # Sigmoid gates live in (0, 1); the candidates are tanh outputs in (-1, 1).
 CANDIDATE_GATES = frozenset({"g", "n"})
 MAX_TOKEN_TICKS = 40
+#: Heatmap cells are drawn as blocks of up to MAX_BLOCK pixels a side in the embedded image,
+#: which is at most MAX_BLOCK_PIXELS on its longer side.
+MAX_BLOCK, MAX_BLOCK_PIXELS = 24, 2400
+#: A figure's layout is this wide on a 1280-pixel screen; bigger images scale it up.
+REFERENCE_WIDTH = 1280
+REFERENCE_HEIGHT = 720
+#: Layout units per inch (Qt's logical dpi for pyqtgraph's point sizes).
+LAYOUT_DPI = 96.0
+MIN_PIXELS, MAX_PIXELS = 320, 7680
+MIN_DPI, MAX_DPI = 72, 600
+MIN_MM, MAX_MM = 40.0, 420.0
+DEFAULT_SLIDE = (1920, 1080)
+MM_PER_INCH = 25.4
 
 
 class FigureError(ValueError):
     """A figure that cannot be drawn (for example gates of a cell that has none)."""
+
+
+@dataclass(frozen=True)
+class FigureStyle:
+    """The colours a figure is drawn in.
+
+    Attributes
+    ----------
+    name : str
+        ``"print"`` or ``"theme"``.
+    background, foreground : str
+        Page and text/axis colours (``#rrggbb``).
+    curve : str
+        The gradient curve.
+    cursor : str
+        The line marking the step the studio shows.
+    """
+
+    name: str
+    background: str
+    foreground: str
+    curve: str
+    cursor: str
+
+
+#: Dark ink on white paper, whatever the studio's theme.
+PRINT_STYLE = FigureStyle("print", "#ffffff", "#1f2937", "#2563eb", "#b91c1c")
+
+
+def theme_style() -> FigureStyle:
+    """The studio's current plot colours (the theme's pyqtgraph background and foreground)."""
+    palette = QApplication.palette()  # the application's (a static in Qt)
+    background = _colour(pg.getConfigOption("background"), palette.color(QPalette.ColorRole.Base))
+    foreground = _colour(pg.getConfigOption("foreground"), palette.color(QPalette.ColorRole.Text))
+    dark = background.lightnessF() < 0.5
+    return FigureStyle(
+        "theme",
+        background.name(),
+        foreground.name(),
+        "#60a5fa" if dark else "#2563eb",
+        "#f87171" if dark else "#b91c1c",
+    )
+
+
+def _colour(option: object, fallback: QColor) -> QColor:
+    try:
+        colour = pg.mkColor(option)
+    except (TypeError, ValueError, Exception):  # pyqtgraph raises a bare Exception
+        return QColor(fallback)
+    return colour if colour.isValid() else QColor(fallback)
+
+
+@dataclass(frozen=True)
+class FigureSize:
+    """Where a figure is painted: ``width`` x ``height`` pixels (PNG) at ``scale`` pixels per
+    layout unit, ``dpi`` for the file's metadata and the PDF page.
+
+    Build it with :meth:`pixels` or :meth:`paper`.
+    """
+
+    width: int
+    height: int
+    scale: float
+    dpi: float
+
+    @property
+    def layout_size(self) -> tuple[int, int]:
+        """The size the figure is laid out at (layout units)."""
+        return round(self.width / self.scale), round(self.height / self.scale)
+
+    @property
+    def page_mm(self) -> tuple[float, float]:
+        """The PDF page size in millimetres."""
+        return (self.width / self.dpi * MM_PER_INCH, self.height / self.dpi * MM_PER_INCH)
+
+    @classmethod
+    def pixels(cls, width: int = DEFAULT_SLIDE[0], height: int = DEFAULT_SLIDE[1]) -> FigureSize:
+        """An image of ``width`` x ``height`` pixels (320 to 7680 each), text scaled with it.
+
+        The layout is the image shrunk to at most 1280 x 720, so a 1920 x 1080 slide has the
+        same proportions as the studio on a 1280 x 720 projector, 1.5 times as sharp.
+        """
+        for name, value in (("width", width), ("height", height)):
+            if not isinstance(value, int) or not MIN_PIXELS <= value <= MAX_PIXELS:
+                raise FigureError(
+                    f"{name} must be {MIN_PIXELS} to {MAX_PIXELS} pixels, got {value}"
+                )
+        return cls.of_image(width, height)
+
+    @classmethod
+    def of_image(cls, width: int, height: int) -> FigureSize:
+        """:meth:`pixels` without the range check (for sizes checked elsewhere)."""
+        scale = max(1.0, min(width / REFERENCE_WIDTH, height / REFERENCE_HEIGHT))
+        return cls(width, height, scale, LAYOUT_DPI)
+
+    @classmethod
+    def paper(cls, width_mm: float, height_mm: float | None = None, dpi: int = 300) -> FigureSize:
+        """A figure ``width_mm`` wide on paper (40 to 420 mm) at ``dpi`` (72 to 600).
+
+        ``height_mm`` defaults to 9/16 of the width. Text keeps its point size on paper.
+        """
+        height_mm = width_mm * 9 / 16 if height_mm is None else height_mm
+        for name, value in (("paper width", width_mm), ("paper height", height_mm)):
+            if not MIN_MM <= value <= MAX_MM:
+                raise FigureError(f"{name} must be {MIN_MM:g} to {MAX_MM:g} mm, got {value:g}")
+        if not MIN_DPI <= dpi <= MAX_DPI:
+            raise FigureError(f"dpi must be {MIN_DPI} to {MAX_DPI}, got {dpi}")
+        width = round(width_mm / MM_PER_INCH * dpi)
+        height = round(height_mm / MM_PER_INCH * dpi)
+        return cls(width, height, dpi / LAYOUT_DPI, float(dpi))
 
 
 def _label_steps(plot: pg.PlotItem, tokens: Sequence[str], suffix: str = "") -> None:
@@ -48,17 +196,51 @@ def _label_steps(plot: pg.PlotItem, tokens: Sequence[str], suffix: str = "") -> 
         plot.setLabel("bottom", f"step t{suffix}")
 
 
-def _style_axes(item: pg.GraphicsObject) -> None:
+def _style_axes(item: object, style: FigureStyle) -> None:
+    if not isinstance(item, pg.PlotItem):
+        return
     for side in ("left", "bottom", "right"):
-        axis = item.getAxis(side) if isinstance(item, pg.PlotItem) else None
-        if axis is not None:
-            axis.setPen(FOREGROUND)
-            axis.setTextPen(FOREGROUND)
+        axis = item.getAxis(side)
+        axis.setPen(style.foreground)
+        axis.setTextPen(style.foreground)
+        axis.label.setDefaultTextColor(QColor(style.foreground))
 
 
 def _title(data: ExportData, what: str) -> str:
     text = data.setup.text if len(data.setup.text) <= 40 else data.setup.text[:39] + "…"
-    return f"{what} · {data.kind.upper()}, hidden size {data.hidden.shape[1]} · “{text}”"
+    trained = "trained " if data.cell_run.outputs.trained else ""
+    return f"{what} · {trained}{data.kind.upper()}, hidden size {data.hidden.shape[1]} · “{text}”"
+
+
+def _headings(
+    layout: pg.GraphicsLayoutWidget, data: ExportData, what: str, style: FigureStyle
+) -> None:
+    """The title, then the verdict on the gradient (or how to get one) as the subtitle."""
+    layout.addLabel(_title(data, what), color=style.foreground, size="14pt")
+    layout.nextRow()
+    layout.addLabel(verdict_line(data), color=style.foreground, size="10.5pt")
+    layout.nextRow()
+
+
+def verdict_line(data: ExportData) -> str:
+    """The studio's verdict on the gradient, or a note that Backprop has not run."""
+    if data.gradients is None:
+        return "Gradient: not computed (press Backprop in the studio to add the verdict)."
+    return data.gradients.verdict.describe()
+
+
+def _cursor_line(plot: pg.PlotItem, data: ExportData, style: FigureStyle) -> pg.InfiniteLine | None:
+    """A dashed line at the step the studio shows, if it was not the first."""
+    if data.cursor is None:
+        return None
+    line = pg.InfiniteLine(
+        pos=float(data.cursor),
+        angle=90,
+        pen=pg.mkPen(style.cursor, width=2, style=Qt.PenStyle.DashLine),
+        movable=False,
+    )
+    plot.addItem(line)
+    return line
 
 
 def _image_plot(
@@ -68,13 +250,19 @@ def _image_plot(
     title: str,
     colormap: str,
     levels: tuple[float, float],
+    style: FigureStyle,
+    bar_label: str,
 ) -> pg.PlotItem:
-    """Add a (units x steps) heatmap of ``values`` (shape (T, H)) with a colour bar."""
+    """Add a (units x steps) heatmap of ``values`` (shape (T, H)) with a labelled colour bar."""
     plot = layout.addPlot()
     if title:
-        plot.setTitle(title, color=FOREGROUND)
-    image = pg.ImageItem(np.asarray(values, dtype=float).T, axisOrder="row-major")
+        plot.setTitle(title, color=style.foreground)
     steps, units = values.shape
+    # Each value as a block of pixels: renderers smooth a scaled image (librsvg ignores
+    # image-rendering), which would blur neighbouring units into each other.
+    block = max(1, min(MAX_BLOCK, MAX_BLOCK_PIXELS // max(steps, units)))
+    blocks = np.repeat(np.repeat(np.asarray(values, dtype=float).T, block, 0), block, 1)
+    image = pg.ImageItem(blocks, axisOrder="row-major")
     image.setRect(-0.5, -0.5, steps, units)
     plot.addItem(image)
     plot.invertY(True)
@@ -86,27 +274,31 @@ def _image_plot(
     plot.hideButtons()
     bar = pg.ColorBarItem(values=levels, colorMap=pg.colormap.get(colormap), interactive=False)
     bar.setImageItem(image, insert_in=plot)
-    bar.axis.setPen(FOREGROUND)
-    bar.axis.setTextPen(FOREGROUND)
+    bar.axis.setPen(style.foreground)
+    bar.axis.setTextPen(style.foreground)
+    bar.axis.setLabel(bar_label, color=style.foreground)
     return plot
 
 
-def draw_heatmap(layout: pg.GraphicsLayoutWidget, data: ExportData) -> None:
+def draw_heatmap(layout: pg.GraphicsLayoutWidget, data: ExportData, style: FigureStyle) -> None:
     """Hidden state h_t: one row per unit, one column per step, blue −1 … red +1."""
-    layout.addLabel(_title(data, "Hidden state h_t"), color=FOREGROUND, size="13pt")
-    layout.nextRow()
-    _image_plot(layout, data.hidden, data.tokens, "", "CET-D1", (-1.0, 1.0))
+    _headings(layout, data, "Hidden state h_t", style)
+    plot = _image_plot(
+        layout, data.hidden, data.tokens, "", "CET-D1", (-1.0, 1.0), style, "value of h_t (tanh)"
+    )
+    _cursor_line(plot, data, style)
 
 
-def draw_gates(layout: pg.GraphicsLayoutWidget, data: ExportData) -> None:
+def draw_gates(layout: pg.GraphicsLayoutWidget, data: ExportData, style: FigureStyle) -> None:
     """One heatmap per gate, stacked, sharing the time axis."""
     gates = data.cell_run.trace.gates
     if not gates:
         raise FigureError(f"the {data.kind.upper()} cell has no gates; choose lstm or gru")
-    layout.addLabel(_title(data, "Gates over time"), color=FOREGROUND, size="13pt")
+    _headings(layout, data, "Gates over time", style)
     plots: list[pg.PlotItem] = []
-    for name, values in gates.items():
-        layout.nextRow()
+    for index, (name, values) in enumerate(gates.items()):
+        if index:
+            layout.nextRow()
         candidate = name in CANDIDATE_GATES
         plot = _image_plot(
             layout,
@@ -115,7 +307,10 @@ def draw_gates(layout: pg.GraphicsLayoutWidget, data: ExportData) -> None:
             f"{GATE_LABELS.get(name, name)} ({name})",
             "CET-D1" if candidate else "viridis",
             (-1.0, 1.0) if candidate else (0.0, 1.0),
+            style,
+            "tanh −1…1" if candidate else "open 0…1",
         )
+        _cursor_line(plot, data, style)
         if plots:
             plot.setXLink(plots[0])
         plots.append(plot)
@@ -124,14 +319,18 @@ def draw_gates(layout: pg.GraphicsLayoutWidget, data: ExportData) -> None:
         plot.setLabel("bottom", None)
 
 
-def draw_gradients(layout: pg.GraphicsLayoutWidget, data: ExportData) -> None:
+def draw_gradients(layout: pg.GraphicsLayoutWidget, data: ExportData, style: FigureStyle) -> None:
     """‖∂L/∂h_t‖ against t on a log scale, with the studio's verdict as the subtitle."""
     report = data.gradients
-    layout.addLabel(_title(data, "Gradient reaching each step"), color=FOREGROUND, size="13pt")
-    layout.nextRow()
-    layout.addLabel(report.verdict.describe(), color=FOREGROUND, size="10pt")
-    layout.nextRow()
+    if report is None:
+        raise FigureError(
+            "there is no gradient yet: press Backprop in the studio, then export this figure"
+        )
+    _headings(layout, data, "Gradient reaching each step", style)
     plot = layout.addPlot()
+    legend = plot.addLegend(offset=(-12, 12), labelTextColor=style.foreground)
+    legend.setBrush(pg.mkBrush(style.background))
+    legend.setPen(pg.mkPen(style.foreground))
     norms = np.asarray(report.grad_norms, dtype=float)
     steps = np.arange(len(norms), dtype=float)
     drawable = np.isfinite(norms) & (norms > 0)
@@ -139,12 +338,18 @@ def draw_gradients(layout: pg.GraphicsLayoutWidget, data: ExportData) -> None:
     plot.plot(
         steps[drawable],
         norms[drawable],
-        pen=GRADIENT_PEN,
+        pen=pg.mkPen(style.curve, width=3),
         symbol="o",
         symbolSize=9,
-        symbolBrush="#2563eb",
+        symbolBrush=style.curve,
         symbolPen=None,
+        name=f"‖∂L/∂h_t‖, {data.kind.upper()} (loss at step {report.loss_step})",
     )
+    line = _cursor_line(plot, data, style)
+    if line is not None:
+        legend.addItem(
+            pg.PlotDataItem(pen=line.pen), f"step shown in the studio (t = {data.cursor})"
+        )
     plot.showGrid(x=True, y=True, alpha=0.25)
     plot.setLabel("left", "‖∂L/∂h_t‖ (log scale)")
     _label_steps(plot, data.tokens, f" (loss read at step {report.loss_step})")
@@ -153,72 +358,209 @@ def draw_gradients(layout: pg.GraphicsLayoutWidget, data: ExportData) -> None:
     plot.hideButtons()
 
 
-VIEW_DRAWERS: dict[str, Callable[[pg.GraphicsLayoutWidget, ExportData], None]] = {
+VIEW_DRAWERS: dict[str, Callable[[pg.GraphicsLayoutWidget, ExportData, FigureStyle], None]] = {
     "gradients": draw_gradients,
     "heatmap": draw_heatmap,
     "gates": draw_gates,
 }
+#: What each view is called in the studio's menus.
+VIEW_LABELS = {
+    "heatmap": "Hidden state h_t (heatmap)",
+    "gates": "Gates over time (LSTM, GRU)",
+    "gradients": "Gradient reaching each step",
+}
 
 
-def render_figure(data: ExportData, view: str, width: int, height: int) -> QImage:
-    """Return ``view`` of ``data`` drawn on a ``width`` x ``height`` image.
+@contextmanager
+def laid_out(
+    data: ExportData, view: str, size: FigureSize, style: FigureStyle
+) -> Iterator[pg.GraphicsLayoutWidget]:
+    """``view`` of ``data`` built offscreen and laid out at ``size.layout_size``.
 
-    Parameters
-    ----------
-    data : ExportData
-        The run to draw (from :func:`rnn_studio.state.trace_table.compute_export`).
-    view : {"gradients", "heatmap", "gates"}
-    width, height : int
-        Image size in pixels.
+    While the context is open every item is in pyqtgraph's export mode: symbols are drawn
+    as shapes (not cut from a pixmap atlas, which SVG and PDF cannot clip), antialiased.
 
     Raises
     ------
     FigureError
-        Unknown view, or gates of a vanilla RNN.
+        Unknown view, or gates of a vanilla RNN, or gradients before Backprop.
     """
     if view not in VIEW_DRAWERS:
         raise FigureError(f"unknown view {view!r}; choose one of {', '.join(VIEW_DRAWERS)}")
     app = QApplication.instance() or QApplication(["rnn-studio"])
     layout = pg.GraphicsLayoutWidget()
-    layout.setBackground("w")
+    layout.setBackground(style.background)
     layout.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     layout.ci.setContentsMargins(16, 12, 16, 12)
+    exporting: list[pg.GraphicsItem] = []
     try:
-        VIEW_DRAWERS[view](layout, data)
+        VIEW_DRAWERS[view](layout, data, style)
         for item in layout.ci.items:
-            _style_axes(item)
-        layout.resize(width, height)
+            _style_axes(item, style)
+        layout.resize(*size.layout_size)
         layout.show()
         app.processEvents()
-        image = layout.grab().toImage()
+        exporting = [item for item in layout.scene().items() if hasattr(item, "setExportMode")]
+        for item in exporting:
+            item.setExportMode(True, {"antialias": True, "resolutionScale": size.scale})
+        yield layout
     finally:
+        for item in exporting:
+            item.setExportMode(False)
         layout.close()
         layout.deleteLater()
-    if (image.width(), image.height()) != (width, height):  # a high-DPI screen scales the grab
-        image = image.scaled(
-            width,
-            height,
-            Qt.AspectRatioMode.IgnoreAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
+
+
+_HINTS = (
+    QPainter.RenderHint.Antialiasing,
+    QPainter.RenderHint.TextAntialiasing,
+    QPainter.RenderHint.SmoothPixmapTransform,
+)
+
+
+def _paint(layout: pg.GraphicsLayoutWidget, painter: QPainter, target: QRectF) -> None:
+    for hint in _HINTS:
+        painter.setRenderHint(hint)
+    layout.render(painter, target, layout.viewport().rect())
+
+
+def render_figure(
+    data: ExportData,
+    view: str,
+    width: int,
+    height: int,
+    style: FigureStyle = PRINT_STYLE,
+    size: FigureSize | None = None,
+) -> QImage:
+    """Return ``view`` of ``data`` drawn on a ``width`` x ``height`` image.
+
+    The image is :func:`figure_svg` drawn by Qt's SVG renderer, so the PNG, the SVG and the
+    PDF show the same figure: line widths, markers and text all grow with the image (a
+    painter scaled onto a bigger image keeps pyqtgraph's cosmetic pens one pixel thin).
+
+    Parameters
+    ----------
+    data : ExportData
+        The run to draw (:func:`rnn_studio.state.trace_table.compute_export` or
+        :func:`~rnn_studio.state.trace_table.session_export_data`).
+    view : {"gradients", "heatmap", "gates"}
+    width, height : int
+        Image size in pixels (ignored when ``size`` is given).
+    style : FigureStyle
+        Colours (print by default).
+    size : FigureSize or None
+        Pixel size and how it maps to the layout; :meth:`FigureSize.of_image` by default.
+
+    Raises
+    ------
+    FigureError
+        Unknown view, gates of a vanilla RNN, gradients before Backprop.
+    """
+    size = size or FigureSize.of_image(width, height)
+    renderer = QSvgRenderer(QByteArray(figure_svg(data, view, size, style)))
+    image = QImage(size.width, size.height, QImage.Format.Format_RGB32)
+    image.fill(QColor(style.background))
+    dots_per_metre = round(size.dpi / MM_PER_INCH * 1000)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    painter = QPainter(image)
+    try:
+        for hint in _HINTS:
+            painter.setRenderHint(hint)
+        renderer.render(painter, QRectF(0, 0, size.width, size.height))
+    finally:
+        painter.end()
     return image
 
 
-def save_figure(data: ExportData, view: str, path: Path, width: int, height: int) -> None:
-    """Render ``view`` and save it as PNG at ``path``.
+def figure_svg(
+    data: ExportData, view: str, size: FigureSize, style: FigureStyle = PRINT_STYLE
+) -> bytes:
+    """``view`` of ``data`` as an SVG document that renders alike in Qt, browsers, librsvg
+    and Inkscape (no ``vector-effect``; see :mod:`rnn_studio.ui.svg_strokes`).
+
+    The SVG's own size is ``size.width`` x ``size.height`` pixels (at 96 dpi), its view box
+    the layout size, so ``rsvg-convert`` gives the PNG export's pixel size by default.
+    """
+    layout_width, layout_height = size.layout_size
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setResolution(round(LAYOUT_DPI))  # Qt's default (72) shrinks pyqtgraph's text
+    generator.setSize(QSize(size.width, size.height))
+    generator.setViewBox(QRect(0, 0, layout_width, layout_height))
+    generator.setTitle(_plain_title(data, view))
+    generator.setDescription(verdict_line(data))
+    with laid_out(data, view, size, style) as layout:
+        painter = QPainter(generator)
+        try:
+            _paint(layout, painter, QRectF(0, 0, layout_width, layout_height))
+        finally:
+            painter.end()
+    buffer.close()
+    return flatten_non_scaling_strokes(bytes(buffer.data().data()))
+
+
+def figure_pdf(
+    data: ExportData, view: str, size: FigureSize, style: FigureStyle = PRINT_STYLE
+) -> bytes:
+    """``view`` of ``data`` as a one-page PDF (vectors; heatmaps as images) for handouts.
+
+    The page is the figure: ``size.page_mm`` (e.g. 180 x 101 mm for a 180 mm paper width).
+    """
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(round(size.dpi))
+    writer.setPageSize(QPageSize(QSizeF(*size.page_mm), QPageSize.Unit.Millimeter, "figure"))
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
+    writer.setTitle(_plain_title(data, view))
+    writer.setCreator("RNN Studio")
+    with laid_out(data, view, size, style) as layout:
+        painter = QPainter(writer)
+        try:
+            _paint(layout, painter, QRectF(0, 0, writer.width(), writer.height()))
+        finally:
+            painter.end()
+    buffer.close()
+    return bytes(buffer.data().data())
+
+
+def _plain_title(data: ExportData, view: str) -> str:
+    return _title(data, VIEW_LABELS.get(view, view))
+
+
+def save_figure(
+    data: ExportData,
+    view: str,
+    path: Path,
+    width: int,
+    height: int,
+    style: FigureStyle = PRINT_STYLE,
+    size: FigureSize | None = None,
+) -> None:
+    """Render ``view`` and save it at ``path``: PNG, or SVG/PDF by the file's suffix.
 
     Raises
     ------
     OSError
-        If the image cannot be written.
+        If the file cannot be written.
     """
     from rnn_studio.atomic_files import atomic_write_bytes
     from rnn_studio.ui.export import image_to_png_bytes
 
-    image = render_figure(data, view, width, height)
+    size = size or FigureSize.of_image(width, height)
+    suffix = Path(path).suffix.lower()
+    if suffix == ".svg":
+        payload = figure_svg(data, view, size, style)
+    elif suffix == ".pdf":
+        payload = figure_pdf(data, view, size, style)
+    else:
+        payload = image_to_png_bytes(render_figure(data, view, width, height, style, size))
     # Encoded in memory, then written atomically: a full disk leaves the old file whole
     # and is reported (``QImage.save`` once said success and left half a PNG).
-    atomic_write_bytes(path, image_to_png_bytes(image))
+    atomic_write_bytes(path, payload)
 
 
 if __name__ == "__main__":
@@ -227,5 +569,5 @@ if __name__ == "__main__":
 
     for kind, view in (("rnn", "gradients"), ("lstm", "heatmap"), ("gru", "gates")):
         run = compute_export(DemoSetup(text="not bad", cell=kind, backprop=True))
-        save_figure(run, view, Path(f"export-{view}.png"), 1200, 700)
+        save_figure(run, view, Path(f"export-{view}.png"), 1920, 1080)
         print(f"wrote export-{view}.png")

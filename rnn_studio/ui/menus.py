@@ -53,7 +53,7 @@ from rnn_studio.state.session_file import (
     write_autosave,
 )
 from rnn_studio.studio_core.demo import DemoSetup
-from rnn_studio.ui import export
+from rnn_studio.ui import export, export_figures
 from rnn_studio.ui.accessibility import StepStatusLine, complete_accessible_text
 from rnn_studio.ui.autosave import SessionGuard
 from rnn_studio.ui.help import AboutDialog, ShortcutsDialog, TourDialog, tour_dismissed
@@ -75,6 +75,8 @@ if TYPE_CHECKING:
     from rnn_studio.ui.main_window import MainWindow
 
 Reporter = Callable[[str, str], None]
+#: How long a "Saved … to …" confirmation stays in the status line.
+CONFIRMATION_MS = 15_000
 
 
 def _show_warning(parent: QWidget) -> Reporter:
@@ -108,6 +110,7 @@ class MenuBar(QObject):
         self.recent = RecentFiles()
         self._own_store: ProgressStore | None = None
         self.open_progress: QProgressDialog | None = None  # while a file opens in the background
+        self.last_confirmation = ""  # the last "Saved … to …" message
         self.notice = startup_notice(window)
         self.preferences, problems = read_preferences_checked(
             window.settings, self.progress_store()
@@ -220,9 +223,14 @@ class MenuBar(QObject):
         file_menu.addSeparator()
         export_menu = file_menu.addMenu("&Export")
         export_menu.setObjectName("menu_export")
-        self.plot_png_menu = export_menu.addMenu("Plot as &PNG")
-        self.plot_png_menu.aboutToShow.connect(lambda: self._fill_plots(self.plot_png_menu, "png"))
-        self.plot_svg_menu = export_menu.addMenu("Plot as &SVG")
+        self._action(
+            export_menu,
+            "action_export_figure",
+            "&Figure for slides or handouts (PNG, SVG, PDF)…",
+            self.export_figure_dialog,
+            tip="Draw a plot offscreen at the size you choose, with title, labels and verdict",
+        )
+        self.plot_svg_menu = export_menu.addMenu("Plot as on screen (&SVG)")
         self.plot_svg_menu.aboutToShow.connect(lambda: self._fill_plots(self.plot_svg_menu, "svg"))
         self._action(
             export_menu,
@@ -360,7 +368,7 @@ class MenuBar(QObject):
             return False
         self.session_path = target
         self.recent.add(target)
-        self.window.statusBar().showMessage(f"Saved {target.name}", 5000)
+        self.confirm(f"Saved the session to {target}")
         return True
 
     def open_session(self, path: str | Path) -> bool:
@@ -525,6 +533,7 @@ class MenuBar(QObject):
             self.scene_notes if notes is None else notes,
         )
         self.scenes.add(scene)
+        self.confirm(f"Saved the scene “{scene.name}” in your scene library ({self.scenes.path})")
         return scene
 
     def play_scene(self, scene: Scene) -> None:
@@ -590,28 +599,83 @@ class MenuBar(QObject):
             export_scene(target, scene)
         except (SceneError, OSError) as problem:
             self.report_error("Could not export the scene", str(problem))
+            return
+        self.confirm(f"Exported the scene “{scene.name}” to {target}")
 
     # ------------------------------------------------------------------------ export
-    def export_to(self, kind: str, path: str | Path, view: QWidget | None = None) -> object:
-        """Export ``kind`` ("png", "svg", "window", "gif", "mp4", "csv") to ``path``."""
+    def confirm(self, message: str) -> None:
+        """Say what was written and where (status line; kept as :attr:`last_confirmation`)."""
+        self.last_confirmation = message
+        self.window.statusBar().showMessage(message, CONFIRMATION_MS)
+
+    def export_to(
+        self,
+        kind: str,
+        path: str | Path,
+        view: QWidget | None = None,
+        options: export.FigureOptions | None = None,
+    ) -> object:
+        """Export ``kind`` to ``path`` and confirm it in the status line.
+
+        ``kind`` is "figure" (PNG, SVG or PDF by the suffix, drawn offscreen as
+        ``options`` say), "png" (the figure of ``view``'s plot as PNG), "svg" (``view``
+        as on screen), "window", "gif", "mp4" or "csv".
+        """
         studio = self.window.studio
-        if kind == "png":
-            return export.export_png(view or studio.memory.graphics, path)
+        target = Path(path)
+        if kind in ("figure", "png"):
+            if options is None:
+                options = export.FigureOptions(view=_figure_view(view))
+            size = export.export_figure(self.session, target, options)
+            label = export_figures.VIEW_LABELS[options.view]
+            kind_name = export.FIGURE_FORMATS[target.suffix.lower()]
+            self.confirm(
+                f"Saved the figure “{label}” ({size.width} × {size.height} px, "
+                f"{kind_name}) to {target}"
+            )
+            return size
         if kind == "svg":
-            return export.export_plot_svg(view or studio.memory.graphics, path)
+            plot = view or studio.memory.graphics
+            width, height = export.export_plot_svg(plot, target)
+            name = plot.accessibleName() or plot.objectName()
+            self.confirm(f"Saved the plot “{name}” as SVG ({width} × {height}) to {target}")
+            return width, height
         if kind == "window":
-            return export.export_window_png(self.window, path)
-        if kind == "gif":
-            return export.export_stepper_gif(self.session, studio, path, self._fps())
-        if kind == "mp4":
-            return export.export_stepper_video(self.session, studio, path, self._fps())
+            width, height = export.export_window_png(self.window, target)
+            self.confirm(f"Saved the window as PNG ({width} × {height} px) to {target}")
+            return width, height
+        if kind in ("gif", "mp4"):
+            writer = export.export_stepper_gif if kind == "gif" else export.export_stepper_video
+            frames = writer(self.session, studio, target, self._fps())
+            what = "an animated GIF" if kind == "gif" else "an MP4 video"
+            self.confirm(f"Saved {frames} frames as {what} to {target}")
+            return frames
         if kind == "csv":
-            return export.export_trace_csv(self.session, path)
+            rows = export.export_trace_csv(self.session, target)
+            self.confirm(f"Saved the trace ({rows} steps) as CSV to {target}")
+            return rows
         raise ValueError(f"unknown export {kind!r}")
 
     def _fps(self) -> float:
         speed = self.window.studio.stepper.speed_box.currentData()
         return float(min(speed or 30, 30))
+
+    def export_figure_dialog(self, view: str = "gradients") -> None:
+        """File ▸ Export ▸ Figure…: choose view, type, size and colours, then the file."""
+        from rnn_studio.ui.export_dialog import FigureExportDialog
+
+        dialog = FigureExportDialog(self.window, view)
+        if dialog.exec() != FigureExportDialog.DialogCode.Accepted:
+            return
+        suffix = dialog.suffix()
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            "Export figure",
+            f"rnn-studio-{dialog.options().view}{suffix}",
+            f"*{suffix}",
+        )
+        if path:
+            self._run_export("figure", _with_suffix(path, suffix), None, dialog.options())
 
     def _export_dialog(self, kind: str, view: QWidget | None = None) -> None:
         suffix = {
@@ -625,13 +689,21 @@ class MenuBar(QObject):
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Export", f"rnn-studio{suffix}", f"*{suffix}"
         )
-        if not path:
-            return
+        if path:
+            self._run_export(kind, _with_suffix(path, suffix), view)
+
+    def _run_export(
+        self,
+        kind: str,
+        path: Path,
+        view: QWidget | None = None,
+        options: export.FigureOptions | None = None,
+    ) -> None:
         try:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            self.export_to(kind, _with_suffix(path, suffix), view)
+            self.export_to(kind, path, view, options)
         except (export.ExportError, OSError) as problem:
-            self.report_error("Could not export", str(problem))
+            self.report_error("Could not export", f"{path}: {problem}")
         finally:
             QApplication.restoreOverrideCursor()
 
@@ -705,6 +777,12 @@ class MenuBar(QObject):
 def _fingerprint(document: SessionDocument) -> object:
     """What the periodic autosave compares: the setup, panels and settings (not weights)."""
     return (document.setup, document.view_cell, document.panels, dict(document.settings))
+
+
+def _figure_view(view: QWidget | None) -> str:
+    """The figure that draws what the plot ``view`` shows (the heatmap by default)."""
+    name = view.objectName() if view is not None else ""
+    return {"gates_plot": "gates", "gradients_plot": "gradients"}.get(name, "heatmap")
 
 
 def _with_suffix(path: str | Path, suffix: str) -> Path:

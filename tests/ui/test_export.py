@@ -119,19 +119,45 @@ def test_trace_csv_columns_and_values(window, tmp_path):
     expected = ["t", "token"]
     for prefix in ("h", "c", "i", "f", "g", "o"):
         expected += [unit(prefix) for unit in units]
-    assert header == [*expected, "grad_norm"]
+    vocabulary = sorted(set("the cat sat"))
+    assert header == [*expected, "grad_norm", *(f"p_{token}" for token in vocabulary)]
     assert rows == len(table) - 1 == 11
-    assert [row[1] for row in table[1:]] == list(session.run.sequence.tokens)
-    assert "".join(row[1] for row in table[1:]).replace("␣", " ") == "the cat sat"
+    # The real tokens: a space is a space (the studio draws it as ␣).
+    assert [row[1] for row in table[1:]] == list("the cat sat")
     hidden = np.array([[float(v) for v in row[2:8]] for row in table[1:]])
     np.testing.assert_allclose(hidden, session.run.primary.trace.hidden, rtol=1e-8)
-    assert all(row[-1] == "" for row in table[1:])
+    grad_column = header.index("grad_norm")
+    assert all(row[grad_column] == "" for row in table[1:])
+    probabilities = np.array([[float(v) for v in row[grad_column + 1 :]] for row in table[1:]])
+    np.testing.assert_allclose(probabilities, session.shown.outputs.probabilities, rtol=1e-8)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-7)
 
     session.backprop()
     export.export_trace_csv(session, tmp_path / "after.csv")
     with open(tmp_path / "after.csv", newline="", encoding="utf-8") as handle:
-        grads = [float(row[-1]) for row in list(csv.reader(handle))[1:]]
+        grads = [float(row[grad_column]) for row in list(csv.reader(handle))[1:]]
     np.testing.assert_allclose(grads, session.gradients["lstm"].grad_norms, rtol=1e-8)
+
+
+def test_csv_quotes_a_space_token_so_trimming_readers_keep_it(window, tmp_path):
+    export.export_trace_csv(window.session, tmp_path / "t.csv")
+    lines = (tmp_path / "t.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[4].startswith('3," ",')  # "the cat": step 3 is the space
+    assert '"p_ "' in lines[0].split(",")
+    assert "␣" not in "".join(lines)
+    with open(tmp_path / "t.csv", newline="", encoding="utf-8") as handle:
+        trimmed = list(csv.reader(handle, skipinitialspace=True))
+    assert trimmed[4][1] == " "
+
+
+def test_csv_of_numbers_has_the_predicted_value(classroom, tmp_path):
+    main, _ = classroom(StudioSession(DemoSetup(text="1, 2, 3, 5", mode="numbers")))
+    export.export_trace_csv(main.session, tmp_path / "n.csv")
+    with open(tmp_path / "n.csv", newline="", encoding="utf-8") as handle:
+        table = list(csv.reader(handle))
+    assert table[0][-1] == "y_pred" and [row[1] for row in table[1:]] == ["1", "2", "3", "5"]
+    predicted = [float(row[-1]) for row in table[1:]]
+    np.testing.assert_allclose(predicted, main.session.shown.outputs.predictions, rtol=1e-8)
 
 
 def test_menu_export_goes_through_the_same_code(window, tmp_path):

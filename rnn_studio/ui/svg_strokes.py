@@ -1,0 +1,200 @@
+"""Make Qt's SVG render the same everywhere: cosmetic strokes moved into page coordinates.
+
+Qt's :class:`QSvgGenerator` writes each group of shapes with the painter's transform
+(``<g transform="matrix(...)">``) and marks cosmetic pens (pyqtgraph draws every curve, grid
+line and cursor with one) as ``vector-effect="non-scaling-stroke"``. A browser honours that
+attribute; librsvg (``rsvg-convert``, GNOME, many slide tools) and cairosvg do not: a 3 px
+curve drawn in data units under a ``matrix(82, 0, 0, -160, ...)`` becomes a band 160 px
+thick (the "blob"), and a 1 px cursor one data step wide (the "block").
+
+:func:`flatten_non_scaling_strokes` removes the need for the attribute: it applies the
+group's matrix to the coordinates of every such shape (``path``, ``polyline``, ``polygon``,
+``line``, ``rect``) and moves the shape into a group without a transform, so its
+``stroke-width`` is already in page units. Affine maps keep lines, Bézier curves and fills
+exact, so the drawing is unchanged in Qt and browsers and now also right in librsvg and
+Inkscape. Shapes it cannot move (arcs, relative path commands) keep the transform and get a
+stroke width divided by the transform's scale instead (exact for uniform scales).
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+NON_SCALING = "non-scaling-stroke"
+Matrix = tuple[float, float, float, float, float, float]
+
+_G = f"{{{SVG_NS}}}g"
+_MATRIX = re.compile(r"^\s*matrix\(([^)]*)\)\s*$")
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_PATH_TOKEN = re.compile(rf"([A-Za-z])|({_NUMBER})")
+#: Absolute path commands made only of (x, y) pairs, and Z.
+_PAIR_COMMANDS = frozenset("MLCSQT")
+
+
+def flatten_non_scaling_strokes(svg: bytes) -> bytes:
+    """Return ``svg`` with no ``vector-effect="non-scaling-stroke"`` left (see the module).
+
+    Parameters
+    ----------
+    svg : bytes
+        An SVG document as written by Qt's ``QSvgGenerator``.
+
+    Returns
+    -------
+    bytes
+        The same drawing, UTF-8, with cosmetic shapes in page coordinates.
+    """
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    root = ET.fromstring(svg)
+    for parent in list(root.iter()):
+        children = list(parent)
+        if not any(child.tag == _G and _has_non_scaling(child) for child in children):
+            continue
+        replaced: list[ET.Element] = []
+        for child in children:
+            if child.tag == _G and _has_non_scaling(child):
+                replaced.extend(_split_group(child))
+            else:
+                replaced.append(child)
+        parent[:] = replaced
+    for element in root.iter():  # shapes already in page units (no transform)
+        element.attrib.pop("vector-effect", None)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def _has_non_scaling(group: ET.Element) -> bool:
+    return any(child.get("vector-effect") == NON_SCALING for child in group)
+
+
+def _split_group(group: ET.Element) -> list[ET.Element]:
+    """The group as consecutive groups: moved shapes without transform, the rest with it."""
+    matrix = _parse_matrix(group.get("transform"))
+    if matrix is None:  # a transform we do not read: keep the group, correct its widths
+        return [group]
+    runs: list[tuple[bool, list[ET.Element]]] = []
+    for child in group:
+        moved = _moved(child, matrix) if child.get("vector-effect") == NON_SCALING else None
+        flat = moved is not None
+        if not flat and child.get("vector-effect") == NON_SCALING:
+            _scale_stroke(child, group, matrix)
+        if not runs or runs[-1][0] != flat:
+            runs.append((flat, []))
+        runs[-1][1].append(moved if moved is not None else child)
+    groups = []
+    for flat, members in runs:
+        attributes = dict(group.attrib)
+        if flat:
+            attributes.pop("transform", None)
+        copy = ET.Element(group.tag, attributes)
+        copy.text, copy.tail = group.text, group.tail
+        copy.extend(members)
+        groups.append(copy)
+    return groups
+
+
+def _parse_matrix(transform: str | None) -> Matrix | None:
+    if transform is None:
+        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    match = _MATRIX.match(transform)
+    if match is None:
+        return None
+    values = [float(v) for v in re.split(r"[\s,]+", match.group(1).strip())]
+    if len(values) != 6:
+        return None
+    a, b, c, d, e, f = values
+    return (a, b, c, d, e, f)
+
+
+def _apply(matrix: Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = matrix
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def _format(value: float) -> str:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _pairs(numbers: list[float], matrix: Matrix) -> list[str]:
+    return [
+        ",".join(map(_format, _apply(matrix, numbers[i], numbers[i + 1])))
+        for i in range(0, len(numbers) - 1, 2)
+    ]
+
+
+def _moved(element: ET.Element, matrix: Matrix) -> ET.Element | None:
+    """A copy of ``element`` in page coordinates, or None when its kind cannot be moved."""
+    tag = element.tag.split("}")[-1]
+    attributes = {k: v for k, v in element.attrib.items() if k != "vector-effect"}
+    try:
+        if tag in ("polyline", "polygon"):
+            numbers = [float(v) for v in re.findall(_NUMBER, element.get("points", ""))]
+            attributes["points"] = " ".join(_pairs(numbers, matrix))
+        elif tag == "path":
+            path = _move_path(element.get("d", ""), matrix)
+            if path is None:
+                return None
+            attributes["d"] = path
+        elif tag == "line":
+            x1, y1 = _apply(matrix, float(element.get("x1", 0)), float(element.get("y1", 0)))
+            x2, y2 = _apply(matrix, float(element.get("x2", 0)), float(element.get("y2", 0)))
+            attributes.update(x1=_format(x1), y1=_format(y1), x2=_format(x2), y2=_format(y2))
+        elif tag == "rect":
+            if element.get("rx") or element.get("ry"):
+                return None
+            x, y = float(element.get("x", 0)), float(element.get("y", 0))
+            w, h = float(element.get("width", 0)), float(element.get("height", 0))
+            corners = [x, y, x + w, y, x + w, y + h, x, y + h]
+            for key in ("x", "y", "width", "height"):
+                attributes.pop(key, None)
+            tag, attributes["d"] = "path", "M" + " L".join(_pairs(corners, matrix)) + " Z"
+        else:
+            return None
+    except ValueError:
+        return None
+    moved = ET.Element(f"{{{SVG_NS}}}{tag}", attributes)
+    moved.tail = element.tail
+    return moved
+
+
+def _move_path(d: str, matrix: Matrix) -> str | None:
+    """Path data with every point mapped; None for commands that are not (x, y) pairs."""
+    parts: list[str] = []
+    command = ""
+    numbers: list[float] = []
+
+    def flush() -> bool:
+        if not command:
+            return not numbers
+        if command in "Zz":
+            parts.append("Z")
+            return not numbers
+        if command not in _PAIR_COMMANDS or len(numbers) % 2:
+            return False
+        parts.append(command + " ".join(_pairs(numbers, matrix)))
+        return True
+
+    for letter, number in _PATH_TOKEN.findall(d):
+        if letter:
+            if not flush():
+                return None
+            command, numbers = letter, []
+        else:
+            numbers.append(float(number))
+    return " ".join(parts) if flush() else None
+
+
+def _scale_stroke(element: ET.Element, group: ET.Element, matrix: Matrix) -> None:
+    """Keep a shape in the group but give it the stroke width the pen meant, in page units."""
+    a, b, c, d, _, _ = matrix
+    scale = math.sqrt(abs(a * d - b * c)) or 1.0
+    width = float(element.get("stroke-width") or group.get("stroke-width") or 1.0)
+    element.set("stroke-width", _format(width / scale))
+    element.attrib.pop("vector-effect", None)

@@ -1,0 +1,206 @@
+"""Figures for slides and handouts (issue 13 items 6, 7, 9).
+
+* PNG: drawn offscreen at the size asked (1920 x 1080 by default, or a paper width at 300
+  dpi), with the title, axis labels, legend and the verdict the studio computes, in print
+  colours or the current theme's.
+* SVG: no ``vector-effect`` (librsvg ignores it and drew the gradient curve as a blob and the
+  cursor as a block); ``rsvg-convert`` draws it like the PNG export, within a pixel bound.
+* PDF: one page of the chosen paper size.
+* Every export and saved scene says what was written and where.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
+from rnn_studio.ui import export
+from rnn_studio.ui.export_figures import FigureSize
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def window(classroom):
+    setup = DemoSetup(text="not bad at all", mode="chars", cell="lstm", hidden_size=6, cursor=5)
+    main, _features = classroom(StudioSession(setup))
+    main.session.backprop()
+    return main
+
+
+def _texts(path) -> list[str]:
+    root = ET.parse(path).getroot()
+    return ["".join(element.itertext()).strip() for element in root.iter(f"{SVG}text")]
+
+
+def _pixels(path) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"), dtype=float)
+
+
+def _rsvg(svg, png, *size) -> None:
+    tool = shutil.which("rsvg-convert")
+    if tool is None:
+        pytest.fail("rsvg-convert is missing: apt-get install librsvg2-bin (.ci/run does)")
+    options = ["-w", str(size[0]), "-h", str(size[1])] if size else []
+    subprocess.run([tool, *options, str(svg), "-o", str(png)], check=True, timeout=60)
+
+
+def test_png_figure_is_1920_by_1080_by_default_not_a_screen_grab(window, tmp_path):
+    menus = window.menus
+    size = menus.export_to("figure", tmp_path / "g.png", options=export.FigureOptions("gradients"))
+    assert (size.width, size.height) == (1920, 1080)
+    with Image.open(tmp_path / "g.png") as image:
+        assert image.size == (1920, 1080)
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+        assert colours is not None and len(colours) > 50
+    # The plot panel on screen is far smaller: the figure is drawn, not grabbed.
+    assert window.studio.gradients.plot_widget.width() < 1920
+
+
+def test_png_plot_export_from_the_menu_is_the_offscreen_figure(window, tmp_path):
+    view = window.studio.memory.graphics
+    window.menus.export_to("png", tmp_path / "memory.png", view)
+    with Image.open(tmp_path / "memory.png") as image:
+        assert image.size == (1920, 1080) != (view.width(), view.height())
+
+
+def test_figure_has_title_labels_legend_and_the_studio_verdict(window, tmp_path):
+    """The texts of the figure (its SVG: the PNG is drawn from it) say what the studio says."""
+    session = window.session
+    report = session.gradients["lstm"]
+    window.menus.export_to("figure", tmp_path / "g.svg", options=export.FigureOptions("gradients"))
+    texts = _texts(tmp_path / "g.svg")
+    joined = " ".join(texts)
+    assert "Gradient reaching each step · LSTM, hidden size 6 · “not bad at all”" in joined
+    assert report.verdict.describe() in texts  # the verdict the studio computes, verbatim
+    assert "‖∂L/∂h_t‖ (log scale)" in texts  # y axis label
+    assert f"token read at step t = 0…13 (loss read at step {report.loss_step})" in texts
+    assert f"‖∂L/∂h_t‖, LSTM (loss at step {report.loss_step})" in texts  # legend
+    assert "step shown in the studio (t = 5)" in texts  # legend: the cursor line
+
+    window.menus.export_to("figure", tmp_path / "h.svg", options=export.FigureOptions("heatmap"))
+    heat = _texts(tmp_path / "h.svg")
+    assert "hidden unit" in heat and "value of h_t (tanh)" in heat  # axis and colour bar
+    assert report.verdict.describe() in heat
+
+
+def test_gradient_figure_before_backprop_says_to_press_backprop(classroom, tmp_path):
+    main, _ = classroom(StudioSession(DemoSetup(text="not bad", cell="rnn")))
+    with pytest.raises(export.ExportError, match="press Backprop"):
+        main.menus.export_to("figure", tmp_path / "g.png", options=export.FigureOptions())
+    assert not (tmp_path / "g.png").exists()
+
+
+def test_paper_width_at_300_dpi(window, tmp_path):
+    size = FigureSize.paper(180)  # an A4 page's text width
+    options = export.FigureOptions("heatmap", size)
+    window.menus.export_to("figure", tmp_path / "paper.png", options=options)
+    with Image.open(tmp_path / "paper.png") as image:
+        assert image.size == (round(180 / 25.4 * 300), round(180 * 9 / 16 / 25.4 * 300))
+        assert image.info["dpi"] == pytest.approx((300, 300), abs=0.5)
+
+
+def test_print_and_theme_colours(window, tmp_path):
+    window.menus.set_theme("dark")
+    for style in ("print", "theme"):
+        options = export.FigureOptions("heatmap", FigureSize.pixels(640, 360), style)
+        window.menus.export_to("figure", tmp_path / f"{style}.png", options=options)
+    corner = {style: _pixels(tmp_path / f"{style}.png")[2, 2] for style in ("print", "theme")}
+    assert corner["print"].tolist() == [255.0, 255.0, 255.0]
+    assert corner["theme"].mean() < 100  # the dark theme's plot background
+
+
+def test_figure_svg_has_no_vector_effect_and_rsvg_draws_it_like_the_png(window, tmp_path):
+    for view in ("gradients", "heatmap", "gates"):
+        options = export.FigureOptions(view)
+        window.menus.export_to("figure", tmp_path / f"{view}.png", options=options)
+        window.menus.export_to("figure", tmp_path / f"{view}.svg", options=options)
+        text = (tmp_path / f"{view}.svg").read_text(encoding="utf-8")
+        assert "vector-effect" not in text and "non-scaling-stroke" not in text
+        _rsvg(tmp_path / f"{view}.svg", tmp_path / f"{view}-rsvg.png")  # its own size
+        ours, theirs = _pixels(tmp_path / f"{view}.png"), _pixels(tmp_path / f"{view}-rsvg.png")
+        assert ours.shape == theirs.shape == (1080, 1920, 3)
+        difference = np.abs(ours - theirs).max(axis=2)
+        # Antialiasing and font hinting differ; a blob or a block would cover far more.
+        assert difference.mean() < 4.0, view
+        assert (difference > 64).mean() < 0.02, view
+
+
+def test_on_screen_plot_svg_renders_in_rsvg_as_on_screen(window, tmp_path):
+    """The studio's own gradient plot, as on screen: the curve and cursor stay thin."""
+    view = window.studio.gradients.plot_widget
+    width, height = export.export_plot_svg(view, tmp_path / "plot.svg")
+    assert "vector-effect" not in (tmp_path / "plot.svg").read_text(encoding="utf-8")
+    _rsvg(tmp_path / "plot.svg", tmp_path / "plot-rsvg.png", width, height)
+    grab = view.grab().toImage()
+    grab.save(str(tmp_path / "plot-grab.png"))
+    ours = _pixels(tmp_path / "plot-grab.png")
+    theirs = _pixels(tmp_path / "plot-rsvg.png")
+    if ours.shape != theirs.shape:  # a high-DPI screen: compare at the SVG's size
+        ours = np.asarray(
+            Image.open(tmp_path / "plot-grab.png").convert("RGB").resize((width, height)),
+            dtype=float,
+        )
+    difference = np.abs(ours - theirs).max(axis=2)
+    assert (difference > 64).mean() < 0.05
+
+
+def test_pdf_is_one_page_of_the_paper_size(window, tmp_path):
+    options = export.FigureOptions("gates", FigureSize.paper(180, dpi=300))
+    window.menus.export_to("figure", tmp_path / "handout.pdf", options=options)
+    data = (tmp_path / "handout.pdf").read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert len(re.findall(rb"/Type\s*/Page\b", data)) == 1
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    assert box is not None
+    points = [float(value) for value in box.groups()]
+    assert points == pytest.approx([180 / 25.4 * 72, 180 * 9 / 16 / 25.4 * 72], abs=1.5)
+    assert b"/Subtype /Image" in data or b"/Subtype/Image" in data  # the gate heatmaps
+
+
+# ------------------------------------------------------------------ item 9: confirmations
+def _says_where(window, path) -> str:
+    message = window.menus.last_confirmation
+    assert str(path) in message
+    assert window.statusBar().currentMessage() == message
+    return message
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "words"),
+    [
+        ("figure", "f.png", "1920 × 1080"),
+        ("svg", "p.svg", "SVG"),
+        ("window", "w.png", "window"),
+        ("gif", "s.gif", "frames"),
+        ("csv", "t.csv", "14 steps"),
+    ],
+)
+def test_every_export_says_what_it_wrote_and_where(window, tmp_path, kind, name, words):
+    window.menus.export_to(kind, tmp_path / name)
+    assert (tmp_path / name).stat().st_size > 0
+    assert words in _says_where(window, tmp_path / name)
+
+
+def test_saved_scenes_and_sessions_say_where(window, tmp_path, monkeypatch):
+    menus = window.menus
+    menus.save_scene("Vanishing")
+    assert "Vanishing" in _says_where(window, menus.scenes.path)
+    target = tmp_path / "lesson.rnnscene"
+    monkeypatch.setattr(
+        "rnn_studio.ui.menus.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
+    )
+    menus.export_scene_dialog()
+    assert target.exists()
+    _says_where(window, target)
+    assert menus.save_session_to(tmp_path / "lesson.rnnsession")
+    _says_where(window, tmp_path / "lesson.rnnsession")
