@@ -23,6 +23,7 @@ NumPy and the standard library only (no Qt, no torch). The public contract::
     grads.has_nonfinite, grads.first_nonfinite_step
     jacobian_norms(cell, trace)      # (T,) ‖∂h_{T-1}/∂h_t‖_F, finite down to 1e-300
     jacobian_log10_norms(cell, trace)
+    for block in jacobian_log10_sweep(cell, trace): ...   # the same, from t = T-1 back, in blocks
     spectral_radius(cell), gate_spectral_radii(cell), set_spectral_radius(cell, rho)
     largest_singular_value(cell)     # ‖W_hh‖₂: bounds one step's growth (ρ does not)
     gradient_check(cell, xs, h0, c0), self_check()
@@ -62,6 +63,7 @@ from rnn_studio.engine.dynamics import (
 )
 from rnn_studio.engine.errors import EngineError, check_params
 from rnn_studio.engine.gradcheck import gradient_check, self_check
+from rnn_studio.engine.jacobian_sweep import JacobianBlock, jacobian_log10_sweep
 from rnn_studio.engine.numerics import sigmoid, stable_norm, step_norms
 from rnn_studio.engine.sequence import Grads, Trace, backward, forward
 from rnn_studio.engine.stack import CellStack, StackGrads, StackTrace, make_stack
@@ -74,6 +76,7 @@ __all__ = [
     "EngineError",
     "GRUCell",
     "Grads",
+    "JacobianBlock",
     "LSTMCell",
     "RNNCell",
     "StackGrads",
@@ -87,6 +90,7 @@ __all__ = [
     "gate_spectral_radii",
     "gradient_check",
     "jacobian_log10_norms",
+    "jacobian_log10_sweep",
     "jacobian_norms",
     "largest_singular_value",
     "make_cell",

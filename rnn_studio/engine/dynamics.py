@@ -11,7 +11,7 @@ import numpy as np
 
 from rnn_studio.engine.cell_base import Cell
 from rnn_studio.engine.errors import EngineError
-from rnn_studio.engine.numerics import log10_step_norms
+from rnn_studio.engine.jacobian_sweep import jacobian_log10_sweep
 from rnn_studio.engine.sequence import Trace, check_trace
 
 __all__ = [
@@ -33,27 +33,10 @@ def jacobian_log10_norms(cell: Cell, trace: Trace) -> np.ndarray:
         log10 ‖∂h_{T-1}/∂h_t‖_F for t = 0 … T−1 (last entry log10 √(B·H)).
     """
     trace = check_trace(cell, trace)
-    steps, size = len(trace), cell.hidden_size
-    batch_shape = trace.batch_shape
-    derivatives = cell._local_derivatives(trace)
-    # Adjoint rows: dh[..., k, :] = ∂h_{T-1}[k] / ∂h_t (and dc the same w.r.t. c_t).
-    dh = np.broadcast_to(np.eye(size, dtype=cell.dtype), (*batch_shape, size, size)).copy()
-    dc = np.zeros_like(dh) if cell.kind == "lstm" else None
-    log10_scale = 0.0  # true adjoint = 10**log10_scale × (dh, dc)
-    work: dict[str, np.ndarray] = {}  # buffers the cell's adjoint steps reuse
-    result = np.empty(steps)
-    with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
-        result[steps - 1] = log10_step_norms(dh[None])[0]
-        for t in range(steps - 1, 0, -1):
-            dh, dc = cell._adjoint_step(derivatives, t, dh, dc, work)
-            # Renormalise so the product neither underflows nor overflows.
-            peak = np.abs(dh).max() if dc is None else max(np.abs(dh).max(), np.abs(dc).max())
-            if np.isfinite(peak) and peak > 0:
-                dh /= peak
-                if dc is not None:
-                    dc /= peak
-                log10_scale += np.log10(peak)
-            result[t - 1] = log10_scale + log10_step_norms(dh[None])[0]
+    result = np.empty(len(trace))
+    # One block: the sweep's loop, run to the end (it is the only copy of that loop).
+    for block in jacobian_log10_sweep(cell, trace, block_steps=len(trace)):
+        result[block.start : block.stop] = block.log10_norms
     return result
 
 

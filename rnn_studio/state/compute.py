@@ -97,6 +97,23 @@ def run_inline(work: Callable[[], Any], done: Callable[[Any], None], cost: float
     done(work())
 
 
+#: ``post(callback, value)``: call ``callback(value)`` on the session's thread, soon and in
+#: the order posted. An executor that runs work on another thread has a ``post`` method, so
+#: the work can hand over results before it ends (the traces before the gradients, curves
+#: as they grow); for one that runs work on the session's thread, :func:`post_now`.
+Post = Callable[[Callable[[Any], None], Any], None]
+
+
+def post_now(callback: Callable[[Any], None], value: Any) -> None:
+    """Post on the session's own thread: call ``callback(value)`` at once."""
+    callback(value)
+
+
+#: A computation at least this costly (multiply-adds) hands its traces over before it
+#: computes the gradients (about 25 ms of work); a cheaper one hands both over at once.
+EARLY_TRACE_COST = 5e7
+
+
 @dataclass(frozen=True, eq=False)
 class ComputeRequest:
     """Everything one computation needs, copied so a worker thread can run it.
@@ -117,11 +134,14 @@ class ComputeRequest:
     announce: bool
 
     def cost(self) -> float:
-        """Rough multiply-adds: forward (and backward) over T steps, G·H² each, per cell."""
+        """Rough multiply-adds: forward (and backward) over T steps, G·H² each, per cell,
+        and with backprop the exact Jacobian curve, G·H³ per step."""
         size = self.cell_key.hidden_size
         passes = (0 if self.previous is not None else 1) + (2 if self.backprop else 0)
         gates = sum({"rnn": 1, "lstm": 4, "gru": 3}[kind] for kind in self.kinds)
-        return float(len(self.sequence)) * gates * size * (size + 8) * max(passes, 1)
+        steps = float(len(self.sequence))
+        jacobian = steps * gates * size**3 if self.backprop else 0.0
+        return steps * gates * size * (size + 8) * max(passes, 1) + jacobian
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,42 +155,103 @@ class Outcome:
     error: str = ""
 
 
+def never() -> bool:
+    """The ``cancelled`` of a computation nobody cancels."""
+    return False
+
+
 def compute(
-    request: ComputeRequest, cells: CellCache, trained: Mapping[str, TrainedEntry]
-) -> Outcome:
+    request: ComputeRequest,
+    cells: CellCache,
+    trained: Mapping[str, TrainedEntry],
+    cancelled: Callable[[], bool] = never,
+) -> Outcome | None:
     """Compute a run (unless ``request.previous`` is kept) and, with backprop, its gradients.
 
-    ``trained`` holds the trained models that match the controls: those cells are computed
-    with the trained weights and readout. Never raises for bad numbers.
+    The two halves are :func:`compute_run` and :func:`compute_gradients`; None when
+    ``cancelled()`` answered True on the way.
     """
-    try:
+    outcome = compute_run(request, cells, trained, cancelled)
+    if outcome is None or outcome.error or not request.backprop:
+        return outcome
+    assert outcome.run is not None
+    return compute_gradients(request, outcome.run, cancelled)
+
+
+def compute_run(
+    request: ComputeRequest,
+    cells: CellCache,
+    trained: Mapping[str, TrainedEntry],
+    cancelled: Callable[[], bool] = never,
+) -> Outcome | None:
+    """The run (every cell's forward pass), or ``request.previous`` when it is kept.
+
+    ``trained`` holds the trained models that match the controls: those cells are computed
+    with the trained weights and readout. ``cancelled`` is asked before each cell (None is
+    returned when it says so). Never raises for bad numbers.
+    """
+
+    def work() -> Outcome | None:
         run = request.previous
         if run is None:
-            computed = {kind: compute_cell(kind, request, cells, trained) for kind in request.kinds}
+            computed = {}
+            for kind in request.kinds:
+                if cancelled():
+                    return None
+                computed[kind] = compute_cell(kind, request, cells, trained)
             run = Run(sequence=request.sequence, cells=MappingProxyType(computed))
-        if not request.backprop:
-            return Outcome(request, run)
+        return Outcome(request, run)
+
+    return _guarded(request, work)
+
+
+def compute_gradients(
+    request: ComputeRequest, run: Run, cancelled: Callable[[], bool] = never
+) -> Outcome | None:
+    """BPTT from the loss step for every cell of ``run``, and the Jacobian curves to come.
+
+    Curves too costly to compute here come back as :class:`JacobianJob` s (run them with
+    :func:`~rnn_studio.state.gradients.run_jacobian_jobs`). ``cancelled`` is asked before
+    each cell. Never raises for bad numbers.
+    """
+
+    def work() -> Outcome | None:
         inputs = run.sequence.inputs
         loss_step = resolved_loss_step(request.loss_step, len(run))
         gradients: dict[str, GradientReport] = {}
         jobs = []
         for kind, cell_run in run.cells.items():
+            if cancelled():
+                return None
             report, pending = backprop_report(
-                cell_run.cell, inputs, loss_step, request.clip, cell_run.spectral_radius
+                cell_run.cell,
+                inputs,
+                loss_step,
+                request.clip,
+                cell_run.spectral_radius,
+                trace=cell_run.trace,
             )
             gradients[kind] = report
-            if pending:
+            if pending is not None:
                 jobs.append(
                     JacobianJob(
                         request.generation,
                         kind,
                         cell_run.cell,
-                        inputs[: loss_step + 1],
+                        pending,
                         len(inputs),
                         jacobian_cost(cell_run.cell, loss_step + 1),
                     )
                 )
         return Outcome(request, run, gradients, tuple(jobs))
+
+    return _guarded(request, work)
+
+
+def _guarded(request: ComputeRequest, work: Callable[[], Outcome | None]) -> Outcome | None:
+    """Run ``work``, turning an engine refusal or an overflow into the outcome's error."""
+    try:
+        return work()
     except TrainedModelError as problem:
         return Outcome(request, error=f"{problem} (Reset shows a fresh random model instead.)")
     except engine.EngineError as problem:

@@ -10,6 +10,8 @@ factor per step) live in :mod:`rnn_studio.studio_core`, shared with the Learn ar
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -37,8 +39,9 @@ class GradientReport:
     grad_norms : numpy.ndarray, shape (T,)
         ``‖∂L/∂h_t‖`` for t ≤ L; NaN after the loss step (no gradient flows forward in time).
     jacobian_norms : numpy.ndarray or None, shape (T,)
-        ``‖∂h_L/∂h_t‖_F / √H`` (1 at t = L) for t ≤ L, NaN after; None while a
-        :class:`JacobianJob` is still computing it.
+        ``‖∂h_L/∂h_t‖_F / √H`` (1 at t = L) for t ≤ L, NaN after; None until a
+        :class:`JacobianJob` has computed its first block. While the job runs, the steps
+        it has not reached yet (the earliest ones: it works back from L) are NaN.
     clip : float or None
         Norm-clipping threshold c, or None when clipping is off.
     clip_factor : float
@@ -54,6 +57,8 @@ class GradientReport:
         Global norm ``‖∂L/∂W‖`` of all weight gradients before and after clipping.
     verdict : Verdict
         Judged on ``grad_norms`` (factor per step back from L).
+    jacobian_complete : bool
+        False while a :class:`JacobianJob` is still filling ``jacobian_norms`` in.
     """
 
     kind: str
@@ -66,31 +71,126 @@ class GradientReport:
     param_norm_before: float
     param_norm_after: float
     verdict: Verdict
+    jacobian_complete: bool = True
 
-    def with_jacobian(self, norms: np.ndarray) -> GradientReport:
-        """Return a copy holding the finished ``jacobian_norms``."""
-        return replace(self, jacobian_norms=norms)
+    def with_jacobian(self, norms: np.ndarray, complete: bool = True) -> GradientReport:
+        """Return a copy holding ``jacobian_norms`` (``complete`` False: computed so far)."""
+        return replace(self, jacobian_norms=norms, jacobian_complete=complete)
 
 
 @dataclass(frozen=True, eq=False)
 class JacobianJob:
     """The exact ``‖∂h_L/∂h_t‖`` curve for one cell, to compute off the UI thread.
 
-    :meth:`run` is pure (it reads the cell and inputs, writes nothing), so a worker thread may
-    call it; hand the result back with :meth:`StudioSession.attach_jacobian`, which ignores a
-    job whose ``generation`` is out of date.
+    Its methods are pure (they read the cell and the trace, write nothing), so a worker thread
+    may call them; :func:`run_jacobian_jobs` runs several, a block of steps at a time.
     """
 
     generation: int
     kind: str
     cell: engine.Cell
-    inputs: np.ndarray
+    trace: engine.Trace
     total: int
     cost: float
 
+    def blocks(self, block_steps: int = 8) -> Generator[tuple[int, np.ndarray], None, None]:
+        """Yield ``(start, norms)``: the normalised norms of steps ``start …``, from L back."""
+        scale = math.log10(math.sqrt(self.cell.hidden_size))
+        with np.errstate(all="ignore"):
+            for block in engine.jacobian_log10_sweep(
+                self.cell, self.trace, block_steps=block_steps
+            ):
+                yield block.start, np.power(10.0, block.log10_norms - scale)
+
     def run(self) -> np.ndarray:
-        """Compute and return the normalised norms, shape (total,)."""
-        return jacobian_curve(self.cell, self.inputs, self.total)
+        """Compute and return the whole normalised curve, shape (total,)."""
+        curve = np.full(self.total, np.nan)
+        for start, norms in self.blocks(block_steps=len(self.trace)):
+            curve[start : start + len(norms)] = norms
+        return curve
+
+
+#: A snapshot of the curves :func:`run_jacobian_jobs` publishes: kind → (curve, complete).
+JacobianProgress = dict[str, tuple[np.ndarray, bool]]
+
+#: Steps of one cell's curve computed between two looks at ``cancelled`` (at hidden 256,
+#: ~7 ms for the RNN, ~25 ms for the LSTM).
+JACOBIAN_BLOCK_STEPS = 8
+
+#: Seconds between two publications of curves in progress (the first blocks and the
+#: finished curves are published at once).
+JACOBIAN_PUBLISH_SECONDS = 0.1
+
+
+def run_jacobian_jobs(
+    jobs: Sequence[JacobianJob],
+    cancelled: Callable[[], bool],
+    publish: Callable[[JacobianProgress], None],
+    *,
+    block_steps: int | None = None,
+    publish_every: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> bool:
+    """Compute the jobs' curves together, a block of each in turn, from the loss step back.
+
+    Parameters
+    ----------
+    jobs : sequence of JacobianJob
+        One per cell (compare mode: three), all of one computation.
+    cancelled : callable
+        Asked before every block; when it answers True the work stops there.
+    publish : callable
+        Called with the curves so far (copies: kind → (curve, complete)): after the first
+        block of each, then at most every ``publish_every`` seconds of ``clock``, and with
+        every curve that has just been finished.
+    block_steps : int, optional
+        Steps per block (:data:`JACOBIAN_BLOCK_STEPS` by default).
+    publish_every : float, optional
+        :data:`JACOBIAN_PUBLISH_SECONDS` by default.
+    clock : callable
+        Seconds, for ``publish_every``.
+
+    Returns
+    -------
+    bool
+        True when every curve was finished, False when cancelled.
+
+    Notes
+    -----
+    Taking one block of each cell in turn makes the three curves grow together from the
+    loss step (the front at the same t in each), so each is on screen after its first
+    block however long the others take.
+    """
+    block_steps = JACOBIAN_BLOCK_STEPS if block_steps is None else block_steps
+    publish_every = JACOBIAN_PUBLISH_SECONDS if publish_every is None else publish_every
+    curves = {job.kind: np.full(job.total, np.nan) for job in jobs}
+    sweeps = {job.kind: job.blocks(block_steps) for job in jobs}
+    changed: set[str] = set()
+    finished: set[str] = set()
+    started: set[str] = set()
+    last_published = clock()
+    while sweeps:
+        for kind, sweep in list(sweeps.items()):
+            if cancelled():
+                for open_sweep in sweeps.values():
+                    open_sweep.close()
+                return False
+            block = next(sweep, None)
+            if block is None:
+                del sweeps[kind]
+                finished.add(kind)
+            else:
+                start, norms = block
+                curves[kind][start : start + len(norms)] = norms
+            changed.add(kind)
+        first_round = not started
+        started.update(changed)
+        due = clock() - last_published >= publish_every
+        if changed and (first_round or due or finished & changed or not sweeps):
+            publish({kind: (curves[kind].copy(), kind in finished) for kind in sorted(changed)})
+            changed.clear()
+            last_published = clock()
+    return True
 
 
 def jacobian_cost(cell: object, steps: int) -> float:
@@ -100,24 +200,27 @@ def jacobian_cost(cell: object, steps: int) -> float:
     return float(steps) * gates * size**3
 
 
-def jacobian_curve(cell: engine.Cell, inputs: np.ndarray, total: int) -> np.ndarray:
-    """``‖∂h_L/∂h_t‖_F / √H`` for t ≤ L = len(inputs) - 1, padded with NaN to ``total``."""
-    with np.errstate(all="ignore"):
-        prefix = engine.forward(cell, inputs)
-        norms = np.asarray(engine.jacobian_norms(cell, prefix), dtype=np.float64)
-        norms = norms / math.sqrt(prefix.hidden.shape[-1])
-    return _pad(norms, total)
+def jacobian_curve(cell: engine.Cell, trace: engine.Trace, total: int) -> np.ndarray:
+    """``‖∂h_L/∂h_t‖_F / √H`` for t ≤ L = len(trace) - 1, padded with NaN to ``total``."""
+    return JacobianJob(0, str(cell.kind), cell, trace, total, 0.0).run()
 
 
 def backprop_report(
-    cell: engine.Cell, inputs: np.ndarray, loss_step: int, clip: float | None, rho: float
-) -> tuple[GradientReport, bool]:
+    cell: engine.Cell,
+    inputs: np.ndarray,
+    loss_step: int,
+    clip: float | None,
+    rho: float,
+    trace: engine.Trace | None = None,
+) -> tuple[GradientReport, engine.Trace | None]:
     """Run BPTT for ``cell`` on ``inputs`` (T, I) with the loss at ``loss_step``.
 
-    The forward pass is rerun on the prefix ``inputs[:loss_step + 1]`` (identical to the
-    full trace up to L, and cheap). Returns the report and whether its Jacobian curve is
-    still to be computed (too costly to do inline: see :data:`JACOBIAN_INLINE_BUDGET`).
-    Never raises for numbers that overflow: they give the "overflowed" verdict.
+    ``trace`` is the forward pass over all of ``inputs``, reused when the loss is at the last
+    step; otherwise the forward pass is rerun on the prefix ``inputs[:loss_step + 1]``
+    (identical to the full trace up to L). Returns the report and, when its Jacobian curve
+    is still to be computed (too costly to do inline: see :data:`JACOBIAN_INLINE_BUDGET`),
+    the forward pass to compute it from (else None). Never raises for numbers that
+    overflow: they give the "overflowed" verdict.
 
     Notes
     -----
@@ -128,10 +231,12 @@ def backprop_report(
     """
     total = len(inputs)
     prefix_inputs = inputs[: loss_step + 1]
+    reuse = trace if trace is not None and len(trace) == loss_step + 1 else None
     overflow_step = state_overflow_step = None
+    prefix = None
     with np.errstate(all="ignore"):
         try:
-            prefix, grads = studio_backward(cell, prefix_inputs)
+            prefix, grads = studio_backward(cell, prefix_inputs, trace=reuse)
             state_overflow_step = prefix.first_nonfinite_step
             grad_norms = _pad(np.asarray(grads.norms, dtype=float), total)
             clipped_params = {name: np.array(g) for name, g in grads.params.items()}
@@ -151,9 +256,10 @@ def backprop_report(
     pending = not nonfinite and jacobian_cost(cell, loss_step + 1) > JACOBIAN_INLINE_BUDGET
     jacobian = None
     if not pending:
-        jacobian = (
-            np.full(total, np.nan) if nonfinite else jacobian_curve(cell, prefix_inputs, total)
-        )
+        if nonfinite or prefix is None:
+            jacobian = np.full(total, np.nan)
+        else:
+            jacobian = jacobian_curve(cell, prefix, total)
     # One factor for the whole gradient; an infinite norm cannot be rescaled (NaN).
     if clip is None:
         factor = 1.0
@@ -181,8 +287,9 @@ def backprop_report(
             clipping=clip is not None,
             state_overflow_step=state_overflow_step,
         ),
+        jacobian_complete=not pending,
     )
-    return report, pending
+    return report, prefix if pending else None
 
 
 def _pad(values: np.ndarray, total: int) -> np.ndarray:

@@ -25,6 +25,10 @@ Events (each a :class:`~rnn_studio.state.events.Signal`):
     In compare mode, the cell the single-cell views (memory, gates, equations, outputs) show.
 ``demo_applied(setup)``
     :meth:`apply_demo` set everything from a :class:`DemoSetup`.
+``jacobian_changed(kinds)``
+    More of the exact ‖∂h_L/∂h_t‖ curves of these cells (a tuple of kinds) is in
+    :attr:`gradients`: a costly curve is computed from the loss step back, a block of steps
+    at a time, and published as it grows (``report.jacobian_complete`` once finished).
 
 Trained models (:meth:`StudioSession.show_trained`): the session computes with the trained
 weights and the model's own readout whenever the controls match the trained model (its cell,
@@ -44,29 +48,30 @@ the executor says so), :mod:`~rnn_studio.state.cell_cache` (built and registered
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
-
-import numpy as np
 
 from rnn_studio import engine
 from rnn_studio.state import cursor as steps
 from rnn_studio.state.cell_cache import CELL_CACHE_SIZE, CellCache
 from rnn_studio.state.compute import (
+    EARLY_TRACE_COST,
     CellRun,
     ComputeRequest,
     Executor,
     Outcome,
+    Post,
     Run,
-    compute,
+    compute_gradients,
+    compute_run,
     overflow_message,
+    post_now,
     run_inline,
 )
 from rnn_studio.state.controls import CELL_KINDS, Controls
 from rnn_studio.state.events import Signal
-from rnn_studio.state.gradients import GradientReport, JacobianJob
+from rnn_studio.state.gradients import GradientReport, JacobianProgress, run_jacobian_jobs
 from rnn_studio.state.sequence import SequenceError, encode_sequence
 from rnn_studio.state.trained_adapter import Readout, TrainedModelError, trained_cell
 from rnn_studio.state.trained_match import TrainedModels, with_untrained_readouts
@@ -104,6 +109,7 @@ class StudioSession:
         self.gradients_changed = Signal("gradients_changed")
         self.view_cell_changed = Signal("view_cell_changed")
         self.demo_applied = Signal("demo_applied")
+        self.jacobian_changed = Signal("jacobian_changed")
         setup = setup or DEFAULT_SETUP
         self._controls = Controls.from_setup(setup)
         self._view_cell = "rnn"
@@ -115,6 +121,7 @@ class StudioSession:
         self._generation = 0
         self._in_flight = 0
         self._executor: Executor = run_inline
+        self._post: Post = post_now
         self._cells = CellCache()
         self._trained = TrainedModels()
         self._bundled: dict[str, str] = {}  # kind -> name of the bundled model shown
@@ -433,8 +440,21 @@ class StudioSession:
         must then be called on the session's thread. ``cost`` estimates the work in
         multiply-adds so an executor can run cheap work inline and costly work on a worker
         thread. None (the default) runs everything inline, at once.
+
+        An executor that runs ``work`` on another thread must also have a method
+        ``post(callback, value)`` that calls ``callback(value)`` on the session's thread,
+        in the order posted: the work posts the traces, then the gradients, then the
+        Jacobian curves as they grow (:data:`~rnn_studio.state.compute.Post`). Work that
+        a newer change superseded stops at its next look (between cells, and between
+        blocks of Jacobian steps) and posts nothing more.
         """
         self._executor = executor or run_inline
+        self._post = getattr(executor, "post", post_now)
+
+    def stop_work(self) -> None:
+        """Stop the computation in progress at its next look and drop what it would post
+        (when the window closes). The controls and what is on screen stay as they are."""
+        self._generation += 1
 
     # ---------------------------------------------------------------- cells and models
     def register_cell(self, cell: Any, seed: int, readout: Readout | None = None) -> None:
@@ -618,17 +638,44 @@ class StudioSession:
         cells = self._cells.snapshot()
         trained = self._trained.matching(controls.cell_key)
         untrained = self._trained.untrained_readouts(controls.cell_key)
+        generation, post = request.generation, self._post
 
-        def work() -> Outcome:
-            if request.generation != self._generation:
-                return Outcome(request, error="superseded")  # dropped by _commit
-            return with_untrained_readouts(compute(request, cells, trained), untrained)
+        def cancelled() -> bool:
+            # Asked between cells and between blocks of Jacobian steps: a newer change
+            # stops this work there, so it never waits behind stale work for long.
+            return self._generation != generation
+
+        def work() -> None:
+            if cancelled():
+                return
+            outcome = compute_run(request, cells, trained, cancelled)
+            if outcome is None:
+                return
+            outcome = with_untrained_readouts(outcome, untrained)
+            if outcome.error or not request.backprop:
+                post(self._commit, outcome)
+                return
+            assert outcome.run is not None
+            if request.previous is None and request.cost() >= EARLY_TRACE_COST:
+                post(self._commit, outcome)  # the traces on screen before the gradients
+            outcome = compute_gradients(request, outcome.run, cancelled)
+            if outcome is None:
+                return
+            post(self._commit, outcome)
+            if outcome.jacobian_jobs:
+                run_jacobian_jobs(
+                    outcome.jacobian_jobs,
+                    cancelled,
+                    lambda progress: post(self._attach_jacobians, (generation, progress)),
+                )
 
         self._in_flight += 1
-        self._executor(work, self._commit, request.cost())
+        self._executor(work, self._work_done, request.cost())
+
+    def _work_done(self, _: object) -> None:
+        self._in_flight -= 1
 
     def _commit(self, outcome: Outcome) -> None:
-        self._in_flight -= 1
         request = outcome.request
         if request.generation != self._generation:
             return  # a newer change superseded this one
@@ -656,25 +703,19 @@ class StudioSession:
             self._gradients = outcome.gradients
             if announce:
                 self.gradients_changed.emit(self.gradients)
-        for job in outcome.jacobian_jobs:
-            self._in_flight += 1
-            self._executor(
-                functools.partial(self._run_job, job),
-                functools.partial(self._attach_jacobian, job),
-                job.cost,
-            )
 
-    def _run_job(self, job: JacobianJob) -> np.ndarray | None:
-        return job.run() if job.generation == self._generation else None
-
-    def _attach_jacobian(self, job: JacobianJob, norms: np.ndarray | None) -> None:
-        self._in_flight -= 1
-        if norms is None or job.generation != self._generation or self._gradients is None:
+    def _attach_jacobians(self, update: tuple[int, JacobianProgress]) -> None:
+        generation, progress = update
+        if generation != self._generation or self._gradients is None:
             return
-        report = self._gradients.get(job.kind)
-        if report is not None:
-            self._gradients[job.kind] = report.with_jacobian(norms)
-            self.gradients_changed.emit(self.gradients)
+        kinds = []
+        for kind, (curve, complete) in progress.items():
+            report = self._gradients.get(kind)
+            if report is not None:
+                self._gradients[kind] = report.with_jacobian(curve, complete)
+                kinds.append(kind)
+        if kinds:
+            self.jacobian_changed.emit(tuple(kinds))
 
     def _set_error(self, message: str, announce: bool) -> None:
         if message != self._error:

@@ -152,11 +152,15 @@ def loss_gradient(hidden: np.ndarray) -> np.ndarray:
     return d_hidden
 
 
-def studio_backward(cell: engine.Cell, inputs: np.ndarray) -> tuple[engine.Trace, engine.Grads]:
+def studio_backward(
+    cell: engine.Cell, inputs: np.ndarray, trace: engine.Trace | None = None
+) -> tuple[engine.Trace, engine.Grads]:
     """Forward over ``inputs``, then BPTT of ``L = u · h_L`` with the loss at the last step.
 
     For a loss at an earlier step L, pass ``inputs[: L + 1]``: the forward pass up to L does
-    not depend on later inputs. Overflow is recorded (NaN / infinity), never warned about.
+    not depend on later inputs. ``trace``: the forward pass of ``cell`` over ``inputs``
+    when it is already there (it is not run again). Overflow is recorded (NaN / infinity),
+    never warned about.
 
     Raises
     ------
@@ -164,6 +168,7 @@ def studio_backward(cell: engine.Cell, inputs: np.ndarray) -> tuple[engine.Trace
         The engine refuses to backpropagate through an overflowed forward pass.
     """
     with np.errstate(all="ignore"):
-        trace = engine.forward(cell, inputs)
+        if trace is None:
+            trace = engine.forward(cell, inputs)
         grads = engine.backward(cell, trace, loss_gradient(trace.hidden))
     return trace, grads

@@ -240,5 +240,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.studio.stepper.set_playing(False)
         self.save_layout()
+        self.session.stop_work()  # a long Jacobian curve stops at its next block
         self.executor.shutdown()
         super().closeEvent(event)

@@ -26,6 +26,7 @@ EVENT_NAMES = (
     "gradients_changed",
     "view_cell_changed",
     "demo_applied",
+    "jacobian_changed",
 )
 
 
@@ -46,6 +47,7 @@ class SessionBridge(QObject):
     gradients_changed = Signal(object)
     view_cell_changed = Signal(str)
     demo_applied = Signal(object)
+    jacobian_changed = Signal(object)
 
     def __init__(self, session: StudioSession, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -4,8 +4,9 @@
 case: a few milliseconds) runs inline so the views update in the same event; work estimated
 above :data:`INLINE_COST` multiply-adds (e.g. 1,000 steps at hidden 256, or the exact
 Jacobian curve) runs on a single worker thread. Results come back on the UI thread through a
-queued signal; the session drops results that a newer change made stale, and skips stale
-work before starting it, which is how a superseded computation is cancelled.
+queued signal, at the end or on the way (:meth:`QtExecutor.post`); the session drops results
+that a newer change made stale, and its work stops at its next look once superseded (between
+cells, between blocks of Jacobian steps), so the newer work starts soon after.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ INLINE_COST = 1e8
 
 class _Relay(QObject):
     finished = Signal(object)
+    posted = Signal(object)
 
 
 class _Job(QRunnable):
@@ -50,6 +52,7 @@ class QtExecutor(QObject):
         self._pool.setMaxThreadCount(1)
         self._relay = _Relay(self)
         self._relay.finished.connect(self._finished)
+        self._relay.posted.connect(self._deliver)
         self._queue: deque[tuple[Callable[[], Any], Callable[[Any], None]]] = deque()
         self._running = False
 
@@ -59,6 +62,11 @@ class QtExecutor(QObject):
             return
         self._queue.append((work, done))
         self._start_next()
+
+    def post(self, callback: Callable[[Any], None], value: Any) -> None:
+        """Call ``callback(value)`` on the UI thread, after what was posted before (from any
+        thread; at once when called on the UI thread). Work hands over results with it."""
+        self._relay.posted.emit((callback, value))
 
     @property
     def busy(self) -> bool:
@@ -88,6 +96,10 @@ class QtExecutor(QObject):
         self._running = True
         self.busy_changed.emit(True)
         self._pool.start(_Job(work, done, self._relay))
+
+    def _deliver(self, payload: tuple[Callable[[Any], None], Any]) -> None:
+        callback, value = payload
+        callback(value)
 
     def _finished(self, payload: tuple[Callable[[Any], None], Any, Exception | None]) -> None:
         done, result, failure = payload

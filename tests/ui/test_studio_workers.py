@@ -6,6 +6,7 @@ import numpy as np
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 
+from rnn_studio import engine
 from rnn_studio.state import gradients
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
@@ -49,14 +50,22 @@ def test_a_costly_jacobian_curve_arrives_later(qtbot, monkeypatch) -> None:
     session = StudioSession()
     executor = QtExecutor(inline_below=0.0)
     session.set_executor(executor)
-    seen: list[bool] = []
+    seen: list[tuple[str, bool]] = []
     session.gradients_changed.connect(
-        lambda reports: seen.append(reports["rnn"].jacobian_norms is None)
+        lambda reports: seen.append(("gradients", reports["rnn"].jacobian_complete))
+    )
+    session.jacobian_changed.connect(
+        lambda kinds: seen.append(("jacobian", session.gradients["rnn"].jacobian_complete))
     )
     session.apply_demo(DemoSetup(text="abcdefgh", mode="chars", backprop=True))
     assert executor.wait_idle()
-    assert seen == [True, False]
-    assert np.isclose(session.gradients["rnn"].jacobian_norms[-1], 1.0)
+    assert seen[0] == ("gradients", False) and seen[-1] == ("jacobian", True)
+    report = session.gradients["rnn"]
+    assert np.isclose(report.jacobian_norms[-1], 1.0)
+    trace = engine.forward(session.run.primary.cell, session.run.sequence.inputs)
+    np.testing.assert_allclose(
+        report.jacobian_norms, engine.jacobian_norms(session.run.primary.cell, trace) / np.sqrt(8)
+    )
 
 
 def test_overflow_shows_a_plain_warning_in_the_window(qtbot, tmp_path, monkeypatch) -> None:

@@ -239,6 +239,7 @@ class GradientsPanel(StudioPanel):
         bridge.trace_changed.connect(self.sync_from_session)
         bridge.trace_changed.connect(self._trace_changed)
         bridge.gradients_changed.connect(self.show_gradients)
+        bridge.jacobian_changed.connect(self.show_jacobian_progress)
         bridge.cursor_changed.connect(self.show_cursor)
         self.theme_palette = current_palette()
         self._colour_lines(self.theme_palette)
@@ -333,7 +334,13 @@ class GradientsPanel(StudioPanel):
                 for item in items.values():
                     item.setVisible(False)
             self._sync_legend({})  # no "RNN" entry left over on an LSTM
-            self.verdict_label.setText("No gradient yet.")
+            computing = self.session.backprop_enabled and self.session.run is not None
+            self.placeholder.setText(
+                "Computing the gradients…"
+                if computing
+                else "Press Backprop ◀ to send the gradient back in time"
+            )
+            self.verdict_label.setText("Computing…" if computing else "No gradient yet.")
             self.verdict_label.setStyleSheet("")
             self.rho_label.setText(self._rho_text())
             self.clip_label.clear()
@@ -359,6 +366,25 @@ class GradientsPanel(StudioPanel):
             self.reveal_from = 0
         self._draw()
         self._show_status()
+
+    def show_jacobian_progress(self, kinds: tuple[str, ...]) -> None:
+        """Redraw the dashed ‖∂h_L/∂h_t‖ curves of ``kinds`` with what has been computed so
+        far (they grow from the loss step back), without restarting the animation."""
+        reports: Mapping[str, GradientReport] = self.session.gradients or {}
+        for kind in kinds:
+            report = reports.get(kind)
+            if report is not None and kind in self.curves:
+                self._draw_jacobian(self.curves[kind], report)
+        self.clip_label.setText(self._clip_text(reports))
+
+    def _draw_jacobian(self, items: dict[str, pg.PlotDataItem], report: GradientReport) -> None:
+        norms = report.jacobian_norms
+        if norms is None:
+            items["jacobian"].setVisible(False)
+            return
+        t = np.arange(len(norms), dtype=float)
+        items["jacobian"].setData(t, _positive(np.where(t >= self.reveal_from, norms, np.nan)))
+        items["jacobian"].setVisible(True)
 
     def _trace_changed(self, *_: object) -> None:
         """A new run: ρ and ‖W_hh‖₂ change, and without gradients the empty plot's x range
@@ -405,13 +431,7 @@ class GradientsPanel(StudioPanel):
             items["grad"].setVisible(True)
             faded = clip is not None
             items["grad"].setOpacity(0.35 if faded else 1.0)
-            if report.jacobian_norms is not None:
-                items["jacobian"].setData(
-                    t, _positive(np.where(keep, report.jacobian_norms, np.nan))
-                )
-                items["jacobian"].setVisible(True)
-            else:
-                items["jacobian"].setVisible(False)
+            self._draw_jacobian(items, report)
             items["clipped"].setData(t, _positive(np.where(keep, report.clipped_norms, np.nan)))
             items["clipped"].setVisible(clip is not None)
         self.front_line.setVisible(self._animation.isActive())
@@ -506,7 +526,7 @@ class GradientsPanel(StudioPanel):
         return key
 
     def _clip_text(self, reports: Mapping[str, GradientReport]) -> str:
-        pending = [kind.upper() for kind, r in reports.items() if r.jacobian_norms is None]
+        pending = [kind.upper() for kind, r in reports.items() if not r.jacobian_complete]
         parts = []
         clip = self.session.clip
         if clip is not None:
