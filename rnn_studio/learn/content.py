@@ -55,7 +55,6 @@ from rnn_studio.learn.content_parse import (
     parse_quiz,
 )
 from rnn_studio.learn.content_types import (
-    DEMO_PANELS,
     Analogy,
     Chapter,
     Content,
@@ -81,7 +80,6 @@ from rnn_studio.learn.content_types import (
 )
 
 __all__ = [
-    "DEMO_PANELS",
     "MEMORY_AID_KINDS",
     "OVERVIEW_DEPTHS",
     "QUESTION_KINDS",

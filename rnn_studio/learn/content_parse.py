@@ -17,7 +17,6 @@ from typing import Any
 from rnn_studio.engine.encoding import tokenize
 from rnn_studio.learn import markup
 from rnn_studio.learn.content_types import (
-    DEMO_PANELS,
     Analogy,
     Chapter,
     ContentError,
@@ -41,7 +40,7 @@ from rnn_studio.learn.content_types import (
     default_panel,
     normalise_name,
 )
-from rnn_studio.studio_core.demo import MODE_CHOICES, DemoError, DemoSetup
+from rnn_studio.studio_core.demo import MODE_CHOICES, STUDIO_PANELS, DemoError, DemoSetup
 
 __all__ = [
     "MAX_EXAMPLE_TOKENS",
@@ -264,8 +263,8 @@ def parse_demos(text: str, file: str = "demos.json") -> dict[str, Demo]:
         _check_token_count(setup.text, setup.mode, setup_node.field("text"))
         links = _Links(None, frozenset(root.value))
         panel = node.field("panel").text() if node.has("panel") else default_panel(setup)
-        if panel not in DEMO_PANELS:
-            raise node.field("panel").error(f"{panel!r} is not one of {', '.join(DEMO_PANELS)}")
+        if panel not in STUDIO_PANELS:
+            raise node.field("panel").error(f"{panel!r} is not one of {', '.join(STUDIO_PANELS)}")
         demos[demo_id] = Demo(
             demo_id,
             node.field("title").text(links),

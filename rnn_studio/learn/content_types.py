@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from rnn_studio.studio_core.demo import DemoSetup
 
 __all__ = [
-    "DEMO_PANELS",
     "Analogy",
     "Chapter",
     "Content",
@@ -51,20 +50,6 @@ def normalise_name(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-#: The studio panels a demo can point at (their ``panel_id`` in the studio).
-DEMO_PANELS = (
-    "sequence",
-    "model",
-    "stepper",
-    "unrolled",
-    "memory",
-    "gates",
-    "equations",
-    "gradients",
-    "outputs",
-)
-
-
 def default_panel(setup: DemoSetup) -> str:
     """The panel a demo is most likely about when its file does not say: the gradient plot
     after Backprop, the outputs for a number series, the gates of a gated cell, else memory."""
@@ -80,7 +65,7 @@ def default_panel(setup: DemoSetup) -> str:
 @dataclass(frozen=True)
 class Demo:
     """A "Show me" demo: what the link says, the studio setup it applies, and the panel
-    (one of :data:`DEMO_PANELS`) that shows what the text claims."""
+    (one of :data:`~rnn_studio.studio_core.demo.STUDIO_PANELS`) that shows what the text claims."""
 
     id: str
     title: str

@@ -31,26 +31,13 @@ from typing import Any
 from rnn_studio.atomic_files import file_lock, unused_name
 from rnn_studio.safe_read import BadJSONError, ReadRefusedError, loads_json, read_text_file
 from rnn_studio.storage import atomic_write_json, backup_corrupt, user_data_dir
-from rnn_studio.studio_core.demo import DemoError, DemoSetup
+from rnn_studio.studio_core.demo import STUDIO_PANELS, DemoError, DemoSetup
 
 SCENE_FORMAT = "rnn-studio-scene"
 LIBRARY_FORMAT = "rnn-studio-scenes"
 SCENE_VERSION = 1
 SCENE_SUFFIX = ".rnnscene"
 LIBRARY_FILE = "scenes.json"
-#: The studio's panel ids (``StudioArea.panels``); a scene may show any of them.
-PANEL_IDS = (
-    "sequence",
-    "model",
-    "stepper",
-    "unrolled",
-    "memory",
-    "gates",
-    "equations",
-    "gradients",
-    "outputs",
-    "code",
-)
 MAX_NAME_LENGTH = 80
 MAX_NOTES_LENGTH = 20_000
 #: Largest scene file imported, and largest scene library read.
@@ -73,14 +60,14 @@ class Scene:
     setup : DemoSetup
         Everything the session needs to recompute the run, including the step on show.
     panels : tuple of str
-        Ids of the studio panels on show (see :data:`PANEL_IDS`).
+        Ids of the studio panels on show (see :data:`STUDIO_PANELS`).
     notes : str
         The teacher's notes for this part of the lesson (shown on the notes screen).
     """
 
     name: str
     setup: DemoSetup
-    panels: tuple[str, ...] = PANEL_IDS
+    panels: tuple[str, ...] = STUDIO_PANELS
     notes: str = ""
 
     def __post_init__(self) -> None:
@@ -94,11 +81,11 @@ class Scene:
             isinstance(panel, str) for panel in self.panels
         ):
             raise SceneError("panels: must be a list of panel ids")
-        unknown = [panel for panel in self.panels if panel not in PANEL_IDS]
+        unknown = [panel for panel in self.panels if panel not in STUDIO_PANELS]
         if unknown:
             raise SceneError(
                 f"panels: unknown panel(s) {', '.join(map(repr, unknown))}; "
-                f"known: {', '.join(PANEL_IDS)}"
+                f"known: {', '.join(STUDIO_PANELS)}"
             )
         if len(set(self.panels)) != len(self.panels):
             raise SceneError("panels: a panel is listed twice")
@@ -129,7 +116,7 @@ class Scene:
             setup = DemoSetup.from_dict(data["setup"])
         except (DemoError, TypeError) as problem:
             raise SceneError(f"{source}: setup: {problem}") from None
-        panels = data.get("panels", list(PANEL_IDS))
+        panels = data.get("panels", list(STUDIO_PANELS))
         if not isinstance(panels, list):
             raise SceneError(f"{source}: panels: must be a list of panel ids")
         try:
@@ -144,7 +131,7 @@ class Scene:
 
 
 def capture_scene(
-    session: Any, name: str, panels: tuple[str, ...] = PANEL_IDS, notes: str = ""
+    session: Any, name: str, panels: tuple[str, ...] = STUDIO_PANELS, notes: str = ""
 ) -> Scene:
     """Return the session's current setup (with its step) as a scene called ``name``.
 

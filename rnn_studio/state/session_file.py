@@ -47,10 +47,9 @@ from rnn_studio.engine.model import Model
 from rnn_studio.engine.npz import read_npz
 from rnn_studio.safe_read import BadJSONError, loads_json, read_file_bytes, read_text_file
 from rnn_studio.state.controls import CELL_KINDS
-from rnn_studio.state.scenes import PANEL_IDS
 from rnn_studio.state.session import StudioSession
 from rnn_studio.storage import atomic_write_bytes, atomic_write_json, backup_corrupt, user_data_dir
-from rnn_studio.studio_core.demo import DemoError, DemoSetup
+from rnn_studio.studio_core.demo import STUDIO_PANELS, DemoError, DemoSetup
 
 SESSION_FORMAT = "rnn-studio-session"
 SESSION_VERSION = 2
@@ -104,7 +103,7 @@ class SessionDocument:
 
     setup: DemoSetup
     view_cell: str
-    panels: tuple[str, ...] = PANEL_IDS
+    panels: tuple[str, ...] = STUDIO_PANELS
     settings: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     cells: MappingProxyType[str, MappingProxyType[str, np.ndarray]] = field(
         default_factory=lambda: MappingProxyType({})
@@ -115,7 +114,7 @@ class SessionDocument:
 
 def capture_session(
     session: StudioSession,
-    panels: tuple[str, ...] = PANEL_IDS,
+    panels: tuple[str, ...] = STUDIO_PANELS,
     settings: dict[str, Any] | None = None,
 ) -> SessionDocument:
     """Return what a session file would hold for ``session`` right now."""
@@ -391,9 +390,11 @@ def _document_from_manifest(
     view_cell = manifest.get("view_cell", setup.cell)
     if view_cell not in CELL_KINDS:
         raise SessionFileError(f"{name}: view_cell: {view_cell!r} is not one of rnn, lstm, gru")
-    panels = manifest.get("panels", list(PANEL_IDS))
-    if not isinstance(panels, list) or any(panel not in PANEL_IDS for panel in panels):
-        raise SessionFileError(f"{name}: panels: must list panel ids from {', '.join(PANEL_IDS)}")
+    panels = manifest.get("panels", list(STUDIO_PANELS))
+    if not isinstance(panels, list) or any(panel not in STUDIO_PANELS for panel in panels):
+        raise SessionFileError(
+            f"{name}: panels: must list panel ids from {', '.join(STUDIO_PANELS)}"
+        )
     settings = _check_settings(manifest.get("settings", {}), name)
     cells_meta = manifest.get("cells", {})
     if not isinstance(cells_meta, dict):

@@ -24,6 +24,21 @@ MAX_HIDDEN_SIZE = 256
 COMPARE_KINDS = ("rnn", "lstm", "gru")
 #: How a bundled model of each task reads its input (the text task's models read characters).
 ZOO_TASK_MODES = {"sentiment": "words", "text": "chars", "memory": "chars", "forecast": "numbers"}
+#: Every studio panel by its id (``StudioPanel.panel_id``), in the studio's order: the panels a
+#: "Show me" demo may point at, and those a scene or a session file may show.
+STUDIO_PANELS = (
+    "sequence",
+    "model",
+    "stepper",
+    "unrolled",
+    "memory",
+    "gates",
+    "equations",
+    "gradients",
+    "outputs",
+    "code",
+    "cell",
+)
 
 
 class DemoError(ValueError):

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from rnn_studio.learn.progress import ProgressStore
 from rnn_studio.state.scenes import (
-    PANEL_IDS,
     SCENE_SUFFIX,
     Scene,
     SceneError,
@@ -52,7 +51,7 @@ from rnn_studio.state.session_file import (
     save_session,
     write_autosave,
 )
-from rnn_studio.studio_core.demo import DemoSetup
+from rnn_studio.studio_core.demo import STUDIO_PANELS, DemoSetup
 from rnn_studio.ui import export, export_figures
 from rnn_studio.ui.accessibility import StepStatusLine, complete_accessible_text
 from rnn_studio.ui.autosave import SessionGuard
@@ -342,7 +341,7 @@ class MenuBar(QObject):
     def visible_panels(self) -> tuple[str, ...]:
         """Ids of the studio panels on show (the memory heatmap is always on show)."""
         docks = self.window.studio.docks
-        shown = [pid for pid in PANEL_IDS if pid not in docks or not docks[pid].isHidden()]
+        shown = [pid for pid in STUDIO_PANELS if pid not in docks or not docks[pid].isHidden()]
         return tuple(shown)
 
     def show_panels(self, panels: tuple[str, ...]) -> None:

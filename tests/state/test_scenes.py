@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from rnn_studio.state.scenes import (
-    PANEL_IDS,
     Scene,
     SceneError,
     SceneLibrary,
@@ -20,7 +19,7 @@ from rnn_studio.state.scenes import (
     scene_to_json,
 )
 from rnn_studio.state.session import StudioSession
-from rnn_studio.studio_core.demo import DemoSetup
+from rnn_studio.studio_core.demo import STUDIO_PANELS, DemoSetup
 
 
 @pytest.fixture(autouse=True)
@@ -127,4 +126,4 @@ def test_unreadable_file_is_named(tmp_path):
 
 
 def test_default_scene_shows_every_panel():
-    assert Scene("all", DemoSetup(text="a")).panels == PANEL_IDS
+    assert Scene("all", DemoSetup(text="a")).panels == STUDIO_PANELS

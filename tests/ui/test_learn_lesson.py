@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QPushButton, QTextBrowser
 from rnn_studio.learn import content as content_module
 from rnn_studio.learn.progress import ProgressStore
 from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import STUDIO_PANELS
 from rnn_studio.ui.learn import install_learn_area
 from rnn_studio.ui.learn.browser import scaled_learn_css
 from rnn_studio.ui.learn.learn_area import LearnArea
@@ -287,7 +288,8 @@ def test_another_setup_ends_the_show_me_note(window):
 
 def test_demo_panels_are_the_studios_panels(window):
     win, _ = window
-    assert set(content_module.DEMO_PANELS) <= set(win.studio.panels)
+    # One tuple names the panels, for demos, scenes and session files: every studio panel.
+    assert tuple(win.studio.panels) == STUDIO_PANELS
 
 
 def test_the_show_me_note_fits_1280_by_720_at_a_projector_font(window, qtbot):

@@ -6,7 +6,7 @@ import numpy as np
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.state.session_file import autosave_path
-from rnn_studio.studio_core.demo import DemoSetup
+from rnn_studio.studio_core.demo import STUDIO_PANELS, DemoSetup
 
 
 def _work(session: StudioSession) -> None:
@@ -79,3 +79,14 @@ def test_scene_replays_setup_step_and_panels(classroom):
     np.testing.assert_array_equal(window.session.run.primary.trace.hidden, hidden)
     assert window.studio.docks["equations"].isHidden()
     assert features.scene_notes == "Ask what repeats."
+
+
+def test_a_scene_keeps_every_panel_it_showed_the_cell_view_too(classroom):
+    window, features = classroom(StudioSession(DemoSetup(text="abcabc", cell="lstm", seed=5)))
+    docks = window.studio.docks
+    assert set(docks) <= set(STUDIO_PANELS)  # one tuple names every panel that has a dock
+    shown_before = {pid for pid, dock in docks.items() if not dock.isHidden()}
+    scene = features.save_scene("All on show", "")
+    features.play_scene(features.scenes.get("All on show"))
+    assert {pid for pid, dock in docks.items() if not dock.isHidden()} == shown_before
+    assert "cell" in scene.panels and not docks["cell"].isHidden()
