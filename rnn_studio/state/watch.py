@@ -32,5 +32,17 @@ WATCH_PRESETS: dict[str, WatchPreset] = {
         "Every cell reaches 100 % on held-out phrases it never saw.",
         TrainingSetup.recipe("sentiment", cell="compare"),
     ),
+    "memory-bptt-short": WatchPreset(
+        "Truncated BPTT one step too short: a GRU on the memory task at lag 10",
+        "BPTT window 11, but the symbol sits 11 steps before the cue (12 steps in all): the "
+        "gradient never reaches it and held-out accuracy stays near chance (25 %).",
+        TrainingSetup.recipe("memory", cell="gru", lag=10, bptt=11),
+    ),
+    "memory-bptt-enough": WatchPreset(
+        "Truncated BPTT long enough: the same GRU, window 12",
+        "With a window of 12 steps the cue's window holds the symbol: the GRU reaches 100 % "
+        "held-out accuracy.",
+        TrainingSetup.recipe("memory", cell="gru", lag=10, bptt=12),
+    ),
 }
 """Preset id → preset (all from the engine's recipes, seed 0)."""

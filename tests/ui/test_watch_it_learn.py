@@ -88,3 +88,17 @@ def test_lesson_link_reaches_the_train_area(qtbot, tmp_path, monkeypatch):
     window.train.stop()
     qtbot.waitUntil(lambda: not window.train.running, timeout=5000)
     window.train.shutdown()
+
+
+def test_the_truncation_presets_set_the_visible_bptt_window(qtbot, area):
+    from PySide6.QtWidgets import QSpinBox
+
+    window = area.findChild(QSpinBox, "train_bptt")
+    assert window is not None and window.isVisible()
+    assert "L + 2" in window.toolTip()
+    for preset_id, steps in (("memory-bptt-short", 11), ("memory-bptt-enough", 12)):
+        area.controls.show_setup(WATCH_PRESETS[preset_id].setup)
+        assert window.value() == steps
+        assert area.controls.setup().bptt == steps  # what Start would train with
+    window.setValue(0)
+    assert area.controls.setup().bptt is None  # 0 = the whole sequence

@@ -205,8 +205,11 @@ class TrainControls(QWidget):
             0,
             1000,
             0,
-            "Truncated backpropagation through time: the gradient flows back at most this "
-            "many steps (the state still flows forward). 0 = the whole sequence.",
+            "Truncated backpropagation through time: each sequence is cut into windows of "
+            "this many steps and the gradient flows back only inside a window (the state "
+            "still flows forward). 0 = the whole sequence. On the memory task the window must "
+            "hold all L + 2 steps from the symbol to the cue: at lag 10, 11 fails and 12 "
+            "learns (Learn → “Truncated BPTT”).",
         )
         self.bptt.setSpecialValueText("whole sequence")
         form.addRow("BPTT window", self.bptt)
