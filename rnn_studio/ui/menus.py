@@ -132,6 +132,14 @@ class MenuBar(QObject):
         self.apply_preferences(self.preferences, first_time=True)
         if restore and self.preferences.restore_session:
             self.restore_autosave()
+        self._clean_state: object = None
+        self.mark_clean()
+        self._title_timer = QTimer(self)
+        self._title_timer.setSingleShot(True)
+        self._title_timer.timeout.connect(self.update_title)
+        bridge = window.bridge
+        for signal in (bridge.controls_changed, bridge.view_cell_changed, bridge.demo_applied):
+            signal.connect(lambda *_args: self._title_timer.start(0))
         complete_accessible_text(window)
         #: Space / Enter press the focused control; Esc or a click leaves a text box.
         self.keyboard = KeyboardOperation(window)
@@ -367,6 +375,7 @@ class MenuBar(QObject):
             return False
         self.session_path = target
         self.recent.add(target)
+        self.mark_clean()
         self.confirm(f"Saved the session to {target}")
         return True
 
@@ -380,6 +389,7 @@ class MenuBar(QObject):
         self.show_document(document)
         self.session_path = Path(path)
         self.recent.add(path)
+        self.mark_clean()
         return True
 
     def show_document(self, document: SessionDocument) -> None:
@@ -454,6 +464,7 @@ class MenuBar(QObject):
             self.show_document(document)
             self.session_path = Path(path)
             self.recent.add(path)
+            self.mark_clean()
 
         self.window.executor(work, done, float("inf"))  # always on the worker thread
         return True
@@ -473,6 +484,7 @@ class MenuBar(QObject):
         )
         self.session_path = None
         self.scene_notes = ""
+        self.mark_clean()
 
     def autosave(self) -> bool:
         """Save the session as the autosave (on quit, now and then, on SIGTERM); never raises."""
@@ -520,7 +532,53 @@ class MenuBar(QObject):
                 self.presenter.leave()
             self.autosave()
             self.guard.finish()
+            self.close_companions()
         return False
+
+    # ------------------------------------------------------------------ quit, title
+    def close_companions(self) -> None:
+        """Close the windows that belong to this one: the teacher's notes (a window of its
+        own, so that it can sit on a second screen, which kept the program running after
+        the main window closed) and any window or dialog opened from this one."""
+        notes = self.presenter.notes_window
+        for widget in running_app().topLevelWidgets():
+            if widget is self.window or not widget.isVisible():
+                continue
+            if widget is notes or _opened_from(widget, self.window):
+                widget.close()
+
+    def quit_app(self) -> None:
+        """File → Quit: close this window (it autosaves) and every other window, then end
+        the event loop, so the process ends whatever else is open."""
+        if not self.window.close():
+            return
+        app = running_app()
+        for widget in app.topLevelWidgets():
+            if widget.isVisible():
+                widget.close()
+        app.quit()
+
+    def _work_state(self) -> object:
+        """What "unsaved changes" compares: the setup (not the step on show), the cell on
+        show, the panels, the notes and the trained models in the studio."""
+        return (
+            replace(self.session.to_setup(), cursor=0),
+            self.session.view_cell,
+            self.visible_panels(),
+            self.scene_notes,
+            tuple(id(model) for model in self.session.trained_models.values()),
+        )
+
+    def mark_clean(self) -> None:
+        """The work on screen is what the session file holds (just saved, opened or new)."""
+        self._clean_state = self._work_state()
+        self.update_title()
+
+    def update_title(self) -> None:
+        """Window title: the session's name and Qt's unsaved-changes mark (``[*]``)."""
+        name = self.session_path.stem if self.session_path is not None else "Untitled session"
+        self.window.setWindowTitle(f"{name}[*] — RNN Studio")
+        self.window.setWindowModified(self._work_state() != self._clean_state)
 
     # ------------------------------------------------------------------------ scenes
     def save_scene(self, name: str, notes: str | None = None) -> Scene:
@@ -776,6 +834,16 @@ class MenuBar(QObject):
 def _fingerprint(document: SessionDocument) -> object:
     """What the periodic autosave compares: the setup, panels and settings (not weights)."""
     return (document.setup, document.view_cell, document.panels, dict(document.settings))
+
+
+def _opened_from(widget: QWidget, window: QWidget) -> bool:
+    """True when ``widget``'s chain of parents reaches ``window``."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent is window:
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 def _figure_view(view: QWidget | None) -> str:

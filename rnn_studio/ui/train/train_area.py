@@ -384,7 +384,11 @@ class TrainArea(QWidget):
         self.progress.setMaximum(snapshot.total)
         self.progress.setValue(snapshot.done)
         left = snapshot.remaining
-        estimate = "" if math.isnan(left) else f" · about {format_seconds(left)} left"
+        # The estimate is for a run in progress: once training stops it is gone.
+        running = self.training_thread is not None
+        estimate = (
+            "" if math.isnan(left) or not running else f" · about {format_seconds(left)} left"
+        )
         self.time_label.setText(f"{format_seconds(snapshot.elapsed)} elapsed{estimate}")
         if self.training_thread is not None:
             # Let the worker send the next snapshot once this one is painted.
