@@ -12,6 +12,9 @@ answer and a worked solution:
     An LSTM or GRU unit dropped what it held: which gate, near 0, made it forget?
 ``truncation``
     The memory task at lag L: which truncated-BPTT window can learn it?
+``temperature``
+    Three texts the trained character model just generated at temperatures 0.2, 1 and 2:
+    which one was sampled at the temperature asked for?
 
 Usage::
 
@@ -31,12 +34,13 @@ import numpy as np
 from rnn_studio import engine
 from rnn_studio.learn.bptt_by_hand import agrees_to_figures, fmt, parse_number
 
-KINDS = ("h1", "gradient-sign", "forget-gate", "truncation")
+KINDS = ("h1", "gradient-sign", "forget-gate", "truncation", "temperature")
 TITLES = {
     "h1": "Compute h₁ by hand",
     "gradient-sign": "Predict the sign of a gradient",
     "forget-gate": "Which gate made the unit forget?",
     "truncation": "Pick a truncation window that can learn the lag",
+    "temperature": "Which text was sampled at which temperature?",
 }
 #: Bias that pins a gate near 0 in the forget-gate exercise (σ(−7) ≈ 0.0009).
 PIN = -7.0
@@ -115,6 +119,7 @@ def make_exercise(kind: str, seed: int) -> Exercise:
         "gradient-sign": gradient_sign_exercise,
         "forget-gate": forget_gate_exercise,
         "truncation": truncation_exercise,
+        "temperature": temperature_exercise,
     }
     if kind not in makers:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -376,4 +381,52 @@ def truncation_exercise(seed: int) -> Exercise:
         choices=choices,
         answer=answer,
         facts={"lag": lag, "options": options},
+    )
+
+
+# ------------------------------------------------------------------------------ temperature
+def temperature_exercise(seed: int) -> Exercise:
+    """Three live samples of the trained character model, shuffled: which was at 0.2 or 2?"""
+    from rnn_studio.learn import generate  # loads the bundled model on first use
+
+    rng = np.random.default_rng([seed, 5])
+    samples = [generate.generate(t, seed) for t in generate.TEMPERATURES]
+    order = [int(n) for n in rng.permutation(len(samples))]
+    asked = float(generate.TEMPERATURES[0] if seed % 2 == 0 else generate.TEMPERATURES[-1])
+    letters = "ABC"
+    texts = "<br>".join(
+        f"<b>{letters[n]}</b>: “{generate.shown(samples[k].text)}”" for n, k in enumerate(order)
+    )
+    prompt = (
+        f"The GRU trained on this course's text continued “{generate.PREFIX.strip()}” three "
+        "times, at temperatures 0.2, 1 and 2 (in some order):<br>"
+        f"{texts}<br>Which one was sampled at temperature {asked:g}?"
+    )
+    answer = next(n for n, k in enumerate(order) if samples[k].temperature == asked)
+    greedy = generate.generate(0.0, seed)
+    period = generate.loop_period(greedy.text)
+    rows = "<br>".join(
+        f"<b>{letters[n]}</b>: temperature {samples[k].temperature:g}: "
+        f"{100 * samples[k].word_share:.0f} % real words, "
+        f"{samples[k].cross_entropy:.2f} nats per character under the model "
+        f"(perplexity {samples[k].perplexity:.1f})"
+        for n, k in enumerate(order)
+    )
+    loop = f", repeating every {period} characters" if period else ""
+    solution = (
+        "Dividing the scores by a temperature below 1 sharpens the softmax towards the most "
+        "likely characters; above 1 it flattens it towards a uniform guess.<br>"
+        + rows
+        + f"<br>Greedy decoding (temperature 0) always picks the top character: "
+        f"“{generate.shown(greedy.text)}”{loop}."
+    )
+    return Exercise(
+        "temperature",
+        seed,
+        TITLES["temperature"],
+        prompt,
+        solution,
+        choices=tuple(f"text {letters[n]}" for n in range(len(order))),
+        answer=answer,
+        facts={"asked": asked, "samples": samples, "order": order, "greedy": greedy},
     )

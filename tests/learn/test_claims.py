@@ -394,6 +394,39 @@ def check_bptt_chain(content: Content) -> None:
     assert "below 0.01 at t = 0" in demo.description and result.norms[0] < 0.01
 
 
+def trained_predictions(setup: DemoSetup) -> list:
+    """What a demo's bundled trained model predicts at every step (the outputs panel)."""
+    from rnn_studio.zoo.catalog import load_zoo_model
+    from rnn_studio.zoo.predict import predict_sequence
+
+    assert setup.model is not None
+    return predict_sequence(load_zoo_model(setup.model), setup.text, setup.mode)
+
+
+@demo_check("lm-softmax", "lm-teacher-forcing")
+def check_trained_language_model(content: Content) -> None:
+    from rnn_studio.zoo.catalog import load_zoo_model
+
+    softmax_demo, forcing = content.demos["lm-softmax"], content.demos["lm-teacher-forcing"]
+    setup = softmax_demo.setup
+    assert setup.model == "chars-gru" and setup.text == "the hidden state"
+    model = load_zoo_model(setup.model)
+    assert model.vocabulary is not None and len(model.vocabulary) == 49  # "49 characters"
+    steps = trained_predictions(setup)
+    at_i = steps[setup.cursor]
+    assert at_i.token == "i" and at_i.predicted == "d"  # "at the i of hidden … d"
+    assert at_i.probability is not None and round(100 * at_i.probability) == 96
+    state, output = None, np.zeros(model.output_size)
+    for index in model.vocabulary.encode(list(setup.text[: setup.cursor + 1])):
+        state, _, output = model.step(int(index), state)
+    assert engine.softmax(output).sum() == pytest.approx(1.0)  # "add up to 1"
+    guess = steps[forcing.setup.cursor]
+    assert guess.token == "␣" and guess.predicted == "l"  # unsure after "the " (␣: a space)
+    assert guess.probability is not None and round(100 * guess.probability) == 15
+    assert setup.text[forcing.setup.cursor + 1] == "h"  # "the next input is still the true h"
+    assert "about 96 %" in softmax_demo.description and "about 15 %" in forcing.description
+
+
 def test_every_demo_has_a_check(content: Content) -> None:
     assert set(DEMO_CHECKS) == set(content.demos)
 

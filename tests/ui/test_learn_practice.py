@@ -69,7 +69,7 @@ def test_h1_exercise_checks_typed_numbers_and_shows_the_working(qtbot, view) -> 
     assert view.solution.isVisible() and "tanh(" in view.solution.toPlainText()
 
 
-@pytest.mark.parametrize("kind", ["gradient-sign", "forget-gate", "truncation"])
+@pytest.mark.parametrize("kind", ["gradient-sign", "forget-gate", "truncation", "temperature"])
 def test_choice_exercises(qtbot, view, kind: str) -> None:
     view.set_kind(kind)
     exercise = view.exercise
