@@ -5,6 +5,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/train.py            # full table (about a minute)
     .venv/bin/python benchmarks/train.py --quick    # fewer updates, for a smoke test
     .venv/bin/python benchmarks/train.py --zoo      # the bundled models: seconds and scores
+    .venv/bin/python benchmarks/train.py --dtype    # float32 vs float64: speed-up, scores
 
 Every run uses the task's recipe (``rnn_studio.engine.train.RECIPES``: Adam, learning rate
 0.01, batch 16, clipping at 1) with seed 0 and BLAS pinned to one thread. "updates/s" times
@@ -108,12 +109,84 @@ def zoo_rows() -> None:
     print(f"| all | | | | | {total:.1f} | | |")
 
 
+def dtype_speed(task: Task, name: str, kind: str, hidden: int, rounds: int, block: int):
+    """Thread-CPU seconds per update in float64 and float32, interleaved: ``rounds`` times,
+    ``block`` updates of each (same batches, same start), so load changes hit both alike.
+    Returns the two medians of the per-round means."""
+    recipe = RECIPES[name]
+    trainers = {}
+    for dtype in ("float64", "float32"):
+        model = task.make_model(kind, hidden, seed=0, dtype=np.dtype(dtype))
+        trainers[dtype] = Trainer(model, task, recipe.config(steps=10**6, seed=0))
+        for _ in range(3):  # warm up (buffers, caches)
+            trainers[dtype].step()
+    times: dict[str, list[float]] = {"float64": [], "float32": []}
+    for _ in range(rounds):
+        for dtype, trainer in trainers.items():
+            began = time.thread_time()
+            for _ in range(block):
+                trainer.step()
+            times[dtype].append((time.thread_time() - began) / block)
+    return float(np.median(times["float64"])), float(np.median(times["float32"]))
+
+
+def dtype_scores(task: Task, name: str, kind: str) -> tuple[float, float, str]:
+    """Held-out metric (accuracy, or loss) after the task's full recipe in each dtype."""
+    recipe = RECIPES[name]
+    scores = []
+    for dtype in ("float64", "float32"):
+        model = task.make_model(kind, recipe.hidden_size, seed=0, dtype=np.dtype(dtype))
+        Trainer(model, task, recipe.config(seed=0)).run()
+        evaluation = task.evaluate(model)
+        scores.append(evaluation.metric)
+    return scores[0], scores[1], evaluation.metric_name
+
+
+def dtype_rows(quick: bool) -> None:
+    """``--dtype``: float32 against float64 training, per update (interleaved, thread CPU
+    time) at the recipe's hidden size and at 64 and 256, and the final held-out scores."""
+    tasks = make_tasks()
+    rounds, block = (3, 3) if quick else (7, 10)
+    print("| task | cell | hidden | ms/update float64 | float32 | speed-up |")
+    print("|---|---|---|---|---|---|")
+    for name, task in tasks.items():
+        for kind in CELLS:
+            for hidden in sorted({RECIPES[name].hidden_size, 64, 256}):
+                f64, f32 = dtype_speed(task, name, kind, hidden, rounds, block)
+                print(
+                    f"| {name} | {kind} | {hidden} | {1000 * f64:.2f} | {1000 * f32:.2f} | "
+                    f"×{f64 / f32:.2f} |",
+                    flush=True,
+                )
+    if quick:
+        return
+    print()
+    print("| task | cell | metric | float64 | float32 | difference |")
+    print("|---|---|---|---|---|---|")
+    for name, task in tasks.items():
+        for kind in CELLS:
+            f64, f32, metric = dtype_scores(task, name, kind)
+            print(
+                f"| {name} | {kind} | {metric} | {f64:.4f} | {f32:.4f} | {f32 - f64:+.4f} |",
+                flush=True,
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="30 timed updates, low caps")
     parser.add_argument("--zoo", action="store_true", help="time the bundled models' build")
+    parser.add_argument(
+        "--dtype", action="store_true", help="float32 against float64: speed-up and scores"
+    )
     args = parser.parse_args(argv)
     pinned = limit_blas_threads(1)
+    if args.dtype:
+        print(
+            f"# python {platform.python_version()}, numpy {np.__version__}, BLAS pinned: {pinned}"
+        )
+        dtype_rows(args.quick)
+        return 0
     if args.zoo:
         print(
             f"# python {platform.python_version()}, numpy {np.__version__}, BLAS pinned: {pinned}"

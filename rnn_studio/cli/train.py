@@ -107,6 +107,14 @@ def add_train_subparser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--mode", choices=("chars", "words"), default="chars", help="text task: token unit"
     )
+    parser.add_argument(
+        "--dtype",
+        choices=("float64", "float32"),
+        default="float64",
+        help="training precision: float32 is faster (about x1.2-2.3 per update, most at large "
+        "hidden sizes) and reaches the same final scores within tolerance; float64 is exact "
+        "(float64)",
+    )
     parser.add_argument("--out", type=Path, help="save the trained model here (.npz)")
     return parser
 
@@ -194,6 +202,8 @@ def run_train(args: argparse.Namespace, stream: TextIO | None = None) -> int:
     ``final <metric>: <value>``.
     """
     out = sys.stdout if stream is None else stream
+    import numpy as np
+
     from rnn_studio.engine.blas import limit_blas_threads
     from rnn_studio.engine.io import save_model
     from rnn_studio.engine.train import RECIPES, Trainer, TrainingControl
@@ -221,12 +231,13 @@ def run_train(args: argparse.Namespace, stream: TextIO | None = None) -> int:
     config = recipe.config(**changes)
     config = recipe.config(**changes, eval_every=max(1, config.steps // 20))
     hidden = args.hidden or recipe.hidden_size
+    dtype = np.dtype(getattr(args, "dtype", "float64"))
     if args.task == "memory":
         model = task.make_model(
-            args.cell, hidden, seed=args.seed, memory_init=args.memory_init == "on"
+            args.cell, hidden, seed=args.seed, memory_init=args.memory_init == "on", dtype=dtype
         )
     else:
-        model = task.make_model(args.cell, hidden, seed=args.seed)
+        model = task.make_model(args.cell, hidden, seed=args.seed, dtype=dtype)
     trainer = Trainer(model, task, config)
     clip = f"clip {config.clip}" if config.clip else "no clipping"
     out.write(
@@ -234,6 +245,7 @@ def run_train(args: argparse.Namespace, stream: TextIO | None = None) -> int:
         f"{config.optimizer} lr {config.learning_rate}, batch {config.batch_size}, {clip}, "
         f"seed {args.seed}"
         + (f", memory init {args.memory_init}" if args.task == "memory" else "")
+        + (f", {dtype.name}" if dtype != np.float64 else "")
         + "\n"
     )
     start = task.evaluate(model)

@@ -81,15 +81,25 @@ def model_metadata(model: Model) -> dict[str, Any]:
     }
 
 
-def model_to_bytes(model: Model, *, task_info: dict[str, Any] | None = None) -> bytes:
+def model_to_bytes(
+    model: Model, *, task_info: dict[str, Any] | None = None, dtype: Any = None
+) -> bytes:
     """The ``.npz`` file contents for ``model`` (see the module docstring).
 
     ``task_info`` (JSON-able) is stored in the description under ``"task_info"``: what the
     model was trained on and how it scored (the bundled models use it); readers that do not
-    know it ignore it, and :func:`task_info_from_bytes` returns it.
+    know it ignore it, and :func:`task_info_from_bytes` returns it. ``dtype`` (float32 or
+    float64) stores the weights rounded to that precision, and the file then reads back as a
+    model of that dtype; None keeps the model's own.
     """
     arrays: dict[str, np.ndarray] = dict(model.params)
     meta = model_metadata(model)
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+        if dtype.name not in ("float32", "float64"):
+            raise EngineError(f"A model file stores float32 or float64, not {dtype.name}.")
+        arrays = {key: value.astype(dtype) for key, value in arrays.items()}
+        meta["dtype"] = dtype.name
     if task_info is not None:
         meta["task_info"] = task_info
     arrays[VERSION_KEY] = np.array(FORMAT_VERSION, dtype=np.int64)

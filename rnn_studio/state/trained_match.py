@@ -36,10 +36,13 @@ class TrainedEntry:
     def of(cls, model: Any) -> TrainedEntry:
         """Wrap a snapshot of ``model`` (ρ is computed once: the weights never change).
 
-        The snapshot (an exact copy through the engine's model format) keeps the studio
-        consistent even if the caller trains ``model`` further.
+        The snapshot (an exact copy through the engine's model format, widened to float64
+        for a model trained in float32) keeps the studio consistent even if the caller
+        trains ``model`` further.
         """
-        model = model_from_bytes(model_to_bytes(model), name=f"the trained {model.kind}")
+        model = model_from_bytes(
+            model_to_bytes(model, dtype=np.float64), name=f"the trained {model.kind}"
+        )
         with np.errstate(all="ignore"):
             rho = float(engine.spectral_radius(model.cell))
         return cls(model, Readout.from_model(model), rho)

@@ -244,6 +244,15 @@ class TrainControls(QWidget):
             "same run, bit for bit.",
         )
         form.addRow("Seed", self.seed)
+        self.dtype = _combo(
+            "train_dtype",
+            (("float64", "float64 (exact)"), ("float32", "float32 (faster)")),
+            "Precision the weights train in. float32 is about ×1.2–2.3 faster per update "
+            "(most at large hidden sizes) and reaches the same final scores within "
+            "tolerance; float64 is the engine's exact, gradient-checked precision. A float32 "
+            "model opens in the studio in float64.",
+        )
+        form.addRow("Precision", self.dtype)
         self._labels: dict[QWidget, QWidget | None] = {
             widget: form.labelForField(widget)
             for widget in (self.text_source, self.text_mode, self.series, self.lag)
@@ -344,6 +353,7 @@ class TrainControls(QWidget):
             self.clip.setValue(setup.clip)
         self.steps.setValue(setup.steps)
         self.seed.setValue(setup.seed)
+        self.dtype.setCurrentIndex(self.dtype.findData(setup.dtype))
 
     def set_running(self, running: bool, paused: bool) -> None:
         """Enable the buttons (and lock the choices) that make sense now."""
@@ -395,4 +405,5 @@ class TrainControls(QWidget):
             clip=self.clip.value() if self.clip_on.isChecked() else None,
             steps=self.steps.value(),
             seed=self.seed.value(),
+            dtype=self.dtype.currentData(),
         )
