@@ -30,6 +30,7 @@ from rnn_studio.state.readout import Outputs, compute_outputs
 from rnn_studio.state.sequence import EncodedSequence
 from rnn_studio.state.trained_adapter import Readout, TrainedModelError, trained_cell
 from rnn_studio.state.trained_match import TrainedEntry
+from rnn_studio.studio_core import recipe
 from rnn_studio.studio_core.numbers import format_number
 
 
@@ -51,6 +52,11 @@ class CellRun:
         The readout at every step (``outputs.trained``: a trained model's own readout).
     first_nonfinite_step : int or None
         First step whose hidden (or cell) state is NaN/infinite, None if all finite.
+    stack : engine.CellStack or None
+        With more than one layer or both directions: the stack whose layer 0, forward
+        direction, is ``cell`` (:func:`rnn_studio.studio_core.recipe.studio_stack`).
+    stack_trace : engine.StackTrace or None
+        The stack's forward pass over the same inputs: every layer's and direction's states.
     """
 
     kind: str
@@ -59,6 +65,8 @@ class CellRun:
     spectral_radius: float
     outputs: Outputs
     first_nonfinite_step: int | None
+    stack: Any = None
+    stack_trace: Any = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,13 +140,23 @@ class ComputeRequest:
     clip: float | None
     cursor: int
     announce: bool
+    num_layers: int = 1
+    bidirectional: bool = False
+
+    @property
+    def stacked(self) -> bool:
+        """True when the run also needs a stack (more layers or both directions)."""
+        return self.num_layers > 1 or self.bidirectional
 
     def cost(self) -> float:
-        """Rough multiply-adds: forward (and backward) over T steps, G·H² each, per cell,
-        and with backprop the exact Jacobian curve, G·H³ per step."""
+        """Rough multiply-adds: forward (and backward) over T steps, G·H² each, per cell
+        (and the stack's extra layers and directions forward), and with backprop the exact
+        Jacobian curve, G·H³ per step."""
         size = self.cell_key.hidden_size
         passes = (0 if self.previous is not None else 1) + (2 if self.backprop else 0)
         gates = sum({"rnn": 1, "lstm": 4, "gru": 3}[kind] for kind in self.kinds)
+        if self.previous is None:
+            passes += self.num_layers * (2 if self.bidirectional else 1) - 1
         steps = float(len(self.sequence))
         jacobian = steps * gates * size**3 if self.backprop else 0.0
         return steps * gates * size * (size + 8) * max(passes, 1) + jacobian
@@ -287,6 +305,21 @@ def compute_cell(
         outputs = readout.outputs(hidden)
     else:
         outputs = compute_outputs(hidden, sequence, request.cell_key.seed)
+    stack = stack_trace = None
+    if request.stacked:
+        key = request.cell_key
+        stack = recipe.studio_stack(
+            cell,
+            request.num_layers,
+            request.bidirectional,
+            key.seed,
+            nonlinearity=key.nonlinearity if kind == "rnn" else "tanh",
+            spectral_radius=key.spectral_radius,
+            forget_bias=key.forget_bias if kind == "lstm" else None,
+            recurrent=key.recurrent if kind == "rnn" else "random",
+        )
+        with np.errstate(all="ignore"):
+            stack_trace = engine.forward(stack, sequence.inputs)
     return CellRun(
         kind=kind,
         cell=cell,
@@ -294,6 +327,8 @@ def compute_cell(
         spectral_radius=rho,
         outputs=outputs,
         first_nonfinite_step=first_nonfinite_step(trace),
+        stack=stack,
+        stack_trace=stack_trace,
     )
 
 

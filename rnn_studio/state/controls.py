@@ -2,7 +2,7 @@
 
 :class:`Controls` is what the session computes from: the sequence as typed, how to read it,
 the cell (or ``"compare"``), its size, seed, nonlinearity, spectral radius ρ and forget bias,
-and the backprop settings (loss step, clipping, on or off). Every control is checked by
+how many layers and whether both directions run, and the backprop settings (loss step, clipping, on or off). Every control is checked by
 :func:`rnn_studio.studio_core.demo.check_field`, the rule a demo file is checked with, so the
 studio accepts from a slider exactly what it accepts from a link. The text is the exception:
 an unreadable text is not refused but shown as an error (see :mod:`rnn_studio.state.sequence`).
@@ -31,6 +31,8 @@ LABELS = {
     "clip": "clipping threshold",
     "backprop": "backprop",
     "recurrent": "recurrent weights",
+    "num_layers": "layers",
+    "bidirectional": "both directions",
 }
 
 
@@ -66,6 +68,8 @@ class Controls:
     clip: float | None
     backprop: bool
     recurrent: str = "random"
+    num_layers: int = 1
+    bidirectional: bool = False
 
     @classmethod
     def from_setup(cls, setup: DemoSetup) -> Controls:
@@ -93,6 +97,8 @@ class Controls:
             clip=None,
             loss_step=-1,
             recurrent="random",
+            num_layers=defaults.num_layers,
+            bidirectional=defaults.bidirectional,
         )
 
     def to_setup(self, cursor: int) -> DemoSetup:

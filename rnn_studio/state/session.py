@@ -1,8 +1,9 @@
 """The studio session: everything the studio window shows, with no Qt in sight.
 
 A :class:`StudioSession` holds the learner's choices (sequence, reading mode, cell, sizes,
-seed, spectral radius, forget bias, cursor, loss step, clipping) and the results computed from
-them (a :class:`Run` with one trace per cell, and the gradient reports after backprop). Every
+seed, spectral radius, forget bias, layers and directions, cursor, loss step, clipping) and the
+results computed from them (a :class:`Run` with one trace per cell, plus every layer's and
+direction's states when there are more, and the gradient reports after backprop). Every
 setter validates, recomputes at once and announces what changed through :class:`Signal`
 events; the Qt views subscribe (through :mod:`rnn_studio.ui.qt_bridge`) and write back only
 through these setters.
@@ -177,6 +178,16 @@ class StudioSession:
         return self._controls.recurrent
 
     @property
+    def num_layers(self) -> int:
+        """Stacked layers (1 or 2); the extra rows are in ``shown.stack_trace``."""
+        return self._controls.num_layers
+
+    @property
+    def bidirectional(self) -> bool:
+        """True when every layer also runs over the reversed sequence."""
+        return self._controls.bidirectional
+
+    @property
     def loss_step(self) -> int:
         """Requested loss step (0-based), -1 for the last step."""
         return self._controls.loss_step
@@ -328,6 +339,14 @@ class StudioSession:
     def set_forget_bias(self, bias: float | None) -> None:
         """Add ``bias`` (−20 to 20) to the LSTM forget-gate bias, or None for none."""
         self._set(forget_bias=bias)
+
+    def set_num_layers(self, layers: int) -> None:
+        """Stack 1 or 2 layers (layer 2 reads layer 1's states) and recompute."""
+        self._set(num_layers=layers)
+
+    def set_bidirectional(self, on: bool) -> None:
+        """Also run every layer over the reversed sequence (or stop) and recompute."""
+        self._set(bidirectional=on)
 
     def set_cursor(self, t: int) -> None:
         """Move to step ``t``, clamped to the run; -1 means the last step."""
@@ -634,6 +653,8 @@ class StudioSession:
             clip=controls.clip,
             cursor=cursor,
             announce=announce,
+            num_layers=controls.num_layers,
+            bidirectional=controls.bidirectional,
         )
         cells = self._cells.snapshot()
         trained = self._trained.matching(controls.cell_key)

@@ -39,6 +39,8 @@ STUDIO_PANELS = (
     "code",
     "cell",
 )
+#: Most stacked layers the studio draws (the engine takes up to 8).
+MAX_STUDIO_LAYERS = 2
 
 
 class DemoError(ValueError):
@@ -87,6 +89,12 @@ class DemoSetup:
         ``cell`` is "compare". ``seed`` is the studio seed the model is filed under; ρ
         rescaling, a forget bias and a non-normal W_hh would hide it and are refused.
         None (the default) shows random weights.
+    num_layers : int
+        Stacked layers, 1 to 2: layer 2 reads the hidden states of layer 1. The unrolled view
+        draws one row of cells per layer (and direction).
+    bidirectional : bool
+        Also run every layer over the reversed sequence (a backward row in the unrolled
+        view); each step's output is the forward and backward states side by side.
     """
 
     text: str
@@ -103,6 +111,8 @@ class DemoSetup:
     clip: float | None = None
     recurrent: str = "random"
     model: str | None = None
+    num_layers: int = 1
+    bidirectional: bool = False
 
     def __post_init__(self) -> None:
         for name in FIELD_ORDER:
@@ -125,11 +135,13 @@ class DemoSetup:
         return cls(**data)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the setup as JSON-ready data (``model`` only when there is one, so files
-        without a bundled model read as before)."""
+        """Return the setup as JSON-ready data (``model`` only when there is one, and
+        ``num_layers``/``bidirectional`` only when not 1/false, so files without them read
+        as before)."""
         data = asdict(self)
-        if data["model"] is None:
-            del data["model"]
+        for name, default in (("model", None), ("num_layers", 1), ("bidirectional", False)):
+            if data[name] == default:
+                del data[name]
         return data
 
     @property
@@ -163,6 +175,8 @@ FIELD_ORDER = (
     "clip",
     "recurrent",
     "model",
+    "num_layers",
+    "bidirectional",
 )
 _CHOICES = {
     "mode": MODE_CHOICES,
@@ -175,6 +189,7 @@ _WHOLE = {
     "seed": (0, 2**32 - 1),
     "cursor": (-1, 10**6),
     "loss_step": (-1, 10**6),
+    "num_layers": (1, MAX_STUDIO_LAYERS),
 }
 #: Optional numbers: (low, high, low_allowed). Clipping to a norm of 0 would erase the gradient.
 _OPTIONAL_NUMBER = {
@@ -218,7 +233,7 @@ def check_field(name: str, value: Any, label: str | None = None) -> Any:
         first, last = _WHOLE[name]
         if isinstance(value, bool) or not isinstance(value, int) or not first <= value <= last:
             raise DemoError(f"{label}: {value!r} is not a whole number from {first} to {last}")
-    elif name == "backprop":
+    elif name in ("backprop", "bidirectional"):
         if not isinstance(value, bool):
             raise DemoError(f"{label}: must be true or false")
     elif name in _OPTIONAL_NUMBER:

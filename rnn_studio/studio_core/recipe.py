@@ -12,6 +12,9 @@ Notes
 * Cell: ``make_cell(kind, I, H, seed=seed)`` (with the nonlinearity for the vanilla RNN), then
   (vanilla RNN, ``recurrent="non-normal"``) the surprise demo's weights, then ``W_hh``
   rescaled to spectral radius ρ, then (LSTM only) the forget bias added to ``b_if``.
+* Layers (``num_layers`` > 1 or ``bidirectional``): :func:`studio_stack` keeps that cell as
+  layer 0's forward direction and builds every other layer and direction the same way, each
+  from its own seed derived from ``(seed, layer, direction)``.
 * Loss: ``L = u · h_L`` with the fixed unit vector ``u = (1, …, 1)/√H`` read at the loss step
   L, so ``∂L/∂h_L = u`` has norm 1 and every earlier ``‖∂L/∂h_t‖`` is how much of that unit
   gradient survives the trip back to step t.
@@ -104,6 +107,67 @@ def studio_cell(
         params["bias_ih"][hidden_size : 2 * hidden_size] += forget_bias  # gate order i, f, g, o
         cell.set_params(params)
     return cell
+
+
+def layer_seed(seed: int, layer: int, direction: int) -> int:
+    """The seed of layer ``layer``, direction ``direction`` of a studio stack.
+
+    Layer 0's forward cell keeps ``seed`` itself (it is the cell every other panel shows); the
+    rest draw theirs from ``numpy.random.SeedSequence((seed, layer, direction))``, so each is
+    independent of the others and of the cell another seed would give.
+    """
+    if layer == 0 and direction == 0:
+        return seed
+    return int(np.random.SeedSequence((seed, layer, direction)).generate_state(1)[0])
+
+
+def studio_stack(
+    base: engine.Cell,
+    num_layers: int,
+    bidirectional: bool,
+    seed: int,
+    **options: Any,
+) -> engine.CellStack:
+    """The studio's stack of ``num_layers`` layers (and both directions) around ``base``.
+
+    Parameters
+    ----------
+    base : Cell
+        Layer 0's forward cell: the cell the rest of the studio shows (random or trained).
+    num_layers : int
+        Layers, ≥ 1.
+    bidirectional : bool
+        Add a reverse-direction cell to every layer.
+    seed : int
+        The studio's seed; see :func:`layer_seed`.
+    **options
+        The other cells' recipe (:func:`studio_cell`'s keywords: nonlinearity, spectral
+        radius, forget bias, recurrent weights).
+    """
+    directions = 2 if bidirectional else 1
+    if base.dtype != np.float64:  # a float32 trained cell: the studio computes in float64
+        twin = engine.make_cell(base.kind, base.input_size, base.hidden_size, seed=0,
+                                nonlinearity=base.nonlinearity)  # fmt: skip
+        twin.set_params(base.params)
+        base = twin
+    rows = []
+    for layer in range(num_layers):
+        inputs = base.input_size if layer == 0 else directions * base.hidden_size
+        rows.append(
+            [
+                base
+                if layer == 0 and direction == 0
+                else studio_cell(
+                    base.kind,
+                    inputs,
+                    base.hidden_size,
+                    layer_seed(seed, layer, direction),
+                    **options,
+                )
+                for direction in range(directions)
+            ]
+        )
+    return engine.CellStack(rows)
 
 
 #: The surprise demo's W_hh: eigenvalues all NON_NORMAL_RHO, largest singular value NON_NORMAL_NORM.

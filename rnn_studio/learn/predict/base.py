@@ -142,6 +142,8 @@ def demo_data(text: str, **fields: Any) -> Mapping[str, Any]:
         "loss_step": -1,
         "clip": None,
         "recurrent": "random",
+        "num_layers": 1,
+        "bidirectional": False,
     }
     unknown = set(fields) - set(setup)
     assert not unknown, unknown
