@@ -2,7 +2,8 @@
 
 :class:`Controls` is what the session computes from: the sequence as typed, how to read it,
 the cell (or ``"compare"``), its size, seed, nonlinearity, spectral radius ρ and forget bias,
-how many layers and whether both directions run, and the backprop settings (loss step, clipping, on or off). Every control is checked by
+how many layers and whether both directions run, and the backprop settings (loss step,
+clipping, on or off). Every control is checked by
 :func:`rnn_studio.studio_core.demo.check_field`, the rule a demo file is checked with, so the
 studio accepts from a slider exactly what it accepts from a link. The text is the exception:
 an unreadable text is not refused but shown as an error (see :mod:`rnn_studio.state.sequence`).

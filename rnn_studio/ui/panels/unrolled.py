@@ -1,6 +1,9 @@
 """Unrolled view: the network drawn once per time step, the same weights in every copy.
 
-After Backprop the chain shows the gradient going back along it (see
+With two layers or both directions (Model panel) each step is a column: one row of cells per
+layer, a backward row above each forward row, every cell showing its hidden state's units.
+
+After Backprop the chain shows the gradient going back along it (one-row chain only) (see
 :meth:`rnn_studio.ui.widgets.chain.ChainView.set_flow`); pressing Backprop plays it from the
 loss step back to step 0 in step with the Gradient decay plot.
 """
@@ -12,9 +15,10 @@ import sys
 import time
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from rnn_studio.state.backward_flow import BackwardFlow, backward_flow, flow_cost
+from rnn_studio.state.layer_rows import layer_rows
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.panels.gradients import ANIMATION_MS
 from rnn_studio.ui.qt_bridge import SessionBridge
@@ -36,6 +40,16 @@ class UnrolledPanel(StudioPanel):
         self.view.setAccessibleName("Unrolled network")
         self.view.setToolTip("One copy of the cell per time step; click a copy to go there")
         self.body.addWidget(self.view, 1)
+        self.layers_note = QLabel(self)
+        self.layers_note.setObjectName("unrolled_layers_note")
+        self.layers_note.setWordWrap(True)
+        self.layers_note.setText(
+            "Layer 1 → is the cell the other panels show; the backward rows (←) read the "
+            "sequence from the end. Colours: each unit's h_t, blue − / red +. Gradient arrows: "
+            "one layer, one direction only."
+        )
+        self.layers_note.hide()
+        self.body.addWidget(self.layers_note)
         self.view.step_clicked.connect(self.session.set_cursor)
         bridge.trace_changed.connect(self._show_chain)
         bridge.view_cell_changed.connect(self._show_chain)
@@ -155,7 +169,12 @@ class UnrolledPanel(StudioPanel):
         kind = "RNN·LSTM·GRU" if self.session.cell_kind == "compare" else run.primary.kind.upper()
         colours = cell_colours(current_palette())
         colour = colours.get(self.session.cell_kind, colours["rnn"])
-        self.view.set_chain(run.sequence.tokens, kind if len(kind) < 6 else "cell", colour)
+        shown = self.session.shown
+        rows = layer_rows(shown) if shown is not None else ()
+        if rows:
+            colour = colours.get(shown.kind, colour) if shown is not None else colour
+        self.view.set_chain(run.sequence.tokens, kind if len(kind) < 6 else "cell", colour, rows)
+        self.layers_note.setVisible(bool(rows))
         self.view.set_cursor(self.session.cursor)
 
 

@@ -4,6 +4,9 @@ Moving the cursor repaints the cells whose look changed and scrolling by one cel
 the newly exposed one. Every copy carries the same ``W_xh`` and ``W_hh`` labels: that is
 weight sharing.
 
+With more than one layer or both directions (``set_chain(..., rows=...)``) each step is a
+column of cells instead, one row per layer and direction (:mod:`.chain_layers`).
+
 After Backprop the chain also shows the gradient going back (:meth:`ChainView.set_flow`): under
 each recurrent arrow a second arrow points left, its colour and thickness growing with
 log ‖∂L/∂h_t‖ (:func:`flow_pen`), so a vanishing gradient fades and an exploding one swells
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -37,13 +41,24 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.state.backward_flow import BackwardFlow
+from rnn_studio.state.layer_rows import LayerRow
 from rnn_studio.studio_core.numbers import format_number
 from rnn_studio.ui.theme import (
     OKABE_ITO,
     Palette,
     current_palette,
+    diverging_colour_map,
     graphic_colour,
     step_text_colour,
+    symmetric_levels,
+)
+from rnn_studio.ui.widgets.chain_layers import (
+    LayerColumnItem,
+    StackLayout,
+    column_tip,
+    paint_row_labels,
+    stack_layout,
+    state_position,
 )
 
 PITCH = 92.0  # horizontal distance between cells
@@ -97,8 +112,23 @@ class ChainState:
         #: arrows into steps ≥ ``flow_front`` are drawn (None: all of them).
         self.flow: BackwardFlow | None = None
         self.flow_front: int | None = None
+        #: Stacked layers / both directions: the rows (top first) and where they sit.
+        self.rows: tuple[LayerRow, ...] = ()
+        self.layout: StackLayout | None = None
+        #: |h| drawn in the darkest colours (one scale for every row).
+        self.scale = 1.0
         self.apply_palette(current_palette())
         self.cell_colour = QColor(self.ink)
+
+    @property
+    def height(self) -> float:
+        """Height of the chain: one row, or every layer and direction."""
+        return HEIGHT if self.layout is None else self.layout.height
+
+    def unit_colour(self, value: float) -> QColor:
+        """The colour a hidden unit with state ``value`` is drawn in (diverging map, ±scale)."""
+        position = state_position(value, self.scale)
+        return self.unit_colours[round(position * (len(self.unit_colours) - 1))]
 
     def apply_palette(self, palette: Palette) -> None:
         """Take the box, ink and highlight colours from ``palette``."""
@@ -112,6 +142,11 @@ class ChainState:
         self.background = QColor(palette.plot_background)
         self.flow_hidden = QColor(graphic_colour(OKABE_ITO["vermillion"], palette))
         self.flow_cell = QColor(graphic_colour(OKABE_ITO["blue"], palette))
+        # Sampled once per palette: painting a square then costs one list lookup.
+        self.unit_colours = [
+            QColor(*(int(c) for c in rgba))
+            for rgba in diverging_colour_map(palette).map(np.linspace(0.0, 1.0, 257), mode="byte")
+        ]
 
 
 class CellItem(QGraphicsItem):
@@ -156,11 +191,15 @@ class StartItem(QGraphicsItem):
         self.state = state
 
     def boundingRect(self) -> QRectF:
-        return QRectF(0.0, 0.0, MARGIN, HEIGHT)
+        return QRectF(0.0, 0.0, MARGIN, self.state.height)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
+        if self.state.rows:
+            painter.setFont(_base_font(painter.font()))
+            paint_row_labels(painter, self.state, MARGIN)
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         small = _base_font(painter.font())
         small.setPointSizeF(BASE_POINT_SIZE * 0.8)
@@ -219,16 +258,26 @@ def _paint_cell(painter: QPainter, t: int, state: ChainState, small: QFont) -> N
     painter.drawText(QRectF(centre + 3, 4, 40, 14), Qt.AlignmentFlag.AlignLeft, f"h{_sub(t)}")
     token_font = QFont(painter.font())
     token_font.setPointSizeF(small.pointSizeF() / 0.8)
-    token_font.setBold(current)
-    painter.setFont(token_font)
-    painter.setPen(QPen(state.current_token if current else ink))
-    metrics = QFontMetricsF(token_font)
-    token = metrics.elidedText(state.tokens[t], Qt.TextElideMode.ElideRight, PITCH - 6)
-    painter.drawText(
+    paint_token(
+        painter,
+        state.tokens[t],
+        token_font,
+        current,
+        state.current_token if current else ink,
         QRectF(centre - PITCH / 2, INPUT_BOTTOM, PITCH, HEIGHT - INPUT_BOTTOM),
-        Qt.AlignmentFlag.AlignCenter,
-        token,
     )
+
+
+def paint_token(
+    painter: QPainter, token: str, font: QFont, bold: bool, colour: QColor, rect: QRectF
+) -> None:
+    """A step's token centred in ``rect`` (elided to the cell's pitch), bold at the cursor."""
+    token_font = QFont(font)
+    token_font.setBold(bold)
+    painter.setFont(token_font)
+    painter.setPen(QPen(colour))
+    shown = QFontMetricsF(token_font).elidedText(token, Qt.TextElideMode.ElideRight, PITCH - 6)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, shown)
 
 
 def _flow_shown(state: ChainState, t: int) -> bool:
@@ -329,7 +378,7 @@ class ChainView(QGraphicsView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = ChainState()
-        self.cells: list[CellItem] = []
+        self.cells: list[CellItem | LayerColumnItem] = []
         scene = QGraphicsScene(self)
         self.start_item = StartItem(self.state)
         scene.addItem(self.start_item)
@@ -350,7 +399,7 @@ class ChainView(QGraphicsView):
         # The font's zoom, unless the view is shorter than the chain at that zoom: then the
         # chain shrinks to fit (down to MIN_ZOOM_FRACTION of it) rather than being cut off.
         scrollbar = self.horizontalScrollBar().sizeHint().height()
-        room = (self.height() - scrollbar - 6) / HEIGHT
+        room = (self.height() - scrollbar - 6) / self.state.height
         wanted = self.font_zoom()
         zoom = min(wanted, max(room, wanted * MIN_ZOOM_FRACTION))
         if zoom != self.zoom:
@@ -362,11 +411,12 @@ class ChainView(QGraphicsView):
 
     def sizeHint(self) -> QSize:
         scrollbar = self.horizontalScrollBar().sizeHint().height()
-        return QSize(400, int(HEIGHT * self.font_zoom()) + scrollbar + 6)
+        return QSize(400, int(self.state.height * self.font_zoom()) + scrollbar + 6)
 
     def minimumSizeHint(self) -> QSize:
         scrollbar = self.horizontalScrollBar().sizeHint().height()
-        return QSize(120, int(HEIGHT * self.font_zoom() * MIN_ZOOM_FRACTION) + scrollbar + 6)
+        height = self.state.height * self.font_zoom() * MIN_ZOOM_FRACTION
+        return QSize(120, int(height) + scrollbar + 6)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -394,30 +444,59 @@ class ChainView(QGraphicsView):
         """The tokens under the cells."""
         return self.state.tokens
 
-    def set_chain(self, tokens: tuple[str, ...], cell_label: str, colour: str) -> None:
-        """Show a new chain (a new trace): one item per step."""
+    def set_chain(
+        self,
+        tokens: tuple[str, ...],
+        cell_label: str,
+        colour: str,
+        rows: tuple[LayerRow, ...] = (),
+    ) -> None:
+        """Show a new chain (a new trace): one item per step.
+
+        ``rows`` (from :func:`rnn_studio.state.layer_rows.layer_rows`) draws every layer and
+        direction, each step a column of cells showing their states; ``()`` the one row.
+        """
         state = self.state
+        old_height, was_stacked = state.height, bool(state.rows)
         state.tokens = tokens
         state.cell_label = cell_label
         state.cell_colour = QColor(colour)
         state.cursor = min(state.cursor, max(len(tokens) - 1, 0))
+        state.rows = tuple(rows)
+        state.layout = stack_layout(state.rows) if state.rows else None
+        if state.rows:
+            values = np.concatenate([np.ravel(row.states) for row in state.rows])
+            state.scale = symmetric_levels(values)[1]
         scene = self.scene()
+        if was_stacked or state.rows:  # columns depend on the rows: build them afresh
+            while self.cells:
+                scene.removeItem(self.cells.pop())
         while len(self.cells) > len(tokens):
             scene.removeItem(self.cells.pop())
         for t in range(len(self.cells), len(tokens)):
-            item = CellItem(t, state, self.step_clicked.emit)
+            item: CellItem | LayerColumnItem
+            if state.rows:
+                item = LayerColumnItem(t, state, self.step_clicked.emit, cell_x(t))
+                item.setToolTip(column_tip(state.rows, t))
+            else:
+                item = CellItem(t, state, self.step_clicked.emit)
             scene.addItem(item)
             self.cells.append(item)
         for item in self.cells:
             item.update()
-        scene.setSceneRect(QRectF(0.0, 0.0, MARGIN + len(tokens) * PITCH + 8.0, HEIGHT))
+        if state.height != old_height:
+            self.start_item.prepareGeometryChange()
+            self.updateGeometry()
+            self._apply_zoom()
+        self.start_item.update()
+        scene.setSceneRect(QRectF(0.0, 0.0, MARGIN + len(tokens) * PITCH + 8.0, state.height))
 
     def set_flow(self, flow: BackwardFlow | None, front: int | None = None) -> None:
         """Show the gradient going back (None: hide it); arrows into steps < ``front`` wait."""
         old_front = self.state.flow_front
         changed_flow = flow is not self.state.flow
         self.state.flow, self.state.flow_front = flow, front
-        if changed_flow:
+        if changed_flow and not self.state.rows:  # stacked columns keep their state tips
             for item in self.cells:
                 item.setToolTip(_flow_tip(flow, item.t))
         if changed_flow or old_front is None or front is None:
