@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Sequence
+from html import escape
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QSettings, Qt
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio import __version__
+from rnn_studio.ui.licences import bundled_libraries
 from rnn_studio.ui.settings import read_setting
 
 #: The first-run tour: (title, text) pages.
@@ -57,13 +59,6 @@ TOUR_PAGES = (
     ),
 )
 
-#: Licences of the libraries RNN Studio is built on, shown in About.
-LICENCES = (
-    ("PySide6 (Qt for Python)", "LGPLv3", "https://doc.qt.io/qtforpython-6/licenses.html"),
-    ("pyqtgraph", "MIT", "https://github.com/pyqtgraph/pyqtgraph/blob/master/LICENSE.txt"),
-    ("NumPy", "BSD 3-Clause", "https://numpy.org/doc/stable/license.html"),
-    ("platformdirs", "MIT", "https://github.com/tox-dev/platformdirs/blob/main/LICENSE"),
-)
 TOUR_DISMISSED_KEY = "help/tour_dismissed"
 
 
@@ -180,25 +175,32 @@ def tour_dismissed(settings: QSettings) -> bool:
 
 
 def about_html() -> str:
-    """The About text: version, what it runs on, and the libraries' licences."""
+    """The About text: version, what it runs on, and every bundled library's licence.
+
+    The libraries are read from the installed packages (:mod:`rnn_studio.ui.licences`), so
+    the list cannot fall behind the requirements.
+    """
     rows = "".join(
-        f"<tr><td>{name}</td><td>{licence}</td><td><a href='{url}'>{url}</a></td></tr>"
-        for name, licence, url in LICENCES
+        f"<tr><td>{escape(library.name)}</td><td>{escape(library.version)}</td>"
+        f"<td>{escape(library.licence)}</td>"
+        f"<td><a href='{escape(library.url)}'>{escape(library.url)}</a></td></tr>"
+        for library in bundled_libraries()
     )
     return (
         f"<h2>RNN Studio {__version__}</h2>"
         "<p>An interactive studio for learning recurrent neural networks.</p>"
         f"<p>Python {platform.python_version()} · PySide6 {pyside_version}</p>"
         "<h3>Built with</h3>"
-        f"<table cellpadding='3'><tr><th align='left'>Library</th>"
-        f"<th align='left'>Licence</th><th align='left'>Text</th></tr>{rows}</table>"
-        "<p>PySide6 is used under the GNU Lesser General Public License v3: you may replace "
-        "the Qt libraries this app uses with your own build.</p>"
+        "<table cellpadding='3'><tr><th align='left'>Library</th><th align='left'>Version</th>"
+        f"<th align='left'>Licence</th><th align='left'>Home page</th></tr>{rows}</table>"
+        "<p>PySide6 and shiboken6 (Qt for Python) are used under the GNU Lesser General "
+        "Public License v3 (LGPLv3): you may replace the Qt libraries this app uses with "
+        "your own build.</p>"
     )
 
 
 class AboutDialog(QDialog):
-    """Help → About: version and the licences of PySide6, pyqtgraph, NumPy, platformdirs."""
+    """Help → About: the version and every bundled library with its licence."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -215,4 +217,4 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addWidget(buttons)
-        self.resize(620, 420)
+        self.resize(760, 520)

@@ -303,6 +303,13 @@ class MenuBar(QObject):
         )
         self._action(help_menu, "action_tour", "&Tour", self.show_tour)
         self._action(
+            help_menu,
+            "action_teaching_guide",
+            "How to t&each with RNN Studio",
+            self.show_teaching_guide,
+            tip="A 10-minute lesson plan with presets, scenes and presenter mode",
+        )
+        self._action(
             help_menu, "action_about", "&About RNN Studio", lambda: AboutDialog(self.window).exec()
         )
 
@@ -816,6 +823,35 @@ class MenuBar(QObject):
         """Store and apply ``preferences``."""
         write_preferences(self.window.settings, preferences, self.progress_store())
         self.apply_preferences(preferences)
+
+    def show_teaching_guide(self) -> QWidget:
+        """Help → How to teach with RNN Studio (non-modal)."""
+        from rnn_studio.ui.teaching_guide import TeachingGuideDialog
+
+        dialog = TeachingGuideDialog(self.add_guide_scenes, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.teaching_guide = dialog
+        return dialog
+
+    def add_guide_scenes(self, guide: Any) -> str:
+        """Save the teaching guide's scenes in the library; return what was done."""
+        try:
+            for entry in guide.scenes:
+                self.scenes.add(
+                    Scene(
+                        name=entry.name, setup=entry.setup, panels=entry.panels, notes=entry.notes
+                    )
+                )
+        except (SceneError, OSError) as problem:
+            self.report_error("Could not save the scenes", str(problem))
+            return f"Could not save the scenes: {problem}"
+        names = ", ".join(f"“{entry.name}”" for entry in guide.scenes)
+        message = (
+            f"Saved {len(guide.scenes)} scenes ({names}) in your scene library ({self.scenes.path})"
+        )
+        self.confirm(message)
+        return message + ". Replay them from File → Scenes."
 
     def show_tour(self) -> TourDialog:
         """Help → Tour (non-modal)."""
