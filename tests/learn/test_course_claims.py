@@ -84,3 +84,28 @@ def test_temperature_exercise_answer_follows_from_the_texts(seed: int) -> None:
     assert exercise.check(exercise.answer).correct
     for sample in samples:
         assert generate.shown(sample.text) in exercise.prompt
+
+
+# ------------------------------------------------------------------------ task shapes
+def test_task_shapes_match_the_engines_tasks(content: Content) -> None:
+    from rnn_studio.engine.tasks import SentimentTask, TextTask
+    from rnn_studio.learn.task_shapes import CHAPTER_SHAPES, SHAPES
+    from rnn_studio.state.train_area import TASK_CHOICES
+
+    many_to_one, many_to_many = SHAPES["many-to-one"], SHAPES["many-to-many"]
+    assert many_to_one.outputs == 1 and many_to_one.steps[-1].output is not None
+    assert many_to_many.outputs == many_to_many.inputs == len(many_to_many.steps)
+    generation = SHAPES["one-to-many"]
+    assert generation.inputs == 1 and all(s.fed_back for s in generation.steps[1:])
+    seq2seq = SHAPES["encoder-decoder"]
+    parts = [s.part for s in seq2seq.steps]
+    assert parts == sorted(parts, key=["encoder", "decoder"].index)  # reads all, then writes
+    # "the sentiment model … its loss sits on the last step"; the character model's at every step
+    assert SentimentTask(seed=0).make_model("rnn", 4).loss_on == "last"
+    assert TextTask("hello there", "chars").make_model("rnn", 4).loss_on == "every"
+    # "RNN Studio trains the single-network shapes only"
+    assert set(TASK_CHOICES) == {"text", "sentiment", "forecast", "memory"}
+    text = lesson_text(content, "task-shapes")
+    assert "RNN Studio trains the single-network shapes only" in text
+    lesson = next(x for x in content.lessons if x.id == "task-shapes")
+    assert set(CHAPTER_SHAPES) == {c.id for c in lesson.chapters}

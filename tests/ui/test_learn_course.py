@@ -55,3 +55,26 @@ def test_back_from_show_me_returns_to_the_same_lesson(qtbot, tmp_path) -> None:
     area.return_to_place()
     assert area.lesson.lesson.id == "bptt-by-hand"
     assert area.lesson.current_section() == "bptt-products"
+
+
+def test_the_shapes_lesson_draws_its_unrolled_diagrams(qtbot, tmp_path) -> None:
+    from rnn_studio.learn.task_shapes import CHAPTER_SHAPES
+
+    area = make_area(qtbot, tmp_path)
+    view = area.lesson
+    view.set_lesson("task-shapes")
+    assert not view.shape_diagram.isVisible()  # the overview has no diagram
+    for chapter, shapes in CHAPTER_SHAPES.items():
+        view.show_section(chapter)
+        assert view.shape_diagram.isVisible()
+        assert [shape.id for shape in view.shape_diagram.shapes] == list(shapes)
+        image = view.shape_diagram.grab().toImage()
+        colours = {
+            image.pixel(x, y)
+            for x in range(0, image.width(), 7)
+            for y in range(0, image.height(), 7)
+        }
+        assert len(colours) > 3  # something is drawn
+    view.set_lesson("core-idea")
+    view.show_section("what-is-an-rnn")
+    assert not view.shape_diagram.isVisible()

@@ -39,6 +39,7 @@ from rnn_studio.ui.learn.browser import LearnBrowser
 from rnn_studio.ui.learn.lesson_diagram import LessonDiagram
 from rnn_studio.ui.learn.lesson_nav import nav_html, position_text
 from rnn_studio.ui.learn.read_aloud import ReadAloudButton, SpeechEngine
+from rnn_studio.ui.learn.task_shape_view import TaskShapeView
 from rnn_studio.ui.learn.typography import scaled_font
 
 #: Pages that gather several lesson anchors.
@@ -135,6 +136,7 @@ class LessonView(QWidget):
         self.position_label.setObjectName("lesson_position")
         self.position_label.setAccessibleName("Where you are in the lesson")
         self.diagram = LessonDiagram(self)
+        self.shape_diagram = TaskShapeView(self)  # the unrolled task shapes (lesson 4)
         self.reader.train_clicked.connect(self.train_clicked)
         self.read_aloud = ReadAloudButton(speech, self.read_aloud_text, "lesson_read_aloud", self)
 
@@ -156,9 +158,10 @@ class LessonView(QWidget):
         reading.setObjectName("lesson_reading_splitter")
         reading.setChildrenCollapsible(False)
         reading.addWidget(self.diagram)
+        reading.addWidget(self.shape_diagram)
         reading.addWidget(self.reader)
-        reading.setStretchFactor(1, 1)
-        reading.setSizes([260, 380])
+        reading.setStretchFactor(2, 1)
+        reading.setSizes([260, 260, 380])
         column.addWidget(reading, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -349,6 +352,7 @@ class LessonView(QWidget):
         self.reader.verticalScrollBar().setValue(0)
         self.position_label.setText(position_text(sections, section))
         self.diagram.set_chapter(section)
+        self.shape_diagram.set_chapter(section)
 
     def _demo_list(self, demo_ids: tuple[str, ...]) -> str:
         if not demo_ids:
