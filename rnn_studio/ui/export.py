@@ -46,6 +46,7 @@ from rnn_studio.ui.export_figures import (
     theme_style,
 )
 from rnn_studio.ui.svg_strokes import flatten_non_scaling_strokes
+from rnn_studio.ui.widgets.paint_cache import uncached
 
 #: Longest animation exported (frames); longer sequences are sampled evenly.
 MAX_FRAMES = 300
@@ -118,7 +119,8 @@ def export_plot_svg(view: pg.GraphicsView, path: str | os.PathLike[str]) -> tupl
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         target = QRectF(0, 0, size.width(), size.height())
-        view.render(painter, target, view.viewport().rect())
+        with uncached(view):  # vector curves, not the pixmaps cached for playback
+            view.render(painter, target, view.viewport().rect())
     finally:
         painter.end()
         for item in items:

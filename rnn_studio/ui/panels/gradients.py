@@ -40,6 +40,7 @@ from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.theme import OKABE_ITO, Palette, accent_text, cell_colours, current_palette
 from rnn_studio.ui.widgets.axes import DecadeLogAxis, IntegerAxis, outward_ticks
 from rnn_studio.ui.widgets.compact_spin import CompactDoubleSpinBox
+from rnn_studio.ui.widgets.paint_cache import cache_static
 
 #: The y-axis label, longest first: the longest that fits the plot's height is shown whole
 #: (pyqtgraph cuts a rotated label that is taller than its axis: "gradient norr").
@@ -443,6 +444,7 @@ class GradientsPanel(StudioPanel):
             jacobian = self.plot.plot(connect="finite")
             clipped = self.plot.plot(connect="finite")
             self.curves[kind] = {"grad": grad, "jacobian": jacobian, "clipped": clipped}
+            cache_static(grad, jacobian, clipped)  # the cursor line moves over them
             self._colour_curves(kind, self.curves[kind])
             self._sync_legend(self.session.gradients or {})
         return self.curves[kind]

@@ -25,6 +25,7 @@ from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import OKABE_ITO, Palette, current_palette, relative_luminance
 from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks
+from rnn_studio.ui.widgets.paint_cache import cache_static
 from rnn_studio.ui.widgets.status_text import StatusText
 
 TOP_K = 5
@@ -145,7 +146,10 @@ class OutputsPanel(StudioPanel):
             pen=pg.mkPen(palette.plot_foreground, width=1),
             brush=pg.mkBrush(palette.current_step),
         )
-        series.addItem(self.next_marker)
+        # The marker moves at every step: were it counted in the auto range, the range (and
+        # so every axis and curve) would be redrawn each frame; show_trace fits the range.
+        series.addItem(self.next_marker, ignoreBounds=True)
+        cache_static(self.actual_curve, self.predicted_curve)
         self.stack.addWidget(self.token_chart)
         self.stack.addWidget(self.series_plot)
         self.body.addWidget(self.stack, 1)
@@ -212,6 +216,7 @@ class OutputsPanel(StudioPanel):
             self.actual_curve.setData(steps, values)
             # Prediction made at step t is for step t + 1: draw it there.
             self.predicted_curve.setData(steps[1:] + 0.0, predictions[:-1])
+            self._fit_range(values, predictions)
             self.stack.setCurrentWidget(self.series_plot)
         else:
             self.token_chart.setAccessibleName(
@@ -219,6 +224,18 @@ class OutputsPanel(StudioPanel):
             )
             self.stack.setCurrentWidget(self.token_chart)
         self.show_step(self.session.cursor)
+
+    def _fit_range(self, values: np.ndarray, predictions: np.ndarray) -> None:
+        """Fit the view to the series and every prediction, the marker's last one included
+        (at x = T, one step past the series), once per trace."""
+        shown = np.concatenate([np.asarray(values, float), np.asarray(predictions, float)])
+        shown = shown[np.isfinite(shown)]
+        plot = self.series_plot.getPlotItem()
+        if not shown.size:
+            plot.enableAutoRange()
+            return
+        plot.setXRange(0.0, float(len(values)))
+        plot.setYRange(float(shown.min()), float(shown.max()))
 
     def show_step(self, t: int) -> None:
         """Show the readout at step ``t``."""
