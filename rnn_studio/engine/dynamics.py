@@ -7,6 +7,8 @@ number that predicts which of the two happens, and ``set_spectral_radius`` dials
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from rnn_studio.engine.cell_base import Cell
@@ -127,7 +129,9 @@ def largest_singular_value(cell: Cell) -> float:
     return max(float(np.linalg.norm(block, 2)) for block in _blocks(cell).values())
 
 
-def set_spectral_radius(cell: Cell, rho: float) -> None:
+def set_spectral_radius(
+    cell: Cell, rho: float, *, radii: Mapping[str, float] | None = None
+) -> None:
     """Rescale every H × H block of ``weight_hh`` so that its spectral radius is ``rho``.
 
     Parameters
@@ -136,11 +140,21 @@ def set_spectral_radius(cell: Cell, rho: float) -> None:
         Modified in place through ``cell.set_params`` (cached constants are rebuilt).
     rho : float
         Target radius, ≥ 0 and finite.
+    radii : mapping of str to float, optional
+        The blocks' present radii, :func:`gate_spectral_radii` of ``cell``, when they are
+        already known (e.g. kept from an earlier call on the same weights): no eigenvalue
+        problem is solved then.
 
     Raises
     ------
     EngineError
         ``rho`` negative or not finite, or a block whose radius is 0 (nothing to rescale).
+
+    Notes
+    -----
+    The eigenvalues of c·W are c times those of W, so ρ(c·W) = |c|·ρ(W): multiplying a block
+    by ρ / ρ(block) gives it radius ρ. That is why the radii of one set of weights serve for
+    every ρ asked of them (a slider moved ten times solves no eigenvalue problem).
     """
     if isinstance(rho, bool) or not isinstance(rho, (int, float, np.floating, np.integer)):
         raise EngineError(f"spectral radius must be a number, got {rho!r}")
@@ -150,7 +164,7 @@ def set_spectral_radius(cell: Cell, rho: float) -> None:
     weight_hh = params["weight_hh"].copy()
     size = cell.hidden_size
     for k, (name, block) in enumerate(_blocks(cell).items()):
-        current = _radius(block)
+        current = _radius(block) if radii is None else float(radii[name])
         if current == 0.0:
             raise EngineError(
                 f"the {name} block of weight_hh has spectral radius 0; it cannot be rescaled"

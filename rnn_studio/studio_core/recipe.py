@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -75,6 +75,7 @@ def studio_cell(
     spectral_radius: float | None = None,
     forget_bias: float | None = None,
     recurrent: str = "random",
+    radii: Mapping[str, float] | None = None,
 ) -> engine.Cell:
     """Build a cell as the studio does for a set-up.
 
@@ -93,6 +94,10 @@ def studio_cell(
     recurrent : {"random", "non-normal"}
         Vanilla RNN only: ``"non-normal"`` replaces the weights by :func:`non_normal_params`
         (ignored by the other cells).
+    radii : mapping of str to float, optional
+        ``engine.gate_spectral_radii`` of this set-up's cell before the ρ rescaling, when
+        already known: rescaling then solves no eigenvalue problem (see
+        ``engine.set_spectral_radius``).
     """
     options: dict[str, Any] = {"seed": seed}
     if kind == "rnn":
@@ -101,7 +106,7 @@ def studio_cell(
     if kind == "rnn" and recurrent == "non-normal":
         cell.set_params(non_normal_params(cell.params))
     if spectral_radius is not None:
-        engine.set_spectral_radius(cell, spectral_radius)
+        engine.set_spectral_radius(cell, spectral_radius, radii=radii)
     if kind == "lstm" and forget_bias is not None:
         params = {name: np.array(value) for name, value in cell.params.items()}
         params["bias_ih"][hidden_size : 2 * hidden_size] += forget_bias  # gate order i, f, g, o
