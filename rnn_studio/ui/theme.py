@@ -25,6 +25,7 @@ that turns it into Qt:
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 from string import Template
 
 import numpy as np
@@ -48,6 +49,7 @@ from rnn_studio.studio_core.palette import (
     relative_luminance,
     role_colours,
 )
+from rnn_studio.ui.icons import icon_path
 from rnn_studio.ui.qt_app import running_app
 
 __all__ = [
@@ -172,24 +174,64 @@ def qt_palette(palette: Palette) -> QPalette:
     return result
 
 
+#: Checked buttons (the chosen cell, the overview depth, Play while playing) in the highlight
+#: colour in every theme: Fusion draws them only a shade darker, invisible on a dark button.
+_CHECKED_SHEET = """
+QPushButton:checked, QToolButton:checked { background: $highlight; color: $highlighted_text; }
+"""
+#: High contrast: black controls on black need a visible edge (WCAG 1.4.11, 3:1 for
+#: boundaries), and a style sheet that draws a control's frame must draw its parts too (Fusion
+#: then leaves check boxes, slider grooves and spin-box arrows black on black).
+_HIGH_CONTRAST_SHEET = """
+QPushButton, QToolButton, QComboBox, QAbstractSpinBox, QLineEdit, QPlainTextEdit, QTextEdit {
+    border: 1px solid $window_text; border-radius: 3px; padding: 2px 4px; }
+QCheckBox::indicator { width: 14px; height: 14px; border: 2px solid $window_text;
+    border-radius: 2px; background: $base; }
+QCheckBox::indicator:checked { background: $highlight; image: url("$check"); }
+QCheckBox::indicator:disabled { border-color: $muted_text; }
+QSlider::groove:horizontal { height: 6px; border: 1px solid $window_text; border-radius: 3px;
+    background: $window; }
+QSlider::sub-page:horizontal { border: 1px solid $window_text; border-radius: 3px;
+    background: $highlight; }
+QSlider::handle:horizontal { width: 14px; margin: -6px 0; border: 2px solid $highlight;
+    border-radius: 8px; background: $window_text; }
+QAbstractSpinBox { padding-right: 18px; }
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button { subcontrol-origin: border;
+    width: 16px; border-left: 1px solid $window_text; background: $button; }
+QAbstractSpinBox::up-button { subcontrol-position: top right; }
+QAbstractSpinBox::down-button { subcontrol-position: bottom right; }
+QAbstractSpinBox::up-arrow { image: url("$arrow_up"); width: 9px; height: 9px; }
+QAbstractSpinBox::down-arrow { image: url("$arrow_down"); width: 9px; height: 9px; }
+QComboBox::drop-down { subcontrol-origin: border; subcontrol-position: top right; width: 16px;
+    border-left: 1px solid $window_text; }
+QComboBox::down-arrow { image: url("$arrow_down"); width: 9px; height: 9px; }
+"""
+#: The icon files the high-contrast sheet draws, by template name.
+HIGH_CONTRAST_ICONS = {
+    "check": "high-contrast/check",
+    "arrow_up": "high-contrast/arrow-up",
+    "arrow_down": "high-contrast/arrow-down",
+}
+
+
 def style_sheet(palette: Palette) -> str:
-    """The app style sheet: a visible focus ring on every focusable control, and tooltips."""
+    """The app style sheet, its colours filled in from ``palette``'s roles.
+
+    A visible focus ring on every focusable control, tooltips, checked buttons in the highlight
+    colour, and in high contrast an edge on every control and drawn check boxes, sliders and
+    spin-box arrows.
+    """
     focusable = (
         "QAbstractButton:focus, QComboBox:focus, QLineEdit:focus, QAbstractSpinBox:focus, "
         "QPlainTextEdit:focus, QTextEdit:focus, QTextBrowser:focus, QAbstractItemView:focus, "
         "QSlider:focus, QTabBar:focus, QGraphicsView:focus, QLabel:focus"
     )
-    borders = ""
+    sheet = _CHECKED_SHEET
     if palette.name == "high_contrast":
-        # Black controls on black need a visible edge (WCAG 1.4.11, 3:1 for boundaries).
-        borders = (
-            "QPushButton, QToolButton, QComboBox, QAbstractSpinBox, QLineEdit, "
-            f"QPlainTextEdit, QTextEdit {{ border: 1px solid {palette.window_text}; "
-            "border-radius: 3px; padding: 2px 4px; }\n"
-            f"QPushButton:checked, QToolButton:checked {{ background: {palette.highlight}; "
-            f"color: {palette.highlighted_text}; }}\n"
-        )
-    return borders + (
+        sheet = _HIGH_CONTRAST_SHEET + sheet
+    icons = {key: Path(icon_path(name)).as_posix() for key, name in HIGH_CONTRAST_ICONS.items()}
+    sheet = Template(sheet).substitute(role_colours(palette), **icons)
+    return sheet.lstrip() + (
         f"{focusable} {{ outline: 2px solid {palette.focus}; "
         f"border: 2px solid {palette.focus}; border-radius: 3px; }}\n"
         f"QToolTip {{ color: {palette.tooltip_text}; background: {palette.tooltip_background}; "

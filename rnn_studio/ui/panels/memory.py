@@ -84,6 +84,9 @@ class MemoryPanel(StudioPanel):
         for heatmap, bar in ((self.hidden_map, self.hidden_bar), (self.cell_map, self.cell_bar)):
             heatmap.image.setColorMap(colour_map)
             bar.setColorMap(colour_map)
+            # The c_t rows are off the scene for an RNN or GRU: the theme switch does not reach
+            # their veil and step outline, which would keep the old theme's colours.
+            heatmap.overlay.apply_palette(palette)
         self.hidden_bars.apply_palette(palette)
         self.cell_bars.apply_palette(palette)
         if not self.showing_cell_state:  # off the scene, so the theme switch missed them

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rnn_studio.ui.icons import tinted_icon
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
+from rnn_studio.ui.theme import Palette, current_palette
 from rnn_studio.ui.widgets.status_text import StatusText
 
 #: Playing speeds in steps per second; 0 means as fast as the views can draw.
@@ -53,11 +55,12 @@ class StepperPanel(StudioPanel):
         buttons.setSpacing(2)
         self.start_button = self._button("stepper_start", "|◀", "Go to the first step (Home)")
         self.back_button = self._button("stepper_back", "◀", "Step back (←)")
-        self.play_button = QPushButton("▶ Play", self)
+        self.play_button = QPushButton("Play", self)
         self.play_button.setObjectName("stepper_play")
         self.play_button.setAccessibleName("Play or pause")
         self.play_button.setToolTip("Play or pause (Space)")
         self.play_button.setCheckable(True)
+        self.apply_palette(current_palette())
         self.forward_button = self._button("stepper_forward", "▶", "Step forward (→)")
         self.end_button = self._button("stepper_end", "▶|", "Go to the last step (End)")
         for widget in (self.start_button, self.back_button):
@@ -104,6 +107,16 @@ class StepperPanel(StudioPanel):
         self._sync_range()
         self._apply_speed()
 
+    def apply_palette(self, palette: Palette) -> None:
+        """Draw the play and pause icons in ``palette``'s button colours.
+
+        Icons, not text glyphs: DejaVu, the font the Linux package installs, has no ⏸. The
+        button is checked while playing, so its "on" icon is the pause sign on the highlight.
+        """
+        icon = tinted_icon("play", palette.button_text)
+        tinted_icon("pause", palette.highlighted_text, into=icon, state=QIcon.State.On)
+        self.play_button.setIcon(icon)
+
     def _button(self, name: str, text: str, tip: str) -> QToolButton:
         button = QToolButton(self)
         button.setObjectName(name)
@@ -134,7 +147,7 @@ class StepperPanel(StudioPanel):
             self.playing_changed.emit(playing)
         with blocked(self.play_button):
             self.play_button.setChecked(playing)
-            self.play_button.setText("⏸ Pause" if playing else "▶ Play")
+            self.play_button.setText("Pause" if playing else "Play")
 
     def highlighted_step(self) -> int | None:
         return self.scrubber.value()
