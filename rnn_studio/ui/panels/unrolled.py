@@ -43,10 +43,12 @@ class UnrolledPanel(StudioPanel):
         self.layers_note = QLabel(self)
         self.layers_note.setObjectName("unrolled_layers_note")
         self.layers_note.setWordWrap(True)
-        self.layers_note.setText(
-            "Layer 1 → is the cell the other panels show; the backward rows (←) read the "
-            "sequence from the end. Colours: each unit's h_t, blue − / red +. Gradient arrows: "
-            "one layer, one direction only."
+        self.layers_note.setText("Layer 1 → is the cell the other panels show.")
+        self.layers_note.setToolTip(
+            "A row per layer and direction: the backward rows (←) read the sequence from the "
+            "end, so their state at t has seen steps t … T−1. Each cell's bars are its hidden "
+            "units (blue negative, red positive); hover a column for the numbers. Gradient "
+            "arrows are drawn for one layer, one direction only."
         )
         self.layers_note.hide()
         self.body.addWidget(self.layers_note)

@@ -73,6 +73,8 @@ HEIGHT = 118.0
 BASE_POINT_SIZE = 9.0
 #: A short view shrinks the chain down to this fraction of the font's zoom.
 MIN_ZOOM_FRACTION = 0.6
+#: The same for a chain of several rows (layers, directions), which is taller to begin with.
+STACKED_MIN_ZOOM_FRACTION = 0.4
 
 
 #: Gradient arrows: thinnest and thickest pen (level 0 and 1), and the least opacity.
@@ -390,6 +392,11 @@ class ChainView(QGraphicsView):
         self.zoom = 0.0
         self._apply_zoom()
 
+    @property
+    def min_zoom_fraction(self) -> float:
+        """How far below the font's zoom the chain may shrink to fit a short view."""
+        return STACKED_MIN_ZOOM_FRACTION if self.state.rows else MIN_ZOOM_FRACTION
+
     def font_zoom(self) -> float:
         """The zoom the app's font asks for (1 at :data:`BASE_POINT_SIZE`)."""
         size = self.font().pointSizeF()
@@ -401,7 +408,7 @@ class ChainView(QGraphicsView):
         scrollbar = self.horizontalScrollBar().sizeHint().height()
         room = (self.height() - scrollbar - 6) / self.state.height
         wanted = self.font_zoom()
-        zoom = min(wanted, max(room, wanted * MIN_ZOOM_FRACTION))
+        zoom = min(wanted, max(room, wanted * self.min_zoom_fraction))
         if zoom != self.zoom:
             self.zoom = zoom
             self.setTransform(QTransform.fromScale(zoom, zoom))
@@ -415,7 +422,7 @@ class ChainView(QGraphicsView):
 
     def minimumSizeHint(self) -> QSize:
         scrollbar = self.horizontalScrollBar().sizeHint().height()
-        height = self.state.height * self.font_zoom() * MIN_ZOOM_FRACTION
+        height = self.state.height * self.font_zoom() * self.min_zoom_fraction
         return QSize(120, int(height) + scrollbar + 6)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
