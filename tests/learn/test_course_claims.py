@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
+from rnn_studio import engine
 from rnn_studio.learn import exercises, generate
 from rnn_studio.learn.content import Content, load_all
 from rnn_studio.learn.markup import plain_text
@@ -109,3 +111,124 @@ def test_task_shapes_match_the_engines_tasks(content: Content) -> None:
     assert "RNN Studio trains the single-network shapes only" in text
     lesson = next(x for x in content.lessons if x.id == "task-shapes")
     assert set(CHAPTER_SHAPES) == {c.id for c in lesson.chapters}
+
+
+# --------------------------------------------------------------- gates keep the gradient
+def _numeric_jacobian(function, point: np.ndarray, step: float = 1e-6) -> np.ndarray:
+    columns = []
+    for k in range(point.size):
+        nudge = np.zeros_like(point)
+        nudge[k] = step
+        columns.append((function(point + nudge) - function(point - nudge)) / (2 * step))
+    return np.array(columns).T
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cell_state_jacobian_is_the_forget_gate(seed: int) -> None:
+    """∂c_t/∂c_{t−1} = diag(f_t) with h_{t−1} held fixed (central differences)."""
+    rng = np.random.default_rng(seed)
+    cell = engine.make_cell("lstm", 3, 4, seed=seed)
+    x, h, c = rng.normal(size=(1, 3)), rng.normal(size=4) * 0.5, rng.normal(size=4)
+
+    def next_c(previous: np.ndarray) -> np.ndarray:
+        trace = engine.forward(cell, x, h, previous)
+        assert trace.cell_state is not None
+        return trace.cell_state[0]
+
+    f = engine.forward(cell, x, h, c).gates["f"][0]
+    np.testing.assert_allclose(_numeric_jacobian(next_c, c), np.diag(f), atol=1e-8)
+
+
+def test_gru_direct_path_contributes_the_update_gate() -> None:
+    """With the gates and candidate cut off from h_{t−1}, ∂h_t/∂h_{t−1} = diag(z_t)."""
+    rng = np.random.default_rng(0)
+    cell = engine.make_cell("gru", 3, 4, seed=0)
+    params = {name: np.array(value) for name, value in cell.params.items()}
+    params["weight_hh"][:] = 0.0  # r, z and n no longer read h_{t−1}: only the direct path
+    cell.set_params(params)
+    x, h = rng.normal(size=(1, 3)), rng.normal(size=4) * 0.5
+
+    def next_h(previous: np.ndarray) -> np.ndarray:
+        return engine.forward(cell, x, previous).hidden[0]
+
+    z = engine.forward(cell, x, h).gates["z"][0]
+    np.testing.assert_allclose(_numeric_jacobian(next_h, h), np.diag(z), atol=1e-8)
+
+
+def _studio_run(setup):
+    from rnn_studio.studio_core import recipe
+
+    inputs = recipe.studio_inputs(setup.text, setup.mode)
+    cell = recipe.studio_cell(
+        setup.cell,
+        inputs.shape[1],
+        setup.hidden_size,
+        setup.seed,
+        spectral_radius=setup.spectral_radius,
+        forget_bias=setup.forget_bias,
+        recurrent=setup.recurrent,
+    )
+    return recipe.studio_backward(cell, inputs)
+
+
+def test_forget_bias_numbers_the_lesson_states(content: Content) -> None:
+    from dataclasses import replace
+
+    from rnn_studio.studio_core.verdict import judge
+
+    setup = content.demos["lstm-forget-bias"].setup
+    unbiased_trace, unbiased = _studio_run(replace(setup, forget_bias=None))
+    biased_trace, biased = _studio_run(setup)
+    _, vanilla = _studio_run(replace(setup, cell="rnn", forget_bias=None))
+    last = len(unbiased.norms) - 1
+
+    def factor(grads) -> float:
+        return judge(grads.norms, last).factor_per_step
+
+    text = lesson_text(content, "gates-gradient")
+    assert f"about ×{factor(unbiased):.2f} of its gradient per step" in text
+    assert f"against ×{factor(vanilla):.2f} for the vanilla RNN" in text
+    assert 0.4 < float(unbiased_trace.gates["f"].mean()) < 0.6  # "about 0.5"
+    assert round(float(biased_trace.gates["f"].mean()), 2) == 0.95  # "near σ(3) ≈ 0.95"
+    assert round(float(engine.sigmoid(3.0)), 2) == 0.95 and "σ(3) ≈ 0.95" in text
+    assert 0.9 < factor(biased) <= 1.0  # "a factor per step close to 1"
+    sources = {
+        s.authors.split(",")[0]: s.year
+        for s in next(x for x in content.lessons if x.id == "gates-gradient").sources
+    }
+    assert sources["Gers"] == 2000 and sources["Jozefowicz"] == 2015
+    assert sources["Pascanu"] == 2013
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_largest_singular_value_below_one_bounds_every_step(seed: int) -> None:
+    """‖W_hh‖₂ < 1 ⇒ ‖∂L/∂h_t‖ ≤ ‖W_hh‖₂^(T−1−t) ‖∂L/∂h_{T−1}‖ (tanh's slope ≤ 1)."""
+    from rnn_studio.studio_core import recipe
+
+    cell = engine.make_cell("rnn", 5, 16, seed=seed)
+    params = {name: np.array(value) for name, value in cell.params.items()}
+    params["weight_hh"] *= 0.9 / np.linalg.norm(params["weight_hh"], 2)
+    cell.set_params(params)
+    inputs = np.random.default_rng(seed).normal(size=(40, 5))
+    _, grads = recipe.studio_backward(cell, inputs)
+    steps_back = np.arange(len(inputs))[::-1]
+    assert np.all(grads.norms <= 0.9**steps_back * grads.norms[-1] * (1 + 1e-12))
+
+
+def test_rho_below_one_does_not_bound_the_next_steps(content: Content) -> None:
+    """The surprise demo: ρ = 0.5, ‖W_hh‖₂ = 3.43, and the gradient grows going back."""
+    setup = content.demos["surprise"].setup
+    trace, grads = _studio_run(setup)
+    from rnn_studio.studio_core import recipe
+
+    inputs = recipe.studio_inputs(setup.text, setup.mode)
+    cell = recipe.studio_cell(
+        "rnn", inputs.shape[1], setup.hidden_size, setup.seed, recurrent=setup.recurrent
+    )
+    w_hh = cell.params["weight_hh"]
+    assert max(abs(np.linalg.eigvals(w_hh))) == pytest.approx(0.5)
+    assert round(float(np.linalg.norm(w_hh, 2)), 2) == 3.43
+    assert grads.norms.max() > 100 * grads.norms[-1]  # grows for many steps
+    lesson = next(x for x in content.lessons if x.id == "gates-gradient")
+    raw = " ".join(lesson.overview["detailed"])
+    assert "ρ = 0.5 and ‖W<sub>hh</sub>‖<sub>2</sub> = 3.43" in raw
