@@ -218,7 +218,7 @@ def test_largest_singular_value_below_one_bounds_every_step(seed: int) -> None:
 def test_rho_below_one_does_not_bound_the_next_steps(content: Content) -> None:
     """The surprise demo: ρ = 0.5, ‖W_hh‖₂ = 3.43, and the gradient grows going back."""
     setup = content.demos["surprise"].setup
-    trace, grads = _studio_run(setup)
+    _, grads = _studio_run(setup)
     from rnn_studio.studio_core import recipe
 
     inputs = recipe.studio_inputs(setup.text, setup.mode)
