@@ -178,6 +178,14 @@ def export_figure(
 
 
 # --------------------------------------------------------------------------- animation
+def frame_steps(length: int, max_frames: int = MAX_FRAMES) -> list[int]:
+    """The steps an animation shows: every step, or ``max_frames`` of them evenly spread."""
+    if length <= 0:
+        raise ExportError("there is no sequence to animate")
+    chosen = np.unique(np.linspace(0, length - 1, min(length, max_frames)).round().astype(int))
+    return [int(t) for t in chosen]
+
+
 def grab_stepper_frames(
     session: Any,
     widget: QWidget,
@@ -187,25 +195,28 @@ def grab_stepper_frames(
     """Step the session from the first step to the last, grabbing ``widget`` at each step.
 
     The cursor is put back where it was afterwards. Long sequences are sampled evenly down
-    to ``max_frames`` frames.
+    to ``max_frames`` frames. This blocks until done; the studio's menu uses
+    :class:`rnn_studio.ui.recorder.StepperRecorder` instead (progress, Cancel, no blocking).
     """
     _check_visible(widget)
-    steps = int(session.length)
-    if steps == 0:
-        raise ExportError("there is no sequence to animate")
-    chosen = np.unique(np.linspace(0, steps - 1, min(steps, max_frames)).round().astype(int))
+    chosen = frame_steps(int(session.length), max_frames)
     start = session.cursor
     frames = []
     try:
         for index, t in enumerate(chosen):
-            session.set_cursor(int(t))
-            QApplication.processEvents()
-            frames.append(qimage_to_pil(widget.grab().toImage()))
+            frames.append(grab_step(session, widget, t))
             if progress is not None:
                 progress(index + 1, len(chosen))
     finally:
         session.set_cursor(start)
     return frames
+
+
+def grab_step(session: Any, widget: QWidget, t: int) -> Image.Image:
+    """Show step ``t`` and grab ``widget`` as a Pillow image."""
+    session.set_cursor(int(t))
+    QApplication.processEvents()
+    return qimage_to_pil(widget.grab().toImage())
 
 
 def qimage_to_pil(image: QImage) -> Image.Image:
@@ -215,6 +226,38 @@ def qimage_to_pil(image: QImage) -> Image.Image:
     data = np.frombuffer(rgba.constBits(), dtype=np.uint8, count=rgba.sizeInBytes())
     rows = data.reshape(height, rgba.bytesPerLine())[:, : width * 4].reshape(height, width, 4)
     return Image.fromarray(np.ascontiguousarray(rows[:, :, :3]), "RGB")
+
+
+def check_fps(fps: float) -> None:
+    """Refuse a frame rate outside 0.2 to 50 frames per second."""
+    if not 0.2 <= fps <= 50:
+        raise ExportError(f"frames per second must be from 0.2 to 50, got {fps}")
+
+
+def gif_bytes(
+    frames: list[Image.Image], fps: float, cancelled: Callable[[], bool] = lambda: False
+) -> bytes | None:
+    """Encode ``frames`` as an animated GIF (None if ``cancelled()`` turns true meanwhile)."""
+    # One palette for all frames (from the last, fullest one): Pillow then stores each frame
+    # as the small rectangle that changed, which keeps the file a fraction of the size.
+    reference = frames[-1].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    paletted = []
+    for frame in frames:
+        if cancelled():
+            return None
+        paletted.append(frame.quantize(palette=reference, dither=Image.Dither.NONE))
+    buffer = io.BytesIO()
+    paletted[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=paletted[1:],
+        duration=round(1000 / fps),
+        loop=0,
+        disposal=1,
+        optimize=False,
+    )
+    return buffer.getvalue()
 
 
 def export_stepper_gif(
@@ -237,31 +280,54 @@ def export_stepper_gif(
     max_frames : int
         Longest animation; longer sequences are sampled evenly.
     """
-    if not 0.2 <= fps <= 50:
-        raise ExportError(f"frames per second must be from 0.2 to 50, got {fps}")
+    check_fps(fps)
     frames = grab_stepper_frames(session, widget, max_frames)
-    # One palette for all frames (from the last, fullest one): Pillow then stores each frame
-    # as the small rectangle that changed, which keeps the file a fraction of the size.
-    reference = frames[-1].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-    paletted = [frame.quantize(palette=reference, dither=Image.Dither.NONE) for frame in frames]
-    buffer = io.BytesIO()
-    paletted[0].save(
-        buffer,
-        format="GIF",
-        save_all=True,
-        append_images=paletted[1:],
-        duration=round(1000 / fps),
-        loop=0,
-        disposal=1,
-        optimize=False,
-    )
-    atomic_write_bytes(path, buffer.getvalue())
+    data = gif_bytes(frames, fps)
+    if data is None:  # only a cancel callback can stop it; none is given here
+        raise ExportError("the GIF was cancelled")
+    atomic_write_bytes(path, data)
     return len(frames)
 
 
 def mp4_available() -> bool:
     """True when the optional ``imageio-ffmpeg`` (and ``imageio``) packages are installed."""
     return all(importlib.util.find_spec(name) is not None for name in ("imageio", "imageio_ffmpeg"))
+
+
+def check_mp4() -> None:
+    """Refuse MP4 without the optional packages, saying what to install."""
+    if not mp4_available():
+        raise ExportError(
+            "MP4 export needs the optional packages imageio and imageio-ffmpeg "
+            "(pip install imageio imageio-ffmpeg); an animated GIF works without them."
+        )
+
+
+def write_mp4(
+    frames: list[Image.Image],
+    path: str | os.PathLike[str],
+    fps: float,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> bool:
+    """Encode ``frames`` as H.264 MP4 at ``path``; False (and no file) if cancelled."""
+    import imageio.v2 as imageio  # optional dependency, checked by check_mp4
+
+    # H.264 wants even sizes.
+    width, height = (frames[0].width // 2) * 2, (frames[0].height // 2) * 2
+    target = Path(path)
+    partial = target.with_name(target.name + ".part.mp4")
+    try:
+        with imageio.get_writer(str(partial), fps=fps, codec="libx264", quality=8) as writer:
+            for frame in frames:
+                if cancelled():
+                    break
+                writer.append_data(np.asarray(frame)[:height, :width])
+        if cancelled():
+            return False
+        os.replace(partial, target)
+        return True
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def export_stepper_video(
@@ -272,19 +338,9 @@ def export_stepper_video(
     max_frames: int = MAX_FRAMES,
 ) -> int:
     """Save the stepper playing as an MP4 (needs ``imageio-ffmpeg``); return frame count."""
-    if not mp4_available():
-        raise ExportError(
-            "MP4 export needs the optional packages imageio and imageio-ffmpeg "
-            "(pip install imageio imageio-ffmpeg); an animated GIF works without them."
-        )
-    import imageio.v2 as imageio  # optional dependency, checked above
-
+    check_mp4()
     frames = grab_stepper_frames(session, widget, max_frames)
-    # H.264 wants even sizes.
-    width, height = (frames[0].width // 2) * 2, (frames[0].height // 2) * 2
-    with imageio.get_writer(str(path), fps=fps, codec="libx264", quality=8) as writer:
-        for frame in frames:
-            writer.append_data(np.asarray(frame)[:height, :width])
+    write_mp4(frames, path, fps)
     return len(frames)
 
 

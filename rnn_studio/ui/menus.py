@@ -67,6 +67,7 @@ from rnn_studio.ui.preferences import (
 )
 from rnn_studio.ui.presenter import PresenterMode
 from rnn_studio.ui.qt_app import running_app
+from rnn_studio.ui.recorder import StepperRecorder
 from rnn_studio.ui.settings import PROBLEM_PROPERTY
 from rnn_studio.ui.theme import THEME_LABELS, apply_font_scale, apply_theme
 
@@ -110,6 +111,7 @@ class MenuBar(QObject):
         self._own_store: ProgressStore | None = None
         self.open_progress: QProgressDialog | None = None  # while a file opens in the background
         self.last_confirmation = ""  # the last "Saved … to …" message
+        self.recording: StepperRecorder | None = None  # a GIF or MP4 being recorded
         self.notice = startup_notice(window)
         self.preferences, problems = read_preferences_checked(
             window.settings, self.progress_store()
@@ -753,8 +755,63 @@ class MenuBar(QObject):
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Export", f"rnn-studio{suffix}", f"*{suffix}"
         )
-        if path:
+        if not path:
+            return
+        if kind in ("gif", "mp4"):
+            self.record_stepper(kind, _with_suffix(path, suffix))
+        else:
             self._run_export(kind, _with_suffix(path, suffix), view)
+
+    def record_stepper(self, kind: str, path: str | Path) -> StepperRecorder | None:
+        """Film the studio step by step into a GIF or MP4 with a progress dialog and Cancel;
+        the window stays usable (see :class:`~rnn_studio.ui.recorder.StepperRecorder`)."""
+        target = Path(path)
+        try:
+            recorder = StepperRecorder(
+                self.session, self.window.studio, target, kind, self._fps(), parent=self
+            )
+            recorder.start()
+        except export.ExportError as problem:
+            self.report_error("Could not export", f"{target}: {problem}")
+            return None
+        what = "an animated GIF" if kind == "gif" else "an MP4 video"
+        dialog = QProgressDialog(
+            f"Recording {len(recorder.steps)} steps as {what}…", "Cancel", 0, recorder.total
+        )
+        dialog.setParent(self.window, dialog.windowFlags())
+        dialog.setObjectName("record_progress")
+        dialog.setWindowTitle("Export")
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(recorder.cancel)
+
+        def progress(done: int, total: int) -> None:
+            dialog.setValue(done)
+            if done == total - 1:
+                dialog.setLabelText(f"Encoding {what}…")
+
+        def finish() -> None:
+            dialog.close()
+            dialog.deleteLater()
+            self.recording = None
+
+        recorder.progress_changed.connect(progress)
+        recorder.finished.connect(
+            lambda frames: self.confirm(f"Saved {frames} frames as {what} to {target}")
+        )
+        recorder.cancelled.connect(
+            lambda: self.confirm(f"Recording cancelled: nothing was written to {target}")
+        )
+        recorder.failed.connect(
+            lambda problem: self.report_error("Could not export", f"{target}: {problem}")
+        )
+        for signal in (recorder.finished, recorder.cancelled, recorder.failed):
+            signal.connect(finish)
+        self.recording = recorder
+        self.record_progress = dialog
+        dialog.show()
+        return recorder
 
     def _run_export(
         self,

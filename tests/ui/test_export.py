@@ -165,3 +165,49 @@ def test_menu_export_goes_through_the_same_code(window, tmp_path):
     window.menus.export_to("svg", tmp_path / "menu.svg")
     assert (tmp_path / "menu.csv").read_text(encoding="utf-8").startswith("t,token,h_0")
     _svg(tmp_path / "menu.svg")
+
+
+# ------------------------------------------- item 8: GIF/MP4 with progress and Cancel
+def test_gif_recording_shows_progress_and_never_blocks_the_window(window, tmp_path, qtbot):
+    from PySide6.QtCore import QTimer
+
+    session = window.session
+    ticks = []
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: ticks.append(1))
+    heartbeat.start(5)
+    recorder = window.menus.record_stepper("gif", tmp_path / "steps.gif")
+    assert recorder is not None
+    dialog = window.menus.record_progress
+    assert dialog.isVisible() and dialog.maximum() == session.length + 1
+    seen = []
+    recorder.progress_changed.connect(lambda done, _total: seen.append(done))
+    with qtbot.waitSignal(recorder.finished, timeout=30000) as finished:
+        pass
+    heartbeat.stop()
+    assert finished.args == [11]
+    assert seen == sorted(seen) and seen[-1] == 12  # one per frame, then the encoding
+    assert len(ticks) >= 11  # the event loop ran between frames: the window stayed live
+    assert session.cursor == 3  # back where it was
+    with Image.open(tmp_path / "steps.gif") as image:
+        assert image.n_frames == 11
+    assert str(tmp_path / "steps.gif") in window.menus.last_confirmation
+    assert not dialog.isVisible()
+
+
+def test_cancel_stops_the_recording_writes_nothing_and_restores_the_step(window, tmp_path, qtbot):
+    session = window.session
+    recorder = window.menus.record_stepper("gif", tmp_path / "steps.gif")
+    qtbot.waitUntil(lambda: len(recorder.frames) >= 3, timeout=10000)
+    from PySide6.QtWidgets import QPushButton
+
+    cancel = window.menus.record_progress.findChild(QPushButton)
+    assert cancel is not None and cancel.text() == "Cancel"
+    cancel.click()
+    assert not recorder.active
+    qtbot.wait(200)
+    assert len(recorder.frames) < session.length
+    assert session.cursor == 3
+    assert not (tmp_path / "steps.gif").exists()
+    assert "cancelled" in window.menus.last_confirmation
+    assert window.menus.recording is None
