@@ -81,6 +81,11 @@ def jacobian_norms(cell: Cell, trace: Trace) -> np.ndarray:
 
 
 def _blocks(cell: Cell) -> dict[str, np.ndarray]:
+    if not isinstance(cell, Cell):  # a CellStack: every layer and direction has its own W_hh
+        raise EngineError(
+            f"spectral radii and singular values belong to one cell, not a "
+            f"{type(cell).__name__}; pass stack.cell(layer, direction)"
+        )
     size = cell.hidden_size
     weight_hh = cell.params["weight_hh"]
     return {name: weight_hh[k * size : (k + 1) * size] for k, name in enumerate(cell.block_names)}
@@ -160,10 +165,11 @@ def set_spectral_radius(
         raise EngineError(f"spectral radius must be a number, got {rho!r}")
     if not np.isfinite(rho) or rho < 0:
         raise EngineError(f"spectral radius must be finite and ≥ 0, got {rho}")
+    blocks = _blocks(cell)
     params = cell.params
     weight_hh = params["weight_hh"].copy()
     size = cell.hidden_size
-    for k, (name, block) in enumerate(_blocks(cell).items()):
+    for k, (name, block) in enumerate(blocks.items()):
         current = _radius(block) if radii is None else float(radii[name])
         if current == 0.0:
             raise EngineError(

@@ -152,6 +152,11 @@ class Grads:
 
 def _check_cell(cell: Any) -> Cell:
     if not isinstance(cell, Cell):
+        if type(cell).__name__ == "CellStack":
+            raise EngineError(
+                "this works on one cell, and a CellStack has one per layer and direction: "
+                "pass stack.cell(layer, direction) (and trace.traces[layer][direction])"
+            )
         raise EngineError(f"cell must be made by make_cell, got {type(cell).__name__}")
     return cell
 

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from rnn_studio.engine.cell_base import PARAM_NAMES, Cell, freeze
+from rnn_studio.engine.cell_base import PARAM_NAMES, Cell, State, StepResult, freeze
 from rnn_studio.engine.cells import make_cell
 from rnn_studio.engine.errors import (
     EngineError,
@@ -304,6 +304,62 @@ class CellStack:
                 raise EngineError(f"c0 is only used by the LSTM, not the {self.kind} cell")
             return h, None
         return h, one(c0, "c0")
+
+    def initial_state(self, batch: int | None = None) -> State:
+        """Zero states of shape (L·D, [batch,] H); ``c`` likewise for the LSTM, else None."""
+        shape = self.state_shape(() if batch is None else (check_size(batch, "batch"),))
+        c = np.zeros(shape, dtype=self.dtype) if self.kind == "lstm" else None
+        return State(np.zeros(shape, dtype=self.dtype), c)
+
+    def step(self, x_t: Any, state: Any = None) -> tuple[State, tuple[StepResult, ...]]:
+        """Advance a one-direction stack by one time step, layer by layer.
+
+        Parameters
+        ----------
+        x_t : array_like, shape (I,) or (B, I)
+            The input at this step.
+        state : State or (h, c), optional
+            States of shape (L, [B,] H) (None: zeros).
+
+        Returns
+        -------
+        state : State
+            The new states, row l for layer l.
+        results : tuple of StepResult
+            What each layer computed, layer 0 first (``results[-1].h`` is the output).
+
+        Raises
+        ------
+        EngineError
+            For a bidirectional stack: its reverse direction's state at step t depends on
+            every input after t, so it cannot run one step at a time (nor generate text);
+            use ``forward(stack, xs)`` on the whole sequence.
+        """
+        if self.bidirectional:
+            raise EngineError(
+                "a bidirectional stack cannot step: its backward direction's state at step t "
+                "depends on the inputs after t, so it needs the whole sequence at once; use "
+                "forward(stack, xs)"
+            )
+        x = as_float_array(x_t, "x_t", self.dtype)
+        batch_shape = x.shape[:-1] if x.ndim == 2 else ()
+        if state is None:
+            h_all, c_all = self.check_states(None, None, batch_shape)
+        elif isinstance(state, tuple) and len(state) == 2:
+            h_all, c_all = self.check_states(state[0], state[1], batch_shape)
+        else:
+            raise EngineError("state must be a State(h, c) (or an (h, c) tuple) or None")
+        layer_input, results, new_h, new_c = x, [], [], []
+        for layer, (cell,) in enumerate(self._cells):
+            c_prev = None if c_all is None else c_all[layer]
+            layer_state, result = cell.step(layer_input, State(h_all[layer], c_prev))
+            new_h.append(layer_state.h)
+            if layer_state.c is not None:
+                new_c.append(layer_state.c)
+            results.append(result)
+            layer_input = layer_state.h  # u^{l+1}_t = h^l_t
+        c_new = freeze(np.stack(new_c)) if new_c else None
+        return State(freeze(np.stack(new_h)), c_new), tuple(results)
 
 
 @dataclass(frozen=True, eq=False)

@@ -177,3 +177,35 @@ def test_bad_input_is_refused_with_a_message() -> None:
         make_cell("transformer", 2, 3, num_layers=2)
     with pytest.raises(EngineError, match="no layer 2"):
         trace.states(2, 0)
+
+
+def test_a_one_way_stack_steps_like_its_forward_pass_and_a_two_way_one_refuses() -> None:
+    stack = make_cell("lstm", 2, 3, num_layers=2, seed=6)
+    xs = np.random.default_rng(1).standard_normal((5, 2, 2))
+    trace = forward(stack, xs)
+    state = stack.initial_state(batch=2)
+    assert state.h.shape == state.c.shape == (2, 2, 3)
+    for t in range(5):
+        state, results = stack.step(xs[t], state)
+        np.testing.assert_allclose(results[0].h, trace.states(0)[t], rtol=0, atol=1e-14)
+        np.testing.assert_allclose(results[-1].h, trace.hidden[t], rtol=0, atol=1e-14)
+    np.testing.assert_allclose(state.h, trace.h_n, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(state.c, trace.c_n, rtol=0, atol=1e-14)
+    two_way = make_cell("gru", 2, 3, bidirectional=True, seed=0)
+    with pytest.raises(EngineError, match="a bidirectional stack cannot step"):
+        two_way.step(np.zeros(2))
+
+
+def test_per_cell_measures_ask_for_one_cell_of_a_stack() -> None:
+    from rnn_studio.engine import jacobian_norms, set_spectral_radius, spectral_radius
+
+    stack = make_cell("rnn", 2, 3, num_layers=2, bidirectional=True, seed=0)
+    trace = forward(stack, np.ones((4, 2)))
+    for call in (
+        lambda: spectral_radius(stack),
+        lambda: set_spectral_radius(stack, 0.5),
+        lambda: jacobian_norms(stack, trace),
+    ):
+        with pytest.raises(EngineError, match=r"stack.cell\(layer, direction\)"):
+            call()
+    assert spectral_radius(stack.cell(1, 1)) > 0
