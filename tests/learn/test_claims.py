@@ -427,6 +427,48 @@ def check_trained_language_model(content: Content) -> None:
     assert "about 96 %" in softmax_demo.description and "about 15 %" in forcing.description
 
 
+def studio_stack_of(setup: DemoSetup) -> tuple[np.ndarray, engine.CellStack]:
+    """The inputs and the layered stack the studio builds for a layers demo."""
+    inputs = recipe.studio_inputs(setup.text, setup.mode)
+    base = recipe.studio_cell(setup.cell, inputs.shape[1], setup.hidden_size, setup.seed)
+    stack = recipe.studio_stack(base, setup.num_layers, setup.bidirectional, setup.seed)
+    return inputs, stack
+
+
+@demo_check("stacked-rnn")
+def check_stacked(content: Content) -> None:
+    demo = content.demos["stacked-rnn"]
+    setup = demo.setup
+    assert setup.num_layers == 2 and not setup.bidirectional and setup.hidden_size == 4
+    inputs, stack = studio_stack_of(setup)
+    trace = engine.forward(stack, inputs)
+    layer_1 = trace.states(0)
+    # "at every step, layer 2 reads the hidden state that layer 1 has just computed"
+    np.testing.assert_array_equal(trace.states(1), engine.forward(stack.cell(1), layer_1).hidden)
+    assert stack.cell(1).input_size == 4 and "four units each" in demo.description
+
+
+@demo_check("bidirectional-rnn")
+def check_bidirectional(content: Content) -> None:
+    demo = content.demos["bidirectional-rnn"]
+    setup = demo.setup
+    assert setup.bidirectional and setup.num_layers == 1 and setup.hidden_size == 4
+    inputs, stack = studio_stack_of(setup)
+    trace = engine.forward(stack, inputs)
+    assert trace.hidden.shape == (4, 8)  # "both states side by side, 8 numbers"
+    assert recipe.text_tokens(setup.text, setup.mode) == ["not", "bad", "at", "all"]
+    changed = inputs.copy()
+    changed[-1] = np.roll(changed[-1], 1)  # another last word
+    other = engine.forward(stack, changed)
+    # "the output at not … already depends on all": the backward half moves, the forward does not
+    np.testing.assert_array_equal(other.hidden[0, :4], trace.hidden[0, :4])
+    assert np.abs(other.hidden[0, 4:] - trace.hidden[0, 4:]).max() > 1e-3
+    forward_only = engine.forward(stack.cell(0, 0), changed).hidden
+    np.testing.assert_array_equal(
+        forward_only[:3], engine.forward(stack.cell(0, 0), inputs).hidden[:3]
+    )
+
+
 def test_every_demo_has_a_check(content: Content) -> None:
     assert set(DEMO_CHECKS) == set(content.demos)
 

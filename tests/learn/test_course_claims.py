@@ -232,3 +232,35 @@ def test_rho_below_one_does_not_bound_the_next_steps(content: Content) -> None:
     lesson = next(x for x in content.lessons if x.id == "gates-gradient")
     raw = " ".join(lesson.overview["detailed"])
     assert "ρ = 0.5 and ‖W<sub>hh</sub>‖<sub>2</sub> = 3.43" in raw
+
+
+# ------------------------------------------------------------------- deeper and two-way
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_bidirectional_outputs_depend_on_the_future_and_forward_ones_do_not(
+    content: Content, kind: str
+) -> None:
+    """'why a bidirectional model cannot generate': change x_{T−1}, watch the output at 0."""
+    rng = np.random.default_rng(1)
+    xs = rng.normal(size=(6, 3))
+    later = xs.copy()
+    later[-1] += 1.0
+    two_way = engine.make_cell(kind, 3, 4, num_layers=2, bidirectional=True, seed=0)
+    one_way = engine.make_cell(kind, 3, 4, num_layers=2, bidirectional=False, seed=0)
+    moved = engine.forward(two_way, later).hidden[0] - engine.forward(two_way, xs).hidden[0]
+    assert np.abs(moved).max() > 1e-4
+    still = engine.forward(one_way, later).hidden[:-1] - engine.forward(one_way, xs).hidden[:-1]
+    assert np.abs(still).max() == 0.0  # causal: outputs before the change are untouched
+    text = lesson_text(content, "deeper-two-way")
+    assert "leaves a forward-only output there exactly as it was" in text
+
+
+def test_pytorch_names_the_lesson_quotes(content: Content) -> None:
+    stack = engine.make_cell("lstm", 3, 4, num_layers=2, bidirectional=True, seed=0)
+    names = set(stack.state_dict())
+    assert {"weight_ih_l0", "weight_hh_l1", "weight_hh_l1_reverse"} <= names
+    card = next(c for c in content.cards if c.id == "deep-torch-names")
+    assert "weight_hh_l1_reverse" in card.back
+    stacked = engine.make_cell("rnn", 3, 4, num_layers=2, seed=0)
+    assert not np.array_equal(  # "each layer has its own weights"
+        stacked.state_dict()["weight_hh_l0"], stacked.state_dict()["weight_hh_l1"]
+    )
