@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rnn_studio import engine
+from rnn_studio.engine.jacobian_sweep import RANK_TOLERANCE
 from rnn_studio.engine.optim import clip_grad_norm, global_norm
 from rnn_studio.studio_core.recipe import studio_backward
 from rnn_studio.studio_core.verdict import Verdict, judge
@@ -94,11 +95,18 @@ class JacobianJob:
     cost: float
 
     def blocks(self, block_steps: int = 8) -> Generator[tuple[int, np.ndarray], None, None]:
-        """Yield ``(start, norms)``: the normalised norms of steps ``start …``, from L back."""
-        scale = math.log10(math.sqrt(self.cell.hidden_size))
+        """Yield ``(start, norms)``: the normalised norms of steps ``start …``, from L back.
+
+        From hidden size :data:`THIN_FROM_HIDDEN` on, on the engine's guarded thin basis
+        (the same curve to ~1e-12 in log10, several times cheaper: see
+        :func:`rnn_studio.engine.jacobian_log10_sweep`).
+        """
+        size = self.cell.hidden_size
+        scale = math.log10(math.sqrt(size))
+        tolerance = RANK_TOLERANCE if size >= THIN_FROM_HIDDEN else 0.0
         with np.errstate(all="ignore"):
             for block in engine.jacobian_log10_sweep(
-                self.cell, self.trace, block_steps=block_steps
+                self.cell, self.trace, block_steps=block_steps, rank_tolerance=tolerance
             ):
                 yield block.start, np.power(10.0, block.log10_norms - scale)
 
@@ -109,6 +117,10 @@ class JacobianJob:
             curve[start : start + len(norms)] = norms
         return curve
 
+
+#: Hidden sizes from which the curve is carried on a thin basis (below, the whole H × H
+#: product costs little more than the thin basis's SVDs).
+THIN_FROM_HIDDEN = 32
 
 #: A snapshot of the curves :func:`run_jacobian_jobs` publishes: kind → (curve, complete).
 JacobianProgress = dict[str, tuple[np.ndarray, bool]]

@@ -101,7 +101,7 @@ def test_stopping_early_leaves_the_rest_uncomputed() -> None:
     sweep = jacobian_log10_sweep(cell, trace, block_steps=10)
     first = next(sweep)
     assert (first.start, first.stop) == (40, 50)
-    assert sweep.gi_frame is not None and sweep.gi_frame.f_locals["t"] == 41
+    assert sweep.gi_frame is not None and sweep.gi_frame.f_locals["t"] == 40
     sweep.close()
     np.testing.assert_array_equal(first.log10_norms, jacobian_log10_norms(cell, trace)[40:])
 
@@ -111,3 +111,67 @@ def test_a_block_size_below_one_is_refused() -> None:
     trace = forward(cell, np.ones((3, 1)))
     with pytest.raises(ValueError, match="block_steps"):
         next(jacobian_log10_sweep(cell, trace, block_steps=0))
+
+
+THIN_CASES = {
+    "rnn": {},
+    "rnn exploding": {"nonlinearity": "relu", "spectral_radius": 3.0},
+    "lstm": {},
+    "lstm long memory": {"forget_bias": 4.0},
+    "gru": {},
+    "gru rho 3": {"spectral_radius": 3.0},
+    "rnn non-normal": {"recurrent": "non-normal"},
+}
+
+
+@pytest.mark.parametrize("name", list(THIN_CASES))
+def test_the_thin_basis_equals_the_whole_product_to_1e_8_in_log10(name, monkeypatch) -> None:
+    """On a thin basis (directions below 1e-14 of the largest dropped, probes guarding what
+    was dropped) the curve is the whole product's, in vanishing, exploding and non-normal
+    regimes; the non-normal W_hh amplifies what was dropped and makes it fall back."""
+    from rnn_studio.engine import jacobian_sweep
+    from rnn_studio.studio_core.recipe import studio_cell
+
+    kind = name.split()[0]
+    rows_kept: list[int] = []
+    fallbacks: list[int] = []
+    thin, whole = jacobian_sweep._thin, jacobian_sweep._whole_values
+
+    def recording_thin(dh, dc, tolerance, rng):
+        dh, dc = thin(dh, dc, tolerance, rng)
+        rows_kept.append(dh.shape[0] - jacobian_sweep.PROBES)
+        return dh, dc
+
+    def recording_whole(*args):
+        fallbacks.append(1)
+        return whole(*args)
+
+    monkeypatch.setattr(jacobian_sweep, "_thin", recording_thin)
+    cell = studio_cell(kind, 1, 48, 0, **THIN_CASES[name])
+    xs = np.sin(np.arange(300) / 5.0)[:, None] + 0.1
+    trace = forward(cell, xs)
+    expected = jacobian_log10_norms(cell, trace)
+    monkeypatch.setattr(jacobian_sweep, "_whole_values", recording_whole)
+    curve = np.full(300, np.nan)
+    for block in jacobian_log10_sweep(
+        cell, trace, block_steps=16, rank_tolerance=jacobian_sweep.RANK_TOLERANCE
+    ):
+        curve[block.start : block.stop] = block.log10_norms
+    np.testing.assert_allclose(curve, expected, rtol=0, atol=1e-8)
+    if name == "rnn non-normal":
+        assert fallbacks == [1]
+    else:
+        assert not fallbacks
+        if name != "lstm long memory":  # a forget gate near 1 keeps almost every direction
+            assert min(rows_kept) < 48 / 2, rows_kept  # it did get thin
+            assert np.ptp(expected) > 4  # far from flat
+
+
+def test_a_batched_trace_keeps_the_whole_product() -> None:
+    cell = make_cell("lstm", 2, 5, seed=3)
+    trace = forward(cell, np.random.default_rng(3).normal(size=(40, 2, 2)))
+    curve, _ = sweep_curve(cell, trace, block_steps=40)
+    thin = np.concatenate(
+        [b.log10_norms for b in jacobian_log10_sweep(cell, trace, rank_tolerance=1e-14)][::-1]
+    )
+    np.testing.assert_array_equal(thin, curve)

@@ -27,6 +27,8 @@ SETUPS = {
     "lstm": DemoSetup(text=WAVE, mode="numbers", cell="lstm", forget_bias=3.0),
     "gru": DemoSetup(text=WAVE, mode="numbers", cell="gru", spectral_radius=4.0),
     "compare": DemoSetup(text=WAVE, mode="numbers", cell="compare", loss_step=70),
+    # From hidden 32 on the curve is carried on the engine's thin basis.
+    "compare thin": DemoSetup(text=WAVE, mode="numbers", cell="compare", hidden_size=48),
 }
 
 
@@ -38,6 +40,7 @@ REGIMES = {
     "lstm": (-math.inf, -3),
     "gru": (-math.inf, -2),
     "compare": (-math.inf, -3),
+    "compare thin": (-math.inf, -3),
 }
 
 
@@ -53,6 +56,7 @@ def test_every_published_piece_of_the_curve_equals_the_exact_curve(name, monkeyp
     monkeypatch.setattr(gradients, "JACOBIAN_INLINE_BUDGET", 0.0)  # always a job
     monkeypatch.setattr(gradients, "JACOBIAN_PUBLISH_SECONDS", 0.0)  # publish every block
     session = StudioSession(SETUPS[name])
+    assert (session.hidden_size >= gradients.THIN_FROM_HIDDEN) == (name == "compare thin")
     pieces: dict[str, list[np.ndarray]] = {}
 
     def record(kinds: tuple[str, ...]) -> None:
