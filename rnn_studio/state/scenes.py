@@ -10,7 +10,14 @@ Scene file (UTF-8 JSON, ``.rnnscene``)::
 
     {"format": "rnn-studio-scene", "version": 1,
      "scene": {"name": "Vanishing gradient", "setup": {...DemoSetup fields...},
-               "panels": ["memory", "gradients", ...], "notes": "Ask: why does it fade?"}}
+               "panels": ["memory", "gradients", ...], "notes": "Ask: why does it fade?",
+               "trained": {"seed": 0, "models": {"lstm": "<base64 of the model's .npz>"}}}}
+
+``trained`` is there only when the studio showed trained models (opened from the Train area
+or a session): the scene keeps them, in the engine's model format
+(:mod:`rnn_studio.engine.io`), so it replays with the trained weights, not random ones. A
+scene whose models would pass :data:`MAX_SCENE_BYTES` is refused with a message that says
+to save a session instead.
 
 The teacher's scene library lives in ``<user_data_dir>/scenes.json`` (format
 ``rnn-studio-scenes``, same version, a list of scenes under ``"scenes"``). Several windows may
@@ -22,13 +29,19 @@ are kept.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from rnn_studio.atomic_files import file_lock, unused_name
+from rnn_studio.engine.errors import EngineError
+from rnn_studio.engine.io import model_from_bytes, model_to_bytes
+from rnn_studio.engine.model import Model
 from rnn_studio.safe_read import BadJSONError, ReadRefusedError, loads_json, read_text_file
 from rnn_studio.storage import atomic_write_json, backup_corrupt, user_data_dir
 from rnn_studio.studio_core.demo import STUDIO_PANELS, DemoError, DemoSetup
@@ -40,9 +53,9 @@ SCENE_SUFFIX = ".rnnscene"
 LIBRARY_FILE = "scenes.json"
 MAX_NAME_LENGTH = 80
 MAX_NOTES_LENGTH = 20_000
-#: Largest scene file imported, and largest scene library read.
-MAX_SCENE_BYTES = 1024 * 1024
-MAX_LIBRARY_BYTES = 32 * 1024 * 1024
+#: Largest scene file imported (a scene may hold its trained models), and largest library.
+MAX_SCENE_BYTES = 8 * 1024 * 1024
+MAX_LIBRARY_BYTES = 64 * 1024 * 1024
 
 
 class SceneError(ValueError):
@@ -63,12 +76,19 @@ class Scene:
         Ids of the studio panels on show (see :data:`STUDIO_PANELS`).
     notes : str
         The teacher's notes for this part of the lesson (shown on the notes screen).
+    trained : mapping of str to Model
+        The trained models the studio showed when the scene was saved (none for a setup
+        with random weights): a scene replays with them, as a session file does.
+    trained_seed : int
+        The studio seed they are shown under.
     """
 
     name: str
     setup: DemoSetup
     panels: tuple[str, ...] = STUDIO_PANELS
     notes: str = ""
+    trained: Mapping[str, Model] = field(default_factory=lambda: MappingProxyType({}))
+    trained_seed: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -94,19 +114,28 @@ class Scene:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the scene as JSON-ready data."""
-        return {
+        data: dict[str, Any] = {
             "name": self.name,
             "setup": self.setup.to_dict(),
             "panels": list(self.panels),
             "notes": self.notes,
         }
+        if self.trained:
+            data["trained"] = {
+                "seed": self.trained_seed,
+                "models": {
+                    kind: base64.b64encode(model_to_bytes(model)).decode("ascii")
+                    for kind, model in self.trained.items()
+                },
+            }
+        return data
 
     @classmethod
     def from_dict(cls, data: object, source: str = "scene") -> Scene:
         """Build a scene from JSON data; errors name ``source`` and the field."""
         if not isinstance(data, dict):
             raise SceneError(f"{source}: a scene must be a JSON object")
-        unknown = sorted(set(data) - {"name", "setup", "panels", "notes"})
+        unknown = sorted(set(data) - {"name", "setup", "panels", "notes", "trained"})
         if unknown:
             raise SceneError(f"{source}: unknown field(s) {', '.join(unknown)}")
         for key in ("name", "setup"):
@@ -119,12 +148,15 @@ class Scene:
         panels = data.get("panels", list(STUDIO_PANELS))
         if not isinstance(panels, list):
             raise SceneError(f"{source}: panels: must be a list of panel ids")
+        trained, seed = _read_trained(data.get("trained"), f"{source}: trained")
         try:
             return cls(
                 name=data["name"],
                 setup=setup,
                 panels=tuple(panels),
                 notes=data.get("notes", ""),
+                trained=trained,
+                trained_seed=seed,
             )
         except SceneError as problem:
             raise SceneError(f"{source}: {problem}") from None
@@ -145,12 +177,58 @@ def capture_scene(
     notes : str
         The teacher's notes.
     """
-    return Scene(name=name.strip(), setup=session.to_setup(), panels=tuple(panels), notes=notes)
+    trained = dict(session.trained_models)
+    scene = Scene(
+        name=name.strip(),
+        setup=session.to_setup(),
+        panels=tuple(panels),
+        notes=notes,
+        trained=MappingProxyType(trained),
+        trained_seed=session.trained_seed if trained else 0,
+    )
+    if trained:
+        size = len(scene_to_json(scene).encode("utf-8"))
+        if size > MAX_SCENE_BYTES:
+            raise SceneError(
+                f"the trained model is too large to keep in a scene ({size / 2**20:.1f} MB; "
+                f"a scene holds at most {MAX_SCENE_BYTES // 2**20} MB): save the session "
+                "instead (File → Save session), which keeps it"
+            )
+    return scene
 
 
 def apply_scene(session: Any, scene: Scene) -> None:
-    """Recompute ``session`` from the scene's setup (one recompute; panels are the view's job)."""
-    session.apply_demo(scene.setup)
+    """Recompute ``session`` from the scene: its trained models (if any), then its setup
+    (one recompute; the panels are the view's job)."""
+    session.forget_registered_cells()  # a scene's weights come from its seed or its models
+    if scene.trained:
+        session.load_trained(scene.trained, seed=scene.trained_seed)
+    session.apply_demo(scene.setup, keep_trained=bool(scene.trained))
+
+
+def _read_trained(data: object, where: str) -> tuple[Mapping[str, Model], int]:
+    """The trained models of a scene's ``trained`` field (none when it is absent)."""
+    if data is None:
+        return MappingProxyType({}), 0
+    if not isinstance(data, dict) or set(data) != {"seed", "models"}:
+        raise SceneError(f"{where}: must be {{'seed': ..., 'models': {{kind: ...}}}}")
+    seed, encoded = data["seed"], data["models"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 2**32 - 1:
+        raise SceneError(f"{where}.seed: must be a whole number from 0 to 2**32-1")
+    if not isinstance(encoded, dict) or not encoded:
+        raise SceneError(f"{where}.models: must map cell kinds to models")
+    models: dict[str, Model] = {}
+    for kind, text in encoded.items():
+        if kind not in ("rnn", "lstm", "gru") or not isinstance(text, str):
+            raise SceneError(f"{where}.models: {kind!r} is not a cell kind with a model")
+        try:
+            model = model_from_bytes(base64.b64decode(text, validate=True), name=kind)
+        except (ValueError, EngineError) as problem:
+            raise SceneError(f"{where}.models.{kind}: {problem}") from None
+        if model.kind != kind:
+            raise SceneError(f"{where}.models.{kind}: holds a {model.kind}")
+        models[kind] = model
+    return MappingProxyType(models), seed
 
 
 def scene_to_json(scene: Scene) -> str:

@@ -35,6 +35,7 @@ from rnn_studio.state.scenes import (
     Scene,
     SceneError,
     SceneLibrary,
+    apply_scene,
     capture_scene,
     export_scene,
     import_scene,
@@ -603,10 +604,10 @@ class MenuBar(QObject):
         return scene
 
     def play_scene(self, scene: Scene) -> None:
-        """Replay ``scene`` exactly: setup, step and panels; its notes go to the notes screen."""
-        self.session.forget_registered_cells()  # a scene's weights come from its seed alone
+        """Replay ``scene`` exactly: its trained models (if it kept any), setup, step and
+        panels; its notes go to the notes screen."""
         try:
-            self.session.apply_demo(scene.setup)
+            apply_scene(self.session, scene)
         except ValueError as problem:  # a bundled model that cannot read the scene's text
             self.report_error("Could not play the scene", str(problem))
             return

@@ -42,15 +42,21 @@ from PySide6.QtWidgets import (
 )
 
 from rnn_studio.engine.errors import EngineError
-from rnn_studio.engine.io import TORCH_LOAD_LINE, load_model, save_model, save_torch_state_dict
+from rnn_studio.engine.io import TORCH_LOAD_LINE, save_torch_state_dict
 from rnn_studio.engine.model import Model
 from rnn_studio.engine.tasks import MemoryTask, Task
+from rnn_studio.state.model_task import (
+    describe_task,
+    fits,
+    load_trained_model,
+    same_task,
+    save_trained_model,
+)
 from rnn_studio.state.open_trained import (
     TrainedModelError,
     describe_prediction,
     open_in_studio,
     studio_example,
-    task_for_model,
 )
 from rnn_studio.state.session import StudioSession
 from rnn_studio.state.train_area import (
@@ -58,6 +64,7 @@ from rnn_studio.state.train_area import (
     Preview,
     SweepResult,
     TrainingJob,
+    TrainingSetup,
     TrainingSetupError,
     TrainingSnapshot,
     format_seconds,
@@ -104,6 +111,8 @@ class TrainArea(QWidget):
         self.job: TrainingJob | None = None
         self.task: Task | None = None
         self.models: dict[str, Model] = {}
+        #: The Train choices each model in the list was trained with (None: not known).
+        self.model_setups: dict[str, TrainingSetup | None] = {}
         self.last_snapshot: TrainingSnapshot | None = None
         self.sweep_result: SweepResult | None = None
         self.message = ""
@@ -310,6 +319,7 @@ class TrainArea(QWidget):
         self.job = job
         self.task = job.task
         self.models = {}
+        self.model_setups = {}
         self.last_snapshot = None
         self.loss_plot.reset()
         self.gradient_plot.reset()
@@ -367,6 +377,7 @@ class TrainArea(QWidget):
         self.models = {
             kind: model for kind, model in job.models.items() if job.trainers[kind].steps_done
         }
+        self.model_setups = {kind: job.setup for kind in self.models}
         if job.outcome in ("finished", "stopped", "diverged"):
             self._show_message(job.message, error=job.outcome == "diverged")
         thread.deleteLater()
@@ -448,7 +459,8 @@ class TrainArea(QWidget):
             models = {chosen[0]: chosen[1]}
         else:
             return False
-        text, mode = studio_example(self.task, seed=self.job.setup.seed if self.job else 0)
+        setup = self.task_setup()
+        text, mode = studio_example(self.task, seed=setup.seed if setup is not None else 0)
         try:
             open_in_studio(self.session, models, text, mode, backprop=backprop)
         except TrainedModelError as error:
@@ -479,7 +491,8 @@ class TrainArea(QWidget):
         if chosen is None:
             return False
         try:
-            written = save_model(path, chosen[1])
+            # The file keeps the task settings too: a lag-60 model reopens at lag 60.
+            written = save_trained_model(path, chosen[1], self.model_setups.get(chosen[0]))
         except (OSError, EngineError) as error:
             self._show_message(f"Could not save {path}: {error}", error=True)
             return False
@@ -495,28 +508,76 @@ class TrainArea(QWidget):
         if path:
             self.load_model_from(path)
 
+    def task_setup(self) -> TrainingSetup | None:
+        """The Train choices of the task the model list is for (None when not known)."""
+        if self.job is not None:
+            return self.job.setup
+        return next((setup for setup in self.model_setups.values() if setup is not None), None)
+
     def load_model_from(self, path: str | Path) -> bool:
-        """Load a model; on a bad file show why and keep the current models."""
+        """Load a model with the task it was trained on; on a bad file show why and keep the
+        current models.
+
+        A model for the same task as the list joins it (replacing a model of its cell kind);
+        a model for another task replaces the list, and the message names what went.
+        """
         try:
-            model = load_model(path)
-            task = task_for_model(model)
+            model, task, setup = load_trained_model(path)
         except (EngineError, TrainedModelError) as error:
             self._show_message(f"Could not load the model: {error}", error=True)
             return False
-        self.job = None
-        self.task = task
-        self.models = {model.kind: model}
+        name = Path(path).name
+        kept = self._joins_the_list(task, model, setup)
+        note = ""
+        if kept:
+            replaced = model.kind in self.models
+            others = [CELL_NAMES[kind] for kind in self.models if kind != model.kind]
+            self.models = {**self.models, model.kind: model}
+            self.model_setups = {**self.model_setups, model.kind: setup or self.task_setup()}
+            if others:
+                note = f" It joins the {' and '.join(others)} in the list (same task)."
+            if replaced:
+                note += f" It replaces the {CELL_NAMES[model.kind]} that was there."
+        else:
+            if self.models and self.task is not None:
+                gone = " and ".join(CELL_NAMES[kind] for kind in self.models)
+                note = (
+                    f" The {gone} trained on {describe_task(self.task)} left the list: "
+                    f"this model is for another task (save them first to keep them)."
+                )
+            self.job = None
+            self.task = task
+            self.models = {model.kind: model}
+            self.model_setups = {model.kind: setup}
+        if setup is not None:
+            self.controls.show_setup(setup)
         self._refresh_model_choice()
+        self.model_choice.setCurrentIndex(self.model_choice.findData(model.kind))
         self.preview.reset()
-        self.preview.set_task(task.name)
+        shown_task = self.task or task
+        self.preview.set_task(shown_task.name)
         self.show_preview(
-            make_preview(task, self.models, temperature=self.preview.temperature.value())
+            make_preview(shown_task, self.models, temperature=self.preview.temperature.value())
+        )
+        trained_on = (
+            describe_task(task)
+            if setup is not None
+            else f"{describe_task(task)} (a guess: the file does not say)"
         )
         self._show_message(
-            f"Loaded {Path(path).name}: {CELL_NAMES[model.kind]} with {model.hidden_size} "
-            f"hidden units, for the {task.name} task. Open it in the studio or keep it."
+            f"Loaded {name}: {CELL_NAMES[model.kind]} with {model.hidden_size} hidden units, "
+            f"for {trained_on}.{note} Open it in the studio or keep it."
         )
         return True
+
+    def _joins_the_list(self, task: Task, model: Model, setup: TrainingSetup | None) -> bool:
+        """True when a loaded model is for the task of the models already in the list."""
+        if not self.models or self.task is None:
+            return False
+        current = self.task_setup()
+        if setup is not None and current is not None:
+            return same_task(setup, current)
+        return type(task) is type(self.task) and fits(self.task, model)
 
     def export_torch(self) -> None:
         """Ask for a file and export the chosen model's weights for PyTorch."""

@@ -1,0 +1,144 @@
+"""Issue 13 item 10: a scene keeps its trained model (or says it cannot); a saved model
+keeps the task settings it was trained with; loading a model keeps the others in the list.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QPushButton, QSpinBox
+
+from rnn_studio.engine.tasks import MemoryTask, SentimentTask
+from rnn_studio.state.scenes import (
+    SceneError,
+    apply_scene,
+    capture_scene,
+    scene_from_json,
+    scene_to_json,
+)
+from rnn_studio.state.session import StudioSession
+from rnn_studio.ui.theme import configure_pyqtgraph
+from rnn_studio.ui.train.train_area import TrainArea
+
+TEXT = "the film was not bad"
+
+
+def _trained_lstm(hidden=6):
+    """An LSTM whose weights no studio seed gives (what training leaves behind)."""
+    task = SentimentTask(seed=0)
+    model = task.make_model("lstm", hidden, seed=3)
+    rng = np.random.default_rng(11)
+    params = {name: value + rng.normal(0, 0.3, value.shape) for name, value in model.params.items()}
+    model.set_params(params)
+    return model
+
+
+def _showing(model):
+    session = StudioSession()
+    session.show_trained({"lstm": model}, TEXT, "words", seed=0)
+    assert session.shows_trained
+    return session
+
+
+def test_a_scene_replays_with_its_trained_model_not_a_random_one():
+    model = _trained_lstm()
+    source = _showing(model)
+    expected = np.array(source.shown.trace.hidden)
+    scene = scene_from_json(scene_to_json(capture_scene(source, "Not bad, trained")))
+    fresh = StudioSession()
+    apply_scene(fresh, scene)
+    assert fresh.shows_trained and fresh.shown.outputs.trained
+    np.testing.assert_allclose(fresh.shown.trace.hidden, expected, atol=1e-12)
+    # The untrained cell for the same setup is something else: the model made a difference.
+    untrained = StudioSession(scene.setup)
+    assert not np.allclose(untrained.shown.trace.hidden, expected)
+
+
+def test_a_scene_too_big_for_its_model_says_so_and_what_to_do(monkeypatch):
+    monkeypatch.setattr("rnn_studio.state.scenes.MAX_SCENE_BYTES", 2000)
+    with pytest.raises(SceneError, match=r"too large to keep in a scene.*Save session"):
+        capture_scene(_showing(_trained_lstm()), "big")
+
+
+def test_the_menu_scene_library_keeps_the_model(classroom):
+    window, menus = classroom()
+    model = _trained_lstm()
+    window.session.show_trained({"lstm": model}, TEXT, "words", seed=0)
+    expected = np.array(window.session.shown.trace.hidden)
+    menus.save_scene("trained")
+    window.session.reset()  # put the trained model away
+    assert not window.session.shows_trained
+    menus.play_scene(menus.scenes.get("trained"))
+    assert window.session.shows_trained
+    np.testing.assert_allclose(window.session.shown.trace.hidden, expected, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------- Train area
+@pytest.fixture
+def make_area(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("RNN_STUDIO_HOME", str(tmp_path))
+    configure_pyqtgraph()
+    areas = []
+
+    def build():
+        widget = TrainArea(StudioSession())
+        qtbot.addWidget(widget)
+        widget.resize(1280, 720)
+        widget.show()
+        areas.append(widget)
+        return widget
+
+    yield build
+    for widget in areas:
+        widget.shutdown()
+
+
+def _train(qtbot, area, task, cell, steps=3, hidden=6, lag=None):
+    controls = area.controls
+    for name, data in (("train_task", task), ("train_cell", cell)):
+        box = area.findChild(QComboBox, name)
+        box.setCurrentIndex(box.findData(data))
+    area.findChild(QSpinBox, "train_hidden").setValue(hidden)
+    area.findChild(QSpinBox, "train_steps").setValue(steps)
+    if lag is not None:
+        controls.lag.setValue(lag)
+    qtbot.mouseClick(area.findChild(QPushButton, "train_start"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not area.running, timeout=60000)
+
+
+def test_a_saved_model_reopens_on_the_task_it_was_trained_on(qtbot, make_area, tmp_path):
+    area = make_area()
+    _train(qtbot, area, "memory", "lstm", lag=60)
+    assert isinstance(area.task, MemoryTask) and area.task.lag == 60
+    assert area.save_model_to(tmp_path / "lag60.npz")
+
+    other = make_area()
+    assert other.load_model_from(tmp_path / "lag60.npz")
+    assert isinstance(other.task, MemoryTask) and other.task.lag == 60  # was 10
+    assert other.controls.lag.value() == 60
+    assert "lag 60" in other.message
+    assert other.open_in_studio()
+    assert other.session.length == 62  # symbol, 60 distractors, cue
+
+
+def test_loading_a_model_keeps_the_other_trained_models(qtbot, make_area, tmp_path):
+    area = make_area()
+    _train(qtbot, area, "sentiment", "compare")
+    assert set(area.models) == {"rnn", "lstm", "gru"}
+    area.model_choice.setCurrentIndex(area.model_choice.findData("gru"))
+    assert area.save_model_to(tmp_path / "gru.npz")
+    rnn, lstm = area.models["rnn"], area.models["lstm"]
+
+    assert area.load_model_from(tmp_path / "gru.npz")
+    assert set(area.models) == {"rnn", "lstm", "gru"}
+    assert area.models["rnn"] is rnn and area.models["lstm"] is lstm
+    assert "joins" in area.message and "replaces the GRU" in area.message
+    assert area.model_choice.count() == 3
+
+    other = make_area()
+    _train(qtbot, other, "memory", "rnn", lag=4)
+    assert other.save_model_to(tmp_path / "memory.npz")
+    assert area.load_model_from(tmp_path / "memory.npz")  # another task: said out loud
+    assert set(area.models) == {"rnn"}
+    assert "left the list" in area.message and "another task" in area.message
