@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QMargins, QRect, QSettings, QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.ui import settings as layout_settings
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.studio import StudioArea
+from rnn_studio.ui.studio import StudioArea, normal_state
 from rnn_studio.ui.workers import QtExecutor
 
 if TYPE_CHECKING:
@@ -33,6 +33,21 @@ if TYPE_CHECKING:
     from rnn_studio.ui.train.train_area import TrainArea
 
 AREA_NAMES = ("Studio", "Learn", "Train")
+#: The first window's size where the screen has room (a 1280×720 projector).
+FIRST_SIZE = QSize(1280, 720)
+#: The window frame's size before the window manager has framed the window (title bar).
+ASSUMED_FRAME = QMargins(1, 32, 1, 1)
+#: Qt platforms whose windows have no frame (tests, screenshots).
+UNFRAMED_PLATFORMS = ("offscreen", "minimal")
+
+
+def fitting_size(wanted: QSize, available: QRect, frame: QMargins) -> QSize:
+    """``wanted``, made no larger than what fits in ``available`` with ``frame`` around it."""
+    return QSize(
+        max(min(wanted.width(), available.width() - frame.left() - frame.right()), 320),
+        max(min(wanted.height(), available.height() - frame.top() - frame.bottom()), 240),
+    )
+
 
 #: Builds an area for the window and puts it in with ``set_area`` (e.g. ``install_train_area``).
 AreaBuilder = Callable[[], QWidget]
@@ -104,10 +119,61 @@ class MainWindow(QMainWindow):
         self.glossary_requested.connect(self._open_term_in_deferred_learn)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.bridge.demo_applied.connect(lambda _setup: self.show_area("Studio"))
-        self.resize(1280, 720)
+        self.resize(FIRST_SIZE)
         if layout_settings.restore_layout(self.settings, self, self.studio):
             self.studio.default_sizes_pending = False
+        #: The size the window would have on a screen with room (restored or 1280×720).
+        self.wanted_size = QSize(self.size())
+        self.fit_to_screen()
+        self._fitted_to_frame = False
         self.show_area(str(layout_settings.read_setting(self.settings, "window/area")))
+
+    # ----------------------------------------------------------------------- screen
+    def frame_margins(self) -> QMargins:
+        """The window frame around the client area (assumed until the window is framed)."""
+        frame, inner = self.frameGeometry(), self.geometry()
+        if not self.isVisible():
+            framed = QGuiApplication.platformName() not in UNFRAMED_PLATFORMS
+            return ASSUMED_FRAME if framed else QMargins()
+        return QMargins(
+            inner.left() - frame.left(),
+            inner.top() - frame.top(),
+            frame.right() - inner.right(),
+            frame.bottom() - inner.bottom(),
+        )
+
+    def fit_to_screen(self, available: QRect | None = None) -> None:
+        """Size the window to :attr:`wanted_size`, no larger than fits with its frame in
+        ``available`` (the screen without its task bars, by default), and move it in.
+
+        The studio then fits its docks into the height the window really has.
+        """
+        if available is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is None:
+                return
+            available = screen.availableGeometry()
+        if not normal_state(self):
+            return
+        frame = self.frame_margins()
+        size = fitting_size(self.wanted_size, available, frame)
+        if size != self.size():
+            self.resize(size)
+        outer = self.frameGeometry()
+        if not available.contains(outer):
+            left = min(max(outer.left(), available.left()), available.right() - outer.width() + 1)
+            top = min(max(outer.top(), available.top()), available.bottom() - outer.height() + 1)
+            self.move(max(left, available.left()), max(top, available.top()))
+        if size != self.studio.first_window_size:
+            self.studio.first_window_size = size
+            self.studio.refit()  # the height the docks must fit in changed
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted_to_frame:
+            # Once the window manager has framed the window its real frame is known.
+            self._fitted_to_frame = True
+            QTimer.singleShot(0, self.fit_to_screen)
 
     # ------------------------------------------------------------------------ areas
     def set_area(self, name: str, widget: QWidget) -> None:

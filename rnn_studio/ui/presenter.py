@@ -360,8 +360,20 @@ class PresenterMode(QObject):
     def _thicken_lines(self) -> None:
         saved = self._saved
         assert saved is not None
-        for item in self._plot_items():
-            if isinstance(item, (pg.PlotCurveItem, pg.InfiniteLine, QGraphicsRectItem)):
+        done: set[int] = set()
+        for found in self._plot_items():
+            item = found
+            if isinstance(item, pg.PlotCurveItem) and isinstance(
+                item.parentItem(), pg.PlotDataItem
+            ):
+                # The data item hands its own pen to its curve at every range change.
+                item = item.parentItem()
+            if id(item) in done:
+                continue
+            done.add(id(item))
+            if isinstance(
+                item, (pg.PlotDataItem, pg.PlotCurveItem, pg.InfiniteLine, QGraphicsRectItem)
+            ):
                 pen = QPen(_current_pen(item))
                 if pen.style() == Qt.PenStyle.NoPen or pen.color().alpha() == 0:
                     continue
@@ -411,7 +423,7 @@ def _current_pen(item: Any) -> QPen:
     """The pen an item draws with (pyqtgraph keeps it in different places per item type)."""
     if isinstance(item, pg.InfiniteLine):
         return item.pen
-    if isinstance(item, pg.PlotCurveItem):
+    if isinstance(item, (pg.PlotCurveItem, pg.PlotDataItem)):
         return pg.mkPen(item.opts["pen"])
     return item.pen()
 

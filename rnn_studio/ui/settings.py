@@ -109,7 +109,10 @@ def save_layout(settings: QSettings, window: QMainWindow, studio: QMainWindow, a
     """Store the outer window's geometry, the studio's dock layout and the open area."""
     settings.setValue("layout/version", LAYOUT_VERSION)
     settings.setValue("window/geometry", window.saveGeometry())
-    settings.setValue("studio/dock_state", studio.saveState(LAYOUT_VERSION))
+    # The user's own arrangement, not the one a large font needs (StudioArea.base_state).
+    base_state = getattr(studio, "base_state", None)
+    state = base_state() if callable(base_state) else studio.saveState(LAYOUT_VERSION)
+    settings.setValue("studio/dock_state", state)
     settings.setValue("window/area", area)
     settings.sync()
 

@@ -16,9 +16,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QStatusBar,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.panels.cell import CellViewPanel
@@ -33,6 +43,7 @@ from rnn_studio.ui.panels.sequence import SequencePanel
 from rnn_studio.ui.panels.stepper import StepperPanel, install_shortcuts
 from rnn_studio.ui.panels.unrolled import UnrolledPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
+from rnn_studio.ui.settings import LAYOUT_VERSION
 from rnn_studio.ui.theme import set_role_style
 from rnn_studio.ui.widgets.compare_story import CompareStoryBar
 from rnn_studio.ui.widgets.showme_banner import ShowMe, ShowMeBanner
@@ -48,10 +59,92 @@ GRADIENTS_SHARE = 0.72
 #: The dock layout takes a few event-loop turns to settle after a refit.
 AFTER_FIT_DELAY_MS = 60
 
+#: Pixels of frames and margins around the studio besides the bars above and below it.
+CHROME_SLACK = 4
+#: The window width the studio must fit.
+DESIGN_WIDTH = 1280
+#: Largest share of the budget (width, height) a dock claims in the "few panels"
+#: arrangement; a panel that needs more scrolls.
+FEW_PANEL_SHARES = {
+    "unrolled": (0.95, 0.2),
+    "memory": (0.36, 0.36),
+    "gates": (0.36, 0.36),
+    "cell": (0.36, 0.36),
+    "code": (0.36, 0.36),
+    "gradients": (0.3, 0.7),
+    "equations": (0.3, 0.7),
+    "other": (0.26, 0.46),  # the left column: two groups of tabs
+}
+#: Version stamp of the dock states (the settings file's).
+LAYOUT_STATE_VERSION = LAYOUT_VERSION
+#: The tabs of the "few panels" arrangement (the first of each pair in front).
+FEW_PANEL_TABS = (("sequence", "model"), ("stepper", "outputs"), ("gradients", "equations"))
+
 DOCK_FEATURES = (
     QDockWidget.DockWidgetFeature.DockWidgetMovable
     | QDockWidget.DockWidgetFeature.DockWidgetFloatable
 )
+
+
+def normal_state(window: QWidget) -> bool:
+    """Whether ``window`` is neither maximised, full screen nor minimised."""
+    special = (
+        Qt.WindowState.WindowMaximized
+        | Qt.WindowState.WindowFullScreen
+        | Qt.WindowState.WindowMinimized
+    )
+    return not window.windowState() & special
+
+
+class PanelScroll(QScrollArea):
+    """A panel in a frameless scroll area that resizes it.
+
+    Its minimum size is the panel's, as if there were no scroll area, up to :attr:`cap`:
+    with a cap (set for a large font, see :meth:`StudioArea.fit_docks_to_font`) a dock
+    shorter or narrower than its panel scrolls instead of growing the window past the
+    screen or cutting text.
+    """
+
+    def __init__(self, content: QWidget, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        # Tab goes to the panel's controls (the area scrolls to show them), not to the area.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName(content.accessibleName() or name.replace("_", " "))
+        self.setWidget(content)
+        self.cap: QSize | None = None
+
+    def set_cap(self, cap: QSize | None) -> None:
+        """The largest minimum size to claim (None: the panel's whole minimum)."""
+        if cap != self.cap:
+            self.cap = cap
+            self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:
+        content = self.widget()
+        needed = content.minimumSizeHint() if content is not None else QSize(0, 0)
+        if self.cap is None:
+            return needed
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        width = min(needed.width(), self.cap.width())
+        height = min(needed.height(), self.cap.height())
+        # Room for the scroll bar the other way, so that one bar does not bring the other.
+        if height < needed.height():
+            width = min(width + bar, max(needed.width() + bar, width))
+        if width < needed.width():
+            height = min(height + bar, max(needed.height() + bar, height))
+        return QSize(width, height)
+
+    def sizeHint(self) -> QSize:
+        content = self.widget()
+        return content.sizeHint() if content is not None else super().sizeHint()
+
+
+def scrolling(content: QWidget, name: str) -> PanelScroll:
+    """``content`` in a :class:`PanelScroll` called ``name``."""
+    return PanelScroll(content, name)
 
 
 class StudioArea(QMainWindow):
@@ -130,7 +223,7 @@ class StudioArea(QMainWindow):
         column.addWidget(self.compare_story)
         column.addWidget(self.warning_label)
         column.addWidget(self.memory, 1)
-        self.setCentralWidget(central)
+        self.setCentralWidget(scrolling(central, "memory_scroll"))
 
         self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -153,10 +246,17 @@ class StudioArea(QMainWindow):
         self.tabifyDockWidget(cell_dock, code_dock)
         self.docks["gates"].raise_()
         self.default_sizes_pending = True
-        #: True while Outputs sits in a tab beside Gates because the font is too large
-        #: for four docks in the left column (see :meth:`fit_docks_to_font`).
-        self.outputs_tabbed_for_font = False
-        self._size_before_font: QSize | None = None
+        #: The arrangement for the font: "all", "outputs_tabbed" or "few" (see
+        #: :meth:`fit_docks_to_font`).
+        self.layout_tier = "all"
+        #: The layout, window size and arrangement of each font seen, by :meth:`font_key`.
+        self._layouts: dict[float, tuple[QByteArray, QSize | None, str]] = {}
+        self._fitted_key: float | None = None
+        self._base: QByteArray | None = None
+        self._base_size: QSize | None = None
+        self._fitting_suspended = False
+        #: The size the main window was given before any font grew it (set by the window).
+        self.first_window_size: QSize | None = None
         self._shown_once = False
         self._tabbed_for_kind = ""
         self._fit_timer = QTimer(self)
@@ -205,7 +305,7 @@ class StudioArea(QMainWindow):
         heights = [self._comfortable_height(name) for name in LEFT_COLUMN[:-1]]
         separator = self.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
         rest = self.height() - sum(heights) - separator * (len(left) - 1)
-        heights.append(max(rest, left[-1].minimumSizeHint().height()))
+        heights.append(max(rest, self.content_minimum(LEFT_COLUMN[-1])))
         self.resizeDocks(left, heights, Qt.Orientation.Vertical)
 
     def _comfortable_height(self, panel_id: str) -> int:
@@ -215,43 +315,118 @@ class StudioArea(QMainWindow):
         width = hint.width() if hint.width() > 40 else 260
         extra = hint.full_height(width) - hint.line_height()
         reserve = panel.hint_reserve_lines * panel.fontMetrics().lineSpacing()
-        return self.docks[panel_id].minimumSizeHint().height() + extra + reserve
+        return self.content_minimum(panel_id) + extra + reserve
 
-    def left_column_minimum(self) -> int:
-        """Height the left column needs with every visible left dock at its minimum."""
-        docks = [self.docks[name] for name in LEFT_COLUMN]
-        shown = [dock for dock in docks if not dock.isHidden()]
-        return sum(dock.minimumSizeHint().height() for dock in shown) + SEPARATOR_ALLOWANCE
+    def left_column_minimum(self, without: tuple[str, ...] = ()) -> int:
+        """Height the left column needs to show its visible docks without scrolling."""
+        shown = [
+            name for name in LEFT_COLUMN if name not in without and not self.docks[name].isHidden()
+        ]
+        return sum(self.content_minimum(name) for name in shown) + SEPARATOR_ALLOWANCE
 
     def height_budget(self) -> int:
-        """The studio's height in a window :data:`DESIGN_HEIGHT` pixels high.
+        """The studio's height in a window :data:`DESIGN_HEIGHT` pixels high, or in the
+        window's first size when the screen is smaller (a task bar, a window frame).
 
-        Always the projector's 720 pixels, whatever the screen: a layout that fits there
+        At most the projector's 720 pixels, whatever the screen: a layout that fits there
         fits everywhere, and a lesson prepared on a laptop looks the same in class.
         """
         window = self.window()
-        chrome = window.frameGeometry().height() - self.height() if window is not self else 0
-        return DESIGN_HEIGHT - max(chrome, 0)
+        if window is self:
+            return DESIGN_HEIGHT
+        frame = max(window.frameGeometry().height() - window.height(), 0)
+        height = DESIGN_HEIGHT - frame  # the window's own height on a 720-pixel screen
+        if self.first_window_size is not None:
+            height = min(height, self.first_window_size.height())
+        # Menu bar and area tabs above the studio, the status bar below (measured from
+        # their hints: the window may be mid-resize while a new font is fitted).
+        above = self.mapTo(window, QPoint(0, 0)).y()
+        status = window.findChild(QStatusBar)
+        below = status.sizeHint().height() if status is not None and status.isVisible() else 0
+        return height - max(above, 0) - below - CHROME_SLACK
+
+    def font_key(self) -> float:
+        """The font the layout is fitted to (point size, to a tenth)."""
+        return round(self.font().pointSizeF(), 1)
 
     def fit_docks_to_font(self) -> None:
-        """Tab Outputs beside Gates when the font is too large for the left column.
+        """Arrange the docks for the font: every size fits the 1280×720 budget, and a font
+        seen before gets back exactly the layout it had.
 
-        A projector font (×1.5) makes the four left docks taller than a 1280×720 screen;
-        Outputs then shares the centre column's bottom with Gates, in tabs (in front for the
-        vanilla RNN, which has no gates). When the font shrinks again it goes back under the
-        Stepper. A user can drag it anywhere meanwhile.
+        Three arrangements, from the one the user made (the untiered layout, :meth:`base_state`):
+
+        * ``"all"``: every panel side by side (the everyday font);
+        * ``"outputs_tabbed"``: a projector font (×1.5) makes the four left docks taller
+          than the screen; Outputs shares the centre column's bottom with Gates, in tabs (in
+          front for the vanilla RNN, which has no gates);
+        * ``"few"``: larger still (×2 and up), fewer panels at once: Sequence | Model and
+          Stepper | Outputs share the left column in tabs, Gradient decay | Equations the
+          right one, so each panel on show is big enough.
+
+        Every panel scrolls in its dock, so nothing is ever cut whatever the arrangement.
         """
         if self.default_sizes_pending:
             # The hints' widths are known now: size the docks to show them whole.
             self.default_sizes_pending = False
             self.apply_default_sizes()
-        self._refit_docks()
-        self._size_to_restore, self._size_before_font = self._size_before_font, None
+        key = self.font_key()
+        if key == self._fitted_key:
+            return
+        size: QSize | None
+        self._set_tier("all")  # no caps while a layout is restored or measured
+        if key in self._layouts:
+            state, size, tier = self._layouts[key]
+            self._set_tier(tier)
+            if tier == "few":
+                self._cap_scrolls()  # the minimum sizes the layout was made with
+            self.restoreState(state, LAYOUT_STATE_VERSION)
+        else:
+            if self._base is None:
+                self._base = self.saveState(LAYOUT_STATE_VERSION)
+                # The size the window was given (the font may have grown it since).
+                self._base_size = self.first_window_size or self._window_size()
+            else:
+                self.restoreState(self._base, LAYOUT_STATE_VERSION)
+            self._refit_docks()
+            size = self._base_size
+        self._fitted_key = key
+        self._size_to_restore = size
         self._after_fit_timer.start()
+
+    def refit(self) -> None:
+        """Fit the docks again for the current font (the window's first size changed)."""
+        if self._fitted_key is None:
+            return  # not fitted yet: the first fit will use the new size
+        self._base_size = self.first_window_size
+        self._layouts.pop(self._fitted_key, None)
+        self._fitted_key = None
+        self._fit_timer.start()
+
+    def base_state(self) -> QByteArray:
+        """The dock layout without the arrangement for a large font (what settings keep)."""
+        if self.layout_tier == "all" or self._base is None:
+            return self.saveState(LAYOUT_STATE_VERSION)
+        return QByteArray(self._base)
+
+    def _window_size(self) -> QSize | None:
+        window = self.window()
+        if window is self or not normal_state(window):
+            return None
+        return QSize(window.size())
+
+    def _remember_layout(self) -> None:
+        """Keep the layout of the font being left, to give it back when the font returns."""
+        key, self._fitted_key = self._fitted_key, None
+        if key is None:
+            return
+        state = self.saveState(LAYOUT_STATE_VERSION)
+        self._layouts[key] = (state, self._window_size(), self.layout_tier)
+        if self.layout_tier == "all":
+            self._base, self._base_size = state, self._window_size()
 
     def _after_fit(self) -> None:
         """Once the dock layout has taken the refit: favour the gradient plot, and give the
-        window back the size it had before the font grew it."""
+        window back the size it had at this font (or before the font grew it)."""
         if self._favour_gradients_pending:
             self._favour_gradients_pending = False
             self._favour_gradient_plot()
@@ -259,35 +434,85 @@ class StudioArea(QMainWindow):
         window = self.window()
         if size is None or window is self:
             return
-        if window.windowState() == Qt.WindowState.WindowNoState and window.size() != size:
+        if normal_state(window) and window.size() != size:
             for layout in (self.layout(), window.layout()):
                 if layout is not None:
                     layout.activate()  # the refitted minimum, before the window is resized
             window.resize(size)  # no smaller than the (refitted) minimum
 
+    @property
+    def outputs_tabbed_for_font(self) -> bool:
+        """True while Outputs is out of the left column because of the font's size."""
+        return self.layout_tier != "all"
+
+    def _set_tier(self, tier: str) -> None:
+        self.layout_tier = tier
+        self._tabbed_for_kind = self.session.cell_kind
+        if tier != "few":
+            for scroll in self.findChildren(PanelScroll):
+                scroll.set_cap(None)
+
+    def _cap_scrolls(self) -> None:
+        """Cap each dock's minimum at its share of the budget (its panel scrolls beyond).
+
+        A share is of the whole height, for the dock with its title bar and tab bar; what
+        they take comes off the panel's cap.
+        """
+        budget = QSize(self.first_window_size or QSize(DESIGN_WIDTH, DESIGN_HEIGHT))
+        budget.setHeight(self.height_budget())
+        tab_bar = round(self.fontMetrics().height() * 1.6) + 8
+        for scroll in self.findChildren(PanelScroll):
+            panel_id = scroll.objectName().removesuffix("_scroll")
+            width, height = FEW_PANEL_SHARES.get(panel_id, FEW_PANEL_SHARES["other"])
+            dock = self.docks.get(panel_id)
+            chrome = SEPARATOR_ALLOWANCE // 2
+            if dock is not None:
+                margin = dock.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetTitleMargin)
+                chrome += dock.fontMetrics().height() + 2 * margin + 4  # the title bar
+                if panel_id != "unrolled":
+                    chrome += tab_bar  # every other dock shares its place in tabs
+            cap_height = max(round(budget.height() * height) - chrome, 40)
+            scroll.set_cap(QSize(round(budget.width() * width), cap_height))
+
     def _refit_docks(self) -> None:
+        """From the untiered layout: the arrangement the font needs (see fit_docks_to_font)."""
         outputs, gates = self.docks["outputs"], self.docks["gates"]
-        if self.outputs_tabbed_for_font:
-            if outputs not in self.tabifiedDockWidgets(gates):
-                self.outputs_tabbed_for_font = False  # the user moved it: leave it there
-                return
-            if self.left_column_minimum() <= self.height_budget():
-                self.splitDockWidget(self.docks["stepper"], outputs, Qt.Orientation.Vertical)
-                self.outputs_tabbed_for_font = False
-            return
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         in_left_column = self.dockWidgetArea(outputs) == left and not outputs.isFloating()
-        if in_left_column and self.left_column_minimum() > self.height_budget():
-            self.tabifyDockWidget(gates, outputs)
-            self._tabbed_for_kind = self.session.cell_kind
-            (outputs if self.session.cell_kind == "rnn" else gates).raise_()
-            self.outputs_tabbed_for_font = True
-            self._favour_gradients_pending = True
+        if self._fits() or not in_left_column:
+            self._set_tier("all")
+            return
+        self.tabifyDockWidget(gates, outputs)
+        (outputs if self.session.cell_kind == "rnn" else gates).raise_()
+        self._set_tier("outputs_tabbed")
+        self._favour_gradients_pending = True
+        if self._fits():
+            return
+        # Still too tall: Outputs back in the left column, under the Stepper, in tabs.
+        self.splitDockWidget(self.docks["stepper"], outputs, Qt.Orientation.Vertical)
+        for first, second in FEW_PANEL_TABS:
+            self.tabifyDockWidget(self.docks[first], self.docks[second])
+            self.docks[first].raise_()
+        self._set_tier("few")
+        self._cap_scrolls()
+
+    def _fits(self) -> bool:
+        """Whether the docks' minimum fits the height budget and the window's width."""
+        layout = self.layout()
+        if layout is not None:
+            layout.invalidate()
+            layout.activate()
+        needed = self.minimumSizeHint()
+        width = self.first_window_size.width() if self.first_window_size else DESIGN_WIDTH
+        return needed.height() <= self.height_budget() and needed.width() <= width
 
     def _raise_gates_or_outputs(self, *_: object) -> None:
         """While Outputs shares a tab with Gates: Outputs in front for the gateless RNN."""
-        if not self.outputs_tabbed_for_font:
+        if self.layout_tier != "outputs_tabbed":
             return
+        outputs = self.docks["outputs"]
+        if outputs not in self.tabifiedDockWidgets(self.docks["gates"]):
+            return  # the user moved it
         kind = self.session.cell_kind
         if kind != self._tabbed_for_kind:
             self._tabbed_for_kind = kind
@@ -296,21 +521,29 @@ class StudioArea(QMainWindow):
     def _favour_gradient_plot(self) -> None:
         """Give the gradient plot most of the right column (the equations scroll)."""
         right = [self.docks["gradients"], self.docks["equations"]]
+        if self.layout_tier == "few":
+            # Few panels: the gates at their minimum, the rest to the memory.
+            gates = self.docks["gates"]
+            self.resizeDocks([gates], [gates.minimumSizeHint().height()], Qt.Orientation.Vertical)
+            return
         total = sum(dock.height() for dock in right)
         share = round(total * GRADIENTS_SHARE)
         self.resizeDocks(right, [share, total - share], Qt.Orientation.Vertical)
 
+    def suspend_fitting(self, suspended: bool) -> None:
+        """Leave the docks alone while another arrangement (presenter mode) owns them; on
+        resuming, a font changed meanwhile is fitted."""
+        self._fitting_suspended = suspended
+        if not suspended and self.font_key() != self._fitted_key:
+            self._remember_layout()
+            self._fit_timer.start()
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            window = self.window()
-            if (
-                self._size_before_font is None
-                and window.windowState() == Qt.WindowState.WindowNoState
-            ):
-                # A larger font grows the window's minimum and Qt grows the window; once
-                # the docks are refitted it goes back to this size.
-                self._size_before_font = window.size()
+        if getattr(self, "_fitting_suspended", True):
+            return  # presenter mode arranges the docks (or __init__ has not finished)
+        if event.type() == QEvent.Type.FontChange and self.font_key() != self._fitted_key:
+            self._remember_layout()  # before the new font relays the docks out
             self._fit_timer.start()  # after the panels have taken the new font
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -325,10 +558,22 @@ class StudioArea(QMainWindow):
         dock = QDockWidget(panel.title, self)
         dock.setObjectName(f"{panel.panel_id}_dock")
         dock.setFeatures(DOCK_FEATURES)
-        dock.setWidget(panel)
+        dock.setWidget(scrolling(panel, f"{panel.panel_id}_scroll"))
         self.addDockWidget(area, dock)
         self.docks[panel.panel_id] = dock
         return dock
+
+    def content_minimum(self, panel_id: str) -> int:
+        """Height the dock of ``panel_id`` needs to show its panel without scrolling."""
+        dock = self.docks[panel_id]
+        scroll = dock.widget()
+        assert scroll is not None
+        panel = self.panels[panel_id]
+        return (
+            dock.minimumSizeHint().height()
+            - scroll.minimumSizeHint().height()
+            + panel.minimumSizeHint().height()
+        )
 
     def highlighted_steps(self) -> dict[str, int | None]:
         """The step each panel highlights, by panel id (all equal to the cursor)."""

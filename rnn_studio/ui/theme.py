@@ -31,7 +31,7 @@ from string import Template
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QWidget
 
@@ -247,6 +247,10 @@ def set_app_font(font: QFont, app: QApplication | None = None) -> None:
     """
     app = app or running_app()
     app.setFont(font)
+    # Qt posts the change to the existing widgets; deliver it now, before a style sheet is
+    # set (at start-up the theme's sheet comes next and would fix the old font on labels,
+    # buttons and text boxes: a saved text size half applied).
+    QApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
     sheet = app.styleSheet()
     if sheet:
         app.setStyleSheet("")

@@ -144,6 +144,25 @@ def make_window(qtbot, session: StudioSession | None = None, restore: bool = Fal
     return window, features
 
 
+def refitted(window) -> bool:
+    """True once the studio has the app's font and no single-shot refit timer is pending
+    (the studio's dock refit, the panels' hint fits), twice in a row with the events the
+    last refit posted handled in between."""
+    from PySide6.QtCore import QTimer
+
+    app = QApplication.instance()
+
+    def settled() -> bool:
+        if window.studio.font().pointSizeF() != app.font().pointSizeF():
+            return False
+        return not any(t.isSingleShot() and t.isActive() for t in window.findChildren(QTimer))
+
+    if not settled():
+        return False
+    QApplication.processEvents()
+    return settled()
+
+
 def plot_views(window) -> list[pg.GraphicsView]:
     """Every pyqtgraph view in the window."""
     return window.findChildren(pg.GraphicsView)

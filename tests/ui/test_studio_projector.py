@@ -7,32 +7,15 @@ its dock, and Outputs moves into a tab beside Gates; at ×1.0 everything is side
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.theme import apply_font_scale
 from rnn_studio.ui.widgets.hint import ELLIPSIS, plain_text
+from tests.ui.conftest import refitted
 
 WIDTH, HEIGHT = 1280, 720
-
-
-def refitted(window) -> bool:
-    """True once the studio has the app's font and no single-shot refit timer is pending
-    (the studio's dock refit, the panels' hint fits), twice in a row with the events the
-    last refit posted handled in between."""
-    app = QApplication.instance()
-
-    def settled() -> bool:
-        if window.studio.font().pointSizeF() != app.font().pointSizeF():
-            return False
-        return not any(t.isSingleShot() and t.isActive() for t in window.findChildren(QTimer))
-
-    if not settled():
-        return False
-    QApplication.processEvents()
-    return settled()
 
 
 def set_font_scale(qtbot, window, scale: float) -> None:
