@@ -130,8 +130,8 @@ def _vector(values: np.ndarray, decimals: int = 2) -> str:
     return "(" + ", ".join(fmt(float(v), decimals) for v in values) + ")"
 
 
-def _matrix(values: np.ndarray) -> str:
-    return "[" + "; ".join(" ".join(fmt(float(v), 2) for v in row) for row in values) + "]"
+def _matrix(values: np.ndarray, decimals: int = 1) -> str:
+    return "[" + "; ".join(" ".join(fmt(float(v), decimals) for v in row) for row in values) + "]"
 
 
 # ------------------------------------------------------------------------------ h₁ by hand

@@ -109,3 +109,11 @@ def test_learn_area_has_the_practice_page(qtbot, tmp_path) -> None:
     area.show_page("practice")
     assert area.current_page() == "practice"
     assert area.stack.currentWidget() is area.practice
+
+
+def test_buttons_fit_the_kind_after_switching(qtbot, view) -> None:
+    view.set_kind(BPTT)
+    assert view.solution_button.text() == "Show this number"
+    view.set_kind("h1")
+    assert view.solution_button.text() == "Show the solution" and view.check_button.isEnabled()
+    assert "h₁[0] =" in [w.text() for w in view.captions]  # Unicode subscripts, not "h 1"

@@ -161,7 +161,7 @@ class LessonView(QWidget):
         reading.addWidget(self.shape_diagram)
         reading.addWidget(self.reader)
         reading.setStretchFactor(2, 1)
-        reading.setSizes([260, 260, 380])
+        reading.setSizes([260, 380, 380])
         column.addWidget(reading, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)

@@ -9,6 +9,8 @@ Preview on its own: ``python -m rnn_studio.ui.learn.practice_view``.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -39,6 +41,17 @@ PRACTICE_TITLES = {BPTT: "BPTT by hand: finish the worked example", **exercises.
 
 def _html(markup_text: str) -> str:
     return render_inline(markup_text)
+
+
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def caption(markup_text: str) -> str:
+    """Plain text for a label or message: numeric subscripts as Unicode (g<sub>1</sub> → g₁)."""
+    digits = re.sub(
+        r"<sub>(\d+)</sub>", lambda m: m.group(1).translate(_SUBSCRIPT_DIGITS), markup_text
+    )
+    return plain_text(digits)
 
 
 class PracticeView(QWidget):
@@ -166,6 +179,8 @@ class PracticeView(QWidget):
         else:
             self.worked = None
             self.exercise = exercises.make_exercise(kind, seed)
+            self.check_button.setEnabled(True)
+            self.solution_button.setText("Show the solution")
             self.prompt.set_body(f"<p>{_html(self.exercise.prompt)}</p>")
             if self.exercise.choices:
                 self._set_choices(self.exercise.choices)
@@ -193,7 +208,7 @@ class PracticeView(QWidget):
         if self.worked is not None:
             blanks = self.worked.blanks()
             if self.filled < len(blanks):
-                self._say(False, f"Shown: {plain_text(blanks[self.filled].label)}.")
+                self._say(False, f"Shown: {caption(blanks[self.filled].label)}.")
                 self.filled += 1
                 self._show_worked()
             return
@@ -233,7 +248,7 @@ class PracticeView(QWidget):
         body = intro + (f"<ol>{done}</ol>" if done else "")
         if self.filled < len(blanks):
             body += f"<p><b>Next: {_html(blanks[self.filled].label)} = ?</b></p>"
-            self._set_boxes((plain_text(blanks[self.filled].label),))
+            self._set_boxes((caption(blanks[self.filled].label),))
             self.check_button.setEnabled(True)
             self.solution_button.setText("Show this number")
         else:
@@ -259,9 +274,9 @@ class PracticeView(QWidget):
             self._say(False, "Type a number, e.g. −0.123.")
             return False
         if not agrees_to_figures(typed, blank.value):
-            self._say(False, f"Not yet: {plain_text(blank.label)} is not {typed:g}. Try again.")
+            self._say(False, f"Not yet: {caption(blank.label)} is not {typed:g}. Try again.")
             return False
-        self._say(True, f"Right: {plain_text(blank.label)} = {fmt(blank.value)}.")
+        self._say(True, f"Right: {caption(blank.label)} = {fmt(blank.value)}.")
         self.filled += 1
         self._show_worked()
         return True

@@ -15,14 +15,14 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from rnn_studio.learn.task_shapes import CHAPTER_SHAPES, SHAPES, TaskShape
 
-BOX = 46.0  # cell box side, px
-GAP = 34.0  # space between boxes
-ROW = 150.0  # height of one shape's row
-TITLE = 150.0  # width of the title column
+BOX = 44.0  # cell box side, px
+GAP = 30.0  # space between boxes
+CELL_W = 5 * (BOX + GAP) + 20  # one shape: title and example above, five steps below
+CELL_H = 182.0
 
 
 class TaskShapeView(QWidget):
-    """Draws the shapes a lesson chapter names; hidden for other chapters."""
+    """Draws the shapes a lesson chapter names (two to a row); hidden for other chapters."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,18 +37,23 @@ class TaskShapeView(QWidget):
         self.set_shapes(CHAPTER_SHAPES.get(chapter_id, ()))
 
     def set_shapes(self, shape_ids: tuple[str, ...]) -> None:
-        """Draw these shapes, one row each."""
+        """Draw these shapes, two to a row."""
         self.shapes = tuple(SHAPES[shape_id] for shape_id in shape_ids)
         self.setVisible(bool(self.shapes))
         self.setAccessibleDescription(
             "; ".join(f"{shape.title}: {shape.example}" for shape in self.shapes)
         )
-        self.setMinimumHeight(int(ROW * len(self.shapes) * 0.6) if self.shapes else 0)
+        self.setMinimumHeight(int(0.7 * self._grid()[1] * CELL_H) if self.shapes else 0)
         self.updateGeometry()
         self.update()
 
+    def _grid(self) -> tuple[int, int]:
+        columns = 2 if len(self.shapes) > 1 else 1
+        return columns, max(1, -(-len(self.shapes) // columns))
+
     def sizeHint(self) -> QSize:
-        return QSize(int(TITLE + 5 * (BOX + GAP) + 40), int(ROW * max(1, len(self.shapes))))
+        columns, rows = self._grid()
+        return QSize(int(columns * CELL_W), int(rows * CELL_H))
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         if not self.shapes:
@@ -58,32 +63,27 @@ class TaskShapeView(QWidget):
         natural = self.sizeHint()
         scale = min(self.width() / natural.width(), self.height() / natural.height(), 1.6)
         painter.scale(scale, scale)
-        for row, shape in enumerate(self.shapes):
-            self._paint_shape(painter, shape, row * ROW)
+        columns, _ = self._grid()
+        for n, shape in enumerate(self.shapes):
+            self._paint_shape(painter, shape, (n % columns) * CELL_W, (n // columns) * CELL_H)
         painter.end()
 
     # --- drawing --------------------------------------------------------------------------
-    def _paint_shape(self, painter: QPainter, shape: TaskShape, top: float) -> None:
+    def _paint_shape(self, painter: QPainter, shape: TaskShape, origin: float, top: float) -> None:
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.WindowText)
         font = QFont(self.font())
-        painter.setFont(font)
         title_font = QFont(font)
         title_font.setBold(True)
         painter.setFont(title_font)
         painter.setPen(text)
-        painter.drawText(
-            QRectF(4, top + 40, TITLE - 8, 24), Qt.AlignmentFlag.AlignLeft, shape.title
-        )
+        left_aligned = Qt.AlignmentFlag.AlignLeft
+        painter.drawText(QRectF(origin + 4, top + 2, CELL_W - 8, 20), left_aligned, shape.title)
         painter.setFont(font)
-        painter.drawText(
-            QRectF(4, top + 64, TITLE - 8, 60),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
-            shape.example,
-        )
-        middle = top + ROW / 2
+        painter.drawText(QRectF(origin + 4, top + 22, CELL_W - 8, 20), left_aligned, shape.example)
+        middle = top + 110
         for n, step in enumerate(shape.steps):
-            left = TITLE + n * (BOX + GAP)
+            left = origin + 14 + n * (BOX + GAP)
             box = QRectF(left, middle - BOX / 2, BOX, BOX)
             colour = (
                 palette.color(QPalette.ColorRole.Highlight)
@@ -102,26 +102,22 @@ class TaskShapeView(QWidget):
             if n > 0:  # the hidden state passed on
                 self._arrow(painter, QPointF(left - GAP, middle), QPointF(left, middle), text)
             centre = left + BOX / 2
+            below, above = middle + BOX / 2, middle - BOX / 2
             if step.input is not None:
-                below = middle + BOX / 2
-                self._arrow(painter, QPointF(centre, below + 26), QPointF(centre, below), text)
+                self._arrow(painter, QPointF(centre, below + 24), QPointF(centre, below), text)
                 painter.drawText(
-                    QRectF(centre - 30, below + 26, 60, 20),
+                    QRectF(centre - 34, below + 26, 68, 20),
                     Qt.AlignmentFlag.AlignCenter,
                     step.input,
                 )
-                if step.fed_back:
-                    previous_top = middle - BOX / 2 - 26
-                    pen = QPen(text, 1, Qt.PenStyle.DashLine)
-                    painter.setPen(pen)
-                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                if step.fed_back:  # previous output label → this input label, dashed
+                    painter.setPen(QPen(text, 1, Qt.PenStyle.DashLine))
                     painter.drawLine(
-                        QPointF(centre - BOX - GAP + 10, previous_top + 4),
-                        QPointF(centre - 12, below + 34),
+                        QPointF(centre - BOX - GAP + 12, above - 30),
+                        QPointF(centre - 14, below + 30),
                     )
                     painter.setPen(text)
             if step.output is not None:
-                above = middle - BOX / 2
                 self._arrow(painter, QPointF(centre, above), QPointF(centre, above - 24), text)
                 painter.drawText(
                     QRectF(centre - 34, above - 44, 68, 20),
