@@ -22,8 +22,9 @@ from rnn_studio.state.controls import CELL_KINDS, CellKey
 from rnn_studio.state.trained_adapter import Readout
 from rnn_studio.studio_core import recipe
 
-#: Cells kept for reuse (switching cells or typing keeps ρ and the weights without recomputing).
-CELL_CACHE_SIZE = 12
+#: Cells kept for reuse (switching cells or typing keeps ρ and the weights without recomputing);
+#: compare mode with two layers and both directions alone uses 12.
+CELL_CACHE_SIZE = 16
 
 #: Initialisations whose W_hh block radii are kept (a few floats each).
 RADII_CACHE_SIZE = 64

@@ -313,10 +313,7 @@ def compute_cell(
             request.num_layers,
             request.bidirectional,
             key.seed,
-            nonlinearity=key.nonlinearity if kind == "rnn" else "tanh",
-            spectral_radius=key.spectral_radius,
-            forget_bias=key.forget_bias if kind == "lstm" else None,
-            recurrent=key.recurrent if kind == "rnn" else "random",
+            build=lambda inputs, seed: cells.cell(kind, inputs, key._replace(seed=seed))[0],
         )
         with np.errstate(all="ignore"):
             stack_trace = engine.forward(stack, sequence.inputs)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -131,6 +131,8 @@ def studio_stack(
     num_layers: int,
     bidirectional: bool,
     seed: int,
+    *,
+    build: Callable[[int, int], engine.Cell] | None = None,
     **options: Any,
 ) -> engine.CellStack:
     """The studio's stack of ``num_layers`` layers (and both directions) around ``base``.
@@ -145,6 +147,10 @@ def studio_stack(
         Add a reverse-direction cell to every layer.
     seed : int
         The studio's seed; see :func:`layer_seed`.
+    build : callable, optional
+        ``build(input_size, seed)`` returns the cell the recipe makes for that input size and
+        seed (the studio passes its cell cache, so unchanged layers are not rebuilt); by
+        default :func:`studio_cell` with ``options``.
     **options
         The other cells' recipe (:func:`studio_cell`'s keywords: nonlinearity, spectral
         radius, forget bias, recurrent weights).
@@ -155,6 +161,12 @@ def studio_stack(
                                 nonlinearity=base.nonlinearity)  # fmt: skip
         twin.set_params(base.params)
         base = twin
+
+    def make(input_size: int, cell_seed: int) -> engine.Cell:
+        if build is not None:
+            return build(input_size, cell_seed)
+        return studio_cell(base.kind, input_size, base.hidden_size, cell_seed, **options)
+
     rows = []
     for layer in range(num_layers):
         inputs = base.input_size if layer == 0 else directions * base.hidden_size
@@ -162,13 +174,7 @@ def studio_stack(
             [
                 base
                 if layer == 0 and direction == 0
-                else studio_cell(
-                    base.kind,
-                    inputs,
-                    base.hidden_size,
-                    layer_seed(seed, layer, direction),
-                    **options,
-                )
+                else make(inputs, layer_seed(seed, layer, direction))
                 for direction in range(directions)
             ]
         )

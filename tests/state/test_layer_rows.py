@@ -99,3 +99,13 @@ def test_controls_are_checked_like_the_others() -> None:
     assert session.num_layers == 1 and not session.bidirectional
     plain = DemoSetup(text="ab").to_dict()  # files without layers read and write as before
     assert "num_layers" not in plain and "bidirectional" not in plain
+
+
+def test_typing_reuses_the_extra_layers_cells() -> None:
+    session = session_for("lstm", spectral_radius=0.9)
+    before = session.shown.stack
+    session.set_text("to be or not to be")  # same words: same vocabulary, same input size
+    after = session.shown.stack
+    assert after is not before
+    for layer, direction in ((0, 1), (1, 0), (1, 1)):  # from the cell cache, not rebuilt
+        assert after.cell(layer, direction) is before.cell(layer, direction)
