@@ -327,15 +327,17 @@ def draw_gradients(layout: pg.GraphicsLayoutWidget, data: ExportData, style: Fig
             "there is no gradient yet: press Backprop in the studio, then export this figure"
         )
     _headings(layout, data, "Gradient reaching each step", style)
+    # The legend gets a row of its own above the plot: inside, it hid the points near the
+    # loss (top right) of a vanishing gradient, or the first steps of an exploding one.
+    legend = pg.LegendItem(colCount=2, labelTextColor=style.foreground)
+    layout.addItem(legend)
+    layout.nextRow()
     plot = layout.addPlot()
-    legend = plot.addLegend(offset=(-12, 12), labelTextColor=style.foreground)
-    legend.setBrush(pg.mkBrush(style.background))
-    legend.setPen(pg.mkPen(style.foreground))
     norms = np.asarray(report.grad_norms, dtype=float)
     steps = np.arange(len(norms), dtype=float)
     drawable = np.isfinite(norms) & (norms > 0)
     plot.setLogMode(y=True)
-    plot.plot(
+    curve = plot.plot(
         steps[drawable],
         norms[drawable],
         pen=pg.mkPen(style.curve, width=3),
@@ -343,8 +345,8 @@ def draw_gradients(layout: pg.GraphicsLayoutWidget, data: ExportData, style: Fig
         symbolSize=9,
         symbolBrush=style.curve,
         symbolPen=None,
-        name=f"‖∂L/∂h_t‖, {data.kind.upper()} (loss at step {report.loss_step})",
     )
+    legend.addItem(curve, f"‖∂L/∂h_t‖, {data.kind.upper()} (loss at step {report.loss_step})")
     line = _cursor_line(plot, data, style)
     if line is not None:
         legend.addItem(
