@@ -264,3 +264,37 @@ def test_pytorch_names_the_lesson_quotes(content: Content) -> None:
     assert not np.array_equal(  # "each layer has its own weights"
         stacked.state_dict()["weight_hh_l0"], stacked.state_dict()["weight_hh_l1"]
     )
+
+
+# ------------------------------------------------------------------------- links
+def _links(text: str) -> list:
+    from rnn_studio.learn.markup import find_links
+
+    return [link for link in find_links(text) if link.kind in ("demo", "train")]
+
+
+@pytest.mark.parametrize(
+    "lesson_id",
+    [
+        "bptt-by-hand",
+        "truncated-bptt",
+        "language-models",
+        "task-shapes",
+        "deeper-two-way",
+        "gates-gradient",
+    ],
+)
+def test_every_part_of_a_course_lesson_links_a_show_me_or_watch_it_learn(
+    content: Content, lesson_id: str
+) -> None:
+    """Each dialogue, chapter and key concept carries a link the learner can follow."""
+    lesson = next(x for x in content.lessons if x.id == lesson_id)
+    assert lesson.order > 0 and lesson.sources
+    for dialogue in lesson.dialogues:
+        assert any(_links(line.text) for line in dialogue.lines), dialogue.id
+    for chapter in lesson.chapters:
+        assert chapter.demos or any(_links(p) for p in chapter.paragraphs), chapter.id
+    for concept in lesson.key_concepts:
+        assert any(_links(p) for p in concept.paragraphs), concept.id
+    assert all(example.demo for example in lesson.examples)
+    assert any(_links(p) for p in lesson.overview["detailed"])
