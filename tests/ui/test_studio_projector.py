@@ -112,8 +112,10 @@ def test_the_window_does_not_stay_grown_after_a_projector_font(classroom, qtbot)
     window = open_studio(classroom, qtbot, 1.0)
     app = QApplication.instance()
     apply_font_scale(app, 1.5)
-    qtbot.waitUntil(lambda: window.studio.outputs_tabbed_for_font, timeout=2000)
-    qtbot.waitUntil(lambda: window.height() <= HEIGHT, timeout=2000)
+    # Generous: the refit runs from a timer, and a loaded 2-core machine is slow (a random-order
+    # run under load timed out at 2 s). It returns as soon as the condition holds.
+    qtbot.waitUntil(lambda: window.studio.outputs_tabbed_for_font, timeout=10000)
+    qtbot.waitUntil(lambda: window.height() <= HEIGHT, timeout=10000)
 
 
 def test_the_unrolled_chain_shrinks_to_a_short_dock(classroom, qtbot) -> None:
@@ -150,10 +152,10 @@ def test_the_tab_in_front_follows_the_cell(classroom, qtbot) -> None:
     def in_front(panel_id: str) -> bool:
         return not panels[panel_id].visibleRegion().isEmpty()
 
-    qtbot.waitUntil(lambda: in_front("outputs") and not in_front("gates"), timeout=2000)
+    qtbot.waitUntil(lambda: in_front("outputs") and not in_front("gates"), timeout=10000)
     window.session.set_cell_kind("lstm")
     window.executor.wait_idle()
-    qtbot.waitUntil(lambda: in_front("gates") and not in_front("outputs"), timeout=2000)
+    qtbot.waitUntil(lambda: in_front("gates") and not in_front("outputs"), timeout=10000)
 
 
 def test_the_gradient_log_axis_labels_decades_not_a_crowd(qtbot) -> None:
