@@ -6,6 +6,10 @@ cell every other panel shows. The chain draws one row of cells per layer and dir
 layer first and, within a layer, the backward (reverse) row above the forward one; each cell
 shows that row's hidden state h^{l,d}_t, read from the engine's
 :class:`~rnn_studio.engine.StackTrace` in the original time order.
+
+After Backprop, :func:`layer_gradient_norms` gives each row's ‖∂L/∂h^{l,d}_t‖ for the
+studio's loss put on the stack's output: L = u · y_{L}, u = (1, …, 1)/√(D·H), read at the
+loss step (the one-cell loss of :mod:`rnn_studio.studio_core.recipe`, on the top layer).
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LayerRow", "layer_rows", "row_label"]
+from rnn_studio import engine
+from rnn_studio.studio_core import recipe
+
+__all__ = ["LayerRow", "layer_gradient_norms", "layer_rows", "row_label"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,3 +74,31 @@ def layer_rows(cell_run: Any) -> tuple[LayerRow, ...]:
             states = np.asarray(trace.states(layer, direction))
             rows.append(LayerRow(layer, direction, row_label(layer, direction), states))
     return tuple(rows)
+
+
+def layer_gradient_norms(cell_run: Any, loss_step: int) -> tuple[np.ndarray, ...]:
+    """‖∂L/∂h^{l,d}_t‖ for every row of :func:`layer_rows` (same order), each (T,).
+
+    The loss reads the stack's output at ``loss_step`` (see the module docstring). A forward
+    row gets no gradient after the loss step; a backward row does, since its states run from
+    the end: h^{l,1}_t for t > loss step feeds h^{l,1} at the loss step. ``()`` when the run
+    has no stack.
+
+    Raises
+    ------
+    rnn_studio.engine.EngineError
+        The stack's forward pass overflowed (the engine refuses to backpropagate it).
+    """
+    stack, trace = getattr(cell_run, "stack", None), getattr(cell_run, "stack_trace", None)
+    if stack is None or trace is None:
+        return ()
+    d_output = np.zeros_like(np.asarray(trace.hidden))
+    d_output[: loss_step + 1] = recipe.loss_gradient(trace.hidden[: loss_step + 1])
+    with np.errstate(all="ignore"):
+        grads = engine.backward(stack, trace, d_output)
+    directions = stack.num_directions
+    return tuple(
+        np.asarray(grads.norms[layer * directions + direction])
+        for layer in reversed(range(stack.num_layers))
+        for direction in reversed(range(directions))
+    )

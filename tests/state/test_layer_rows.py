@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from rnn_studio import engine
 from rnn_studio.engine import reference
 from rnn_studio.state.layer_rows import layer_rows
 from rnn_studio.state.session import StudioSession
@@ -109,3 +110,32 @@ def test_typing_reuses_the_extra_layers_cells() -> None:
     assert after is not before
     for layer, direction in ((0, 1), (1, 0), (1, 1)):  # from the cell cache, not rebuilt
         assert after.cell(layer, direction) is before.cell(layer, direction)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_row_gradients_are_the_stack_s_bptt_for_the_loss_on_its_output(kind: str) -> None:
+    from rnn_studio.state.layer_rows import layer_gradient_norms
+
+    session = session_for(kind)
+    shown = session.shown
+    loss_step = 1  # of 4 steps
+    norms = layer_gradient_norms(shown, loss_step)
+    # The loss L = u · y_{loss step} on the stack's output, u = (1, …, 1)/√(D·H), by hand.
+    d_output = np.zeros((4, 10))
+    d_output[loss_step] = 1 / np.sqrt(10)
+    grads = engine.backward(shown.stack, shown.stack_trace, d_output)
+    rows = layer_rows(shown)
+    assert len(norms) == len(rows) == 4
+    for index, row in enumerate(rows):
+        np.testing.assert_allclose(
+            norms[index], grads.norms[row.layer * 2 + row.direction], rtol=1e-12, atol=0
+        )
+    by_row = {(row.layer, row.direction): norms[i] for i, row in enumerate(rows)}
+    # Top layer: the forward row feels the loss up to the loss step, the backward row from it
+    # on (its state at the loss step was computed from the later steps).
+    top_forward, top_backward = by_row[(1, 0)], by_row[(1, 1)]
+    assert np.all(top_forward[: loss_step + 1] > 0) and np.all(top_forward[loss_step + 1 :] == 0)
+    assert np.all(top_backward[:loss_step] == 0) and np.all(top_backward[loss_step:] > 0)
+    assert top_forward[loss_step] == pytest.approx(1 / np.sqrt(2), rel=1e-12)  # u's half
+    # Layer 1 feeds both directions above, so every one of its states reaches the loss.
+    assert np.all(by_row[(0, 0)] > 0) and np.all(by_row[(0, 1)] > 0)

@@ -12,7 +12,7 @@ from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.studio_core.numbers import format_number
 from rnn_studio.ui.panels.model import ModelPanel
-from rnn_studio.ui.panels.unrolled import UnrolledPanel
+from rnn_studio.ui.panels.unrolled import ONE_ROW_TIP, UnrolledPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import diverging_colour_map
 from rnn_studio.ui.widgets.chain import BOX_WIDTH, HEIGHT, CellItem
@@ -96,7 +96,7 @@ def test_back_to_one_row_and_the_chain_height_follows(qtbot) -> None:
     session, panel = make_panel(qtbot, "rnn", layers=2, bidirectional=False)
     view = panel.view
     assert [row.label for row in view.state.rows] == ["layer 2 →", "layer 1 →"]
-    assert view.state.height > HEIGHT and panel.layers_note.isVisibleTo(panel)
+    assert view.state.height > HEIGHT and "L1 → (bold) is the cell" in view.toolTip()
     tall = view.sizeHint().height()
     session.set_bidirectional(True)
     assert len(view.state.rows) == 4 and view.sizeHint().height() > tall
@@ -104,7 +104,7 @@ def test_back_to_one_row_and_the_chain_height_follows(qtbot) -> None:
     session.set_bidirectional(False)
     assert view.state.rows == () and view.state.height == HEIGHT
     assert all(isinstance(item, CellItem) for item in view.cells)
-    assert not panel.layers_note.isVisibleTo(panel)
+    assert view.toolTip() == ONE_ROW_TIP
 
 
 def test_model_panel_controls_set_and_follow_the_session(qtbot) -> None:
@@ -118,3 +118,36 @@ def test_model_panel_controls_set_and_follow_the_session(qtbot) -> None:
     assert panel.layers_box.maximum() == 2
     session.reset()
     assert panel.layers_box.value() == 1 and not panel.bidirectional_box.isChecked()
+
+
+def test_backprop_draws_each_row_s_gradient_under_its_cells(qtbot) -> None:
+    from rnn_studio.state.layer_rows import layer_gradient_norms
+    from rnn_studio.ui.widgets.chain_layers import gradient_pen, gradient_stripe
+
+    session, panel = make_panel(qtbot, "gru")
+    view = panel.view
+    assert view.state.row_gradients == ()
+    session.backprop()
+    loss_step = session.resolved_loss_step
+    expected = layer_gradient_norms(session.shown, loss_step)
+    assert len(view.state.row_gradients) == 4
+    for shown, want in zip(view.state.row_gradients, expected, strict=True):
+        np.testing.assert_array_equal(shown, want)
+    # The top forward row at the loss step: its stripe is painted in the pen of its norm.
+    index = [(r.layer, r.direction) for r in view.state.rows].index((1, 0))
+    colour, width = gradient_pen(view.state, index, loss_step)
+    assert width > 3
+    item = view.cells[loss_step]
+    start, end = gradient_stripe(view.state.layout.row_tops[index], BOX_WIDTH, width)
+    seen = painted(view, item, (start + end) / 2)
+    assert (
+        max(
+            abs(seen.red() - colour.red()),
+            abs(seen.green() - colour.green()),
+            abs(seen.blue() - colour.blue()),
+        )
+        <= 3
+    )
+    assert "‖∂L/∂h‖ = " in item.toolTip()
+    session.clear_gradients()
+    assert view.state.row_gradients == () and "‖∂L/∂h‖" not in item.toolTip()

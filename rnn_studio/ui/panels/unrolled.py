@@ -15,15 +15,27 @@ import sys
 import time
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
+from rnn_studio.engine import EngineError
 from rnn_studio.state.backward_flow import BackwardFlow, backward_flow, flow_cost
-from rnn_studio.state.layer_rows import layer_rows
+from rnn_studio.state.layer_rows import layer_gradient_norms, layer_rows
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.panels.gradients import ANIMATION_MS
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import Palette, cell_colours, current_palette
 from rnn_studio.ui.widgets.chain import ChainView
+
+ONE_ROW_TIP = "One copy of the cell per time step; click a copy to go there"
+#: The view's tooltip with layers or both directions (each column has its numbers too).
+LAYERS_TIP = (
+    "A row per layer and direction; L1 → (bold) is the cell the other panels show. The "
+    "backward rows (←) read the sequence from the end, so their state at t has seen steps "
+    "t … T−1. Each cell's bars are its hidden units (blue negative, red positive); hover a "
+    "column for the numbers. After Backprop the stripe under each cell is ‖∂L/∂h‖ for the "
+    "loss on the top layer's output at the loss step, L = u·y (the one-row chain's arrows "
+    "are not drawn). Click a column to go to its step."
+)
 
 
 class UnrolledPanel(StudioPanel):
@@ -38,20 +50,8 @@ class UnrolledPanel(StudioPanel):
         self.view = ChainView(self)
         self.view.setObjectName("unrolled_view")
         self.view.setAccessibleName("Unrolled network")
-        self.view.setToolTip("One copy of the cell per time step; click a copy to go there")
+        self.view.setToolTip(ONE_ROW_TIP)
         self.body.addWidget(self.view, 1)
-        self.layers_note = QLabel(self)
-        self.layers_note.setObjectName("unrolled_layers_note")
-        self.layers_note.setWordWrap(True)
-        self.layers_note.setText("Layer 1 → is the cell the other panels show.")
-        self.layers_note.setToolTip(
-            "A row per layer and direction: the backward rows (←) read the sequence from the "
-            "end, so their state at t has seen steps t … T−1. Each cell's bars are its hidden "
-            "units (blue negative, red positive); hover a column for the numbers. Gradient "
-            "arrows are drawn for one layer, one direction only."
-        )
-        self.layers_note.hide()
-        self.body.addWidget(self.layers_note)
         self.view.step_clicked.connect(self.session.set_cursor)
         bridge.trace_changed.connect(self._show_chain)
         bridge.view_cell_changed.connect(self._show_chain)
@@ -81,9 +81,11 @@ class UnrolledPanel(StudioPanel):
             self._start_play()
 
     def show_gradients(self, *_: object) -> None:
-        """Show the gradient of the cell on view (computing its cell-state path if an LSTM)."""
+        """Show the gradient of the cell on view (computing its cell-state path if an LSTM),
+        and with layers each row's ‖∂L/∂h‖ for the loss on the stack's output."""
         report = self._current_report()
         shown = self.session.shown
+        self._show_row_gradients()
         if report is None or shown is None:
             self._set_flow(None, None)
             return
@@ -105,6 +107,17 @@ class UnrolledPanel(StudioPanel):
             done(work())
         else:
             executor(work, done, cost)
+
+    def _show_row_gradients(self) -> None:
+        """With layers: each row's ‖∂L/∂h‖ after Backprop (one stack backward, cheap)."""
+        report, shown = self._current_report(), self.session.shown
+        norms: tuple = ()
+        if self.view.state.rows and report is not None and shown is not None:
+            try:
+                norms = layer_gradient_norms(shown, report.loss_step)
+            except EngineError:  # an overflowed forward pass has no gradient to show
+                norms = ()
+        self.view.set_row_gradients(norms)
 
     def _current_report(self):
         reports = self.session.gradients
@@ -176,7 +189,9 @@ class UnrolledPanel(StudioPanel):
         if rows:
             colour = colours.get(shown.kind, colour) if shown is not None else colour
         self.view.set_chain(run.sequence.tokens, kind if len(kind) < 6 else "cell", colour, rows)
-        self.layers_note.setVisible(bool(rows))
+        self.view.setToolTip(LAYERS_TIP if rows else ONE_ROW_TIP)
+        if rows:
+            self._show_row_gradients()
         self.view.set_cursor(self.session.cursor)
 
 

@@ -119,6 +119,8 @@ class ChainState:
         self.layout: StackLayout | None = None
         #: |h| drawn in the darkest colours (one scale for every row).
         self.scale = 1.0
+        #: After Backprop: each row's ‖∂L/∂h_t‖ (T,), in the order of ``rows``.
+        self.row_gradients: tuple[np.ndarray, ...] = ()
         self.apply_palette(current_palette())
         self.cell_colour = QColor(self.ink)
 
@@ -470,6 +472,7 @@ class ChainView(QGraphicsView):
         state.cell_colour = QColor(colour)
         state.cursor = min(state.cursor, max(len(tokens) - 1, 0))
         state.rows = tuple(rows)
+        state.row_gradients = ()
         state.layout = stack_layout(state.rows) if state.rows else None
         if state.rows:
             values = np.concatenate([np.ravel(row.states) for row in state.rows])
@@ -497,6 +500,16 @@ class ChainView(QGraphicsView):
             self._apply_zoom()
         self.start_item.update()
         scene.setSceneRect(QRectF(0.0, 0.0, MARGIN + len(tokens) * PITCH + 8.0, state.height))
+
+    def set_row_gradients(self, norms: tuple[np.ndarray, ...]) -> None:
+        """Show each stacked row's ‖∂L/∂h_t‖ (in the order of the rows; ``()`` hides them)."""
+        state = self.state
+        if not state.rows or (norms and len(norms) != len(state.rows)):
+            norms = ()
+        state.row_gradients = tuple(norms)
+        for item in self.cells:
+            item.setToolTip(column_tip(state.rows, item.t, state.row_gradients))
+            item.update()
 
     def set_flow(self, flow: BackwardFlow | None, front: int | None = None) -> None:
         """Show the gradient going back (None: hide it); arrows into steps < ``front`` wait."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rnn_studio.state.backward_flow import flow_level
 from rnn_studio.state.layer_rows import LayerRow
 from rnn_studio.studio_core.numbers import format_number
 
@@ -81,15 +82,24 @@ def state_position(value: float, scale: float = 1.0) -> float:
     return (min(max(float(value) / scale, -1.0), 1.0) + 1.0) / 2.0
 
 
-def column_tip(rows: tuple[LayerRow, ...], t: int) -> str:
-    """The numbers behind column ``t``: each row's first units of h_t."""
+def column_tip(rows: tuple[LayerRow, ...], t: int, gradients: tuple[np.ndarray, ...] = ()) -> str:
+    """The numbers behind column ``t``: each row's first units of h_t (and ‖∂L/∂h_t‖)."""
     lines = [f"step t = {t}"]
-    for row in rows:
+    for index, row in enumerate(rows):
         values = row.states[t]
         shown = ", ".join(format_number(float(v), 2) for v in values[:MAX_UNITS_LISTED])
         more = ", …" if len(values) > MAX_UNITS_LISTED else ""
-        lines.append(f"{row.label}: h = [{shown}{more}]")
+        line = f"{row.label}: h = [{shown}{more}]"
+        if gradients:
+            line += f"; ‖∂L/∂h‖ = {format_number(float(gradients[index][t]), 3)}"
+        lines.append(line)
     return "\n".join(lines)
+
+
+def gradient_stripe(top: float, box_width: float, width: float) -> tuple[QPointF, QPointF]:
+    """Ends of the gradient stripe under a box at ``top`` drawn with a pen ``width`` wide."""
+    y = top + ROW_BOX + 1.0 + width / 2
+    return QPointF(6.0, y), QPointF(box_width - 6.0, y)
 
 
 class LayerColumnItem(QGraphicsItem):
@@ -168,7 +178,7 @@ def paint_column(painter: QPainter, t: int, state) -> None:
         QRectF(centre + 3, input_top, 44, 14), Qt.AlignmentFlag.AlignLeft, f"x{_sub(t)}"
     )
     # The cells: a box per row with its state's squares, and the state flowing along the row.
-    for row, top in zip(rows, layout.row_tops, strict=True):
+    for index, (row, top) in enumerate(zip(rows, layout.row_tops, strict=True)):
         box = QRectF(0.0, top, BOX_WIDTH, ROW_BOX)
         if current:
             painter.setBrush(QBrush(state.current_fill))
@@ -183,6 +193,13 @@ def paint_column(painter: QPainter, t: int, state) -> None:
         for unit in range(units):
             painter.setBrush(QBrush(state.unit_colour(float(values[unit]))))
             painter.drawRect(unit_rect(top, BOX_WIDTH, units, unit))
+        if state.row_gradients:
+            pen = gradient_pen(state, index, t)
+            if pen is not None:
+                stripe = QPen(pen[0], pen[1])
+                stripe.setCapStyle(Qt.PenCapStyle.FlatCap)
+                painter.setPen(stripe)
+                painter.drawLine(*gradient_stripe(top, BOX_WIDTH, pen[1]))
         middle = top + ROW_BOX / 2
         if t + 1 < steps:
             start, end = QPointF(BOX_WIDTH, middle), QPointF(PITCH, middle)
@@ -209,6 +226,19 @@ def paint_column(painter: QPainter, t: int, state) -> None:
     painter.drawText(QRectF(centre - 40, 0, 40 - 4, 14), Qt.AlignmentFlag.AlignRight, f"t={t}")
 
 
+def gradient_pen(state, row: int, t: int) -> tuple[QColor, float] | None:
+    """Colour and width of the gradient stripe of ``row`` (index in ``state.rows``) at ``t``
+    (None before Backprop, or without a gradient there)."""
+    from rnn_studio.ui.widgets.chain import flow_pen
+
+    if not state.row_gradients:
+        return None
+    level = flow_level(float(state.row_gradients[row][t]))
+    if level is None:
+        return None
+    return flow_pen(level, state.flow_hidden, state.background)
+
+
 def paint_row_labels(painter: QPainter, state, margin: float) -> None:
     """Name every row in the left margin; forward rows start from h = 0 there."""
     from rnn_studio.ui.widgets.chain import BASE_POINT_SIZE, _arrow
@@ -220,9 +250,13 @@ def paint_row_labels(painter: QPainter, state, margin: float) -> None:
     for row, top in zip(state.rows, state.layout.row_tops, strict=True):
         middle = top + ROW_BOX / 2
         painter.setPen(QPen(state.ink))
+        shown_cell = QFont(small)  # layer 1 forward: the cell every other panel shows
+        shown_cell.setBold(row.layer == 0 and not row.reverse)
+        painter.setFont(shown_cell)
         name = f"L{row.layer + 1} {'←' if row.reverse else '→'}"
         painter.drawText(QRectF(0.0, middle - 8, margin - 26, 16), Qt.AlignmentFlag.AlignLeft, name)
         if not row.reverse:
+            painter.setFont(small)
             painter.setPen(QPen(state.muted))
             painter.drawText(
                 QRectF(margin - 26, middle - 8, 10, 16), Qt.AlignmentFlag.AlignCenter, "0"
