@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMenu,
     QProgressDialog,
+    QToolTip,
     QWidget,
 )
 
@@ -671,9 +672,14 @@ class MenuBar(QObject):
 
     # ------------------------------------------------------------------------ export
     def confirm(self, message: str) -> None:
-        """Say what was written and where (status line; kept as :attr:`last_confirmation`)."""
+        """Say what was written and where: in the status line, or (in presenter mode, which
+        hides it) in a tip at the bottom of the window. Kept as :attr:`last_confirmation`."""
         self.last_confirmation = message
-        self.window.statusBar().showMessage(message, CONFIRMATION_MS)
+        status = self.window.statusBar()
+        status.showMessage(message, CONFIRMATION_MS)
+        if not status.isVisible() and self.window.isVisible():
+            corner = self.window.mapToGlobal(self.window.rect().bottomLeft())
+            QToolTip.showText(corner, message, self.window, QRect(), CONFIRMATION_MS)
 
     def export_to(
         self,

@@ -204,3 +204,17 @@ def test_saved_scenes_and_sessions_say_where(window, tmp_path, monkeypatch):
     _says_where(window, target)
     assert menus.save_session_to(tmp_path / "lesson.rnnsession")
     _says_where(window, tmp_path / "lesson.rnnsession")
+
+
+def test_in_presenter_mode_the_confirmation_shows_without_the_status_line(window, tmp_path):
+    from PySide6.QtWidgets import QToolTip
+
+    menus = window.menus
+    menus.presenter.enter()
+    try:
+        assert not window.statusBar().isVisible()
+        assert menus.save_session_to(tmp_path / "class.rnnsession")
+        assert QToolTip.isVisible() and str(tmp_path / "class.rnnsession") in QToolTip.text()
+    finally:
+        menus.presenter.leave()
+        QToolTip.hideText()
