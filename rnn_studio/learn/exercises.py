@@ -95,7 +95,7 @@ class Exercise:
                 return Verdict(False, "Pick one of the options first.")
             if response == self.answer:
                 return Verdict(True, "Right.")
-            return Verdict(False, f"Not quite: the answer is “{self.choices[self.answer]}”.")
+            return Verdict(False, "Not quite. Try again, or show the worked solution.")
         if isinstance(response, int) or len(response) != len(self.values):
             return Verdict(False, f"Type {len(self.values)} numbers.")
         numbers = [parse_number(text) for text in response]

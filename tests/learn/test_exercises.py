@@ -223,3 +223,10 @@ def test_truncation_rule_is_the_trainers() -> None:
 def test_truncation_answers_move_around() -> None:
     positions = {exercises.make_exercise("truncation", seed).answer for seed in range(20)}
     assert len(positions) >= 3
+
+
+def test_a_wrong_choice_does_not_give_the_answer_away() -> None:
+    exercise = exercises.make_exercise("truncation", 0)
+    wrong = next(n for n in range(len(exercise.choices)) if n != exercise.answer)
+    verdict = exercise.check(wrong)
+    assert not verdict.correct and exercise.choices[exercise.answer] not in verdict.message
