@@ -37,6 +37,8 @@ EXAMPLE_TEXTS = {
 def example_text(name: str) -> str:
     """A sequence the bundled model ``name`` can read."""
     entry = zoo_entry(name)
+    if entry.options.get("corpus") == "repeats":
+        return "hello hello hello"  # a word said three times, as it learned
     if entry.task == "memory":
         lag = int(entry.options["lag"])
         return "B" + ("abcd" * (lag // 4 + 1))[:lag] + "?"
@@ -167,13 +169,17 @@ def describe_setup(setup: DemoSetup) -> str:
 
 def describe_model(session: StudioSession) -> str:
     """One sentence naming the model the studio computes with: :func:`describe_setup` for
-    random weights, or "Model: the trained LSTM, 16 hidden units."."""
+    random weights or a bundled model, or "Model: the trained LSTM, 16 hidden units." for
+    one trained in the Train area."""
     run = session.run
     if run is None:
         return ""
     kinds = [kind.upper() for kind in run.kinds]
     names = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
     trained = [kind for kind, cell in run.cells.items() if cell.outputs.trained]
+    setup = session.to_setup()
+    if setup.model is not None:  # a bundled model: name it
+        return describe_setup(setup)
     if trained and len(trained) == len(kinds):
         return f"Model: the trained {names}, {session.hidden_size} hidden units."
-    return describe_setup(session.to_setup())
+    return describe_setup(setup)

@@ -19,13 +19,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from rnn_studio.engine.errors import EngineError
-from rnn_studio.engine.io import model_from_bytes
+from rnn_studio.engine.io import model_from_bytes, model_to_bytes
 from rnn_studio.engine.model import Model
 from rnn_studio.engine.tasks import Evaluation, Task
 from rnn_studio.resources import resource_path
 from rnn_studio.texts import bundled_text
-from rnn_studio.zoo.specs import COURSE_TEXT_ID, make_zoo_task
+from rnn_studio.zoo.corpus import repeats_corpus
+from rnn_studio.zoo.specs import COURSE_TEXT_ID, REPEATS_CORPUS, make_zoo_task
 
 MODELS_DIR = "models"
 INDEX_FILE = "index.json"
@@ -163,9 +166,17 @@ def zoo_model_bytes(name: str) -> bytes:
 
 
 def load_zoo_model(name: str) -> Model:
-    """A fresh copy of the bundled model ``name`` (change it freely)."""
+    """A fresh copy of the bundled model ``name`` (change it freely), in float64.
+
+    The file stores float32 weights (:data:`rnn_studio.zoo.build.STORED_DTYPE`); they are
+    widened exactly to float64, the precision the studio and the engine's checks use.
+    """
+    label = f"bundled model {name!r}"
     try:
-        return model_from_bytes(zoo_model_bytes(name), name=f"bundled model {name!r}")
+        model = model_from_bytes(zoo_model_bytes(name), name=label)
+        if model.dtype != np.float64:
+            model = model_from_bytes(model_to_bytes(model, dtype=np.float64), name=label)
+        return model
     except EngineError as error:
         raise ZooError(str(error)) from None
 
@@ -176,10 +187,19 @@ def course_text() -> str:
     return bundled_text(COURSE_TEXT_ID).text
 
 
+def training_text(task: str, options: dict[str, Any]) -> str | None:
+    """The text a text-task model learns from: the course corpus, or the repeated made-up
+    words when ``options["corpus"]`` is ``"repeats"``; None for the other tasks."""
+    if task != "text":
+        return None
+    if options.get("corpus") == REPEATS_CORPUS:
+        return repeats_corpus()
+    return course_text()
+
+
 def zoo_task(entry: ZooEntry) -> Task:
     """The task ``entry`` was trained on, with the same held-out data."""
-    text = course_text() if entry.task == "text" else None
-    return make_zoo_task(entry.task, entry.options, text)
+    return make_zoo_task(entry.task, entry.options, training_text(entry.task, entry.options))
 
 
 def score_zoo_model(entry: ZooEntry, model: Model | None = None) -> Evaluation:

@@ -9,6 +9,9 @@ a small alphabet: lower case, ASCII letters, digits, space and common punctuatio
 quotes become straight ones, dashes a hyphen). One paragraph per line.
 
 The result is deterministic: the same resources give the same text, byte for byte.
+
+:func:`repeats_corpus` makes the other training text, made-up words said three times in a
+row, for the model behind the "hello hello hello" demo (it has to copy from memory).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from rnn_studio.atomic_files import atomic_write_text
 from rnn_studio.resources import resource_path
@@ -104,3 +109,33 @@ def write_course_text() -> Path:
     target = Path(str(resource_path("texts", "course.txt")))
     atomic_write_text(target, course_corpus())
     return target
+
+
+REPEATS_SIZE = 60_000
+"""Characters of the repeated-words corpus (:func:`repeats_corpus`)."""
+REPEATS = 3
+"""How many times each word is said in a row."""
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def repeats_corpus(seed: int = 0, size: int = REPEATS_SIZE) -> str:
+    """Made-up words, each said :data:`REPEATS` times in a row, one word per line::
+
+        qzt qzt qzt
+        ebwmo ebwmo ebwmo
+
+    Each word is 2 to 7 letters drawn uniformly at random (``numpy.random.default_rng(seed)``),
+    so a network cannot learn the words themselves: to predict the second and third saying
+    it has to carry the first one in its hidden state and copy it. "hello" is as unknown to
+    it as any other word, which is what the "hello hello hello" demo relies on.
+    """
+    rng = np.random.default_rng(seed)
+    alphabet = np.array(list(LETTERS))
+    lines: list[str] = []
+    length = 0
+    while length < size:
+        word = "".join(rng.choice(alphabet, size=int(rng.integers(2, 8))))
+        line = " ".join([word] * REPEATS)
+        lines.append(line)
+        length += len(line) + 1
+    return "\n".join(lines) + "\n"

@@ -26,6 +26,12 @@ from rnn_studio.engine.train import TrainingConfig
 COURSE_TEXT_ID = "course"
 """The bundled text (``resources/texts``) the next-character models learn from."""
 
+REPEAT_HIDDEN = 64
+REPEAT_STEPS = 4000
+REPEATS_CORPUS = "repeats"
+"""``options["corpus"]`` of the text model that learns made-up words said three times
+(:func:`rnn_studio.zoo.corpus.repeats_corpus`); without it a text model learns the course."""
+
 MEMORY_LAG = 100
 """Distractor steps of the bundled memory models."""
 
@@ -129,6 +135,20 @@ def _chars(cell: str) -> ZooSpec:
     )
 
 
+def _repeats(cell: str) -> ZooSpec:
+    return ZooSpec(
+        f"repeat-{cell}",
+        "text",
+        cell,
+        hidden_size=REPEAT_HIDDEN,
+        steps=REPEAT_STEPS,
+        learning_rate=0.01,
+        batch_size=32,
+        summary="next character of made-up words said three times: copies from memory",
+        options={"corpus": REPEATS_CORPUS, "sequence_length": 48},
+    )
+
+
 def _memory(cell: str) -> ZooSpec:
     return ZooSpec(
         f"memory{MEMORY_LAG}-{cell}",
@@ -163,6 +183,7 @@ def _forecast(series: str, cell: str, summary: str, data_seed: int = 0) -> ZooSp
 SPECS: tuple[ZooSpec, ...] = (
     *(_sentiment(cell) for cell in ("rnn", "lstm", "gru")),
     *(_chars(cell) for cell in ("rnn", "lstm", "gru")),
+    _repeats("gru"),
     *(_memory(cell) for cell in ("rnn", "lstm", "gru")),
     _forecast("sine", "lstm", "next value of a sine wave (period 24 steps)"),
     _forecast("sines", "gru", "next value of two sines plus noise"),

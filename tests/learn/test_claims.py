@@ -24,6 +24,7 @@ import pytest
 from rnn_studio import engine
 from rnn_studio.learn.content import Content, load_all
 from rnn_studio.learn.markup import plain_text
+from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core import recipe
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.studio_core.verdict import judge
@@ -146,20 +147,6 @@ def demo_check(*demo_ids: str) -> Callable[[Callable[[Content], None]], Callable
         return function
 
     return register
-
-
-@demo_check("not-bad", "bad-alone")
-def check_not_changes_bad(content: Content) -> None:
-    with_not = content.demos["not-bad"].setup
-    alone = content.demos["bad-alone"].setup
-    a, b = run(with_not), run(alone)
-    assert a.tokens[cursor_of(with_not, len(a.tokens))] == "bad"
-    assert b.tokens[cursor_of(alone, len(b.tokens))] == "bad"
-    assert cursor_of(alone, len(b.tokens)) == 0  # "nothing comes before"
-    for name, value in a.cell.params.items():  # "exactly those of the not bad demo"
-        np.testing.assert_array_equal(value, b.cell.params[name])
-    difference = a.trace.hidden[1] - b.trace.hidden[0]
-    assert np.linalg.norm(difference) > 0.1  # "carries a trace of not"
 
 
 def rnn_step(cell: engine.Cell, x: np.ndarray, h: np.ndarray) -> np.ndarray:
@@ -338,34 +325,122 @@ def check_gru_gates(content: Content) -> None:
     np.testing.assert_allclose(hidden, (1 - z) * n + z * previous, atol=1e-12)
 
 
+# ------------------------------------------- demos on bundled trained models (issue 10)
+def opened(setup: DemoSetup) -> StudioSession:
+    """A studio session showing ``setup`` as "Show me" opens it (its bundled model)."""
+    session = StudioSession()
+    session.apply_demo(setup)
+    assert session.error == "" and session.warning == ""
+    assert all(cell.outputs.trained for cell in session.run.cells.values())
+    return session
+
+
+def class_probability(session: StudioSession, t: int, label: str) -> float:
+    outputs = session.shown.outputs
+    return float(outputs.probabilities[t][outputs.labels.index(label)])
+
+
+def mean_misses(session: StudioSession) -> tuple[float, float]:
+    """Mean |forecast − next value| of the model, and of "the next value equals this one"."""
+    values = session.run.sequence.values
+    predictions = session.shown.outputs.predictions
+    return (
+        float(np.abs(predictions[:-1] - values[1:]).mean()),
+        float(np.abs(values[:-1] - values[1:]).mean()),
+    )
+
+
+@demo_check("not-bad", "bad-alone")
+def check_not_changes_bad(content: Content) -> None:
+    with_not_demo, alone_demo = content.demos["not-bad"], content.demos["bad-alone"]
+    assert with_not_demo.setup.model == alone_demo.setup.model == "sentiment-rnn"
+    with_not, alone = opened(with_not_demo.setup), opened(alone_demo.setup)
+    assert with_not.run.sequence.tokens[with_not.cursor] == "bad"
+    assert alone.cursor == 0 and alone.run.sequence.tokens[0] == "bad"  # nothing before it
+    for name, value in with_not.shown.cell.params.items():  # "exactly those of not bad"
+        np.testing.assert_array_equal(value, alone.shown.cell.params[name])
+    difference = with_not.shown.trace.hidden[1] - alone.shown.trace.hidden[0]
+    assert np.linalg.norm(difference) > 0.1  # "carries a trace of not"
+    positive = class_probability(with_not, 1, "positive")
+    negative = class_probability(alone, 0, "negative")
+    assert f"positive ({round(100 * positive)}%)" in plain_text(with_not_demo.description)
+    assert f"negative ({round(100 * negative)}%)" in plain_text(alone_demo.description)
+    assert positive > 0.9 and negative > 0.9
+
+
 @demo_check("sine-forecast")
 def check_sine(content: Content) -> None:
     demo = content.demos["sine-forecast"]
-    values = numbers_in(demo.setup.text)
-    assert "Eighty points" in demo.description and len(values) == 80
-    t = np.arange(80)
-    assert "period of 20 steps" in demo.description
-    np.testing.assert_allclose(values, np.sin(2 * np.pi * t / 20), atol=6e-4)
+    text = plain_text(demo.description)
+    session = opened(demo.setup)
+    values = session.run.sequence.values
+    assert "Eighty points" in text and len(values) == 80
+    assert "period of 20 steps" in text and "sine of period 24" in text
+    np.testing.assert_allclose(values, np.sin(2 * np.pi * np.arange(80) / 20), atol=6e-4)
+    model, persistence = mean_misses(session)
+    assert f"misses by {model:.2f} on average, against {persistence:.2f}" in text
+    assert model < persistence / 3
 
 
 @demo_check("price-forecast")
 def check_price(content: Content) -> None:
     demo = content.demos["price-forecast"]
-    values = numbers_in(demo.setup.text)
-    steps = np.diff(values)
-    assert demo.setup.cell == "lstm" and "An LSTM reads it" in demo.description
-    assert np.all(values > 0) and steps.std() > 0.5  # noisy
+    text = plain_text(demo.description)
+    session = opened(demo.setup)
+    values = session.run.sequence.values
+    assert demo.setup.cell == "gru" and "read by a GRU" in text
+    assert np.all(values > 0) and np.diff(values).std() > 0.5  # noisy
     assert abs(values[-1] - values[0]) > 2 or np.ptp(values) > 10  # drifting
+    model, persistence = mean_misses(session)
+    assert f"misses by {model:.2f} on average" in text
+    assert f"today's ({persistence:.2f})" in text
+    assert persistence * 0.95 < model < persistence * 1.3  # "no better than" persistence
+
+
+@demo_check("trained-memory-100")
+def check_trained_memory(content: Content) -> None:
+    from rnn_studio.state.compare_story import current_story_step, first_step_share, story_text
+
+    demo = content.demos["trained-memory-100"]
+    session = opened(demo.setup)
+    assert session.text == story_text() and len(session.text) == 102  # B, 100, "?"
+    shares = first_step_share(session)
+    text = plain_text(demo.description)
+    assert f"{round(100 * shares['gru'])}% of the GRU's" in text
+    assert f"{100 * shares['lstm']:.1f}% of the LSTM's" in text
+    assert shares["rnn"] < 1e-10 and "of the RNN's practically nothing" in text
+    assert shares["gru"] > shares["lstm"] > 1e-3  # both "reach the first step"
+    assert current_story_step(session) == "trained"  # set-up 3 of the "3 set-ups"
+    for kind in ("lstm", "gru"):  # they learned the task: they recall "B"
+        session.set_view_cell(kind)
+        assert session.shown.outputs.top_tokens(len(session.run) - 1, ())[0][0] == "B"
 
 
 @demo_check("next-char")
 def check_next_char(content: Content) -> None:
-    setup = content.demos["next-char"].setup
-    result = run(setup)
-    assert sorted(set(result.tokens)) == [" ", "e", "h", "l", "o"]
-    probabilities = engine.softmax(np.linspace(-1, 1, 5))  # "a softmax over the characters"
-    assert probabilities.sum() == pytest.approx(1) and np.all(probabilities > 0)
-    assert setup.hidden_size == 16 and result.tokens[setup.cursor] == "l"
+    demo = content.demos["next-char"]
+    text = plain_text(demo.description)
+    session = opened(demo.setup)
+    tokens = session.run.sequence.tokens
+    assert session.text == "hello hello hello" and "a word it never saw" in text
+    from rnn_studio.zoo.corpus import repeats_corpus
+
+    assert "hello" not in repeats_corpus().split()  # "never saw"
+    from rnn_studio.state.sequence import display_token
+
+    outputs, sequence = session.shown.outputs, session.run.sequence
+    right = [  # the top bar of the outputs panel is the true next character
+        display_token(outputs.top_tokens(t, ())[0][0])
+        == display_token(sequence.vocabulary[sequence.target_index(t)])
+        for t in range(len(tokens) - 1)
+    ]
+    second_on = right[5:]  # from the space before the second "hello"
+    assert len(right) == 16 and len(second_on) == 11
+    assert f"{sum(second_on)} of the 11 next characters from there on" in text
+    assert f"{sum(right)} of all 16" in text
+    assert sum(right) > len(right) / 2  # "mostly right"
+    assert sum(right[:4]) <= 1  # "cannot guess the first hello"
+    assert session.text[demo.setup.cursor] == "e" and demo.setup.cursor == 7  # 2nd hello
 
 
 # ------------------------------------------------------ the course's lessons (issue 16)

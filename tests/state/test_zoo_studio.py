@@ -87,4 +87,6 @@ def test_describe_model_names_what_the_studio_computes_with():
         "Model: untrained RNN, LSTM and GRU (random weights, seed 2, 4 hidden units, "
         "LSTM forget bias +3)."
     )
-    assert describe_model(start_session()) == "Model: the trained LSTM, 16 hidden units."
+    assert describe_model(start_session()) == (
+        "Model: the trained LSTM (bundled model sentiment-lstm, 16 hidden units)."
+    )
