@@ -111,7 +111,7 @@ def add_train_subparser(subparsers: Any) -> argparse.ArgumentParser:
         "--dtype",
         choices=("float64", "float32"),
         default="float64",
-        help="training precision: float32 is faster (about x1.2-2.3 per update, most at large "
+        help="training precision: float32 is faster (about x1.2-2.2 per update, most at large "
         "hidden sizes) and reaches the same final scores within tolerance; float64 is exact "
         "(float64)",
     )

@@ -36,6 +36,7 @@ TIPS = {
     "trained": "The bundled models trained on this memory task at lag 100",
 }
 FORGET_BIAS = 3.0
+CELL_ORDER = ("rnn", "lstm", "gru")
 TRAINED_MODELS = ("memory100-rnn", "memory100-lstm", "memory100-gru")
 HIDDEN_SIZE = 16
 SEED = 0
@@ -138,3 +139,40 @@ def current_story_step(session: StudioSession) -> str | None:
     if session.forget_bias == FORGET_BIAS:
         return "forget-open"
     return "random" if session.forget_bias is None else None
+
+
+def untrained_compare_note(session: StudioSession) -> str | None:
+    """Why untrained gated cells are no better, for a compare view that is none of the three
+    set-ups (e.g. Compare pressed on the "100 steps" preset), or None when it does not apply
+    (not compare mode, trained weights on show, or a forget bias of the learner's own).
+
+    The factors per step come from the gradients on screen; before Backprop the note says so.
+    """
+    run = session.run
+    if (
+        run is None
+        or session.cell_kind != "compare"
+        or session.forget_bias is not None
+        or any(cell.outputs.trained for cell in run.cells.values())
+    ):
+        return None
+    offer = (
+        "Gates protect memory only once they sit near “keep”: pick 2 to open the LSTM's "
+        "forget gate, or 3 for models trained to remember."
+    )
+    reports = session.gradients
+    if reports is None:
+        return (
+            "Untrained cells: their gates sit near 0.5, so the LSTM and GRU forget about as "
+            f"fast as the RNN (press Backprop to see it). {offer}"
+        )
+    factors = {kind: report.verdict.factor_per_step for kind, report in reports.items()}
+    if not all(kind in factors and math.isfinite(factors[kind]) for kind in CELL_ORDER):
+        return f"Untrained cells: their gates sit near 0.5. {offer}"
+    best_gated = max(factors["lstm"], factors["gru"])
+    compared = "no better than" if best_gated <= 1.02 * factors["rnn"] else "against"
+    return (
+        f"Untrained cells: with gates near 0.5 the LSTM keeps {format_factor(factors['lstm'])} "
+        f"per step and the GRU {format_factor(factors['gru'])}, {compared} the RNN's "
+        f"{format_factor(factors['rnn'])}. {offer}"
+    )

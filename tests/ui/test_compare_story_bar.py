@@ -42,7 +42,8 @@ def test_three_clicks_three_set_ups(qtbot):
     note.linkActivated.emit("term:forget-gate-bias")
     assert seen == ["forget-gate-bias"]
     session.set_hidden_size(8)  # no set-up on screen any more: the old claim goes
-    assert "None of the three" in verdict.text()
+    assert verdict.text() == compare_story.untrained_compare_note(session)
+    assert verdict.text().startswith("Untrained cells") and "Set-up" not in verdict.text()
     assert not any(button.isChecked() for button in bar.buttons.values())
 
 
@@ -73,4 +74,6 @@ def test_presets_name_their_model(qtbot):
     assert panel.presets
     for index, preset in enumerate(panel.presets, start=1):
         tip = panel.preset_box.itemData(index, 3)
-        assert tip.endswith(describe_setup(preset.setup)) and "Model: untrained" in tip
+        assert tip.endswith(describe_setup(preset.setup))
+        named = "Model: the trained" if preset.setup.model else "Model: untrained"
+        assert named in tip

@@ -247,7 +247,7 @@ class TrainControls(QWidget):
         self.dtype = _combo(
             "train_dtype",
             (("float64", "float64 (exact)"), ("float32", "float32 (faster)")),
-            "Precision the weights train in. float32 is about ×1.2–2.3 faster per update "
+            "Precision the weights train in. float32 is about ×1.2–2.2 faster per update "
             "(most at large hidden sizes) and reaches the same final scores within "
             "tolerance; float64 is the engine's exact, gradient-checked precision. A float32 "
             "model opens in the studio in float64.",

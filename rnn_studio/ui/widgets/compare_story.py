@@ -88,6 +88,8 @@ class CompareStoryBar(QFrame):
         bridge.gradients_changed.connect(lambda *_: self.refresh())
         bridge.trace_changed.connect(lambda *_: self.refresh())
         bridge.controls_changed.connect(lambda *_: self.refresh())
+        bridge.controls_changed.connect(lambda *_: self._open_on_compare())
+        self._was_compare = self.session.cell_kind == "compare"
         self.hide()
 
     def start(self) -> None:
@@ -111,12 +113,25 @@ class CompareStoryBar(QFrame):
                 button.setChecked(name == step)
             self.group.setExclusive(True)
         self.note.setVisible(step == "forget-open")
-        if step is None:
+        untrained = compare_story.untrained_compare_note(self.session) if step is None else None
+        if untrained is not None:
+            self.verdict.setText(untrained)
+        elif step is None:
             self.verdict.setText("None of the three set-ups is on screen now: pick one.")
         elif self.session.gradients is None:
             self.verdict.setText("Computing the gradients…")
         else:
             self.verdict.setText(compare_story.story_verdict(self.session, step))
+
+    def _open_on_compare(self) -> None:
+        """Open the bar when the studio enters compare mode (Compare pressed, a preset or a
+        demo), so the reason for what the three curves do is on screen; closed with ✕ it
+        stays closed until the next time."""
+        compare = self.session.cell_kind == "compare"
+        if compare and not self._was_compare and not self.isVisible():
+            self.show()
+            self.refresh()
+        self._was_compare = compare
 
     def _link(self, href: str) -> None:
         term = link_target(href)
