@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -235,9 +235,12 @@ def check_fps(fps: float) -> None:
 
 
 def gif_bytes(
-    frames: list[Image.Image], fps: float, cancelled: Callable[[], bool] = lambda: False
+    frames: Sequence[Image.Image], fps: float, cancelled: Callable[[], bool] = lambda: False
 ) -> bytes | None:
-    """Encode ``frames`` as an animated GIF (None if ``cancelled()`` turns true meanwhile)."""
+    """Encode ``frames`` as an animated GIF (None if ``cancelled()`` turns true meanwhile).
+
+    ``frames`` is read one frame at a time (it may decompress each on reading).
+    """
     # One palette for all frames (from the last, fullest one): Pillow then stores each frame
     # as the small rectangle that changed, which keeps the file a fraction of the size.
     reference = frames[-1].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
@@ -304,7 +307,7 @@ def check_mp4() -> None:
 
 
 def write_mp4(
-    frames: list[Image.Image],
+    frames: Sequence[Image.Image],
     path: str | os.PathLike[str],
     fps: float,
     cancelled: Callable[[], bool] = lambda: False,

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import threading
+import zlib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from PIL import Image
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -19,6 +21,39 @@ from PySide6.QtWidgets import QWidget
 
 from rnn_studio.storage import atomic_write_bytes
 from rnn_studio.ui import export
+
+
+class CompressedFrames(Sequence[Image.Image]):
+    """Frames kept zlib-compressed (fast level 1) and decompressed one at a time when read.
+
+    A studio frame is ~2.5 MB of pixels; 300 of them would hold ~750 MB until encoded. The
+    flat colours of the studio compress about tenfold.
+    """
+
+    def __init__(self) -> None:
+        self._frames: list[tuple[tuple[int, int], bytes]] = []
+
+    def append(self, image: Image.Image) -> None:
+        """Keep ``image`` (RGB), compressed."""
+        self._frames.append((image.size, zlib.compress(image.tobytes(), 1)))
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    @overload
+    def __getitem__(self, index: int) -> Image.Image: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Image.Image]: ...
+    def __getitem__(self, index: int | slice) -> Image.Image | list[Image.Image]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        size, data = self._frames[index]
+        return Image.frombytes("RGB", size, zlib.decompress(data))
+
+    @property
+    def stored_bytes(self) -> int:
+        """Bytes the compressed frames take."""
+        return sum(len(data) for _, data in self._frames)
 
 
 class StepperRecorder(QObject):
@@ -61,7 +96,7 @@ class StepperRecorder(QObject):
         self.session, self.widget, self.path = session, widget, Path(path)
         self.kind, self.fps = kind, fps
         self.steps = export.frame_steps(int(session.length), max_frames)
-        self.frames: list[Image.Image] = []
+        self.frames = CompressedFrames()
         self.start_cursor = int(session.cursor)
         self.active = False
         self._shown = False  # a step was shown and waits to be grabbed
@@ -128,7 +163,7 @@ class StepperRecorder(QObject):
         if not self.active:  # cancelled while encoding: the file was not written
             return
         self.active = False
-        self.frames = []
+        self.frames = CompressedFrames()
         if problem is not None:
             self.failed.emit(problem)
             return

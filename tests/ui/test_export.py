@@ -199,6 +199,8 @@ def test_cancel_stops_the_recording_writes_nothing_and_restores_the_step(window,
     session = window.session
     recorder = window.menus.record_stepper("gif", tmp_path / "steps.gif")
     qtbot.waitUntil(lambda: len(recorder.frames) >= 3, timeout=10000)
+    raw = 3 * recorder.frames[0].width * recorder.frames[0].height * len(recorder.frames)
+    assert recorder.frames.stored_bytes < raw / 4  # kept compressed until encoded
     from PySide6.QtWidgets import QPushButton
 
     cancel = window.menus.record_progress.findChild(QPushButton)
