@@ -17,6 +17,7 @@ from typing import Any
 from rnn_studio.engine.encoding import tokenize
 from rnn_studio.learn import markup
 from rnn_studio.learn.content_types import (
+    PRACTICE_KINDS,
     Analogy,
     Chapter,
     ContentError,
@@ -191,6 +192,11 @@ class _Links:
                     raise node.error(f"[[{link.target}]] is not a glossary id, term or alias")
             elif link.kind == "demo" and link.target not in self.demo_ids:
                 raise node.error(f"{{{{demo:{link.target}}}}} is not a demo in demos.json")
+            elif link.kind == "practice" and link.target not in PRACTICE_KINDS:
+                raise node.error(
+                    f"{{{{practice:{link.target}}}}} is not a Practice exercise "
+                    f"({', '.join(PRACTICE_KINDS)})"
+                )
             # "train" links name Train presets (rnn_studio.state.watch, checked by the tests).
 
     def demo(self, node: _Node) -> str | None:

@@ -62,6 +62,11 @@ def default_panel(setup: DemoSetup) -> str:
     return "memory"
 
 
+#: Exercise kinds of the Practice page a ``{{practice:kind}}`` link may open: the worked BPTT
+#: example and the kinds of :mod:`rnn_studio.learn.exercises` (a test keeps them in step).
+PRACTICE_KINDS = ("bptt", "h1", "gradient-sign", "forget-gate", "truncation", "temperature")
+
+
 @dataclass(frozen=True)
 class Demo:
     """A "Show me" demo: what the link says, the studio setup it applies, and the panel

@@ -11,6 +11,9 @@ Text fields in ``resources/`` are plain text with three additions:
 ``{{train:id}}`` and ``{{train:id|label}}``
     A "Watch it learn" link: opens Train on the preset ``id``
     (``rnn_studio.state.watch.WATCH_PRESETS``) and starts it. HTML: ``href="train:<id>"``.
+``{{practice:kind}}`` and ``{{practice:kind|label}}``
+    A "Try it" link: opens the Practice page on an exercise of ``kind``
+    (``rnn_studio.learn.exercises.PRACTICE_KINDS``). HTML: ``href="practice:<kind>"``.
 A whitelist of bare inline tags
     ``<sub> <sup> <b> <i> <em> <strong>`` (each closed, properly nested, no attributes) and
     ``<br>``. Any other tag is an error; every other character is escaped, so ``a < b``,
@@ -111,13 +114,13 @@ LEARN_CSS = learn_css()
 # One pattern finds every construct; the groups say which one matched.
 _TOKEN = re.compile(
     r"\[\[(?P<term>[^\[\]|]*)(?:\|(?P<term_label>[^\[\]]*))?\]\]"
-    r"|\{\{(?P<link_kind>demo|train):(?P<demo>[^{}|]*)(?:\|(?P<demo_label>[^{}]*))?\}\}"
+    r"|\{\{(?P<link_kind>demo|train|practice):(?P<demo>[^{}|]*)(?:\|(?P<demo_label>[^{}]*))?\}\}"
     r"|<(?P<close>/?)(?P<tag>[A-Za-z][A-Za-z0-9]*)(?P<attrs>[^<>]*)>"
     r"|(?P<stray>\[\[|\]\]|\{\{|\}\})"
 )
 
 _DEFAULT_DEMO_LABEL = "Show me"
-_DEFAULT_LABELS = {"demo": _DEFAULT_DEMO_LABEL, "train": "Watch it learn"}
+_DEFAULT_LABELS = {"demo": _DEFAULT_DEMO_LABEL, "train": "Watch it learn", "practice": "Try it"}
 
 
 class MarkupError(ValueError):
@@ -130,8 +133,9 @@ class Link:
 
     Attributes
     ----------
-    kind : {"term", "demo", "train"}
-        A glossary link, a "Show me" demo link or a "Watch it learn" training link.
+    kind : {"term", "demo", "train", "practice"}
+        A glossary link, a "Show me" demo link, a "Watch it learn" training link or a
+        "Try it" link to a Practice exercise.
     target : str
         The term as written (before resolving) or the demo id.
     label : str
@@ -288,7 +292,7 @@ def _demo_link(match: re.Match[str], links: list[Link]) -> str:
     demo_id = match.group("demo").strip()
     label = match.group("demo_label")
     label = label.strip() if label is not None else _DEFAULT_LABELS[kind]
-    what = "show-me" if kind == "demo" else "watch-it-learn"
+    what = {"demo": "show-me", "train": "watch-it-learn", "practice": "try-it"}[kind]
     if not demo_id:
         raise MarkupError(f"a {what} link {{{{{kind}:...}}}} has no {kind} id")
     if not label:

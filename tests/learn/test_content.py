@@ -24,6 +24,7 @@ from rnn_studio.learn.content import (
     load_content_dir,
     search_glossary,
 )
+from rnn_studio.learn.content_types import PRACTICE_KINDS
 from rnn_studio.learn.markup import find_links, plain_text
 from rnn_studio.studio_core.demo import DemoSetup
 
@@ -63,7 +64,7 @@ def test_load_all_is_cached(everything: Content) -> None:
 
 def test_every_link_in_every_text_resolves(everything: Content) -> None:
     """Checked independently of the validator: walk every string of every content object."""
-    found = {"term": 0, "demo": 0, "train": 0}
+    found = {"term": 0, "demo": 0, "train": 0, "practice": 0}
     for path, text in _texts(everything):
         for link in find_links(text):
             found[link.kind] += 1
@@ -71,8 +72,10 @@ def test_every_link_in_every_text_resolves(everything: Content) -> None:
                 assert everything.glossary.resolve(link.target) is not None, (path, link)
             elif link.kind == "demo":
                 assert link.target in everything.demos, (path, link)
+            elif link.kind == "practice":
+                assert link.target in PRACTICE_KINDS, (path, link)
             # "train" links name Train presets: tests/ui/test_watch_it_learn.py checks them.
-    assert found["term"] > 100 and found["demo"] >= 20
+    assert found["term"] > 100 and found["demo"] >= 20 and found["practice"] >= 5
 
 
 def test_every_demo_field_and_related_id_resolves(everything: Content) -> None:

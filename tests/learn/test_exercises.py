@@ -230,3 +230,35 @@ def test_a_wrong_choice_does_not_give_the_answer_away() -> None:
     wrong = next(n for n in range(len(exercise.choices)) if n != exercise.answer)
     verdict = exercise.check(wrong)
     assert not verdict.correct and exercise.choices[exercise.answer] not in verdict.message
+
+
+def test_practice_links_name_the_practice_kinds() -> None:
+    from rnn_studio.learn.content import load_all
+    from rnn_studio.learn.content_types import PRACTICE_KINDS
+    from rnn_studio.learn.markup import find_links
+
+    assert ("bptt", *exercises.KINDS) == PRACTICE_KINDS
+    html = render_inline("{{practice:truncation}} and {{practice:bptt|Try it: finish it}}")
+    assert 'href="practice:truncation">Try it</a>' in html
+    assert 'href="practice:bptt">Try it: finish it</a>' in html
+    found = {
+        link.target
+        for lesson in load_all().lessons
+        for chapter in lesson.chapters
+        for paragraph in chapter.paragraphs
+        for link in find_links(paragraph)
+        if link.kind == "practice"
+    }
+    assert found == set(PRACTICE_KINDS)  # every exercise is linked from a lesson
+
+
+def test_a_practice_link_to_no_exercise_is_refused() -> None:
+    from rnn_studio.learn.content import ContentError, parse_glossary
+
+    glossary_json = (
+        '{"schema": 1, "entries": [{"id": "x", "term": "x", "aliases": [], '
+        '"definition": "X {{practice:nope}}.", "explanation": "X.", "related": [], '
+        '"demo": null}]}'
+    )
+    with pytest.raises(ContentError, match=r"practice:nope.*not a Practice exercise"):
+        parse_glossary(glossary_json, frozenset())

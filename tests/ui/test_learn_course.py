@@ -78,3 +78,13 @@ def test_the_shapes_lesson_draws_its_unrolled_diagrams(qtbot, tmp_path) -> None:
     view.set_lesson("core-idea")
     view.show_section("what-is-an-rnn")
     assert not view.shape_diagram.isVisible()
+
+
+def test_a_try_it_link_opens_that_exercise(qtbot, tmp_path) -> None:
+    area = make_area(qtbot, tmp_path)
+    area.open_lesson("tbptt-rule")
+    assert 'href="practice:truncation"' in area.lesson.reader.body_html()
+    area.lesson.reader.follow_link("practice:truncation")
+    assert area.current_page() == "practice"
+    assert area.practice.kind() == "truncation" and area.practice.exercise is not None
+    assert area.practice.exercise.kind == "truncation"

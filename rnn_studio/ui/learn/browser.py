@@ -77,7 +77,7 @@ def link_parts(url: QUrl | str) -> tuple[str, str]:
     """
     text = url.toString() if isinstance(url, QUrl) else str(url)
     kind, sep, target = text.partition(":")
-    if sep and kind in ("term", "demo", "lesson", "train") and target:
+    if sep and kind in ("term", "demo", "lesson", "train", "practice") and target:
         return kind, target
     return "", text
 
@@ -98,6 +98,7 @@ class LearnBrowser(QTextBrowser):
     demo_clicked = Signal(str)
     lesson_clicked = Signal(str)
     train_clicked = Signal(str)
+    practice_clicked = Signal(str)
 
     def __init__(self, object_name: str, accessible_name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -141,6 +142,8 @@ class LearnBrowser(QTextBrowser):
             self.lesson_clicked.emit(target)
         elif kind == "train":
             self.train_clicked.emit(target)
+        elif kind == "practice":
+            self.practice_clicked.emit(target)
 
     def _hovered(self, url: QUrl) -> None:
         kind, target = link_parts(url)

@@ -35,7 +35,7 @@ from rnn_studio.ui.learn.browser import LearnBrowser, describe_glossary_term
 from rnn_studio.ui.learn.flashcards_view import FlashcardsView
 from rnn_studio.ui.learn.glossary_view import GlossaryView
 from rnn_studio.ui.learn.lesson_view import LessonView
-from rnn_studio.ui.learn.practice_view import PracticeView
+from rnn_studio.ui.learn.practice_view import PRACTICE_TITLES, PracticeView
 from rnn_studio.ui.learn.predict_view import PredictView
 from rnn_studio.ui.learn.progress_view import ProgressView
 from rnn_studio.ui.learn.quiz_view import QuizView
@@ -197,6 +197,7 @@ class LearnArea(QWidget):
             page.demo_clicked.connect(self.show_demo)
         self.glossary.demo_clicked.connect(self.show_demo)
         self.lesson.train_clicked.connect(self.train_requested)
+        self.lesson.practice_clicked.connect(self.open_practice)
         self.flashcards.lesson_clicked.connect(self.open_lesson)
         self.quiz.lesson_clicked.connect(self.open_lesson)
         self.glossary.back_button.clicked.connect(self._go_back)
@@ -237,6 +238,12 @@ class LearnArea(QWidget):
         """Open the lesson at the section holding ``anchor``."""
         self.lesson.show_section(anchor)
         self.show_page("lesson")
+
+    def open_practice(self, kind: str) -> None:
+        """Open the Practice page on a new exercise of ``kind`` (a "Try it" link)."""
+        self.show_page("practice")
+        if kind in PRACTICE_TITLES:
+            self.practice.set_kind(kind)
 
     def describe_term(self, term: str) -> str:
         """The tooltip of a term link: the term and its one-sentence definition."""

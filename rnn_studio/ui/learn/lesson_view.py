@@ -67,6 +67,8 @@ class LessonView(QWidget):
     term_clicked = Signal(str)
     demo_clicked = Signal(str)
     train_clicked = Signal(str)
+    #: A "Try it" link: open the Practice page on this exercise kind.
+    practice_clicked = Signal(str)
 
     def __init__(self, content: Content, speech: SpeechEngine, parent: QWidget | None = None):
         super().__init__(parent)
@@ -138,6 +140,7 @@ class LessonView(QWidget):
         self.diagram = LessonDiagram(self)
         self.shape_diagram = TaskShapeView(self)  # the unrolled task shapes (lesson 4)
         self.reader.train_clicked.connect(self.train_clicked)
+        self.reader.practice_clicked.connect(self.practice_clicked)
         self.read_aloud = ReadAloudButton(speech, self.read_aloud_text, "lesson_read_aloud", self)
 
         # The title may be cut short rather than squeeze the section list at large fonts.
