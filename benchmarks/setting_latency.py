@@ -24,6 +24,7 @@ thread each, as the app runs:
     .venv/bin/python benchmarks/setting_latency.py                 # before = BEFORE_REF
     .venv/bin/python benchmarks/setting_latency.py --before HEAD~3 --rounds 2 --repeats 1
     .venv/bin/python benchmarks/setting_latency.py --no-before     # this tree only
+    .venv/bin/python benchmarks/setting_latency.py --after HEAD    # a commit, not this tree
 """
 
 from __future__ import annotations
@@ -195,6 +196,7 @@ def worker(rounds: int, label: str) -> int:
 # ---------------------------------------------------------------------------- the driver
 def export_tree(ref: str, folder: Path) -> Path:
     """``git archive`` of ``ref`` unpacked into ``folder`` (the repository is not touched)."""
+    folder.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(
         ["git", "-C", str(REPO), "archive", "--format=tar", ref],
         check=True,
@@ -278,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", default=BEFORE_REF, help="commit to compare against")
     parser.add_argument("--no-before", action="store_true", help="measure this tree only")
+    parser.add_argument(
+        "--after", help="a commit to measure instead of this working tree (exported the same way)"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="subprocess pairs")
     parser.add_argument("--repeats", type=int, default=2, help="rounds of changes per process")
     parser.add_argument("--json", type=Path, help="also write every measurement here")
@@ -288,10 +293,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{STEPS} steps, hidden {HIDDEN}, compare mode, backprop on, offscreen 1280×720")
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     rows: list[dict] = []
-    with tempfile.TemporaryDirectory(prefix="rnn-studio-before-") as folder:
-        trees = {"after": REPO}
+    with tempfile.TemporaryDirectory(prefix="rnn-studio-bench-trees-") as folder:
+        after = REPO
+        if args.after:
+            after = export_tree(args.after, Path(folder) / "after")
+            print(f"after: {args.after}")
+        trees = {"after": after}
         if not args.no_before:
-            trees = {"before": export_tree(args.before, Path(folder)), "after": REPO}
+            trees = {"before": export_tree(args.before, Path(folder) / "before"), "after": after}
             print(f"before: {args.before}")
         for index in range(args.rounds):
             order = list(trees) if index % 2 == 0 else list(reversed(trees))
