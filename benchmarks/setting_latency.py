@@ -71,6 +71,7 @@ class Probe:
         self.waiting_for = ""
         self.start = (0.0, 0.0)
         self.expect_trace = self.trace_seen = False
+        self.measurement = 0
         bridge = window.bridge
         bridge.trace_changed.connect(self._trace)
         bridge.gradients_changed.connect(self._curves)
@@ -78,6 +79,7 @@ class Probe:
             bridge.jacobian_changed.connect(self._curves)
 
     def begin(self, expect_trace: bool) -> None:
+        self.measurement += 1
         self.marks = {}
         self.expect_trace = expect_trace
         self.trace_seen = False
@@ -94,11 +96,13 @@ class Probe:
         from PySide6.QtCore import QTimer
 
         self.trace_seen = True
+        measurement = self.measurement
 
         # After every view's slot (this one was connected last) and the paint they asked for.
         def painted() -> None:
             self.app.processEvents()
-            self._mark("trace")
+            if measurement == self.measurement:  # not a trace of the change before
+                self._mark("trace")
 
         QTimer.singleShot(0, painted)
 
