@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from rnn_studio.state.session import StudioSession
 from rnn_studio.state.zoo_studio import example_text, open_zoo_models
 from rnn_studio.studio_core.demo import DemoSetup
@@ -27,8 +29,8 @@ from rnn_studio.studio_core.numbers import format_factor, format_number
 STEPS = ("random", "forget-open", "trained")
 TITLES = {
     "random": "1 · Random init",
-    "forget-open": "2 · LSTM forget gate opened",
-    "trained": "3 · Trained models",
+    "forget-open": "2 · Forget gate open",
+    "trained": "3 · Trained",
 }
 TIPS = {
     "random": "Untrained weights (seed 0) for all three cells",
@@ -152,27 +154,24 @@ def untrained_compare_note(session: StudioSession) -> str | None:
     if (
         run is None
         or session.cell_kind != "compare"
+        or tuple(run.cells) != CELL_ORDER  # the compare run is not computed yet
         or session.forget_bias is not None
         or any(cell.outputs.trained for cell in run.cells.values())
     ):
         return None
-    offer = (
-        "Gates protect memory only once they sit near “keep”: pick 2 to open the LSTM's "
-        "forget gate, or 3 for models trained to remember."
-    )
+    offer = "Pick 2 to open the LSTM's forget gate, or 3 for models trained to remember."
+    forget = float(np.nanmean(np.asarray(run.cells["lstm"].trace.gates["f"])))
+    gates = f"Untrained, the LSTM's forget gate sits at {format_number(forget, 2)} on average"
     reports = session.gradients
     if reports is None:
-        return (
-            "Untrained cells: their gates sit near 0.5, so the LSTM and GRU forget about as "
-            f"fast as the RNN (press Backprop to see it). {offer}"
-        )
+        return f"{gates} (press Backprop to see what that does to the gradient). {offer}"
     factors = {kind: report.verdict.factor_per_step for kind, report in reports.items()}
     if not all(kind in factors and math.isfinite(factors[kind]) for kind in CELL_ORDER):
-        return f"Untrained cells: their gates sit near 0.5. {offer}"
+        return f"{gates}. {offer}"
     best_gated = max(factors["lstm"], factors["gru"])
     compared = "no better than" if best_gated <= 1.02 * factors["rnn"] else "against"
     return (
-        f"Untrained cells: with gates near 0.5 the LSTM keeps {format_factor(factors['lstm'])} "
-        f"per step and the GRU {format_factor(factors['gru'])}, {compared} the RNN's "
+        f"{gates}: the LSTM keeps {format_factor(factors['lstm'])} per step, the GRU "
+        f"{format_factor(factors['gru'])}, {compared} the RNN's "
         f"{format_factor(factors['rnn'])}. {offer}"
     )

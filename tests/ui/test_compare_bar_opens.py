@@ -4,13 +4,14 @@ gradients on screen; the trained preset opens it on set-up 3."""
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QToolButton
 
 from rnn_studio.learn.presets import load_presets
 from rnn_studio.state import compare_story
 from rnn_studio.state.session import StudioSession
-from rnn_studio.studio_core.numbers import format_factor
+from rnn_studio.studio_core.numbers import format_factor, format_number
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.studio import StudioArea
 from rnn_studio.ui.theme import configure_pyqtgraph
@@ -39,9 +40,12 @@ def test_compare_on_the_100_steps_preset_says_why_untrained_gates_do_not_help(qt
     assert max(factors["lstm"], factors["gru"]) < factors["rnn"]  # the issue's finding
     verdict = bar.findChild(QLabel, "compare_story_verdict").text()
     assert verdict == compare_story.untrained_compare_note(session)
+    forget = np.mean(session.run.cells["lstm"].trace.gates["f"])
+    assert 0.4 < forget < 0.6  # "the gates sit near 0.5": half open, half forgetting
+    assert f"forget gate sits at {format_number(forget, 2)} on average" in verdict
     assert f"the LSTM keeps {format_factor(factors['lstm'])} per step" in verdict
     assert f"no better than the RNN's {format_factor(factors['rnn'])}" in verdict
-    assert "pick 2" in verdict and "3 for models trained" in verdict
+    assert "Pick 2" in verdict and "3 for models trained" in verdict
     bar.findChild(QToolButton, "compare_story_close").click()
     session.set_hidden_size(8)  # still compare: closed stays closed
     assert not bar.isVisible()

@@ -43,7 +43,8 @@ def test_three_clicks_three_set_ups(qtbot):
     assert seen == ["forget-gate-bias"]
     session.set_hidden_size(8)  # no set-up on screen any more: the old claim goes
     assert verdict.text() == compare_story.untrained_compare_note(session)
-    assert verdict.text().startswith("Untrained cells") and "Set-up" not in verdict.text()
+    assert verdict.text().startswith("Untrained, the LSTM's forget gate sits at")
+    assert "Set-up" not in verdict.text()
     assert not any(button.isChecked() for button in bar.buttons.values())
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -49,6 +50,10 @@ class CompareStoryBar(QFrame):
         row.setSpacing(4)
         headline = QLabel(HEADLINE, self)
         headline.setToolTip(HEADLINE_TIP)
+        # In a narrow centre (1280×720 with every panel) the headline gives way, not the
+        # buttons: it is cut short rather than pushing the bar past the window's edge.
+        headline.setMinimumWidth(1)
+        headline.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         row.addWidget(headline)
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QToolButton] = {}
