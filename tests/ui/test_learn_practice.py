@@ -117,3 +117,28 @@ def test_buttons_fit_the_kind_after_switching(qtbot, view) -> None:
     view.set_kind("h1")
     assert view.solution_button.text() == "Show the solution" and view.check_button.isEnabled()
     assert "h₁[0] =" in [w.text() for w in view.captions]  # Unicode subscripts, not "h 1"
+
+
+def test_first_answers_are_recorded_as_practice(qtbot, tmp_path) -> None:
+    from rnn_studio.learn.progress import ProgressStore
+
+    store = ProgressStore(tmp_path / "progress.json")
+    page = PracticeView(np.random.default_rng(0), store)
+    qtbot.addWidget(page)
+    page.set_kind("truncation")
+    exercise = page.exercise
+    assert exercise is not None
+    wrong = next(n for n in range(len(exercise.choices)) if n != exercise.answer)
+    page.check()  # nothing chosen: not an answer, nothing recorded
+    assert store.stats(page._clock()).quiz_accuracy_by_kind.get("practice") is None
+    page.findChild(QRadioButton, f"practice_choice_{wrong}").setChecked(True)
+    with qtbot.waitSignal(page.progress_changed):
+        page.check()
+    page.findChild(QRadioButton, f"practice_choice_{exercise.answer}").setChecked(True)
+    page.check()  # a second try is not scored again
+    assert store.stats(page._clock()).quiz_accuracy_by_kind["practice"] == 0.0
+    page.set_kind(BPTT)
+    blank = bptt_by_hand.readable_example(page.seed % 1000).blanks()[0]
+    page.answer_boxes[0].setText(f"{blank.value:.3g}")
+    assert page.check()
+    assert store.stats(page._clock()).quiz_accuracy_by_kind["practice"] == 0.5

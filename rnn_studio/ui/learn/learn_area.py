@@ -130,7 +130,7 @@ class LearnArea(QWidget):
         self.flashcards = FlashcardsView(self.content, self.store, self.speech, clock, self)
         self.quiz = QuizView(self.content, self.store, rng, clock, self)
         self.predict = PredictView(self.store, rng, clock, self)
-        self.practice = PracticeView(rng, self)
+        self.practice = PracticeView(rng, self.store, clock, self)
         card_ids = [card.id for card in self.content.cards]
         self.progress = ProgressView(self.store, card_ids, clock, self)
         self.pages: dict[str, QWidget] = {
@@ -202,7 +202,7 @@ class LearnArea(QWidget):
         self.quiz.lesson_clicked.connect(self.open_lesson)
         self.glossary.back_button.clicked.connect(self._go_back)
         self.predict.studio_setup_requested.connect(self.apply_setup)
-        for page in (self.flashcards, self.quiz, self.predict):
+        for page in (self.flashcards, self.quiz, self.predict, self.practice):
             page.progress_changed.connect(self.progress.refresh)
             page.save_failed.connect(self.show_warning)
         self.progress.progress_reset.connect(self._after_reset)

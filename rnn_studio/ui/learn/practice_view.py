@@ -10,9 +10,11 @@ Preview on its own: ``python -m rnn_studio.ui.learn.practice_view``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import datetime
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -31,6 +33,8 @@ from rnn_studio.learn import bptt_by_hand, exercises
 from rnn_studio.learn.bptt_by_hand import WorkedBPTT, agrees_to_figures, fmt, parse_number
 from rnn_studio.learn.exercises import Exercise
 from rnn_studio.learn.markup import plain_text, render_inline
+from rnn_studio.learn.progress import ProgressError, ProgressStore
+from rnn_studio.learn.review import local_now
 from rnn_studio.ui.learn.browser import LearnBrowser
 from rnn_studio.ui.learn.typography import scaled_font
 
@@ -61,11 +65,30 @@ class PracticeView(QWidget):
     ----------
     rng : numpy.random.Generator
         Draws the seed of each new exercise.
+    store : ProgressStore, optional
+        Where the first answer to each exercise (and to each number of the worked example)
+        is recorded, as a quiz answer of kind ``practice``; nothing is recorded without one.
+    clock : callable returning an aware datetime, optional
     parent : QWidget, optional
     """
 
-    def __init__(self, rng: np.random.Generator, parent: QWidget | None = None) -> None:
+    #: An answer was recorded in the progress store.
+    progress_changed = Signal()
+    #: Recording failed (the message says why); the answer still counts on screen.
+    save_failed = Signal(str)
+
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        store: ProgressStore | None = None,
+        clock: Callable[[], datetime] = local_now,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.store = store
+        self._clock = clock
+        self.seed = 0
+        self._recorded: set[str] = set()
         self.setObjectName("practice_view")
         self.setAccessibleName("Practice")
         self.rng = rng
@@ -166,6 +189,7 @@ class PracticeView(QWidget):
     def new_exercise(self, seed: int | None = None) -> None:
         """Fresh numbers for the kind on show (``seed`` drawn from the generator if None)."""
         seed = int(self.rng.integers(0, 10_000)) if seed is None else seed
+        self.seed = seed
         kind = self.kind()
         self.title_label.setText(PRACTICE_TITLES[kind])
         self.verdict.clear()
@@ -196,8 +220,12 @@ class PracticeView(QWidget):
             return False
         if exercise.choices:
             verdict = exercise.check(self.choice_group.checkedId())
+            answered = self.choice_group.checkedId() >= 0
         else:
             verdict = exercise.check([box.text() for box in self.answer_boxes])
+            answered = not verdict.message.startswith(("Not a number", "Type "))
+        if answered:
+            self._record(f"{exercise.kind}:{exercise.seed}", verdict.correct)
         self._say(verdict.correct, verdict.message)
         if verdict.correct:
             self.reveal()
@@ -273,6 +301,7 @@ class PracticeView(QWidget):
         if typed is None:
             self._say(False, "Type a number, e.g. −0.123.")
             return False
+        self._record(f"bptt:{self.seed}:{blank.key}", agrees_to_figures(typed, blank.value))
         if not agrees_to_figures(typed, blank.value):
             self._say(False, f"Not yet: {caption(blank.label)} is not {typed:g}. Try again.")
             return False
@@ -331,6 +360,17 @@ class PracticeView(QWidget):
             self.answer_row.addWidget(button)
             self.choice_buttons.append(button)
         self.answer_row.addStretch(1)
+
+    def _record(self, item_id: str, correct: bool) -> None:
+        """Record the first answer to ``item_id`` (later tries are practice, not scored)."""
+        if self.store is None or item_id in self._recorded:
+            return
+        self._recorded.add(item_id)
+        try:
+            self.store.record_quiz("practice", item_id, correct, self._clock())
+        except ProgressError as error:
+            self.save_failed.emit(str(error))
+        self.progress_changed.emit()
 
     def _say(self, correct: bool, message: str) -> None:
         self.verdict.setText(("✓ " if correct else "✗ ") + message)
