@@ -594,6 +594,9 @@ class StudioArea(QMainWindow):
         if model:
             show = replace(show, description=f"{show.description} {model}")
         self.showme_banner.show_demo(show, panel.title)
+        # The banner explains the demo; the compare-story bar (opened by a compare demo)
+        # would say it again and, with the banner, leave the memory panel no room.
+        self.compare_story.hide()
         self.highlighted_panel = show.panel_id
         panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         set_role_style(

@@ -60,3 +60,16 @@ def test_the_trained_preset_opens_the_bar_on_set_up_3(qtbot):
     verdict = bar.findChild(QLabel, "compare_story_verdict").text()
     assert verdict == compare_story.story_verdict(session, "trained")
     assert "their gradients reach the start; the RNN's does not" in verdict
+
+
+def test_a_show_me_banner_closes_the_bar_it_would_repeat(qtbot):
+    from rnn_studio.learn.content import load_demos
+    from rnn_studio.ui.widgets.showme_banner import ShowMe
+
+    session = StudioSession()
+    studio = studio_on(qtbot, session)
+    demo = load_demos()["trained-memory-100"]
+    session.apply_demo(demo.setup)  # a compare demo: the bar opens ...
+    assert studio.compare_story.isVisible()
+    studio.show_me(ShowMe(demo.title, demo.description, demo.panel, "Learn"))
+    assert studio.showme_banner.isVisible() and not studio.compare_story.isVisible()
