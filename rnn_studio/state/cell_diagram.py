@@ -67,7 +67,7 @@ class Quantity:
         """Number of units."""
         return int(self.values.size)
 
-    @property
+    @functools.cached_property
     def finite(self) -> bool:
         """True when every value is a finite number."""
         return bool(np.isfinite(self.values).all())

@@ -16,11 +16,12 @@ drawn faint, and a dot travels along the wires of the equation being computed.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -74,6 +75,16 @@ PULSE_RADIUS = 6.0
 MIN_TEXT_PIXELS = 9.0
 
 
+#: Qt's enum members, looked up once: PySide6 resolves ``Qt.PenStyle.DashLine`` through
+#: Python's enum machinery at every use (~100 lookups a frame).
+_CENTRE = Qt.AlignmentFlag.AlignCenter
+_FLAT_CAP = Qt.PenCapStyle.FlatCap
+_MITER_JOIN = Qt.PenJoinStyle.MiterJoin
+_DASH = Qt.PenStyle.DashLine
+_NO_PEN = Qt.PenStyle.NoPen
+_NO_BRUSH = Qt.BrushStyle.NoBrush
+
+
 def wire_width(rms: float) -> float:
     """Canvas width of a wire carrying values of root-mean-square ``rms`` (monotone)."""
     if math.isnan(rms):
@@ -95,8 +106,12 @@ class CellDiagramView(QWidget):
         #: whole step is shown.
         self.progress: float | None = None
         self.palette_ = current_palette()
-        self._hits: list[tuple[QRectF, str, int | None]] = []
+        #: What each painted part shows, in canvas units: (rect, key, units or None).
+        self._canvas_hits: list[tuple[QRectF, str, int | None]] = []
         self._scale, self._offset = 1.0, QPointF(0.0, 0.0)
+        self._fonts: dict[tuple[int, bool], tuple[QFont, QFontMetricsF]] = {}
+        #: Per diagram: the 1 − z wires' rms (one array operation per step, not per paint).
+        self._complements: dict[str, Quantity] = {}
         self._strip_cache: dict[tuple[str, str, bool], QImage] = {}
         self._lookup_tables: dict[tuple[Palette, bool], np.ndarray] = {}
 
@@ -111,6 +126,7 @@ class CellDiagramView(QWidget):
         """Show ``diagram`` (None: nothing to show)."""
         self.diagram = diagram
         self._strip_cache.clear()
+        self._complements.clear()
         self.setAccessibleDescription(self.summary())
         self.update()
 
@@ -157,6 +173,17 @@ class CellDiagramView(QWidget):
                 return key, None
         return None
 
+    @property
+    def _hits(self) -> list[tuple[QRectF, str, int | None]]:
+        """What each painted part shows, in widget coordinates (scaled when asked for: hover
+        and tests ask, the paint at every step does not)."""
+        scale, dx, dy = self._scale, self._offset.x(), self._offset.y()
+        return [
+            (QRectF(r.x() * scale + dx, r.y() * scale + dy, r.width() * scale, r.height() * scale),
+             key, units)
+            for r, key, units in self._canvas_hits
+        ]  # fmt: skip
+
     # ------------------------------------------------------------------------ events
     def event(self, event) -> bool:
         if event.type() == event.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -186,11 +213,11 @@ class CellDiagramView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         palette = self.palette_
         painter.fillRect(self.rect(), QColor(palette.plot_background))
-        self._hits = []
+        self._canvas_hits = []
         diagram = self.diagram
         if diagram is None:
             painter.setPen(QColor(palette.muted_text))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No cell to show yet")
+            painter.drawText(self.rect(), _CENTRE, "No cell to show yet")
             return
         scale = min(self.width() / WIDTH, self.height() / HEIGHT)
         dx = (self.width() - WIDTH * scale) / 2
@@ -214,12 +241,24 @@ class CellDiagramView(QWidget):
 
     # --------------------------------------------------------------------- drawing
     def _font(self, size: float, bold: bool = False) -> QFont:
-        # In canvas units, but never below MIN_TEXT_PIXELS on screen (a short dock).
-        size = max(size, MIN_TEXT_PIXELS / max(self._scale, 1e-3))
-        font = QFont(self.font())
-        font.setPixelSize(max(1, round(size)))
-        font.setBold(bold)
-        return font
+        return self._font_and_metrics(size, bold)[0]
+
+    def _font_and_metrics(self, size: float, bold: bool = False) -> tuple[QFont, QFontMetricsF]:
+        # In canvas units, but never below MIN_TEXT_PIXELS on screen (a short dock). Kept
+        # per pixel size: a QFont and its metrics per text per frame cost ~0.5 ms.
+        pixels = max(1, round(max(size, MIN_TEXT_PIXELS / max(self._scale, 1e-3))))
+        found = self._fonts.get((pixels, bold))
+        if found is None:
+            font = QFont(self.font())
+            font.setPixelSize(pixels)
+            font.setBold(bold)
+            found = self._fonts[(pixels, bold)] = (font, QFontMetricsF(font))
+        return found
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fonts.clear()
 
     def _ink(self, state: str) -> QColor:
         palette = self.palette_
@@ -230,14 +269,16 @@ class CellDiagramView(QWidget):
         return QColor(palette.plot_foreground)
 
     def _hit(self, rect: QRectF, key: str, units: int | None = None) -> None:
-        """Remember ``rect`` (canvas units) as showing ``key``, in widget coordinates."""
-        scaled = QRectF(
-            rect.x() * self._scale + self._offset.x(),
-            rect.y() * self._scale + self._offset.y(),
-            rect.width() * self._scale,
-            rect.height() * self._scale,
-        )
-        self._hits.append((scaled, key, units))
+        """Remember ``rect`` (canvas units) as showing ``key``."""
+        self._canvas_hits.append((rect, key, units))
+
+    def _complement(self, quantity: Quantity) -> Quantity:
+        """1 − ``quantity`` (the update gate's share for the candidate), once per diagram."""
+        found = self._complements.get(quantity.key)
+        if found is None:
+            found = Quantity(quantity.key, "", "state", 1.0 - quantity.values)
+            self._complements[quantity.key] = found
+        return found
 
     def _draw_wire(self, painter: QPainter, wire: Wire, diagram: CellDiagram) -> None:
         quantity = diagram.quantities.get(wire.key) if wire.key else None
@@ -249,16 +290,16 @@ class CellDiagramView(QWidget):
         elif state == "pending":
             width = THIN
         else:
-            rms = _rms(1.0 - quantity.values) if wire.complement else quantity.rms
+            rms = self._complement(quantity).rms if wire.complement else quantity.rms
             width = wire_width(rms)
             if not quantity.finite:
                 colour = QColor(self.palette_.error)
         pen = QPen(colour, width)
-        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        pen.setCapStyle(_FLAT_CAP)
+        pen.setJoinStyle(_MITER_JOIN)
         if wire.dashed or state == "pending":
-            pen.setStyle(Qt.PenStyle.DashLine)
-        points = [QPointF(*p) for p in wire.points]
+            pen.setStyle(_DASH)
+        points = list(_polyline(wire.points))
         end = points[-1]
         if wire.arrow and len(points) >= 2:
             # Stop the line where the arrow head starts so a thick line does not blunt it.
@@ -272,8 +313,7 @@ class CellDiagramView(QWidget):
         if wire.arrow and len(points) >= 2:
             _arrow_head(painter, end, unit, 7.0 + width * 0.8, colour)
         if wire.key is not None:
-            for a, b in zip(wire.points, wire.points[1:], strict=False):
-                rect = QRectF(QPointF(*a), QPointF(*b)).normalized().adjusted(-5, -5, 5, 5)
+            for rect in _segment_rects(wire.points):
                 self._hit(rect, wire.key)
 
     def _draw_block(self, painter: QPainter, block: Block, diagram: CellDiagram) -> None:
@@ -282,7 +322,7 @@ class CellDiagramView(QWidget):
         quantity = diagram.quantities.get(block.key) if block.key else None
         state = self.stage_state(block.key)
         palette = self.palette_
-        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setPen(_NO_PEN)
         painter.setBrush(QBrush(QColor(palette.base)))
         painter.drawRoundedRect(rect, 5, 5)
         if quantity is not None and quantity.role == "gate" and state != "pending":
@@ -295,7 +335,7 @@ class CellDiagramView(QWidget):
                 QRectF(rect.left(), rect.bottom() - level * height, width, level * height)
             )
         edge = self._ink(state) if block.key else QColor(palette.muted_text)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setBrush(_NO_BRUSH)
         painter.setPen(QPen(edge, 2.2 if state == "active" else 1.4))
         painter.drawRoundedRect(rect, 5, 5)
         painter.setPen(self._ink(state) if block.key else QColor(palette.plot_foreground))
@@ -304,12 +344,12 @@ class CellDiagramView(QWidget):
             symbol = diagram.activation
         if quantity is None or not block.name:
             painter.setFont(self._font(SYMBOL_SIZE if len(symbol) <= 6 else LABEL_SIZE))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, symbol)
+            painter.drawText(rect, _CENTRE, symbol)
         else:
             # Two lines: the squashing function, then the gate's name and how open it is.
             top, bottom = rect.adjusted(0, 1, 0, -height / 2), rect.adjusted(0, height / 2, 0, -1)
             painter.setFont(self._font(SYMBOL_SIZE - 1))
-            painter.drawText(top, Qt.AlignmentFlag.AlignCenter, symbol)
+            painter.drawText(top, _CENTRE, symbol)
             if state == "pending":
                 value = "…"
             elif quantity.role == "gate":
@@ -317,7 +357,7 @@ class CellDiagramView(QWidget):
             else:
                 value = short_number(quantity.mean)
             painter.setFont(self._font(LABEL_SIZE - 1, bold=True))
-            painter.drawText(bottom, Qt.AlignmentFlag.AlignCenter, f"{block.name} {value}")
+            painter.drawText(bottom, _CENTRE, f"{block.name} {value}")
         if quantity is not None:
             self._hit(rect, quantity.key)
             if quantity.role in ("gate", "candidate"):
@@ -333,7 +373,7 @@ class CellDiagramView(QWidget):
         painter.setFont(self._font(SYMBOL_SIZE, bold=True))
         painter.drawText(
             QRectF(centre[0] - OP_RADIUS, centre[1] - OP_RADIUS - 1, 2 * OP_RADIUS, 2 * OP_RADIUS),
-            Qt.AlignmentFlag.AlignCenter,
+            _CENTRE,
             symbol,
         )
         self._hit(QRectF(centre[0] - OP_RADIUS, centre[1] - OP_RADIUS, 20, 20), key)
@@ -350,14 +390,12 @@ class CellDiagramView(QWidget):
         elif state == "pending":
             text = f"{quantity.label if wire.text is None else wire.text} …"
         elif wire.complement:
-            complement = Quantity(quantity.key, "", "state", 1.0 - quantity.values)
-            text = f"{wire.text} {_value_text(complement)}"
+            text = f"{wire.text} {_value_text(self._complement(quantity))}"
         else:
             name = quantity.label if wire.text is None else wire.text
             text = f"{name} {_value_text(quantity)}".strip()
-        font = self._font(LABEL_SIZE - (1 if quantity is None else 0))
+        font, metrics = self._font_and_metrics(LABEL_SIZE - (1 if quantity is None else 0))
         painter.setFont(font)
-        metrics = QFontMetricsF(font)
         text_width = metrics.horizontalAdvance(text)
         left = {"left": x, "right": x - text_width, "centre": x - text_width / 2}[wire.align]
         rect = QRectF(left, y - metrics.ascent(), text_width, metrics.height())
@@ -379,13 +417,13 @@ class CellDiagramView(QWidget):
         """Every unit's value as a row of colour cells (hover for the numbers)."""
         if state == "pending":
             painter.setPen(QPen(QColor(self.palette_.muted_text), 0.8))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setBrush(_NO_BRUSH)
             painter.drawRect(rect)
             return
         image = self._strip_image(quantity)
         painter.drawImage(rect, image)
         painter.setPen(QPen(QColor(self.palette_.muted_text), 0.6))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setBrush(_NO_BRUSH)
         painter.drawRect(rect)
         self._hit(rect.adjusted(0, -2, 0, 2), quantity.key, quantity.size)
 
@@ -395,7 +433,9 @@ class CellDiagramView(QWidget):
         image = self._strip_cache.get(cache_key)
         if image is not None:
             return image
-        values = np.nan_to_num(quantity.values, nan=0.0, posinf=1.0, neginf=-1.0)
+        values = quantity.values
+        if not np.isfinite(values).all():  # the check is ~10× cheaper than the replacement
+            values = np.nan_to_num(values, nan=0.0, posinf=1.0, neginf=-1.0)
         if gate:
             positions = np.clip(values, 0.0, 1.0)
         else:
@@ -427,7 +467,7 @@ class CellDiagramView(QWidget):
             return
         fraction = self.progress - int(self.progress)
         point = _along(wire.points, fraction)
-        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setPen(_NO_PEN)
         painter.setBrush(QBrush(QColor(self.palette_.current_step)))
         painter.drawEllipse(point, PULSE_RADIUS, PULSE_RADIUS)
 
@@ -436,14 +476,25 @@ class CellDiagramView(QWidget):
         if self.progress is not None and diagram.stages:
             stage = diagram.stages[min(int(self.progress), len(diagram.stages) - 1)]
             title += f" · computing {stage.name}_t"
-        painter.setFont(self._font(LABEL_SIZE, bold=True))
+        font, metrics = self._font_and_metrics(LABEL_SIZE, bold=True)
+        painter.setFont(font)
         painter.setPen(QColor(self.palette_.plot_foreground))
-        metrics = QFontMetricsF(painter.font())
         painter.drawText(QPointF(WIDTH - metrics.horizontalAdvance(title) - 4, HEIGHT - 4), title)
 
 
-def _rms(values: np.ndarray) -> float:
-    return Quantity("", "", "state", np.asarray(values, dtype=float)).rms
+@functools.cache
+def _polyline(points: tuple[tuple[float, float], ...]) -> tuple[QPointF, ...]:
+    """A layout's wire as Qt points (the layouts are fixed: made once)."""
+    return tuple(QPointF(*p) for p in points)
+
+
+@functools.cache
+def _segment_rects(points: tuple[tuple[float, float], ...]) -> tuple[QRectF, ...]:
+    """The hover areas of a wire: each segment's box and 5 canvas units around it."""
+    return tuple(
+        QRectF(QPointF(*a), QPointF(*b)).normalized().adjusted(-5, -5, 5, 5)
+        for a, b in itertools.pairwise(points)
+    )
 
 
 def short_number(value: float) -> str:
