@@ -8,12 +8,14 @@ session (``state``) never needs them (the Sequence panel applies a preset's setu
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from rnn_studio import resources
 from rnn_studio.learn import content
 from rnn_studio.studio_core.demo import DemoSetup
 
@@ -96,12 +98,26 @@ def load_presets() -> tuple[Preset, ...]:
     example's own text and reading mode.
     """
     try:
-        examples = content.load_examples()
-        demos = content.load_demos()
+        examples, demos = _examples_and_demos()
         loaded = tuple(_example_preset(example, demos) for example in examples)
     except (ImportError, AttributeError, OSError, ValueError, KeyError, TypeError):
         return builtin_presets()
     return loaded or builtin_presets()
+
+
+@functools.cache
+def _examples_and_demos() -> tuple[Any, Any]:
+    """``examples.json`` and the ``demos.json`` it names, checked against each other.
+
+    Only these two files: the studio's preset list is on the first frame, the lessons, decks,
+    quizzes and glossary that :func:`content.load_all` also parses (about 70 ms) are not.
+    """
+    root = resources.resource_root()
+    demos = content.parse_demos((root / "demos.json").read_text(encoding="utf-8"))
+    examples = content.parse_examples(
+        (root / "examples.json").read_text(encoding="utf-8"), frozenset(demos)
+    )
+    return examples, demos
 
 
 def _example_preset(example: Any, demos: Any) -> Preset:

@@ -184,7 +184,9 @@ class GatesPanel(StudioPanel):
             colour_map = (
                 diverging_colour_map(palette) if tanh_gate else sequential_colour_map(palette)
             )
-            plot = layout.addPlot(row=row, col=0, axisItems=integer_axes("bottom"))
+            plot = layout.addPlot(
+                row=row, col=0, axisItems=integer_axes("bottom"), enableMenu=False
+            )
             heatmap = TimeHeatmap(plot, colour_map, "")
             plot.setLabel("left", name, color=colours[name])
             plot.getAxis("left").setStyle(showValues=False)
@@ -196,7 +198,7 @@ class GatesPanel(StudioPanel):
                 first_plot = plot
             else:
                 plot.setXLink(first_plot)
-            bars_plot = layout.addPlot(row=row, col=1)
+            bars_plot = layout.addPlot(row=row, col=1, enableMenu=False)
             bars = UnitBars(
                 bars_plot,
                 "" if row < len(names) - 1 else "value at t",

@@ -159,7 +159,9 @@ class GradientsPanel(StudioPanel):
         self.body.addLayout(clipping)
 
         self.plot_widget = pg.PlotWidget(
-            self, axisItems={"bottom": IntegerAxis("bottom"), "left": DecadeLogAxis("left")}
+            self,
+            axisItems={"bottom": IntegerAxis("bottom"), "left": DecadeLogAxis("left")},
+            enableMenu=False,  # no menu built only to be switched off (start-up time)
         )
         self.plot_widget.setObjectName("gradients_plot")
         self.plot_widget.setAccessibleName("Gradient norm per time step, log scale")

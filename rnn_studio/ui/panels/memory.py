@@ -43,26 +43,28 @@ class MemoryPanel(StudioPanel):
         colour_map = diverging_colour_map(palette)
         layout = self.graphics.ci
         layout.setContentsMargins(0, 0, 0, 0)
-        self.hidden_plot = layout.addPlot(row=0, col=0, axisItems=integer_axes("bottom", "left"))
+        self.hidden_plot = layout.addPlot(
+            row=0, col=0, axisItems=integer_axes("bottom", "left"), enableMenu=False
+        )
         self.hidden_map = TimeHeatmap(self.hidden_plot, colour_map, "h: unit")
         self.hidden_bar = pg.ColorBarItem(
             values=(-1, 1), colorMap=colour_map, interactive=False, width=12, label="h"
         )
         self.hidden_bar.setImageItem(self.hidden_map.image)
         layout.addItem(self.hidden_bar, row=0, col=1)
-        self.hidden_bars_plot = layout.addPlot(row=0, col=2)
+        self.hidden_bars_plot = layout.addPlot(row=0, col=2, enableMenu=False)
         self.hidden_bars = UnitBars(
             self.hidden_bars_plot, "h_t", OKABE_ITO["vermillion"], OKABE_ITO["blue"]
         )
         self.hidden_bars_plot.setYLink(self.hidden_plot)
 
-        self.cell_plot = pg.PlotItem(axisItems=integer_axes("bottom", "left"))
+        self.cell_plot = pg.PlotItem(axisItems=integer_axes("bottom", "left"), enableMenu=False)
         self.cell_map = TimeHeatmap(self.cell_plot, colour_map, "c: unit")
         self.cell_bar = pg.ColorBarItem(
             values=(-1, 1), colorMap=colour_map, interactive=False, width=12, label="c"
         )
         self.cell_bar.setImageItem(self.cell_map.image)
-        self.cell_bars_plot = pg.PlotItem()
+        self.cell_bars_plot = pg.PlotItem(enableMenu=False)
         self.cell_bars = UnitBars(
             self.cell_bars_plot, "c_t", OKABE_ITO["vermillion"], OKABE_ITO["blue"]
         )

@@ -119,7 +119,9 @@ class OutputsPanel(StudioPanel):
         self.token_chart = ProbabilityRows(self)
         self.token_chart.setObjectName("outputs_tokens")
         self.token_chart.setAccessibleName("Next-token probabilities")
-        self.series_plot = pg.PlotWidget(self, axisItems={"bottom": IntegerAxis("bottom")})
+        self.series_plot = pg.PlotWidget(
+            self, axisItems={"bottom": IntegerAxis("bottom")}, enableMenu=False
+        )
         self.series_plot.setObjectName("outputs_series")
         self.series_plot.setAccessibleName("Predicted next value against the series")
         self.series_plot.setToolTip(
