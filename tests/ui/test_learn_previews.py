@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-PAGES = ("lesson", "glossary", "flashcards", "quiz", "predict", "progress")
+PAGES = ("lesson", "glossary", "flashcards", "quiz", "predict", "practice", "progress")
 
 
 @pytest.mark.parametrize("page", PAGES)

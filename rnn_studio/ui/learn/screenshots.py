@@ -86,6 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     area.predict.choices.setCurrentRow(1)
     area.predict.lock_in()
     shot("predict-revealed")
+    area.show_page("practice")
+    area.practice.set_kind("bptt")
+    area.practice.new_exercise(seed=0)
+    shot("practice-bptt")
+    area.practice.set_kind("h1")
+    area.practice.new_exercise(seed=3)
+    area.practice.reveal()
+    shot("practice-solution")
     now = local_now()
     cards = [card.id for card in area.content.cards]
     for back, count in ((6, 4), (3, 7), (2, 5), (1, 8)):
