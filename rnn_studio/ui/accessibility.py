@@ -17,7 +17,7 @@ import re
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -39,6 +39,30 @@ if TYPE_CHECKING:
     from rnn_studio.state.gradients import GradientReport
     from rnn_studio.state.session import StudioSession
     from rnn_studio.ui.qt_bridge import SessionBridge
+
+#: App property: the smallest text, in pixels, that views drawing their own text (the unrolled
+#: chain, the cell diagram) may show; presenter mode sets it (0 or unset: no floor).
+TEXT_FLOOR_PROPERTY = "rnn_studio_text_floor_px"
+#: The floor presenter mode sets: read from 8 m on a 1280×720 projector.
+PRESENTER_TEXT_FLOOR_PX = 18.0
+
+
+def text_floor_px() -> float:
+    """The smallest text views may draw now, in pixels (0: no floor)."""
+    app = QCoreApplication.instance()
+    value = app.property(TEXT_FLOOR_PROPERTY) if app is not None else None
+    try:
+        return max(float(value), 0.0) if value is not None else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def set_text_floor_px(pixels: float) -> None:
+    """Set the floor :func:`text_floor_px` reads (0 removes it)."""
+    app = QCoreApplication.instance()
+    if app is not None:
+        app.setProperty(TEXT_FLOOR_PROPERTY, float(pixels))
+
 
 #: The gate whose mean the description reads out, by cell kind.
 DESCRIBED_GATE = {"lstm": "f", "gru": "z"}

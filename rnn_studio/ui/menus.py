@@ -62,8 +62,10 @@ from rnn_studio.ui.keyboard import KeyboardOperation, shortcut_rows
 from rnn_studio.ui.notices import show_plain_warning, startup_notice
 from rnn_studio.ui.panels.cell import FULL_SIZE_KEYS
 from rnn_studio.ui.preferences import (
+    PANEL_TITLES,
     Preferences,
     PreferencesDialog,
+    panel_ids,
     read_preferences_checked,
     write_preferences,
 )
@@ -279,6 +281,18 @@ class MenuBar(QObject):
         )
         presenter.setCheckable(True)
         self.presenter.active_changed.connect(presenter.setChecked)
+        panels_menu = view_menu.addMenu("Presenter p&anels")
+        panels_menu.setObjectName("menu_presenter_panels")
+        panels_menu.setToolTip("The panels presenter mode shows, each big enough")
+        for panel_id, title in PANEL_TITLES.items():
+            action = self._action(
+                panels_menu,
+                f"action_present_{panel_id}",
+                title,
+                partial(self.toggle_presenter_panel, panel_id),
+                tip=f"Show {title} in presenter mode",
+            )
+            action.setCheckable(True)
         self._action(view_menu, "action_notes", "Teacher's &notes…", self.presenter.show_notes)
         self._action(
             view_menu,
@@ -322,6 +336,15 @@ class MenuBar(QObject):
         if "Learn" in self.window.area_names():
             self.window.area("Learn")  # its flashcard and page keys exist once it is built
         return ShortcutsDialog(shortcut_rows(self.window, FULL_SIZE_KEYS), self.window)
+
+    def toggle_presenter_panel(self, panel_id: str) -> None:
+        """View → Presenter panels: show ``panel_id`` when presenting, or not (one stays)."""
+        chosen = list(panel_ids(self.preferences.presenter_panels))
+        if panel_id in chosen and len(chosen) > 1:
+            chosen.remove(panel_id)
+        elif panel_id not in chosen:
+            chosen.append(panel_id)
+        self.save_preferences(replace(self.preferences, presenter_panels=",".join(chosen)))
 
     def show_units(self) -> None:
         """Open the interpretable-units view on the trained character models."""
@@ -869,6 +892,10 @@ class MenuBar(QObject):
         if not self.presenter.active and not font_first:
             apply_font_scale(app, preferences.font_scale)  # existing widgets follow too
         self.presenter.set_font_scale(preferences.presenter_font_scale)
+        self.presenter.set_panels(panel_ids(preferences.presenter_panels))
+        for name, action in self.actions.items():
+            if name.startswith("action_present_"):
+                action.setChecked(name.removeprefix("action_present_") in self.presenter.panels)
         box = self.window.studio.stepper.speed_box
         index = box.findData(preferences.animation_speed)
         if index >= 0 and (first_time or box.currentIndex() != index):

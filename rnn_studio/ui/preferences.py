@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -31,7 +33,7 @@ from rnn_studio.learn.progress import (
     MAX_NEW_CARDS_PER_DAY,
     ProgressStore,
 )
-from rnn_studio.studio_core.demo import MAX_HIDDEN_SIZE
+from rnn_studio.studio_core.demo import MAX_HIDDEN_SIZE, STUDIO_PANELS
 from rnn_studio.ui.presenter import MAX_FONT_SCALE, MIN_FONT_SCALE
 from rnn_studio.ui.settings import DEFAULTS, read_setting, stored_setting
 from rnn_studio.ui.theme import THEME_LABELS
@@ -39,6 +41,28 @@ from rnn_studio.ui.theme import THEME_LABELS
 #: Stepper speeds offered (steps per second; 0 = as fast as the views draw).
 SPEED_CHOICES = (1, 2, 5, 10, 30, 0)
 EVERYDAY_MIN_SCALE = 0.75
+#: The studio's panels as the presenter choice lists them.
+PANEL_TITLES = {
+    "unrolled": "Unrolled in time (the chain)",
+    "memory": "Memory (hidden state heatmap)",
+    "gradients": "Gradient decay",
+    "gates": "Gates",
+    "cell": "Inside the cell",
+    "equations": "Equations",
+    "code": "Code",
+    "outputs": "Outputs",
+    "stepper": "Stepper",
+    "sequence": "Sequence",
+    "model": "Model",
+}
+
+
+def panel_ids(text: str) -> tuple[str, ...]:
+    """``"unrolled,memory"`` as ``("unrolled", "memory")`` (blanks and repeats dropped)."""
+    ids = [part.strip() for part in str(text).split(",")]
+    return tuple(dict.fromkeys(part for part in ids if part))
+
+
 CELL_LABELS = {"rnn": "Vanilla RNN", "lstm": "LSTM", "gru": "GRU", "compare": "Compare all three"}
 
 
@@ -54,6 +78,8 @@ class Preferences:
         Everyday font scale (1.0 = the platform's size).
     presenter_font_scale : float
         Font scale in presenter mode.
+    presenter_panels : str
+        The panels presenter mode shows, ids separated by commas (see :func:`panel_ids`).
     default_cell : str
         Cell of a new session: ``"rnn"``, ``"lstm"``, ``"gru"`` or ``"compare"``.
     default_hidden_size : int
@@ -71,6 +97,7 @@ class Preferences:
     theme: str = DEFAULTS["appearance/theme"]
     font_scale: float = DEFAULTS["appearance/font_scale"]
     presenter_font_scale: float = DEFAULTS["presenter/font_scale"]
+    presenter_panels: str = DEFAULTS["presenter/panels"]
     default_cell: str = DEFAULTS["studio/default_cell"]
     default_hidden_size: int = DEFAULTS["studio/default_hidden_size"]
     animation_speed: int = DEFAULTS["studio/animation_speed"]
@@ -85,6 +112,12 @@ class Preferences:
             raise ValueError(f"font scale must be from 0.75 to {MAX_FONT_SCALE}")
         if not MIN_FONT_SCALE <= self.presenter_font_scale <= MAX_FONT_SCALE:
             raise ValueError(f"presenter font scale must be from 1 to {MAX_FONT_SCALE}")
+        chosen = panel_ids(self.presenter_panels)
+        if not chosen or any(panel not in STUDIO_PANELS for panel in chosen):
+            raise ValueError(
+                f"presenter panels must be one or more of {', '.join(STUDIO_PANELS)}, "
+                f"separated by commas"
+            )
         if self.default_cell not in CELL_LABELS:
             raise ValueError(f"default cell must be one of {', '.join(CELL_LABELS)}")
         if not 1 <= self.default_hidden_size <= MAX_HIDDEN_SIZE:
@@ -100,6 +133,7 @@ KEYS = {
     "theme": "appearance/theme",
     "font_scale": "appearance/font_scale",
     "presenter_font_scale": "presenter/font_scale",
+    "presenter_panels": "presenter/panels",
     "default_cell": "studio/default_cell",
     "default_hidden_size": "studio/default_hidden_size",
     "animation_speed": "studio/animation_speed",
@@ -189,6 +223,25 @@ class PreferencesDialog(QDialog):
             "Size of all text in presenter mode (F5), plot labels included",
         )
         form.addRow("&Presenter text size:", self.presenter_scale_box)
+        self.presenter_panels_list = QListWidget(self)
+        self.presenter_panels_list.setObjectName("pref_presenter_panels")
+        self.presenter_panels_list.setToolTip(
+            "The panels presenter mode (F5) shows, each big enough to read from the back "
+            "(Space ticks the panel under the cursor)"
+        )
+        chosen = panel_ids(preferences.presenter_panels)
+        for panel_id in STUDIO_PANELS:
+            item = QListWidgetItem(PANEL_TITLES.get(panel_id, panel_id))
+            item.setData(Qt.ItemDataRole.UserRole, panel_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = panel_id in chosen
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.presenter_panels_list.addItem(item)
+        rows = min(len(STUDIO_PANELS), 6)
+        self.presenter_panels_list.setFixedHeight(
+            self.presenter_panels_list.sizeHintForRow(0) * rows + 6
+        )
+        form.addRow("Presenter p&anels:", self.presenter_panels_list)
         self.cell_box = self._combo(
             "pref_default_cell", CELL_LABELS, preferences.default_cell, "Cell of a new session"
         )
@@ -271,6 +324,7 @@ class PreferencesDialog(QDialog):
             theme=str(self.theme_box.currentData()),
             font_scale=round(self.font_scale_box.value(), 2),
             presenter_font_scale=max(MIN_FONT_SCALE, round(self.presenter_scale_box.value(), 2)),
+            presenter_panels=self.chosen_presenter_panels() or self._start.presenter_panels,
             default_cell=str(self.cell_box.currentData()),
             default_hidden_size=self.hidden_box.value(),
             animation_speed=int(self.speed_box.currentData()),
@@ -278,6 +332,15 @@ class PreferencesDialog(QDialog):
             remember_layout=self.layout_box.isChecked(),
             restore_session=self.restore_box.isChecked(),
         )
+
+    def chosen_presenter_panels(self) -> str:
+        """The ticked presenter panels, as stored ("" if none is ticked)."""
+        chosen = []
+        for row in range(self.presenter_panels_list.count()):
+            item = self.presenter_panels_list.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                chosen.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return ",".join(chosen)
 
 
 def preference_names() -> tuple[str, ...]:

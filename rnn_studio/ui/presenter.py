@@ -36,7 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnn_studio.ui.accessibility import describe_step
+from rnn_studio.ui.accessibility import (
+    PRESENTER_TEXT_FLOOR_PX,
+    describe_step,
+    set_text_floor_px,
+)
 from rnn_studio.ui.qt_app import running_app
 from rnn_studio.ui.theme import set_app_font, set_role_style
 from rnn_studio.ui.widgets.hint import HintLabel
@@ -48,8 +52,10 @@ DEFAULT_FONT_SCALE = 1.6
 MIN_FONT_SCALE, MAX_FONT_SCALE = 1.0, 3.0
 #: Plot lines are this many times thicker in presenter mode (at least 3 px).
 LINE_SCALE = 2.0
-#: Docks kept on screen: the stepper and the views (the other controls are trimmed).
-TRIMMED_DOCKS = ("sequence", "model")
+#: The panels presenting shows by default: the chain, the memory and the gradient.
+DEFAULT_PANELS = ("unrolled", "memory", "gradients")
+#: The panels of the studio's left column.
+LEFT_PANELS = ("sequence", "model", "stepper", "outputs")
 BASE_TICK_POINT_SIZE = 9.0
 #: What the clicker keys do, as Help lists them.
 STEP_FORWARD = "Presenter mode: step forward (clicker key)"
@@ -76,6 +82,11 @@ class _Saved:
     pens: list[tuple[Any, QPen]] = field(default_factory=list)
     labels: list[tuple[Any, Any]] = field(default_factory=list)
     hidden: list[tuple[QWidget, bool]] = field(default_factory=list)
+    central_visible: bool = True
+    top_right: Qt.DockWidgetArea = Qt.DockWidgetArea.TopDockWidgetArea
+    seen: set[int] = field(default_factory=set)
+    texts: list[tuple[Any, QFont]] = field(default_factory=list)
+    legends: list[tuple[Any, Any]] = field(default_factory=list)
 
 
 class PresenterMode(QObject):
@@ -98,6 +109,9 @@ class PresenterMode(QObject):
         self.window = window
         self.notes = notes or (lambda: "")
         self.font_scale = DEFAULT_FONT_SCALE
+        #: The panels on show while presenting, chosen by the teacher (Preferences or
+        #: View → Presenter panels); the others are hidden for the time being.
+        self.panels: tuple[str, ...] = DEFAULT_PANELS
         self.active = False
         self._saved: _Saved | None = None
         self._shortcuts: list[QShortcut] = self._make_keys()
@@ -114,6 +128,15 @@ class PresenterMode(QObject):
         self.font_scale = float(scale)
         if self.active:
             self._apply_fonts()
+
+    def set_panels(self, panels: tuple[str, ...]) -> None:
+        """The panels to present (at least one); applied now if presenting."""
+        if not panels:
+            raise ValueError("presenter mode needs at least one panel")
+        self.panels = tuple(panels)
+        if self.active:
+            self._show_chosen_panels()
+            self._give_plots_room()
 
     def toggle(self) -> None:
         """Enter presenter mode, or leave it."""
@@ -140,21 +163,23 @@ class PresenterMode(QObject):
             menu_visible=window.menuBar().isVisible(),
             status_visible=window.statusBar().isVisible(),
             area=window.current_area(),
+            central_visible=not studio.central_scroll.isHidden(),
+            top_right=studio.corner(Qt.Corner.TopRightCorner),
         )
         self.active = True
+        studio.suspend_fitting(True)  # presenting arranges the docks itself
         window.show_area("Studio")
         window.tabs.tabBar().setVisible(False)
         window.menuBar().setVisible(False)
         window.statusBar().setVisible(False)  # the spotlight says the same, larger
-        for name in TRIMMED_DOCKS:
-            if name in studio.docks:
-                studio.docks[name].setVisible(False)
+        self._show_chosen_panels()
         # The teacher explains what the hints say; their room goes to the plots. The controls
         # of the other panels (backprop, clipping, ...) go too: only the stepper's stay.
         for widget in _trimmed_widgets(studio):
             self._saved.hidden.append((widget, not widget.isHidden()))
             widget.setVisible(False)
         self._add_spotlight()
+        set_text_floor_px(PRESENTER_TEXT_FLOOR_PX)  # the chain and the cell diagram read it
         self._apply_fonts()
         self._thicken_lines()
         self._install_keys()
@@ -184,9 +209,16 @@ class PresenterMode(QObject):
             window.bridge.cursor_changed.disconnect(self._refresh_spotlight)
             window.bridge.trace_changed.disconnect(self._refresh_spotlight)
             window.bridge.gradients_changed.disconnect(self._refresh_spotlight)
+            window.bridge.trace_changed.disconnect(self._apply_plot_fonts)
+            window.bridge.gradients_changed.disconnect(self._apply_plot_fonts)
         except (RuntimeError, TypeError):
             pass
+        set_text_floor_px(0.0)
         set_app_font(saved.app_font)
+        for item, font in saved.texts:
+            item.setFont(font)
+        for legend, size in saved.legends:
+            legend.opts["labelTextSize"] = size
         for widget, visible in saved.hidden:
             widget.setVisible(visible)
         for axis, label_font, tick_font, label_style in saved.axes:
@@ -202,9 +234,11 @@ class PresenterMode(QObject):
         window.tabs.tabBar().setVisible(saved.tabs_visible)
         window.menuBar().setVisible(saved.menu_visible)
         window.statusBar().setVisible(saved.status_visible)
+        window.studio.setCorner(Qt.Corner.TopRightCorner, saved.top_right)
         window.studio.restoreState(saved.dock_state)
         for name, visible in saved.dock_visible.items():
             window.studio.docks[name].setVisible(visible)
+        window.studio.central_scroll.setVisible(saved.central_visible)
         if saved.window_state & Qt.WindowState.WindowFullScreen:
             window.showFullScreen()
         elif saved.window_state & Qt.WindowState.WindowMaximized:
@@ -217,6 +251,7 @@ class PresenterMode(QObject):
         window.show_area(saved.area)
         self._saved = None
         self.active = False
+        window.studio.suspend_fitting(False)
         self.active_changed.emit(False)
 
     def set_blank(self, blank: bool) -> None:
@@ -286,27 +321,57 @@ class PresenterMode(QObject):
         bridge.cursor_changed.connect(self._refresh_spotlight)
         bridge.trace_changed.connect(self._refresh_spotlight)
         bridge.gradients_changed.connect(self._refresh_spotlight)
+        # New plots and legend entries (another cell, Backprop) get the presenter's fonts.
+        bridge.trace_changed.connect(self._apply_plot_fonts)
+        bridge.gradients_changed.connect(self._apply_plot_fonts)
         self._refresh_spotlight()
 
+    def _show_chosen_panels(self) -> None:
+        """Only the teacher's panels on show; a chosen panel sharing tabs comes to the front."""
+        studio = self.window.studio
+        for name, dock in studio.docks.items():
+            dock.setVisible(name in self.panels)
+            if name in self.panels:
+                dock.raise_()
+        studio.central_scroll.setVisible("memory" in self.panels)
+        # The right column (the gradient plot) from top to bottom, beside the chain: the
+        # chain is wide anyway, and the plot gets the screen's whole height.
+        studio.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+
     def _give_plots_room(self) -> None:
-        """Most of the screen to the memory heatmap, the views around it as they fit."""
+        """Share the screen among the chosen panels: the chain as tall as its labels need,
+        a side column a third of the width, the memory heatmap the rest."""
         if not self.active:
             return
-        docks = self.window.studio.docks
         studio = self.window.studio
+        docks = {name: dock for name, dock in studio.docks.items() if name in self.panels}
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
         width = max(self.window.width(), 800)
-        if {"stepper", "gradients"} <= docks.keys():
-            sizes = [round(width * 0.2), round(width * 0.3)]
-            studio.resizeDocks([docks["stepper"], docks["gradients"]], sizes, horizontal)
-        if {"stepper", "outputs"} <= docks.keys():
-            studio.resizeDocks([docks["stepper"], docks["outputs"]], [160, 400], vertical)
-        if {"gradients", "equations"} <= docks.keys():
-            studio.resizeDocks([docks["gradients"], docks["equations"]], [330, 250], vertical)
+        height = max(self.window.height(), 600)
         if "unrolled" in docks:
-            studio.resizeDocks([docks["unrolled"]], [110], vertical)
-        if "gates" in docks:
-            studio.resizeDocks([docks["gates"]], [190], vertical)
+            chain = studio.unrolled.view
+            wanted = docks["unrolled"].minimumSizeHint().height() + (
+                chain.sizeHint().height() - chain.minimumSizeHint().height()
+            )
+            studio.resizeDocks([docks["unrolled"]], [min(wanted, height // 3)], vertical)
+        middle = "memory" in self.panels
+        side = [docks[name] for name in ("gradients", "equations") if name in docks]
+        left = [
+            docks[name] for name in ("sequence", "model", "stepper", "outputs") if name in docks
+        ]
+        share = 0.38 if middle or left else 1.0
+        if side:
+            studio.resizeDocks(side[:1], [round(width * share)], horizontal)
+        if left:
+            studio.resizeDocks(
+                left[:1], [round(width * (0.25 if middle or side else 1.0))], horizontal
+            )
+        if len(side) == 2:
+            total = sum(dock.height() for dock in side)
+            studio.resizeDocks(side, [round(total * 0.65), round(total * 0.35)], vertical)
+        bottom = [docks[name] for name in ("gates", "cell", "code") if name in docks]
+        if bottom and middle:
+            studio.resizeDocks(bottom[:1], [round(height * 0.38)], vertical)
 
     def _refresh_spotlight(self, *_: object) -> None:
         if self.spotlight is not None:
@@ -323,6 +388,10 @@ class PresenterMode(QObject):
                 items.extend(scene.items())
         return items
 
+    def floor_points(self) -> float:
+        """:data:`PRESENTER_TEXT_FLOOR_PX` in points on the window's screen."""
+        return PRESENTER_TEXT_FLOOR_PX * 72.0 / max(self.window.logicalDpiY(), 1)
+
     def _apply_fonts(self) -> None:
         saved = self._saved
         assert saved is not None
@@ -331,14 +400,31 @@ class PresenterMode(QObject):
         # Relative to the platform's size, not to the everyday scale (see theme.apply_font_scale).
         base_size = app.property("rnn_studio_base_point_size") or saved.app_font.pointSizeF()
         base_size = float(base_size) if base_size and float(base_size) > 0 else 10.0
-        font.setPointSizeF(base_size * self.font_scale)
+        # Never below the floor, whatever the scale: read from the back of the room.
+        font.setPointSizeF(max(base_size * self.font_scale, self.floor_points()))
         set_app_font(font, app)
-        first_time = not saved.axes
-        tick_font = QFont(saved.app_font)
-        tick_font.setPointSizeF(BASE_TICK_POINT_SIZE * self.font_scale)
+        self._apply_plot_fonts()
+
+    def tick_font(self) -> QFont:
+        """The font of plot ticks, axis labels and plot texts while presenting."""
+        assert self._saved is not None
+        font = QFont(self._saved.app_font)
+        font.setPointSizeF(max(BASE_TICK_POINT_SIZE * self.font_scale, self.floor_points()))
+        return font
+
+    def _apply_plot_fonts(self, *_: object) -> None:
+        """Presenter fonts on every plot's ticks, labels, legends and texts, also on those a
+        new set-up adds while presenting (they are remembered and restored on leaving)."""
+        saved = self._saved
+        if not self.active or saved is None:
+            return
+        tick_font = self.tick_font()
+        label_size = f"{tick_font.pointSizeF() * 1.2:.0f}pt"
         for item in self._plot_items():
+            new = id(item) not in saved.seen
+            saved.seen.add(id(item))
             if isinstance(item, pg.AxisItem) and item.label is not None:
-                if first_time:
+                if new:
                     old_tick = item.style.get("tickFont")
                     saved.axes.append(
                         (item, QFont(item.label.font()), old_tick, dict(item.labelStyle))
@@ -352,10 +438,18 @@ class PresenterMode(QObject):
                     }
                 item._updateLabel()
             elif isinstance(item, pg.LabelItem):
-                if first_time:
+                if new:
                     saved.labels.append((item, item.opts.get("size")))
-                item.opts["size"] = f"{tick_font.pointSizeF() * 1.2:.0f}pt"
+                item.opts["size"] = label_size
                 item.setText(item.text)
+            elif isinstance(item, pg.TextItem):
+                if new:
+                    saved.texts.append((item, QFont(item.textItem.font())))
+                item.setFont(tick_font)
+            elif isinstance(item, pg.LegendItem):
+                if new:
+                    saved.legends.append((item, item.opts.get("labelTextSize")))
+                item.opts["labelTextSize"] = label_size  # for entries added later
 
     def _thicken_lines(self) -> None:
         saved = self._saved

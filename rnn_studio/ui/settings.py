@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "appearance/theme": "system",
     "appearance/font_scale": 1.0,
     "presenter/font_scale": 1.6,
+    # The panels presenter mode shows, by id (rnn_studio.studio_core.demo.STUDIO_PANELS).
+    "presenter/panels": "unrolled,memory,gradients",
     "studio/default_cell": "rnn",
     "studio/default_hidden_size": 8,
     "studio/animation_speed": 5,

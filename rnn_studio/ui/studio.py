@@ -16,16 +16,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QEvent, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QScrollArea,
     QStatusBar,
     QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -108,12 +110,17 @@ class PanelScroll(QScrollArea):
     def __init__(self, content: QWidget, name: str) -> None:
         super().__init__()
         self.setObjectName(name)
-        self.setWidgetResizable(True)
+        # Sized by hand (_fit_content): the panel gets the whole viewport, and more only up
+        # to its minimum. (A resizable scroll area would give a panel with word-wrapped
+        # labels its height for the width, taller than the dock, instead of letting the
+        # panel fold its hint.)
+        self.setWidgetResizable(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         # Tab goes to the panel's controls (the area scrolls to show them), not to the area.
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName(content.accessibleName() or name.replace("_", " "))
         self.setWidget(content)
+        content.installEventFilter(self)
         self.cap: QSize | None = None
 
     def set_cap(self, cap: QSize | None) -> None:
@@ -140,6 +147,55 @@ class PanelScroll(QScrollArea):
     def sizeHint(self) -> QSize:
         content = self.widget()
         return content.sizeHint() if content is not None else super().sizeHint()
+
+    def _fit_content(self) -> None:
+        content = self.widget()
+        if content is None:
+            return
+        needed = content.minimumSizeHint().expandedTo(content.minimumSize())
+        room = self.viewport().size()
+        size = QSize(max(room.width(), needed.width()), max(room.height(), needed.height()))
+        if content.size() != size:
+            content.resize(size)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_content()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_content()  # its minimum may have changed (a font, a folded hint)
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+
+class DockTitleBar(QWidget):
+    """A dock's title in the app's font (Qt draws its own title in a platform font that no
+    text size reaches), with the float button; dragging it moves the dock as before."""
+
+    def __init__(self, dock: QDockWidget) -> None:
+        super().__init__(dock)
+        self.setObjectName(f"{dock.objectName()}_title")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 0, 2, 0)
+        row.setSpacing(2)
+        self.label = QLabel(dock.windowTitle(), self)
+        self.label.setObjectName(f"{dock.objectName()}_title_text")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.float_button = QToolButton(self)
+        self.float_button.setObjectName(f"{dock.objectName()}_float")
+        self.float_button.setIcon(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarNormalButton)
+        )
+        self.float_button.setAutoRaise(True)
+        self.float_button.setIconSize(QSize(10, 10))
+        self.float_button.setStyleSheet("QToolButton { padding: 0px; margin: 0px; }")
+        self.float_button.setToolTip("Float this panel in a window of its own (and back)")
+        self.float_button.setAccessibleName(f"Float the {dock.windowTitle()} panel")
+        self.float_button.clicked.connect(lambda: dock.setFloating(not dock.isFloating()))
+        row.addWidget(self.label, 1)
+        row.addWidget(self.float_button)
+        dock.windowTitleChanged.connect(self.label.setText)
 
 
 def scrolling(content: QWidget, name: str) -> PanelScroll:
@@ -223,7 +279,9 @@ class StudioArea(QMainWindow):
         column.addWidget(self.compare_story)
         column.addWidget(self.warning_label)
         column.addWidget(self.memory, 1)
-        self.setCentralWidget(scrolling(central, "memory_scroll"))
+        #: The memory heatmap's area (the central widget; presenter mode may hide it).
+        self.central_scroll = scrolling(central, "memory_scroll")
+        self.setCentralWidget(self.central_scroll)
 
         self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -559,6 +617,7 @@ class StudioArea(QMainWindow):
         dock.setObjectName(f"{panel.panel_id}_dock")
         dock.setFeatures(DOCK_FEATURES)
         dock.setWidget(scrolling(panel, f"{panel.panel_id}_scroll"))
+        dock.setTitleBarWidget(DockTitleBar(dock))
         self.addDockWidget(area, dock)
         self.docks[panel.panel_id] = dock
         return dock

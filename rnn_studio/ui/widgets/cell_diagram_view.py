@@ -44,6 +44,7 @@ from rnn_studio.state.cell_diagram import (
     number,
     percent,
 )
+from rnn_studio.ui.accessibility import text_floor_px
 from rnn_studio.ui.theme import (
     Palette,
     current_palette,
@@ -244,9 +245,11 @@ class CellDiagramView(QWidget):
         return self._font_and_metrics(size, bold)[0]
 
     def _font_and_metrics(self, size: float, bold: bool = False) -> tuple[QFont, QFontMetricsF]:
-        # In canvas units, but never below MIN_TEXT_PIXELS on screen (a short dock). Kept
-        # per pixel size: a QFont and its metrics per text per frame cost ~0.5 ms.
-        pixels = max(1, round(max(size, MIN_TEXT_PIXELS / max(self._scale, 1e-3))))
+        # In canvas units, but never below MIN_TEXT_PIXELS on screen (a short dock), nor the
+        # text floor of presenter mode. Kept per pixel size: a QFont and its metrics per
+        # text per frame cost ~0.5 ms.
+        least = max(MIN_TEXT_PIXELS, text_floor_px())
+        pixels = max(1, round(max(size, least / max(self._scale, 1e-3))))
         found = self._fonts.get((pixels, bold))
         if found is None:
             font = QFont(self.font())

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from rnn_studio.state.backward_flow import BackwardFlow
 from rnn_studio.state.layer_rows import LayerRow
 from rnn_studio.studio_core.numbers import format_number
+from rnn_studio.ui.accessibility import text_floor_px
 from rnn_studio.ui.theme import (
     OKABE_ITO,
     Palette,
@@ -71,6 +72,8 @@ HEIGHT = 118.0
 #: The chain is drawn at this font size and the whole view is scaled with the app's font, so a
 #: larger font (a projector) enlarges boxes, arrows and text together.
 BASE_POINT_SIZE = 9.0
+#: The smallest label drawn (the gradient numbers: 0.8 × 0.9 of the base size), in points.
+SMALLEST_POINT_SIZE = BASE_POINT_SIZE * 0.8 * 0.9
 #: A short view shrinks the chain down to this fraction of the font's zoom.
 MIN_ZOOM_FRACTION = 0.6
 #: The same for a chain of several rows (layers, directions), which is taller to begin with.
@@ -400,9 +403,19 @@ class ChainView(QGraphicsView):
         return STACKED_MIN_ZOOM_FRACTION if self.state.rows else MIN_ZOOM_FRACTION
 
     def font_zoom(self) -> float:
-        """The zoom the app's font asks for (1 at :data:`BASE_POINT_SIZE`)."""
+        """The zoom the app's font asks for (1 at :data:`BASE_POINT_SIZE`), and at least the
+        one that draws the smallest label at the text floor (presenter mode)."""
         size = self.font().pointSizeF()
-        return max(size / BASE_POINT_SIZE, 0.5) if size > 0 else 1.0
+        zoom = max(size / BASE_POINT_SIZE, 0.5) if size > 0 else 1.0
+        return max(zoom, self.floor_zoom())
+
+    def floor_zoom(self) -> float:
+        """The zoom at which the smallest label is :func:`text_floor_px` pixels (0: none)."""
+        floor = text_floor_px()
+        if floor <= 0:
+            return 0.0
+        smallest_pixels = SMALLEST_POINT_SIZE * self.logicalDpiY() / 72.0
+        return floor / smallest_pixels
 
     def _apply_zoom(self) -> None:
         # The font's zoom, unless the view is shorter than the chain at that zoom: then the
@@ -410,7 +423,8 @@ class ChainView(QGraphicsView):
         scrollbar = self.horizontalScrollBar().sizeHint().height()
         room = (self.height() - scrollbar - 6) / self.state.height
         wanted = self.font_zoom()
-        zoom = min(wanted, max(room, wanted * self.min_zoom_fraction))
+        least = max(wanted * self.min_zoom_fraction, self.floor_zoom())
+        zoom = min(wanted, max(room, least))
         if zoom != self.zoom:
             self.zoom = zoom
             self.setTransform(QTransform.fromScale(zoom, zoom))
@@ -424,7 +438,8 @@ class ChainView(QGraphicsView):
 
     def minimumSizeHint(self) -> QSize:
         scrollbar = self.horizontalScrollBar().sizeHint().height()
-        height = self.state.height * self.font_zoom() * self.min_zoom_fraction
+        least = max(self.font_zoom() * self.min_zoom_fraction, self.floor_zoom())
+        height = self.state.height * least
         return QSize(120, int(height) + scrollbar + 6)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
