@@ -138,7 +138,7 @@ def diagram_text_pixels(diagram: cell_diagram_view.CellDiagramView) -> list[floa
     used: list[float] = []
     make_font = diagram._font_and_metrics  # every font the diagram draws with comes from it
 
-    def recording(size: float, bold: bool = False):  # noqa: ANN202
+    def recording(size: float, bold: bool = False):
         found = make_font(size, bold)
         used.append(found[0].pixelSize() * diagram._scale)
         return found
