@@ -11,7 +11,6 @@ from rnn_studio import engine
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.studio_core.numbers import format_number
-from rnn_studio.ui.panels.model import ModelPanel
 from rnn_studio.ui.panels.unrolled import ONE_ROW_TIP, UnrolledPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import diverging_colour_map
@@ -107,17 +106,19 @@ def test_back_to_one_row_and_the_chain_height_follows(qtbot) -> None:
     assert view.toolTip() == ONE_ROW_TIP
 
 
-def test_model_panel_controls_set_and_follow_the_session(qtbot) -> None:
-    session = StudioSession(DemoSetup(text="ab ba", cell="gru"))
-    panel = ModelPanel(SessionBridge(session))
-    qtbot.addWidget(panel)
+def test_the_panel_s_controls_set_and_follow_the_session(qtbot) -> None:
+    session, panel = make_panel(qtbot, "gru", layers=1, bidirectional=False)
+    assert panel.layers_box.value() == 1 and not panel.bidirectional_box.isChecked()
     panel.layers_box.setValue(2)
     assert session.num_layers == 2 and session.shown.stack.num_layers == 2
+    assert len(panel.view.state.rows) == 2
     panel.bidirectional_box.setChecked(True)
     assert session.bidirectional and session.shown.stack.bidirectional
+    assert len(panel.view.state.rows) == 4
     assert panel.layers_box.maximum() == 2
     session.reset()
     assert panel.layers_box.value() == 1 and not panel.bidirectional_box.isChecked()
+    assert panel.view.state.rows == ()
 
 
 def test_backprop_draws_each_row_s_gradient_under_its_cells(qtbot) -> None:

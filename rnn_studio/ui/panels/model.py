@@ -1,5 +1,7 @@
-"""Model panel: which cell (or all three), its sizes and seed, ρ(W_hh), the forget bias, and
-how many layers (with both directions or one)."""
+"""Model panel: which cell (or all three), its sizes and seed, ρ(W_hh), the forget bias.
+
+(How many layers, and whether both directions run, is chosen in the Unrolled panel, which
+draws them.)"""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnn_studio.studio_core.demo import MAX_HIDDEN_SIZE, MAX_STUDIO_LAYERS
+from rnn_studio.studio_core.demo import MAX_HIDDEN_SIZE
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.theme import Palette, cell_colours, current_palette
@@ -170,27 +171,6 @@ class ModelPanel(StudioPanel):
         self.forget_box.setKeyboardTracking(False)
         form.addRow("Activation", self.nonlinearity_box)
 
-        self.layers_box = CompactSpinBox(1, self)
-        self.layers_box.setObjectName("model_num_layers")
-        self.layers_box.setAccessibleName("Stacked layers")
-        self.layers_box.setToolTip(
-            f"Stacked layers, 1 to {MAX_STUDIO_LAYERS}: layer 2 reads layer 1's hidden states "
-            "(the Unrolled view draws a row per layer)"
-        )
-        self.layers_box.setRange(1, MAX_STUDIO_LAYERS)
-        self.layers_box.setKeyboardTracking(False)
-        self.bidirectional_box = QCheckBox("both directions", self)
-        self.bidirectional_box.setObjectName("model_bidirectional")
-        self.bidirectional_box.setAccessibleName("Bidirectional: both directions")
-        self.bidirectional_box.setToolTip(
-            "Also run every layer backwards over the sequence (a backward row in the Unrolled "
-            "view): each step then sees the whole sequence, so the model cannot generate"
-        )
-        form.addRow(
-            _label("Layers", self.layers_box, self),
-            _pair(self.layers_box, self.bidirectional_box),
-        )
-
         self.rho_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.rho_slider.setObjectName("model_rho_slider")
         self.rho_slider.setAccessibleName("Spectral radius of W_hh")
@@ -231,8 +211,6 @@ class ModelPanel(StudioPanel):
         )
         self.hidden_box.valueChanged.connect(self.session.set_hidden_size)
         self.seed_box.valueChanged.connect(self.session.set_seed)
-        self.layers_box.valueChanged.connect(self.session.set_num_layers)
-        self.bidirectional_box.toggled.connect(self.session.set_bidirectional)
         self.nonlinearity_box.currentIndexChanged.connect(
             lambda i: self.session.set_nonlinearity(self.nonlinearity_box.itemData(i))
         )
@@ -265,8 +243,6 @@ class ModelPanel(StudioPanel):
             self.nonlinearity_box,
             self.forget_box,
             self.rho_slider,
-            self.layers_box,
-            self.bidirectional_box,
         )
         with blocked(*widgets):
             for kind, button in self.cell_buttons.items():
@@ -282,8 +258,6 @@ class ModelPanel(StudioPanel):
             )
             self.nonlinearity_box.setEnabled(session.cell_kind in ("rnn", "compare"))
             self.forget_box.setValue(session.forget_bias or 0.0)
-            self.layers_box.setValue(session.num_layers)
-            self.bidirectional_box.setChecked(session.bidirectional)
             self.forget_box.setEnabled(session.cell_kind in ("lstm", "compare"))
             if not self._rho_timer.isActive():
                 self._set_slider(session.spectral_radius)

@@ -1,9 +1,11 @@
 """Unrolled view: the network drawn once per time step, the same weights in every copy.
 
-With two layers or both directions (Model panel) each step is a column: one row of cells per
-layer, a backward row above each forward row, every cell showing its hidden state's units.
+The panel's own controls stack a second layer and add the backward direction (the session's
+``num_layers`` and ``bidirectional``); then each step is a column: one row of cells per
+layer, a backward row above each forward row, every cell showing its hidden state's units,
+and after Backprop each cell's ‖∂L/∂h‖ as a stripe under it.
 
-After Backprop the chain shows the gradient going back along it (one-row chain only) (see
+After Backprop the one-row chain shows the gradient going back along it (see
 :meth:`rnn_studio.ui.widgets.chain.ChainView.set_flow`); pressing Backprop plays it from the
 loss step back to step 0 in step with the Gradient decay plot.
 """
@@ -15,16 +17,18 @@ import sys
 import time
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
 
 from rnn_studio.engine import EngineError
 from rnn_studio.state.backward_flow import BackwardFlow, backward_flow, flow_cost
 from rnn_studio.state.layer_rows import layer_gradient_norms, layer_rows
+from rnn_studio.studio_core.demo import MAX_STUDIO_LAYERS
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.panels.gradients import ANIMATION_MS
-from rnn_studio.ui.qt_bridge import SessionBridge
+from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.theme import Palette, cell_colours, current_palette
 from rnn_studio.ui.widgets.chain import ChainView
+from rnn_studio.ui.widgets.compact_spin import CompactSpinBox
 
 ONE_ROW_TIP = "One copy of the cell per time step; click a copy to go there"
 #: The view's tooltip with layers or both directions (each column has its numbers too).
@@ -47,6 +51,7 @@ class UnrolledPanel(StudioPanel):
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)
+        self._build_layer_controls()
         self.view = ChainView(self)
         self.view.setObjectName("unrolled_view")
         self.view.setAccessibleName("Unrolled network")
@@ -67,6 +72,46 @@ class UnrolledPanel(StudioPanel):
         self._play_timer.timeout.connect(self._advance_flow)
         self._show_chain()
         self.show_gradients()
+
+    def _build_layer_controls(self) -> None:
+        """Layers (1 or 2) and both directions: one short row above the chain."""
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        self.layers_box = CompactSpinBox(1, self)
+        self.layers_box.setObjectName("unrolled_num_layers")
+        self.layers_box.setAccessibleName("Stacked layers")
+        self.layers_box.setToolTip(
+            f"Stacked layers, 1 to {MAX_STUDIO_LAYERS}: layer 2 reads layer 1's hidden states "
+            "(a row of cells per layer)"
+        )
+        self.layers_box.setRange(1, MAX_STUDIO_LAYERS)
+        self.layers_box.setKeyboardTracking(False)
+        label = QLabel("Layers", self)
+        label.setBuddy(self.layers_box)
+        self.bidirectional_box = QCheckBox("both directions", self)
+        self.bidirectional_box.setObjectName("unrolled_bidirectional")
+        self.bidirectional_box.setAccessibleName("Bidirectional: both directions")
+        self.bidirectional_box.setToolTip(
+            "Bidirectional: also run every layer backwards over the sequence (a backward row "
+            "of cells); each step then sees the whole sequence, so such a model cannot "
+            "generate text"
+        )
+        row.addWidget(label)
+        row.addWidget(self.layers_box)
+        row.addSpacing(8)
+        row.addWidget(self.bidirectional_box)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        self.layers_box.valueChanged.connect(self.session.set_num_layers)
+        self.bidirectional_box.toggled.connect(self.session.set_bidirectional)
+        self.bridge.controls_changed.connect(self._sync_layer_controls)
+        self._sync_layer_controls()
+
+    def _sync_layer_controls(self, *_: object) -> None:
+        with blocked(self.layers_box, self.bidirectional_box):
+            self.layers_box.setValue(self.session.num_layers)
+            self.bidirectional_box.setChecked(self.session.bidirectional)
 
     # ------------------------------------------------------------------ backward flow
     @property
