@@ -16,7 +16,8 @@ MAX_FIGURE_SIDE = 8000
 CSV_COLUMNS_HELP = """\
 CSV columns (one row per time step t):
   t              step index, 0-based
-  token          the token read at step t (a space shows as ␣)
+  token          the token read at step t (a space is a space; quoted when it starts or
+                 ends with white space or holds a comma, quote or line break)
   h_0..h_{H-1}   hidden state h_t, one column per hidden unit
   c_0..c_{H-1}   LSTM only: cell state c_t
   i_*, f_*, g_*, o_*   LSTM only: input gate, forget gate, cell candidate, output gate
@@ -24,7 +25,7 @@ CSV columns (one row per time step t):
   grad_norm      ‖∂L/∂h_t‖, backpropagation through time from a loss L = u·h_{T-1}
                  read at the last step with u = (1,…,1)/√H (the studio's gradient view)
   p_<token>      with --model: the readout's probability of each next token or class
-                 after step t (p_␣ for a space); y_pred instead for a forecasting model,
+                 after step t ("p_ " for a space); y_pred instead for a forecasting model,
                  the predicted next value in the units typed"""
 
 DESCRIPTION = """\
@@ -193,15 +194,18 @@ def run_export(args: argparse.Namespace) -> int:
     if suffix == ".png" and args.view == "gates" and data.kind == "rnn":
         raise CliError("the vanilla RNN has no gates: use an LSTM or GRU model, or another --view")
     if suffix == ".csv":
-        table = data.table()
+        table = data.table(real_tokens=True)  # as the studio's CSV: a space is a space
         if args.model is not None:
-            table = with_outputs(table, data.cell_run)
+            table = with_outputs(table, data.cell_run, visible_blanks=False)
         write_trace_csv(out, *table)
         size = data.hidden.shape[1]
         print(f"wrote {out} ({len(data.tokens)} steps, {data.kind}, hidden size {size})")
         return 0
     # A figure never needs a display: render offscreen even when a desktop is available.
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # An offscreen platform already chosen keeps its options (a screen size, say): the test
+    # suite's bigger screen was replaced by the default 800 x 800 one for the whole process.
+    if not os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from rnn_studio.cli.qt_check import qt_startup_problem
 
     startup_problem = qt_startup_problem()

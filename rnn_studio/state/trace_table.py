@@ -23,6 +23,7 @@ import numpy as np
 
 from rnn_studio.atomic_files import atomic_write_text
 from rnn_studio.engine import encoding
+from rnn_studio.engine.errors import EngineError
 from rnn_studio.state.compute import CellRun, Run
 from rnn_studio.state.gradients import GradientReport
 from rnn_studio.state.sequence import display_token
@@ -58,9 +59,13 @@ class ExportData:
         """Hidden states, shape (T, H)."""
         return np.asarray(self.cell_run.trace.hidden)
 
-    def table(self) -> tuple[list[str], list[list[str]]]:
-        """This run as a table (see :func:`trace_table`)."""
-        return trace_table(self.tokens, self.cell_run, self.gradients)
+    def table(self, real_tokens: bool = False) -> tuple[list[str], list[list[str]]]:
+        """This run as a table (see :func:`trace_table`); ``real_tokens`` writes each token
+        as read (a space as a space) instead of its display label."""
+        tokens = self.tokens
+        if real_tokens and self.setup.mode != "numbers":
+            tokens = tokens_as_read(self.setup.text, self.setup.mode, tokens)
+        return trace_table(tokens, self.cell_run, self.gradients)
 
 
 def compute_export(setup: DemoSetup) -> ExportData:
@@ -162,6 +167,18 @@ def output_columns(
     return [f"p_{name}" for name in names], np.asarray(outputs.probabilities)
 
 
+def tokens_as_read(text: str, mode: str, labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens of ``text`` as the engine reads them (a space is a space), one per display
+    label in ``labels``; the labels turned back (:func:`real_token`) if the count differs."""
+    try:
+        read = encoding.tokenize(text, mode, max_length=max(len(labels), 1))
+    except EngineError:
+        read = []
+    if len(read) == len(labels):
+        return tuple(map(str, read))
+    return tuple(map(real_token, labels))
+
+
 def real_token(label: str) -> str:
     """The token a display label stands for: ``␣`` is a space again (inverse of
     :func:`~rnn_studio.state.sequence.display_token`)."""
@@ -243,11 +260,7 @@ def session_trace_table(
     sequence = cast(Run, session.run).sequence
     tokens = data.tokens
     if real_tokens and not sequence.is_numeric:
-        read = encoding.tokenize(sequence.text, sequence.mode, max_length=len(tokens))
-        # The studio read the same text the same way; the labels are the fallback.
-        tokens = (
-            tuple(map(str, read)) if len(read) == len(tokens) else tuple(map(real_token, tokens))
-        )
+        tokens = tokens_as_read(sequence.text, sequence.mode, tokens)
     shown, report = data.cell_run, data.gradients
     table = trace_table(tokens, shown, report)
     if not outputs:
