@@ -195,9 +195,8 @@ QSlider::sub-page:horizontal { border: 1px solid $window_text; border-radius: 3p
     background: $highlight; }
 QSlider::handle:horizontal { width: 14px; margin: -6px 0; border: 2px solid $highlight;
     border-radius: 8px; background: $window_text; }
-QAbstractSpinBox { padding-right: 18px; }
-QAbstractSpinBox::up-button, QAbstractSpinBox::down-button { subcontrol-origin: border;
-    width: 16px; border-left: 1px solid $window_text; background: $button; }
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button { subcontrol-origin: padding;
+    width: 16px; border-left: 1px solid $window_text; }
 QAbstractSpinBox::up-button { subcontrol-position: top right; }
 QAbstractSpinBox::down-button { subcontrol-position: bottom right; }
 QAbstractSpinBox::up-arrow { image: url("$arrow_up"); width: 9px; height: 9px; }

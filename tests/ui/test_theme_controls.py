@@ -20,6 +20,7 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QRawFont
 from PySide6.QtWidgets import (
+    QPushButton,
     QStyle,
     QStyleOptionButton,
     QStyleOptionSlider,
@@ -44,6 +45,7 @@ from rnn_studio.ui.theme import (
     configure_pyqtgraph,
     contrast_ratio,
 )
+from rnn_studio.ui.train.controls import TrainControls
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -199,6 +201,16 @@ def test_play_and_pause_are_icons_in_the_theme_colours(qtbot, qapp, name) -> Non
         assert button.isChecked() and button.text() == "Pause"
     finally:
         stepper.set_playing(False)
+
+
+@pytest.mark.parametrize("name", ["dark", "high_contrast", "light"])
+def test_train_buttons_draw_their_icons_in_the_theme(qtbot, qapp, name) -> None:
+    controls = TrainControls(lambda: ("abc", "chars"), lambda text_id: "abc")
+    qtbot.addWidget(controls)
+    palette = apply_theme(name, qapp)  # after the build: the switch must reach them
+    for object_name in ("train_start", "train_pause", "train_resume", "train_stop"):
+        button = controls.findChild(QPushButton, object_name)
+        assert opaque_colours(button.icon(), QIcon.State.Off) == {palette.button_text.upper()}
 
 
 # ------------------------------------------------------------------ glyphs the fonts have

@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from rnn_studio.engine.tasks import MEMORY_INIT_HELP
 from rnn_studio.state.train_area import TrainingSetup
+from rnn_studio.ui.icons import tinted_icon
+from rnn_studio.ui.theme import Palette, current_palette
 
 TASK_ITEMS = (
     ("text", "Next character / word", "Predict the next token of a text, then sample from it."),
@@ -261,26 +262,27 @@ class TrainControls(QWidget):
 
         buttons = QGridLayout()
         buttons.setSpacing(4)
+        self._icons: dict[QPushButton, str] = {}
         self.start_button = self._button(
-            "train_start", "Start", "Train from fresh weights.", QStyle.StandardPixmap.SP_MediaPlay
+            "train_start", "Start", "Train from fresh weights.", "play"
         )
         self.pause_button = self._button(
             "train_pause",
             "Pause",
             "Hold training after this update.",
-            QStyle.StandardPixmap.SP_MediaPause,
+            "pause",
         )
         self.resume_button = self._button(
             "train_resume",
             "Resume",
             "Carry on training.",
-            QStyle.StandardPixmap.SP_MediaSeekForward,
+            "forward",
         )
         self.stop_button = self._button(
             "train_stop",
             "Stop",
             "End training now; the model keeps the weights it has.",
-            QStyle.StandardPixmap.SP_MediaStop,
+            "stop",
         )
         buttons.addWidget(self.start_button, 0, 0)
         buttons.addWidget(self.stop_button, 0, 1)
@@ -300,11 +302,20 @@ class TrainControls(QWidget):
         self._task_changed()
         self.set_running(False, False)
 
-    def _button(self, name: str, text: str, tip: str, icon: QStyle.StandardPixmap) -> QPushButton:
-        button = QPushButton(self.style().standardIcon(icon), text)
+    def _button(self, name: str, text: str, tip: str, icon: str) -> QPushButton:
+        button = QPushButton(tinted_icon(icon, current_palette().button_text), text)
         button.setObjectName(name)
         button.setToolTip(tip)
+        self._icons[button] = icon
         return button
+
+    def apply_palette(self, palette: Palette) -> None:
+        """Draw the buttons' icons in ``palette``'s button text colour.
+
+        The style's own media icons are dark grey pixmaps, lost on a dark or black button.
+        """
+        for button, icon in self._icons.items():
+            button.setIcon(tinted_icon(icon, palette.button_text))
 
     def _task_changed(self) -> None:
         task = self.task.currentData()
