@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.theme import apply_font_scale
-from rnn_studio.ui.widgets.hint import ELLIPSIS, plain_text
+from rnn_studio.ui.widgets.hint import ELLIPSIS, MORE_TEXT, plain_text
 from tests.ui.conftest import refitted
 
 WIDTH, HEIGHT = 1280, 720
@@ -88,7 +88,7 @@ def test_hints_are_whole_or_one_elided_line_never_clipped(classroom, qtbot) -> N
             collapsed += 1
             assert hint.height() <= hint.line_height() + 1
             shown = plain_text_of(hint.text())
-            assert shown.endswith(ELLIPSIS) or shown == plain_text(hint.source)
+            assert shown.endswith(f"{ELLIPSIS} {MORE_TEXT}") or shown == plain_text(hint.source)
             assert hint.fontMetrics().horizontalAdvance(shown) <= hint.width()
         assert hint.toolTip() == plain_text(hint.source)  # the whole hint, always
     assert collapsed  # at ×1.5 some panels have no room for their whole hint
@@ -132,7 +132,7 @@ def test_a_collapsed_hint_keeps_its_links(classroom, qtbot) -> None:
     hint = window.studio.gradients.hint
     hint.set_collapsed(True)
     assert "term:" in hint.text()  # the first glossary link still fits on the line
-    assert plain_text_of(hint.text()).endswith(ELLIPSIS)
+    assert plain_text_of(hint.text()).endswith(f"{ELLIPSIS} {MORE_TEXT}")
     hint.set_collapsed(False)
     assert ELLIPSIS not in hint.text()
 

@@ -3,7 +3,8 @@
 A hint shows in full (wrapped) when its panel has room and collapses to one elided line
 when it has not (a projector font at 1280×720): the panel decides, through
 :meth:`HintLabel.set_collapsed`. Collapsed, the line keeps the links it has room for and ends
-in "…"; the whole hint stays in the tooltip and the accessible description.
+in "…" and a "?" link that opens the whole hint (:meth:`HintLabel.show_whole`; Tab reaches
+it, Enter opens it); the whole hint is also the tooltip and the accessible description.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent, QTextDocument
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWhatsThis, QWidget
 
 from rnn_studio.ui.glossary_links import HINTS, link_target, term_id
 from rnn_studio.ui.theme import Palette, current_palette
@@ -21,6 +22,9 @@ from rnn_studio.ui.theme import Palette, current_palette
 #: ``[[term]]`` or ``[[term|shown text]]`` (the content markup of the hints).
 _LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
 ELLIPSIS = "…"
+#: The link a folded hint ends with; it opens the whole hint (keyboard: Tab to it, Enter).
+MORE_TEXT = "?"
+MORE_HREF = "hint:more"
 
 
 def markup_units(source: str) -> list[tuple[str, str]]:
@@ -139,8 +143,31 @@ class HintLabel(QLabel):
         if not self.collapsed:
             self.setText(markup_html(self.source, link))
         else:
-            self.setText(markup_html(self._elided_source(self.width()), link))
+            shown = self._elided_source(self.width())
+            text = markup_html(shown, link)
+            if shown != self.source:
+                # The rest of the hint is one click (or Tab, Enter) away, not only in a tooltip.
+                text += (
+                    f' <a href="{MORE_HREF}" style="color:{link}; font-weight:600;" '
+                    f'title="Show the whole hint">{MORE_TEXT}</a>'
+                )
+            self.setText(text)
         self.setFixedHeight(self.height_for_state())
+
+    @property
+    def folded(self) -> bool:
+        """True while the hint shows only its beginning (and the "?" that opens the rest)."""
+        return self.collapsed and self._elided_source(self.width()) != self.source
+
+    def show_whole(self) -> None:
+        """Open the whole hint in a balloon under the hint (Esc or a click closes it)."""
+        document = QTextDocument()
+        document.setHtml(markup_html(self.source, self.palette_in_use.link))
+        QWhatsThis.showText(
+            self.mapToGlobal(self.rect().bottomLeft()),
+            f"<p style='max-width:30em'>{html.escape(document.toPlainText())}</p>",
+            self,
+        )
 
     def _elided_source(self, width: int) -> str:
         """The longest prefix of the hint (whole words and links) that fits one line."""
@@ -148,9 +175,11 @@ class HintLabel(QLabel):
         units = markup_units(self.source)
         if metrics.horizontalAdvance("".join(p for p, _ in units)) <= width - 4:
             return self.source
+        more = metrics.horizontalAdvance(f" {MORE_TEXT}") + 4  # room for the "?" link
         shown, plain = "", ""
         for unit_plain, unit_markup in units:
-            if metrics.horizontalAdvance(plain + unit_plain.rstrip() + ELLIPSIS) > width - 4:
+            tail = unit_plain.rstrip() + ELLIPSIS
+            if metrics.horizontalAdvance(plain + tail) + more > width - 4:
                 break
             shown += unit_markup
             plain += unit_plain
@@ -167,6 +196,9 @@ class HintLabel(QLabel):
             self._show_text()
 
     def _follow(self, href: str) -> None:
+        if href == MORE_HREF:
+            self.show_whole()
+            return
         term = link_target(href)
         if term is not None:
             self.glossary_requested.emit(term)
