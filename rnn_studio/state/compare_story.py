@@ -104,7 +104,7 @@ def story_verdict(session: StudioSession, step: str) -> str:
     listed = ", ".join(
         f"{kind.upper()} {format_number(share, 2)}" for kind, share in shares.items()
     )
-    reached = f"Share of the gradient reaching step 0: {listed}."
+    reached = f"Reaching step 0: {listed}."
     if step == "random":
         return (
             f"Set-up 1 of 3, random init: all three vanish; untrained, the LSTM's gates do not "
@@ -117,9 +117,8 @@ def story_verdict(session: StudioSession, step: str) -> str:
             f"and GRU are unchanged. {reached}"
         )
     return (
-        f"Set-up 3 of 3, trained on this memory task (lag 100): the LSTM and GRU learned to "
-        f"keep their gates open and their gradients reach the start; the RNN's does not. "
-        f"{reached}"
+        f"Set-up 3 of 3, trained on this task (lag 100): the LSTM and GRU learned to hold "
+        f"their gates open, so their gradients reach the start; the RNN's does not. {reached}"
     )
 
 
