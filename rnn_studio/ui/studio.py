@@ -63,6 +63,8 @@ AFTER_FIT_DELAY_MS = 60
 
 #: Pixels of frames and margins around the studio besides the bars above and below it.
 CHROME_SLACK = 4
+#: Least share of the height budget the memory heatmap keeps, whatever the font.
+MEMORY_SHARE = 0.3
 #: The window width the studio must fit.
 DESIGN_WIDTH = 1280
 #: Largest share of the budget (width, height) a dock claims in the "few panels"
@@ -346,12 +348,7 @@ class StudioArea(QMainWindow):
             [self.docks["sequence"], self.docks["gradients"]], [290, 430], Qt.Orientation.Horizontal
         )
         # The unrolled chain at the font's full zoom (it shrinks when its dock is shorter).
-        unrolled = self.docks["unrolled"]
-        chain = self.unrolled.view
-        height = unrolled.minimumSizeHint().height() + (
-            chain.sizeHint().height() - chain.minimumSizeHint().height()
-        )
-        self.resizeDocks([unrolled], [height], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["unrolled"]], [self.chain_height()], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["gates"]], [230], Qt.Orientation.Vertical)
         self.resizeDocks(
             [self.docks[name] for name in ("gradients", "equations")],
@@ -365,6 +362,12 @@ class StudioArea(QMainWindow):
         rest = self.height() - sum(heights) - separator * (len(left) - 1)
         heights.append(max(rest, self.content_minimum(LEFT_COLUMN[-1])))
         self.resizeDocks(left, heights, Qt.Orientation.Vertical)
+
+    def chain_height(self) -> int:
+        """Height of the unrolled dock with the chain at the font's full zoom."""
+        chain = self.unrolled.view
+        extra = chain.sizeHint().height() - chain.minimumSizeHint().height()
+        return self.content_minimum("unrolled") + extra
 
     def _comfortable_height(self, panel_id: str) -> int:
         """A dock's minimum height plus what its panel needs to show its whole hint."""
@@ -432,6 +435,9 @@ class StudioArea(QMainWindow):
             return
         size: QSize | None
         self._set_tier("all")  # no caps while a layout is restored or measured
+        # The memory heatmap is the studio's centre: never a sliver (a larger font takes
+        # panels out of view before it squeezes the heatmap).
+        self.central_scroll.setMinimumHeight(round(self.height_budget() * MEMORY_SHARE))
         if key in self._layouts:
             state, size, tier = self._layouts[key]
             self._set_tier(tier)
@@ -579,11 +585,13 @@ class StudioArea(QMainWindow):
     def _favour_gradient_plot(self) -> None:
         """Give the gradient plot most of the right column (the equations scroll)."""
         right = [self.docks["gradients"], self.docks["equations"]]
+        # The chain at the font's zoom and no taller, the gates at their minimum, the rest of
+        # the centre column to the memory heatmap.
+        around = [self.docks["unrolled"], self.docks["gates"]]
+        heights = [self.chain_height(), self.docks["gates"].minimumSizeHint().height()]
+        self.resizeDocks(around, heights, Qt.Orientation.Vertical)
         if self.layout_tier == "few":
-            # Few panels: the gates at their minimum, the rest to the memory.
-            gates = self.docks["gates"]
-            self.resizeDocks([gates], [gates.minimumSizeHint().height()], Qt.Orientation.Vertical)
-            return
+            return  # the right column is in tabs
         total = sum(dock.height() for dock in right)
         share = round(total * GRADIENTS_SHARE)
         self.resizeDocks(right, [share, total - share], Qt.Orientation.Vertical)

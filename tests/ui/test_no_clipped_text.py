@@ -112,3 +112,24 @@ def test_the_tour_shows_its_buttons_whole(classroom, qtbot) -> None:
     assert tour.next_button.text() == "Done"
     assert not clipped_texts(tour)
     tour.close()
+
+
+def test_a_two_line_show_me_title_is_shown_whole_at_a_projector_font(classroom, qtbot) -> None:
+    from rnn_studio.ui.theme import apply_font_scale
+    from rnn_studio.ui.widgets.showme_banner import ShowMe
+
+    window, _ = classroom(StudioSession(DemoSetup(text="not bad", mode="words", cell="lstm")))
+    apply_font_scale(QApplication.instance(), 1.5)
+    qtbot.waitUntil(lambda: refitted(window), timeout=8000)
+    show = ShowMe(
+        title="Why the gradient vanishes over a hundred steps of a vanilla RNN with tanh",
+        description="Watch the gradient curve fall to the left: each step back multiplies it.",
+        panel_id="gradients",
+        back_label="the lesson",
+    )
+    window.studio.show_me(show)
+    qtbot.waitUntil(lambda: refitted(window), timeout=8000)
+    banner = window.studio.showme_banner
+    title = banner.title
+    assert title.heightForWidth(title.width()) > title.fontMetrics().lineSpacing() * 1.5  # 2 lines
+    assert not clipped_texts(banner)

@@ -118,8 +118,12 @@ class ShowMeBanner(QFrame):
         self._fit_description()
 
     def _fit_description(self) -> None:
-        """Room for the whole description up to :data:`DESCRIPTION_LINES` lines; beyond that
-        it scrolls."""
+        """Room for the whole title, and for the whole description up to
+        :data:`DESCRIPTION_LINES` lines; beyond that it scrolls."""
+        # The title wraps too (two lines at a projector font): as tall as its text.
+        title_height = self.title.heightForWidth(max(self.title.width(), 50))
+        if title_height > 0 and self.title.minimumHeight() != title_height:
+            self.title.setMinimumHeight(title_height)
         line = self.description.fontMetrics().lineSpacing()
         needed = self.description.heightForWidth(max(self.description_area.viewport().width(), 50))
         self.description_area.setMinimumHeight(min(needed, DESCRIPTION_LINES * line) + 2)
