@@ -170,3 +170,23 @@ def test_run_jacobian_jobs_takes_a_block_of_each_curve_in_turn() -> None:
 
     assert not run_jacobian_jobs(jobs, cancel_after_four, publish, block_steps=5)
     assert calls[0] == 5  # stopped at the first look after the fourth block
+
+
+def test_stop_work_stops_the_curves_and_keeps_what_is_on_screen(monkeypatch) -> None:
+    """What the window does when it closes: the work stops at its next block."""
+    monkeypatch.setattr(gradients, "JACOBIAN_INLINE_BUDGET", 0.0)
+    monkeypatch.setattr(gradients, "JACOBIAN_PUBLISH_SECONDS", 0.0)
+    session = StudioSession(DemoSetup(text=WAVE, mode="numbers", cell="compare"))
+    events: list[tuple[str, ...]] = []
+
+    def stop_at_first(kinds: tuple[str, ...]) -> None:
+        events.append(kinds)
+        session.stop_work()
+
+    session.jacobian_changed.connect(stop_at_first)
+    session.backprop()
+    assert len(events) == 1 and not session.busy
+    shown = session.gradients
+    assert not any(report.jacobian_complete for report in shown.values())
+    assert all(np.isnan(report.jacobian_norms[:80]).all() for report in shown.values())
+    assert session.run is not None and session.backprop_enabled
