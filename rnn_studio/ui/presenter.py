@@ -231,6 +231,7 @@ class PresenterMode(QObject):
         for label, size in saved.labels:
             label.opts["size"] = size
             label.setText(label.text)
+        self._tell_panels_plot_fonts()  # the ticks are back to their size
         window.tabs.tabBar().setVisible(saved.tabs_visible)
         window.menuBar().setVisible(saved.menu_visible)
         window.statusBar().setVisible(saved.status_visible)
@@ -450,6 +451,14 @@ class PresenterMode(QObject):
                 if new:
                     saved.legends.append((item, item.opts.get("labelTextSize")))
                 item.opts["labelTextSize"] = label_size  # for entries added later
+        self._tell_panels_plot_fonts()
+
+    def _tell_panels_plot_fonts(self) -> None:
+        """Panels that make room for their plots' labels (the colour bars' ends) refit."""
+        for panel in getattr(self.window.studio, "panels", {}).values():
+            hook = getattr(panel, "plot_fonts_changed", None)
+            if callable(hook):
+                hook()
 
     def _thicken_lines(self) -> None:
         saved = self._saved

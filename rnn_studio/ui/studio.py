@@ -63,6 +63,8 @@ AFTER_FIT_DELAY_MS = 60
 
 #: Pixels of frames and margins around the studio besides the bars above and below it.
 CHROME_SLACK = 4
+#: Height of the equations dock in the default layout (it scrolls; the plot above needs room).
+EQUATIONS_HEIGHT = 125
 #: Least share of the height budget the memory heatmap keeps, whatever the font.
 MEMORY_SHARE = 0.3
 #: The window width the studio must fit.
@@ -350,9 +352,11 @@ class StudioArea(QMainWindow):
         # The unrolled chain at the font's full zoom (it shrinks when its dock is shorter).
         self.resizeDocks([self.docks["unrolled"]], [self.chain_height()], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["gates"]], [230], Qt.Orientation.Vertical)
+        # The gradient plot first (its y label needs the height); the equations scroll.
+        equations = max(self.docks["equations"].minimumSizeHint().height(), EQUATIONS_HEIGHT)
         self.resizeDocks(
             [self.docks[name] for name in ("gradients", "equations")],
-            [350, 160],
+            [self.height(), equations],
             Qt.Orientation.Vertical,
         )
         # Sequence, Model and Stepper with their whole hints; Outputs takes the rest.

@@ -12,7 +12,7 @@ from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.widgets.hint import ELLIPSIS, MORE_HREF, MORE_TEXT, HintLabel, plain_text
 from tests.ui.conftest import refitted
-from tests.ui.text_heights import on_screen
+from tests.ui.text_heights import colour_bar_labels_outside, on_screen
 
 
 def plain(rich: str) -> str:
@@ -133,3 +133,14 @@ def test_a_two_line_show_me_title_is_shown_whole_at_a_projector_font(classroom, 
     title = banner.title
     assert title.heightForWidth(title.width()) > title.fontMetrics().lineSpacing() * 1.5  # 2 lines
     assert not clipped_texts(banner)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_the_colour_bar_ends_are_labelled_whole(classroom, qtbot, scale) -> None:
+    from rnn_studio.ui.theme import apply_font_scale
+
+    window, _ = classroom(StudioSession(DemoSetup(text="not bad", mode="words", cell="lstm")))
+    apply_font_scale(QApplication.instance(), scale)
+    qtbot.waitUntil(lambda: refitted(window), timeout=8000)
+    qtbot.wait(50)
+    assert not colour_bar_labels_outside(window.studio.memory)

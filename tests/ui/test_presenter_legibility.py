@@ -12,7 +12,7 @@ from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.accessibility import PRESENTER_TEXT_FLOOR_PX
 from rnn_studio.ui.preferences import panel_ids, read_preferences
 from rnn_studio.ui.settings import open_settings
-from tests.ui.text_heights import text_heights
+from tests.ui.text_heights import colour_bar_labels_outside, text_heights
 
 WIDTH, HEIGHT = 1280, 720
 
@@ -43,6 +43,7 @@ def test_no_text_under_18_pixels_when_presenting_at_1280_by_720(classroom, qtbot
         assert shown in kinds, shown  # measured, not merely absent
     small = [(round(size, 1), where) for size, where in heights if size < PRESENTER_TEXT_FLOOR_PX]
     assert not small
+    assert not colour_bar_labels_outside(window.studio.memory)  # ±1.0 whole
     features.presenter.leave()
 
 

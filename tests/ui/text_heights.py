@@ -149,3 +149,31 @@ def diagram_text_pixels(diagram: cell_diagram_view.CellDiagramView) -> list[floa
     finally:
         del diagram._font_and_metrics
     return used
+
+
+def colour_bar_labels_outside(panel) -> list[tuple[str, str]]:
+    """Tick labels of the memory panel's colour bars that stick out of the plot view."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QImage, QPainter
+
+    view = panel.graphics
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    outside = []
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    for bar in (panel.hidden_bar, panel.cell_bar):
+        if bar.scene() is None or not bar.isVisible():
+            continue
+        axis = bar.axis
+        assert isinstance(axis, pg.AxisItem)
+        painter = QPainter(image)
+        try:
+            specs = axis.generateDrawSpecs(painter)
+        finally:
+            painter.end()
+        if specs is None:
+            continue
+        for rect, _flags, text in specs[2]:
+            box = axis.mapRectToScene(rect)
+            if box.top() < visible.top() - 0.5 or box.bottom() > visible.bottom() + 0.5:
+                outside.append((bar.objectName() or "bar", text))
+    return outside

@@ -46,6 +46,9 @@ from rnn_studio.ui.widgets.paint_cache import cache_static
 #: (pyqtgraph cuts a rotated label that is taller than its axis: "gradient norr").
 Y_LABELS = ("gradient norm", "‖∂L/∂h_t‖", "")
 
+#: Largest share of the panel's height the texts under the plot ask for (they scroll).
+TEXTS_SHARE = 0.36
+
 #: The plot's least height, in lines of the panel's font (three decades stay readable).
 PLOT_MIN_LINES = 4
 
@@ -87,6 +90,11 @@ class TextColumn(QScrollArea):
             height = layout.heightForWidth(width)
         if height < 0:
             height = column.sizeHint().height()
+        # At most a share of the panel: the plot keeps the height its y label needs, and
+        # the texts scroll (their minimum still applies).
+        panel = self.parentWidget()
+        if panel is not None and panel.height() > 0:
+            height = min(height, max(round(panel.height() * TEXTS_SHARE), 0))
         return QSize(width, height + 2)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -112,7 +120,7 @@ class GradientsPanel(StudioPanel):
 
     panel_id = "gradients"
     title = "Gradient decay"
-    hint_reserve_lines = 8
+    hint_reserve_lines = 12  # the plot keeps room for its y label (the hint folds)
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)

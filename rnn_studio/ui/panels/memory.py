@@ -9,6 +9,8 @@ import sys
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from rnn_studio.ui.panels.base import StudioPanel
@@ -42,7 +44,7 @@ class MemoryPanel(StudioPanel):
         palette = current_palette()
         colour_map = diverging_colour_map(palette)
         layout = self.graphics.ci
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.plot_fonts_changed()
         self.hidden_plot = layout.addPlot(
             row=0, col=0, axisItems=integer_axes("bottom", "left"), enableMenu=False
         )
@@ -79,6 +81,23 @@ class MemoryPanel(StudioPanel):
         bridge.view_cell_changed.connect(self.show_trace)
         bridge.cursor_changed.connect(self.show_step)
         self.show_trace()
+
+    def plot_fonts_changed(self) -> None:
+        """Half a line above and below the plots: the colour bars' end labels (±1.0) are
+        centred on the bars' ends and would stick out of the view, cut in half. Called on a
+        font change and by presenter mode when it changes the plots' tick fonts."""
+        fonts = [self.graphics.font()]
+        for bar in (getattr(self, "hidden_bar", None), getattr(self, "cell_bar", None)):
+            tick_font = bar.axis.style.get("tickFont") if bar is not None else None
+            if tick_font is not None:
+                fonts.append(tick_font)  # presenter mode's larger ticks
+        half = max(QFontMetrics(font).height() for font in fonts) // 2 + 1
+        self.graphics.ci.setContentsMargins(0, half, 0, half)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.plot_fonts_changed()
 
     def apply_palette(self, palette: Palette) -> None:
         """Recolour the maps, colour bars and the h_t / c_t bars for ``palette``."""
