@@ -67,6 +67,8 @@ CHROME_SLACK = 4
 EQUATIONS_HEIGHT = 125
 #: Least share of the height budget the memory heatmap keeps, whatever the font.
 MEMORY_SHARE = 0.3
+#: The heatmap's least share of the height when fewer panels are shown (large fonts).
+FEW_MEMORY_SHARE = 0.42
 #: The window width the studio must fit.
 DESIGN_WIDTH = 1280
 #: Largest share of the budget (width, height) a dock claims in the "few panels"
@@ -74,9 +76,9 @@ DESIGN_WIDTH = 1280
 FEW_PANEL_SHARES = {
     "unrolled": (0.95, 0.2),
     "memory": (0.36, 0.36),
-    "gates": (0.36, 0.36),
-    "cell": (0.36, 0.36),
-    "code": (0.36, 0.36),
+    "gates": (0.36, 0.3),
+    "cell": (0.36, 0.3),
+    "code": (0.36, 0.3),
     "gradients": (0.3, 0.7),
     "equations": (0.3, 0.7),
     "other": (0.26, 0.46),  # the left column: two groups of tabs
@@ -447,6 +449,8 @@ class StudioArea(QMainWindow):
             self._set_tier(tier)
             if tier == "few":
                 self._cap_scrolls()  # the minimum sizes the layout was made with
+                budget = self.height_budget()
+                self.central_scroll.setMinimumHeight(round(budget * FEW_MEMORY_SHARE))
             self.restoreState(state, LAYOUT_STATE_VERSION)
         else:
             if self._base is None:
@@ -563,6 +567,8 @@ class StudioArea(QMainWindow):
             self.docks[first].raise_()
         self._set_tier("few")
         self._cap_scrolls()
+        # Fewer panels so that those on show are big enough: the heatmap first.
+        self.central_scroll.setMinimumHeight(round(self.height_budget() * FEW_MEMORY_SHARE))
 
     def _fits(self) -> bool:
         """Whether the docks' minimum fits the height budget and the window's width."""
