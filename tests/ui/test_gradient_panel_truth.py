@@ -15,6 +15,7 @@ from rnn_studio.ui.panels.gradients import GradientsPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import configure_pyqtgraph
 from rnn_studio.ui.widgets.axes import decade_label
+from tests.ui.conftest import refitted
 
 _SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
@@ -75,8 +76,10 @@ def test_y_label_is_not_cut_at_1280x720(qtbot, classroom, demo: str) -> None:
     panel = window.studio.gradients
     axis = panel.plot.getAxis("left")
     qtbot.waitUntil(lambda: axis.height() > 60, timeout=5000)
-    qtbot.wait(500)  # the window refits its docks a few event-loop turns after showing
-    qtbot.waitUntil(lambda: not panel._label_timer.isActive(), timeout=3000)
+    # The window refits its docks a few event-loop turns after showing: wait until no refit
+    # (nor the label's own timer) is pending, rather than for a fixed time.
+    qtbot.waitUntil(lambda: refitted(window), timeout=10000)
+    qtbot.waitUntil(lambda: not panel._label_timer.isActive(), timeout=10000)
     # The plot has room for a label: one is shown once the layout has settled.
     assert axis.label.isVisible() and panel.y_label
     assert panel.y_label in axis.labelString()
