@@ -202,6 +202,16 @@ def form_label(widget: QWidget) -> str:
     return ""
 
 
+def tab_bar_name(bar: QTabBar) -> str:
+    """A name for a tab bar: its owner's name, or (the tabs Qt makes for docks put together)
+    the tabs it switches between, e.g. "Panel tabs: Sequence, Model"."""
+    owner = bar.parentWidget()
+    if owner is not None and owner.accessibleName():
+        return owner.accessibleName()
+    tabs = ", ".join(bar.tabText(index).replace("&", "") for index in range(bar.count()))
+    return f"Panel tabs: {tabs}" if tabs else ""
+
+
 def complete_accessible_text(root: QWidget) -> list[QWidget]:
     """Give every interactive widget under ``root`` a name, a description and a tooltip.
 
@@ -219,9 +229,8 @@ def complete_accessible_text(root: QWidget) -> list[QWidget]:
         name = widget.accessibleName()
         if not name:
             name = form_label(widget) or visible_text(widget) or widget.toolTip()
-            owner = widget.parentWidget()
-            if not name and isinstance(widget, QTabBar) and owner is not None:
-                name = owner.accessibleName()
+            if not name and isinstance(widget, QTabBar):
+                name = tab_bar_name(widget)
             if not name:
                 name = widget.objectName().replace("_", " ").strip() or type(widget).__name__
                 fallbacks.append(widget)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rnn_studio.ui.accessibility import complete_accessible_text
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.panels.cell import CellViewPanel
 from rnn_studio.ui.panels.code import CodePanel
@@ -502,6 +503,7 @@ class StudioArea(QMainWindow):
         if self._favour_gradients_pending:
             self._favour_gradients_pending = False
             self._favour_gradient_plot()
+        complete_accessible_text(self)  # the tab bars Qt made for docks put into tabs
         size, self._size_to_restore = self._size_to_restore, None
         window = self.window()
         if size is None or window is self:

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTabBar
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
@@ -140,3 +140,22 @@ def test_focus_ring_is_visible(window, qtbot):
     qtbot.waitUntil(button.hasFocus, timeout=2000)
     ringed = button.grab().toImage()
     assert plain != ringed
+
+
+@pytest.mark.parametrize("scale", [1.5, 2.0])
+def test_panel_tabs_made_by_a_larger_text_size_are_named(classroom, qtbot, scale):
+    """A larger text size puts docks into tabs after start-up: their tab bars are named too."""
+    from dataclasses import replace
+
+    from tests.ui.conftest import refitted
+
+    window, features = classroom(StudioSession(DemoSetup(text="hello", cell="lstm")))
+    features.save_preferences(replace(features.preferences, font_scale=scale))
+    qtbot.waitUntil(lambda: refitted(window), timeout=8000)
+    qtbot.waitUntil(lambda: not window.studio._after_fit_timer.isActive(), timeout=8000)
+    tab_bars = [c for c in interactive_widgets(window) if isinstance(c, QTabBar)]
+    assert len(tab_bars) > 1
+    for bar in tab_bars:
+        tabs = [bar.tabText(i) for i in range(bar.count())]
+        assert bar.accessibleName(), tabs
+        assert bar.toolTip() and bar.accessibleDescription(), tabs
