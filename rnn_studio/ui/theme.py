@@ -50,6 +50,7 @@ from rnn_studio.studio_core.palette import (
     role_colours,
 )
 from rnn_studio.ui.icons import icon_path
+from rnn_studio.ui.plot_fonts import follow_app_font
 from rnn_studio.ui.qt_app import running_app
 
 __all__ = [
@@ -254,6 +255,8 @@ def set_app_font(font: QFont, app: QApplication | None = None) -> None:
     if sheet:
         app.setStyleSheet("")
         app.setStyleSheet(sheet)
+    # pyqtgraph's axis labels, legends and plot texts keep the font they were made with.
+    follow_app_font(app)
 
 
 def apply_theme(name: str, app: QApplication | None = None) -> Palette:

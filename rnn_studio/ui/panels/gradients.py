@@ -36,6 +36,7 @@ from rnn_studio.engine import Cell, largest_singular_value
 from rnn_studio.state.gradients import GradientReport
 from rnn_studio.studio_core.numbers import format_factor, format_number
 from rnn_studio.ui.panels.base import StudioPanel
+from rnn_studio.ui.plot_fonts import legend_text_size
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.theme import OKABE_ITO, Palette, accent_text, cell_colours, current_palette
 from rnn_studio.ui.widgets.axes import DecadeLogAxis, IntegerAxis, outward_ticks
@@ -192,7 +193,7 @@ class GradientsPanel(StudioPanel):
         self.plot.getAxis("left").geometryChanged.connect(self._label_timer.start)
         outward_ticks(self.plot)
         self.plot.setMenuEnabled(False)
-        self.legend = self.plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
+        self.legend = self.plot.addLegend(offset=(-4, 4), labelTextSize=legend_text_size())
         self.cursor_line = pg.InfiniteLine(angle=90)
         self.loss_line = pg.InfiniteLine(angle=90)
         self.front_line = pg.InfiniteLine(angle=90)

@@ -22,6 +22,7 @@ from rnn_studio.state.readout import Outputs
 from rnn_studio.state.sequence import display_token
 from rnn_studio.studio_core.numbers import format_number, format_probability
 from rnn_studio.ui.panels.base import StudioPanel
+from rnn_studio.ui.plot_fonts import legend_text_size
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import OKABE_ITO, Palette, current_palette, relative_luminance
 from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks
@@ -132,7 +133,7 @@ class OutputsPanel(StudioPanel):
         series.setLabel("bottom", "time step t")
         series.setMenuEnabled(False)
         outward_ticks(series)
-        self.legend = series.addLegend(offset=(-4, 4), labelTextSize="8pt")
+        self.legend = series.addLegend(offset=(-4, 4), labelTextSize=legend_text_size())
         self.actual_curve = series.plot(
             pen=pg.mkPen(palette.plot_foreground, width=1.5), name="series x_t"
         )

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from rnn_studio.state.train_area import Preview, SweepResult, TrainingSnapshot
+from rnn_studio.ui.plot_fonts import legend_text_size
 from rnn_studio.ui.theme import Palette, current_palette
 from rnn_studio.ui.widgets.axes import IntegerAxis
 
@@ -106,7 +107,7 @@ class CurvesPlot(pg.PlotWidget):
         item.setClipToView(True)
         self.setLimits(xMin=-0.5, minXRange=4)  # x counts updates, steps or lags: ≥ 0
         item.setDownsampling(auto=True, mode="peak")
-        self.legend = item.addLegend(offset=(-6, 6), labelTextSize="8pt")
+        self.legend = item.addLegend(offset=(-6, 6), labelTextSize=legend_text_size())
         self.curves: dict[tuple[str, str], pg.PlotDataItem] = {}
         self.styles: dict[tuple[str, str], LineStyle] = {}
         self.guides: list[pg.InfiniteLine] = []
