@@ -23,7 +23,7 @@ from rnn_studio.ui.theme import (
     restyle_axes,
     symmetric_levels,
 )
-from rnn_studio.ui.widgets.axes import integer_axes
+from rnn_studio.ui.widgets.axes import LegibleAxis, integer_axes, legible_colour_bar
 from rnn_studio.ui.widgets.bars import UnitBars
 from rnn_studio.ui.widgets.heatmap import TimeHeatmap
 
@@ -49,12 +49,16 @@ class MemoryPanel(StudioPanel):
             row=0, col=0, axisItems=integer_axes("bottom", "left"), enableMenu=False
         )
         self.hidden_map = TimeHeatmap(self.hidden_plot, colour_map, "h: unit")
-        self.hidden_bar = pg.ColorBarItem(
-            values=(-1, 1), colorMap=colour_map, interactive=False, width=12, label="h"
+        self.hidden_bar = legible_colour_bar(
+            pg.ColorBarItem(
+                values=(-1, 1), colorMap=colour_map, interactive=False, width=12, label="h"
+            )
         )
         self.hidden_bar.setImageItem(self.hidden_map.image)
         layout.addItem(self.hidden_bar, row=0, col=1)
-        self.hidden_bars_plot = layout.addPlot(row=0, col=2, enableMenu=False)
+        self.hidden_bars_plot = layout.addPlot(
+            row=0, col=2, axisItems={"bottom": LegibleAxis("bottom")}, enableMenu=False
+        )
         self.hidden_bars = UnitBars(
             self.hidden_bars_plot, "h_t", OKABE_ITO["vermillion"], OKABE_ITO["blue"]
         )
@@ -62,11 +66,15 @@ class MemoryPanel(StudioPanel):
 
         self.cell_plot = pg.PlotItem(axisItems=integer_axes("bottom", "left"), enableMenu=False)
         self.cell_map = TimeHeatmap(self.cell_plot, colour_map, "c: unit")
-        self.cell_bar = pg.ColorBarItem(
-            values=(-1, 1), colorMap=colour_map, interactive=False, width=12, label="c"
+        self.cell_bar = legible_colour_bar(
+            pg.ColorBarItem(
+                values=(-1, 1), colorMap=colour_map, interactive=False, width=12, label="c"
+            )
         )
         self.cell_bar.setImageItem(self.cell_map.image)
-        self.cell_bars_plot = pg.PlotItem(enableMenu=False)
+        self.cell_bars_plot = pg.PlotItem(
+            axisItems={"bottom": LegibleAxis("bottom")}, enableMenu=False
+        )
         self.cell_bars = UnitBars(
             self.cell_bars_plot, "c_t", OKABE_ITO["vermillion"], OKABE_ITO["blue"]
         )

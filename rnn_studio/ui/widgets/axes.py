@@ -5,10 +5,72 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetricsF, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
+#: Room between two neighbouring tick labels, as a share of the font's height.
+LABEL_GAP = 0.25
 
-class IntegerAxis(pg.AxisItem):
+
+class LegibleAxis(pg.AxisItem):
+    """An axis whose tick labels never overlap, at any text size.
+
+    pyqtgraph picks the tick spacing from the axis length alone, so with a large font on a
+    short axis (a heatmap's unit axis at text size 3.0) the labels are drawn over each other
+    ("15" over "5"). Here the major spacing grows (1, 2, 5 × 10ⁿ) until a label and a gap fit
+    between two ticks, and finer levels are kept only where their labels fit too. Explicit
+    ticks (``setTicks``) are thinned when drawn instead: the first and last labels are kept,
+    any label that would overlap one already kept is left out.
+    """
+
+    def label_room(self, min_val: float, max_val: float, spacing: float) -> float:
+        """Pixels one tick label needs along the axis, its gap included."""
+        metrics = QFontMetricsF(self.style["tickFont"] or self.font())
+        gap = LABEL_GAP * metrics.height()
+        if self.orientation in ("left", "right"):
+            return metrics.height() + gap
+        scale = self.autoSIPrefixScale * self.scale
+        texts = self.tickStrings([min_val, max_val], scale, spacing)
+        return max((metrics.horizontalAdvance(text) for text in texts), default=0.0) + gap
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list:
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if self._tickSpacing is not None or not levels or size <= 0:
+            return levels
+        span = abs(maxVal - minVal)
+        per_unit = size / span
+        major, offset = levels[0]
+        room = self.label_room(minVal, maxVal, major)
+        if major * per_unit >= room:
+            return [level for level in levels if level[0] * per_unit >= room]
+        while major * per_unit < room and major < 2 * span:
+            major = _next_round_spacing(major)
+        return [(major, offset)]
+
+    def generateDrawSpecs(self, p: QPainter) -> tuple | None:
+        specs = super().generateDrawSpecs(p)
+        if specs is None or len(specs[2]) < 2:
+            return specs
+        axis, ticks, texts = specs
+        order = [0, len(texts) - 1, *range(1, len(texts) - 1)]
+        kept: list[int] = []
+        for index in order:
+            rect = texts[index][0]
+            if not any(rect.intersects(texts[other][0]) for other in kept):
+                kept.append(index)
+        return axis, ticks, [texts[index] for index in sorted(kept)]
+
+
+def _next_round_spacing(spacing: float) -> float:
+    """The next tick spacing up in 1, 2, 5 × 10ⁿ."""
+    decade = 10.0 ** math.floor(math.log10(spacing) + 1e-9)
+    for factor in (2.0, 5.0, 10.0):
+        if factor * decade > spacing * (1 + 1e-9):
+            return factor * decade
+    return 20.0 * decade
+
+
+class IntegerAxis(LegibleAxis):
     """An axis whose ticks fall on whole numbers (a step is never 2.5)."""
 
     def __init__(self, orientation: str, **kwargs: object) -> None:
@@ -30,7 +92,7 @@ class IntegerAxis(pg.AxisItem):
         return result
 
 
-class DecadeLogAxis(pg.AxisItem):
+class DecadeLogAxis(LegibleAxis):
     """A log axis labelled at the decades (10⁻³, 10⁻², …), never at a crowd of minor ticks.
 
     pyqtgraph adds minor ticks at 2…9 × 10ⁿ, with labels, whenever fewer than three decade
@@ -102,3 +164,18 @@ def outward_ticks(plot: pg.PlotItem) -> None:
         axis = plot.getAxis(name)
         axis.setStyle(tickLength=4)
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def legible_colour_bar(bar: pg.ColorBarItem) -> pg.ColorBarItem:
+    """Give a vertical colour bar a :class:`LegibleAxis` for its values, set up as
+    pyqtgraph sets up its own (45 px wide, not linked to the bar's view); returns ``bar``."""
+    axis = LegibleAxis("right")
+    bar.setAxisItems({"right": axis})
+    bar.showAxis("right")
+    axis.setZValue(0.5)
+    axis.setWidth(45)
+    axis.setStyle(showValues=True)
+    axis.unlinkFromView()
+    axis.setRange(*bar.values)
+    bar.axis = axis
+    return bar
