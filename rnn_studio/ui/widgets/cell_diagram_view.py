@@ -494,12 +494,11 @@ class CellDiagramView(QWidget):
         positions[gates] = np.clip(values[gates], 0.0, 1.0)
         if not gates.all():
             rest = values[~gates]
-            peak = np.maximum(np.max(np.abs(rest), axis=1, keepdims=True), 1.0)
+            peak = np.maximum(np.max(np.abs(rest), axis=1, keepdims=True, initial=0.0), 1.0)
             positions[~gates] = np.clip(rest / peak / 2 + 0.5, 0.0, 1.0)
         levels = np.rint(positions * (LOOKUP_LEVELS - 1)).astype(np.intp)
-        rgba = np.where(
-            gates[:, None, None], self._lookup_table(True)[levels], self._lookup_table(False)[levels]
-        )
+        sequential, diverging = self._lookup_table(True), self._lookup_table(False)
+        rgba = np.where(gates[:, None, None], sequential[levels], diverging[levels])
         rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
         rows, width = rgba.shape[0], rgba.shape[1]
         sheet = QImage(rgba.data, width, rows, width * 4, QImage.Format.Format_RGBA8888)
