@@ -17,8 +17,8 @@ import re
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QAccessible, QAccessibleEvent
+from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -151,6 +151,32 @@ class StepStatusLine(QLabel):
         ):
             signal.connect(self.refresh)
         self.refresh()
+
+    def displayed_text(self) -> str:
+        """What the line draws: its whole text, or as much as fits its width ending in "…".
+
+        The whole text stays the label's text, tooltip and accessible description; only the
+        drawing is shortened, so at a large text size the line ends in "…" instead of being
+        cut at the window's edge (and it never widens the window).
+        """
+        width = self.contentsRect().width() - 2 * self.margin()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+
+    def minimumSizeHint(self) -> QSize:
+        # Any width: the text is elided when the status bar is narrower than it.
+        hint = super().minimumSizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance("t = 10, …"), hint.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        shown = self.displayed_text()
+        if shown == self.text():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect().adjusted(self.margin(), 0, -self.margin(), 0)
+        painter.drawText(rect, int(self.alignment()), shown)
+        painter.end()
 
     def refresh(self, *_: object) -> None:
         """Re-read the step, show it and tell assistive technology."""
