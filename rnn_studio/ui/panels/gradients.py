@@ -17,12 +17,12 @@ from collections.abc import Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -125,8 +125,11 @@ class GradientsPanel(StudioPanel):
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)
-        controls = QHBoxLayout()
+        # Side by side when the panel's room allows, stacked when not (a large text size):
+        # a row wider than the dock scrolled the whole panel sideways and cut "Backprop".
+        controls = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         controls.setSpacing(4)
+        self.controls = controls
         self.loss_box = QSpinBox(self)
         self.loss_box.setObjectName("gradients_loss_step")
         self.loss_box.setAccessibleName("Loss step")
@@ -160,8 +163,9 @@ class GradientsPanel(StudioPanel):
         self.body.addLayout(controls)
         # Clipping on a row of its own: one row of four controls made the panel too wide
         # for 1280×720 at a projector font.
-        clipping = QHBoxLayout()
+        clipping = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         clipping.setSpacing(4)
+        self.clipping = clipping
         clipping.addWidget(self.clip_box)
         clipping.addWidget(self.clip_threshold)
         clipping.addStretch(1)
@@ -279,6 +283,48 @@ class GradientsPanel(StudioPanel):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._keep_plot_visible()
+            self._arrange_controls()
+
+    def event(self, event: QEvent) -> bool:
+        parent = self.parentWidget()
+        if event.type() == QEvent.Type.ParentChange and parent is not None:
+            parent.installEventFilter(self)  # its width decides the controls' rows
+        return super().event(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._arrange_controls()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_controls()
+
+    def row_width(self, row: QBoxLayout) -> int:
+        """Pixels the widgets of ``row`` need side by side, with the panel's margins."""
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        sides = margins.left() + margins.right() if margins is not None else 0
+        items = [row.itemAt(i) for i in range(row.count())]
+        widgets = [item.widget() for item in items if item is not None]
+        shown = [widget.sizeHint().width() for widget in widgets if widget is not None]
+        return sum(shown) + row.spacing() * max(len(shown) - 1, 0) + sides
+
+    def _arrange_controls(self) -> None:
+        """Each row of controls side by side if the room (the scroll area's viewport, else
+        the panel) fits it, else stacked."""
+        if not hasattr(self, "clipping"):
+            return
+        parent = self.parentWidget()
+        room = parent.width() if parent is not None else self.width()
+        for row in (self.controls, self.clipping):
+            direction = (
+                QBoxLayout.Direction.LeftToRight
+                if room >= self.row_width(row)
+                else QBoxLayout.Direction.TopToBottom
+            )
+            if row.direction() != direction:
+                row.setDirection(direction)
 
     def _fit_y_label(self, *_: object) -> None:
         """Show the longest y label that fits the axis whole, never a cut one."""

@@ -1,0 +1,37 @@
+"""At text sizes 2.0 and 3.0 on 1280×720 the gradient panel's Backprop button is whole
+inside its dock (the loss step and the button stack when they cannot sit side by side)
+instead of the panel scrolling sideways with "Backprop again" cut at the dock's edge."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import QRect
+
+from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
+from rnn_studio.ui.studio import PanelScroll
+from tests.ui.conftest import refitted
+
+
+@pytest.mark.parametrize("scale", [2.0, 3.0])
+def test_backprop_fits_its_dock_at_big_text(classroom, qtbot, scale) -> None:
+    window, features = classroom(
+        StudioSession(DemoSetup(text="hello there", mode="chars", cell="lstm", cursor=4))
+    )
+    features.save_preferences(replace(features.preferences, font_scale=scale))
+    qtbot.waitUntil(lambda: refitted(window), timeout=8000)
+    window.session.backprop()  # the button now reads "Backprop again"
+    window.executor.wait_idle()
+    qtbot.wait(50)
+    panel = window.studio.gradients
+    scroll = next(area for area in window.findChildren(PanelScroll) if area.widget() is panel)
+    assert scroll.isVisible() and not scroll.visibleRegion().isEmpty()
+    button = panel.backprop_button
+    assert button.isVisible()
+    viewport = scroll.viewport()
+    top_left = button.mapTo(viewport, button.rect().topLeft())
+    on_view = QRect(top_left, button.size())
+    assert viewport.rect().contains(on_view), (button.text(), on_view, viewport.rect())
+    assert scroll.horizontalScrollBar().maximum() == 0  # the panel does not scroll sideways
