@@ -403,6 +403,9 @@ class PresenterMode(QObject):
         base_size = float(base_size) if base_size and float(base_size) > 0 else 10.0
         # Never below the floor, whatever the scale: read from the back of the room.
         font.setPointSizeF(max(base_size * self.font_scale, self.floor_points()))
+        # Remember the plots' everyday fonts before the app font changes them (set_app_font
+        # makes axis labels and legends follow it), then put the presenter's on top.
+        self._apply_plot_fonts()
         set_app_font(font, app)
         self._apply_plot_fonts()
 
