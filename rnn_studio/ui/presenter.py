@@ -14,6 +14,7 @@ one; it opens on a second screen when there is one, else as an ordinary window.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -57,6 +58,8 @@ DEFAULT_PANELS = ("unrolled", "memory", "gradients")
 #: The panels of the studio's left column.
 LEFT_PANELS = ("sequence", "model", "stepper", "outputs")
 BASE_TICK_POINT_SIZE = 9.0
+#: Qt draws sub- and superscripts at this share of their font's size.
+SCRIPT_SHARE = 2 / 3
 #: What the clicker keys do, as Help lists them.
 STEP_FORWARD = "Presenter mode: step forward (clicker key)"
 STEP_BACK = "Presenter mode: step back (clicker key)"
@@ -87,6 +90,7 @@ class _Saved:
     seen: set[int] = field(default_factory=set)
     texts: list[tuple[Any, QFont]] = field(default_factory=list)
     legends: list[tuple[Any, Any]] = field(default_factory=list)
+    script_sheet: str | None = None
 
 
 class PresenterMode(QObject):
@@ -181,6 +185,7 @@ class PresenterMode(QObject):
         self._add_spotlight()
         set_text_floor_px(PRESENTER_TEXT_FLOOR_PX)  # the chain and the cell diagram read it
         self._apply_fonts()
+        self._enlarge_scripts(True)
         self._thicken_lines()
         self._install_keys()
         window.showFullScreen()
@@ -215,6 +220,7 @@ class PresenterMode(QObject):
             pass
         set_text_floor_px(0.0)
         set_app_font(saved.app_font)
+        self._enlarge_scripts(False)
         for item, font in saved.texts:
             item.setFont(font)
         for legend, size in saved.legends:
@@ -409,6 +415,26 @@ class PresenterMode(QObject):
         set_app_font(font, app)
         self._apply_plot_fonts()
 
+    def _enlarge_scripts(self, enlarge: bool) -> None:
+        """Equations' sub- and superscripts at the floor too: Qt draws them at two thirds of
+        their font (13 px in a 19 px text), so while presenting their font is the floor
+        over two thirds. Only this view's default style sheet changes (the panel's HTML is
+        its own); on leaving the old sheet comes back."""
+        saved = self._saved
+        equations = getattr(self.window.studio, "equations", None)
+        browser = getattr(equations, "browser", None)
+        if saved is None or equations is None or not isinstance(browser, QTextBrowser):
+            return
+        document = browser.document()
+        if enlarge:
+            saved.script_sheet = document.defaultStyleSheet()
+            size = math.ceil(PRESENTER_TEXT_FLOOR_PX / SCRIPT_SHARE)
+            sheet = f"sub, sup {{ font-size: {size}px; }}"
+            document.setDefaultStyleSheet(f"{saved.script_sheet}\n{sheet}".strip())
+        elif saved.script_sheet is not None:
+            document.setDefaultStyleSheet(saved.script_sheet)
+        equations.refresh()  # the sheet applies when the HTML is set again
+
     def tick_font(self) -> QFont:
         """The font of plot ticks, axis labels and plot texts while presenting."""
         assert self._saved is not None
@@ -551,6 +577,8 @@ def _trimmed_widgets(studio: QWidget) -> list[QWidget]:
                 widget.parentWidget(), CONTROL_TYPES
             ):
                 hidden.append(widget)
+            elif isinstance(widget, QLabel) and isinstance(widget.buddy(), CONTROL_TYPES):
+                hidden.append(widget)  # a control's name ("Layers") goes with the control
     return hidden
 
 

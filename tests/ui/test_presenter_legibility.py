@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
@@ -86,3 +87,34 @@ def test_the_view_menu_changes_the_presenter_panels(classroom, qtbot) -> None:
     assert not window.studio.memory.isVisible()
     features.presenter.leave()
     assert window.studio.memory.isVisible()
+
+
+@pytest.mark.parametrize("scale", [1.6, 2.0])
+def test_equations_subscripts_read_from_the_back_too(classroom, qtbot, scale) -> None:
+    # Qt draws <sub> at two thirds of the text: 13 px in a 19 px text before.
+    window, features = present(classroom, qtbot, scale, panels="equations,unrolled,memory")
+    browser = window.studio.equations.browser
+    assert browser.isVisible() and not browser.visibleRegion().isEmpty()
+    heights = [size for size, where in text_heights(window) if "equations_text" in where]
+    assert len(heights) > 20  # the equations' fragments, subscripts among them
+    assert min(heights) >= PRESENTER_TEXT_FLOOR_PX, min(heights)
+    features.presenter.leave()
+    # Back to the everyday subscripts (two thirds of the text) after presenting.
+    everyday = [size for size, where in text_heights(window) if "equations_text" in where]
+    assert min(everyday) < PRESENTER_TEXT_FLOOR_PX
+
+
+def test_a_controls_name_goes_with_the_control_when_presenting(classroom, qtbot) -> None:
+    window, features = present(classroom, qtbot, 1.6)
+    studio = window.studio
+    names = [
+        label
+        for label in studio.findChildren(QLabel)
+        if label.buddy() is not None and label.isVisible() and not label.buddy().isVisible()
+    ]
+    assert not names, [label.text() for label in names]  # "Layers" without its spin box
+    layers = studio.unrolled.layers_box
+    assert not layers.isVisible()
+    features.presenter.leave()
+    label = next(w for w in studio.findChildren(QLabel) if w.buddy() is layers)
+    assert label.isVisible() and layers.isVisible()

@@ -269,3 +269,35 @@ def test_the_glyph_check_finds_a_missing_glyph(qapp) -> None:
     fonts = [QRawFont.fromFont(QFont(family)) for family in DEJAVU]
     assert not any(font.supportsCharacter(ord("⏸")) for font in fonts)
     assert all(font.supportsCharacter(ord("▶")) for font in fonts[:1])
+
+
+def test_dark_unchecked_check_boxes_have_a_visible_edge(qtbot, qapp) -> None:
+    # WCAG 1.4.11: a control's boundary at 3:1 against what is around it. Fusion drew the
+    # dark theme's box edge a shade off the window (at most 1.2:1 measured).
+    palette = apply_theme("dark", qapp)
+    gradients = GradientsPanel(SessionBridge(StudioSession(DemoSetup(text="abcabc"))))
+    qtbot.addWidget(gradients)
+    gradients.resize(420, 360)
+    gradients.show()
+    qtbot.waitExposed(gradients)
+    qapp.processEvents()
+    box = gradients.clip_box
+    assert not box.isChecked()
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    indicator = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    image = image_of(box)
+    inner = indicator.adjusted(3, 3, -3, -3)  # along each side, away from round corners
+    sides = {
+        "top": QRect(inner.left(), indicator.top(), inner.width(), 2),
+        "bottom": QRect(inner.left(), indicator.bottom() - 1, inner.width(), 2),
+        "left": QRect(indicator.left(), inner.top(), 2, inner.height()),
+        "right": QRect(indicator.right() - 1, inner.top(), 2, inner.height()),
+    }
+    for side, rect in sides.items():
+        along = max(rect.width(), rect.height())
+        assert visible_pixels(image, rect, palette.window) >= along, side
+    box.setChecked(True)  # the check is still drawn, in the highlight
+    qapp.processEvents()
+    checked = image_of(box)
+    assert visible_pixels(checked, indicator, palette.window) >= indicator.width() ** 2 // 2
