@@ -20,6 +20,7 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QRawFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QPushButton,
     QStyle,
     QStyleOptionButton,
@@ -94,20 +95,25 @@ def test_the_chosen_cell_button_stands_out(model_panel, qapp, name) -> None:
     assert contrast_ratio(chosen, other) >= 3.0, (name, chosen, other)
 
 
-def test_high_contrast_check_box_slider_and_spin_arrows_are_drawn(model_panel, qtbot, qapp):
-    palette = apply_theme("high_contrast", qapp)
-    gradients = GradientsPanel(model_panel.bridge)
+def unchecked_clip_box(qtbot, qapp, bridge) -> tuple[GradientsPanel, QCheckBox, QRect]:
+    """A gradient panel on screen, its "clip at" box (unchecked) and the box's indicator."""
+    gradients = GradientsPanel(bridge)
     qtbot.addWidget(gradients)
     gradients.resize(420, 360)
     gradients.show()
     qtbot.waitExposed(gradients)
     qapp.processEvents()
-
     box = gradients.clip_box
     assert not box.isChecked()
     option = QStyleOptionButton()
     box.initStyleOption(option)
     indicator = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    return gradients, box, indicator
+
+
+def test_high_contrast_check_box_slider_and_spin_arrows_are_drawn(model_panel, qtbot, qapp):
+    palette = apply_theme("high_contrast", qapp)
+    _panel, box, indicator = unchecked_clip_box(qtbot, qapp, model_panel.bridge)
     assert visible_pixels(image_of(box), indicator, palette.window) >= 2 * indicator.width()
 
     slider = model_panel.rho_slider
@@ -275,17 +281,8 @@ def test_dark_unchecked_check_boxes_have_a_visible_edge(qtbot, qapp) -> None:
     # WCAG 1.4.11: a control's boundary at 3:1 against what is around it. Fusion drew the
     # dark theme's box edge a shade off the window (at most 1.2:1 measured).
     palette = apply_theme("dark", qapp)
-    gradients = GradientsPanel(SessionBridge(StudioSession(DemoSetup(text="abcabc"))))
-    qtbot.addWidget(gradients)
-    gradients.resize(420, 360)
-    gradients.show()
-    qtbot.waitExposed(gradients)
-    qapp.processEvents()
-    box = gradients.clip_box
-    assert not box.isChecked()
-    option = QStyleOptionButton()
-    box.initStyleOption(option)
-    indicator = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    bridge = SessionBridge(StudioSession(DemoSetup(text="abcabc")))
+    _panel, box, indicator = unchecked_clip_box(qtbot, qapp, bridge)
     image = image_of(box)
     inner = indicator.adjusted(3, 3, -3, -3)  # along each side, away from round corners
     sides = {
