@@ -128,6 +128,11 @@ class ComputeRequest:
 
     ``previous`` is the run to keep (only the gradients are recomputed), or None to compute a
     new run. ``cursor`` and ``announce`` are for the session's commit, not the computation.
+
+    ``shown`` and ``shown_gradients`` are the run and gradients on screen when the request was
+    made: a new run reuses a cell's forward pass (and then its gradient report) where the
+    change left that cell and the sequence as they were (:func:`reused_cell_run`), e.g. the
+    RNN and the GRU when only the LSTM's forget bias moved.
     """
 
     generation: int
@@ -142,6 +147,8 @@ class ComputeRequest:
     announce: bool
     num_layers: int = 1
     bidirectional: bool = False
+    shown: Run | None = None
+    shown_gradients: Mapping[str, GradientReport] | None = None
 
     @property
     def stacked(self) -> bool:
@@ -205,8 +212,9 @@ def compute_run(
     """The run (every cell's forward pass), or ``request.previous`` when it is kept.
 
     ``trained`` holds the trained models that match the controls: those cells are computed
-    with the trained weights and readout. ``cancelled`` is asked before each cell (None is
-    returned when it says so). Never raises for bad numbers.
+    with the trained weights and readout. A cell the change left as it was keeps its pass
+    from ``request.shown`` (:func:`reused_cell_run`). ``cancelled`` is asked before each cell
+    (None is returned when it says so). Never raises for bad numbers.
     """
 
     def work() -> Outcome | None:
@@ -229,8 +237,9 @@ def compute_gradients(
     """BPTT from the loss step for every cell of ``run``, and the Jacobian curves to come.
 
     Curves too costly to compute here come back as :class:`JacobianJob` s (run them with
-    :func:`~rnn_studio.state.gradients.run_jacobian_jobs`). ``cancelled`` is asked before
-    each cell. Never raises for bad numbers.
+    :func:`~rnn_studio.state.gradients.run_jacobian_jobs`). A cell whose forward pass was
+    reused keeps its report from ``request.shown_gradients`` (:func:`reused_report`).
+    ``cancelled`` is asked before each cell. Never raises for bad numbers.
     """
 
     def work() -> Outcome | None:
@@ -241,14 +250,18 @@ def compute_gradients(
         for kind, cell_run in run.cells.items():
             if cancelled():
                 return None
-            report, pending = backprop_report(
-                cell_run.cell,
-                inputs,
-                loss_step,
-                request.clip,
-                cell_run.spectral_radius,
-                trace=cell_run.trace,
-            )
+            kept = reused_report(kind, cell_run, request, loss_step)
+            if kept is not None:
+                report, pending = kept
+            else:
+                report, pending = backprop_report(
+                    cell_run.cell,
+                    inputs,
+                    loss_step,
+                    request.clip,
+                    cell_run.spectral_radius,
+                    trace=cell_run.trace,
+                )
             gradients[kind] = report
             if pending is not None:
                 jobs.append(
@@ -286,10 +299,48 @@ def _guarded(request: ComputeRequest, work: Callable[[], Outcome | None]) -> Out
         )
 
 
+def reused_cell_run(kind: str, request: ComputeRequest, cell: Any) -> CellRun | None:
+    """The cell run on screen for ``kind`` when computing it again would give the same run.
+
+    That is when the request's cell is the very object the shown run used (the cell cache
+    gives the same object for the same weights, so a change that leaves this cell alone,
+    like the LSTM's forget bias for the RNN and the GRU, keeps it), over the very same
+    sequence, with no stack. None otherwise: then the pass is computed.
+    """
+    shown = request.shown
+    if shown is None or request.stacked or shown.sequence is not request.sequence:
+        return None
+    cell_run = shown.cells.get(kind)
+    if cell_run is None or cell_run.cell is not cell or cell_run.stack is not None:
+        return None
+    return cell_run
+
+
+def reused_report(
+    kind: str, cell_run: CellRun, request: ComputeRequest, loss_step: int
+) -> tuple[GradientReport, Any] | None:
+    """The shown gradient report for ``cell_run`` when its pass was reused (same trace, loss
+    step and clipping): ``(report, None)`` when its Jacobian curve is complete, else the report
+    with no curve yet and the trace to compute the curve from. None: compute it."""
+    shown, reports = request.shown, request.shown_gradients
+    if shown is None or not reports or kind not in reports or kind not in shown.cells:
+        return None
+    report = reports[kind]
+    same_pass = shown.cells[kind].trace is cell_run.trace
+    if not same_pass or report.loss_step != loss_step or report.clip != request.clip:
+        return None
+    if len(cell_run.trace) != loss_step + 1:
+        return None  # the curve's job needs the prefix trace; rare enough to recompute
+    if report.jacobian_complete and report.jacobian_norms is not None:
+        return report, None
+    return report.with_jacobian(None, complete=False), cell_run.trace
+
+
 def compute_cell(
     kind: str, request: ComputeRequest, cells: CellCache, trained: Mapping[str, TrainedEntry]
 ) -> CellRun:
-    """One cell's forward pass and readout (a trained model's when it matches)."""
+    """One cell's forward pass and readout (a trained model's when it matches), or the shown
+    one when the change left this cell and the sequence alone (:func:`reused_cell_run`)."""
     sequence = request.sequence
     entry = trained.get(kind)
     readout: Readout | None
@@ -298,6 +349,9 @@ def compute_cell(
         rho, readout = entry.spectral_radius, entry.readout
     else:
         cell, rho, readout = cells.cell(kind, sequence.input_size, request.cell_key)
+        kept = reused_cell_run(kind, request, cell)
+        if kept is not None:
+            return kept
     with np.errstate(all="ignore"):
         trace = engine.forward(cell, sequence.inputs)
     hidden = np.asarray(trace.hidden)

@@ -74,8 +74,9 @@ class GradientReport:
     verdict: Verdict
     jacobian_complete: bool = True
 
-    def with_jacobian(self, norms: np.ndarray, complete: bool = True) -> GradientReport:
-        """Return a copy holding ``jacobian_norms`` (``complete`` False: computed so far)."""
+    def with_jacobian(self, norms: np.ndarray | None, complete: bool = True) -> GradientReport:
+        """Return a copy holding ``jacobian_norms`` (``complete`` False: computed so far;
+        None with ``complete`` False: not started)."""
         return replace(self, jacobian_norms=norms, jacobian_complete=complete)
 
 

@@ -661,6 +661,10 @@ class StudioSession:
             announce=announce,
             num_layers=controls.num_layers,
             bidirectional=controls.bidirectional,
+            # What is on screen, for the cells this change leaves alone (copied: the curves
+            # in progress are attached to self._gradients on this thread).
+            shown=self._run if with_run else None,
+            shown_gradients=dict(self._gradients) if with_run and self._gradients else None,
         )
         cells = self._cells.snapshot()
         trained = self._trained.matching(controls.cell_key)
