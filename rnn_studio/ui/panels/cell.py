@@ -14,7 +14,7 @@ import sys
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPaintEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from rnn_studio.state.cell_diagram import CellDiagram, diagram_of_run
@@ -124,6 +124,10 @@ class CellViewPanel(StudioPanel):
         self._last_step_at = -math.inf
         self._shown_step: int | None = None
         self._shown_kind = ""
+        #: The step the stepper moved to while the panel was behind another dock's tab:
+        #: nobody sees the diagram there, so it is made when the panel comes back (or when
+        #: someone asks for :attr:`diagram`).
+        self._pending_step: int | None = None
         self.full_size: FullSizeCellView | None = None
         self.full_button.clicked.connect(self.show_full_size)
         bridge.trace_changed.connect(self.refresh)
@@ -134,11 +138,22 @@ class CellViewPanel(StudioPanel):
     # ------------------------------------------------------------------------ public
     @property
     def diagram(self) -> CellDiagram | None:
-        """The view-model on show (what tests compare with the trace)."""
+        """The view-model on show (what tests compare with the trace); made now if the
+        stepper moved while the panel was behind another tab."""
+        self._catch_up()
         return self.view.diagram
 
     def highlighted_step(self) -> int | None:
+        if self._pending_step is not None:
+            return self._pending_step  # shown as soon as the panel comes out from behind a tab
         return None if self.view.diagram is None else self.view.diagram.t
+
+    @property
+    def behind_a_tab(self) -> bool:
+        """True while the window is on screen but no part of this panel is (another dock's
+        tab is in front, or it is scrolled out of view)."""
+        window = self.window()
+        return window is not self and window.isVisible() and self.view.visibleRegion().isEmpty()
 
     def stage_ms(self) -> int:
         """Milliseconds per equation of the animation (0: off)."""
@@ -158,6 +173,7 @@ class CellViewPanel(StudioPanel):
     def refresh(self, *_: object) -> None:
         """Show the session's current step (a new trace or cell: no animation)."""
         self.finish_animation()
+        self._pending_step = None
         self._show(self.session.cursor)
 
     def finish_animation(self) -> None:
@@ -197,7 +213,31 @@ class CellViewPanel(StudioPanel):
         self.view.set_diagram(diagram_of_run(shown, run.sequence, t, activation))
         self._shown_step, self._shown_kind = t, shown.kind
 
+    def _catch_up(self) -> None:
+        """Show the step the stepper moved to while the panel was behind a tab."""
+        if self._pending_step is not None:
+            step, self._pending_step = self._pending_step, None
+            self._show(step)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Back in view (its dock's tab raised): show the current step before painting."""
+        self._catch_up()
+        super().showEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Back in view some other way (scrolled in): show the current step."""
+        if self._pending_step is not None:
+            QTimer.singleShot(0, self, self._catch_up)
+        super().paintEvent(event)
+
     def _cursor_moved(self, t: int) -> None:
+        if self.behind_a_tab:
+            # Nobody sees the diagram: no model to make and nothing to animate (~0.3 ms a
+            # frame while playing with another tab in front).
+            self.finish_animation()
+            self._pending_step = t
+            return
+        self._pending_step = None
         forward_one = (
             self._shown_step is not None
             and t == self._shown_step + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from rnn_studio.ui.equations_html import equations_html
@@ -35,6 +36,10 @@ class EquationsPanel(StudioPanel):
         #: The equation the cell view is computing (highlighted), None when it is not animating.
         self.busy_line: int | None = None
         self.throttled = False
+        #: The HTML on show, and whether it is behind the session (the stepper moved while
+        #: the panel was behind another dock's tab: rewritten when it comes back).
+        self._html = ""
+        self._stale = False
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(PLAYING_REFRESH_MS)
@@ -70,32 +75,51 @@ class EquationsPanel(StudioPanel):
         self.refresh()
 
     def highlighted_step(self) -> int | None:
+        if self._stale:
+            return self.session.cursor  # written as soon as the panel is in view again
         return self.shown_step
 
+    def behind_a_tab(self) -> bool:
+        """True while the window is on screen but no part of this panel is."""
+        window = self.window()
+        return window is not self and window.isVisible() and self.visibleRegion().isEmpty()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Back in view (its dock's tab raised): catch up with the stepper first."""
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
     def refresh(self, *_: object) -> None:
-        """Rewrite the equations for the session's current step."""
+        """Rewrite the equations for the session's current step (later, if nobody can see
+        them now: rewriting costs a few milliseconds of the frame)."""
         shown = self.session.shown
         run = self.session.run
         if shown is None or run is None:
             return
+        if self.behind_a_tab():
+            self._stale = True
+            return
+        self._stale = False
         t = self.session.cursor
         activation = self.session.nonlinearity if shown.kind == "rnn" else "tanh"
-        scroll = self.browser.verticalScrollBar().value()
         palette = current_palette()
         colour = step_text_colour(palette)
-        self.browser.setHtml(
-            equations_html(
-                shown,
-                run.sequence,
-                t,
-                activation,
-                colour,
-                busy_line=self.busy_line,
-                busy_background=palette.spotlight_background,
-                busy_text=palette.spotlight_text,
-            )
+        text = equations_html(
+            shown,
+            run.sequence,
+            t,
+            activation,
+            colour,
+            busy_line=self.busy_line,
+            busy_background=palette.spotlight_background,
+            busy_text=palette.spotlight_text,
         )
-        self.browser.verticalScrollBar().setValue(scroll)
+        if text != self._html or self.browser.document().isEmpty():
+            scroll = self.browser.verticalScrollBar().value()
+            self.browser.setHtml(text)
+            self.browser.verticalScrollBar().setValue(scroll)
+            self._html = text
         self.shown_step = t
 
 

@@ -19,9 +19,11 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+from collections.abc import Iterable
+from typing import cast
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -29,10 +31,14 @@ from PySide6.QtGui import (
     QHelpEvent,
     QImage,
     QMouseEvent,
+    QPaintEngine,
     QPainter,
     QPainterPath,
     QPaintEvent,
     QPen,
+    QPixmap,
+    QRegion,
+    QTransform,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -85,6 +91,7 @@ _NO_PEN = Qt.PenStyle.NoPen
 _NO_BRUSH = Qt.BrushStyle.NoBrush
 #: The palette colour a part is drawn in, by its animation state.
 _INK = {"pending": "muted_text", "active": "current_step", "done": "plot_foreground"}
+_RASTER = QPaintEngine.Type.Raster
 
 
 def wire_width(rms: float) -> float:
@@ -122,6 +129,10 @@ class CellDiagramView(QWidget):
         self._pens: dict[tuple[str, float], QPen] = {}
         #: Label widths per (font pixel size, text): most labels repeat from step to step.
         self._text_widths: dict[tuple[int, str], float] = {}
+        #: What looks the same at every step, as two transparent layers (see
+        #: :meth:`_static_layers`), by size, palette, font, cell and animation state.
+        self._layers: dict[tuple, tuple[QPixmap, QPixmap, tuple[QRect, ...]]] = {}
+        self._least_text = MIN_TEXT_PIXELS
 
     # ------------------------------------------------------------------------ public
     def sizeHint(self) -> QSize:
@@ -150,6 +161,7 @@ class CellDiagramView(QWidget):
         self._strip_cache.clear()
         self._colours.clear()
         self._pens.clear()
+        self._layers.clear()
         self.update()
 
     def stage_state(self, key: str | None) -> str:
@@ -220,6 +232,9 @@ class CellDiagramView(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
+        self._paint(painter)
+
+    def _paint(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.fillRect(self.rect(), self._colour("plot_background"))
         self._canvas_hits = []
@@ -228,6 +243,7 @@ class CellDiagramView(QWidget):
             painter.setPen(self._colour("muted_text"))
             painter.drawText(self.rect(), _CENTRE, "No cell to show yet")
             return
+        self._least_text = max(MIN_TEXT_PIXELS, text_floor_px())
         scale = min(self.width() / WIDTH, self.height() / HEIGHT)
         dx = (self.width() - WIDTH * scale) / 2
         dy = (self.height() - HEIGHT * scale) / 2
@@ -237,16 +253,129 @@ class CellDiagramView(QWidget):
         layout = LAYOUTS[diagram.kind]
         for wire in layout.wires:
             self._draw_wire(painter, wire, diagram)
-        for block in layout.blocks:
-            self._draw_block(painter, block, diagram)
-        for op in layout.ops:
-            self._draw_op(painter, op.key, op.centre, op.symbol)
+        engine = painter.paintEngine()
+        if engine is not None and engine.type() == _RASTER:
+            self._paint_parts_layered(painter, layout, diagram)
+        else:  # a vector device (or a recording): every part drawn as itself
+            self._paint_parts(painter, layout, diagram)
         for wire in layout.wires:
             self._draw_pulse(painter, wire)
         for wire in layout.wires:
             if wire.label_at is not None:
                 self._draw_label(painter, wire, diagram)
         self._draw_title(painter, diagram)
+
+    def _paint_parts(self, painter: QPainter, layout: Layout, diagram: CellDiagram) -> None:
+        """Blocks, then operations, each drawn whole, in the layout's order."""
+        for block in layout.blocks:
+            quantity = diagram.quantities.get(block.key) if block.key else None
+            state = self.stage_state(block.key)
+            self._draw_block_base(painter, block)
+            self._draw_gate_fill(painter, block, quantity, state)
+            self._draw_block_frame(painter, block, diagram, quantity, state)
+            self._draw_block_values(painter, block, quantity, state)
+        for op in layout.ops:
+            self._draw_op(painter, op.key, op.centre, op.symbol)
+            self._hit_op(op.centre, op.key)
+
+    def _paint_parts_layered(self, painter: QPainter, layout: Layout, diagram: CellDiagram):
+        """:meth:`_paint_parts` with what does not change from step to step (block bodies,
+        outlines and symbols, the ⊙/+ circles) copied from two cached transparent layers.
+
+        The stacking is the same: the bodies and circles over the wires, then the gates'
+        fills, then the outlines and symbols over the fills, then the values. Only the
+        blocks' and circles' own rectangles are copied, so nothing else is drawn twice.
+        """
+        states = self._part_states(layout)
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        under, over, region = self._static_layers(layout, diagram, states, ratio)
+        self._copy(painter, under, region)
+        quantities = diagram.quantities
+        blocks = [
+            (block, quantities.get(block.key) if block.key else None, state)
+            for block, state in zip(layout.blocks, states, strict=False)
+        ]
+        for block, quantity, state in blocks:
+            self._draw_gate_fill(painter, block, quantity, state)
+        self._copy(painter, over, region)
+        for block, quantity, state in blocks:
+            if quantity is not None and block.name:
+                painter.setPen(self._ink(state) if block.key else self._colour("plot_foreground"))
+            self._draw_block_values(painter, block, quantity, state)
+        for op in layout.ops:
+            self._hit_op(op.centre, op.key)
+
+    @staticmethod
+    def _copy(painter: QPainter, layer: QPixmap, region: tuple[QRect, ...]) -> None:
+        """Blend ``region`` (widget pixels) of ``layer`` onto the widget, untransformed."""
+        ratio = layer.devicePixelRatio()
+        painter.save()
+        painter.resetTransform()
+        for rect in region:
+            source = QRectF(rect.x() * ratio, rect.y() * ratio, rect.width() * ratio,
+                            rect.height() * ratio)  # fmt: skip
+            painter.drawPixmap(QRectF(rect), layer, source)
+        painter.restore()
+
+    def _part_states(self, layout: Layout) -> tuple[str, ...]:
+        """The animation state of every block, then every operation."""
+        if self.progress is None:
+            return ("done",) * (len(layout.blocks) + len(layout.ops))
+        return tuple(self.stage_state(block.key) for block in layout.blocks) + tuple(
+            self.stage_state(op.key) for op in layout.ops
+        )
+
+    def _static_layers(
+        self, layout: Layout, diagram: CellDiagram, states: tuple[str, ...], ratio: float
+    ) -> tuple[QPixmap, QPixmap, tuple[QRect, ...]]:
+        """The two layers of the parts that look the same at every step, made once per
+        size, palette, font, cell and animation state; and the device rectangles they cover
+        (disjoint, so nothing is blended twice)."""
+        present = tuple(bool(b.key and b.key in diagram.quantities) for b in layout.blocks)
+        key = (
+            diagram.kind, diagram.activation if diagram.kind == "rnn" else "", present,
+            states, self.width(), self.height(), ratio, self.palette_.name,
+            self._least_text, self.font().key(),
+        )  # fmt: skip
+        found = self._layers.get(key)
+        if found is not None:
+            return found
+        if len(self._layers) >= 8:
+            self._layers.clear()
+        transform = QTransform(self._scale, 0, 0, self._scale, self._offset.x(), self._offset.y())
+        layers = []
+        for part in ("under", "over"):
+            pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            layer = QPainter(pixmap)
+            layer.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            layer.setTransform(transform)
+            for block, state in zip(layout.blocks, states, strict=False):
+                quantity = diagram.quantities.get(block.key) if block.key else None
+                if part == "under":
+                    self._draw_block_base(layer, block)
+                else:
+                    self._draw_block_frame(layer, block, diagram, quantity, state)
+            if part == "under":
+                for op, state in zip(layout.ops, states[len(layout.blocks) :], strict=True):
+                    self._draw_op(layer, op.key, op.centre, op.symbol, state)
+            layer.end()
+            layers.append(pixmap)
+        region = QRegion()
+        margin = 2.0  # canvas units: outlines (≤ 2.2 wide) and antialiasing
+        boxes = [_block_rect(block) for block in layout.blocks] + [
+            QRectF(op.centre[0] - OP_RADIUS, op.centre[1] - OP_RADIUS, 2 * OP_RADIUS, 2 * OP_RADIUS)
+            for op in layout.ops
+        ]
+        for box in boxes:
+            device = transform.mapRect(box.adjusted(-margin, -margin, margin, margin))
+            region |= QRegion(device.toAlignedRect())
+        region &= QRegion(self.rect())
+        rects = tuple(cast("Iterable[QRect]", region))  # QRegion iterates its rectangles
+        found = self._layers[key] = (layers[0], layers[1], rects)
+        return found
 
     # --------------------------------------------------------------------- drawing
     def _font(self, size: float, bold: bool = False) -> QFont:
@@ -256,8 +385,7 @@ class CellDiagramView(QWidget):
         # In canvas units, but never below MIN_TEXT_PIXELS on screen (a short dock), nor the
         # text floor of presenter mode. Kept per pixel size: a QFont and its metrics per
         # text per frame cost ~0.5 ms.
-        least = max(MIN_TEXT_PIXELS, text_floor_px())
-        pixels = max(1, round(max(size, least / max(self._scale, 1e-3))))
+        pixels = max(1, round(max(size, self._least_text / max(self._scale, 1e-3))))
         found = self._fonts.get((pixels, bold))
         if found is None:
             font = QFont(self.font())
@@ -270,6 +398,7 @@ class CellDiagramView(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._fonts.clear()
+            self._layers.clear()
 
     def _colour(self, name: str) -> QColor:
         """The palette's colour ``name`` (an attribute of :class:`Palette`), made once."""
@@ -345,27 +474,43 @@ class CellDiagramView(QWidget):
             key = wire.key
             self._canvas_hits.extend((rect, key, None) for rect in _segment_rects(wire.points))
 
-    def _draw_block(self, painter: QPainter, block: Block, diagram: CellDiagram) -> None:
-        width, height = block.size
-        rect = QRectF(block.centre[0] - width / 2, block.centre[1] - height / 2, width, height)
-        quantity = diagram.quantities.get(block.key) if block.key else None
-        state = self.stage_state(block.key)
-        palette = self.palette_
+    def _draw_block_base(self, painter: QPainter, block: Block) -> None:
+        """The block's body (it hides the wires' ends under it)."""
         painter.setPen(_NO_PEN)
         painter.setBrush(self._colour("base"))
-        painter.drawRoundedRect(rect, 5, 5)
-        if quantity is not None and quantity.role == "gate" and state != "pending":
-            opening = quantity.opening
-            fill = self._colours.get("gate " + quantity.key)
-            if fill is None:
-                fill = QColor(gate_colours(palette).get(quantity.key, palette.highlight))
-                fill.setAlpha(150)
-                self._colours["gate " + quantity.key] = fill
-            level = min(max(opening, 0.0), 1.0) if math.isfinite(opening) else 0.0
-            painter.setBrush(fill)
-            painter.drawRect(
-                QRectF(rect.left(), rect.bottom() - level * height, width, level * height)
-            )
+        painter.drawRoundedRect(_block_rect(block), 5, 5)
+
+    def _draw_gate_fill(
+        self, painter: QPainter, block: Block, quantity: Quantity | None, state: str
+    ) -> None:
+        """A gate fills from the bottom as far as it is open (its mean activation)."""
+        if quantity is None or quantity.role != "gate" or state == "pending":
+            return
+        rect = _block_rect(block)
+        height = block.size[1]
+        opening = quantity.opening
+        fill = self._colours.get("gate " + quantity.key)
+        if fill is None:
+            palette = self.palette_
+            fill = QColor(gate_colours(palette).get(quantity.key, palette.highlight))
+            fill.setAlpha(150)
+            self._colours["gate " + quantity.key] = fill
+        level = min(max(opening, 0.0), 1.0) if math.isfinite(opening) else 0.0
+        painter.setPen(_NO_PEN)
+        painter.setBrush(fill)
+        painter.drawRect(QRectF(rect.left(), rect.bottom() - level * height, block.size[0],
+                                level * height))  # fmt: skip
+
+    def _draw_block_frame(
+        self,
+        painter: QPainter,
+        block: Block,
+        diagram: CellDiagram,
+        quantity: Quantity | None,
+        state: str,
+    ) -> None:
+        """The outline and the squashing function's symbol: the same at every step."""
+        rect = _block_rect(block)
         edge = _INK[state] if block.key else "muted_text"
         painter.setBrush(_NO_BRUSH)
         painter.setPen(self._pen(edge, 2.2 if state == "active" else 1.4))
@@ -378,10 +523,21 @@ class CellDiagramView(QWidget):
             painter.setFont(self._font(SYMBOL_SIZE if len(symbol) <= 6 else LABEL_SIZE))
             painter.drawText(rect, _CENTRE, symbol)
         else:
-            # Two lines: the squashing function, then the gate's name and how open it is.
-            top, bottom = rect.adjusted(0, 1, 0, -height / 2), rect.adjusted(0, height / 2, 0, -1)
+            # Two lines: the squashing function, then (the values) the gate's name and how
+            # open it is.
             painter.setFont(self._font(SYMBOL_SIZE - 1))
-            painter.drawText(top, _CENTRE, symbol)
+            painter.drawText(rect.adjusted(0, 1, 0, -block.size[1] / 2), _CENTRE, symbol)
+
+    def _draw_block_values(
+        self, painter: QPainter, block: Block, quantity: Quantity | None, state: str
+    ) -> None:
+        """The block's name and value (drawn in the pen set for its symbol), the strip of
+        every unit under a gate or candidate, and where the pointer reads them."""
+        if quantity is None:
+            return
+        rect = _block_rect(block)
+        width, height = block.size
+        if block.name:
             if state == "pending":
                 value = "…"
             elif quantity.role == "gate":
@@ -389,15 +545,21 @@ class CellDiagramView(QWidget):
             else:
                 value = short_number(quantity.mean)
             painter.setFont(self._font(LABEL_SIZE - 1, bold=True))
-            painter.drawText(bottom, _CENTRE, f"{block.name} {value}")
-        if quantity is not None:
-            self._hit(rect, quantity.key)
-            if quantity.role in ("gate", "candidate"):
-                strip = QRectF(rect.left(), rect.bottom() + 2, width, STRIP_HEIGHT)
-                self._draw_strip(painter, strip, quantity, state)
+            painter.drawText(rect.adjusted(0, height / 2, 0, -1), _CENTRE, f"{block.name} {value}")
+        self._hit(rect, quantity.key)
+        if quantity.role in ("gate", "candidate"):
+            strip = QRectF(rect.left(), rect.bottom() + 2, width, STRIP_HEIGHT)
+            self._draw_strip(painter, strip, quantity, state)
 
-    def _draw_op(self, painter: QPainter, key: str, centre: tuple[float, float], symbol: str):
-        state = self.stage_state(key)
+    def _draw_op(
+        self,
+        painter: QPainter,
+        key: str,
+        centre: tuple[float, float],
+        symbol: str,
+        state: str | None = None,
+    ) -> None:
+        state = self.stage_state(key) if state is None else state
         centre_point = QPointF(*centre)
         painter.setBrush(self._colour("base"))
         painter.setPen(self._pen(_INK[state], 1.6))
@@ -408,6 +570,8 @@ class CellDiagramView(QWidget):
             _CENTRE,
             symbol,
         )
+
+    def _hit_op(self, centre: tuple[float, float], key: str) -> None:
         self._hit(QRectF(centre[0] - OP_RADIUS, centre[1] - OP_RADIUS, 20, 20), key)
 
     def _draw_label(self, painter: QPainter, wire: Wire, diagram: CellDiagram) -> None:
@@ -537,6 +701,13 @@ class CellDiagramView(QWidget):
         painter.setPen(self._colour("plot_foreground"))
         width = self._text_width(metrics, font.pixelSize(), title)
         painter.drawText(QPointF(WIDTH - width - 4, HEIGHT - 4), title)
+
+
+@functools.cache
+def _block_rect(block: Block) -> QRectF:
+    """The block's box in canvas units."""
+    width, height = block.size
+    return QRectF(block.centre[0] - width / 2, block.centre[1] - height / 2, width, height)
 
 
 @functools.cache
