@@ -8,8 +8,9 @@ enough values to unpack`` in ``correctCoordinates`` for the ImageItem/ColorBarIt
 (PySide6-Essentials' QtSvg): lines, text and axes stay vectors and the heatmap image is
 embedded as a PNG inside the SVG.
 
-GIF frames are rendered by Qt (``widget.grab()`` at each step) and encoded by Pillow. MP4 needs
-the optional ``imageio-ffmpeg`` package; without it :func:`export_stepper_video` says so.
+GIF frames are rendered by Qt (``widget.grab()`` at each step) and encoded by Pillow; MP4 frames
+are encoded by the ffmpeg program that the ``imageio-ffmpeg`` dependency ships (the installers
+bundle it); without one :func:`export_stepper_video` says what to install.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from rnn_studio.ui.export_figures import (
     FigureError,
     FigureSize,
     FigureStyle,
+    installed_family,
     save_figure,
     theme_style,
 )
@@ -126,7 +128,10 @@ def export_plot_svg(view: pg.GraphicsView, path: str | os.PathLike[str]) -> tupl
         for item in items:
             item.setExportMode(False)
     buffer.close()
-    atomic_write_bytes(path, flatten_non_scaling_strokes(bytes(buffer.data().data())))
+    svg = flatten_non_scaling_strokes(
+        bytes(buffer.data().data()), (size.width(), size.height()), installed_family
+    )
+    atomic_write_bytes(path, svg)
     return size.width(), size.height()
 
 
@@ -292,17 +297,31 @@ def export_stepper_gif(
     return len(frames)
 
 
+def ffmpeg_path() -> str | None:
+    """The ffmpeg program that writes MP4: the one ``imageio-ffmpeg`` ships (a dependency,
+    bundled by the installers), else the system's; None when neither is there."""
+    if importlib.util.find_spec("imageio_ffmpeg") is None:
+        return None
+    import imageio_ffmpeg
+
+    try:
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except RuntimeError:  # a source install on a platform without a bundled binary
+        return None
+
+
 def mp4_available() -> bool:
-    """True when the optional ``imageio-ffmpeg`` (and ``imageio``) packages are installed."""
-    return all(importlib.util.find_spec(name) is not None for name in ("imageio", "imageio_ffmpeg"))
+    """True when an ffmpeg program is there to encode MP4 (:func:`ffmpeg_path`)."""
+    return ffmpeg_path() is not None
 
 
 def check_mp4() -> None:
-    """Refuse MP4 without the optional packages, saying what to install."""
+    """Refuse MP4 when no ffmpeg is found, saying what to install."""
     if not mp4_available():
         raise ExportError(
-            "MP4 export needs the optional packages imageio and imageio-ffmpeg "
-            "(pip install imageio imageio-ffmpeg); an animated GIF works without them."
+            "MP4 export needs ffmpeg, which comes with the imageio-ffmpeg package "
+            "(pip install imageio-ffmpeg) or your system's ffmpeg; an animated GIF works "
+            "without it."
         )
 
 
@@ -312,24 +331,54 @@ def write_mp4(
     fps: float,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> bool:
-    """Encode ``frames`` as H.264 MP4 at ``path``; False (and no file) if cancelled."""
-    import imageio.v2 as imageio  # optional dependency, checked by check_mp4
+    """Encode ``frames`` as an H.264 MP4 at ``path``; False (and no file) if cancelled.
 
-    # H.264 wants even sizes.
+    The frames go to ffmpeg (:func:`ffmpeg_path`) one at a time; the file is written under
+    a temporary name and renamed when complete, so a cancel, an error or a full disk leaves
+    no partial video behind. ``yuv420p`` and ``+faststart`` make it play in slide programs
+    and browsers; H.264 needs even sizes, so an odd last row or column is left out.
+
+    Raises
+    ------
+    ExportError
+        No ffmpeg, or ffmpeg failed (its message is kept).
+    """
+    check_mp4()
+    import imageio_ffmpeg
+
     width, height = (frames[0].width // 2) * 2, (frames[0].height // 2) * 2
     target = Path(path)
-    partial = target.with_name(target.name + ".part.mp4")
+    partial = target.with_name(f".{target.name}.part.mp4")
+    writer = imageio_ffmpeg.write_frames(
+        str(partial),
+        (width, height),
+        fps=fps,
+        codec="libx264",
+        pix_fmt_out="yuv420p",
+        quality=8,
+        macro_block_size=2,
+        ffmpeg_log_level="error",
+        output_params=["-movflags", "+faststart"],
+    )
+    complete = False
     try:
-        with imageio.get_writer(str(partial), fps=fps, codec="libx264", quality=8) as writer:
-            for frame in frames:
-                if cancelled():
-                    break
-                writer.append_data(np.asarray(frame)[:height, :width])
-        if cancelled():
+        writer.send(None)  # starts ffmpeg
+        for frame in frames:
+            if cancelled():
+                break
+            pixels = np.asarray(frame.convert("RGB"))[:height, :width]
+            writer.send(np.ascontiguousarray(pixels))
+        else:
+            complete = True
+        writer.close()  # waits for ffmpeg to finish the file
+        if not complete or cancelled():
             return False
         os.replace(partial, target)
         return True
+    except (OSError, RuntimeError) as problem:  # ffmpeg refused or died (e.g. disk full)
+        raise ExportError(f"ffmpeg could not write the video: {problem}") from None
     finally:
+        writer.close()
         partial.unlink(missing_ok=True)
 
 

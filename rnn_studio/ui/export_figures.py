@@ -42,7 +42,16 @@ from PySide6.QtCore import (
     QSizeF,
     Qt,
 )
-from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPalette, QPdfWriter
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontInfo,
+    QImage,
+    QPageSize,
+    QPainter,
+    QPalette,
+    QPdfWriter,
+)
 from PySide6.QtSvg import QSvgGenerator, QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
@@ -481,8 +490,11 @@ def figure_svg(
     """``view`` of ``data`` as an SVG document that renders alike in Qt, browsers, librsvg
     and Inkscape (no ``vector-effect``; see :mod:`rnn_studio.ui.svg_strokes`).
 
-    The SVG's own size is ``size.width`` x ``size.height`` pixels (at 96 dpi), its view box
-    the layout size, so ``rsvg-convert`` gives the PNG export's pixel size by default.
+    The SVG's own size is the figure's in CSS pixels (96 per inch, written in ``px`` so
+    that Qt reads it as the others do): ``size.width`` x ``size.height`` for a figure in
+    pixels, so ``rsvg-convert`` gives the PNG export's size by default; the paper size for
+    a figure for paper (``rsvg-convert -z <dpi / 96>`` gives the PNG's pixels). Its view box
+    is the layout size.
     """
     layout_width, layout_height = size.layout_size
     buffer = QBuffer()
@@ -501,7 +513,20 @@ def figure_svg(
         finally:
             painter.end()
     buffer.close()
-    return flatten_non_scaling_strokes(bytes(buffer.data().data()))
+    return flatten_non_scaling_strokes(
+        bytes(buffer.data().data()), svg_pixel_size(size), installed_family
+    )
+
+
+def installed_family(family: str) -> str:
+    """The font Qt draws ``family`` with here (e.g. "Sans Serif" -> "DejaVu Sans")."""
+    return QFontInfo(QFont(family)).family()
+
+
+def svg_pixel_size(size: FigureSize) -> tuple[int, int]:
+    """The figure's width and height in whole CSS pixels (its physical size at 96 per inch;
+    renderers round a fractional size differently)."""
+    return round(size.width / size.dpi * LAYOUT_DPI), round(size.height / size.dpi * LAYOUT_DPI)
 
 
 def figure_pdf(
@@ -510,7 +535,11 @@ def figure_pdf(
     """``view`` of ``data`` as a one-page PDF (vectors; heatmaps as images) for handouts.
 
     The page is the figure: ``size.page_mm`` (e.g. 180 x 101 mm for a 180 mm paper width).
+    The page is :func:`figure_svg` drawn by Qt's SVG renderer, as the PNG is: painting the
+    layout straight onto the PDF drew the tick labels 1.56 times too big at 150 dpi (their
+    point size was taken at the PDF's resolution, then scaled up with the rest).
     """
+    renderer = QSvgRenderer(QByteArray(figure_svg(data, view, size, style)))
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
@@ -519,12 +548,14 @@ def figure_pdf(
     writer.setPageMargins(QMarginsF(0, 0, 0, 0))
     writer.setTitle(_plain_title(data, view))
     writer.setCreator("RNN Studio")
-    with laid_out(data, view, size, style) as layout:
-        painter = QPainter(writer)
-        try:
-            _paint(layout, painter, QRectF(0, 0, writer.width(), writer.height()))
-        finally:
-            painter.end()
+    painter = QPainter(writer)
+    try:
+        for hint in _HINTS:
+            painter.setRenderHint(hint)
+        painter.fillRect(QRectF(0, 0, writer.width(), writer.height()), QColor(style.background))
+        renderer.render(painter, QRectF(0, 0, writer.width(), writer.height()))
+    finally:
+        painter.end()
     buffer.close()
     return bytes(buffer.data().data())
 

@@ -196,6 +196,9 @@ def about_html() -> str:
         "<p>PySide6 and shiboken6 (Qt for Python) are used under the GNU Lesser General "
         "Public License v3 (LGPLv3): you may replace the Qt libraries this app uses with "
         "your own build.</p>"
+        "<p>imageio-ffmpeg brings the ffmpeg program that writes MP4 videos; that program is "
+        "used under the GNU General Public License v3 (GPLv3), and its source is at "
+        "<a href='https://ffmpeg.org'>https://ffmpeg.org</a>.</p>"
     )
 
 

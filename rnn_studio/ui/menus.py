@@ -262,8 +262,8 @@ class MenuBar(QObject):
         )
         if not export.mp4_available():
             mp4.setEnabled(False)
-            mp4.setText("Stepper as MP4 (needs imageio-ffmpeg)")
-            mp4.setToolTip("Install imageio and imageio-ffmpeg to export MP4; GIF works now")
+            mp4.setText("Stepper as MP4 (needs ffmpeg)")
+            mp4.setToolTip("Install imageio-ffmpeg (or ffmpeg) to export MP4; GIF works now")
         self._action(
             export_menu, "action_export_csv", "&Trace as CSV…", lambda: self._export_dialog("csv")
         )

@@ -15,6 +15,12 @@ exact, so the drawing is unchanged in Qt and browsers and now also right in libr
 Inkscape. Shapes it cannot move (arcs, relative path commands) keep the transform and get a
 stroke width divided by the transform's scale instead (exact for uniform scales).
 
+Shapes with neither fill nor stroke are dropped (Qt's PDF output stroked them in black). It
+can also give the document its size in pixels: Qt writes millimetres, which Qt's own SVG
+renderer reads at 90 dpi and everyone else at 96; and every ``font-family`` gets a CSS
+generic fallback (:func:`with_generic_family`; a browser does not know Qt's "Sans Serif").
+``benchmarks/svg_renderers.py`` measures Qt, librsvg, Inkscape and Chromium against each other.
+
 Standard library only.
 """
 
@@ -23,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -37,13 +44,24 @@ _PATH_TOKEN = re.compile(rf"([A-Za-z])|({_NUMBER})")
 _PAIR_COMMANDS = frozenset("MLCSQT")
 
 
-def flatten_non_scaling_strokes(svg: bytes) -> bytes:
+def flatten_non_scaling_strokes(
+    svg: bytes,
+    pixel_size: tuple[float, float] | None = None,
+    resolve_family: Callable[[str], str] | None = None,
+) -> bytes:
     """Return ``svg`` with no ``vector-effect="non-scaling-stroke"`` left (see the module).
 
     Parameters
     ----------
     svg : bytes
         An SVG document as written by Qt's ``QSvgGenerator``.
+    pixel_size : (float, float) or None
+        The document's width and height in CSS pixels (1/96 inch), written in ``px``. Qt
+        writes them in millimetres, which librsvg, Inkscape and browsers read at 96 dpi but
+        Qt's own SVG renderer at 90 dpi: a 1920-pixel figure opened 1799 pixels wide there.
+    resolve_family : callable or None
+        The installed font a family name stands for (Qt's ``QFontInfo``); it is named
+        first in every ``font-family`` (:func:`with_generic_family`).
 
     Returns
     -------
@@ -66,7 +84,66 @@ def flatten_non_scaling_strokes(svg: bytes) -> bytes:
         parent[:] = replaced
     for element in root.iter():  # shapes already in page units (no transform)
         element.attrib.pop("vector-effect", None)
+        family = element.get("font-family")
+        if family is not None:
+            installed = resolve_family(family) if resolve_family is not None else None
+            element.set("font-family", with_generic_family(family, installed))
+    _drop_invisible(root, "black", "none")
+    if pixel_size is not None:
+        root.set("width", f"{_format(pixel_size[0])}px")
+        root.set("height", f"{_format(pixel_size[1])}px")
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+_SHAPES = frozenset(
+    f"{{{SVG_NS}}}{name}"
+    for name in ("path", "rect", "polyline", "polygon", "line", "circle", "ellipse")
+)
+
+
+def _drop_invisible(parent: ET.Element, fill: str, stroke: str) -> None:
+    """Remove shapes with neither fill nor stroke (inherited values count).
+
+    pyqtgraph paints such outlines (legend and view-box borders with no pen); every SVG
+    renderer draws nothing for them, but Qt's SVG renderer painting onto a PDF stroked
+    them in black (poppler showed a black frame around the legend and the plot).
+    """
+    for child in list(parent):
+        own_fill, own_stroke = child.get("fill", fill), child.get("stroke", stroke)
+        if child.tag in _SHAPES and own_fill == "none" and own_stroke == "none":
+            parent.remove(child)
+        else:
+            _drop_invisible(child, own_fill, own_stroke)
+
+
+def with_generic_family(family: str, installed: str | None = None) -> str:
+    """``family`` with the font it stands for first and a CSS generic family last, e.g.
+    ``"DejaVu Sans, Sans Serif, sans-serif"``.
+
+    Qt names its default font by the fontconfig alias "Sans Serif", which Qt, librsvg and
+    Inkscape resolve (to DejaVu Sans on Debian) but a browser does not know: Chromium drew
+    every label in its default serif font, and with only ``sans-serif`` added, in its own
+    sans font (Liberation Sans, narrower). ``installed`` (the font Qt drew with) comes
+    first; the generic name is the last fallback.
+    """
+    names = [name.strip().strip("'\"") for name in family.split(",") if name.strip()]
+    if installed and installed.lower() not in (name.lower() for name in names):
+        names.insert(0, installed)
+    if any(name.lower() in _GENERIC_FAMILIES for name in names):
+        return ", ".join(names)
+    first = names[0].lower() if names else ""
+    if "mono" in first or "courier" in first:
+        generic = "monospace"
+    elif "serif" in first and "sans" not in first:
+        generic = "serif"
+    else:
+        generic = "sans-serif"
+    return ", ".join([*names, generic])
+
+
+_GENERIC_FAMILIES = frozenset(
+    {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math"}
+)
 
 
 def _has_non_scaling(group: ET.Element) -> bool:

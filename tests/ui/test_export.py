@@ -97,16 +97,81 @@ def test_long_sequences_are_sampled(window, tmp_path):
         assert image.n_frames == 4
 
 
-def test_mp4_needs_imageio_ffmpeg_and_says_so(window, tmp_path):
-    if export.mp4_available():
-        count = export.export_stepper_video(window.session, window.studio, tmp_path / "s.mp4")
-        assert count == window.session.length and (tmp_path / "s.mp4").stat().st_size > 0
-    else:
-        with pytest.raises(export.ExportError, match="imageio-ffmpeg"):
-            export.export_stepper_video(window.session, window.studio, tmp_path / "s.mp4")
-        assert not (tmp_path / "s.mp4").exists()
-        action = window.menus.actions["action_export_mp4"]
-        assert not action.isEnabled() and "imageio-ffmpeg" in action.text()
+def _read_mp4(path) -> tuple[tuple[int, int], list[np.ndarray]]:
+    """The video's frame size and its frames, decoded by ffmpeg (imageio-ffmpeg's reader)."""
+    import imageio_ffmpeg
+
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = reader.__next__()
+    width, height = meta["size"]
+    frames = [np.frombuffer(f, np.uint8).reshape(height, width, 3) for f in reader]
+    return (width, height), frames
+
+
+def test_mp4_is_offered_and_holds_one_frame_per_step(window, tmp_path, qtbot):
+    """Item 8: MP4 from the menu, with progress; read back: every step, the studio's size."""
+    session = window.session
+    action = window.menus.actions["action_export_mp4"]
+    assert action.isEnabled() and action.text() == "Stepper as &MP4…"
+    recorder = window.menus.record_stepper("mp4", tmp_path / "steps.mp4")
+    assert recorder is not None and window.menus.record_progress.isVisible()
+    seen = []
+    recorder.progress_changed.connect(lambda done, _total: seen.append(done))
+    with qtbot.waitSignal(recorder.finished, timeout=60000):
+        pass
+    assert seen == sorted(seen) and seen[-1] == session.length + 1
+    size, frames = _read_mp4(tmp_path / "steps.mp4")
+    studio = window.studio.grab()
+    assert size == (studio.width() // 2 * 2, studio.height() // 2 * 2)
+    assert len(frames) == session.length == 11
+    # It films the stepper: the first frame is step 0 as the studio draws it (H.264 is lossy,
+    # so within a bound), and the steps differ from each other.
+    session.set_cursor(0)
+    qtbot.wait(50)
+    step0 = np.asarray(export.qimage_to_pil(window.studio.grab().toImage()), dtype=float)
+    first = frames[0].astype(float)
+    assert np.abs(first - step0[: size[1], : size[0]]).mean() < 6
+    assert np.abs(first - frames[-1].astype(float)).mean() > 0.1
+    assert session.cursor == 0
+    assert str(tmp_path / "steps.mp4") in window.menus.last_confirmation
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".mp4") == ["steps.mp4"]
+
+
+def test_mp4_cancelled_while_encoding_leaves_no_file(window, tmp_path):
+    tmp_path = tmp_path / "videos"  # the window's settings live in tmp_path itself
+    tmp_path.mkdir()
+    frames = export.grab_stepper_frames(window.session, window.studio)
+    calls = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) > 4  # after four frames went to ffmpeg
+
+    assert not export.write_mp4(frames, tmp_path / "s.mp4", 4, cancelled)
+    assert list(tmp_path.iterdir()) == []  # neither the video nor its partial file
+
+    assert export.write_mp4(frames, tmp_path / "whole.mp4", 4)
+    assert [p.name for p in tmp_path.iterdir()] == ["whole.mp4"]
+    assert len(_read_mp4(tmp_path / "whole.mp4")[1]) == len(frames)
+
+
+def test_mp4_that_ffmpeg_cannot_write_is_an_error_and_leaves_nothing(window, tmp_path):
+    tmp_path = tmp_path / "videos"
+    tmp_path.mkdir()
+    frames = export.grab_stepper_frames(window.session, window.studio, max_frames=3)
+    with pytest.raises(export.ExportError, match="ffmpeg"):
+        export.write_mp4(frames, tmp_path / "missing-folder" / "s.mp4", 4)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_ffmpeg_mp4_says_what_to_install(classroom, tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "ffmpeg_path", lambda: None)
+    window, _features = classroom(StudioSession(DemoSetup(text="ab", mode="chars")))
+    with pytest.raises(export.ExportError, match="imageio-ffmpeg"):
+        export.export_stepper_video(window.session, window.studio, tmp_path / "s.mp4")
+    assert not (tmp_path / "s.mp4").exists()
+    action = window.menus.actions["action_export_mp4"]
+    assert not action.isEnabled() and "ffmpeg" in action.text()
 
 
 def test_trace_csv_columns_and_values(window, tmp_path):

@@ -154,6 +154,80 @@ def test_on_screen_plot_svg_renders_in_rsvg_as_on_screen(window, tmp_path):
     assert (difference > 64).mean() < 0.05
 
 
+def test_svg_opens_at_the_same_pixel_size_in_qt_and_rsvg(window, tmp_path):
+    """Qt wrote the size in millimetres, which its own renderer reads at 90 dpi and librsvg,
+    Inkscape and browsers at 96: the 1920-pixel figure opened 1799 pixels wide in Qt."""
+    from PySide6.QtSvg import QSvgRenderer
+
+    options = export.FigureOptions("heatmap")
+    window.menus.export_to("figure", tmp_path / "figure.svg", options=options)
+    width, height = export.export_plot_svg(window.studio.memory.graphics, tmp_path / "plot.svg")
+    paper = export.FigureOptions("heatmap", FigureSize.paper(120, dpi=150))
+    window.menus.export_to("figure", tmp_path / "paper.svg", options=paper)
+    expected = {
+        "figure": (1920, 1080),
+        "plot": (width, height),
+        "paper": (454, 255),  # 120 x 67.5 mm at 96 px per inch
+    }
+    for name, size in expected.items():
+        svg = tmp_path / f"{name}.svg"
+        assert QSvgRenderer(str(svg)).defaultSize().toTuple() == size, name
+        _rsvg(svg, tmp_path / f"{name}-rsvg.png")  # at its own size
+        with Image.open(tmp_path / f"{name}-rsvg.png") as image:
+            assert image.size == size, name
+
+
+def test_svg_fonts_name_the_font_qt_drew_with_then_a_generic_family(window, tmp_path):
+    """Chromium does not know Qt's "Sans Serif" alias and drew every label in a serif font."""
+    from PySide6.QtGui import QFontDatabase
+
+    window.menus.export_to("figure", tmp_path / "g.svg", options=export.FigureOptions())
+    export.export_plot_svg(window.studio.gradients.plot_widget, tmp_path / "plot.svg")
+    installed = set(QFontDatabase.families())
+    for name in ("g", "plot"):
+        root = ET.parse(tmp_path / f"{name}.svg").getroot()
+        families = {e.get("font-family") for e in root.iter() if e.get("font-family")}
+        assert families, name
+        for family in families:
+            names = [part.strip() for part in family.split(",")]
+            assert names[0] in installed and names[-1] == "sans-serif", family
+
+
+def test_generic_font_families():
+    from rnn_studio.ui.svg_strokes import with_generic_family
+
+    assert with_generic_family("Sans Serif", "DejaVu Sans") == "DejaVu Sans, Sans Serif, sans-serif"
+    assert with_generic_family("DejaVu Sans", "DejaVu Sans") == "DejaVu Sans, sans-serif"
+    assert with_generic_family("DejaVu Serif") == "DejaVu Serif, serif"
+    assert with_generic_family("serif") == "serif"  # a CSS generic already
+    assert with_generic_family("DejaVu Sans Mono") == "DejaVu Sans Mono, monospace"
+    assert with_generic_family("'Noto Sans', sans-serif", "Noto Sans") == "Noto Sans, sans-serif"
+
+
+def test_pdf_renders_like_the_png_export(window, tmp_path):
+    """The PDF drawn by poppler (``pdftoppm``) matches the PNG. Painting the layout straight
+    onto the PDF drew tick labels 1.56 times too big at 150 dpi (their point size was taken
+    at the PDF's resolution and then scaled up with the rest), and outlines with no pen
+    came out as black frames around the legend and each plot. 8 x 4.5 inches at 150 dpi:
+    whole pixels, so poppler's page has no fractional row to shift the drawing by."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        pytest.fail("pdftoppm is missing: apt-get install poppler-utils (.ci/run does)")
+    for view in ("gradients", "gates"):
+        options = export.FigureOptions(view, FigureSize.paper(203.2, dpi=150))
+        window.menus.export_to("figure", tmp_path / f"{view}.pdf", options=options)
+        window.menus.export_to("figure", tmp_path / f"{view}.png", options=options)
+        prefix = tmp_path / f"{view}-poppler"
+        command = [tool, "-r", "150", "-png", "-singlefile"]
+        subprocess.run([*command, str(tmp_path / f"{view}.pdf"), str(prefix)], check=True)
+        ours = _pixels(tmp_path / f"{view}.png")
+        theirs = _pixels(f"{prefix}.png")
+        assert ours.shape == theirs.shape == (675, 1200, 3)
+        difference = np.abs(ours - theirs).max(axis=2)
+        assert difference.mean() < 4.0, view
+        assert (difference > 64).mean() < 0.02, view
+
+
 def test_pdf_is_one_page_of_the_paper_size(window, tmp_path):
     options = export.FigureOptions("gates", FigureSize.paper(180, dpi=300))
     window.menus.export_to("figure", tmp_path / "handout.pdf", options=options)

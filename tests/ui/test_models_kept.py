@@ -136,9 +136,47 @@ def test_loading_a_model_keeps_the_other_trained_models(qtbot, make_area, tmp_pa
     assert "joins" in area.message and "replaces the GRU" in area.message
     assert area.model_choice.count() == 3
 
+
+def test_loading_a_model_for_another_task_keeps_every_model_in_the_list(qtbot, make_area, tmp_path):
+    """Item 10: the list holds models of several tasks; none leaves it on a load."""
+    area = make_area()
+    _train(qtbot, area, "sentiment", "compare")
+    sentiment = dict(area.models)
     other = make_area()
     _train(qtbot, other, "memory", "rnn", lag=4)
     assert other.save_model_to(tmp_path / "memory.npz")
-    assert area.load_model_from(tmp_path / "memory.npz")  # another task: said out loud
-    assert set(area.models) == {"rnn"}
-    assert "left the list" in area.message and "another task" in area.message
+    memory_rnn = other.models["rnn"]
+
+    assert area.load_model_from(tmp_path / "memory.npz")
+    # The loaded model's task is current (Open in studio shows it) ...
+    assert isinstance(area.task, MemoryTask) and area.task.lag == 4
+    assert set(area.models) == {"rnn"} and area.models["rnn"] is not sentiment["rnn"]
+    for name, value in memory_rnn.params.items():
+        np.testing.assert_array_equal(area.models["rnn"].params[name], value)
+    # ... and the sentiment models are still listed, each with its task.
+    labels = [area.model_choice.itemText(i) for i in range(area.model_choice.count())]
+    assert labels == [
+        "RNN · the memory task at lag 4",
+        "RNN · the sentiment task",
+        "LSTM · the sentiment task",
+        "GRU · the sentiment task",
+    ]
+    assert "left the list" not in area.message and "stay in the list" in area.message
+    assert area.open_in_studio() and area.session.length == 6  # symbol, 4 distractors, cue
+
+    # Choosing a sentiment model makes its task current again, with the same three models.
+    area.model_choice.setCurrentIndex(2)
+    assert isinstance(area.task, SentimentTask)
+    assert all(area.models[kind] is sentiment[kind] for kind in ("rnn", "lstm", "gru"))
+    assert area.current_model() == ("lstm", sentiment["lstm"])
+    assert area.controls.task.currentData() == "sentiment"
+    assert area.model_choice.count() == 4 and "the memory task at lag 4" in " ".join(
+        area.model_choice.itemText(i) for i in range(4)
+    )
+    assert area.open_in_studio() and area.session.text == "the film was not bad"
+
+    # A second memory model joins the memory group, wherever it is.
+    assert area.load_model_from(tmp_path / "memory.npz")
+    assert isinstance(area.task, MemoryTask) and set(area.models) == {"rnn"}
+    assert "replaces the RNN" in area.message
+    assert area.model_choice.count() == 4

@@ -47,7 +47,6 @@ from rnn_studio.engine.model import Model
 from rnn_studio.engine.tasks import MemoryTask, Task
 from rnn_studio.state.model_task import (
     describe_task,
-    fits,
     load_trained_model,
     same_task,
     save_trained_model,
@@ -70,6 +69,7 @@ from rnn_studio.state.train_area import (
     format_seconds,
     make_preview,
 )
+from rnn_studio.state.trained_groups import TaskModels, TrainedShelf
 from rnn_studio.ui.notices import show_plain_information
 from rnn_studio.ui.theme import set_role_style
 from rnn_studio.ui.train.controls import TrainControls
@@ -113,6 +113,8 @@ class TrainArea(QWidget):
         self.models: dict[str, Model] = {}
         #: The Train choices each model in the list was trained with (None: not known).
         self.model_setups: dict[str, TrainingSetup | None] = {}
+        #: Trained models of other tasks: still in the list, named with their task.
+        self.shelf = TrainedShelf()
         self.last_snapshot: TrainingSnapshot | None = None
         self.sweep_result: SweepResult | None = None
         self.message = ""
@@ -189,7 +191,11 @@ class TrainArea(QWidget):
         form.setContentsMargins(6, 6, 6, 6)
         self.model_choice = QComboBox()
         self.model_choice.setObjectName("train_model_choice")
-        self.model_choice.setToolTip("Which trained cell Save and Export use.")
+        self.model_choice.setToolTip(
+            "Which trained cell Save and Export use. Models trained for another task are "
+            "listed with their task; choosing one switches to that task."
+        )
+        self.model_choice.currentIndexChanged.connect(self._model_chosen)
         form.addRow("Model", self.model_choice)
         self.open_button = self._action(
             "train_open_studio",
@@ -316,6 +322,9 @@ class TrainArea(QWidget):
         except (TrainingSetupError, EngineError) as error:
             self._show_message(f"Cannot start: {error}", error=True)
             return
+        current = self.current_group()
+        if current is not None and not same_task(current.setup, setup):
+            self.shelf.put(current)  # another task's models stay in the list
         self.job = job
         self.task = job.task
         self.models = {}
@@ -427,10 +436,58 @@ class TrainArea(QWidget):
 
     # ------------------------------------------------------------------ trained models
     def _refresh_model_choice(self) -> None:
+        """List the current task's models (data: the cell kind), then the shelved ones
+        (data: ``"<group>/<kind>"``), each named with its task when there are several."""
+        self.model_choice.blockSignals(True)
         self.model_choice.clear()
+        several = bool(self.shelf.groups) and self.task is not None
         for kind in self.models:
-            self.model_choice.addItem(CELL_NAMES[kind], kind)
+            task = f" · {describe_task(self.task)}" if several and self.task is not None else ""
+            self.model_choice.addItem(f"{CELL_NAMES[kind]}{task}", kind)
+        for index, group in enumerate(self.shelf.groups):
+            for kind in group.models:
+                self.model_choice.addItem(
+                    f"{CELL_NAMES[kind]} · {group.describe()}", f"{index}/{kind}"
+                )
+        self.model_choice.blockSignals(False)
         self._update_model_actions()
+
+    def current_group(self) -> TaskModels | None:
+        """The current task's models as a group (None before any)."""
+        if self.task is None or not self.models:
+            return None
+        return TaskModels(self.task, dict(self.models), dict(self.model_setups))
+
+    def _model_chosen(self, index: int) -> None:
+        """A model of another task was chosen: make its task the current one."""
+        data = self.model_choice.itemData(index)
+        if not isinstance(data, str) or "/" not in data or self.running:
+            return
+        position, kind = data.split("/", 1)
+        chosen = self.shelf.take(int(position))
+        current = self.current_group()
+        if current is not None:
+            self.shelf.put(current)
+        self.job = None
+        self._make_current(chosen)
+        self._refresh_model_choice()
+        self.model_choice.setCurrentIndex(self.model_choice.findData(kind))
+        kinds = " and ".join(CELL_NAMES[k] for k in chosen.models)
+        self._show_message(
+            f"Now on {chosen.describe()}: the {kinds} trained on it. The other models stay "
+            "in the list."
+        )
+
+    def _make_current(self, group: TaskModels) -> None:
+        """Show ``group``: its task, models, Train choices and preview."""
+        self.task, self.models, self.model_setups = group.task, group.models, group.setups
+        if group.setup is not None:
+            self.controls.show_setup(group.setup)
+        self.preview.reset()
+        self.preview.set_task(group.task.name)
+        self.show_preview(
+            make_preview(group.task, self.models, temperature=self.preview.temperature.value())
+        )
 
     def _update_model_actions(self) -> None:
         idle = not self.running
@@ -518,8 +575,10 @@ class TrainArea(QWidget):
         """Load a model with the task it was trained on; on a bad file show why and keep the
         current models.
 
-        A model for the same task as the list joins it (replacing a model of its cell kind);
-        a model for another task replaces the list, and the message names what went.
+        A model for the same task as the current models joins them (replacing a model of its
+        cell kind). A model for another task becomes current with the models already
+        trained on that task, if any; the models that were current stay in the list, named
+        with their task (:class:`~rnn_studio.state.trained_groups.TrainedShelf`).
         """
         try:
             model, task, setup = load_trained_model(path)
@@ -527,38 +586,34 @@ class TrainArea(QWidget):
             self._show_message(f"Could not load the model: {error}", error=True)
             return False
         name = Path(path).name
-        kept = self._joins_the_list(task, model, setup)
-        note = ""
-        if kept:
-            replaced = model.kind in self.models
-            others = [CELL_NAMES[kind] for kind in self.models if kind != model.kind]
-            self.models = {**self.models, model.kind: model}
-            self.model_setups = {**self.model_setups, model.kind: setup or self.task_setup()}
-            if others:
-                note = f" It joins the {' and '.join(others)} in the list (same task)."
-            if replaced:
-                note += f" It replaces the {CELL_NAMES[model.kind]} that was there."
+        current = self.current_group()
+        if current is not None and current.takes(task, model, setup):
+            group, note = current, ""
         else:
-            if self.models and self.task is not None:
-                gone = " and ".join(CELL_NAMES[kind] for kind in self.models)
+            note = ""
+            if current is not None:
+                self.shelf.put(current)
+                kept = " and ".join(CELL_NAMES[kind] for kind in current.models)
                 note = (
-                    f" The {gone} trained on {describe_task(self.task)} left the list: "
-                    f"this model is for another task (save them first to keep them)."
+                    f" The {kept} trained on {current.describe()} stay in the list "
+                    "(choose them under Model)."
                 )
+            group = self.shelf.take_match(task, model, setup) or TaskModels(task)
+        replaced = model.kind in group.models
+        others = [CELL_NAMES[kind] for kind in group.models if kind != model.kind]
+        if others:
+            note = f" It joins the {' and '.join(others)} in the list (same task).{note}"
+        if replaced:
+            note += f" It replaces the {CELL_NAMES[model.kind]} that was there."
+        group.models = {**group.models, model.kind: model}
+        group.setups = {**group.setups, model.kind: setup or group.setup}
+        if group is not current:
             self.job = None
-            self.task = task
-            self.models = {model.kind: model}
-            self.model_setups = {model.kind: setup}
+        self._make_current(group)
         if setup is not None:
             self.controls.show_setup(setup)
         self._refresh_model_choice()
         self.model_choice.setCurrentIndex(self.model_choice.findData(model.kind))
-        self.preview.reset()
-        shown_task = self.task or task
-        self.preview.set_task(shown_task.name)
-        self.show_preview(
-            make_preview(shown_task, self.models, temperature=self.preview.temperature.value())
-        )
         trained_on = (
             describe_task(task)
             if setup is not None
@@ -569,15 +624,6 @@ class TrainArea(QWidget):
             f"for {trained_on}.{note} Open it in the studio or keep it."
         )
         return True
-
-    def _joins_the_list(self, task: Task, model: Model, setup: TrainingSetup | None) -> bool:
-        """True when a loaded model is for the task of the models already in the list."""
-        if not self.models or self.task is None:
-            return False
-        current = self.task_setup()
-        if setup is not None and current is not None:
-            return same_task(setup, current)
-        return type(task) is type(self.task) and fits(self.task, model)
 
     def export_torch(self) -> None:
         """Ask for a file and export the chosen model's weights for PyTorch."""
