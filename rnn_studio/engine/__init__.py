@@ -49,59 +49,75 @@ Bad input (wrong shapes, NaN/inf, empty sequences, unknown kinds, bad sizes) rai
 produced by an exploding run is kept and reported (``has_nonfinite``), never hidden.
 ``backward`` and ``jacobian_norms`` refuse a trace recorded before the parameters changed.
 Everything random takes a seed or a ``numpy.random.Generator``.
+
+The names are imported on first use (:func:`__getattr__`): ``from rnn_studio.engine import
+make_cell`` loads the cell modules only, so that opening the app does not pay for the
+training, file and task modules it does not use yet.
 """
 
-from rnn_studio.engine.cell_base import Cell, State, StepResult
-from rnn_studio.engine.cells import CELL_KINDS, GATE_LABELS, GRUCell, LSTMCell, RNNCell, make_cell
-from rnn_studio.engine.dynamics import (
-    gate_spectral_radii,
-    jacobian_log10_norms,
-    jacobian_norms,
-    largest_singular_value,
-    set_spectral_radius,
-    spectral_radius,
-)
-from rnn_studio.engine.errors import EngineError, check_params
-from rnn_studio.engine.gradcheck import gradient_check, self_check
-from rnn_studio.engine.jacobian_sweep import JacobianBlock, jacobian_log10_sweep
-from rnn_studio.engine.numerics import sigmoid, stable_norm, step_norms
-from rnn_studio.engine.sequence import Grads, Trace, backward, forward
-from rnn_studio.engine.stack import CellStack, StackGrads, StackTrace, make_stack
+from __future__ import annotations
 
-__all__ = [
-    "CELL_KINDS",
-    "GATE_LABELS",
-    "Cell",
-    "CellStack",
-    "EngineError",
-    "GRUCell",
-    "Grads",
-    "JacobianBlock",
-    "LSTMCell",
-    "RNNCell",
-    "StackGrads",
-    "StackTrace",
-    "State",
-    "StepResult",
-    "Trace",
-    "backward",
-    "check_params",
-    "forward",
-    "gate_spectral_radii",
-    "gradient_check",
-    "jacobian_log10_norms",
-    "jacobian_log10_sweep",
-    "jacobian_norms",
-    "largest_singular_value",
-    "make_cell",
-    "make_stack",
-    "self_check",
-    "set_spectral_radius",
-    "sigmoid",
-    "spectral_radius",
-    "stable_norm",
-    "step_norms",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names as the type checker sees them; loaded lazily at run time
+    from rnn_studio.engine.cell_base import Cell, State, StepResult
+    from rnn_studio.engine.cells import (
+        CELL_KINDS,
+        GATE_LABELS,
+        GRUCell,
+        LSTMCell,
+        RNNCell,
+        make_cell,
+    )
+    from rnn_studio.engine.dynamics import (
+        gate_spectral_radii,
+        jacobian_log10_norms,
+        jacobian_norms,
+        largest_singular_value,
+        set_spectral_radius,
+        spectral_radius,
+    )
+    from rnn_studio.engine.encoding import (
+        MAX_SEQUENCE_LENGTH,
+        Scaler,
+        Vocabulary,
+        detokenize,
+        encode_numbers,
+        one_hot,
+        tokenize,
+    )
+    from rnn_studio.engine.errors import EngineError, check_params
+    from rnn_studio.engine.gradcheck import gradient_check, self_check
+    from rnn_studio.engine.io import (
+        export_torch_state_dict,
+        load_model,
+        save_model,
+        save_torch_state_dict,
+    )
+    from rnn_studio.engine.jacobian_sweep import JacobianBlock, jacobian_log10_sweep
+    from rnn_studio.engine.losses import mean_squared_error, softmax, softmax_cross_entropy
+    from rnn_studio.engine.model import Model, ModelResult, rollout, sample, top_predictions
+    from rnn_studio.engine.numerics import sigmoid, stable_norm, step_norms
+    from rnn_studio.engine.optim import SGD, Adam, ClipReport, clip_grad_norm, clip_grad_value
+    from rnn_studio.engine.sequence import Grads, Trace, backward, forward
+    from rnn_studio.engine.stack import CellStack, StackGrads, StackTrace, make_stack
+    from rnn_studio.engine.stack_io import load_stack, save_stack
+    from rnn_studio.engine.tasks import (
+        ForecastTask,
+        MemoryTask,
+        SentimentTask,
+        TextTask,
+        make_task,
+    )
+    from rnn_studio.engine.train import (
+        RECIPES,
+        Trainer,
+        TrainingConfig,
+        TrainingControl,
+        TrainingDivergedError,
+        accuracy_against_lag,
+    )
 
 # --- Model, training and files (readout, losses, optimisers, tasks, io) -------------------------
 # model = Model("lstm", input_size=V, hidden_size=H, vocabulary=vocab, seed=0)
@@ -109,67 +125,132 @@ __all__ = [
 # task = MemoryTask(lag=60); trainer = Trainer(task.make_model("gru", 32, seed=0), task)
 # save_model("m.npz", model); load_model("m.npz")
 # save_stack("s.npz", stack); load_stack("s.npz")   # PyTorch names, bounded reading, no pickle
-from rnn_studio.engine.encoding import (
-    MAX_SEQUENCE_LENGTH,
-    Scaler,
-    Vocabulary,
-    detokenize,
-    encode_numbers,
-    one_hot,
-    tokenize,
-)
-from rnn_studio.engine.io import (
-    export_torch_state_dict,
-    load_model,
-    save_model,
-    save_torch_state_dict,
-)
-from rnn_studio.engine.losses import mean_squared_error, softmax, softmax_cross_entropy
-from rnn_studio.engine.model import Model, ModelResult, rollout, sample, top_predictions
-from rnn_studio.engine.optim import SGD, Adam, ClipReport, clip_grad_norm, clip_grad_value
-from rnn_studio.engine.stack_io import load_stack, save_stack
-from rnn_studio.engine.tasks import (
-    ForecastTask,
-    MemoryTask,
-    SentimentTask,
-    TextTask,
-    make_task,
-)
-from rnn_studio.engine.train import (
-    RECIPES,
-    Trainer,
-    TrainingConfig,
-    TrainingControl,
-    TrainingDivergedError,
-    accuracy_against_lag,
-)
 
-__all__ += [
+#: Public name -> the engine module (``rnn_studio.engine.<module>``) that defines it.
+_LAZY: dict[str, str] = {
+    "Cell": "cell_base",
+    "State": "cell_base",
+    "StepResult": "cell_base",
+    "CELL_KINDS": "cells",
+    "GATE_LABELS": "cells",
+    "GRUCell": "cells",
+    "LSTMCell": "cells",
+    "RNNCell": "cells",
+    "make_cell": "cells",
+    "gate_spectral_radii": "dynamics",
+    "jacobian_log10_norms": "dynamics",
+    "jacobian_norms": "dynamics",
+    "largest_singular_value": "dynamics",
+    "set_spectral_radius": "dynamics",
+    "spectral_radius": "dynamics",
+    "MAX_SEQUENCE_LENGTH": "encoding",
+    "Scaler": "encoding",
+    "Vocabulary": "encoding",
+    "detokenize": "encoding",
+    "encode_numbers": "encoding",
+    "one_hot": "encoding",
+    "tokenize": "encoding",
+    "EngineError": "errors",
+    "check_params": "errors",
+    "gradient_check": "gradcheck",
+    "self_check": "gradcheck",
+    "export_torch_state_dict": "io",
+    "load_model": "io",
+    "save_model": "io",
+    "save_torch_state_dict": "io",
+    "JacobianBlock": "jacobian_sweep",
+    "jacobian_log10_sweep": "jacobian_sweep",
+    "mean_squared_error": "losses",
+    "softmax": "losses",
+    "softmax_cross_entropy": "losses",
+    "Model": "model",
+    "ModelResult": "model",
+    "rollout": "model",
+    "sample": "model",
+    "top_predictions": "model",
+    "sigmoid": "numerics",
+    "stable_norm": "numerics",
+    "step_norms": "numerics",
+    "Adam": "optim",
+    "ClipReport": "optim",
+    "SGD": "optim",
+    "clip_grad_norm": "optim",
+    "clip_grad_value": "optim",
+    "Grads": "sequence",
+    "Trace": "sequence",
+    "backward": "sequence",
+    "forward": "sequence",
+    "CellStack": "stack",
+    "StackGrads": "stack",
+    "StackTrace": "stack",
+    "make_stack": "stack",
+    "load_stack": "stack_io",
+    "save_stack": "stack_io",
+    "ForecastTask": "tasks",
+    "MemoryTask": "tasks",
+    "SentimentTask": "tasks",
+    "TextTask": "tasks",
+    "make_task": "tasks",
+    "RECIPES": "train",
+    "Trainer": "train",
+    "TrainingConfig": "train",
+    "TrainingControl": "train",
+    "TrainingDivergedError": "train",
+    "accuracy_against_lag": "train",
+}
+
+__all__ = [
+    "CELL_KINDS",
+    "GATE_LABELS",
     "MAX_SEQUENCE_LENGTH",
     "RECIPES",
     "SGD",
     "Adam",
+    "Cell",
+    "CellStack",
     "ClipReport",
+    "EngineError",
     "ForecastTask",
+    "GRUCell",
+    "Grads",
+    "JacobianBlock",
+    "LSTMCell",
     "MemoryTask",
     "Model",
     "ModelResult",
+    "RNNCell",
     "Scaler",
     "SentimentTask",
+    "StackGrads",
+    "StackTrace",
+    "State",
+    "StepResult",
     "TextTask",
+    "Trace",
     "Trainer",
     "TrainingConfig",
     "TrainingControl",
     "TrainingDivergedError",
     "Vocabulary",
     "accuracy_against_lag",
+    "backward",
+    "check_params",
     "clip_grad_norm",
     "clip_grad_value",
     "detokenize",
     "encode_numbers",
     "export_torch_state_dict",
+    "forward",
+    "gate_spectral_radii",
+    "gradient_check",
+    "jacobian_log10_norms",
+    "jacobian_log10_sweep",
+    "jacobian_norms",
+    "largest_singular_value",
     "load_model",
     "load_stack",
+    "make_cell",
+    "make_stack",
     "make_task",
     "mean_squared_error",
     "one_hot",
@@ -178,8 +259,28 @@ __all__ += [
     "save_model",
     "save_stack",
     "save_torch_state_dict",
+    "self_check",
+    "set_spectral_radius",
+    "sigmoid",
     "softmax",
     "softmax_cross_entropy",
+    "spectral_radius",
+    "stable_norm",
+    "step_norms",
     "tokenize",
     "top_predictions",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the engine module that defines ``name`` on first use and return ``name``."""
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module_name}"), name)
+    globals()[name] = value  # the next access is an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

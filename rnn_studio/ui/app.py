@@ -111,26 +111,41 @@ def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> 
     from rnn_studio.atomic_files import clean_stale_temporaries
     from rnn_studio.storage import user_config_dir, user_data_dir
     from rnn_studio.ui.main_window import MainWindow
-    from rnn_studio.ui.menus import install_menus
+    from rnn_studio.ui.menus import apply_appearance_early, install_menus
+    from rnn_studio.ui.settings import open_settings
     from rnn_studio.ui.theme import configure_pyqtgraph
 
     for folder in (user_data_dir(), user_config_dir()):
         clean_stale_temporaries(folder)  # left by a process killed mid-write
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     identify_app(app)
+    settings = open_settings()
+    # The saved text size and theme before any widget exists: widgets are made in them, and
+    # the menus find nothing to restyle.
+    apply_appearance_early(settings)
     configure_pyqtgraph()
     from rnn_studio.state.zoo_studio import start_session
 
-    # The studio opens on a trained model (the sentiment LSTM reading "not bad").
-    window = MainWindow(start_session())  # the Learn and Train areas are built on first use
+    # The studio opens on a trained model (the sentiment LSTM reading "not bad"); the Learn
+    # and Train areas are built on first use.
+    window = MainWindow(start_session(), settings=settings)
     # Menus, presenter, sessions, themes (ui/menus.py); the autosave waits for the paint.
     features = install_menus(window, restore=False)
     restore: list[Callable[[], object]] = (
         [features.restore_autosave] if features.preferences.restore_session else []
     )
     after_paint = restore or [features.offer_crash_restore]
+    # Space/Enter/Escape for the focused control filter every event of the app in Python:
+    # not before the window is on screen (~7,600 start-up events), from its first paint on.
+    app.removeEventFilter(features.keyboard)
+
+    def operate_keyboard() -> None:
+        app.installEventFilter(features.keyboard)
+
     # Kept alive by its watcher, a child of the window.
-    AfterFirstPaint(window, [*after_paint, features.maybe_show_tour], on_close=restore)
+    AfterFirstPaint(
+        window, [operate_keyboard, *after_paint, features.maybe_show_tour], on_close=restore
+    )
     window.show()
     if quit_after_ms is None and os.environ.get(QUIT_AFTER_VARIABLE):
         quit_after_ms = int(os.environ[QUIT_AFTER_VARIABLE])

@@ -12,13 +12,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -54,29 +56,33 @@ from rnn_studio.state.session_file import (
     write_autosave,
 )
 from rnn_studio.studio_core.demo import STUDIO_PANELS, DemoSetup
-from rnn_studio.ui import export, export_figures
 from rnn_studio.ui.accessibility import StepStatusLine, complete_accessible_text
 from rnn_studio.ui.autosave import SessionGuard
-from rnn_studio.ui.help import AboutDialog, ShortcutsDialog, TourDialog, tour_dismissed
 from rnn_studio.ui.keyboard import KeyboardOperation, shortcut_rows
 from rnn_studio.ui.notices import show_plain_warning, startup_notice
 from rnn_studio.ui.panels.cell import FULL_SIZE_KEYS
 from rnn_studio.ui.preferences import (
+    KEYS,
     PANEL_TITLES,
     Preferences,
-    PreferencesDialog,
     panel_ids,
     read_preferences_checked,
     write_preferences,
 )
 from rnn_studio.ui.presenter import PresenterMode
 from rnn_studio.ui.qt_app import running_app
-from rnn_studio.ui.recorder import StepperRecorder
-from rnn_studio.ui.settings import PROBLEM_PROPERTY
+from rnn_studio.ui.settings import PROBLEM_PROPERTY, read_setting
 from rnn_studio.ui.theme import THEME_LABELS, apply_font_scale, apply_theme
 
 if TYPE_CHECKING:
+    from rnn_studio.ui import export
+    from rnn_studio.ui.help import ShortcutsDialog, TourDialog
     from rnn_studio.ui.main_window import MainWindow
+    from rnn_studio.ui.recorder import StepperRecorder
+
+# The export (PIL, QtSvg), help (licences: importlib.metadata), recorder and preferences
+# dialog modules are imported by the commands that use them: the first frame needs none of
+# them (benchmarks/startup.py; tests/ui/test_app_lazy_imports.py keeps them out).
 
 Reporter = Callable[[str, str], None]
 #: How long a "Saved … to …" confirmation stays in the status line.
@@ -260,7 +266,7 @@ class MenuBar(QObject):
         mp4 = self._action(
             export_menu, "action_export_mp4", "Stepper as &MP4…", lambda: self._export_dialog("mp4")
         )
-        if not export.mp4_available():
+        if not mp4_available():
             mp4.setEnabled(False)
             mp4.setText("Stepper as MP4 (needs ffmpeg)")
             mp4.setToolTip("Install imageio-ffmpeg (or ffmpeg) to export MP4; GIF works now")
@@ -327,12 +333,18 @@ class MenuBar(QObject):
             self.show_teaching_guide,
             tip="A 10-minute lesson plan with presets, scenes and presenter mode",
         )
-        self._action(
-            help_menu, "action_about", "&About RNN Studio", lambda: AboutDialog(self.window).exec()
-        )
+        self._action(help_menu, "action_about", "&About RNN Studio", self.about_dialog)
+
+    def about_dialog(self) -> None:
+        """Help → About: versions and the licences of the bundled libraries (modal)."""
+        from rnn_studio.ui.help import AboutDialog
+
+        AboutDialog(self.window).exec()
 
     def shortcuts_dialog(self) -> ShortcutsDialog:
         """Help → Keyboard shortcuts: every key the window has (the Learn area's too)."""
+        from rnn_studio.ui.help import ShortcutsDialog
+
         if "Learn" in self.window.area_names():
             self.window.area("Learn")  # its flashcard and page keys exist once it is built
         return ShortcutsDialog(shortcut_rows(self.window, FULL_SIZE_KEYS), self.window)
@@ -373,6 +385,8 @@ class MenuBar(QObject):
             self.scenes_menu.addAction("(no scenes saved yet)").setEnabled(False)
 
     def _fill_plots(self, menu: QMenu, kind: str) -> None:
+        from rnn_studio.ui import export
+
         menu.clear()
         for name, view in export.plot_views(self.window).items():
             label = view.accessibleName() or name
@@ -717,6 +731,8 @@ class MenuBar(QObject):
         ``options`` say), "png" (the figure of ``view``'s plot as PNG), "svg" (``view``
         as on screen), "window", "gif", "mp4" or "csv".
         """
+        from rnn_studio.ui import export, export_figures
+
         studio = self.window.studio
         target = Path(path)
         if kind in ("figure", "png"):
@@ -795,6 +811,9 @@ class MenuBar(QObject):
     def record_stepper(self, kind: str, path: str | Path) -> StepperRecorder | None:
         """Film the studio step by step into a GIF or MP4 with a progress dialog and Cancel;
         the window stays usable (see :class:`~rnn_studio.ui.recorder.StepperRecorder`)."""
+        from rnn_studio.ui import export
+        from rnn_studio.ui.recorder import StepperRecorder
+
         target = Path(path)
         try:
             recorder = StepperRecorder(
@@ -850,6 +869,8 @@ class MenuBar(QObject):
         view: QWidget | None = None,
         options: export.FigureOptions | None = None,
     ) -> None:
+        from rnn_studio.ui import export
+
         try:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             self.export_to(kind, path, view, options)
@@ -883,9 +904,13 @@ class MenuBar(QObject):
         # At start the font is scaled before the theme's style sheet goes on, so that the
         # window is re-polished once (each style sheet change re-polishes every widget).
         font_first = first_time and not self.presenter.active
-        if font_first:
+        # run_app applies the saved text size and theme before it builds the window (each
+        # widget is then made in them, and nothing is restyled): not again here.
+        early = font_first and app.property(APPEARANCE_PROPERTY) == appearance_key(preferences)
+        if font_first and not early:
             apply_font_scale(app, preferences.font_scale)
-        apply_theme(preferences.theme)
+        if not early:
+            apply_theme(preferences.theme)
         for name, action in self.actions.items():
             if name.startswith("action_theme_"):
                 action.setChecked(name == f"action_theme_{preferences.theme}")
@@ -906,6 +931,8 @@ class MenuBar(QObject):
 
     def preferences_dialog(self) -> None:
         """Edit → Preferences…"""
+        from rnn_studio.ui.preferences import PreferencesDialog
+
         dialog = PreferencesDialog(self.preferences, self.window)
         if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
             self.save_preferences(dialog.preferences())
@@ -946,6 +973,8 @@ class MenuBar(QObject):
 
     def show_tour(self) -> TourDialog:
         """Help → Tour (non-modal)."""
+        from rnn_studio.ui.help import TourDialog
+
         dialog = TourDialog(self.window.settings, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -953,9 +982,47 @@ class MenuBar(QObject):
 
     def maybe_show_tour(self) -> TourDialog | None:
         """Show the tour on start unless it was dismissed for good."""
+        from rnn_studio.ui.help import tour_dismissed
+
         if tour_dismissed(self.window.settings):
             return None
         return self.show_tour()
+
+
+#: App property: the text size and theme applied before the window was built (run_app).
+APPEARANCE_PROPERTY = "rnn_studio_early_appearance"
+
+
+def appearance_key(preferences: Preferences) -> str:
+    """What :data:`APPEARANCE_PROPERTY` holds once ``preferences``' size and theme are on."""
+    return f"{preferences.theme} {preferences.font_scale!r}"
+
+
+def apply_appearance_early(settings: QSettings) -> Preferences:
+    """Apply the saved text size and theme to the app before any window is built.
+
+    Widgets made afterwards are made in them, so that the menus' first
+    :meth:`MenuBar.apply_preferences` has nothing to restyle (restyling a built studio, its
+    plots and every widget's style, cost about 70 ms of a start). A stored value that cannot
+    be used falls back to its default here; :func:`read_preferences_checked` names it.
+    """
+    preferences = Preferences()
+    for name in ("theme", "font_scale"):
+        # A value that cannot be used keeps the default; the menus report it when they read
+        # the settings (read_preferences_checked).
+        with contextlib.suppress(ValueError):
+            preferences = replace(preferences, **{name: read_setting(settings, KEYS[name])})
+    app = running_app()
+    apply_font_scale(app, preferences.font_scale)
+    apply_theme(preferences.theme, app)
+    app.setProperty(APPEARANCE_PROPERTY, appearance_key(preferences))
+    return preferences
+
+
+def mp4_available() -> bool:
+    """:func:`rnn_studio.ui.export.mp4_available` (imageio and imageio-ffmpeg installed),
+    asked without importing the export module before the first frame."""
+    return all(importlib.util.find_spec(name) is not None for name in ("imageio", "imageio_ffmpeg"))
 
 
 def _fingerprint(document: SessionDocument) -> object:

@@ -1,0 +1,124 @@
+"""What the first frame does not need stays unimported until it is used (a fast start-up).
+
+The app is started the way ``rnn-studio`` starts it, in a fresh process, and the modules
+loaded when the main window first paints are compared with the ones the first frame does not
+need: the export, help/licence, recorder and preferences-dialog modules, PIL, and the engine's
+training, gradient-check and file modules. Then each lazy path is shown to load what it needs
+when it is used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rnn_studio.ui import export, menus
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Started as ``rnn-studio`` starts; prints the modules loaded at the main window's first
+#: paint (recorded from inside that paint event, before anything queued after it runs).
+FIRST_PAINT_MODULES = """
+import json, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+from rnn_studio.cli.startup import run_until_first_paint
+from rnn_studio.ui.app import run_app
+seen = []
+class Record(QObject):
+    def eventFilter(self, watched, event):
+        if (not seen and event.type() == QEvent.Type.Paint
+                and isinstance(watched, QMainWindow) and watched.isWindow()):
+            seen.append(sorted(sys.modules))
+        return False
+record = Record()
+app.installEventFilter(record)
+run_until_first_paint(run_app)
+print(json.dumps(seen[0]))
+"""
+
+#: Not needed for the first frame (each is imported by the command or area that uses it).
+LAZY = (
+    "rnn_studio.ui.export",
+    "rnn_studio.ui.export_figures",
+    "rnn_studio.ui.help",
+    "rnn_studio.ui.licences",
+    "rnn_studio.ui.recorder",
+    "rnn_studio.ui.learn.learn_area",
+    "rnn_studio.ui.train.train_area",
+    "PIL.Image",
+    "rnn_studio.engine.gradcheck",
+    "rnn_studio.engine.stack_io",
+)
+
+
+@pytest.fixture(scope="module")
+def first_paint_modules(tmp_path_factory) -> set[str]:
+    home = tmp_path_factory.mktemp("home")
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_MODULES],
+        cwd=ROOT,
+        env={**os.environ, "RNN_STUDIO_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_the_first_frame_loads_none_of_the_lazy_modules(first_paint_modules) -> None:
+    # The record is real: the window, its studio and the engine's cells are there.
+    for needed in ("rnn_studio.ui.main_window", "rnn_studio.ui.studio", "rnn_studio.engine.cells"):
+        assert needed in first_paint_modules
+    loaded = sorted(name for name in LAZY if name in first_paint_modules)
+    assert loaded == []
+
+
+def test_the_engine_package_loads_a_module_when_one_of_its_names_is_read() -> None:
+    script = """
+import sys
+import rnn_studio.engine as engine
+assert not [m for m in sys.modules if m.startswith("rnn_studio.engine.")], sys.modules
+from rnn_studio.engine import make_cell
+assert "rnn_studio.engine.cells" in sys.modules
+assert "rnn_studio.engine.train" not in sys.modules
+from rnn_studio.engine.train import Trainer
+assert engine.Trainer is Trainer
+assert set(engine.__all__) <= set(dir(engine))
+for name in engine.__all__:
+    getattr(engine, name)
+try:
+    engine.no_such_name
+except AttributeError as error:
+    assert "no_such_name" in str(error)
+else:
+    raise AssertionError("an unknown name must raise AttributeError")
+print("lazy engine ok", make_cell("gru", 2, 3, seed=0).kind)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "lazy engine ok gru" in result.stdout
+
+
+def test_every_public_engine_name_is_the_object_its_module_defines() -> None:
+    import importlib
+
+    import rnn_studio.engine as engine
+
+    assert sorted(engine.__all__) == sorted(engine._LAZY)
+    for name, module_name in engine._LAZY.items():
+        module = importlib.import_module(f"rnn_studio.engine.{module_name}")
+        assert getattr(engine, name) is getattr(module, name), name
+
+
+def test_the_menus_mp4_check_is_the_export_modules() -> None:
+    assert menus.mp4_available() == export.mp4_available()
