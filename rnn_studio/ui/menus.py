@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -263,13 +262,13 @@ class MenuBar(QObject):
             "Stepper as animated &GIF…",
             lambda: self._export_dialog("gif"),
         )
-        mp4 = self._action(
+        self._action(
             export_menu, "action_export_mp4", "Stepper as &MP4…", lambda: self._export_dialog("mp4")
         )
-        if not mp4_available():
-            mp4.setEnabled(False)
-            mp4.setText("Stepper as MP4 (needs ffmpeg)")
-            mp4.setToolTip("Install imageio-ffmpeg (or ffmpeg) to export MP4; GIF works now")
+        # Whether MP4 can be written is asked when the menu opens (the export module and the
+        # ffmpeg lookup are not needed for the first frame).
+        self.export_menu = export_menu
+        export_menu.aboutToShow.connect(self._offer_mp4_if_possible)
         self._action(
             export_menu, "action_export_csv", "&Trace as CSV…", lambda: self._export_dialog("csv")
         )
@@ -340,6 +339,20 @@ class MenuBar(QObject):
         from rnn_studio.ui.help import AboutDialog
 
         AboutDialog(self.window).exec()
+
+    def _offer_mp4_if_possible(self) -> None:
+        """File ▸ Export: MP4 only when an ffmpeg program is there, else say what to install."""
+        from rnn_studio.ui import export
+
+        mp4 = self.actions["action_export_mp4"]
+        available = export.mp4_available()
+        mp4.setEnabled(available)
+        mp4.setText("Stepper as &MP4…" if available else "Stepper as MP4 (needs ffmpeg)")
+        mp4.setToolTip(
+            "Stepper as MP4"
+            if available
+            else "Install imageio-ffmpeg (or ffmpeg) to export MP4; GIF works now"
+        )
 
     def shortcuts_dialog(self) -> ShortcutsDialog:
         """Help → Keyboard shortcuts: every key the window has (the Learn area's too)."""
@@ -1017,12 +1030,6 @@ def apply_appearance_early(settings: QSettings) -> Preferences:
     apply_theme(preferences.theme, app)
     app.setProperty(APPEARANCE_PROPERTY, appearance_key(preferences))
     return preferences
-
-
-def mp4_available() -> bool:
-    """:func:`rnn_studio.ui.export.mp4_available` (imageio and imageio-ffmpeg installed),
-    asked without importing the export module before the first frame."""
-    return all(importlib.util.find_spec(name) is not None for name in ("imageio", "imageio_ffmpeg"))
 
 
 def _fingerprint(document: SessionDocument) -> object:

@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from rnn_studio.ui import export, menus
-
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Started as ``rnn-studio`` starts; prints the modules loaded at the main window's first
@@ -118,7 +116,3 @@ def test_every_public_engine_name_is_the_object_its_module_defines() -> None:
     for name, module_name in engine._LAZY.items():
         module = importlib.import_module(f"rnn_studio.engine.{module_name}")
         assert getattr(engine, name) is getattr(module, name), name
-
-
-def test_the_menus_mp4_check_is_the_export_modules() -> None:
-    assert menus.mp4_available() == export.mp4_available()

@@ -112,6 +112,7 @@ def test_mp4_is_offered_and_holds_one_frame_per_step(window, tmp_path, qtbot):
     """Item 8: MP4 from the menu, with progress; read back: every step, the studio's size."""
     session = window.session
     action = window.menus.actions["action_export_mp4"]
+    window.menus.export_menu.aboutToShow.emit()  # File ▸ Export opens: MP4 is asked then
     assert action.isEnabled() and action.text() == "Stepper as &MP4…"
     recorder = window.menus.record_stepper("mp4", tmp_path / "steps.mp4")
     assert recorder is not None and window.menus.record_progress.isVisible()
@@ -171,6 +172,7 @@ def test_without_ffmpeg_mp4_says_what_to_install(classroom, tmp_path, monkeypatc
         export.export_stepper_video(window.session, window.studio, tmp_path / "s.mp4")
     assert not (tmp_path / "s.mp4").exists()
     action = window.menus.actions["action_export_mp4"]
+    window.menus.export_menu.aboutToShow.emit()
     assert not action.isEnabled() and "ffmpeg" in action.text()
 
 
