@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # RNN Studio developer entry point: sets up a local virtual environment and runs the app or the tests.
 #   ./dev.sh run [app arguments]   set up .venv and launch RNN Studio
-#   ./dev.sh test [pytest args]    set up .venv with the test extra and run the whole suite headless
+#   ./dev.sh test [pytest args]    set up .venv with the test extra and run the whole suite headless,
+#                                  on every core (pytest-xdist; -p no:xdist or -n 0 for one process)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -58,7 +59,17 @@ case "$cmd" in
         check_python; make_venv; install_project test
         export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
         hint_missing_qt_libraries
-        exec "$VENV/bin/python" -m pytest "$@"
+        # One pytest-xdist worker per core (RNN_STUDIO_TEST_WORKERS=N to choose), all in the one
+        # random order pytest-randomly prints the seed of; the tests that share a costly module
+        # fixture carry an xdist_group mark and run on one worker. Not when the caller chose
+        # (-n N, -p no:xdist to debug in one process).
+        workers=(-n "${RNN_STUDIO_TEST_WORKERS:-auto}" --dist loadgroup)
+        for arg in "$@"; do
+            case "$arg" in
+                -n | -n* | --numprocesses | --numprocesses=* | no:xdist | -pno:xdist) workers=() ;;
+            esac
+        done
+        exec "$VENV/bin/python" -m pytest ${workers[@]+"${workers[@]}"} "$@"
         ;;
     *)
         die "unknown command '$cmd'; use: ./dev.sh run | ./dev.sh test"
