@@ -23,7 +23,7 @@ plot as on screen. The PDF export is drawn with ``pdftoppm`` and compared with t
 Run (Debian: ``apt-get install librsvg2-bin inkscape chromium poppler-utils``)::
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/svg_renderers.py [--out DIR]
-        [--only NAME,...] [--sheets DIR]
+        [--only NAME,...] [--sheets DIR] [--window 1920x1080]
 
 It prints one table row per SVG and writes every render, the SVGs and (with ``--sheets``)
 a side-by-side sheet per SVG: Qt, rsvg, Inkscape, Chromium on top, their differences from
@@ -175,7 +175,9 @@ def difference(first: np.ndarray, second: np.ndarray) -> tuple[float, float]:
 
 
 # -------------------------------------------------------------------------------- exports
-def export_cases(out: Path, only: set[str] | None) -> list[Case]:
+def export_cases(
+    out: Path, only: set[str] | None, window_size: tuple[int, int] = (1280, 720)
+) -> list[Case]:
     """Build the window offscreen and export every kind of SVG into ``out``."""
     from PySide6.QtWidgets import QApplication
 
@@ -190,7 +192,7 @@ def export_cases(out: Path, only: set[str] | None) -> list[Case]:
     configure_pyqtgraph()
     window = MainWindow()
     install_menus(window, restore=False)
-    window.resize(1280, 720)
+    window.resize(*window_size)
     window.show()
     cases: list[Case] = []
 
@@ -215,7 +217,7 @@ def export_cases(out: Path, only: set[str] | None) -> list[Case]:
         if not wanted(name):
             return
         export.export_plot_svg(view, out / f"{name}.svg")  # type: ignore[arg-type]
-        view.grab().save(str(out / f"{name}-app.png"))  # type: ignore[attr-defined]
+        view.viewport().grab().save(str(out / f"{name}-app.png"))  # type: ignore[attr-defined]
         cases.append(Case(name, out / f"{name}.svg", out / f"{name}-app.png"))
 
     def offered(root: object, prefix: str) -> None:
@@ -266,7 +268,8 @@ def export_cases(out: Path, only: set[str] | None) -> list[Case]:
 
 
 def export_pdf(out: Path) -> tuple[Path, Path] | None:
-    """The gates figure as a PDF for paper (120 mm at 150 dpi) and as a PNG of that size."""
+    """The gates and gradient figures as PDFs for paper (8 x 4.5 inches at 150 dpi: whole
+    pixels, so poppler's page has no fractional row) and as PNGs of that size."""
     from rnn_studio.state.trace_table import compute_export
     from rnn_studio.studio_core.demo import DemoSetup
     from rnn_studio.ui.export_figures import FigureSize, save_figure
@@ -274,7 +277,7 @@ def export_pdf(out: Path) -> tuple[Path, Path] | None:
     data = compute_export(
         DemoSetup(text="not bad at all", cell="lstm", hidden_size=6, cursor=5, backprop=True)
     )
-    size = FigureSize.paper(120, dpi=150)
+    size = FigureSize.paper(203.2, dpi=150)
     for view in ("gates", "gradients"):
         save_figure(data, view, out / f"pdf-{view}.pdf", 0, 0, size=size)
         save_figure(data, view, out / f"pdf-{view}-app.png", 0, 0, size=size)
@@ -336,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated case names")
     parser.add_argument("--sheets", type=Path, default=None, help="write comparison sheets here")
     parser.add_argument("--renderers", default=",".join(RENDERERS))
+    parser.add_argument("--window", default="1280x720", help="main window size, WxH")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     only = set(args.only.split(",")) if args.only else None
@@ -345,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {TOOLS[name]} is not installed; skipped")
     renderers = [r for r in renderers if r not in missing]
 
-    cases = export_cases(args.out, only)
+    width, height = (int(part) for part in args.window.split("x"))
+    cases = export_cases(args.out, only, (width, height))
     print(
         f"{'svg':28} {'size':>10} {'app vs qt':>16} "
         + " ".join(f"{r:>16}" for r in renderers if r != "qt")

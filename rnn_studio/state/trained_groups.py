@@ -45,6 +45,10 @@ class TaskModels:
         """The group's task in a few words ("the memory task at lag 60")."""
         return describe_task(self.task)
 
+    def cells(self) -> str:
+        """The group's cells in words: "RNN", "RNN and LSTM", "RNN, LSTM and GRU"."""
+        return cell_names(list(self.models))
+
     def takes(self, task: Task, model: Model, setup: TrainingSetup | None) -> bool:
         """True when a model trained on ``task`` with ``setup`` belongs to this group.
 
@@ -90,3 +94,9 @@ class TrainedShelf:
     def count(self) -> int:
         """How many models the shelf holds."""
         return sum(len(group.models) for group in self.groups)
+
+
+def cell_names(kinds: list[str]) -> str:
+    """Cell kinds as a phrase: ``["rnn", "lstm", "gru"]`` -> "RNN, LSTM and GRU"."""
+    names = [kind.upper() for kind in kinds]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

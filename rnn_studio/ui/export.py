@@ -24,12 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyqtgraph as pg
 from PIL import Image
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from rnn_studio.state.trace_table import (
     TraceTableError,
@@ -90,14 +89,14 @@ def export_window_png(window: QWidget, path: str | os.PathLike[str]) -> tuple[in
     return export_png(window, path)
 
 
-def export_plot_svg(view: pg.GraphicsView, path: str | os.PathLike[str]) -> tuple[int, int]:
-    """Save a pyqtgraph view (``PlotWidget`` or ``GraphicsLayoutWidget``) as it is on
-    screen, as SVG without ``vector-effect`` (:mod:`rnn_studio.ui.svg_strokes`), so librsvg
-    and Inkscape draw it as Qt does.
+def export_plot_svg(view: QWidget, path: str | os.PathLike[str]) -> tuple[int, int]:
+    """Save a plot as it is on screen -- a pyqtgraph view (``PlotWidget``,
+    ``GraphicsLayoutWidget``) or the unrolled chain -- as SVG without ``vector-effect``
+    (:mod:`rnn_studio.ui.svg_strokes`), so librsvg, Inkscape and browsers draw it as Qt does.
 
     Returns the SVG's size in pixels (the view's size).
     """
-    if not isinstance(view, pg.GraphicsView):
+    if not isinstance(view, QGraphicsView):
         raise ExportError(f"{_describe(view)} is not a plot")
     _check_visible(view)
     size = view.viewport().size()
@@ -121,6 +120,11 @@ def export_plot_svg(view: pg.GraphicsView, path: str | os.PathLike[str]) -> tupl
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         target = QRectF(0, 0, size.width(), size.height())
+        # The background as on screen: a view without a background brush (the chain) is
+        # filled by its viewport, which render() leaves out; its SVG was transparent, and
+        # a dark theme's light text vanished on a white slide.
+        viewport = view.viewport()
+        painter.fillRect(target, viewport.palette().color(viewport.backgroundRole()))
         with uncached(view):  # vector curves, not the pixmaps cached for playback
             view.render(painter, target, view.viewport().rect())
     finally:
@@ -135,9 +139,10 @@ def export_plot_svg(view: pg.GraphicsView, path: str | os.PathLike[str]) -> tupl
     return size.width(), size.height()
 
 
-def plot_views(root: QWidget) -> dict[str, pg.GraphicsView]:
-    """The plots under ``root`` by object name (for the Export menu)."""
-    return {view.objectName(): view for view in root.findChildren(pg.GraphicsView)
+def plot_views(root: QWidget) -> dict[str, QGraphicsView]:
+    """The plots under ``root`` by object name (for the Export menu): pyqtgraph's views and
+    the unrolled chain, the graphics views that are on show."""
+    return {view.objectName(): view for view in root.findChildren(QGraphicsView)
             if view.objectName() and view.isVisibleTo(root)}  # fmt: skip
 
 

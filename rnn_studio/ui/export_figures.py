@@ -26,6 +26,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontInfo,
+    QFontMetricsF,
     QImage,
     QPageSize,
     QPainter,
@@ -77,6 +79,13 @@ MIN_DPI, MAX_DPI = 72, 600
 MIN_MM, MAX_MM = 40.0, 420.0
 DEFAULT_SLIDE = (1920, 1080)
 MM_PER_INCH = 25.4
+#: A smaller figure is laid out at this size and scaled down (text shrinks with it):
+#: below it a title and four gate heatmaps no longer fit.
+MIN_LAYOUT = (640, 360)
+LAYOUT_MARGIN = 16
+#: Layout height per gate below which a gate strip is labelled "unit", not "hidden unit".
+SHORT_STRIP = 150
+TITLE_POINTS, SUBTITLE_POINTS = 14.0, 10.5
 
 
 class FigureError(ValueError):
@@ -161,7 +170,8 @@ class FigureSize:
         """An image of ``width`` x ``height`` pixels (320 to 7680 each), text scaled with it.
 
         The layout is the image shrunk to at most 1280 x 720, so a 1920 x 1080 slide has the
-        same proportions as the studio on a 1280 x 720 projector, 1.5 times as sharp.
+        same proportions as the studio on a 1280 x 720 projector, 1.5 times as sharp. An
+        image under 640 x 360 is laid out at that size and scaled down.
         """
         for name, value in (("width", width), ("height", height)):
             if not isinstance(value, int) or not MIN_PIXELS <= value <= MAX_PIXELS:
@@ -174,13 +184,15 @@ class FigureSize:
     def of_image(cls, width: int, height: int) -> FigureSize:
         """:meth:`pixels` without the range check (for sizes checked elsewhere)."""
         scale = max(1.0, min(width / REFERENCE_WIDTH, height / REFERENCE_HEIGHT))
-        return cls(width, height, scale, LAYOUT_DPI)
+        return cls(width, height, _at_least_min_layout(scale, width, height), LAYOUT_DPI)
 
     @classmethod
     def paper(cls, width_mm: float, height_mm: float | None = None, dpi: int = 300) -> FigureSize:
         """A figure ``width_mm`` wide on paper (40 to 420 mm) at ``dpi`` (72 to 600).
 
-        ``height_mm`` defaults to 9/16 of the width. Text keeps its point size on paper.
+        ``height_mm`` defaults to 9/16 of the width. Text keeps its point size on paper,
+        down to a width of 169 mm (:data:`MIN_LAYOUT`); a narrower figure is laid out at
+        that width and scaled down, text with it (at 120 mm, to 71 %).
         """
         height_mm = width_mm * 9 / 16 if height_mm is None else height_mm
         for name, value in (("paper width", width_mm), ("paper height", height_mm)):
@@ -190,7 +202,13 @@ class FigureSize:
             raise FigureError(f"dpi must be {MIN_DPI} to {MAX_DPI}, got {dpi}")
         width = round(width_mm / MM_PER_INCH * dpi)
         height = round(height_mm / MM_PER_INCH * dpi)
-        return cls(width, height, dpi / LAYOUT_DPI, float(dpi))
+        scale = _at_least_min_layout(dpi / LAYOUT_DPI, width, height)
+        return cls(width, height, scale, float(dpi))
+
+
+def _at_least_min_layout(scale: float, width: int, height: int) -> float:
+    """``scale``, lowered so that the layout is at least :data:`MIN_LAYOUT`."""
+    return min(scale, width / MIN_LAYOUT[0], height / MIN_LAYOUT[1])
 
 
 def _label_steps(plot: pg.PlotItem, tokens: Sequence[str], suffix: str = "") -> None:
@@ -224,11 +242,42 @@ def _title(data: ExportData, what: str) -> str:
 def _headings(
     layout: pg.GraphicsLayoutWidget, data: ExportData, what: str, style: FigureStyle
 ) -> None:
-    """The title, then the verdict on the gradient (or how to get one) as the subtitle."""
-    layout.addLabel(_title(data, what), color=style.foreground, size="14pt")
+    """The title, then the verdict on the gradient (or how to get one) as the subtitle,
+    each broken into lines that fit the figure's width (a long title ran off a narrow one)."""
+    width = layout.width() - 2 * LAYOUT_MARGIN
+    title = fitted_lines(_title(data, what), TITLE_POINTS, width)
+    layout.addLabel(title, color=style.foreground, size=f"{TITLE_POINTS:g}pt")
     layout.nextRow()
-    layout.addLabel(verdict_line(data), color=style.foreground, size="10.5pt")
+    verdict = fitted_lines(verdict_line(data), SUBTITLE_POINTS, width)
+    layout.addLabel(verdict, color=style.foreground, size=f"{SUBTITLE_POINTS:g}pt")
     layout.nextRow()
+
+
+def fitted_lines(text: str, point_size: float, width: float) -> str:
+    """``text`` as label HTML in lines no wider than ``width`` layout units at
+    ``point_size``: broken after a " · " where it can, else between words; escaped."""
+    font = QFont()
+    font.setPointSizeF(point_size)
+    metrics = QFontMetricsF(font)
+    lines: list[str] = []
+    for part in _parts(text, " · "):
+        words = part.split(" ")
+        line = ""
+        for word in words:
+            candidate = f"{line} {word}" if line else word
+            if line and metrics.horizontalAdvance(candidate) > width:
+                lines.append(line)
+                candidate = word
+            line = candidate
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} · {line}") <= width:
+            lines[-1] = f"{lines[-1]} · {line}"
+        else:
+            lines.append(line)
+    return "<br>".join(escape(line) for line in lines)
+
+
+def _parts(text: str, separator: str) -> list[str]:
+    return [part for part in text.split(separator) if part]
 
 
 def verdict_line(data: ExportData) -> str:
@@ -261,11 +310,16 @@ def _image_plot(
     levels: tuple[float, float],
     style: FigureStyle,
     bar_label: str,
+    compact: bool = False,
 ) -> pg.PlotItem:
-    """Add a (units x steps) heatmap of ``values`` (shape (T, H)) with a labelled colour bar."""
+    """Add a (units x steps) heatmap of ``values`` (shape (T, H)) with a labelled colour bar.
+
+    ``compact`` (a short strip): the bar's label goes into the title, and the unit axis and
+    the bar name only their ends.
+    """
     plot = layout.addPlot()
     if title:
-        plot.setTitle(title, color=style.foreground)
+        plot.setTitle(f"{title}, {bar_label}" if compact else title, color=style.foreground)
     steps, units = values.shape
     # Each value as a block of pixels: renderers smooth a scaled image (librsvg ignores
     # image-rendering), which would blur neighbouring units into each other.
@@ -277,7 +331,9 @@ def _image_plot(
     plot.invertY(True)
     plot.setXRange(-0.5, steps - 0.5, padding=0)
     plot.setYRange(-0.5, units - 0.5, padding=0)
-    plot.setLabel("left", "hidden unit")
+    plot.setLabel("left", "unit" if compact else "hidden unit")
+    if compact:
+        plot.getAxis("left").setTicks([[(0.0, "0"), (units - 1.0, str(units - 1))]])
     _label_steps(plot, tokens)
     plot.setMouseEnabled(False, False)
     plot.hideButtons()
@@ -285,7 +341,12 @@ def _image_plot(
     bar.setImageItem(image, insert_in=plot)
     bar.axis.setPen(style.foreground)
     bar.axis.setTextPen(style.foreground)
-    bar.axis.setLabel(bar_label, color=style.foreground)
+    if not compact:
+        bar.axis.setLabel(bar_label, color=style.foreground)
+    # Ends and middle (or ends): five labels overlapped on a short bar.
+    low, high = levels
+    values_shown = (low, high) if compact else (low, (low + high) / 2, high)
+    bar.axis.setTicks([[(value, f"{value:g}") for value in values_shown]])
     return plot
 
 
@@ -305,6 +366,9 @@ def draw_gates(layout: pg.GraphicsLayoutWidget, data: ExportData, style: FigureS
         raise FigureError(f"the {data.kind.upper()} cell has no gates; choose lstm or gru")
     _headings(layout, data, "Gates over time", style)
     plots: list[pg.PlotItem] = []
+    # A short strip has no room for "hidden unit" or the colour bar's label written upwards,
+    # nor for every unit's tick: they ran into each other.
+    short = layout.height() / len(gates) < SHORT_STRIP
     for index, (name, values) in enumerate(gates.items()):
         if index:
             layout.nextRow()
@@ -318,6 +382,7 @@ def draw_gates(layout: pg.GraphicsLayoutWidget, data: ExportData, style: FigureS
             (-1.0, 1.0) if candidate else (0.0, 1.0),
             style,
             "tanh −1…1" if candidate else "open 0…1",
+            compact=short,
         )
         _cursor_line(plot, data, style)
         if plots:
@@ -402,7 +467,8 @@ def laid_out(
     layout = pg.GraphicsLayoutWidget()
     layout.setBackground(style.background)
     layout.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-    layout.ci.setContentsMargins(16, 12, 16, 12)
+    layout.ci.setContentsMargins(LAYOUT_MARGIN, 12, LAYOUT_MARGIN, 12)
+    layout.resize(*size.layout_size)  # the headings fit their lines to this width
     exporting: list[pg.GraphicsItem] = []
     try:
         VIEW_DRAWERS[view](layout, data, style)

@@ -109,6 +109,49 @@ def test_paper_width_at_300_dpi(window, tmp_path):
         assert image.info["dpi"] == pytest.approx((300, 300), abs=0.5)
 
 
+def test_a_narrow_paper_figure_fits_its_title_and_verdict_inside(classroom, tmp_path):
+    """At 120 mm (a handout column) the layout was 454 units wide: the title ran off the
+    right edge and four gate strips squeezed their labels into each other."""
+    text = "the cat that the dog chased all morning long"
+    setup = DemoSetup(text=text, cell="lstm", hidden_size=6, cursor=5)
+    main, _ = classroom(StudioSession(setup))
+    main.session.backprop()
+    size = FigureSize.paper(120, dpi=150)
+    assert size.layout_size == (640, 360)  # laid out at the smallest layout, scaled down
+    for view in ("gates", "gradients"):
+        options = export.FigureOptions(view, size)
+        main.menus.export_to("figure", tmp_path / f"{view}.png", options=options)
+        pixels = _pixels(tmp_path / f"{view}.png")
+        assert pixels.shape == (399, 709, 3)
+        edges = np.concatenate([pixels[:, :6], pixels[:, -6:]], axis=1)
+        assert edges.min() == 255.0, view  # nothing drawn into the margins or cut off
+        main.menus.export_to("figure", tmp_path / f"{view}.svg", options=options)
+        texts = _texts(tmp_path / f"{view}.svg")
+        assert "“the cat that the dog chased all morning…”" in texts  # its own line
+        assert main.session.gradients["lstm"].verdict.describe() in " ".join(texts)
+    gates = _texts(tmp_path / "gates.svg")
+    assert "forget (f), open 0…1" in gates and "hidden unit" not in gates
+
+
+def test_fitted_lines_break_at_separators_then_words():
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from rnn_studio.ui.export_figures import fitted_lines
+
+    title = "Gates over time · LSTM, hidden size 6 · “a <b> & c”"
+    assert fitted_lines(title, 14, 5000) == (
+        "Gates over time · LSTM, hidden size 6 · “a &lt;b&gt; &amp; c”"  # one line, escaped
+    )
+    font = QFont()
+    font.setPointSizeF(14)
+    metrics = QFontMetricsF(font)
+    width = metrics.horizontalAdvance("Gates over time · LSTM, hidden")
+    lines = fitted_lines("Gates over time · LSTM, hidden size 6 · x", 14, width).split("<br>")
+    assert lines[0] == "Gates over time"
+    assert all(metrics.horizontalAdvance(line) <= width for line in lines)
+    assert " ".join(lines).replace(" · ", " ") == "Gates over time LSTM, hidden size 6 x"
+
+
 def test_print_and_theme_colours(window, tmp_path):
     window.menus.set_theme("dark")
     for style in ("print", "theme"):
@@ -152,6 +195,32 @@ def test_on_screen_plot_svg_renders_in_rsvg_as_on_screen(window, tmp_path):
         )
     difference = np.abs(ours - theirs).max(axis=2)
     assert (difference > 64).mean() < 0.05
+
+
+def test_the_unrolled_chain_is_offered_as_svg_in_vectors_and_rsvg_draws_it_as_shown(
+    window, tmp_path
+):
+    """File > Export > Plot as on screen lists the chain too (it is not a pyqtgraph view)."""
+    chain = window.studio.unrolled.view
+    assert export.plot_views(window)["unrolled_view"] is chain
+    width, height = window.menus.export_to("svg", tmp_path / "chain.svg", chain)
+    assert "Unrolled network" in window.menus.last_confirmation
+    text = (tmp_path / "chain.svg").read_text(encoding="utf-8")
+    assert "<image" not in text  # the cells are cached pixmaps on screen, vectors here
+    texts = _texts(tmp_path / "chain.svg")
+    assert "LSTM" in texts and "W_hh" in texts and "t=5" in texts
+    _rsvg(tmp_path / "chain.svg", tmp_path / "chain-rsvg.png")
+    chain.viewport().grab().save(str(tmp_path / "chain-grab.png"))
+    ours, theirs = _pixels(tmp_path / "chain-grab.png"), _pixels(tmp_path / "chain-rsvg.png")
+    assert ours.shape == theirs.shape == (height, width, 3)
+    difference = np.abs(ours - theirs).max(axis=2)
+    assert (difference > 64).mean() < 0.05
+    # Its background comes along (it was transparent: dark-theme text vanished on white).
+    window.menus.set_theme("dark")
+    window.menus.export_to("svg", tmp_path / "dark.svg", chain)
+    dark = tmp_path / "dark-rsvg.png"
+    subprocess.run(["rsvg-convert", "-b", "white", str(tmp_path / "dark.svg"), "-o", str(dark)])
+    assert _pixels(dark)[2, 2].max() < 100
 
 
 def test_svg_opens_at_the_same_pixel_size_in_qt_and_rsvg(window, tmp_path):

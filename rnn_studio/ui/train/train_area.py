@@ -69,7 +69,7 @@ from rnn_studio.state.train_area import (
     format_seconds,
     make_preview,
 )
-from rnn_studio.state.trained_groups import TaskModels, TrainedShelf
+from rnn_studio.state.trained_groups import TaskModels, TrainedShelf, cell_names
 from rnn_studio.ui.notices import show_plain_information
 from rnn_studio.ui.theme import set_role_style
 from rnn_studio.ui.train.controls import TrainControls
@@ -472,10 +472,9 @@ class TrainArea(QWidget):
         self._make_current(chosen)
         self._refresh_model_choice()
         self.model_choice.setCurrentIndex(self.model_choice.findData(kind))
-        kinds = " and ".join(CELL_NAMES[k] for k in chosen.models)
         self._show_message(
-            f"Now on {chosen.describe()}: the {kinds} trained on it. The other models stay "
-            "in the list."
+            f"Now on {chosen.describe()}: the {chosen.cells()} trained on it. The other "
+            "models stay in the list."
         )
 
     def _make_current(self, group: TaskModels) -> None:
@@ -593,16 +592,15 @@ class TrainArea(QWidget):
             note = ""
             if current is not None:
                 self.shelf.put(current)
-                kept = " and ".join(CELL_NAMES[kind] for kind in current.models)
                 note = (
-                    f" The {kept} trained on {current.describe()} stay in the list "
-                    "(choose them under Model)."
+                    f" The {current.cells()} trained on {current.describe()} stay in the "
+                    "list (choose them under Model)."
                 )
             group = self.shelf.take_match(task, model, setup) or TaskModels(task)
         replaced = model.kind in group.models
-        others = [CELL_NAMES[kind] for kind in group.models if kind != model.kind]
+        others = [kind for kind in group.models if kind != model.kind]
         if others:
-            note = f" It joins the {' and '.join(others)} in the list (same task).{note}"
+            note = f" It joins the {cell_names(others)} in the list (same task).{note}"
         if replaced:
             note += f" It replaces the {CELL_NAMES[model.kind]} that was there."
         group.models = {**group.models, model.kind: model}
