@@ -15,6 +15,7 @@ so "input gate" is not accepted for "output gate".
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -56,6 +57,9 @@ def normalise(text: str) -> str:
     return folded
 
 
+# Pure functions of strings, cached: every typed answer is judged against each accepted
+# spelling and every confusable term, so the same pairs and names come back again and again.
+@functools.lru_cache(maxsize=8192)
 def damerau_levenshtein(first: str, second: str) -> int:
     """Edit distance counting insertions, deletions, substitutions and adjacent swaps.
 
@@ -116,6 +120,7 @@ class Match:
         return self.accepted and self.distance == 0
 
 
+@functools.lru_cache(maxsize=4096)  # pure (see damerau_levenshtein)
 def canonical(text: str) -> str:
     """Fold ``text`` further than :func:`normalise` for judging typed answers.
 
