@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
+import shiboken6
 
 from rnn_studio.ui.train.plots import LogLabelAxis
 
@@ -67,3 +69,42 @@ def test_plots_follow_a_theme_change(qtbot):
         assert plot.rollout_start.pen.color().name() == dark.muted_text.lower()
     finally:
         apply_theme("light", QApplication.instance())
+
+
+@pytest.mark.parametrize(
+    "kind", ["LossPlot", "GradientNormPlot", "AccuracyPlot", "ForecastPlot", "SweepPlot"]
+)
+def test_a_closed_plot_takes_its_curves_and_legend_with_it(kind):
+    """Closing and deleting a train plot deletes every item of it: nothing is left for
+    Python's garbage collector, whose order decides whether a legend label is asked its
+    size after its attributes are gone (pyqtgraph #472, the seed-dependent teardown error
+    of test_plots_follow_a_theme_change)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from rnn_studio.ui.train import plots
+
+    plot = getattr(plots, kind)()
+    plot.curve("gru", "train", "GRU training", plots.TRAIN_STYLE).setData([0, 1, 2], [3, 2, 1])
+    items = {
+        "view box": plot.getPlotItem().getViewBox(),
+        "legend": plot.legend,
+        **{f"legend label {label.text!r}": label for _sample, label in plot.legend.items},
+    }
+    assert len(items) == 3
+    plot.close()
+    plot.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(plot)
+    alive = [name for name, item in items.items() if shiboken6.isValid(item)]
+    assert alive == []
+
+
+def test_a_plot_closed_twice_is_no_error(qtbot):
+    """qtbot closes at teardown what a test may have closed already."""
+    from rnn_studio.ui.train.plots import LossPlot
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.close()
+    plot.close()

@@ -16,6 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsView
 
 from rnn_studio.state.train_area import Preview, SweepResult, TrainingSnapshot
 from rnn_studio.ui.plot_fonts import legend_text_size
@@ -115,6 +116,18 @@ class CurvesPlot(pg.PlotWidget):
         # The theme switcher calls apply_palette on scene items that have it.
         item.apply_palette = self.apply_palette
         self.apply_palette(self.theme_palette)
+
+    def close(self) -> bool:
+        """Close like any other widget; the plot's items stay in its scene and go with it.
+
+        pyqtgraph's ``PlotWidget.close()`` takes the view box (curves, legend, the legend's
+        labels) out of the scene: those items then outlive the deleted view, and only
+        Python's garbage collector frees them. The collector may empty a legend label's
+        attributes before Qt, destroying the legend, asks that label for its size hint:
+        "'LabelItem' object has no attribute '_sizeHint'" (pyqtgraph issue #472), or not,
+        depending on the order of its lists. Left in the scene, they are deleted with the view.
+        """
+        return QGraphicsView.close(self)
 
     def colour(self, kind: str) -> str:
         """Line colour of ``kind`` (a cell, or ``"truth"``) in the current theme."""
