@@ -9,6 +9,7 @@ notation: ``W_xh`` (PyTorch ``weight_ih``), ``W_hh`` (``weight_hh``), ``b = b_ih
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -89,6 +90,26 @@ def _number(value: float) -> str:
     return text.replace("-", "−")
 
 
+@dataclass(frozen=True)
+class EquationsParts:
+    """The pieces of :func:`equations_html`: only ``header`` and ``numbers`` change from
+    step to step (the Equations panel rewrites just those while the stepper plays)."""
+
+    #: The style sheet (``<style>`` contents).
+    css: str
+    #: The first paragraph: the cell, the step and its input.
+    header: str
+    #: One paragraph per equation (the one being computed marked ``busy``).
+    equations: str
+    #: The rest: this step's numbers, from "With this step's numbers" on.
+    numbers: str
+
+    @property
+    def html(self) -> str:
+        """The whole document."""
+        return f"<style>{self.css}</style>{self.header}{self.equations}{self.numbers}"
+
+
 def equations_html(
     cell_run: object,
     sequence: object,
@@ -106,6 +127,22 @@ def equations_html(
     ``busy_line`` (0-based) marks the equation the cell view is computing, in ``busy_text``
     on ``busy_background`` (the theme's spotlight colours).
     """
+    return equations_parts(
+        cell_run, sequence, t, activation, step_colour, busy_line, busy_background, busy_text
+    ).html
+
+
+def equations_parts(
+    cell_run: object,
+    sequence: object,
+    t: int,
+    activation: str,
+    step_colour: str = DEFAULT_STEP_COLOUR,
+    busy_line: int | None = None,
+    busy_background: str = DEFAULT_BUSY_BACKGROUND,
+    busy_text: str = DEFAULT_BUSY_TEXT,
+) -> EquationsParts:
+    """:func:`equations_html` in its :class:`EquationsParts` (same arguments)."""
     kind = cell_run.kind  # type: ignore[attr-defined]
     trace = cell_run.trace  # type: ignore[attr-defined]
     cell = cell_run.cell  # type: ignore[attr-defined]
@@ -116,15 +153,15 @@ def equations_html(
     h_prev = np.asarray(trace.h0) if t == 0 else hidden[t - 1]
     token = html.escape(sequence.tokens[t])  # type: ignore[attr-defined]
     css = CSS.format(step_colour=step_colour, busy_background=busy_background, busy_text=busy_text)
-    parts = [f"<style>{css}</style>"]
-    parts.append(
+    header = (
         f'<p class="head">{kind.upper()} at step <span class="now">t = {t}</span>, '
         f"input “{token}”</p>"
     )
+    equations = []
     for index, line in enumerate(_EQUATIONS[kind]):
         css_class = "eq busy" if index == busy_line else "eq"
-        parts.append(f'<p class="{css_class}">{line.format(act=activation)}</p>')
-    parts.append('<p class="head">With this step’s numbers</p>')
+        equations.append(f'<p class="{css_class}">{line.format(act=activation)}</p>')
+    parts = ['<p class="head">With this step’s numbers</p>']
     if sequence.is_numeric:  # type: ignore[attr-defined]
         parts.append(_row("x<sub>t</sub>", f"{_number(float(x_t[0]))} (standardised “{token}”)"))
     else:
@@ -146,7 +183,7 @@ def equations_html(
             parts.append(_row("c<sub>t</sub>", vector_text(cell_state[t], full)))
         parts.append(_row("h<sub>t</sub>", vector_text(hidden[t], full)))
         parts.append(_gated_check(kind, gates, hidden, t, h_prev, trace))
-    return "".join(parts)
+    return EquationsParts(css, header, "".join(equations), "".join(parts))
 
 
 def _row(name: str, value: str) -> str:

@@ -5,16 +5,19 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QShowEvent, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from rnn_studio.ui.equations_html import equations_html
+from rnn_studio.ui.equations_html import EquationsParts, equations_parts
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import Palette, current_palette, step_text_colour
 
 #: While the stepper plays, the equations are rewritten at most this often.
 PLAYING_REFRESH_MS = 250
+_END_OF_BLOCK = QTextCursor.MoveOperation.EndOfBlock
+_END = QTextCursor.MoveOperation.End
+_KEEP = QTextCursor.MoveMode.KeepAnchor
 
 
 class EquationsPanel(StudioPanel):
@@ -38,8 +41,11 @@ class EquationsPanel(StudioPanel):
         self.throttled = False
         #: The HTML on show, and whether it is behind the session (the stepper moved while
         #: the panel was behind another dock's tab: rewritten when it comes back).
-        self._html = ""
+        self._parts: EquationsParts | None = None
         self._stale = False
+        #: Where the numbers start (block number) and how many blocks the document has.
+        self._numbers_at = 0
+        self._blocks = 0
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(PLAYING_REFRESH_MS)
@@ -105,7 +111,7 @@ class EquationsPanel(StudioPanel):
         activation = self.session.nonlinearity if shown.kind == "rnn" else "tanh"
         palette = current_palette()
         colour = step_text_colour(palette)
-        text = equations_html(
+        parts = equations_parts(
             shown,
             run.sequence,
             t,
@@ -115,12 +121,62 @@ class EquationsPanel(StudioPanel):
             busy_background=palette.spotlight_background,
             busy_text=palette.spotlight_text,
         )
-        if text != self._html or self.browser.document().isEmpty():
-            scroll = self.browser.verticalScrollBar().value()
-            self.browser.setHtml(text)
-            self.browser.verticalScrollBar().setValue(scroll)
-            self._html = text
+        shown_parts = self._parts
+        if shown_parts is None or parts.html != shown_parts.html:
+            same_equations = shown_parts is not None and (parts.css, parts.equations) == (
+                shown_parts.css,
+                shown_parts.equations,
+            )
+            if not (same_equations and self._rewrite_numbers(parts)):
+                self._write(parts)
+            self._parts = parts
         self.shown_step = t
+
+    def _write(self, parts: EquationsParts) -> None:
+        """Lay the whole document out afresh (a new cell, theme or highlighted line)."""
+        scroll = self.browser.verticalScrollBar().value()
+        document = self.browser.document()
+        # The classes of the numbers written later by :meth:`_rewrite_numbers` need the
+        # style sheet without the document's <style>.
+        document.setDefaultStyleSheet(parts.css)
+        self.browser.setHtml(parts.html)
+        self.browser.verticalScrollBar().setValue(scroll)
+        self._blocks = document.blockCount()
+        self._numbers_at = self._blocks - _paragraphs(parts.numbers)
+
+    def _rewrite_numbers(self, parts: EquationsParts) -> bool:
+        """Replace only the step's first line and its numbers: the equations between them
+        (most of the layout work: every subscript is a text run of its own) stay laid out.
+
+        The document ends up as :meth:`_write` would make it (tests compare the two);
+        False, with nothing changed, if its paragraphs are not where they were.
+        """
+        document = self.browser.document()
+        numbers_block = document.findBlockByNumber(self._numbers_at)
+        if document.blockCount() != self._blocks or not numbers_block.isValid():
+            return False
+        numbers_format = numbers_block.blockFormat()
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        cursor.setPosition(document.firstBlock().position())
+        cursor.movePosition(_END_OF_BLOCK, _KEEP)
+        cursor.insertHtml(parts.header)
+        cursor.setPosition(numbers_block.position())
+        cursor.movePosition(_END, _KEEP)
+        cursor.insertHtml(parts.numbers)
+        # The first paragraph inserted takes the format of the paragraph it was merged
+        # into; give it back its own (margins of "With this step's numbers").
+        cursor.setPosition(document.findBlockByNumber(self._numbers_at).position())
+        cursor.setBlockFormat(numbers_format)
+        cursor.endEditBlock()
+        if document.blockCount() != self._blocks:  # not what was expected: start afresh
+            self._write(parts)
+        return True
+
+
+def _paragraphs(html: str) -> int:
+    """How many paragraphs (``<p …>``) ``html`` has."""
+    return html.count("<p ") + html.count("<p>")
 
 
 if __name__ == "__main__":

@@ -440,39 +440,35 @@ class CellDiagramView(QWidget):
 
     def _draw_wire(self, painter: QPainter, wire: Wire, diagram: CellDiagram) -> None:
         quantity = diagram.quantities.get(wire.key) if wire.key else None
-        state = self.stage_state(wire.key)
-        colour = self._ink(state)
+        state = self.stage_state(wire.key) if self.progress is not None else "done"
         if quantity is None:
             width = THIN
             colour = self._colour("muted_text")
         elif state == "pending":
             width = THIN
+            colour = self._ink(state)
         else:
             rms = self._complement(quantity).rms if wire.complement else quantity.rms
             width = wire_width(rms)
-            if not quantity.finite:
-                colour = self._colour("error")
+            colour = self._ink(state) if quantity.finite else self._colour("error")
         pen = QPen(colour, width)
         pen.setCapStyle(_FLAT_CAP)
         pen.setJoinStyle(_MITER_JOIN)
         if wire.dashed or state == "pending":
             pen.setStyle(_DASH)
-        points = list(_polyline(wire.points))
-        end = points[-1]
-        if wire.arrow and len(points) >= 2:
-            # Stop the line where the arrow head starts so a thick line does not blunt it.
-            head = 7.0 + width
-            direction = end - points[-2]
-            length = math.hypot(direction.x(), direction.y()) or 1.0
-            unit = QPointF(direction.x() / length, direction.y() / length)
-            points[-1] = end - unit * head * 0.8
+        points, unit, hits = _wire_geometry(wire)
         painter.setPen(pen)
-        painter.drawPolyline(points)
-        if wire.arrow and len(points) >= 2:
+        if unit is None:
+            painter.drawPolyline(points)
+        else:
+            # Stop the line where the arrow head starts so a thick line does not blunt it.
+            end = points[-1]
+            cut = list(points)
+            cut[-1] = end - unit * (7.0 + width) * 0.8
+            painter.drawPolyline(cut)
             _arrow_head(painter, end, unit, 7.0 + width * 0.8, colour)
         if wire.key is not None:
-            key = wire.key
-            self._canvas_hits.extend((rect, key, None) for rect in _segment_rects(wire.points))
+            self._canvas_hits.extend(hits)
 
     def _draw_block_base(self, painter: QPainter, block: Block) -> None:
         """The block's body (it hides the wires' ends under it)."""
@@ -714,6 +710,22 @@ def _block_rect(block: Block) -> QRectF:
 def _polyline(points: tuple[tuple[float, float], ...]) -> tuple[QPointF, ...]:
     """A layout's wire as Qt points (the layouts are fixed: made once)."""
     return tuple(QPointF(*p) for p in points)
+
+
+@functools.cache
+def _wire_geometry(
+    wire: Wire,
+) -> tuple[tuple[QPointF, ...], QPointF | None, tuple[tuple[QRectF, str, None], ...]]:
+    """A wire's points, the direction its arrow points in (None: no arrow) and its hover
+    areas, made once per layout wire."""
+    points = _polyline(wire.points)
+    unit = None
+    if wire.arrow and len(points) >= 2:
+        direction = points[-1] - points[-2]
+        length = math.hypot(direction.x(), direction.y()) or 1.0
+        unit = QPointF(direction.x() / length, direction.y() / length)
+    hits = tuple((rect, wire.key, None) for rect in _segment_rects(wire.points)) if wire.key else ()
+    return points, unit, hits
 
 
 @functools.cache
