@@ -3,10 +3,10 @@
 Issue 13 item 7: an exported SVG must look the same in Qt, a browser, librsvg and Inkscape.
 This script builds the main window offscreen (1280 x 720), exports one SVG of every kind the
 app offers -- the figures of File > Export > Figure (gradient plot with the cursor line, the
-hidden-state heatmap, the gate heatmaps; LSTM, and the gradient figure in compare mode) and
-File > Export > Plot as on screen (the studio's memory, gradient, gates and output plots,
-the unrolled chain, compare mode's three gradient curves, the Train area's loss and gradient
-curves) -- and draws each one with
+hidden-state heatmap, the gate heatmaps; LSTM, and the gradient figure in compare mode and in
+the dark theme's colours) and File > Export > Plot as on screen (every plot it lists: the
+studio's memory, gradient and gates plots and the unrolled chain, in the light and the dark
+theme and in compare mode, and the Train area's curves) -- and draws each one with
 
 * Qt (``QSvgRenderer``, what the PNG export uses),
 * librsvg (``rsvg-convert``),
@@ -205,10 +205,10 @@ def export_cases(
     def wanted(name: str) -> bool:
         return only is None or name in only
 
-    def figure(name: str, view: str) -> None:
+    def figure(name: str, view: str, style: str = "print") -> None:
         if not wanted(name):
             return
-        options = export.FigureOptions(view)
+        options = export.FigureOptions(view, style=style)
         window.menus.export_to("figure", out / f"{name}.svg", options=options)
         window.menus.export_to("figure", out / f"{name}-app.png", options=options)
         cases.append(Case(name, out / f"{name}.svg", out / f"{name}-app.png"))
@@ -237,6 +237,12 @@ def export_cases(
     figure("figure-gradients", "gradients")
     figure("figure-heatmap", "heatmap")
     figure("figure-gates", "gates")
+    window.menus.set_theme("dark")
+    settle()
+    figure("dark-figure-gradients", "gradients", "theme")
+    offered(window, "dark")
+    window.menus.set_theme("light")
+    settle()
     studio.docks["gates"].raise_()
     settle()
     offered(window, "screen")

@@ -7,7 +7,9 @@ the network cut. Checks, in order:
    relu), LSTM and GRU, and a two-layer bidirectional LSTM (:func:`rnn_studio.engine.self_check`);
 2. the data files are present and every JSON file among them parses;
 3. a figure renders offscreen (Qt, pyqtgraph and its colour maps work);
-4. the main window opens through the app's own entry point, paints, and closes. Without a
+4. a three-frame MP4 is written and read back (the ffmpeg program imageio-ffmpeg ships is
+   there and runs: the installers bundle it as a data file);
+5. the main window opens through the app's own entry point, paints, and closes. Without a
    display this uses Qt's offscreen platform; user files go to a temporary folder.
 """
 
@@ -79,6 +81,24 @@ def check_figure() -> str:
     return f"figure: LSTM gate heatmaps rendered offscreen (400x300, {len(colours)} colours)"
 
 
+def check_video() -> str:
+    """Write a three-frame MP4 with the app's encoder and count its frames with ffmpeg."""
+    import imageio_ffmpeg
+    from PIL import Image
+
+    from rnn_studio.ui.export import ffmpeg_path, write_mp4
+
+    frames = [Image.new("RGB", (64, 48), colour) for colour in ("red", "green", "blue")]
+    with tempfile.TemporaryDirectory(prefix="rnn-studio-video-") as folder:
+        path = Path(folder) / "check.mp4"
+        if not write_mp4(frames, path, fps=4):
+            raise RuntimeError("the MP4 was not written")
+        count, _seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    if count != len(frames):
+        raise RuntimeError(f"the MP4 holds {count} frames, not {len(frames)}")
+    return f"video: 3-frame MP4 written and read back with {ffmpeg_path()}"
+
+
 def check_main_window() -> str:
     """Open the app through ``run_app`` and wait for its main window to paint."""
     from PySide6.QtGui import QGuiApplication
@@ -130,7 +150,7 @@ def run_self_check() -> int:
     qt_problem = qt_startup_problem()
     if qt_problem is None:
         start_qt_application(sys.argv[:1])  # on a dead display: one line and exit status 1
-        checks += [check_figure, check_main_window]
+        checks += [check_figure, check_video, check_main_window]
     failures = 0
     for check in checks:
         failures += not _run_check(check)

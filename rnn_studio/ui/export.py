@@ -45,6 +45,7 @@ from rnn_studio.ui.export_figures import (
     installed_family,
     save_figure,
     theme_style,
+    upscaled_png,
 )
 from rnn_studio.ui.svg_strokes import flatten_non_scaling_strokes
 from rnn_studio.ui.widgets.paint_cache import uncached
@@ -133,7 +134,7 @@ def export_plot_svg(view: QWidget, path: str | os.PathLike[str]) -> tuple[int, i
             item.setExportMode(False)
     buffer.close()
     svg = flatten_non_scaling_strokes(
-        bytes(buffer.data().data()), (size.width(), size.height()), installed_family
+        bytes(buffer.data().data()), (size.width(), size.height()), installed_family, upscaled_png
     )
     atomic_write_bytes(path, svg)
     return size.width(), size.height()

@@ -580,8 +580,24 @@ def figure_svg(
             painter.end()
     buffer.close()
     return flatten_non_scaling_strokes(
-        bytes(buffer.data().data()), svg_pixel_size(size), installed_family
+        bytes(buffer.data().data()), svg_pixel_size(size), installed_family, upscaled_png
     )
+
+
+def upscaled_png(png: bytes, kx: int, ky: int) -> bytes:
+    """``png`` with every pixel a ``kx`` x ``ky`` block (for SVG images drawn as blocks)."""
+    image = QImage.fromData(png)
+    if image.isNull():
+        return png
+    bigger = image.scaled(
+        image.width() * kx,
+        image.height() * ky,
+        Qt.AspectRatioMode.IgnoreAspectRatio,
+        Qt.TransformationMode.FastTransformation,
+    )
+    from rnn_studio.ui.export import image_to_png_bytes
+
+    return image_to_png_bytes(bigger)
 
 
 def installed_family(family: str) -> str:

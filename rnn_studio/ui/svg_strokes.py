@@ -15,7 +15,9 @@ exact, so the drawing is unchanged in Qt and browsers and now also right in libr
 Inkscape. Shapes it cannot move (arcs, relative path commands) keep the transform and get a
 stroke width divided by the transform's scale instead (exact for uniform scales).
 
-Shapes with neither fill nor stroke are dropped (Qt's PDF output stroked them in black). It
+Embedded images meant to be drawn as blocks are enlarged to their drawn size
+(:func:`sharpen_images`: librsvg and Chromium smoothed heatmap cells into each other). Shapes
+with neither fill nor stroke are dropped (Qt's PDF output stroked them in black). It
 can also give the document its size in pixels: Qt writes millimetres, which Qt's own SVG
 renderer reads at 90 dpi and everyone else at 96; and every ``font-family`` gets a CSS
 generic fallback (:func:`with_generic_family`; a browser does not know Qt's "Sans Serif").
@@ -26,8 +28,10 @@ Standard library only.
 
 from __future__ import annotations
 
+import base64
 import math
 import re
+import struct
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
@@ -48,6 +52,7 @@ def flatten_non_scaling_strokes(
     svg: bytes,
     pixel_size: tuple[float, float] | None = None,
     resolve_family: Callable[[str], str] | None = None,
+    upscale_image: Callable[[bytes, int, int], bytes] | None = None,
 ) -> bytes:
     """Return ``svg`` with no ``vector-effect="non-scaling-stroke"`` left (see the module).
 
@@ -62,6 +67,9 @@ def flatten_non_scaling_strokes(
     resolve_family : callable or None
         The installed font a family name stands for (Qt's ``QFontInfo``); it is named
         first in every ``font-family`` (:func:`with_generic_family`).
+    upscale_image : callable or None
+        ``upscale_image(png, kx, ky)``: the PNG with every pixel a ``kx`` x ``ky`` block
+        (nearest neighbour), for :func:`sharpen_images`.
 
     Returns
     -------
@@ -89,10 +97,77 @@ def flatten_non_scaling_strokes(
             installed = resolve_family(family) if resolve_family is not None else None
             element.set("font-family", with_generic_family(family, installed))
     _drop_invisible(root, "black", "none")
+    if upscale_image is not None:
+        zoom = 1.0
+        if pixel_size is not None and (box := root.get("viewBox")):
+            zoom = pixel_size[0] / float(box.split()[2])
+        sharpen_images(root, upscale_image, (zoom, 0.0, 0.0, zoom, 0.0, 0.0))
     if pixel_size is not None:
         root.set("width", f"{_format(pixel_size[0])}px")
         root.set("height", f"{_format(pixel_size[1])}px")
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+_IMAGE = f"{{{SVG_NS}}}image"
+_HREF = f"{{{XLINK_NS}}}href"
+_PNG_PREFIX = "data:image/png;base64,"
+#: Longest side an image is enlarged to (pixels).
+MAX_SHARPENED = 4096
+
+
+def sharpen_images(
+    parent: ET.Element, upscale: Callable[[bytes, int, int], bytes], matrix: Matrix
+) -> None:
+    """Enlarge every embedded PNG meant to be drawn without smoothing to its drawn size.
+
+    Qt marks such images (heatmaps, whose cells are values) ``image-rendering=
+    "optimizeSpeed"``; Qt and Inkscape then draw each pixel as a block, but librsvg and
+    Chromium smooth them: neighbouring units of a heatmap blurred into each other, and the
+    studio's h_t/c_t bars (an 8-row image) into wedges. An image whose every pixel is
+    already a block of device pixels looks the same smoothed or not.
+    """
+    for child in parent:
+        transform = _parse_matrix(child.get("transform"))
+        if transform is None:
+            continue
+        combined = _multiply(matrix, transform)
+        if child.tag == _IMAGE and child.get("image-rendering") == "optimizeSpeed":
+            _sharpen(child, upscale, combined)
+        else:
+            sharpen_images(child, upscale, combined)
+
+
+def _multiply(first: Matrix, second: Matrix) -> Matrix:
+    """The matrix of applying ``second``, then ``first``."""
+    a, b, c, d, e, f = first
+    a2, b2, c2, d2, e2, f2 = second
+    return (
+        a * a2 + c * b2,
+        b * a2 + d * b2,
+        a * c2 + c * d2,
+        b * c2 + d * d2,
+        a * e2 + c * f2 + e,
+        b * e2 + d * f2 + f,
+    )
+
+
+def _sharpen(image: ET.Element, upscale: Callable[[bytes, int, int], bytes], m: Matrix) -> None:
+    href = image.get(_HREF, "")
+    if not href.startswith(_PNG_PREFIX):
+        return
+    try:
+        png = base64.b64decode(href[len(_PNG_PREFIX) :], validate=True)
+        width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+        shown_width = float(image.get("width", 0)) * math.hypot(m[0], m[1])
+        shown_height = float(image.get("height", 0)) * math.hypot(m[2], m[3])
+    except (ValueError, struct.error):
+        return
+    if width <= 0 or height <= 0:
+        return
+    kx = max(1, min(math.ceil(shown_width / width), MAX_SHARPENED // width))
+    ky = max(1, min(math.ceil(shown_height / height), MAX_SHARPENED // height))
+    if kx > 1 or ky > 1:
+        image.set(_HREF, _PNG_PREFIX + base64.b64encode(upscale(png, kx, ky)).decode("ascii"))
 
 
 _SHAPES = frozenset(

@@ -230,9 +230,9 @@ def test_bad_arguments_give_one_clear_line_and_a_non_zero_exit(
 def test_self_check_passes_in_a_subprocess(headless_env: dict[str, str]) -> None:
     result = run_subprocess("--self-check", env=headless_env)
     assert result.returncode == 0, result.stdout + result.stderr
-    for verified in ("engine gradients", "data files", "figure", "main window"):
+    for verified in ("engine gradients", "data files", "figure", "video", "main window"):
         assert f"ok     {verified}" in result.stdout
-    assert "all 5 checks passed" in result.stdout
+    assert "all 6 checks passed" in result.stdout
 
 
 def test_self_check_reports_a_failure_and_exits_non_zero(capsys, monkeypatch) -> None:
@@ -249,7 +249,7 @@ def test_self_check_reports_a_failure_and_exits_non_zero(capsys, monkeypatch) ->
     assert status == 1
     assert "FAILED broken_engine: ArithmeticError: gradients disagree" in out
     assert "ok     data files" in out
-    assert "4 of 5 checks passed" in out
+    assert "5 of 6 checks passed" in out
     # Each check ran with user files in its own temporary folder, and the setting is restored.
     assert homes_seen and "rnn-studio-self-check-" in homes_seen[0]
     assert not Path(homes_seen[0]).exists()

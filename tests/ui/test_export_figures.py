@@ -223,6 +223,30 @@ def test_the_unrolled_chain_is_offered_as_svg_in_vectors_and_rsvg_draws_it_as_sh
     assert _pixels(dark)[2, 2].max() < 100
 
 
+def test_heatmap_cells_stay_blocks_in_rsvg(qtbot, tmp_path):
+    """An on-screen heatmap is embedded one pixel per value and marked to be drawn without
+    smoothing, which Qt and Inkscape honour and librsvg and Chromium do not: a 4 x 4
+    checkerboard became a grey blur (and the studio's 8-row h_t bars, wedges)."""
+    import pyqtgraph as pg
+
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    board = np.indices((4, 4)).sum(axis=0) % 2 * 255.0
+    plot.addItem(pg.ImageItem(board, axisOrder="row-major", levels=(0, 255)))
+    plot.hideAxis("left")
+    plot.hideAxis("bottom")
+    plot.setRange(xRange=(0, 4), yRange=(0, 4), padding=0)
+    plot.resize(240, 240)
+    plot.show()
+    qtbot.waitExposed(plot)
+    export.export_plot_svg(plot, tmp_path / "board.svg")
+    _rsvg(tmp_path / "board.svg", tmp_path / "board.png")
+    grey = _pixels(tmp_path / "board.png").mean(axis=2)[40:200, 40:200]  # inside the image
+    blurred = ((grey > 40) & (grey < 215)).mean()
+    assert blurred < 0.05, blurred  # only the cells' edges
+    assert (grey < 40).mean() > 0.4 and (grey > 215).mean() > 0.4  # black and white cells
+
+
 def test_svg_opens_at_the_same_pixel_size_in_qt_and_rsvg(window, tmp_path):
     """Qt wrote the size in millimetres, which its own renderer reads at 90 dpi and librsvg,
     Inkscape and browsers at 96: the 1920-pixel figure opened 1799 pixels wide in Qt."""
