@@ -43,7 +43,12 @@ class JacobianBlock:
 
 
 def jacobian_log10_sweep(
-    cell: Cell, trace: Trace, *, block_steps: int = 8, rank_tolerance: float = 0.0
+    cell: Cell,
+    trace: Trace,
+    *,
+    block_steps: int = 8,
+    rank_tolerance: float = 0.0,
+    first_block_steps: int | None = None,
 ) -> Generator[JacobianBlock, None, None]:
     """Yield ``log10 ‖∂h_{T-1}/∂h_t‖_F`` in blocks, from t = T−1 back to t = 0.
 
@@ -61,6 +66,10 @@ def jacobian_log10_sweep(
         that drops directions whose singular value is below ``rank_tolerance`` × the
         largest, guarded by probe rows (see Notes); the values then agree with the whole
         product's to ~1e-12 in log10 (tested to 1e-8).
+    first_block_steps : int, optional
+        Steps of the first block (the one ending at t = T−1); ``block_steps`` by default.
+        The first steps are the costliest (the product still has full rank), so a short
+        first block puts the start of the curve on screen sooner.
 
     Yields
     ------
@@ -93,8 +102,11 @@ def jacobian_log10_sweep(
     :data:`GUARD` × ‖B_t‖, the sweep goes on with the whole product from the last step
     (the steps already yielded are not yielded again).
     """
-    if block_steps < 1:
-        raise ValueError(f"block_steps must be at least 1, got {block_steps}")
+    first = block_steps if first_block_steps is None else first_block_steps
+    if block_steps < 1 or first < 1:
+        raise ValueError(
+            f"block_steps and first_block_steps must be at least 1, got {block_steps}, {first}"
+        )
     trace = check_trace(cell, trace)
     steps = len(trace)
     derivatives = cell._local_derivatives(trace)
@@ -104,11 +116,12 @@ def jacobian_log10_sweep(
         values = _whole_values(cell, trace, derivatives)
     pending: list[float] = []  # values of steps t … stop − 1, latest step first
     with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
+        size = first
         for t, value in values:
             pending.append(value)
-            if len(pending) == block_steps or t == 0:
+            if len(pending) == size or t == 0:
                 yield JacobianBlock(t, np.array(pending[::-1]))
-                pending = []
+                pending, size = [], block_steps
     assert not pending and steps > 0
 
 

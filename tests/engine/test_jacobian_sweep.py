@@ -86,6 +86,24 @@ def test_blocks_run_back_from_the_last_step_and_cover_every_step_once(block_step
     np.testing.assert_array_equal(curve, jacobian_log10_norms(cell, trace))
 
 
+@pytest.mark.parametrize(("first", "block_steps"), [(1, 8), (2, 8), (2, 5), (8, 3), (30, 4)])
+def test_a_first_block_of_its_own_size_then_the_others(first, block_steps) -> None:
+    cell = make_cell("lstm", 2, 5, seed=2)
+    trace = forward(cell, np.random.default_rng(2).normal(size=(23, 2)))
+    curve = np.full(23, np.nan)
+    spans = []
+    for block in jacobian_log10_sweep(
+        cell, trace, block_steps=block_steps, first_block_steps=first
+    ):
+        assert np.isnan(curve[block.start : block.stop]).all(), "a step came twice"
+        curve[block.start : block.stop] = block.log10_norms
+        spans.append((block.start, block.stop))
+    assert spans[0] == (max(23 - first, 0), 23) and spans[-1][0] == 0
+    assert all(later[1] == earlier[0] for earlier, later in itertools.pairwise(spans))
+    assert all(stop - start == block_steps for start, stop in spans[1:-1])
+    np.testing.assert_array_equal(curve, jacobian_log10_norms(cell, trace))
+
+
 def test_values_far_below_the_float64_range_stay_finite_in_log10() -> None:
     cell = make_cell("rnn", 1, 4, seed=0)
     set_spectral_radius(cell, 0.01)
@@ -111,6 +129,8 @@ def test_a_block_size_below_one_is_refused() -> None:
     trace = forward(cell, np.ones((3, 1)))
     with pytest.raises(ValueError, match="block_steps"):
         next(jacobian_log10_sweep(cell, trace, block_steps=0))
+    with pytest.raises(ValueError, match="first_block_steps"):
+        next(jacobian_log10_sweep(cell, trace, first_block_steps=0))
 
 
 THIN_CASES = {

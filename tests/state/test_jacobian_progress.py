@@ -153,7 +153,9 @@ def test_run_jacobian_jobs_takes_a_block_of_each_curve_in_turn() -> None:
         for kind, (curve, _complete) in progress.items():
             order.append((kind, int(np.count_nonzero(~np.isnan(curve)))))
 
-    assert run_jacobian_jobs(jobs, lambda: False, publish, block_steps=5, publish_every=0.0)
+    assert run_jacobian_jobs(
+        jobs, lambda: False, publish, block_steps=5, first_block_steps=5, publish_every=0.0
+    )
     # Round by round: 5, 10, 15, 20 steps of each, then each one finished (20 again).
     assert [count for _kind, count in order] == [n for n in (5, 10, 15, 20) for _ in range(3)] + [
         20
@@ -170,6 +172,33 @@ def test_run_jacobian_jobs_takes_a_block_of_each_curve_in_turn() -> None:
 
     assert not run_jacobian_jobs(jobs, cancel_after_four, publish, block_steps=5)
     assert calls[0] == 5  # stopped at the first look after the fourth block
+
+
+def test_the_first_block_of_each_curve_is_short_so_every_curve_starts_soon() -> None:
+    """By default each curve's first block is L and L−1 (one adjoint step, the costliest
+    kind: full rank), then blocks of ``block_steps``; the pieces stay exact."""
+    rng = np.random.default_rng(2)
+    jobs = []
+    for kind in ("rnn", "lstm", "gru"):
+        cell = engine.make_cell(kind, 2, 4, seed=3)
+        trace = engine.forward(cell, rng.normal(size=(20, 2)))
+        jobs.append(JacobianJob(1, kind, cell, trace, 20, 0.0))
+    published: list[dict[str, int]] = []
+
+    def publish(progress) -> None:
+        published.append(
+            {kind: int(np.count_nonzero(~np.isnan(curve))) for kind, (curve, _) in progress.items()}
+        )
+        for kind, (curve, _complete) in progress.items():
+            job = next(job for job in jobs if job.kind == kind)
+            exact = engine.jacobian_norms(job.cell, job.trace) / 2.0
+            known = ~np.isnan(curve)
+            np.testing.assert_allclose(curve[known], exact[known], rtol=1e-12)
+
+    assert gradients.JACOBIAN_FIRST_BLOCK_STEPS == 2
+    assert run_jacobian_jobs(jobs, lambda: False, publish, block_steps=5, publish_every=0.0)
+    assert published[0] == {"rnn": 2, "lstm": 2, "gru": 2}
+    assert [counts["rnn"] for counts in published[:5]] == [2, 7, 12, 17, 20]
 
 
 def test_stop_work_stops_the_curves_and_keeps_what_is_on_screen(monkeypatch) -> None:
