@@ -122,3 +122,19 @@ def test_a_new_gradient_replaces_the_flow(qtbot) -> None:
     session.set_loss_step(50)
     assert panel.flow is not first and panel.flow.loss_step == 50
     assert panel.view.flow_pen_at(49) is not None and panel.view.flow_pen_at(60) is None
+
+
+def test_the_flow_tooltips_stay_when_the_same_gradients_are_announced_again(qtbot) -> None:
+    """A change that keeps the shown cell's report (e.g. the forget bias while the GRU is on
+    view in compare mode) announces the same gradients again: the one-row chain keeps its
+    gradient-flow tooltips (the stacked rows' column tips used to overwrite them)."""
+    session, panel = make_panel(qtbot, cell="compare", hidden_size=8)
+    session.set_view_cell("gru")
+    panel.show_gradients()
+    loss = session.gradients["gru"].loss_step
+    before = panel.view.cells[loss - 3].toolTip()
+    assert "‖∂L/∂h" in before
+    report = session.gradients["gru"]
+    session.set_forget_bias(2.0)  # only the LSTM changes
+    assert session.gradients["gru"] is report
+    assert panel.view.cells[loss - 3].toolTip() == before
