@@ -94,6 +94,12 @@ class Run:
         """Hidden units per cell."""
         return int(self.primary.trace.hidden.shape[-1])
 
+    def with_cell_run(self, cell_run: CellRun) -> Run:
+        """This run with ``cell_run`` in place of its kind's (the order kept)."""
+        cells = dict(self.cells)
+        cells[cell_run.kind] = cell_run
+        return Run(sequence=self.sequence, cells=MappingProxyType(cells))
+
 
 #: ``executor(work, done, cost)``: call ``work()`` (here or on a worker thread), then
 #: ``done(result)`` on the session's thread; ``cost`` is the work in multiply-adds.
@@ -133,6 +139,10 @@ class ComputeRequest:
     made: a new run reuses a cell's forward pass (and then its gradient report) where the
     change left that cell and the sequence as they were (:func:`reused_cell_run`), e.g. the
     RNN and the GRU when only the LSTM's forget bias moved.
+
+    ``first`` (compare mode: the cell on view) is computed first and its run handed over
+    alone (:func:`staged_first`), so the single-cell views draw it before the other cells'
+    passes; None computes every cell before handing over.
     """
 
     generation: int
@@ -149,6 +159,7 @@ class ComputeRequest:
     bidirectional: bool = False
     shown: Run | None = None
     shown_gradients: Mapping[str, GradientReport] | None = None
+    first: str | None = None
 
     @property
     def stacked(self) -> bool:
@@ -171,13 +182,18 @@ class ComputeRequest:
 
 @dataclass(frozen=True, eq=False)
 class Outcome:
-    """What a computation produced: a run and gradients, or an error message."""
+    """What a computation produced: a run and gradients, or an error message.
+
+    ``partial``: the run holds only ``request.first`` (the rest of the run comes in a later
+    outcome of the same request, which holds that very cell run).
+    """
 
     request: ComputeRequest
     run: Run | None = None
     gradients: dict[str, GradientReport] | None = None
     jacobian_jobs: tuple[JacobianJob, ...] = ()
     error: str = ""
+    partial: bool = False
 
 
 def never() -> bool:
@@ -203,11 +219,30 @@ def compute(
     return compute_gradients(request, outcome.run, cancelled)
 
 
+def staged_first(request: ComputeRequest) -> bool:
+    """Whether ``request``'s run is handed over in two parts: ``request.first`` alone, then
+    every cell with the gradients. Only for a new, costly, one-layer run of several cells
+    with backprop on (the gradients' arrival then brings the other cells' ρ to the views
+    that list them); a cheap one is handed over whole at once."""
+    return (
+        request.first is not None
+        and request.first in request.kinds
+        and len(request.kinds) > 1
+        and request.previous is None
+        and request.backprop
+        and not request.stacked
+        and request.cost() >= EARLY_TRACE_COST
+    )
+
+
 def compute_run(
     request: ComputeRequest,
     cells: CellCache,
     trained: Mapping[str, TrainedEntry],
     cancelled: Callable[[], bool] = never,
+    *,
+    kinds: tuple[str, ...] | None = None,
+    computed: Mapping[str, CellRun] | None = None,
 ) -> Outcome | None:
     """The run (every cell's forward pass), or ``request.previous`` when it is kept.
 
@@ -215,17 +250,21 @@ def compute_run(
     with the trained weights and readout. A cell the change left as it was keeps its pass
     from ``request.shown`` (:func:`reused_cell_run`). ``cancelled`` is asked before each cell
     (None is returned when it says so). Never raises for bad numbers.
+
+    ``kinds`` (default ``request.kinds``) are the cells to put in the run; ``computed`` holds
+    cell runs already computed for it (taken as they are).
     """
 
     def work() -> Outcome | None:
         run = request.previous
         if run is None:
-            computed = {}
-            for kind in request.kinds:
-                if cancelled():
+            done = dict(computed or {})
+            results = {}
+            for kind in request.kinds if kinds is None else kinds:
+                if kind not in done and cancelled():
                     return None
-                computed[kind] = compute_cell(kind, request, cells, trained)
-            run = Run(sequence=request.sequence, cells=MappingProxyType(computed))
+                results[kind] = done.get(kind) or compute_cell(kind, request, cells, trained)
+            run = Run(sequence=request.sequence, cells=MappingProxyType(results))
         return Outcome(request, run)
 
     return _guarded(request, work)

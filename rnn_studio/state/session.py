@@ -50,6 +50,7 @@ the executor says so), :mod:`~rnn_studio.state.cell_cache` (built and registered
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -69,6 +70,7 @@ from rnn_studio.state.compute import (
     overflow_message,
     post_now,
     run_inline,
+    staged_first,
 )
 from rnn_studio.state.controls import CELL_KINDS, Controls
 from rnn_studio.state.events import Signal
@@ -120,6 +122,7 @@ class StudioSession:
         self._warning = ""
         self._cursor = 0
         self._generation = 0
+        self._partial: int | None = None  # generation whose run on screen is partial
         self._in_flight = 0
         self._executor: Executor = run_inline
         self._post: Post = post_now
@@ -665,6 +668,8 @@ class StudioSession:
             # in progress are attached to self._gradients on this thread).
             shown=self._run if with_run else None,
             shown_gradients=dict(self._gradients) if with_run and self._gradients else None,
+            # Compare mode: the cell on view first, so its trace is drawn sooner.
+            first=self._view_cell if self._view_cell in controls.kinds else None,
         )
         cells = self._cells.snapshot()
         trained = self._trained.matching(controls.cell_key)
@@ -679,15 +684,32 @@ class StudioSession:
         def work() -> None:
             if cancelled():
                 return
-            outcome = compute_run(request, cells, trained, cancelled)
+            first: CellRun | None = None
+            if staged_first(request):
+                assert request.first is not None
+                part = compute_run(request, cells, trained, cancelled, kinds=(request.first,))
+                if part is None:
+                    return
+                part = with_untrained_readouts(part, untrained)
+                if part.error:
+                    post(self._commit, part)
+                    return
+                assert part.run is not None
+                first = part.run.cells[request.first]
+                post(self._commit, replace(part, partial=True))  # the cell on view, drawn now
+            computed = {} if first is None else {first.kind: first}
+            outcome = compute_run(request, cells, trained, cancelled, computed=computed)
             if outcome is None:
                 return
             outcome = with_untrained_readouts(outcome, untrained)
+            if first is not None and outcome.run is not None:  # the very cell run on screen
+                outcome = replace(outcome, run=outcome.run.with_cell_run(first))
             if outcome.error or not request.backprop:
                 post(self._commit, outcome)
                 return
             assert outcome.run is not None
-            if request.previous is None and request.cost() >= EARLY_TRACE_COST:
+            early = request.previous is None and request.cost() >= EARLY_TRACE_COST
+            if early and first is None:
                 post(self._commit, outcome)  # the traces on screen before the gradients
             outcome = compute_gradients(request, outcome.run, cancelled)
             if outcome is None:
@@ -716,6 +738,17 @@ class StudioSession:
             return
         run = outcome.run
         assert run is not None
+        if self._completes_partial(outcome):
+            # The rest of a run whose cell on view is on screen already: no new trace
+            # (unless the view moved to another cell meanwhile).
+            shown = self.shown
+            self._run, self._partial = run, None
+            self._set_warning(overflow_message(run), announce)
+            if announce and self.shown is not shown:
+                self.trace_changed.emit(run)
+            self._commit_gradients(outcome)
+            return
+        self._partial = request.generation if outcome.partial else None
         new_run = run is not self._run
         self._run = run
         cursor_moved = False
@@ -730,9 +763,24 @@ class StudioSession:
             self.cursor_changed.emit(self._cursor)
         elif cursor_moved and announce:
             self.cursor_changed.emit(self._cursor)
+        self._commit_gradients(outcome)
+
+    def _completes_partial(self, outcome: Outcome) -> bool:
+        """Whether ``outcome`` is the rest of the partial run on screen (same request)."""
+        return (
+            not outcome.partial
+            and self._partial == outcome.request.generation
+            and self._run is not None
+            and outcome.run is not None
+            and outcome.request.first is not None
+            and outcome.run.cells.get(outcome.request.first)
+            is self._run.cells.get(outcome.request.first)
+        )
+
+    def _commit_gradients(self, outcome: Outcome) -> None:
         if outcome.gradients is not None or self._gradients is not None:
             self._gradients = outcome.gradients
-            if announce:
+            if outcome.request.announce:
                 self.gradients_changed.emit(self.gradients)
 
     def _attach_jacobians(self, update: tuple[int, JacobianProgress]) -> None:

@@ -555,7 +555,8 @@ class GradientsPanel(StudioPanel):
         run = self.session.run
         if run is None:
             return ""
-        if len(run.cells) > 1:
+        if len(run.cells) > 1 or self.session.cell_kind == "compare":
+            # (Compare mode shows the cell on view's run first, alone: no ‖W_hh‖₂ for it.)
             return "  ".join(
                 f"ρ<sub>{kind}</sub> = {cell.spectral_radius:.2f}"
                 for kind, cell in run.cells.items()

@@ -1,0 +1,46 @@
+"""Compare mode at a costly size, on the window's worker thread: the cell on view's trace
+reaches the views first (its run alone), the other two cells follow with the gradients, and
+the gradient panel then lists all three cells' ρ."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnn_studio.engine.blas import limit_blas_threads
+from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
+from rnn_studio.ui.panels.gradients import GradientsPanel
+from rnn_studio.ui.qt_bridge import SessionBridge
+from rnn_studio.ui.workers import QtExecutor
+
+limit_blas_threads(1)  # as the app does
+
+
+def test_the_cell_on_view_is_drawn_before_the_other_cells_are_computed(qtbot) -> None:
+    session = StudioSession()
+    executor = QtExecutor()
+    session.set_executor(executor)
+    bridge = SessionBridge(session)
+    panel = GradientsPanel(bridge)
+    qtbot.addWidget(panel)
+    text = ", ".join(f"{v:.3f}" for v in np.sin(np.arange(300) / 7.0))
+    setup = DemoSetup(text=text, mode="numbers", cell="compare", hidden_size=64, backprop=True)
+    session.apply_demo(setup)
+    assert executor.wait_idle(timeout_ms=120_000)
+    traces: list[tuple[str, ...]] = []
+    cleared: list[str] = []  # the ρ line when the old gradients left (with the old trace)
+    bridge.trace_changed.connect(lambda run: traces.append(run.kinds))
+    bridge.gradients_changed.connect(
+        lambda reports: cleared.append(panel.rho_label.text()) if reports is None else None
+    )
+    with qtbot.waitSignal(bridge.gradients_changed, timeout=120_000, check_params_cb=bool):
+        session.set_seed(4)
+    assert traces == [("lstm",)]  # the cell on view, alone; no second trace
+    assert len(cleared) == 1
+    assert "ρ<sub>lstm</sub>" in cleared[0] and "ρ<sub>rnn</sub>" not in cleared[0]
+    assert session.run.kinds == ("rnn", "lstm", "gru")
+    assert session.shown is session.run.cells["lstm"]
+    for kind in ("rnn", "lstm", "gru"):
+        rho = session.run.cells[kind].spectral_radius
+        assert f"ρ<sub>{kind}</sub> = {rho:.2f}" in panel.rho_label.text()
+    assert executor.wait_idle(timeout_ms=120_000)
