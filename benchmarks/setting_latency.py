@@ -253,7 +253,16 @@ def worker(rounds: int, label: str) -> int:
     clock = ThreadClock(window.executor, session)
     session.set_executor(clock)
     probe = Probe(window, app, loop, clock)
-    print(json.dumps({"label": label, "source": str(Path(rnn_studio.__file__).parent)}))
+    size = window.size()
+    print(
+        json.dumps(
+            {
+                "label": label,
+                "source": str(Path(rnn_studio.__file__).parent),
+                "window": [size.width(), size.height()],
+            }
+        )
+    )
     session.apply_demo(
         DemoSetup(text=series(), mode="numbers", cell="compare", hidden_size=HIDDEN, backprop=True)
     )
@@ -308,8 +317,31 @@ def export_tree(ref: str, folder: Path) -> Path:
     return folder
 
 
+def screen_platform() -> str:
+    """``QT_QPA_PLATFORM`` for an offscreen 1280×720 screen (Qt's default offscreen screen is
+    800 wide: the window was clamped to it and panels went into tabs, fewer views to draw)."""
+    screen = {
+        "windowFrameMargins": False,
+        "screens": [
+            {
+                "name": "bench",
+                "x": 0,
+                "y": 0,
+                "width": 1280,
+                "height": 720,
+                "physicalWidth": 677,
+                "physicalHeight": 381,
+                "logicalDpi": 96,
+            }
+        ],
+    }
+    path = Path(tempfile.mkdtemp(prefix="rnn-studio-bench-screen-")) / "screen.json"
+    path.write_text(json.dumps(screen), encoding="utf-8")
+    return f"offscreen:configfile={path}"
+
+
 def run_worker(tree: Path, label: str, repeats: int) -> list[dict]:
-    env = dict(os.environ, PYTHONPATH=str(tree), QT_QPA_PLATFORM="offscreen")
+    env = dict(os.environ, PYTHONPATH=str(tree), QT_QPA_PLATFORM=screen_platform())
     env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     script = REPO / "benchmarks" / "setting_latency.py"
     result = subprocess.run(
@@ -327,6 +359,8 @@ def run_worker(tree: Path, label: str, repeats: int) -> list[dict]:
     source = rows[0].get("source", "")
     if not source.startswith(str(tree)):
         raise SystemExit(f"the {label} worker imported {source}, not {tree}")
+    if rows[0].get("window") != [1280, 720]:
+        raise SystemExit(f"the {label} worker's window is {rows[0].get('window')}, not 1280×720")
     return rows[1:]
 
 
