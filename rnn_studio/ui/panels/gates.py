@@ -29,7 +29,7 @@ from rnn_studio.ui.theme import (
     relative_luminance,
     sequential_colour_map,
 )
-from rnn_studio.ui.widgets.axes import integer_axes
+from rnn_studio.ui.widgets.axes import integer_axes, plot_axes
 from rnn_studio.ui.widgets.bars import UnitBars
 from rnn_studio.ui.widgets.heatmap import TimeHeatmap
 
@@ -208,7 +208,7 @@ class GatesPanel(StudioPanel):
                 diverging_colour_map(palette) if tanh_gate else sequential_colour_map(palette)
             )
             plot = layout.addPlot(
-                row=row, col=0, axisItems=integer_axes("bottom"), enableMenu=False
+                row=row, col=0, axisItems=plot_axes(integer_axes("bottom")), enableMenu=False
             )
             heatmap = TimeHeatmap(plot, colour_map, "")
             plot.setLabel("left", name, color=colours[name])
@@ -221,7 +221,7 @@ class GatesPanel(StudioPanel):
                 first_plot = plot
             else:
                 plot.setXLink(first_plot)
-            bars_plot = layout.addPlot(row=row, col=1, enableMenu=False)
+            bars_plot = layout.addPlot(row=row, col=1, axisItems=plot_axes(), enableMenu=False)
             bars = UnitBars(
                 bars_plot,
                 "" if row < len(names) - 1 else "value at t",

@@ -39,7 +39,7 @@ from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.plot_fonts import legend_text_size
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.theme import OKABE_ITO, Palette, accent_text, cell_colours, current_palette
-from rnn_studio.ui.widgets.axes import DecadeLogAxis, IntegerAxis, outward_ticks
+from rnn_studio.ui.widgets.axes import DecadeLogAxis, IntegerAxis, outward_ticks, plot_axes
 from rnn_studio.ui.widgets.compact_spin import CompactDoubleSpinBox
 from rnn_studio.ui.widgets.paint_cache import cache_static
 
@@ -173,7 +173,7 @@ class GradientsPanel(StudioPanel):
 
         self.plot_widget = pg.PlotWidget(
             self,
-            axisItems={"bottom": IntegerAxis("bottom"), "left": DecadeLogAxis("left")},
+            axisItems=plot_axes({"bottom": IntegerAxis("bottom"), "left": DecadeLogAxis("left")}),
             enableMenu=False,  # no menu built only to be switched off (start-up time)
         )
         self.plot_widget.setObjectName("gradients_plot")

@@ -23,7 +23,12 @@ from rnn_studio.ui.theme import (
     restyle_axes,
     symmetric_levels,
 )
-from rnn_studio.ui.widgets.axes import LegibleAxis, integer_axes, legible_colour_bar
+from rnn_studio.ui.widgets.axes import (
+    LegibleAxis,
+    integer_axes,
+    legible_colour_bar,
+    plot_axes,
+)
 from rnn_studio.ui.widgets.bars import UnitBars
 from rnn_studio.ui.widgets.heatmap import TimeHeatmap
 
@@ -46,7 +51,7 @@ class MemoryPanel(StudioPanel):
         layout = self.graphics.ci
         self.plot_fonts_changed()
         self.hidden_plot = layout.addPlot(
-            row=0, col=0, axisItems=integer_axes("bottom", "left"), enableMenu=False
+            row=0, col=0, axisItems=plot_axes(integer_axes("bottom", "left")), enableMenu=False
         )
         self.hidden_map = TimeHeatmap(self.hidden_plot, colour_map, "h: unit")
         self.hidden_bar = legible_colour_bar(
@@ -57,14 +62,16 @@ class MemoryPanel(StudioPanel):
         self.hidden_bar.setImageItem(self.hidden_map.image)
         layout.addItem(self.hidden_bar, row=0, col=1)
         self.hidden_bars_plot = layout.addPlot(
-            row=0, col=2, axisItems={"bottom": LegibleAxis("bottom")}, enableMenu=False
+            row=0, col=2, axisItems=plot_axes({"bottom": LegibleAxis("bottom")}), enableMenu=False
         )
         self.hidden_bars = UnitBars(
             self.hidden_bars_plot, "h_t", OKABE_ITO["vermillion"], OKABE_ITO["blue"]
         )
         self.hidden_bars_plot.setYLink(self.hidden_plot)
 
-        self.cell_plot = pg.PlotItem(axisItems=integer_axes("bottom", "left"), enableMenu=False)
+        self.cell_plot = pg.PlotItem(
+            axisItems=plot_axes(integer_axes("bottom", "left")), enableMenu=False
+        )
         self.cell_map = TimeHeatmap(self.cell_plot, colour_map, "c: unit")
         self.cell_bar = legible_colour_bar(
             pg.ColorBarItem(
@@ -73,7 +80,7 @@ class MemoryPanel(StudioPanel):
         )
         self.cell_bar.setImageItem(self.cell_map.image)
         self.cell_bars_plot = pg.PlotItem(
-            axisItems={"bottom": LegibleAxis("bottom")}, enableMenu=False
+            axisItems=plot_axes({"bottom": LegibleAxis("bottom")}), enableMenu=False
         )
         self.cell_bars = UnitBars(
             self.cell_bars_plot, "c_t", OKABE_ITO["vermillion"], OKABE_ITO["blue"]

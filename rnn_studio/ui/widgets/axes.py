@@ -12,7 +12,52 @@ from PySide6.QtWidgets import QGraphicsItem
 LABEL_GAP = 0.25
 
 
-class LegibleAxis(pg.AxisItem):
+#: The four sides of a plot, in the order pyqtgraph lays their axes out.
+ORIENTATIONS = ("top", "bottom", "left", "right")
+#: The axes pyqtgraph shows unless told otherwise.
+SHOWN_BY_DEFAULT = ("left", "bottom")
+
+
+class QuietAxis(pg.AxisItem):
+    """pyqtgraph's axis, minus the work of laying out an unchanged label again.
+
+    pyqtgraph re-renders an axis label's HTML whenever the axis range changes (its automatic
+    SI prefix might change the label), also for the hidden axes and the axes without a
+    label: about a thousand text layouts before the studio's first frame, none of which
+    changed a pixel. Here the label's HTML is set only when it differs from the one shown;
+    the axis is still re-measured and repainted as before.
+    """
+
+    def __init__(self, orientation: str, **kwargs: object) -> None:
+        self._label_html: str | None = None  # pyqtgraph's __init__ sets the label already
+        super().__init__(orientation, **kwargs)
+
+    def _updateLabel(self) -> None:
+        if self.label is None:  # closed (pyqtgraph's own would fail here)
+            return
+        html = self.labelString()
+        if html != self._label_html:
+            self.label.setHtml(html)
+            self._label_html = html
+        self._adjustSize()
+        self.picture = None
+        self.update()
+
+
+def plot_axes(given: dict[str, pg.AxisItem] | None = None) -> dict[str, pg.AxisItem]:
+    """``axisItems`` for ``addPlot``/``PlotItem``/``PlotWidget``: ``given``, and a
+    :class:`QuietAxis` on the other sides pyqtgraph shows (left, bottom).
+
+    The top and right axes are left to pyqtgraph: an axis passed in is shown, and those two
+    are hidden (see :func:`quiet_hidden_axes`).
+    """
+    axes = dict(given or {})
+    for orientation in SHOWN_BY_DEFAULT:
+        axes.setdefault(orientation, QuietAxis(orientation))
+    return axes
+
+
+class LegibleAxis(QuietAxis):
     """An axis whose tick labels never overlap, at any text size.
 
     pyqtgraph picks the tick spacing from the axis length alone, so with a large font on a

@@ -79,6 +79,7 @@ class HintLabel(QLabel):
         self.source = HINTS[panel_id]
         self.collapsed = False
         self.palette_in_use = current_palette()
+        self._full_heights: dict[tuple[str, int, int, str, str], int] = {}
         self.setObjectName(f"{panel_id}_hint")
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setWordWrap(True)
@@ -100,13 +101,24 @@ class HintLabel(QLabel):
         return self.fontMetrics().lineSpacing() + 2
 
     def full_height(self, width: int) -> int:
-        """Height of the whole hint wrapped at ``width`` pixels."""
-        document = QTextDocument()
-        document.setDefaultFont(self.font())
-        document.setDocumentMargin(0)
-        document.setHtml(markup_html(self.source, self.palette_in_use.link))
-        document.setTextWidth(max(width, 40))
-        return max(int(document.size().height()) + 2, self.line_height())
+        """Height of the whole hint wrapped at ``width`` pixels.
+
+        Laying the text out is the costly part, and the layout of the studio asks again and
+        again for the same few widths (~140 times before the first frame): each height is
+        kept per font, width and link colour.
+        """
+        width = max(width, 40)
+        key = (self.font().key(), self.logicalDpiY(), width, self.palette_in_use.link, self.source)
+        height = self._full_heights.get(key)
+        if height is None:
+            document = QTextDocument()
+            document.setDefaultFont(self.font())
+            document.setDocumentMargin(0)
+            document.setHtml(markup_html(self.source, self.palette_in_use.link))
+            document.setTextWidth(width)
+            height = int(document.size().height()) + 2
+            self._full_heights[key] = height
+        return max(height, self.line_height())
 
     def minimumSizeHint(self) -> QSize:
         return QSize(40, self.height_for_state())
