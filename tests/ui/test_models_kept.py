@@ -162,6 +162,7 @@ def test_loading_a_model_for_another_task_keeps_every_model_in_the_list(qtbot, m
         "GRU · the sentiment task",
     ]
     assert "left the list" not in area.message and "stay in the list" in area.message
+    assert area.model_choice.toolTip().startswith("RNN · the memory task at lag 4\n")
     assert area.open_in_studio() and area.session.length == 6  # symbol, 4 distractors, cue
 
     # Choosing a sentiment model makes its task current again, with the same three models.

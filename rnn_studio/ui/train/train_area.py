@@ -84,6 +84,10 @@ TORCH_HELP = (
     "net.load_state_dict({{k: torch.from_numpy(v) for k, v in np.load('{name}').items()}})"
 )
 TORCH_CLASSES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+MODEL_CHOICE_TIP = (
+    "Which trained cell Save and Export use. Models trained for another task are listed "
+    "with their task; choosing one switches to that task."
+)
 
 
 class TrainArea(QWidget):
@@ -191,11 +195,11 @@ class TrainArea(QWidget):
         form.setContentsMargins(6, 6, 6, 6)
         self.model_choice = QComboBox()
         self.model_choice.setObjectName("train_model_choice")
-        self.model_choice.setToolTip(
-            "Which trained cell Save and Export use. Models trained for another task are "
-            "listed with their task; choosing one switches to that task."
-        )
+        self.model_choice.setToolTip(MODEL_CHOICE_TIP)
         self.model_choice.currentIndexChanged.connect(self._model_chosen)
+        # A long entry ("GRU · the memory task at lag 60") is cut in a narrow column or at a
+        # large text size: the tip names it in full.
+        self.model_choice.currentIndexChanged.connect(self._describe_choice)
         form.addRow("Model", self.model_choice)
         self.open_button = self._action(
             "train_open_studio",
@@ -450,7 +454,12 @@ class TrainArea(QWidget):
                     f"{CELL_NAMES[kind]} · {group.describe()}", f"{index}/{kind}"
                 )
         self.model_choice.blockSignals(False)
+        self._describe_choice()
         self._update_model_actions()
+
+    def _describe_choice(self) -> None:
+        text = self.model_choice.currentText()
+        self.model_choice.setToolTip(f"{text}\n\n{MODEL_CHOICE_TIP}" if text else MODEL_CHOICE_TIP)
 
     def current_group(self) -> TaskModels | None:
         """The current task's models as a group (None before any)."""
