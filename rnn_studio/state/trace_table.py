@@ -41,6 +41,8 @@ class ExportData:
     """One cell's forward pass and its backward pass (None before Backprop in the studio).
 
     ``cursor`` is the step the studio showed (None for the command line: no step marked).
+    ``compared`` holds every cell's gradient in compare mode (kind, report), in the studio's
+    order, so the gradient figure draws all three curves; empty otherwise.
     """
 
     setup: DemoSetup
@@ -48,6 +50,7 @@ class ExportData:
     cell_run: CellRun
     gradients: GradientReport | None
     cursor: int | None = None
+    compared: tuple[tuple[str, GradientReport], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -137,6 +140,7 @@ def session_export_data(session: StudioSession) -> ExportData:
         cell_run=shown,
         gradients=gradients.get(shown.kind) if gradients is not None else None,
         cursor=session.cursor,
+        compared=tuple(gradients.items()) if gradients is not None and len(gradients) > 1 else (),
     )
 
 

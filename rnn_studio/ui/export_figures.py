@@ -58,7 +58,9 @@ from PySide6.QtSvg import QSvgGenerator, QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 from rnn_studio.engine.cells import GATE_LABELS
+from rnn_studio.studio_core.palette import LIGHT
 from rnn_studio.ui.svg_strokes import flatten_non_scaling_strokes
+from rnn_studio.ui.theme import cell_colours
 
 if TYPE_CHECKING:
     from rnn_studio.state.trace_table import ExportData
@@ -113,9 +115,14 @@ class FigureStyle:
     foreground: str
     curve: str
     cursor: str
+    cells: tuple[tuple[str, str], ...] = tuple(LIGHT.cell_colours().items())
+
+    def cell_curve(self, kind: str) -> str:
+        """The curve colour of ``kind`` when cells are compared (the studio's cell colours)."""
+        return dict(self.cells).get(kind, self.curve)
 
 
-#: Dark ink on white paper, whatever the studio's theme.
+#: Dark ink on white paper, whatever the studio's theme; cells in the light theme's colours.
 PRINT_STYLE = FigureStyle("print", "#ffffff", "#1f2937", "#2563eb", "#b91c1c")
 
 
@@ -131,6 +138,7 @@ def theme_style() -> FigureStyle:
         foreground.name(),
         "#60a5fa" if dark else "#2563eb",
         "#f87171" if dark else "#b91c1c",
+        tuple(cell_colours().items()),
     )
 
 
@@ -233,22 +241,37 @@ def _style_axes(item: object, style: FigureStyle) -> None:
         axis.label.setDefaultTextColor(QColor(style.foreground))
 
 
-def _title(data: ExportData, what: str) -> str:
+def _title(data: ExportData, what: str, compared: bool = False) -> str:
     text = data.setup.text if len(data.setup.text) <= 40 else data.setup.text[:39] + "…"
     trained = "trained " if data.cell_run.outputs.trained else ""
-    return f"{what} · {trained}{data.kind.upper()}, hidden size {data.hidden.shape[1]} · “{text}”"
+    cells = data.kind.upper()
+    if compared and data.compared:
+        names = [kind.upper() for kind, _ in data.compared]
+        cells = f"{', '.join(names[:-1])} and {names[-1]} compared"
+    return f"{what} · {trained}{cells}, hidden size {data.hidden.shape[1]} · “{text}”"
 
 
 def _headings(
-    layout: pg.GraphicsLayoutWidget, data: ExportData, what: str, style: FigureStyle
+    layout: pg.GraphicsLayoutWidget,
+    data: ExportData,
+    what: str,
+    style: FigureStyle,
+    compared: bool = False,
 ) -> None:
     """The title, then the verdict on the gradient (or how to get one) as the subtitle,
-    each broken into lines that fit the figure's width (a long title ran off a narrow one)."""
+    each broken into lines that fit the figure's width (a long title ran off a narrow one).
+    ``compared``: the figure shows every compared cell, and so do the title and verdict."""
     width = layout.width() - 2 * LAYOUT_MARGIN
-    title = fitted_lines(_title(data, what), TITLE_POINTS, width)
+    title = fitted_lines(_title(data, what, compared), TITLE_POINTS, width)
     layout.addLabel(title, color=style.foreground, size=f"{TITLE_POINTS:g}pt")
     layout.nextRow()
-    verdict = fitted_lines(verdict_line(data), SUBTITLE_POINTS, width)
+    if compared and data.compared:  # one line per cell
+        verdict = "<br>".join(
+            fitted_lines(f"{kind.upper()}: {report.verdict.describe()}", SUBTITLE_POINTS, width)
+            for kind, report in data.compared
+        )
+    else:
+        verdict = fitted_lines(verdict_line(data), SUBTITLE_POINTS, width)
     layout.addLabel(verdict, color=style.foreground, size=f"{SUBTITLE_POINTS:g}pt")
     layout.nextRow()
 
@@ -280,10 +303,15 @@ def _parts(text: str, separator: str) -> list[str]:
     return [part for part in text.split(separator) if part]
 
 
-def verdict_line(data: ExportData) -> str:
-    """The studio's verdict on the gradient, or a note that Backprop has not run."""
+def verdict_line(data: ExportData, compared: bool = False) -> str:
+    """The studio's verdict on the gradient, or a note that Backprop has not run; with
+    ``compared``, every compared cell's verdict ("RNN: Vanishing: … · LSTM: …")."""
     if data.gradients is None:
         return "Gradient: not computed (press Backprop in the studio to add the verdict)."
+    if compared and data.compared:
+        return " · ".join(
+            f"{kind.upper()}: {report.verdict.describe()}" for kind, report in data.compared
+        )
     return data.gradients.verdict.describe()
 
 
@@ -394,33 +422,38 @@ def draw_gates(layout: pg.GraphicsLayoutWidget, data: ExportData, style: FigureS
 
 
 def draw_gradients(layout: pg.GraphicsLayoutWidget, data: ExportData, style: FigureStyle) -> None:
-    """‖∂L/∂h_t‖ against t on a log scale, with the studio's verdict as the subtitle."""
+    """‖∂L/∂h_t‖ against t on a log scale, with the studio's verdict as the subtitle; in
+    compare mode one curve per cell, in the studio's cell colours, and every verdict."""
     report = data.gradients
     if report is None:
         raise FigureError(
             "there is no gradient yet: press Backprop in the studio, then export this figure"
         )
-    _headings(layout, data, "Gradient reaching each step", style)
+    compared = bool(data.compared)
+    _headings(layout, data, "Gradient reaching each step", style, compared)
     # The legend gets a row of its own above the plot: inside, it hid the points near the
     # loss (top right) of a vanishing gradient, or the first steps of an exploding one.
-    legend = pg.LegendItem(colCount=2, labelTextColor=style.foreground)
+    legend = pg.LegendItem(colCount=4 if compared else 2, labelTextColor=style.foreground)
     layout.addItem(legend)
     layout.nextRow()
     plot = layout.addPlot()
-    norms = np.asarray(report.grad_norms, dtype=float)
-    steps = np.arange(len(norms), dtype=float)
-    drawable = np.isfinite(norms) & (norms > 0)
     plot.setLogMode(y=True)
-    curve = plot.plot(
-        steps[drawable],
-        norms[drawable],
-        pen=pg.mkPen(style.curve, width=3),
-        symbol="o",
-        symbolSize=9,
-        symbolBrush=style.curve,
-        symbolPen=None,
-    )
-    legend.addItem(curve, f"‖∂L/∂h_t‖, {data.kind.upper()} (loss at step {report.loss_step})")
+    curves = data.compared if compared else ((data.kind, report),)
+    for kind, cell_report in curves:
+        norms = np.asarray(cell_report.grad_norms, dtype=float)
+        steps = np.arange(len(norms), dtype=float)
+        drawable = np.isfinite(norms) & (norms > 0)
+        colour = style.cell_curve(kind) if compared else style.curve
+        curve = plot.plot(
+            steps[drawable],
+            norms[drawable],
+            pen=pg.mkPen(colour, width=3),
+            symbol="o",
+            symbolSize=9,
+            symbolBrush=colour,
+            symbolPen=None,
+        )
+        legend.addItem(curve, f"‖∂L/∂h_t‖, {kind.upper()} (loss at step {cell_report.loss_step})")
     line = _cursor_line(plot, data, style)
     if line is not None:
         legend.addItem(
@@ -429,7 +462,7 @@ def draw_gradients(layout: pg.GraphicsLayoutWidget, data: ExportData, style: Fig
     plot.showGrid(x=True, y=True, alpha=0.25)
     plot.setLabel("left", "‖∂L/∂h_t‖ (log scale)")
     _label_steps(plot, data.tokens, f" (loss read at step {report.loss_step})")
-    plot.setXRange(-0.5, len(norms) - 0.5, padding=0.02)
+    plot.setXRange(-0.5, len(report.grad_norms) - 0.5, padding=0.02)
     plot.setMouseEnabled(False, False)
     plot.hideButtons()
 
@@ -571,7 +604,7 @@ def figure_svg(
     generator.setSize(QSize(size.width, size.height))
     generator.setViewBox(QRect(0, 0, layout_width, layout_height))
     generator.setTitle(_plain_title(data, view))
-    generator.setDescription(verdict_line(data))
+    generator.setDescription(verdict_line(data, view == "gradients"))
     with laid_out(data, view, size, style) as layout:
         painter = QPainter(generator)
         try:
@@ -643,7 +676,7 @@ def figure_pdf(
 
 
 def _plain_title(data: ExportData, view: str) -> str:
-    return _title(data, VIEW_LABELS.get(view, view))
+    return _title(data, VIEW_LABELS.get(view, view), compared=view == "gradients")
 
 
 def save_figure(

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -91,6 +92,49 @@ def test_figure_has_title_labels_legend_and_the_studio_verdict(window, tmp_path)
     heat = _texts(tmp_path / "h.svg")
     assert "hidden unit" in heat and "value of h_t (tanh)" in heat  # axis and colour bar
     assert report.verdict.describe() in heat
+
+
+def _curve_points(svg_path, colour: str) -> np.ndarray:
+    """The (x, y) points of the 3-px curve drawn in ``colour``: its segments chain end to
+    end (the legend's sample segment stands alone), sorted by x."""
+    root = ET.parse(svg_path).getroot()
+    segments = []
+    for group in root.iter(f"{SVG}g"):
+        if group.get("stroke", "").lower() == colour.lower() and group.get("stroke-width") == "3":
+            for line in group.iter(f"{SVG}polyline"):
+                pairs = [tuple(map(float, p.split(","))) for p in line.get("points").split()]
+                segments += list(itertools.pairwise(pairs))
+    ends = [point for segment in segments for point in segment]
+    chained = [segment for segment in segments if any(ends.count(p) > 1 for p in segment)]
+    return np.array(sorted({point for segment in chained for point in segment}))
+
+
+def test_compare_mode_gradient_figure_draws_every_cell_with_its_verdict(classroom, tmp_path):
+    """In compare mode the figure showed only the cell on view; now each cell's curve (its
+    own norms, in its studio colour) and verdict."""
+    from rnn_studio.studio_core.palette import LIGHT
+
+    setup = DemoSetup(text="not bad at all", cell="compare", hidden_size=6, cursor=5)
+    main, _ = classroom(StudioSession(setup))
+    main.session.backprop()
+    reports = main.session.gradients
+    assert set(reports) == {"rnn", "lstm", "gru"}
+    options = export.FigureOptions("gradients")
+    main.menus.export_to("figure", tmp_path / "compare.svg", options=options)
+    texts = _texts(tmp_path / "compare.svg")
+    joined = " ".join(texts)
+    assert "RNN, LSTM and GRU compared, hidden size 6" in joined
+    for kind, report in reports.items():
+        assert f"{kind.upper()}: {report.verdict.describe()}" in texts
+        assert f"‖∂L/∂h_t‖, {kind.upper()} (loss at step {report.loss_step})" in texts
+        points = _curve_points(tmp_path / "compare.svg", LIGHT.cell_colours()[kind])
+        norms = np.asarray(report.grad_norms, dtype=float)
+        assert len(points) == len(norms) == 14, kind
+        # x: one step apart; y: a straight line in log10 of this cell's norms (log axis).
+        assert np.ptp(np.diff(points[:, 0])) < 0.01, kind
+        fit = np.polyfit(np.log10(norms), points[:, 1], 1)
+        residual = points[:, 1] - np.polyval(fit, np.log10(norms))
+        assert fit[0] < 0 and np.abs(residual).max() < 0.5, kind  # up is larger
 
 
 def test_gradient_figure_before_backprop_says_to_press_backprop(classroom, tmp_path):
