@@ -181,3 +181,19 @@ def test_loading_a_model_for_another_task_keeps_every_model_in_the_list(qtbot, m
     assert isinstance(area.task, MemoryTask) and set(area.models) == {"rnn"}
     assert "replaces the RNN" in area.message
     assert area.model_choice.count() == 4
+
+
+def test_training_another_task_keeps_the_models_trained_before(qtbot, make_area):
+    area = make_area()
+    _train(qtbot, area, "sentiment", "compare")
+    sentiment = dict(area.models)
+    _train(qtbot, area, "memory", "gru", lag=3)
+    assert isinstance(area.task, MemoryTask) and set(area.models) == {"gru"}
+    labels = [area.model_choice.itemText(i) for i in range(area.model_choice.count())]
+    assert labels[0] == "GRU · the memory task at lag 3" and len(labels) == 4
+    area.model_choice.setCurrentIndex(labels.index("RNN · the sentiment task"))
+    assert all(area.models[kind] is sentiment[kind] for kind in sentiment)
+    # Training the same task again replaces its models (a fresh run), nothing else.
+    _train(qtbot, area, "sentiment", "rnn")
+    assert set(area.models) == {"rnn"} and area.models["rnn"] is not sentiment["rnn"]
+    assert area.model_choice.count() == 2  # the new RNN and the memory GRU
