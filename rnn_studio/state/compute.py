@@ -360,7 +360,9 @@ def reused_report(
 ) -> tuple[GradientReport, Any] | None:
     """The shown gradient report for ``cell_run`` when its pass was reused (same trace, loss
     step and clipping): ``(report, None)`` when its Jacobian curve is complete, else the report
-    with no curve yet and the trace to compute the curve from. None: compute it."""
+    with no curve yet and the trace to compute the curve from. None: compute it (also for an
+    unfinished curve with the loss before the last step: its job needs the prefix's trace,
+    which the run does not keep)."""
     shown, reports = request.shown, request.shown_gradients
     if shown is None or not reports or kind not in reports or kind not in shown.cells:
         return None
@@ -368,10 +370,10 @@ def reused_report(
     same_pass = shown.cells[kind].trace is cell_run.trace
     if not same_pass or report.loss_step != loss_step or report.clip != request.clip:
         return None
-    if len(cell_run.trace) != loss_step + 1:
-        return None  # the curve's job needs the prefix trace; rare enough to recompute
     if report.jacobian_complete and report.jacobian_norms is not None:
         return report, None
+    if len(cell_run.trace) != loss_step + 1:
+        return None
     return report.with_jacobian(None, complete=False), cell_run.trace
 
 

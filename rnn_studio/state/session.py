@@ -287,6 +287,12 @@ class StudioSession:
         return steps.at_end(self._cursor, self.length)
 
     @property
+    def run_partial(self) -> bool:
+        """True while the run on screen holds only the cell on view (compare mode at costly
+        sizes: its trace is drawn first; the other cells come with the gradients)."""
+        return self._partial is not None and self._partial == self._generation
+
+    @property
     def busy(self) -> bool:
         """True while a computation handed to the executor has not come back."""
         return self._in_flight > 0

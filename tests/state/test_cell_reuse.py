@@ -7,6 +7,8 @@ must equal what a fresh computation at the new controls gives.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -112,13 +114,44 @@ def test_the_loss_step_recomputes_the_gradients_of_every_cell() -> None:
     assert {report.loss_step for report in session.gradients.values()} == {20}
 
 
-def test_a_reused_cell_with_its_loss_step_before_the_end_is_backpropagated_again() -> None:
-    """The Jacobian job needs the prefix trace, which the run does not keep: recompute."""
+def test_a_reused_cell_keeps_its_report_with_the_loss_before_the_end() -> None:
     session = compare_session(loss_step=20)
     reports = dict(session.gradients)
     session.set_forget_bias(1.0)
-    assert session.gradients["rnn"] is not reports["rnn"]
+    assert session.gradients["rnn"] is reports["rnn"]
+    assert session.gradients["gru"] is reports["gru"]
     assert_same_as_fresh(session, loss_step=20, forget_bias=1.0)
+
+
+def test_an_unfinished_curve_with_the_loss_before_the_end_is_backpropagated_again() -> None:
+    """Its job would need the prefix's trace, which the run does not keep: recompute."""
+    session = compare_session(loss_step=20)
+    run = session.run
+    unfinished = {
+        kind: report.with_jacobian(report.jacobian_norms[:3].copy(), complete=False)
+        for kind, report in session.gradients.items()
+    }
+    request = compute.ComputeRequest(
+        generation=1,
+        sequence=run.sequence,
+        previous=None,
+        kinds=run.kinds,
+        cell_key=session._controls.cell_key,
+        backprop=True,
+        loss_step=20,
+        clip=None,
+        cursor=0,
+        announce=False,
+        shown=run,
+        shown_gradients=unfinished,
+    )
+    for kind, cell_run in run.cells.items():
+        assert compute.reused_report(kind, cell_run, request, 20) is None
+        complete = {kind: session.gradients[kind]}
+        kept = compute.reused_report(
+            kind, cell_run, dataclasses.replace(request, shown_gradients=complete), 20
+        )
+        assert kept == (session.gradients[kind], None)
 
 
 def test_a_curve_still_being_computed_is_computed_again_for_the_reused_cell() -> None:

@@ -52,7 +52,11 @@ def make_session(hidden_size: int = 48, **setup) -> tuple[StudioSession, Recordi
 def test_the_cell_on_view_comes_first_then_the_rest_with_the_gradients() -> None:
     session, executor, events = make_session()
     assert session.view_cell == "lstm"  # compare mode shows a gated cell first
+    partial: list[bool] = []
+    session.trace_changed.connect(lambda run: partial.append(session.run_partial))
+    assert not session.run_partial
     session.set_seed(7)
+    assert partial == [True] and not session.run_partial
     traces = [run for name, run in events if name == "trace"]
     assert len(traces) == 1 and traces[0].kinds == ("lstm",)
     first = executor.posted[0]

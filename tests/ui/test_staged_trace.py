@@ -11,6 +11,7 @@ from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.panels.gradients import GradientsPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
+from rnn_studio.ui.widgets.compare_story import CompareStoryBar
 from rnn_studio.ui.workers import QtExecutor
 
 limit_blas_threads(1)  # as the app does
@@ -43,4 +44,33 @@ def test_the_cell_on_view_is_drawn_before_the_other_cells_are_computed(qtbot) ->
     for kind in ("rnn", "lstm", "gru"):
         rho = session.run.cells[kind].spectral_radius
         assert f"ρ<sub>{kind}</sub> = {rho:.2f}" in panel.rho_label.text()
+    assert executor.wait_idle(timeout_ms=120_000)
+
+
+def test_the_compare_story_keeps_its_words_while_only_the_cell_on_view_is_computed(qtbot):
+    """The partial run is not "none of the three set-ups": the bar waits for the rest."""
+    session = StudioSession()
+    executor = QtExecutor()
+    session.set_executor(executor)
+    bridge = SessionBridge(session)
+    bar = CompareStoryBar(bridge)
+    qtbot.addWidget(bar)
+    text = ", ".join(f"{v:.3f}" for v in np.sin(np.arange(300) / 7.0))
+    session.apply_demo(
+        DemoSetup(text=text, mode="numbers", cell="compare", hidden_size=64, backprop=True)
+    )
+    assert executor.wait_idle(timeout_ms=120_000)
+    bar.show()
+    bar.refresh()
+    before = bar.verdict.text()
+    assert before.startswith("Untrained, the LSTM's forget gate")
+    during: list[tuple[bool, str]] = []
+    bridge.trace_changed.connect(
+        lambda run: during.append((session.run_partial, bar.verdict.text()))
+    )
+    with qtbot.waitSignal(bridge.gradients_changed, timeout=120_000, check_params_cb=bool):
+        session.set_seed(8)
+    assert during == [(True, before)]
+    assert bar.verdict.text().startswith("Untrained, the LSTM's forget gate")
+    assert bar.verdict.text() != before  # the new seed's factors
     assert executor.wait_idle(timeout_ms=120_000)

@@ -109,8 +109,8 @@ class CompareStoryBar(QFrame):
 
     def refresh(self) -> None:
         """Check the button and write the verdict of the set-up on screen."""
-        if not self.isVisible():
-            return
+        if not self.isVisible() or self.session.run_partial:
+            return  # (the other two cells come with the gradients, which refresh it again)
         step = compare_story.current_story_step(self.session)
         with blocked(self.group):
             self.group.setExclusive(False)
