@@ -14,6 +14,15 @@ Each cell is played twice: with the Gates tab in front of the centre column's bo
 and with the cell diagram ("Inside the cell", its step animation on at the Normal speed, so
 every frame also starts an animation and cuts the previous one short) in front instead;
 ``--front gates`` or ``--front cell`` plays one of them only.
+
+``--against DIR`` compares two versions in one run: it plays this tree's benchmark and the
+same script of the source tree at ``DIR`` (e.g. ``git worktree add /tmp/before <commit>``)
+in alternating processes, ``--rounds`` times each, and prints every round, the median of the
+rounds per row and the after/before ratios. Alternating rounds share the machine's load, so
+on a busy machine the ratios are the figures to read::
+
+    .venv/bin/python benchmarks/studio_frames.py --quick --cells lstm,compare --front cell \
+        --against /tmp/before --rounds 4
 """
 
 from __future__ import annotations
@@ -22,9 +31,11 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if os.environ["QT_QPA_PLATFORM"] == "offscreen":
@@ -111,6 +122,52 @@ def measure(
     return wall, cpu, thread
 
 
+#: The columns of a row, after the cell and the panel in front.
+COLUMNS = (
+    "wall p50", "wall p95", "wall max", "CPU p50", "CPU p95", "GUI thread CPU p50",
+    "GUI thread CPU p95",
+)  # fmt: skip
+
+
+def compare(before: Path, argv: list[str], rounds: int) -> int:
+    """Run this tree's benchmark and ``before``'s alternately; print rounds, medians, ratios."""
+    here = Path(__file__).resolve().parent.parent
+    results: dict[str, dict[tuple[str, str], list[list[float]]]] = {"before": {}, "after": {}}
+    for round_ in range(1, rounds + 1):
+        for name, tree in (("before", before), ("after", here)):
+            env = dict(os.environ, PYTHONPATH=str(tree))
+            env.pop("QT_QPA_PLATFORM", None)  # each run sets up its own 1280×720 screen
+            load = os.getloadavg()[0]
+            out = subprocess.run(
+                [sys.executable, str(tree / "benchmarks" / "studio_frames.py"), *argv],
+                cwd=tree, env=env, capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            print(f"round {round_} {name} (load {load:.2f} → {os.getloadavg()[0]:.2f})")
+            for line in out.splitlines():
+                cells = [c.strip() for c in line.strip("|").split("|")]
+                if line.startswith("| ") and len(cells) == 2 + len(COLUMNS):
+                    try:
+                        values = [float(c) for c in cells[2:]]
+                    except ValueError:
+                        continue  # the header
+                    results[name].setdefault((cells[0], cells[1]), []).append(values)
+                    print("  " + line)
+    print(f"\nmedian of {rounds} rounds, before → after (after/before)")
+    print("| cell | in front | " + " | ".join(f"{c} ms" for c in COLUMNS) + " |")
+    print("|---|---|" + "---|" * len(COLUMNS))
+    for key, runs in results["after"].items():
+        old = results["before"].get(key)
+        if not old:
+            continue
+        medians = [
+            (statistics.median(r[i] for r in old), statistics.median(r[i] for r in runs))
+            for i in range(len(COLUMNS))
+        ]
+        cells = " | ".join(f"{a:.2f} → {b:.2f} ({b / a:.2f})" for a, b in medians)
+        print(f"| {key[0]} | {key[1]} | {cells} |")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="200 frames per cell")
@@ -121,7 +178,19 @@ def main(argv: list[str] | None = None) -> int:
         default="both",
         help="which tab of the centre column's bottom dock is in front while playing",
     )
+    parser.add_argument(
+        "--against", type=Path, help="source tree of the version to compare with (before)"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of each with --against")
     args = parser.parse_args(argv)
+    if args.against is not None:
+        own = list(sys.argv[1:] if argv is None else argv)
+        for option in ("--against", "--rounds"):  # "--against DIR": both words go
+            while option in own:
+                index = own.index(option)
+                del own[index : index + 2]
+        own = [a for a in own if not a.startswith(("--against=", "--rounds="))]
+        return compare(args.against.resolve(), own, args.rounds)
     limit_blas_threads(1)
 
     from PySide6.QtWidgets import QApplication
