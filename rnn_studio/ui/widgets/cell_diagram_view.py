@@ -19,11 +19,9 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Iterable
-from typing import cast
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -37,7 +35,6 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
-    QRegion,
     QTransform,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
@@ -77,6 +74,8 @@ LOOKUP_LEVELS = 256
 #: Wire widths in canvas units: thinnest (values near zero) and thickest (rms ≥ WIDE_RMS).
 THIN, THICK, WIDE_RMS = 1.2, 7.0, 1.0
 PULSE_RADIUS = 6.0
+#: Sets of cached layers kept (one per animation stage seen last, size, palette …).
+MAX_LAYER_SETS = 4
 #: Smallest text on screen, in pixels, however small the diagram is scaled.
 MIN_TEXT_PIXELS = 9.0
 
@@ -131,7 +130,7 @@ class CellDiagramView(QWidget):
         self._text_widths: dict[tuple[int, str], float] = {}
         #: What looks the same at every step, as two transparent layers (see
         #: :meth:`_static_layers`), by size, palette, font, cell and animation state.
-        self._layers: dict[tuple, tuple[QPixmap, QPixmap, tuple[QRect, ...]]] = {}
+        self._layers: dict[tuple, tuple[QPixmap, QPixmap, QPoint]] = {}
         self._least_text = MIN_TEXT_PIXELS
 
     # ------------------------------------------------------------------------ public
@@ -289,8 +288,8 @@ class CellDiagramView(QWidget):
         states = self._part_states(layout)
         device = painter.device()
         ratio = device.devicePixelRatioF() if device is not None else 1.0
-        under, over, region = self._static_layers(layout, diagram, states, ratio)
-        self._copy(painter, under, region)
+        under, over, origin = self._static_layers(layout, diagram, states, ratio)
+        self._copy(painter, under, origin)
         quantities = diagram.quantities
         blocks = [
             (block, quantities.get(block.key) if block.key else None, state)
@@ -298,7 +297,7 @@ class CellDiagramView(QWidget):
         ]
         for block, quantity, state in blocks:
             self._draw_gate_fill(painter, block, quantity, state)
-        self._copy(painter, over, region)
+        self._copy(painter, over, origin)
         for block, quantity, state in blocks:
             if quantity is not None and block.name:
                 painter.setPen(self._ink(state) if block.key else self._colour("plot_foreground"))
@@ -307,15 +306,11 @@ class CellDiagramView(QWidget):
             self._hit_op(op.centre, op.key)
 
     @staticmethod
-    def _copy(painter: QPainter, layer: QPixmap, region: tuple[QRect, ...]) -> None:
-        """Blend ``region`` (widget pixels) of ``layer`` onto the widget, untransformed."""
-        ratio = layer.devicePixelRatio()
+    def _copy(painter: QPainter, layer: QPixmap, origin: QPoint) -> None:
+        """Blend ``layer`` onto the widget at ``origin`` (widget pixels), untransformed."""
         painter.save()
         painter.resetTransform()
-        for rect in region:
-            source = QRectF(rect.x() * ratio, rect.y() * ratio, rect.width() * ratio,
-                            rect.height() * ratio)  # fmt: skip
-            painter.drawPixmap(QRectF(rect), layer, source)
+        painter.drawPixmap(origin, layer)
         painter.restore()
 
     def _part_states(self, layout: Layout) -> tuple[str, ...]:
@@ -328,10 +323,13 @@ class CellDiagramView(QWidget):
 
     def _static_layers(
         self, layout: Layout, diagram: CellDiagram, states: tuple[str, ...], ratio: float
-    ) -> tuple[QPixmap, QPixmap, tuple[QRect, ...]]:
+    ) -> tuple[QPixmap, QPixmap, QPoint]:
         """The two layers of the parts that look the same at every step, made once per
-        size, palette, font, cell and animation state; and the device rectangles they cover
-        (disjoint, so nothing is blended twice)."""
+        size, palette, font, cell and animation state, and where they go (widget pixels).
+
+        Each layer covers the box around the blocks and circles only; it is transparent
+        between them, where copying it leaves the wires' pixels as they are.
+        """
         present = tuple(bool(b.key and b.key in diagram.quantities) for b in layout.blocks)
         key = (
             diagram.kind, diagram.activation if diagram.kind == "rnn" else "", present,
@@ -341,17 +339,33 @@ class CellDiagramView(QWidget):
         found = self._layers.get(key)
         if found is not None:
             return found
-        if len(self._layers) >= 8:
-            self._layers.clear()
+        while len(self._layers) >= MAX_LAYER_SETS:  # the oldest go (animation stages)
+            del self._layers[next(iter(self._layers))]
         transform = QTransform(self._scale, 0, 0, self._scale, self._offset.x(), self._offset.y())
+        margin = 2.0  # canvas units: outlines (≤ 2.2 wide) and antialiasing
+        boxes = [_block_rect(block) for block in layout.blocks] + [
+            QRectF(op.centre[0] - OP_RADIUS, op.centre[1] - OP_RADIUS, 2 * OP_RADIUS, 2 * OP_RADIUS)
+            for op in layout.ops
+        ]
+        bounds = QRectF()
+        for box in boxes:
+            bounds = bounds.united(
+                transform.mapRect(box.adjusted(-margin, -margin, margin, margin))
+            )
+        area = bounds.toAlignedRect().intersected(self.rect())
+        # Drawn where the widget draws it, shifted by whole pixels into the layer: the same
+        # antialiased pixels.
+        shifted = transform * QTransform.fromTranslate(-area.x(), -area.y())
         layers = []
         for part in ("under", "over"):
-            pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+            pixmap = QPixmap(
+                max(1, round(area.width() * ratio)), max(1, round(area.height() * ratio))
+            )
             pixmap.setDevicePixelRatio(ratio)
             pixmap.fill(Qt.GlobalColor.transparent)
             layer = QPainter(pixmap)
             layer.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            layer.setTransform(transform)
+            layer.setTransform(shifted)
             for block, state in zip(layout.blocks, states, strict=False):
                 quantity = diagram.quantities.get(block.key) if block.key else None
                 if part == "under":
@@ -363,18 +377,7 @@ class CellDiagramView(QWidget):
                     self._draw_op(layer, op.key, op.centre, op.symbol, state)
             layer.end()
             layers.append(pixmap)
-        region = QRegion()
-        margin = 2.0  # canvas units: outlines (≤ 2.2 wide) and antialiasing
-        boxes = [_block_rect(block) for block in layout.blocks] + [
-            QRectF(op.centre[0] - OP_RADIUS, op.centre[1] - OP_RADIUS, 2 * OP_RADIUS, 2 * OP_RADIUS)
-            for op in layout.ops
-        ]
-        for box in boxes:
-            device = transform.mapRect(box.adjusted(-margin, -margin, margin, margin))
-            region |= QRegion(device.toAlignedRect())
-        region &= QRegion(self.rect())
-        rects = tuple(cast("Iterable[QRect]", region))  # QRegion iterates its rectangles
-        found = self._layers[key] = (layers[0], layers[1], rects)
+        found = self._layers[key] = (layers[0], layers[1], area.topLeft())
         return found
 
     # --------------------------------------------------------------------- drawing
