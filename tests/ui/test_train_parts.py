@@ -98,13 +98,3 @@ def test_a_closed_plot_takes_its_curves_and_legend_with_it(kind):
     assert not shiboken6.isValid(plot)
     alive = [name for name, item in items.items() if shiboken6.isValid(item)]
     assert alive == []
-
-
-def test_a_plot_closed_twice_is_no_error(qtbot):
-    """qtbot closes at teardown what a test may have closed already."""
-    from rnn_studio.ui.train.plots import LossPlot
-
-    plot = LossPlot()
-    qtbot.addWidget(plot)
-    plot.close()
-    plot.close()

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsView
 
 from rnn_studio.state.train_area import Preview, SweepResult, TrainingSnapshot
 from rnn_studio.ui.plot_fonts import legend_text_size
@@ -80,6 +80,12 @@ class LogLabelAxis(pg.AxisItem):
         ]
 
 
+def delete_if_out_of_scene(item: pg.GraphicsObject) -> None:
+    """Delete ``item`` now if it is alive but in no scene (a scene deletes its own items)."""
+    if shiboken6.isValid(item) and item.scene() is None:
+        shiboken6.delete(item)
+
+
 class CurvesPlot(pg.PlotWidget):
     """A plot with labelled axes, a legend and one curve item per (cell, role).
 
@@ -109,6 +115,12 @@ class CurvesPlot(pg.PlotWidget):
         self.setLimits(xMin=-0.5, minXRange=4)  # x counts updates, steps or lags: ≥ 0
         item.setDownsampling(auto=True, mode="peak")
         self.legend = item.addLegend(offset=(-6, 6), labelTextSize=legend_text_size())
+        # pyqtgraph's PlotWidget.close() takes the view box (curves, legend, the legend's
+        # labels) out of the scene, so it outlives the view; freed by Python's garbage
+        # collector, a legend label could be emptied before Qt, destroying the legend, asks
+        # its size hint ("'LabelItem' object has no attribute '_sizeHint'", pyqtgraph #472).
+        view_box = item.getViewBox()
+        self.destroyed.connect(lambda *_: delete_if_out_of_scene(view_box))
         self.curves: dict[tuple[str, str], pg.PlotDataItem] = {}
         self.styles: dict[tuple[str, str], LineStyle] = {}
         self.guides: list[pg.InfiniteLine] = []
@@ -116,18 +128,6 @@ class CurvesPlot(pg.PlotWidget):
         # The theme switcher calls apply_palette on scene items that have it.
         item.apply_palette = self.apply_palette
         self.apply_palette(self.theme_palette)
-
-    def close(self) -> bool:
-        """Close like any other widget; the plot's items stay in its scene and go with it.
-
-        pyqtgraph's ``PlotWidget.close()`` takes the view box (curves, legend, the legend's
-        labels) out of the scene: those items then outlive the deleted view, and only
-        Python's garbage collector frees them. The collector may empty a legend label's
-        attributes before Qt, destroying the legend, asks that label for its size hint:
-        "'LabelItem' object has no attribute '_sizeHint'" (pyqtgraph issue #472), or not,
-        depending on the order of its lists. Left in the scene, they are deleted with the view.
-        """
-        return QGraphicsView.close(self)
 
     def colour(self, kind: str) -> str:
         """Line colour of ``kind`` (a cell, or ``"truth"``) in the current theme."""
