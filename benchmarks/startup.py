@@ -101,7 +101,13 @@ def one_run(variant: Variant, home: str, platform: str, bytecode: bool = True) -
         env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     result = subprocess.run(
-        variant.command, env=env, capture_output=True, text=True, timeout=120, check=False
+        variant.command,
+        env=env,
+        cwd=variant.tree or home,  # ``-m`` puts the working folder first on sys.path
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     wall = time.perf_counter() - start
     match = _FIRST_PAINT.search(result.stdout)
@@ -113,6 +119,23 @@ def one_run(variant: Variant, home: str, platform: str, bytecode: bool = True) -
     variant.paints.append(float(match.group(1)))
     variant.cpus.append(float(cpu.group(1)) if cpu else float("nan"))
     variant.walls.append(wall)
+
+
+def check_tree(variant: Variant) -> None:
+    """Refuse to measure a tree whose runs would import ``rnn_studio`` from elsewhere."""
+    if variant.tree is None:
+        return
+    probe = subprocess.run(
+        [sys.executable, "-c", "import rnn_studio; print(rnn_studio.__file__)"],
+        env=dict(os.environ, PYTHONPATH=str(variant.tree)),
+        cwd=variant.tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = Path(probe.stdout.strip()).resolve()
+    if variant.tree not in found.parents:
+        raise SystemExit(f"{variant.name}: runs would import {found}, not {variant.tree}")
 
 
 def make_variants(trees: list[str], bare: bool) -> list[Variant]:
@@ -151,12 +174,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     bytecode = not args.no_bytecode
     variants = make_variants(args.tree, bare=not args.no_bare)
+    for variant in variants:
+        check_tree(variant)
     loads = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory(prefix="rnn-studio-startup-") as folder:
         screen = Path(folder) / "screen.json"
         screen.write_text(json.dumps(SCREEN), encoding="utf-8")
         platform = f"offscreen:configfile={screen}"
         homes = {v.name: Path(folder) / f"home-{index}" for index, v in enumerate(variants)}
+        for home in homes.values():
+            home.mkdir()
         for variant in variants:  # warm the file cache, write settings and __pycache__ once
             one_run(variant, str(homes[variant.name]), platform, bytecode)
             variant.paints.clear()
