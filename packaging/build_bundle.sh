@@ -26,5 +26,14 @@ if [ "$(uname -s)" = Linux ] && command -v strip >/dev/null && command -v file >
 fi
 # Pruned Qt libraries leave PyInstaller's top-level symlinks to them dangling.
 if [ "$(uname -s)" = Linux ]; then find "$BUNDLE" -xtype l -delete; fi
+# MP4 export runs the ffmpeg program imageio-ffmpeg ships, collected as a data file: it must
+# keep its executable bit (PyInstaller >= 6.0 copies it from the source file) and run here.
+# Without it imageio-ffmpeg would quietly look for a system ffmpeg that lab machines lack.
+if [ "$(uname -s)" = Linux ]; then
+    ffmpeg=$(find "$BUNDLE/_internal/imageio_ffmpeg/binaries" -maxdepth 1 -type f -name 'ffmpeg*' | head -n 1)
+    [ -n "$ffmpeg" ] || { echo "build_bundle.sh: no ffmpeg in the bundle (imageio_ffmpeg/binaries)" >&2; exit 1; }
+    [ -x "$ffmpeg" ] || { echo "build_bundle.sh: $ffmpeg is not executable" >&2; exit 1; }
+    "$ffmpeg" -hide_banner -version | sed -n 1p
+fi
 "$BUNDLE/rnn-studio" --version   # prints nothing on Windows, where the app has no console
 printf 'bundle: %s (%s) built in %d s\n' "$BUNDLE" "$(du -sh "$BUNDLE" | cut -f1)" "$seconds"

@@ -289,3 +289,38 @@ def test_launch_on_an_unreachable_display_prints_one_line_not_a_qt_abort(
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("rnn-studio: error: Qt cannot open")
+
+
+def _frozen_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: int) -> Path:
+    """A fake frozen app whose bundle holds one ffmpeg program with ``mode``."""
+    folder = tmp_path / "imageio_ffmpeg" / "binaries"
+    folder.mkdir(parents=True)
+    (folder / "README.md").write_text("not a program")
+    program = folder / "ffmpeg-linux-x86_64-v7.0.2"
+    program.write_bytes(b"\x7fELF")
+    program.chmod(mode)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    return program
+
+
+def test_a_frozen_app_must_run_its_own_executable_ffmpeg(tmp_path, monkeypatch) -> None:
+    """imageio-ffmpeg falls back to a system ffmpeg: the bundle's smoke test must not."""
+    assert self_check.bundled_ffmpeg_problem("/usr/bin/ffmpeg") is None  # from source
+    program = _frozen_bundle(tmp_path, monkeypatch, 0o755)
+    assert self_check.bundled_ffmpeg_problem(str(program)) is None
+    assert "not the bundled" in self_check.bundled_ffmpeg_problem("/usr/bin/ffmpeg")
+    assert "not the bundled" in self_check.bundled_ffmpeg_problem(None)
+    program.chmod(0o644)
+    problem = self_check.bundled_ffmpeg_problem(str(program))
+    assert "is not executable (-rw-r--r--)" in problem
+    program.unlink()
+    assert "has no ffmpeg program" in self_check.bundled_ffmpeg_problem(str(program))
+
+
+def test_the_video_check_fails_when_the_bundled_ffmpeg_lost_its_exec_bit(
+    tmp_path, monkeypatch
+) -> None:
+    _frozen_bundle(tmp_path, monkeypatch, 0o644)
+    with pytest.raises(RuntimeError, match="not executable"):
+        self_check.check_video()

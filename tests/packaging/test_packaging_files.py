@@ -3,6 +3,7 @@ icons and scripts. ``packaging/test_packages.sh`` builds and runs the real packa
 
 from __future__ import annotations
 
+import ast
 import configparser
 import importlib.util
 import shutil
@@ -51,6 +52,40 @@ def test_the_spec_uses_the_resource_list_and_pyqtgraph_data() -> None:
     assert "resource_datas(ROOT)" in spec
     assert 'collect_data_files("pyqtgraph"' in spec
     assert 'collect_submodules("rnn_studio")' in spec
+
+
+def _analysis_keyword(name: str) -> ast.expr:
+    """The value of keyword ``name`` in the spec's ``Analysis(...)`` call."""
+    tree = ast.parse((PACKAGING / "rnn-studio.spec").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Analysis":
+            for keyword in node.keywords:
+                if keyword.arg == name:
+                    return keyword.value
+    raise AssertionError(f"the spec's Analysis() has no {name}=")
+
+
+def test_modules_read_with_inspect_ship_as_source() -> None:
+    """The Code panel reads the reference step functions with inspect.getsourcelines; in a
+    bundle holding only bytecode that raised 'could not get source code' and the main window
+    failed to open (found by the frozen app's --self-check)."""
+    from rnn_studio.engine.reference import KINDS
+    from rnn_studio.state.code_lines import DIRECTIONS, listing
+
+    modes = ast.literal_eval(_analysis_keyword("module_collection_mode"))
+    needed = {
+        listing(kind, direction).function.__module__ for kind in KINDS for direction in DIRECTIONS
+    }
+    assert needed == {"rnn_studio.engine.reference"}
+    for module in needed:
+        assert modes.get(module) == "py", f"{module} must be collected as source ('py')"
+
+
+def test_the_spec_bundles_the_ffmpeg_program_for_mp4() -> None:
+    datas = ast.unparse(_analysis_keyword("datas"))
+    assert "collect_data_files('imageio_ffmpeg', subdir='binaries')" in datas
+    build = (PACKAGING / "build_bundle.sh").read_text()
+    assert "imageio_ffmpeg/binaries" in build and "-version" in build  # checked after the build
 
 
 def _desktop_entry() -> configparser.SectionProxy:
