@@ -5,7 +5,9 @@ numeric sequence at hidden size 256 with backprop on. Each measurement changes o
 through the session (as the control would) and records this process's CPU time (the UI
 thread and the worker thread together: ``time.process_time``) and the wall time until
 
-* ``trace``: the new run's ``trace_changed`` was handled by every view and the window painted;
+* ``trace``: the new run's ``trace_changed`` was handled by every view and the window painted
+  (compare mode at this size: the run of the cell on view, which every trace view shows; the
+  other two cells come with the gradients);
 * ``grad``: the ‖∂L/∂h_t‖ curves (the gradient reports) arrived;
 * ``jac first``: every cell's exact ‖∂h_L/∂h_t‖ curve was on screen, at least in part
   (code that computes it in one piece: the whole curve);
