@@ -1,13 +1,18 @@
-"""Shared test setup: headless Qt.
+"""Shared test setup: headless Qt, user files away from the user's folders, a frozen heap.
 
-Settings and user files are redirected by each test file that writes them (a fixture that
-sets ``RNN_STUDIO_HOME`` to ``tmp_path``; ``tests/ui/conftest.py`` does it for the UI tests).
+User files: every test process sends them to a temporary folder of its own
+(``RNN_STUDIO_HOME``), so no test touches the user's settings or data and parallel workers
+never share one; a test that looks at its files redirects them again to its ``tmp_path``
+(``tests/ui/conftest.py`` does it for every UI test).
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -23,3 +28,15 @@ if os.environ["QT_QPA_PLATFORM"] == "offscreen":
     _screen_file = Path(tempfile.gettempdir()) / f"rnn-studio-test-screen-{os.getpid()}.json"
     _screen_file.write_text(json.dumps(TEST_SCREEN), encoding="utf-8")
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen_file}"
+
+#: This test process's user folder (settings, data), removed when the process ends.
+TEST_HOME = tempfile.mkdtemp(prefix="rnn-studio-tests-home-")
+os.environ["RNN_STUDIO_HOME"] = TEST_HOME
+atexit.register(shutil.rmtree, TEST_HOME, ignore_errors=True)
+
+
+def pytest_collection_finish(session) -> None:
+    """Move what imports and collection made into the permanent generation: the collections
+    each UI test's teardown asks for (and Python's own) then scan only what tests make."""
+    gc.collect()
+    gc.freeze()

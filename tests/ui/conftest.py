@@ -63,7 +63,7 @@ class AppState:
             app.setStyleSheet(self.sheet)
         if app.style().name() != self.style:
             # setStyle() deletes the current QStyle: safe only once the widgets using it are
-            # gone, which delete_windows_opened_since() sees to first.
+            # gone, which delete_test_windows() sees to first.
             app.setStyle(self.style)
         if app.palette() != self.palette:
             app.setPalette(self.palette)
@@ -77,40 +77,38 @@ class AppState:
             pg.setConfigOptions(**changed)
 
 
-def top_level_widgets(app: QApplication) -> list[QWidget]:
-    """Windows without a parent (the garbage collector paused while Qt's list is wrapped)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return [widget for widget in app.topLevelWidgets() if widget.parentWidget() is None]
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def run_deferred_deletes() -> None:
     """Delete what ``deleteLater()`` marked: outside an event loop Qt does so only on request."""
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def delete_windows_opened_since(app: QApplication, before: set[int]) -> None:
-    """Delete the test's windows; report (close) any other window it left open."""
+def delete_test_windows(item: pytest.Item) -> None:
+    """Delete the test's windows now, in its own teardown: Qt first, then Python.
+
+    qtbot has closed its widgets with ``deleteLater()``; Qt deletes them here. The test's
+    fixture values (its windows, panels, sessions) would stay referenced by ``item.funcargs``
+    until pytest drops them after this teardown, and be freed by the garbage collector at
+    some moment of a later test; dropped now, the collection below frees them, with the
+    Python-owned leftovers that hang on them (pyqtgraph's menus), before the next test.
+    """
     run_deferred_deletes()  # qtbot's widgets, closed with deleteLater() at teardown
-    gc.collect()  # Python-owned leftovers (pyqtgraph's menus) go with their wrappers
+    funcargs = getattr(item, "funcargs", None)
+    if isinstance(funcargs, dict):
+        funcargs.clear()  # every fixture but this one is finalized already
+    gc.collect()
     run_deferred_deletes()
 
 
 @pytest.fixture(autouse=True)
-def clean_app(qapp, monkeypatch, tmp_path) -> Iterator[None]:
+def clean_app(qapp, monkeypatch, tmp_path, request) -> Iterator[None]:
     """Delete the windows a test opens and restore the app-wide state it changes.
 
     User files go to ``tmp_path`` unless the test redirects them itself.
     """
     monkeypatch.setenv("RNN_STUDIO_HOME", str(tmp_path / "rnn-studio-home"))
     state = AppState.capture(qapp)
-    before = {shiboken6.getCppPointer(widget)[0] for widget in top_level_widgets(qapp)}
     yield
-    delete_windows_opened_since(qapp, before)
+    delete_test_windows(request.node)
     state.restore(qapp)
 
 
@@ -161,6 +159,31 @@ def refitted(window) -> bool:
         return False
     QApplication.processEvents()
     return settled()
+
+
+def settled(widget: QWidget) -> bool:
+    """True once ``widget`` has no single-shot timer pending (refits, hint fits, deferred
+    updates), twice in a row with the posted events handled and the widget painted in
+    between: pyqtgraph finishes ranges, axes and colour bars when a view is painted.
+
+    A condition for ``qtbot.waitUntil``, instead of a fixed ``qtbot.wait(ms)``.
+    """
+    from PySide6.QtCore import QTimer
+
+    def idle() -> bool:
+        return not any(t.isSingleShot() and t.isActive() for t in widget.findChildren(QTimer))
+
+    if not idle():
+        return False
+    QApplication.processEvents()
+    widget.grab()  # paints every view now, as the next screen refresh would
+    QApplication.processEvents()
+    return idle()
+
+
+def drawn(window) -> bool:
+    """:func:`refitted` and :func:`settled`: the studio at the app's font, laid out, painted."""
+    return refitted(window) and settled(window)
 
 
 def plot_views(window) -> list[pg.GraphicsView]:
