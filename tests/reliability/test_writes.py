@@ -66,14 +66,13 @@ def test_full_disk_export_reports_failure_and_keeps_the_old_file(tmp_path):
 
 def test_train_out_is_checked_before_training(tmp_path):
     (tmp_path / "afile").write_text("not a folder")
-    begin = time.perf_counter()
     result = cli(
         "train", "--task", "memory", "--steps", "400", "--out", str(tmp_path / "afile" / "m.npz")
     )
     assert result.returncode == 1
-    assert "training" not in result.stdout  # refused before a single update
+    # Refused before a single update: training prints its "training ..." line first.
+    assert "training" not in result.stdout
     assert "m.npz" in result.stderr or "afile" in result.stderr, result.stderr
-    assert time.perf_counter() - begin < 60
 
 
 @pytest.fixture

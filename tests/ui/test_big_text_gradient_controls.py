@@ -12,7 +12,7 @@ from PySide6.QtCore import QRect
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.studio import PanelScroll
-from tests.ui.conftest import refitted
+from tests.ui.conftest import drawn, refitted
 
 
 @pytest.mark.parametrize("scale", [2.0, 3.0])
@@ -24,7 +24,7 @@ def test_backprop_fits_its_dock_at_big_text(classroom, qtbot, scale) -> None:
     qtbot.waitUntil(lambda: refitted(window), timeout=8000)
     window.session.backprop()  # the button now reads "Backprop again"
     window.executor.wait_idle()
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
     panel = window.studio.gradients
     scroll = next(area for area in window.findChildren(PanelScroll) if area.widget() is panel)
     assert scroll.isVisible() and not scroll.visibleRegion().isEmpty()

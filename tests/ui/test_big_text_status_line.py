@@ -9,7 +9,7 @@ from dataclasses import replace
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.accessibility import describe_step
-from tests.ui.conftest import refitted
+from tests.ui.conftest import drawn, refitted
 
 
 def test_the_status_line_is_elided_not_cut_at_text_size_3(classroom, qtbot) -> None:
@@ -20,7 +20,7 @@ def test_the_status_line_is_elided_not_cut_at_text_size_3(classroom, qtbot) -> N
     qtbot.waitUntil(lambda: refitted(window), timeout=8000)
     window.session.backprop()  # the longest description: with the gradient factor
     window.executor.wait_idle()
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
     line = window.menus.status_line
     whole = describe_step(window.session)
     assert line.text() == whole == line.toolTip() == line.accessibleDescription()

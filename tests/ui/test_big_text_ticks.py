@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage, QPainter
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
-from tests.ui.conftest import refitted
+from tests.ui.conftest import drawn, refitted
 
 
 def set_text_size(qtbot, window, features, scale: float) -> None:
@@ -56,5 +56,5 @@ def test_no_two_tick_labels_of_an_axis_overlap_at_big_text(classroom, qtbot, sca
     set_text_size(qtbot, window, features, scale)
     window.session.backprop()
     window.executor.wait_idle()
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
     assert not overlapping_tick_labels(window)

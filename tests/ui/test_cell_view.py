@@ -145,14 +145,29 @@ def test_stepping_animates_in_equation_order_and_highlights_the_equation(qtbot) 
     assert panel.view.stage_state("h") == "done"
 
 
+class SteppedClock:
+    """A clock that moves only when told: steps come as fast or as slow as a test says,
+    whatever the machine's load."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance_ms(self, ms: float) -> None:
+        self.now += ms / 1000
+
+
 def test_a_new_step_finishes_the_running_animation_at_once(qtbot) -> None:
     session, panel = make_panel(qtbot, "gru", cursor=0)
+    clock = panel.clock = SteppedClock()
     panel.set_stage_ms(700)  # slow: 4 stages take 2.8 s
     finished: list[int] = []
     panel.animation_finished.connect(finished.append)
     session.step_forward()
     assert panel.animation.running and panel.animation.step == 1
-    qtbot.wait(FAST_STEP_MS + 20)
+    clock.advance_ms(FAST_STEP_MS + 20)  # watched a moment: the next step is animated too
     session.step_forward()  # interrupts: step 1 is finished at once, step 2 starts
     assert finished == [1]
     assert panel.animation.step == 2 and panel.animation.stage == 0
@@ -169,6 +184,7 @@ def test_a_new_step_finishes_the_running_animation_at_once(qtbot) -> None:
 
 def test_playing_steps_are_never_held_back(qtbot) -> None:
     session, panel = make_panel(qtbot, "lstm", cursor=0)
+    clock = panel.clock = SteppedClock()  # playback: no time passes between the steps
     panel.set_stage_ms(700)
     session.step_forward()  # the first step is animated ...
     assert panel.animation.running and panel.animation.step == 1
@@ -177,7 +193,7 @@ def test_playing_steps_are_never_held_back(qtbot) -> None:
         assert panel.diagram.t == t == session.cursor
         assert not panel.animation.running and panel.view.progress is None
     session.go_to_start()
-    qtbot.wait(FAST_STEP_MS + 20)
+    clock.advance_ms(FAST_STEP_MS + 20)
     session.step_forward()  # a step one can watch is animated again
     assert panel.animation.running and panel.animation.step == 1
 

@@ -12,6 +12,7 @@ from PIL import Image
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui import export
+from tests.ui.conftest import drawn
 
 
 @pytest.fixture
@@ -128,7 +129,7 @@ def test_mp4_is_offered_and_holds_one_frame_per_step(window, tmp_path, qtbot):
     # It films the stepper: the first frame is step 0 as the studio draws it (H.264 is lossy,
     # so within a bound), and the steps differ from each other.
     session.set_cursor(0)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
     step0 = np.asarray(export.qimage_to_pil(window.studio.grab().toImage()), dtype=float)
     first = frames[0].astype(float)
     assert np.abs(first - step0[: size[1], : size[0]]).mean() < 6
@@ -274,7 +275,7 @@ def test_cancel_stops_the_recording_writes_nothing_and_restores_the_step(window,
     assert cancel is not None and cancel.text() == "Cancel"
     cancel.click()
     assert not recorder.active
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)  # what the click set off has run
     assert len(recorder.frames) < session.length
     assert session.cursor == 3
     assert not (tmp_path / "steps.gif").exists()

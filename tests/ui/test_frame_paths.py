@@ -19,6 +19,7 @@ from rnn_studio.ui.panels.gradients import GradientsPanel
 from rnn_studio.ui.panels.outputs import OutputsPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import configure_pyqtgraph
+from tests.ui.conftest import settled
 
 CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 SERIES = ", ".join(f"{v:.3f}" for v in np.sin(np.arange(60) / 4) * 2 + 0.5)
@@ -52,7 +53,7 @@ def test_outputs_range_stays_put_while_playing_and_holds_every_marker(qtbot):
     values = session.run.sequence.values
     for t in range(len(values)):
         session.set_cursor(t)
-        qtbot.wait(1)
+        qtbot.waitUntil(lambda: settled(panel), timeout=5000)  # drawn: a range would move now
         marker_x, marker_y = panel.next_marker.getData()
         # The marker is the prediction made at t, drawn at t + 1 (one past the series at the end).
         assert marker_x.tolist() == [t + 1.0]

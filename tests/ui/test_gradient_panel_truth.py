@@ -15,7 +15,7 @@ from rnn_studio.ui.panels.gradients import GradientsPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import configure_pyqtgraph
 from rnn_studio.ui.widgets.axes import decade_label
-from tests.ui.conftest import refitted
+from tests.ui.conftest import refitted, settled
 
 _SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
@@ -50,7 +50,7 @@ def test_log_axis_ticks_read_true_at_every_range(qtbot, low: float, high: float)
     session = StudioSession(DemoSetup(text="abcabc", backprop=True))
     panel = _panel(qtbot, session)
     panel.plot.setYRange(low, high, padding=0)
-    qtbot.wait(20)
+    qtbot.waitUntil(lambda: settled(panel), timeout=5000)
     axis = panel.plot.getAxis("left")
     assert axis.labelString().count("(x") == 0  # no SI-prefix suffix to cut off
     levels = axis.tickValues(low, high, axis.height())
@@ -92,7 +92,7 @@ def test_y_label_shortens_instead_of_being_cut(qtbot) -> None:
     axis = panel.plot.getAxis("left")
     for height in (480, 300, 220, 180, 150):
         panel.resize(520, height)
-        qtbot.wait(30)
+        qtbot.waitUntil(lambda: settled(panel), timeout=5000)
         if axis.label.isVisible():
             assert axis.label.boundingRect().width() <= axis.height(), height
 

@@ -19,6 +19,7 @@ from rnn_studio.ui.learn.browser import scaled_learn_css
 from rnn_studio.ui.learn.learn_area import LearnArea
 from rnn_studio.ui.learn.read_aloud import NoSpeechEngine
 from rnn_studio.ui.main_window import MainWindow
+from tests.ui.conftest import drawn
 
 
 @pytest.fixture(autouse=True)
@@ -307,8 +308,7 @@ def test_the_show_me_note_fits_1280_by_720_at_a_projector_font(window, qtbot):
         apply_font_scale(app, 1.5)
         set_app_font(app.font(), app)
         win.resize(1280, 720)
-        for _ in range(8):
-            qtbot.wait(25)
+        qtbot.waitUntil(lambda: drawn(win), timeout=8000)
         banner = win.studio.showme_banner
         assert banner.isVisible()
         assert win.minimumSizeHint().height() <= 720, win.minimumSizeHint()

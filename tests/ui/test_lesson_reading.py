@@ -29,6 +29,16 @@ def lesson(qtbot, tmp_path, monkeypatch):
     return area.lesson
 
 
+def laid_out(reader) -> bool:
+    """Every paragraph of the reader's text has its lines (Qt lays a document out lazily)."""
+    block = reader.document().begin()
+    while block.isValid():
+        if block.text() and block.layout().lineCount() == 0:
+            return False
+        block = block.next()
+    return True
+
+
 def wrapped_lines(reader) -> tuple[list[float], list[int]]:
     """Baseline distances (in ems of body text) and characters of every full line."""
     em = reader.text_font().pointSizeF() * reader.logicalDpiY() / 72.0
@@ -47,7 +57,7 @@ def wrapped_lines(reader) -> tuple[list[float], list[int]]:
 @pytest.mark.parametrize("section", ["overview", "unrolling", "gated-cells", "mechanism"])
 def test_line_height_and_measure_are_comfortable(lesson, qtbot, section) -> None:
     lesson.show_section(section)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: laid_out(lesson.reader), timeout=5000)
     spacings, lengths = wrapped_lines(lesson.reader)
     assert len(lengths) >= 3, section
     assert min(spacings) >= 1.4, (section, min(spacings))

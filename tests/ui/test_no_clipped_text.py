@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.widgets.hint import ELLIPSIS, MORE_HREF, MORE_TEXT, HintLabel, plain_text
-from tests.ui.conftest import refitted
+from tests.ui.conftest import drawn, refitted
 from tests.ui.text_heights import colour_bar_labels_outside, on_screen
 
 
@@ -141,6 +141,5 @@ def test_the_colour_bar_ends_are_labelled_whole(classroom, qtbot, scale) -> None
 
     window, _ = classroom(StudioSession(DemoSetup(text="not bad", mode="words", cell="lstm")))
     apply_font_scale(QApplication.instance(), scale)
-    qtbot.waitUntil(lambda: refitted(window), timeout=8000)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
     assert not colour_bar_labels_outside(window.studio.memory)

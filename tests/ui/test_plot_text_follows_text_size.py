@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
-from tests.ui.conftest import refitted
+from tests.ui.conftest import drawn, refitted
 from tests.ui.text_heights import pixels, plot_heights
 
 #: No plot text smaller than this share of the body text (pyqtgraph's ticks are a little
@@ -40,7 +40,7 @@ def test_plot_ticks_labels_and_legends_follow_the_text_size(classroom, qtbot) ->
     set_text_size(qtbot, window, features, 2.0)
     window.session.backprop()  # legend entries added after the size changed
     window.executor.wait_idle()
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
     body = pixels(QApplication.instance().font())
     found = plot_texts(window)
     kinds = " ".join(where for _size, where in found)

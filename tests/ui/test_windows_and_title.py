@@ -12,6 +12,7 @@ import pytest
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
+from tests.ui.conftest import drawn
 
 #: Opens the main window and the teacher's notes, then quits one way or the other. A
 #: process that is still running 20 s later exits with 3 (the event loop never ended).
@@ -79,7 +80,7 @@ def test_title_names_the_session_and_marks_unsaved_changes(classroom, qtbot, tmp
     assert not window.isWindowModified()
 
     window.session.step_forward()  # stepping through is not an unsaved change
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)  # everything it set off has run
     assert not window.isWindowModified()
     window.session.set_cell_kind("gru")
     qtbot.waitUntil(window.isWindowModified, timeout=2000)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPaintEvent, QShortcut, QShowEvent
@@ -120,6 +121,9 @@ class CellViewPanel(StudioPanel):
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
+        #: Seconds, for the animation and for telling a step one can watch from playback;
+        #: tests put a clock of their own here to step without waiting.
+        self.clock: Callable[[], float] = time.perf_counter
         self._last_tick = 0.0
         self._last_step_at = -math.inf
         self._shown_step: int | None = None
@@ -248,13 +252,13 @@ class CellViewPanel(StudioPanel):
         self._show(t)
         stage_ms = self.stage_ms()
         diagram = self.view.diagram
-        now = time.perf_counter()
+        now = self.clock()
         watchable = (now - self._last_step_at) * 1000 >= FAST_STEP_MS
         self._last_step_at = now
         if forward_one and watchable and stage_ms > 0 and diagram is not None and self._on_screen():
             self.animation.start(t, len(diagram.stages), stage_ms)
             self.view.set_progress(0.0)
-            self._last_tick = time.perf_counter()
+            self._last_tick = self.clock()
             self._timer.start()
             self.stage_changed.emit(diagram.stages[0].equation_line)
 
@@ -263,7 +267,7 @@ class CellViewPanel(StudioPanel):
         return self.isVisible() and not self.view.visibleRegion().isEmpty()
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now = self.clock()
         elapsed, self._last_tick = (now - self._last_tick) * 1000, now
         before = self.animation.stage
         self.animation.advance(elapsed)
