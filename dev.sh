@@ -60,10 +60,13 @@ case "$cmd" in
         export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
         hint_missing_qt_libraries
         # One pytest-xdist worker per core (RNN_STUDIO_TEST_WORKERS=N to choose), all in the one
-        # random order pytest-randomly prints the seed of; the tests that share a costly module
-        # fixture carry an xdist_group mark and run on one worker. Not when the caller chose
+        # random order pytest-randomly prints the seed of. Whole files go to a worker (a module
+        # fixture, such as the corrupt-start one that starts the app 22 times, runs once), in
+        # that random order (--no-loadscope-reorder: not fewest-tests-last, which would leave
+        # the slow one-test files to the end). --dist loadgroup would do for marked tests only,
+        # but does not group on pytest 9.2 (pytest-xdist issue 1386). Not when the caller chose
         # (-n N, -p no:xdist to debug in one process).
-        workers=(-n "${RNN_STUDIO_TEST_WORKERS:-auto}" --dist loadgroup)
+        workers=(-n "${RNN_STUDIO_TEST_WORKERS:-auto}" --dist loadfile --no-loadscope-reorder)
         for arg in "$@"; do
             case "$arg" in
                 -n | -n* | --numprocesses | --numprocesses=* | no:xdist | -pno:xdist) workers=() ;;

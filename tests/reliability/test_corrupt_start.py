@@ -59,10 +59,6 @@ sys.exit(run_app(["rnn-studio"]))
 """
 
 
-#: The tests share one module fixture that starts the app ~20 times: one xdist worker runs them all.
-pytestmark = pytest.mark.xdist_group("corrupt_start")
-
-
 def start_app(home: Path, shot: Path | None = None) -> dict[str, object]:
     env = {**os.environ, "RNN_STUDIO_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
