@@ -19,6 +19,7 @@ def written_afresh(panel: EquationsPanel, session: StudioSession) -> str:
     palette = current_palette()
     reference = QTextDocument()
     reference.setDefaultFont(panel.browser.document().defaultFont())
+    reference.setDefaultStyleSheet(panel.browser.document().defaultStyleSheet())
     activation = session.nonlinearity if session.shown.kind == "rnn" else "tanh"
     reference.setHtml(
         equations_html(
@@ -92,3 +93,20 @@ def test_a_new_cell_kind_is_written_whole(qtbot) -> None:
     session.set_cursor(2)
     assert len(full) == 1
     assert panel.browser.document().toHtml() == written_afresh(panel, session)
+
+
+def test_a_new_default_style_sheet_is_applied_and_kept_while_stepping(qtbot) -> None:
+    """Presenter mode enlarges the subscripts through the view's default style sheet."""
+    session, panel, full = make_panel(qtbot, "lstm", 256, "numbers", "0.5, -1.2, 0.3, 2.5")
+    document = panel.browser.document()
+    document.setDefaultStyleSheet("sub, sup { font-size: 27px; }")
+    panel.refresh()  # same step, same HTML: written again for the new sheet
+    assert len(full) == 1
+    assert panel.browser.document().toHtml() == written_afresh(panel, session)
+    assert "font-size:27px" in document.toHtml()
+    session.set_cursor(2)  # the numbers' subscripts take the sheet too
+    assert len(full) == 1
+    assert panel.browser.document().toHtml() == written_afresh(panel, session)
+    document.setDefaultStyleSheet("")
+    panel.refresh()
+    assert len(full) == 2 and "font-size:27px" not in document.toHtml()

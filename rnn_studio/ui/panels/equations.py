@@ -42,6 +42,8 @@ class EquationsPanel(StudioPanel):
         #: The HTML on show, and whether it is behind the session (the stepper moved while
         #: the panel was behind another dock's tab: rewritten when it comes back).
         self._parts: EquationsParts | None = None
+        #: The view's default style sheet when the document was last written whole.
+        self._sheet = ""
         self._stale = False
         #: Where the numbers start (block number) and how many blocks the document has.
         self._numbers_at = 0
@@ -122,10 +124,13 @@ class EquationsPanel(StudioPanel):
             busy_text=palette.spotlight_text,
         )
         shown_parts = self._parts
-        if shown_parts is None or parts.html != shown_parts.html:
-            same_equations = shown_parts is not None and (parts.css, parts.equations) == (
-                shown_parts.css,
-                shown_parts.equations,
+        # Presenter mode adds to the view's default style sheet: that needs a whole rewrite.
+        sheet = self.browser.document().defaultStyleSheet()
+        if shown_parts is None or parts.html != shown_parts.html or sheet != self._sheet:
+            same_equations = (
+                shown_parts is not None
+                and sheet == self._sheet
+                and (parts.css, parts.equations) == (shown_parts.css, shown_parts.equations)
             )
             if not (same_equations and self._rewrite_numbers(parts)):
                 self._write(parts)
@@ -136,9 +141,7 @@ class EquationsPanel(StudioPanel):
         """Lay the whole document out afresh (a new cell, theme or highlighted line)."""
         scroll = self.browser.verticalScrollBar().value()
         document = self.browser.document()
-        # The classes of the numbers written later by :meth:`_rewrite_numbers` need the
-        # style sheet without the document's <style>.
-        document.setDefaultStyleSheet(parts.css)
+        self._sheet = document.defaultStyleSheet()
         self.browser.setHtml(parts.html)
         self.browser.verticalScrollBar().setValue(scroll)
         self._blocks = document.blockCount()
@@ -160,10 +163,11 @@ class EquationsPanel(StudioPanel):
         cursor.beginEditBlock()
         cursor.setPosition(document.firstBlock().position())
         cursor.movePosition(_END_OF_BLOCK, _KEEP)
-        cursor.insertHtml(parts.header)
+        style = f"<style>{parts.css}</style>"  # the classes of what is inserted
+        cursor.insertHtml(style + parts.header)
         cursor.setPosition(numbers_block.position())
         cursor.movePosition(_END, _KEEP)
-        cursor.insertHtml(parts.numbers)
+        cursor.insertHtml(style + parts.numbers)
         # The first paragraph inserted takes the format of the paragraph it was merged
         # into; give it back its own (margins of "With this step's numbers").
         cursor.setPosition(document.findBlockByNumber(self._numbers_at).position())
