@@ -9,7 +9,7 @@ the network cut. Checks, in order:
 3. a figure renders offscreen (Qt, pyqtgraph and its colour maps work);
 4. a three-frame MP4 is written and read back (the ffmpeg program imageio-ffmpeg ships is
    there and runs: the installers bundle it as a data file, and a frozen app must use that
-   one, not a system ffmpeg, see :func:`bundled_ffmpeg_problem`);
+   one, not a system ffmpeg, see :func:`rnn_studio.ui.export.bundled_ffmpeg_problem`);
 5. the main window opens through the app's own entry point, paints, and closes. Without a
    display this uses Qt's offscreen platform; user files go to a temporary folder.
 """
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import sys
 import tempfile
 import time
@@ -84,36 +83,12 @@ def check_figure() -> str:
     return f"figure: LSTM gate heatmaps rendered offscreen (400x300, {len(colours)} colours)"
 
 
-def bundled_ffmpeg_problem(used: str | None) -> str | None:
-    """In a frozen app (the installers), what is wrong with its own ffmpeg, or None.
-
-    ``imageio-ffmpeg`` quietly falls back to a system ffmpeg when the bundled program is missing
-    or has lost its executable bit, so a broken bundle would pass its smoke test on a machine
-    that happens to have ffmpeg installed. A frozen app must use the program it carries in
-    ``_internal/imageio_ffmpeg/binaries`` (``sys._MEIPASS``); from source this returns None.
-    """
-    bundle = getattr(sys, "_MEIPASS", None)
-    if not getattr(sys, "frozen", False) or bundle is None:
-        return None
-    folder = Path(bundle) / "imageio_ffmpeg" / "binaries"
-    programs = sorted(folder.glob("ffmpeg*"))
-    if not programs:
-        return f"the bundle has no ffmpeg program in {folder}"
-    for program in programs:
-        if not os.access(program, os.X_OK):
-            mode = stat.filemode(program.stat().st_mode)
-            return f"the bundled {program} is not executable ({mode}): rebuild the installer"
-    if used is None or Path(used).resolve().parent != folder.resolve():
-        return f"MP4 export would use {used}, not the bundled {programs[0]}"
-    return None
-
-
 def check_video() -> str:
     """Write a three-frame MP4 with the app's encoder and count its frames with ffmpeg."""
     import imageio_ffmpeg
     from PIL import Image
 
-    from rnn_studio.ui.export import ffmpeg_path, write_mp4
+    from rnn_studio.ui.export import bundled_ffmpeg_problem, ffmpeg_path, write_mp4
 
     problem = bundled_ffmpeg_problem(ffmpeg_path())
     if problem:

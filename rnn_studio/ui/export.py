@@ -18,6 +18,8 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import stat
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -321,14 +323,46 @@ def mp4_available() -> bool:
     return ffmpeg_path() is not None
 
 
+def bundled_ffmpeg_problem(used: str | None) -> str | None:
+    """In a frozen app (the installers), what is wrong with its own ffmpeg, or None.
+
+    ``imageio-ffmpeg`` quietly falls back to a system ffmpeg when the bundled program is missing
+    or has lost its executable bit, so a broken bundle would pass its smoke test on a machine
+    that happens to have ffmpeg installed. A frozen app must use the program it carries in
+    ``_internal/imageio_ffmpeg/binaries`` (``sys._MEIPASS``); from source this returns None.
+    """
+    bundle = getattr(sys, "_MEIPASS", None)
+    if not getattr(sys, "frozen", False) or bundle is None:
+        return None
+    folder = Path(bundle) / "imageio_ffmpeg" / "binaries"
+    programs = sorted(folder.glob("ffmpeg*"))
+    if not programs:
+        return f"the bundle has no ffmpeg program in {folder}"
+    for program in programs:
+        if not os.access(program, os.X_OK):
+            mode = stat.filemode(program.stat().st_mode)
+            return f"the bundled {program} is not executable ({mode}): reinstall RNN Studio"
+    if used is None or Path(used).resolve().parent != folder.resolve():
+        return f"MP4 export would use {used}, not the bundled {programs[0]}"
+    return None
+
+
+def mp4_missing_reason() -> str:
+    """Why MP4 cannot be written: a frozen app names its broken ffmpeg, else what to install."""
+    problem = bundled_ffmpeg_problem(ffmpeg_path())
+    if problem:
+        return f"MP4 export needs ffmpeg, but {problem}; an animated GIF works without it."
+    return (
+        "MP4 export needs ffmpeg, which comes with the imageio-ffmpeg package "
+        "(pip install imageio-ffmpeg) or your system's ffmpeg; an animated GIF works "
+        "without it."
+    )
+
+
 def check_mp4() -> None:
-    """Refuse MP4 when no ffmpeg is found, saying what to install."""
+    """Refuse MP4 when no ffmpeg is found, saying what to install or what is broken."""
     if not mp4_available():
-        raise ExportError(
-            "MP4 export needs ffmpeg, which comes with the imageio-ffmpeg package "
-            "(pip install imageio-ffmpeg) or your system's ffmpeg; an animated GIF works "
-            "without it."
-        )
+        raise ExportError(mp4_missing_reason())
 
 
 def write_mp4(

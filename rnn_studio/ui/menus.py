@@ -348,11 +348,7 @@ class MenuBar(QObject):
         available = export.mp4_available()
         mp4.setEnabled(available)
         mp4.setText("Stepper as &MP4…" if available else "Stepper as MP4 (needs ffmpeg)")
-        mp4.setToolTip(
-            "Stepper as MP4"
-            if available
-            else "Install imageio-ffmpeg (or ffmpeg) to export MP4; GIF works now"
-        )
+        mp4.setToolTip("Stepper as MP4" if available else export.mp4_missing_reason())
 
     def shortcuts_dialog(self) -> ShortcutsDialog:
         """Help → Keyboard shortcuts: every key the window has (the Learn area's too)."""

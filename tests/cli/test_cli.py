@@ -20,6 +20,7 @@ from rnn_studio import __version__, engine
 from rnn_studio.__main__ import main
 from rnn_studio.cli import self_check
 from rnn_studio.state.sequence import encode_sequence
+from rnn_studio.ui import export
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -306,16 +307,16 @@ def _frozen_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: int) -
 
 def test_a_frozen_app_must_run_its_own_executable_ffmpeg(tmp_path, monkeypatch) -> None:
     """imageio-ffmpeg falls back to a system ffmpeg: the bundle's smoke test must not."""
-    assert self_check.bundled_ffmpeg_problem("/usr/bin/ffmpeg") is None  # from source
+    assert export.bundled_ffmpeg_problem("/usr/bin/ffmpeg") is None  # from source
     program = _frozen_bundle(tmp_path, monkeypatch, 0o755)
-    assert self_check.bundled_ffmpeg_problem(str(program)) is None
-    assert "not the bundled" in self_check.bundled_ffmpeg_problem("/usr/bin/ffmpeg")
-    assert "not the bundled" in self_check.bundled_ffmpeg_problem(None)
+    assert export.bundled_ffmpeg_problem(str(program)) is None
+    assert "not the bundled" in export.bundled_ffmpeg_problem("/usr/bin/ffmpeg")
+    assert "not the bundled" in export.bundled_ffmpeg_problem(None)
     program.chmod(0o644)
-    problem = self_check.bundled_ffmpeg_problem(str(program))
+    problem = export.bundled_ffmpeg_problem(str(program))
     assert "is not executable (-rw-r--r--)" in problem
     program.unlink()
-    assert "has no ffmpeg program" in self_check.bundled_ffmpeg_problem(str(program))
+    assert "has no ffmpeg program" in export.bundled_ffmpeg_problem(str(program))
 
 
 def test_the_video_check_fails_when_the_bundled_ffmpeg_lost_its_exec_bit(
@@ -324,3 +325,7 @@ def test_the_video_check_fails_when_the_bundled_ffmpeg_lost_its_exec_bit(
     _frozen_bundle(tmp_path, monkeypatch, 0o644)
     with pytest.raises(RuntimeError, match="not executable"):
         self_check.check_video()
+    # The File > Export menu and the recorder say the same instead of "pip install".
+    monkeypatch.setattr(export, "ffmpeg_path", lambda: None)
+    with pytest.raises(export.ExportError, match=r"is not executable .*: reinstall RNN Studio"):
+        export.check_mp4()
