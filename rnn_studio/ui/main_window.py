@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWi
 from rnn_studio.state.session import StudioSession
 from rnn_studio.ui import settings as layout_settings
 from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.studio import StudioArea, normal_state
+from rnn_studio.ui.studio import StudioArea, StudioScroll, normal_state
 from rnn_studio.ui.workers import QtExecutor
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         self._areas: dict[str, QWidget] = {}
         self._deferred: dict[str, AreaBuilder] = {}
         self.areas = AreaMap(self)
-        self.set_area("Studio", self.studio)
+        self.set_area("Studio", StudioScroll(self.studio))  # scrolls down at big text sizes
         self.defer_area("Learn", self._install_learn)
         self.defer_area("Train", self._install_train)
         # The first glossary link builds the Learn area, which then opens the term itself.

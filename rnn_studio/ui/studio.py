@@ -51,6 +51,8 @@ from rnn_studio.ui.theme import set_role_style
 from rnn_studio.ui.widgets.compare_story import CompareStoryBar
 from rnn_studio.ui.widgets.showme_banner import ShowMe, ShowMeBanner
 
+#: Qt's largest widget size (QWIDGETSIZE_MAX): no limit.
+QWIDGETSIZE_MAX = (1 << 24) - 1
 #: The window height the studio must fit (a 1280×720 projector), whatever the screen.
 DESIGN_HEIGHT = 720
 #: Docks of the left column, top to bottom.
@@ -129,6 +131,15 @@ class PanelScroll(QScrollArea):
         self.setWidget(content)
         content.installEventFilter(self)
         self.cap: QSize | None = None
+        #: A height to claim even when the panel needs less (the heatmap's share).
+        self.least_height = 0
+
+    def set_least_height(self, height: int) -> None:
+        """Claim at least ``height`` pixels, or the panel's minimum if that is more (an
+        explicit minimum height would hide the panel's own: its plots' floors)."""
+        if height != self.least_height:
+            self.least_height = height
+            self.updateGeometry()
 
     def set_cap(self, cap: QSize | None) -> None:
         """The largest minimum size to claim (None: the panel's whole minimum)."""
@@ -139,8 +150,12 @@ class PanelScroll(QScrollArea):
     def minimumSizeHint(self) -> QSize:
         content = self.widget()
         needed = content.minimumSizeHint() if content is not None else QSize(0, 0)
+        needed.setHeight(max(needed.height(), self.least_height))
         if self.cap is None:
             return needed
+        # Fewer panels at a large font: word-wrapped labels (a legend, a description) take
+        # the lines they wrap to at this width, not the one line of the minimum.
+        needed.setHeight(max(needed.height(), self._wrapped_height(needed.width())))
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         width = min(needed.width(), self.cap.width())
         height = min(needed.height(), self.cap.height())
@@ -155,11 +170,20 @@ class PanelScroll(QScrollArea):
         content = self.widget()
         return content.sizeHint() if content is not None else super().sizeHint()
 
+    def _wrapped_height(self, least_width: int) -> int:
+        """The panel's height for the width it gets, with its labels wrapped (0: none)."""
+        content = self.widget()
+        if content is None or not content.hasHeightForWidth():
+            return 0
+        return content.heightForWidth(max(self.viewport().width(), least_width))
+
     def _fit_content(self) -> None:
         content = self.widget()
         if content is None:
             return
         needed = content.minimumSizeHint().expandedTo(content.minimumSize())
+        if self.cap is not None:  # as minimumSizeHint: fewer panels, wrapped labels whole
+            needed.setHeight(max(needed.height(), self._wrapped_height(needed.width())))
         room = self.viewport().size()
         size = QSize(max(room.width(), needed.width()), max(room.height(), needed.height()))
         if content.size() != size:
@@ -203,6 +227,40 @@ class DockTitleBar(QWidget):
         row.addWidget(self.label, 1)
         row.addWidget(self.float_button)
         dock.windowTitleChanged.connect(self.label.setText)
+
+
+class StudioScroll(QScrollArea):
+    """The studio in a scroll area that scrolls downwards only.
+
+    At the everyday sizes the studio fits and this changes nothing. At a text size whose
+    panels, with their plots at a useful height, need more than the screen's height (the
+    "few panels" arrangement), the studio grows taller than the window and scrolls down,
+    one direction only (as WCAG 1.4.10 asks of reflowed content), instead of squeezing the
+    heatmaps, the chain and the gradient plot into slivers.
+    """
+
+    def __init__(self, studio: QWidget) -> None:
+        super().__init__()
+        self.setObjectName("studio_scroll")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the panels' controls
+        self.setAccessibleName("Studio")
+        self.setWidget(studio)
+        studio.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the studio's minimum width may have changed (a font)
+        return super().eventFilter(watched, event)
+
+    def minimumSizeHint(self) -> QSize:
+        # As wide as the studio needs (it never scrolls sideways); any height.
+        studio = self.widget()
+        width = studio.minimumSizeHint().width() if studio is not None else 0
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return QSize(width + bar, super().minimumSizeHint().height())
 
 
 def scrolling(content: QWidget, name: str) -> PanelScroll:
@@ -408,7 +466,10 @@ class StudioArea(QMainWindow):
             height = min(height, self.first_window_size.height())
         # Menu bar and area tabs above the studio, the status bar below (measured from
         # their hints: the window may be mid-resize while a new font is fitted).
-        above = self.mapTo(window, QPoint(0, 0)).y()
+        # (From the scroll area's viewport when there is one: the studio may be scrolled.)
+        anchor = self.parentWidget() if self._scrolls_down() else self
+        assert anchor is not None
+        above = anchor.mapTo(window, QPoint(0, 0)).y()
         status = window.findChild(QStatusBar)
         below = status.sizeHint().height() if status is not None and status.isVisible() else 0
         return height - max(above, 0) - below - CHROME_SLACK
@@ -442,16 +503,17 @@ class StudioArea(QMainWindow):
             return
         size: QSize | None
         self._set_tier("all")  # no caps while a layout is restored or measured
+        self.memory.keep_heatmaps_useful()  # its least height for the new font, now
         # The memory heatmap is the studio's centre: never a sliver (a larger font takes
         # panels out of view before it squeezes the heatmap).
-        self.central_scroll.setMinimumHeight(round(self.height_budget() * MEMORY_SHARE))
+        self._keep_memory_share(MEMORY_SHARE)
         if key in self._layouts:
             state, size, tier = self._layouts[key]
             self._set_tier(tier)
             if tier == "few":
                 self._cap_scrolls()  # the minimum sizes the layout was made with
-                budget = self.height_budget()
-                self.central_scroll.setMinimumHeight(round(budget * FEW_MEMORY_SHARE))
+                self._keep_memory_share(FEW_MEMORY_SHARE)
+            self._take_scrolled_size()
             self.restoreState(state, LAYOUT_STATE_VERSION)
         else:
             if self._base is None:
@@ -459,6 +521,7 @@ class StudioArea(QMainWindow):
                 # The size the window was given (the font may have grown it since).
                 self._base_size = self.first_window_size or self._window_size()
             else:
+                self._take_scrolled_size()
                 self.restoreState(self._base, LAYOUT_STATE_VERSION)
             self._refit_docks()
             size = self._base_size
@@ -509,6 +572,8 @@ class StudioArea(QMainWindow):
         if size is None or window is self:
             return
         if normal_state(window) and window.size() != size:
+            if self._scrolls_down():
+                self.parentWidget().parentWidget().updateGeometry()  # type: ignore[union-attr]
             for layout in (self.layout(), window.layout()):
                 if layout is not None:
                     layout.activate()  # the refitted minimum, before the window is resized
@@ -546,7 +611,52 @@ class StudioArea(QMainWindow):
                 if panel_id != "unrolled":
                     chrome += tab_bar  # every other dock shares its place in tabs
             cap_height = max(round(budget.height() * height) - chrome, 40)
+            if self._grows_down():
+                # The studio scrolls down instead: every panel gets its whole minimum (its
+                # plots at a useful height), only the width is shared out.
+                cap_height = QWIDGETSIZE_MAX
             scroll.set_cap(QSize(round(budget.width() * width), cap_height))
+
+    def _scrolls_down(self) -> bool:
+        """Whether the studio sits in a :class:`StudioScroll` (in a main window)."""
+        viewport = self.parentWidget()
+        return viewport is not None and isinstance(viewport.parentWidget(), StudioScroll)
+
+    def _keep_memory_share(self, share: float) -> None:
+        """The heatmap's area at least ``share`` of the height budget.
+
+        Fewer panels in a scrolling studio: that share or the memory panel's own minimum
+        (its heatmaps' floors), whichever is more. Otherwise exactly that share, as the
+        layouts of the everyday sizes were made with (the panel scrolls in it if need be).
+        """
+        least = round(self.height_budget() * share)
+        if self.layout_tier == "few" and self._grows_down():
+            self.central_scroll.setMinimumHeight(0)
+            self.central_scroll.set_least_height(least)
+        else:
+            self.central_scroll.set_least_height(0)
+            self.central_scroll.setMinimumHeight(least)
+
+    def _take_scrolled_size(self) -> None:
+        """In a :class:`StudioScroll`: take now the size the scroll area will give the
+        studio for the minimum just set (a dock layout restored into the size of another
+        font's layout would come out in other proportions)."""
+        if not self._scrolls_down():
+            return
+        layout = self.layout()
+        if layout is not None:
+            layout.invalidate()
+            layout.activate()
+        viewport = self.parentWidget()
+        assert viewport is not None
+        size = viewport.size().expandedTo(self.minimumSizeHint())
+        if size != self.size():
+            self.resize(size)
+
+    def _grows_down(self) -> bool:
+        """Whether the studio may grow taller than the window (it scrolls down), which it
+        does not while presenter mode arranges it for the screen."""
+        return self._scrolls_down() and not self._fitting_suspended
 
     def _refit_docks(self) -> None:
         """From the untiered layout: the arrangement the font needs (see fit_docks_to_font)."""
@@ -570,7 +680,7 @@ class StudioArea(QMainWindow):
         self._set_tier("few")
         self._cap_scrolls()
         # Fewer panels so that those on show are big enough: the heatmap first.
-        self.central_scroll.setMinimumHeight(round(self.height_budget() * FEW_MEMORY_SHARE))
+        self._keep_memory_share(FEW_MEMORY_SHARE)
 
     def _fits(self) -> bool:
         """Whether the docks' minimum fits the height budget and the window's width."""
@@ -612,6 +722,11 @@ class StudioArea(QMainWindow):
         """Leave the docks alone while another arrangement (presenter mode) owns them; on
         resuming, a font changed meanwhile is fitted."""
         self._fitting_suspended = suspended
+        if self.layout_tier == "few":
+            # Fewer panels claim their whole minimum in a studio that scrolls; presenting
+            # shows its own few panels in the screen's height: the capped claims meanwhile.
+            self._cap_scrolls()
+            self._keep_memory_share(FEW_MEMORY_SHARE)
         if not suspended and self.font_key() != self._fitted_key:
             self._remember_layout()
             self._fit_timer.start()

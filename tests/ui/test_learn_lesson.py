@@ -232,7 +232,7 @@ def test_show_me_says_what_to_look_at_and_back_returns_to_the_place_left(window,
     left_at = scroll.value()
     click_link(qtbot, lesson.reader, "demo:one-step")
     studio = win.studio
-    assert win.tabs.currentWidget() is studio
+    assert win.current_area() == "Studio" and studio.isVisible()
     banner = studio.showme_banner
     demo = content_module.load_demos()["one-step"]
     assert banner.isVisible()

@@ -7,12 +7,13 @@ map; the tanh candidates (−1 … 1) use the diverging map of the memory panel.
 
 from __future__ import annotations
 
+import math
 import sys
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtGui import QFontMetricsF, QPaintEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 from rnn_studio.engine import GATE_LABELS
@@ -29,7 +30,7 @@ from rnn_studio.ui.theme import (
     relative_luminance,
     sequential_colour_map,
 )
-from rnn_studio.ui.widgets.axes import integer_axes, plot_axes
+from rnn_studio.ui.widgets.axes import LegibleAxis, integer_axes, plot_axes
 from rnn_studio.ui.widgets.bars import UnitBars
 from rnn_studio.ui.widgets.heatmap import TimeHeatmap
 
@@ -41,6 +42,12 @@ TANH_GATES = ("g", "n")
 #: candidates (tanh, −1 … 1) and the sigmoid gates (0 … 1) alike, so no row reads off an
 #: axis that is not its own.
 BARS_RANGE = (-1.0, 1.0)
+#: A gate strip's least height, as a share of the text's line height (its name fits).
+NAME_SHARE = 0.8
+#: Height of the time axis folded away under every row but the last.
+FOLDED_AXIS_PX = 4
+#: Blank room Qt's text items leave round an axis title, each side (QTextDocument's margin).
+TEXT_ITEM_MARGIN = 4.0
 
 
 def colour_key_html(palette: Palette) -> str:
@@ -216,12 +223,17 @@ class GatesPanel(StudioPanel):
             if row < len(names) - 1:
                 plot.getAxis("bottom").setStyle(showValues=False)
                 plot.setLabel("bottom", "")
-                plot.getAxis("bottom").setHeight(4)
+                plot.getAxis("bottom").setHeight(FOLDED_AXIS_PX)
             if first_plot is None:
                 first_plot = plot
             else:
                 plot.setXLink(first_plot)
-            bars_plot = layout.addPlot(row=row, col=1, axisItems=plot_axes(), enableMenu=False)
+            bars_plot = layout.addPlot(
+                row=row,
+                col=1,
+                axisItems=plot_axes({"bottom": LegibleAxis("bottom")}),
+                enableMenu=False,
+            )
             bars = UnitBars(
                 bars_plot,
                 "" if row < len(names) - 1 else "value at t",
@@ -231,13 +243,46 @@ class GatesPanel(StudioPanel):
             )
             if row < len(names) - 1:
                 bars_plot.getAxis("bottom").setStyle(showValues=False)
-                bars_plot.getAxis("bottom").setHeight(4)
+                bars_plot.getAxis("bottom").setHeight(FOLDED_AXIS_PX)
             bars_plot.setYLink(plot)
             self.maps[name] = heatmap
             self.bars[name] = bars
         layout.layout.setColumnStretchFactor(0, 4)
         layout.layout.setColumnStretchFactor(1, 1)
         self.gate_names = names
+        self._keep_strips_readable()
+
+    def _keep_strips_readable(self) -> None:
+        """Each gate's strip tall enough for its name (a letter), so that the name, written
+        beside it, never runs into the next gate's (at text size 1.5 and 2.0 the strips
+        were a few pixels tall and "o" overlapped "g"). Worked out from the font: the axes
+        follow a new font only once drawn, and the studio measures right after it changes.
+        """
+        if not self.maps:
+            return
+        line = QFontMetricsF(self.font()).height()
+        for heatmap in self.maps.values():
+            # A gate's name is one lower-case letter on its side: its width, well under a line.
+            heatmap.plot.getViewBox().setMinimumHeight(NAME_SHARE * line)
+        rows = len(self.maps)
+        axis = next(reversed(self.maps.values())).plot.getAxis("bottom")
+        time_axis = line + sum(axis.style["tickTextOffset"][1:]) + axis.style["tickLength"]
+        time_axis += line + 2 * TEXT_ITEM_MARGIN  # its title
+        spacing = self.graphics.ci.layout.verticalSpacing()
+        between = (rows - 1) * (spacing + FOLDED_AXIS_PX)
+        strips = rows * NAME_SHARE * line
+        self.graphics.setMinimumHeight(math.ceil(strips + between + time_axis))
+        # The bars' column as wide as its title ("value at t"), which it centres under it.
+        values = next(reversed(self.bars.values())).plot
+        title = values.getAxis("bottom").labelText.strip()
+        width = QFontMetricsF(self.font()).horizontalAdvance(title) + line
+        for bars in self.bars.values():
+            bars.plot.setMinimumWidth(width)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._keep_strips_readable()
 
 
 if __name__ == "__main__":

@@ -5,12 +5,13 @@ For the LSTM the cell state c_t gets its own heatmap and bars underneath.
 
 from __future__ import annotations
 
+import math
 import sys
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtGui import QFontMetrics, QFontMetricsF
 from PySide6.QtWidgets import QWidget
 
 from rnn_studio.ui.panels.base import StudioPanel
@@ -28,9 +29,13 @@ from rnn_studio.ui.widgets.axes import (
     integer_axes,
     legible_colour_bar,
     plot_axes,
+    useful_height,
 )
 from rnn_studio.ui.widgets.bars import UnitBars
 from rnn_studio.ui.widgets.heatmap import TimeHeatmap
+
+#: Blank room Qt's text items leave round an axis title, each side (QTextDocument's margin).
+TEXT_ITEM_MARGIN = 4.0
 
 
 class MemoryPanel(StudioPanel):
@@ -91,6 +96,11 @@ class MemoryPanel(StudioPanel):
         layout.layout.setColumnStretchFactor(2, 1)
         self.showing_cell_state = False
         self._set_tooltip(palette)
+        self._floor_timer = QTimer(self)
+        self._floor_timer.setSingleShot(True)
+        self._floor_timer.setInterval(0)
+        self._floor_timer.timeout.connect(self.keep_heatmaps_useful)
+        self.keep_heatmaps_useful()
 
         bridge.trace_changed.connect(self.show_trace)
         bridge.view_cell_changed.connect(self.show_trace)
@@ -101,13 +111,56 @@ class MemoryPanel(StudioPanel):
         """Half a line above and below the plots: the colour bars' end labels (±1.0) are
         centred on the bars' ends and would stick out of the view, cut in half. Called on a
         font change and by presenter mode when it changes the plots' tick fonts."""
-        fonts = [self.graphics.font()]
+        fonts = [self.font()]  # the panel has the new font (its view may not yet)
         for bar in (getattr(self, "hidden_bar", None), getattr(self, "cell_bar", None)):
             tick_font = bar.axis.style.get("tickFont") if bar is not None else None
             if tick_font is not None:
                 fonts.append(tick_font)  # presenter mode's larger ticks
-        half = max(QFontMetrics(font).height() for font in fonts) // 2 + 1
+        line = max(QFontMetrics(font).height() for font in fonts)
+        half = line // 2 + 1
         self.graphics.ci.setContentsMargins(0, half, 0, half)
+        # The same room between the h and c rows: the h bar's bottom label ("−1") and the c
+        # bar's top one ("0.5") each stick out half a line into it.
+        self.graphics.ci.layout.setVerticalSpacing(line + 2)
+        # Once the axis titles have the new font too (set_app_font gives it them after
+        # the widgets' font change).
+        timer = getattr(self, "_floor_timer", None)
+        if timer is not None:
+            timer.start()
+
+    def keep_heatmaps_useful(self) -> None:
+        """Each heatmap at least :func:`useful_height` tall (lines of unit labels and its
+        whole axis title), and the panel at least as tall as that needs: where the studio
+        has not the room, it scrolls rather than squeezing the heatmaps into slivers.
+
+        Worked out from the fonts (the axes' own sizes follow a new font only once they
+        have been drawn, and the studio measures its docks right after a font change).
+        """
+        if not hasattr(self, "cell_bars_plot"):
+            return  # still being built
+        font = self.font()
+        plots = [self.hidden_plot, *([self.cell_plot] if self.showing_cell_state else [])]
+        floors = [useful_height(plot.getAxis("left"), font) for plot in plots]
+        for plot, floor in zip(plots, floors, strict=True):
+            plot.getViewBox().setMinimumHeight(floor)
+        if not self.showing_cell_state:
+            self.cell_plot.getViewBox().setMinimumHeight(0)
+        # Under the last row: the time axis (ticks, their offset and length, its title).
+        axis = plots[-1].getAxis("bottom")
+        tick = QFontMetricsF(axis.style.get("tickFont") or font).height()
+        title = QFontMetricsF(axis.style.get("tickFont") or font).height()
+        time_axis = tick + sum(axis.style["tickTextOffset"][1:]) + axis.style["tickLength"]
+        time_axis += title + 2 * TEXT_ITEM_MARGIN
+        _left, top, _right, bottom = self.graphics.ci.layout.getContentsMargins()
+        spacing = self.graphics.ci.layout.verticalSpacing() * (len(plots) - 1)
+        needed = sum(floors) + time_axis + spacing + top + bottom
+        self.graphics.setMinimumHeight(math.ceil(needed) + 2 * self.graphics.frameWidth())
+        # The layouts around take the new least height now, not at the next event loop
+        # turn (the studio measures its docks right after a font change).
+        widget: QWidget | None = self.graphics
+        while widget is not None:
+            widget.updateGeometry()  # drops the cached hints its parent's layout keeps
+            widget = widget.parentWidget()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -181,6 +234,9 @@ class MemoryPanel(StudioPanel):
         if show == self.showing_cell_state:
             return
         layout = self.graphics.ci
+        # With c_t underneath, the two heatmaps share one time axis (they are linked):
+        # the h heatmap takes the room its own would take.
+        self.hidden_plot.showAxis("bottom", not show)
         if show:
             layout.addItem(self.cell_plot, row=1, col=0)
             layout.addItem(self.cell_bar, row=1, col=1)
@@ -189,6 +245,7 @@ class MemoryPanel(StudioPanel):
             for item in (self.cell_plot, self.cell_bar, self.cell_bars_plot):
                 layout.removeItem(item)
         self.showing_cell_state = show
+        self.keep_heatmaps_useful()
 
 
 if __name__ == "__main__":

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtGui import QFontMetricsF, QPainter
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
 #: Room between two neighbouring tick labels, as a share of the font's height.
 LABEL_GAP = 0.25
+#: pyqtgraph places an axis title this many pixels outwards from the axis's edge.
+TITLE_NUDGE_PX = 5
 
 
 #: The four sides of a plot, in the order pyqtgraph lays their axes out.
@@ -78,6 +80,57 @@ class LegibleAxis(QuietAxis):
         texts = self.tickStrings([min_val, max_val], scale, spacing)
         return max((metrics.horizontalAdvance(text) for text in texts), default=0.0) + gap
 
+    def _updateMaxTextSize(self, x: int) -> None:
+        # pyqtgraph keeps the room it has unless the labels now need more, or 10 px less:
+        # an axis's size then depended on the fonts it had drawn with before (after text
+        # size 3.0 and back, the memory's time axis was 7 px shorter than at start-up).
+        # The room the labels need now, exactly:
+        if self.orientation in ("left", "right"):
+            if x != self.textWidth:  # type: ignore[has-type]
+                self.textWidth = x
+                if self.style["autoExpandTextSpace"]:
+                    self._updateWidth()
+        elif x != self.textHeight:  # type: ignore[has-type]
+            self.textHeight = x
+            if self.style["autoExpandTextSpace"]:
+                self._updateHeight()
+
+    def _updateHeight(self) -> None:
+        super()._updateHeight()
+        if self.orientation in ("top", "bottom"):
+            self._room_for_whole_title(self.setMinimumHeight, self.setMaximumHeight)
+
+    def _updateWidth(self) -> None:
+        super()._updateWidth()
+        if self.orientation in ("left", "right"):
+            self._room_for_whole_title(self.setMinimumWidth, self.setMaximumWidth)
+
+    def _room_for_whole_title(self, set_least: object, set_most: object) -> None:
+        """pyqtgraph keeps 0.8 of the title's box for the title and lets the rest run over
+        the tick labels: harmless while that is the box's blank margin, but at text size
+        3.0 the title's letters overlapped the labels ("time step t" over "5"). Keep the
+        room the title's text really takes (the box, less the margin and the 5 px that
+        pyqtgraph nudges it outwards)."""
+        if (
+            self.fixedHeight is not None
+            if self.orientation in ("top", "bottom")
+            else (self.fixedWidth is not None)
+        ):
+            return
+        if not self.isVisible() or not self.label.isVisible():
+            return
+        box = self.label.boundingRect().height()
+        needed = box - TITLE_NUDGE_PX - self.label.document().documentMargin()
+        extra = needed - 0.8 * box
+        if extra > 0:
+            across = (
+                self.minimumHeight()
+                if self.orientation in ("top", "bottom")
+                else (self.minimumWidth())
+            )
+            set_most(across + extra)  # type: ignore[operator]
+            set_least(across + extra)  # type: ignore[operator]
+
     def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list:
         levels = super().tickSpacing(minVal, maxVal, size)
         if self._tickSpacing is not None or not levels or size <= 0:
@@ -104,6 +157,35 @@ class LegibleAxis(QuietAxis):
             if not any(rect.intersects(texts[other][0]) for other in kept):
                 kept.append(index)
         return axis, ticks, [texts[index] for index in sorted(kept)]
+
+
+#: Lines of tick text a plot's value axis must have room for: with LegibleAxis's gaps that
+#: is at least two labels (a heatmap names its first unit and one more).
+USEFUL_TICK_LINES = 3
+#: Pixels a plot's data area never goes below, whatever the font.
+LEAST_PLOT_PX = 40.0
+
+
+def useful_height(axis: pg.AxisItem, font: QFont | None = None) -> float:
+    """The least useful height of the data area beside the vertical ``axis``, in pixels.
+
+    Room for :data:`USEFUL_TICK_LINES` lines of tick text (on a shorter plot the axis names
+    one unit or value, or none), and for the axis title written along it, whole (at text
+    size 2.0 the memory heatmap's "h: unit" was cut to "h: uni"); at least
+    :data:`LEAST_PLOT_PX`. It grows with the tick and label fonts, so a larger text size
+    asks for taller plots, not for fewer labels.
+
+    ``font`` is the text font of the axis's view (default: the axis's own). Ticks and title
+    are measured in the axis's tick font when one is set (presenter mode sets both), else
+    in ``font``: the size they take once the axis has followed a font change.
+    """
+    text_font = axis.style["tickFont"] or font or axis.font()
+    metrics = QFontMetricsF(text_font)
+    ticks = USEFUL_TICK_LINES * metrics.height()
+    title = 0.0
+    if axis.labelText:
+        title = metrics.horizontalAdvance(axis.labelText) + LABEL_GAP * metrics.height()
+    return max(ticks, title, LEAST_PLOT_PX)
 
 
 def _next_round_spacing(spacing: float) -> float:

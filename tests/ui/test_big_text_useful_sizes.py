@@ -1,0 +1,256 @@
+"""Text size 1.0–3.0 at 1280×720 (issue 13 item 2): every panel on show stays usable.
+
+At each size, on the LSTM demo after Backprop, measured on the window as laid out:
+
+* every heatmap (the memory's h and c) and the gradient plot is at least a useful height,
+  and the unrolled chain is whole in its dock at no less than its own least zoom;
+* no panel needs to scroll inside its dock (no line half cut at a dock's edge): the
+  studio as a whole scrolls down instead, and only down;
+* no two texts of a plot overlap (tick labels, axis titles, colour-bar ends, across axes);
+  every axis title is whole inside its view;
+* going back to 1.0 gives the 1.0 layout exactly, without any scrolling.
+
+The floors, in pixels of the data area:
+
+* a heatmap: three lines of its tick font (room for two unit labels with gaps) and its axis
+  title written along it whole, and never under 40 px. At 1.0 that is 42 px for an
+  8-unit LSTM (5 px a unit row); at 3.0 about 130 px.
+* the gradient plot: 100 px (three decades of a log axis at ≥ 30 px each, so a slope can
+  be read), or three tick lines if more.
+
+Before this change the heatmaps were 30 px at 2.0 and 0–10 px at 3.0, the chain was ~25 px
+of a 230 px least height at 3.0, and the h colour bar's "−1" ran into the c bar's "0.5".
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QPoint, QRectF, QSize
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+
+from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
+from tests.ui.conftest import refitted
+from tests.ui.test_big_text_ticks import drawn_tick_labels
+from tests.ui.test_no_clipped_text import clipped_texts
+from tests.ui.test_text_size_and_screen import dock_layout
+
+SCALES = [1.0, 1.5, 2.0, 3.0]
+LEAST_HEATMAP_PX = 40.0
+LEAST_LINE_PLOT_PX = 100.0
+
+
+def set_text_size(qtbot, window, features, scale: float) -> None:
+    features.save_preferences(replace(features.preferences, font_scale=scale))
+    qtbot.waitUntil(lambda: refitted(window), timeout=8000)
+
+
+def open_lstm(classroom, qtbot, scale: float):
+    window, features = classroom(
+        StudioSession(DemoSetup(text="hello there", mode="chars", cell="lstm", cursor=4))
+    )
+    set_text_size(qtbot, window, features, scale)
+    window.session.backprop()
+    window.executor.wait_idle()
+    qtbot.waitUntil(lambda: refitted(window), timeout=8000)
+    return window, features
+
+
+def tick_line(axis: pg.AxisItem) -> float:
+    return QFontMetricsF(axis.style["tickFont"] or axis.font()).height()
+
+
+def heatmap_floor(plot: pg.PlotItem) -> float:
+    axis = plot.getAxis("left")
+    title = QFontMetricsF(axis.label.font()).horizontalAdvance(axis.label.toPlainText())
+    return max(3 * tick_line(axis), title, LEAST_HEATMAP_PX)
+
+
+def scroll_to(window, widget: QWidget) -> None:
+    """Scroll the studio down to ``widget`` as the user would (at big sizes it scrolls)."""
+    outer = window.findChild(QScrollArea, "studio_scroll")
+    QApplication.processEvents()
+    if outer is None:
+        return  # a studio that never scrolls
+    top = widget.mapTo(outer.widget(), QPoint(0, 0)).y()
+    bar = outer.verticalScrollBar()
+    bar.setValue(min(top, bar.maximum()))
+    QApplication.processEvents()
+
+
+def in_front(widget: QWidget) -> bool:
+    """Shown and not behind another tab (whether the studio is scrolled to it or not)."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
+def shown_height(view: pg.GraphicsView, item: pg.ViewBox) -> float:
+    """Pixels of ``item`` the user sees: inside its view and inside its dock's viewport."""
+    box = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+    area = view.parentWidget()
+    while area is not None and not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    seen = view.rect().intersected(box)
+    if area is not None and area.objectName() != "studio_scroll":
+        viewport = area.viewport()
+        corner = view.mapTo(viewport, QPoint(0, 0))
+        seen = seen.translated(corner).intersected(viewport.rect())
+    return float(seen.height())
+
+
+def drawn_texts(view: pg.GraphicsView) -> list[tuple[QRectF, str]]:
+    """(rectangle in scene coordinates, text) of every tick label and axis title drawn."""
+    found = []
+    for item in view.scene().items():
+        if not isinstance(item, pg.AxisItem) or not item.isVisible():
+            continue
+        for rect, text in drawn_tick_labels(item):
+            found.append((item.mapRectToScene(rect), f"{item.orientation} tick {text}"))
+        if item.label.isVisible() and item.labelText.strip():
+            label = item.label
+            margin = label.document().documentMargin()  # blank room around the text
+            local = label.boundingRect().adjusted(margin, margin, -margin, -margin)
+            text = item.labelText.strip()  # pyqtgraph adds a blank for the units
+            inked = QFontMetricsF(label.font()).horizontalAdvance(text)
+            local.adjust((local.width() - inked) / 2, 0, -(local.width() - inked) / 2, 0)
+            found.append((label.mapRectToScene(local), f"{item.orientation} title {text}"))
+    return found
+
+
+def overlapping_texts(view: pg.GraphicsView) -> list[tuple[str, str]]:
+    texts = drawn_texts(view)
+    found = []
+    for i, (rect, text) in enumerate(texts):
+        inner = rect.adjusted(1, 1, -1, -1)  # touching is not overlapping
+        found.extend(
+            (text, other) for other_rect, other in texts[i + 1 :] if inner.intersects(other_rect)
+        )
+    return found
+
+
+def cut_titles(view: pg.GraphicsView) -> list[str]:
+    """Axis titles that do not fit inside what the view shows (cut at its edge)."""
+    visible = view.mapToScene(view.viewport().rect()).boundingRect().adjusted(-1, -1, 1, 1)
+    return [
+        text for rect, text in drawn_texts(view) if " title " in text and not visible.contains(rect)
+    ]
+
+
+def studio_views(window) -> list[pg.GraphicsView]:
+    """The plot views in front (a dock behind a tab is hidden), wherever scrolled, painted:
+    an axis makes room for its tick labels once it has drawn them (as on screen)."""
+    views = [view for view in window.studio.findChildren(pg.GraphicsView) if view.isVisible()]
+    for _ in range(2):
+        for view in views:
+            view.grab()
+        QApplication.processEvents()
+    return views
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_every_plot_on_show_is_a_useful_height(classroom, qtbot, scale) -> None:
+    window, _ = open_lstm(classroom, qtbot, scale)
+    assert (window.width(), window.height()) == (1280, 720)
+    studio_views(window)  # painted
+    studio = window.studio
+    memory, gradients = studio.memory, studio.gradients
+    assert memory.showing_cell_state
+    small = []
+    scroll_to(window, memory.graphics)
+    assert in_front(memory.graphics)
+    for plot in (memory.hidden_plot, memory.cell_plot):
+        height = shown_height(memory.graphics, plot.getViewBox())
+        if height < heatmap_floor(plot):
+            small.append((plot.getAxis("left").labelText, height, heatmap_floor(plot)))
+    scroll_to(window, gradients.plot_widget)
+    assert in_front(gradients.plot_widget)
+    view_box = gradients.plot.getViewBox()
+    floor = max(LEAST_LINE_PLOT_PX, 3 * tick_line(gradients.plot.getAxis("left")))
+    height = shown_height(gradients.plot_widget, view_box)
+    if height < floor:
+        small.append(("gradient", height, floor))
+    chain = studio.unrolled.view
+    scroll_to(window, chain)
+    assert in_front(chain)
+    viewport = chain.parentWidget()
+    while not isinstance(viewport, QScrollArea):
+        viewport = viewport.parentWidget()
+    seen = chain.rect().translated(chain.mapTo(viewport.viewport(), QPoint(0, 0)))
+    seen = seen.intersected(viewport.viewport().rect())
+    if seen.height() < chain.minimumSizeHint().height():
+        small.append(("chain", seen.height(), chain.minimumSizeHint().height()))
+    assert not small
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_no_panel_is_cut_at_its_docks_edge_and_no_plot_text_overlaps(classroom, qtbot, scale):
+    window, _ = open_lstm(classroom, qtbot, scale)
+    studio = window.studio
+    scrolling = [
+        scroll.objectName()
+        for scroll in studio.findChildren(QScrollArea)
+        if scroll.objectName().endswith("_scroll")
+        and scroll.isVisible()
+        and scroll.verticalScrollBar().maximum() > 0
+    ]
+    overlaps = {view.objectName(): overlapping_texts(view) for view in studio_views(window)}
+    cut = {view.objectName(): cut_titles(view) for view in studio_views(window)}
+    assert (scrolling, overlaps, cut) == ([], {name: [] for name in overlaps}, {n: [] for n in cut})
+    # Only the studio scrolls, and only down.
+    outer = window.findChild(QScrollArea, "studio_scroll")
+    assert outer.horizontalScrollBar().maximum() == 0
+    outer.verticalScrollBar().setValue(0)
+    QApplication.processEvents()
+    clipped = clipped_texts(studio)
+    outer.verticalScrollBar().setValue(outer.verticalScrollBar().maximum())
+    QApplication.processEvents()
+    assert not clipped + clipped_texts(studio)  # top and bottom of the studio
+
+
+def test_back_to_1_0_gives_the_same_layout_without_scrolling(classroom, qtbot) -> None:
+    window, features = open_lstm(classroom, qtbot, 1.0)
+    studio = window.studio
+    outer = window.findChild(QScrollArea, "studio_scroll")
+
+    def measured() -> tuple[object, ...]:
+        studio_views(window)  # painted: the axes have taken their room
+        memory = studio.memory
+        return (
+            window.size(),
+            studio.size(),
+            dock_layout(studio),
+            memory.hidden_plot.getViewBox().size(),
+            memory.cell_plot.getViewBox().size(),
+            studio.gradients.plot.getViewBox().size(),
+            outer.verticalScrollBar().maximum(),
+        )
+
+    before = measured()
+    assert before[-1] == 0  # the everyday size fits without scrolling
+    for scale in SCALES[1:]:
+        set_text_size(qtbot, window, features, scale)
+    assert outer.verticalScrollBar().maximum() > 0  # 3.0 scrolls down
+    set_text_size(qtbot, window, features, 1.0)
+    qtbot.wait(100)
+    assert measured() == before
+
+
+def test_presenting_from_a_big_text_size_fits_the_screen(classroom, qtbot):
+    window, features = open_lstm(classroom, qtbot, 2.0)
+    studio = window.studio
+    outer = window.findChild(QScrollArea, "studio_scroll")
+    assert studio.layout_tier == "few" and outer.verticalScrollBar().maximum() > 0
+    presenter = features.presenter
+    presenter.set_font_scale(1.6)
+    presenter.enter()
+    qtbot.waitUntil(lambda: window.isFullScreen(), timeout=3000)
+    qtbot.wait(200)
+    # The teacher's panels in the screen's height: nothing to scroll to.
+    assert outer.verticalScrollBar().maximum() == 0
+    presenter.leave()
+    qtbot.waitUntil(lambda: refitted(window), timeout=8000)
+    assert window.size() == QSize(1280, 720)
+    assert studio.layout_tier == "few" and outer.verticalScrollBar().maximum() > 0
