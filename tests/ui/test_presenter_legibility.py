@@ -13,6 +13,7 @@ from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.accessibility import PRESENTER_TEXT_FLOOR_PX
 from rnn_studio.ui.preferences import panel_ids, read_preferences
 from rnn_studio.ui.settings import open_settings
+from tests.ui.conftest import drawn
 from tests.ui.text_heights import colour_bar_labels_outside, text_heights
 
 WIDTH, HEIGHT = 1280, 720
@@ -30,7 +31,7 @@ def present(classroom, qtbot, scale: float, panels: str | None = None):
     presenter.set_font_scale(scale)
     presenter.enter()
     qtbot.waitUntil(lambda: window.isFullScreen(), timeout=3000)
-    qtbot.wait(200)  # the docks take the full-screen size
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)  # docks at the full-screen size
     return window, features
 
 
