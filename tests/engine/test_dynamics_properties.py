@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import example, given, settings
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnn_studio.engine import (
@@ -72,10 +73,9 @@ def test_norms_grow_when_radius_is_well_above_one_with_small_inputs(seed, size, 
     assert norms[0] >= 0.5 * rho ** (steps - 1) * norms[-1]
 
 
-@settings(max_examples=25, deadline=None)
-@given(seed=seeds, size=st.integers(2, 16))
-@example(seed=108078563, size=3)  # the closest case found: five orders of magnitude
-def test_lstm_with_forget_bias_keeps_memory_far_longer_than_the_rnn(seed, size) -> None:
+def memory_ratio(seed: int, size: int) -> float:
+    """‖∂h_T/∂h_1‖ of an LSTM with forget-gate bias +3 over that of a vanilla RNN, both
+    freshly initialised from ``seed`` and run over the same 100 random inputs."""
     rng = np.random.default_rng(seed)
     xs = rng.standard_normal((100, 3))
     lstm = make_cell("lstm", 3, size, rng=rng)
@@ -86,5 +86,14 @@ def test_lstm_with_forget_bias_keeps_memory_far_longer_than_the_rnn(seed, size) 
     rnn = make_cell("rnn", 3, size, rng=rng)
     lstm_memory = jacobian_norms(lstm, forward(lstm, xs))[0]  # ‖∂h_T/∂h_1‖
     rnn_memory = jacobian_norms(rnn, forward(rnn, xs))[0]
-    # Typically 12+ orders of magnitude; at least three in every case tried.
-    assert lstm_memory > 1e3 * rnn_memory
+    return float(lstm_memory / rnn_memory)
+
+
+@pytest.mark.parametrize("size", [2, 3, 8, 16])
+def test_lstm_with_forget_bias_keeps_memory_far_longer_than_the_rnn(size: int) -> None:
+    # A statistical claim, so it is checked on a fixed sample of draws (no chance failures):
+    # the LSTM keeps more in every draw and typically six or more orders of magnitude more.
+    # Seed 18825 at size 2 is the weakest draw found by random search (only 75x).
+    ratios = [memory_ratio(seed, size) for seed in [*range(40), 18825, 108078563]]
+    assert min(ratios) > 10.0
+    assert np.median(ratios) > 1e6
