@@ -32,7 +32,7 @@ def test_backprop_fits_its_dock_at_big_text(classroom, qtbot, scale) -> None:
     studio_scroll = window.findChild(QScrollArea, "studio_scroll")
     top = panel.backprop_button.mapTo(studio_scroll.widget(), QPoint(0, 0)).y()
     studio_scroll.verticalScrollBar().setValue(max(top - 50, 0))
-    qtbot.wait(20)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
     # (The button's own visible region: a container's leaves out its opaque children.)
     assert scroll.isVisible() and not panel.backprop_button.visibleRegion().isEmpty()
     button = panel.backprop_button

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
-from tests.ui.conftest import refitted
+from tests.ui.conftest import drawn, refitted
 from tests.ui.test_big_text_ticks import drawn_tick_labels
 from tests.ui.test_no_clipped_text import clipped_texts
 from tests.ui.test_text_size_and_screen import dock_layout
@@ -234,7 +234,7 @@ def test_back_to_1_0_gives_the_same_layout_without_scrolling(classroom, qtbot) -
         set_text_size(qtbot, window, features, scale)
     assert outer.verticalScrollBar().maximum() > 0  # 3.0 scrolls down
     set_text_size(qtbot, window, features, 1.0)
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
     assert measured() == before
 
 
@@ -247,7 +247,7 @@ def test_presenting_from_a_big_text_size_fits_the_screen(classroom, qtbot):
     presenter.set_font_scale(1.6)
     presenter.enter()
     qtbot.waitUntil(lambda: window.isFullScreen(), timeout=3000)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
     # The teacher's panels in the screen's height: nothing to scroll to.
     assert outer.verticalScrollBar().maximum() == 0
     presenter.leave()
