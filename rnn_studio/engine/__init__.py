@@ -27,6 +27,7 @@ NumPy and the standard library only (no Qt, no torch). The public contract::
     spectral_radius(cell), gate_spectral_radii(cell), set_spectral_radius(cell, rho)
     largest_singular_value(cell)     # ‖W_hh‖₂: bounds one step's growth (ρ does not)
     gradient_check(cell, xs, h0, c0), self_check()
+    with interruptible(stop): forward(...)  # raises Interrupted between blocks once stop()
     step_norms(a), stable_norm(a), sigmoid(a)
 
     # Stacked and bidirectional (torch.nn.LSTM(I, H, num_layers=2, bidirectional=True)):
@@ -89,6 +90,7 @@ if TYPE_CHECKING:  # the names as the type checker sees them; loaded lazily at r
     )
     from rnn_studio.engine.errors import EngineError, check_params
     from rnn_studio.engine.gradcheck import gradient_check, self_check
+    from rnn_studio.engine.interrupt import Interrupted, checkpoint, interruptible
     from rnn_studio.engine.io import (
         export_torch_state_dict,
         load_model,
@@ -154,6 +156,9 @@ _LAZY: dict[str, str] = {
     "check_params": "errors",
     "gradient_check": "gradcheck",
     "self_check": "gradcheck",
+    "Interrupted": "interrupt",
+    "checkpoint": "interrupt",
+    "interruptible": "interrupt",
     "export_torch_state_dict": "io",
     "load_model": "io",
     "save_model": "io",
@@ -213,6 +218,7 @@ __all__ = [
     "ForecastTask",
     "GRUCell",
     "Grads",
+    "Interrupted",
     "JacobianBlock",
     "LSTMCell",
     "MemoryTask",
@@ -235,6 +241,7 @@ __all__ = [
     "accuracy_against_lag",
     "backward",
     "check_params",
+    "checkpoint",
     "clip_grad_norm",
     "clip_grad_value",
     "detokenize",
@@ -243,6 +250,7 @@ __all__ = [
     "forward",
     "gate_spectral_radii",
     "gradient_check",
+    "interruptible",
     "jacobian_log10_norms",
     "jacobian_log10_sweep",
     "jacobian_norms",

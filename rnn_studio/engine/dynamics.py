@@ -13,6 +13,7 @@ import numpy as np
 
 from rnn_studio.engine.cell_base import Cell
 from rnn_studio.engine.errors import EngineError
+from rnn_studio.engine.interrupt import checkpoint
 from rnn_studio.engine.jacobian_sweep import jacobian_log10_sweep
 from rnn_studio.engine.sequence import Trace, check_trace
 
@@ -92,6 +93,7 @@ def _blocks(cell: Cell) -> dict[str, np.ndarray]:
 
 
 def _radius(block: np.ndarray) -> float:
+    checkpoint()  # ~25 ms per block at hidden 256: a stale caller stops before the next one
     return float(np.max(np.abs(np.linalg.eigvals(block.astype(np.float64)))))
 
 

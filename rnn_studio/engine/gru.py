@@ -42,6 +42,7 @@ from rnn_studio.engine.blocks import (
 )
 from rnn_studio.engine.cell_base import Cell, State, StepResult
 from rnn_studio.engine.gru_batched import backward_feature_major, forward_feature_major
+from rnn_studio.engine.interrupt import checkpoint
 
 
 class GRUConstants(NamedTuple):
@@ -181,6 +182,7 @@ class GRUCell(Cell):
         w_hh_t, b_hn = k.w_hh_t_half, k.b_hn
         h = h0
         for start, stop in chunks:
+            checkpoint()  # a stale caller stops here (engine.interruptible)
             # W_ih x_t for the block; the r, z part is completed in place to ½a_r, ½a_z.
             input_part = project_rows(
                 xs[start:stop], k.w_ih_t_half, out=input_block[: stop - start]
@@ -258,6 +260,7 @@ class GRUCell(Cell):
         carried = np.empty_like(trace.h0)
         w_hh = k.w_hh
         for start, stop in chunks:
+            checkpoint()  # a stale caller stops here (engine.interruptible)
             dv = self._local_derivatives(trace, start, stop, derivative_block[: stop - start])
             d_gh, d_gx = d_gh_block[: stop - start], d_gx_block[: stop - start]
             d_r, d_z, d_hn = _blocks(d_gh, size)

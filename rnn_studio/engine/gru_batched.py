@@ -24,6 +24,7 @@ from rnn_studio.engine.blocks import (
     time_chunks,
     to_feature_major,
 )
+from rnn_studio.engine.interrupt import checkpoint
 
 
 def forward_feature_major(
@@ -63,6 +64,7 @@ def forward_feature_major(
     w_hh = k.w_hh_half
     h = np.ascontiguousarray(h0.T)
     for start, stop in chunks:
+        checkpoint()  # a stale caller stops here (engine.interruptible)
         n_steps = stop - start
         input_part = input_block[:n_steps]  # W_ih x_t + b; r, z part completed in place
         np.matmul(k.w_ih_half, xs[start:stop].transpose(0, 2, 1), out=input_part)
@@ -154,6 +156,7 @@ def backward_feature_major(k: Any, trace: Any, d_hidden: np.ndarray) -> Backward
     carried = np.empty_like(dhnext)
     w_hh_t = k.w_hh_t
     for start, stop in chunks:
+        checkpoint()  # a stale caller stops here (engine.interruptible)
         n_steps = stop - start
         dv = _local_derivatives(act, hn, trace, start, stop, derivative_block[:n_steps])
         upstream = upstream_block[:n_steps]

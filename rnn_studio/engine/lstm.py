@@ -51,6 +51,7 @@ from rnn_studio.engine.blocks import (
     time_chunks,
 )
 from rnn_studio.engine.cell_base import Cell, State, StepResult
+from rnn_studio.engine.interrupt import checkpoint
 from rnn_studio.engine.lstm_batched import (
     INTERNAL_BLOCKS,
     INTERNAL_NAMES,
@@ -194,6 +195,7 @@ class LSTMCell(Cell):
         w_hh_t = k.w_hh_t_half
         h, c = h0, c0
         for start, stop in chunks:
+            checkpoint()  # a stale caller stops here (engine.interruptible)
             a_half = a_half_block[: stop - start]  # ½a (σ gates) or a (g), completed per step
             project_rows(xs[start:stop], k.w_ih_t_half, out=a_half)  # W_ih x_t for the block
             a_half += k.bias_half
@@ -277,6 +279,7 @@ class LSTMCell(Cell):
         dc_spread = dc[..., None, :]  # broadcast dc over the i, f, g blocks
         w_hh = k.w_hh
         for start, stop in chunks:
+            checkpoint()  # a stale caller stops here (engine.interruptible)
             dv = self._local_derivatives(trace, start, stop, derivative_block[: stop - start])
             d_pre = d_pre_block[: stop - start]
             by_gate = d_pre.reshape(*d_pre.shape[:-1], 4, size)

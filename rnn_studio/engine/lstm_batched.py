@@ -29,6 +29,7 @@ from rnn_studio.engine.blocks import (
     longest_chunk,
     time_chunks,
 )
+from rnn_studio.engine.interrupt import checkpoint
 
 #: The LSTM's gate blocks inside the fast paths, as indices into PyTorch's (i, f, g, o): the
 #: three sigmoid gates first and contiguous, so one tanh call computes all four gates and
@@ -84,6 +85,7 @@ def forward_feature_major(
     carry[size] = 1.0
     h, c = carry, np.ascontiguousarray(c0.T)
     for start, stop in chunks:
+        checkpoint()  # a stale caller stops here (engine.interruptible)
         n = stop - start
         a_half = a_half_block[:n]  # ½a (σ gates) or a (g), completed step by step
         np.matmul(k.w_ih_half, xs[start:stop].transpose(0, 2, 1), out=a_half)  # W_ih x_t
@@ -187,6 +189,7 @@ def backward_feature_major(
     w_hh_t = k.w_hh_internal_t
     c0 = trace.c0.T
     for start, stop in chunks:
+        checkpoint()  # a stale caller stops here (engine.interruptible)
         n = stop - start
         dv = _local_derivatives(act, cell, c0, start, stop, derivative_block[:n])
         d_out_rev: Iterable[np.ndarray | None]

@@ -33,6 +33,7 @@ from rnn_studio.engine.blocks import (
 )
 from rnn_studio.engine.cell_base import Cell, State, StepResult
 from rnn_studio.engine.errors import EngineError
+from rnn_studio.engine.interrupt import checkpoint
 
 
 class RNNConstants(NamedTuple):
@@ -105,6 +106,7 @@ class RNNCell(Cell):
         activate = np.tanh if self._nonlinearity == "tanh" else _relu
         h = h0
         for start, stop in chunks:
+            checkpoint()  # a stale caller stops here (engine.interruptible)
             pre = pre_block[: stop - start]
             project_rows(xs[start:stop], k.w_ih_t, out=pre)  # W_ih x_t for the whole block
             pre += k.bias
@@ -148,6 +150,7 @@ class RNNCell(Cell):
         dhnext = np.zeros_like(trace.h0)
         w_hh = k.w_hh
         for start, stop in chunks:
+            checkpoint()  # a stale caller stops here (engine.interruptible)
             d_pre = self._slope(trace, start, stop, out=d_pre_block[: stop - start])
             for d_out, dh, da in zip(
                 d_hidden[start:stop][::-1], total[start:stop][::-1], d_pre[::-1], strict=True

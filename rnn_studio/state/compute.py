@@ -249,7 +249,8 @@ def compute_run(
     ``trained`` holds the trained models that match the controls: those cells are computed
     with the trained weights and readout. A cell the change left as it was keeps its pass
     from ``request.shown`` (:func:`reused_cell_run`). ``cancelled`` is asked before each cell
-    (None is returned when it says so). Never raises for bad numbers.
+    and inside the passes, once per block of steps (None is returned when it says so).
+    Never raises for bad numbers.
 
     ``kinds`` (default ``request.kinds``) are the cells to put in the run; ``computed`` holds
     cell runs already computed for it (taken as they are).
@@ -267,7 +268,7 @@ def compute_run(
             run = Run(sequence=request.sequence, cells=MappingProxyType(results))
         return Outcome(request, run)
 
-    return _guarded(request, work)
+    return _guarded(request, work, cancelled)
 
 
 def compute_gradients(
@@ -278,7 +279,8 @@ def compute_gradients(
     Curves too costly to compute here come back as :class:`JacobianJob` s (run them with
     :func:`~rnn_studio.state.gradients.run_jacobian_jobs`). A cell whose forward pass was
     reused keeps its report from ``request.shown_gradients`` (:func:`reused_report`).
-    ``cancelled`` is asked before each cell. Never raises for bad numbers.
+    ``cancelled`` is asked before each cell and once per block of steps of its backward
+    pass (None is returned when it says so). Never raises for bad numbers.
     """
 
     def work() -> Outcome | None:
@@ -315,13 +317,28 @@ def compute_gradients(
                 )
         return Outcome(request, run, gradients, tuple(jobs))
 
-    return _guarded(request, work)
+    return _guarded(request, work, cancelled)
 
 
-def _guarded(request: ComputeRequest, work: Callable[[], Outcome | None]) -> Outcome | None:
-    """Run ``work``, turning an engine refusal or an overflow into the outcome's error."""
+def _guarded(
+    request: ComputeRequest,
+    work: Callable[[], Outcome | None],
+    cancelled: Callable[[], bool] = never,
+) -> Outcome | None:
+    """Run ``work``, turning an engine refusal or an overflow into the outcome's error.
+
+    The engine's passes ask ``cancelled`` once per block of steps (and per eigenvalue
+    problem) while ``work`` runs (:func:`rnn_studio.engine.interruptible`): a pass that a
+    newer change made stale stops there and None is returned, so the new change waits a
+    few milliseconds for the worker, not the rest of the old pass.
+    """
     try:
-        return work()
+        if cancelled is never:
+            return work()
+        with engine.interruptible(cancelled):
+            return work()
+    except engine.Interrupted:
+        return None
     except TrainedModelError as problem:
         return Outcome(request, error=f"{problem} (Reset shows a fresh random model instead.)")
     except engine.EngineError as problem:

@@ -473,8 +473,8 @@ class StudioSession:
         ``post(callback, value)`` that calls ``callback(value)`` on the session's thread,
         in the order posted: the work posts the traces, then the gradients, then the
         Jacobian curves as they grow (:data:`~rnn_studio.state.compute.Post`). Work that
-        a newer change superseded stops at its next look (between cells, and between
-        blocks of Jacobian steps) and posts nothing more.
+        a newer change superseded stops at its next look (between cells, per block of
+        steps inside a pass, and between blocks of Jacobian steps) and posts nothing more.
         """
         self._executor = executor or run_inline
         self._post = getattr(executor, "post", post_now)
@@ -683,8 +683,9 @@ class StudioSession:
         generation, post = request.generation, self._post
 
         def cancelled() -> bool:
-            # Asked between cells and between blocks of Jacobian steps: a newer change
-            # stops this work there, so it never waits behind stale work for long.
+            # Asked between cells, per block of steps inside the forward and backward
+            # passes, per eigenvalue problem and between blocks of Jacobian steps: a newer
+            # change stops this work there, so it never waits behind stale work for long.
             return self._generation != generation
 
         def work() -> None:

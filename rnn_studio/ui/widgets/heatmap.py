@@ -1,6 +1,10 @@
 """A units × time heatmap that fills in as the stepper advances.
 
-The whole image is set once per trace (:meth:`TimeHeatmap.set_values`). Moving the cursor
+The whole image is set once per trace (:meth:`TimeHeatmap.set_values`), sampled to the
+plot's size in device pixels: a 1,000-step, 256-unit trace in a 500-pixel-wide plot is
+colour-mapped as 500 columns, the ones the screen would show anyway (a scaled image is drawn
+by nearest neighbour: one value per pixel, taken at the pixel's centre), not 1,000. A resize
+samples again from the kept values. Moving the cursor
 touches only a :class:`CursorOverlay` whose size never changes: it paints a veil over the
 steps not reached yet and an outline round the current step, and asks Qt to repaint just the
 columns that changed. Playing a 1,000-step, 256-unit trace therefore redraws a sliver of the
@@ -111,20 +115,18 @@ class TimeHeatmap:
         self.steps = 0
         self.units = 0
         self.highlighted_step: int | None = None
+        self.values: np.ndarray | None = None  # (T, units) as given (not copied)
+        self.levels = (0.0, 1.0)
+        self.samples: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
+        plot.vb.sigResized.connect(self._resized)
 
     def set_values(self, values: np.ndarray, levels: tuple[float, float]) -> None:
         """Show ``values`` of shape (T, units); called once per trace."""
-        # Exploded states (up to 1e308) are clipped to ±LEVEL_CEILING so the image's scaling
-        # cannot overflow; anything past the levels shows in the end colours anyway.
-        data = np.nan_to_num(
-            np.asarray(values, dtype=float), nan=0.0, posinf=levels[1], neginf=levels[0]
-        )
-        data = np.clip(data, -LEVEL_CEILING, LEVEL_CEILING)
-        self.steps, self.units = data.shape
-        # row-major: rows are units (y), columns are time steps (x).
-        self.image.setImage(np.ascontiguousarray(data.T), levels=levels, autoLevels=False)
-        # Column t is centred on x = t and row u on y = u, so ticks name steps and units.
-        self.image.setRect(QRectF(-0.5, -0.5, float(self.steps), float(self.units)))
+        self.values = np.asarray(values)
+        self.levels = levels
+        self.steps, self.units = self.values.shape
+        self.samples = self._samples()
+        self._draw()
         self.overlay.set_size(self.steps, self.units)
         self.plot.setXRange(-0.5, self.steps - 0.5, padding=0)
         self.plot.setYRange(-0.5, self.units - 0.5, padding=0)
@@ -133,3 +135,59 @@ class TimeHeatmap:
         """Outline step ``t`` and (if ``reveal``) veil the steps after it."""
         self.highlighted_step = t
         self.overlay.set_cursor(t, reveal)
+
+    def _samples(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The steps and units the plot's device pixels show (None: every one)."""
+        box = self.plot.vb
+        views = box.scene().views() if box.scene() is not None else []
+        ratio = views[0].devicePixelRatioF() if views else 1.0
+        return (
+            pixel_samples(self.steps, box.width() * ratio),
+            pixel_samples(self.units, box.height() * ratio),
+        )
+
+    def _resized(self, *_: object) -> None:
+        if self.values is None:
+            return
+        samples = self._samples()
+        if _counts(samples) != _counts(self.samples):
+            self.samples = samples
+            self._draw()
+
+    def _draw(self) -> None:
+        """Colour-map the sampled values (only those: the mapping costs per value)."""
+        assert self.values is not None
+        steps, units = self.samples
+        data = self.values
+        if steps is not None:
+            data = data[steps]
+        if units is not None:
+            data = data[:, units]
+        low, high = self.levels
+        # Exploded states (up to 1e308) are clipped to ±LEVEL_CEILING so the image's scaling
+        # cannot overflow; anything past the levels shows in the end colours anyway.
+        data = np.nan_to_num(np.asarray(data, dtype=float), nan=0.0, posinf=high, neginf=low)
+        data = np.clip(data, -LEVEL_CEILING, LEVEL_CEILING)
+        # row-major: rows are units (y), columns are time steps (x).
+        self.image.setImage(np.ascontiguousarray(data.T), levels=self.levels, autoLevels=False)
+        # Column t is centred on x = t and row u on y = u (with samples: each sampled column
+        # spans its share of the steps), so ticks name steps and units.
+        self.image.setRect(QRectF(-0.5, -0.5, float(self.steps), float(self.units)))
+
+
+def _counts(samples: tuple[np.ndarray | None, ...]) -> tuple[int | None, ...]:
+    return tuple(None if index is None else len(index) for index in samples)
+
+
+def pixel_samples(count: int, pixels: float) -> np.ndarray | None:
+    """Indices of the ``count`` columns (or rows) that ``pixels`` device pixels show.
+
+    None when there are at least as many pixels as values (every value is drawn). Else one
+    index per pixel, the value under the pixel's centre: pixel j of n covers
+    [j·count/n, (j+1)·count/n) and shows value ⌊(j + ½)·count/n⌋, which is what drawing the
+    whole image scaled down by nearest neighbour shows.
+    """
+    n = int(pixels)
+    if n <= 0 or n >= count:
+        return None
+    return ((np.arange(n) + 0.5) * (count / n)).astype(np.intp)
