@@ -81,15 +81,21 @@ FEW_PANEL_SHARES = {
     "memory": (0.36, 0.36),
     "gates": (0.36, 0.3),
     "cell": (0.36, 0.3),
-    "code": (0.36, 0.3),
+    "code": (0.3, 0.3),  # beside the cell diagram, or under Equations (the right column)
     "gradients": (0.3, 0.7),
     "equations": (0.3, 0.7),
-    "other": (0.26, 0.46),  # the left column: two groups of tabs
+    "other": (0.31, 0.46),  # the left column: two groups of tabs (the Stepper's buttons)
 }
 #: Version stamp of the dock states (the settings file's).
 LAYOUT_STATE_VERSION = LAYOUT_VERSION
 #: The tabs of the "few panels" arrangement (the first of each pair in front).
 FEW_PANEL_TABS = (("sequence", "model"), ("stepper", "outputs"), ("gradients", "equations"))
+#: The tabs of the "few panels" arrangement in a studio that scrolls down (the main
+#: window's): fewer tabs to a group, so that every tab title reads whole at text size 3.0
+#: (Gates | Inside the cell | Code needed 520 px of a 460 px column, Gradient decay |
+#: Equations 500 px of 350). Gradient decay has the right column's top to itself, and
+#: Code joins Equations under it.
+SCROLLING_FEW_PANEL_TABS = (("stepper", "outputs"), ("sequence", "model"), ("equations", "code"))
 
 DOCK_FEATURES = (
     QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -133,12 +139,20 @@ class PanelScroll(QScrollArea):
         self.cap: QSize | None = None
         #: A height to claim even when the panel needs less (the heatmap's share).
         self.least_height = 0
+        #: A width to claim even when the panel needs less (its dock's tab titles, whole).
+        self.least_width = 0
 
     def set_least_height(self, height: int) -> None:
         """Claim at least ``height`` pixels, or the panel's minimum if that is more (an
         explicit minimum height would hide the panel's own: its plots' floors)."""
         if height != self.least_height:
             self.least_height = height
+            self.updateGeometry()
+
+    def set_least_width(self, width: int) -> None:
+        """Claim at least ``width`` pixels across, or the panel's minimum if that is more."""
+        if width != self.least_width:
+            self.least_width = width
             self.updateGeometry()
 
     def set_cap(self, cap: QSize | None) -> None:
@@ -151,6 +165,7 @@ class PanelScroll(QScrollArea):
         content = self.widget()
         needed = content.minimumSizeHint() if content is not None else QSize(0, 0)
         needed.setHeight(max(needed.height(), self.least_height))
+        needed.setWidth(max(needed.width(), self.least_width))
         if self.cap is None:
             return needed
         # Fewer panels at a large font: word-wrapped labels (a legend, a description) take
@@ -164,7 +179,7 @@ class PanelScroll(QScrollArea):
             width = min(width + bar, max(needed.width() + bar, width))
         if width < needed.width():
             height = min(height + bar, max(needed.height() + bar, height))
-        return QSize(width, height)
+        return QSize(max(width, self.least_width), height)
 
     def sizeHint(self) -> QSize:
         content = self.widget()
@@ -590,6 +605,7 @@ class StudioArea(QMainWindow):
         if tier != "few":
             for scroll in self.findChildren(PanelScroll):
                 scroll.set_cap(None)
+                scroll.set_least_width(0)
 
     def _cap_scrolls(self) -> None:
         """Cap each dock's minimum at its share of the budget (its panel scrolls beyond).
@@ -616,6 +632,30 @@ class StudioArea(QMainWindow):
                 # plots at a useful height), only the width is shared out.
                 cap_height = QWIDGETSIZE_MAX
             scroll.set_cap(QSize(round(budget.width() * width), cap_height))
+        self._keep_tab_titles_whole()
+
+    def few_panel_tabs(self) -> tuple[tuple[str, ...], ...]:
+        """The groups of docks in tabs in the "few panels" arrangement (Gates shares its
+        place with the cell diagram, and with the code unless the studio scrolls)."""
+        if self._scrolls_down():
+            return (*SCROLLING_FEW_PANEL_TABS, ("gates", "cell"))
+        return (*FEW_PANEL_TABS, ("gates", "cell", "code"))
+
+    def _keep_tab_titles_whole(self, *_: object) -> None:
+        """In the "few panels" arrangement: each group of docks in tabs at least as wide as
+        its tab titles written whole (Qt elides them to "G…", "Inside the…" otherwise)."""
+        if getattr(self, "layout_tier", "") != "few":
+            return
+        metrics = self.fontMetrics()
+        space = self.style().pixelMetric(QStyle.PixelMetric.PM_TabBarTabHSpace)
+        for group in self.few_panel_tabs():
+            titles = [self.docks[name].windowTitle() for name in group]
+            # A pixel a tab for rounding (Qt measures in fractional advances).
+            width = sum(metrics.horizontalAdvance(title) + space + 1 for title in titles)
+            for name in group:
+                scroll = self.docks[name].widget()
+                if isinstance(scroll, PanelScroll):
+                    scroll.set_least_width(width)
 
     def _scrolls_down(self) -> bool:
         """Whether the studio sits in a :class:`StudioScroll` (in a main window)."""
@@ -674,9 +714,18 @@ class StudioArea(QMainWindow):
             return
         # Still too tall: Outputs back in the left column, under the Stepper, in tabs.
         self.splitDockWidget(self.docks["stepper"], outputs, Qt.Orientation.Vertical)
-        for first, second in FEW_PANEL_TABS:
+        tabs = FEW_PANEL_TABS
+        if self._scrolls_down():
+            # The Stepper's buttons on top of the left column, in view before any scrolling.
+            vertical = Qt.Orientation.Vertical
+            self.splitDockWidget(self.docks["outputs"], self.docks["sequence"], vertical)
+            self.splitDockWidget(self.docks["sequence"], self.docks["model"], vertical)
+            tabs = SCROLLING_FEW_PANEL_TABS
+        for first, second in tabs:
             self.tabifyDockWidget(self.docks[first], self.docks[second])
             self.docks[first].raise_()
+        # (_cap_scrolls below keeps every group as wide as its tab titles.)
+        self.docks["gates"].raise_()
         self._set_tier("few")
         self._cap_scrolls()
         # Fewer panels so that those on show are big enough: the heatmap first.
@@ -712,7 +761,14 @@ class StudioArea(QMainWindow):
         around = [self.docks["unrolled"], self.docks["gates"]]
         heights = [self.chain_height(), self.docks["gates"].minimumSizeHint().height()]
         self.resizeDocks(around, heights, Qt.Orientation.Vertical)
-        if self.layout_tier == "few":
+        stepper = self.docks["stepper"]
+        if self.layout_tier == "few" and stepper.geometry().top() == 0:
+            # The Stepper on top of the left column: no taller than it needs, the Sequence
+            # under it within the first screen.
+            tab_bar = round(self.fontMetrics().height() * 1.6) + 8
+            height = self._comfortable_height("stepper") + tab_bar
+            self.resizeDocks([stepper], [height], Qt.Orientation.Vertical)
+        if right[1] in self.tabifiedDockWidgets(right[0]):
             return  # the right column is in tabs
         total = sum(dock.height() for dock in right)
         share = round(total * GRADIENTS_SHARE)
@@ -753,6 +809,7 @@ class StudioArea(QMainWindow):
         dock.setFeatures(DOCK_FEATURES)
         dock.setWidget(scrolling(panel, f"{panel.panel_id}_scroll"))
         dock.setTitleBarWidget(DockTitleBar(dock))
+        dock.windowTitleChanged.connect(self._keep_tab_titles_whole)  # "▶ … (look here)"
         self.addDockWidget(area, dock)
         self.docks[panel.panel_id] = dock
         return dock

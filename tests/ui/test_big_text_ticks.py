@@ -1,6 +1,7 @@
 """At text sizes 2.0 and 3.0 on 1280×720 no two tick labels of a studio plot axis overlap:
-the tick spacing follows the font (the memory heatmaps' unit axis drew "15" over "5", the
-h_t / c_t bar axes "−10 1")."""
+the tick spacing follows the font (the memory heatmaps' unit axis drew "15" over "5"), and
+two labels keep a gap of a quarter line (the h_t bar axis read "−10 1": "−1" and "0"
+touched)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from dataclasses import replace
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
+from rnn_studio.ui.widgets.axes import LABEL_GAP
 from tests.ui.conftest import drawn, refitted
 
 
@@ -32,7 +34,16 @@ def drawn_tick_labels(axis: pg.AxisItem) -> list[tuple[object, str]]:
     return [] if specs is None else [(rect, text) for rect, _flags, text in specs[2]]
 
 
-def overlapping_tick_labels(window) -> list[tuple[str, str, str]]:
+def whole_in_view(axis: pg.AxisItem, labels: list[tuple[object, str]]) -> bool:
+    """Whether every label in ``labels`` (axis coordinates) is inside the axis's view."""
+    view = axis.scene().views()[0]
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    return all(shown.contains(axis.mapRectToScene(rect)) for rect, _text in labels)
+
+
+def crowded_tick_labels(window) -> list[tuple[str, str, str]]:
+    """Pairs of tick labels of one axis closer than a gap (:data:`LABEL_GAP` of a line):
+    labels that merely touch read as one ("−10 1")."""
     found = []
     for view in window.studio.findChildren(pg.GraphicsView):
         if not view.isVisible() or view.visibleRegion().isEmpty():
@@ -41,15 +52,18 @@ def overlapping_tick_labels(window) -> list[tuple[str, str, str]]:
             if not isinstance(item, pg.AxisItem) or not item.isVisible():
                 continue
             labels = drawn_tick_labels(item)
+            metrics = QFontMetricsF(item.style["tickFont"] or item.font())
+            half = LABEL_GAP * metrics.height() / 2 - 0.5  # half a pixel for rounding
             for i, (rect, text) in enumerate(labels):
                 for other, other_text in labels[i + 1 :]:
-                    if rect.adjusted(0.5, 0.5, -0.5, -0.5).intersects(other):
+                    spaced = other.adjusted(-half, -half, half, half)
+                    if rect.adjusted(-half, -half, half, half).intersects(spaced):
                         found.append((view.objectName(), item.orientation, text, other_text))
     return found
 
 
 @pytest.mark.parametrize("scale", [2.0, 3.0])
-def test_no_two_tick_labels_of_an_axis_overlap_at_big_text(classroom, qtbot, scale) -> None:
+def test_tick_labels_of_an_axis_keep_a_gap_at_big_text(classroom, qtbot, scale) -> None:
     window, features = classroom(
         StudioSession(DemoSetup(text="hello there", mode="chars", cell="lstm", cursor=4))
     )
@@ -57,4 +71,11 @@ def test_no_two_tick_labels_of_an_axis_overlap_at_big_text(classroom, qtbot, sca
     window.session.backprop()
     window.executor.wait_idle()
     qtbot.waitUntil(lambda: drawn(window), timeout=8000)
-    assert not overlapping_tick_labels(window)
+    assert not crowded_tick_labels(window)
+    # The bars' end values stay in view whole (the view's right edge cut "0.56").
+    memory = window.studio.memory
+    for plot in (memory.hidden_bars_plot, memory.cell_bars_plot):
+        axis = plot.getAxis("bottom")
+        shown = [text for _rect, text in drawn_tick_labels(axis)]
+        assert shown[0] == "−1" if plot is memory.hidden_bars_plot else shown[0].startswith("−")
+        assert whole_in_view(axis, drawn_tick_labels(axis))

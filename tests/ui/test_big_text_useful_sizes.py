@@ -4,8 +4,10 @@ At each size, on the LSTM demo after Backprop, measured on the window as laid ou
 
 * every heatmap (the memory's h and c) and the gradient plot is at least a useful height,
   and the unrolled chain is whole in its dock at no less than its own least zoom;
-* no panel needs to scroll inside its dock (no line half cut at a dock's edge): the
-  studio as a whole scrolls down instead, and only down;
+* no panel needs to scroll inside its dock, down or sideways (no line half cut at a dock's
+  edge): the studio as a whole scrolls down instead, and only down;
+* every dock tab title reads whole (the "few panels" arrangement has at most two tabs to a
+  group, each group as wide as its titles);
 * no two texts of a plot overlap (tick labels, axis titles, colour-bar ends, across axes);
   every axis title is whole inside its view;
 * going back to 1.0 gives the 1.0 layout exactly, without any scrolling.
@@ -30,7 +32,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QRectF, QSize
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QStyle, QTabBar, QWidget
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
@@ -185,16 +187,38 @@ def test_every_plot_on_show_is_a_useful_height(classroom, qtbot, scale) -> None:
     assert not small
 
 
+def elided_tab_titles(studio: QWidget) -> list[str]:
+    """The dock tab titles on show that Qt elides ("G…", "Inside the…"): a title is whole
+    when its tab is as wide as the text and the tab's padding, inside the tab bar."""
+    padding = studio.style().pixelMetric(QStyle.PixelMetric.PM_TabBarTabHSpace)
+    elided = []
+    for bar in studio.findChildren(QTabBar):
+        if not bar.isVisible():
+            continue
+        metrics = QFontMetricsF(bar.font())
+        for index in range(bar.count()):
+            title, rect = bar.tabText(index), bar.tabRect(index)
+            whole = metrics.horizontalAdvance(title) + padding <= rect.width() + 0.5
+            if not whole or not bar.rect().contains(rect):
+                elided.append(title)
+    return elided
+
+
 @pytest.mark.parametrize("scale", SCALES)
-def test_no_panel_is_cut_at_its_docks_edge_and_no_plot_text_overlaps(classroom, qtbot, scale):
+def test_nothing_is_cut_elided_scrolled_sideways_or_overlapping(classroom, qtbot, scale):
+    """No panel is cut at its dock's edge or scrolls in it (either way: the Sequence panel
+    scrolled sideways at 3.0), every tab title reads whole (at 3.0 "G…", "Eq…"), and no
+    plot text overlaps another or is cut."""
     window, _ = open_lstm(classroom, qtbot, scale)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
     studio = window.studio
+    assert elided_tab_titles(studio) == []
     scrolling = [
         scroll.objectName()
         for scroll in studio.findChildren(QScrollArea)
         if scroll.objectName().endswith("_scroll")
         and scroll.isVisible()
-        and scroll.verticalScrollBar().maximum() > 0
+        and (scroll.verticalScrollBar().maximum() > 0 or scroll.horizontalScrollBar().maximum() > 0)
     ]
     overlaps = {view.objectName(): overlapping_texts(view) for view in studio_views(window)}
     cut = {view.objectName(): cut_titles(view) for view in studio_views(window)}
@@ -208,6 +232,28 @@ def test_no_panel_is_cut_at_its_docks_edge_and_no_plot_text_overlaps(classroom, 
     outer.verticalScrollBar().setValue(outer.verticalScrollBar().maximum())
     QApplication.processEvents()
     assert not clipped + clipped_texts(studio)  # top and bottom of the studio
+
+
+@pytest.mark.parametrize("scale", [2.0, 3.0])
+def test_the_steppers_buttons_are_on_the_first_screen(classroom, qtbot, scale) -> None:
+    """The studio scrolls down at big sizes; the Stepper's buttons (what a teacher uses all
+    the time) are on top of the left column, whole in view before any scrolling. (They were
+    one scroll down at 2.0 and 3.0; the keys work anyway.)"""
+    window, _ = open_lstm(classroom, qtbot, scale)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
+    outer = window.findChild(QScrollArea, "studio_scroll")
+    assert outer.verticalScrollBar().maximum() > 0  # it does scroll down
+    outer.verticalScrollBar().setValue(0)
+    QApplication.processEvents()
+    stepper = window.studio.stepper
+    buttons = [stepper.start_button, stepper.back_button, stepper.play_button]
+    buttons += [stepper.forward_button, stepper.end_button]
+    shown = outer.viewport().rect()
+    for button in buttons:
+        assert in_front(button)
+        corner = button.mapTo(outer.viewport(), QPoint(0, 0))
+        assert shown.contains(button.rect().translated(corner)), button.objectName()
+        assert button.visibleRegion().boundingRect() == button.rect(), button.objectName()
 
 
 def test_back_to_1_0_gives_the_same_layout_without_scrolling(classroom, qtbot) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.widgets.hint import HintLabel
@@ -28,6 +28,9 @@ class StudioPanel(QWidget):
     #: Lines of the font the panel's own content gets before a long hint is shown whole:
     #: plots come first, and the hint collapses to one line when there is not room for both.
     hint_reserve_lines = 0
+    #: Whether a row of :attr:`wrapping_rows` goes side by side when its widgets' least
+    #: widths fit (True), or only when their preferred widths do (False).
+    wrap_at_least_width = False
     glossary_requested = Signal(str)
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
@@ -48,6 +51,9 @@ class StudioPanel(QWidget):
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
         self._fit_timer.timeout.connect(self.fit_hint)
+        #: Rows of controls side by side when the panel's room fits them, else stacked
+        #: (a large text size): a row wider than the dock scrolled the panel sideways.
+        self.wrapping_rows: list[QBoxLayout] = []
 
     def minimumSizeHint(self) -> QSize:
         """The smallest size with the hint collapsed to one line.
@@ -71,12 +77,54 @@ class StudioPanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_timer.start()
+        self.arrange_rows()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         # A theme (style sheet) or font change alters the hint's metrics: fit it again.
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
             self._fit_timer.start()
+        if event.type() == QEvent.Type.FontChange:
+            self.arrange_rows()
+
+    def event(self, event: QEvent) -> bool:
+        parent = self.parentWidget()
+        if event.type() == QEvent.Type.ParentChange and parent is not None:
+            parent.installEventFilter(self)  # its width decides the rows' directions
+        return super().event(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self.arrange_rows()
+        return super().eventFilter(watched, event)
+
+    def row_width(self, row: QBoxLayout) -> int:
+        """Pixels the widgets of ``row`` need side by side, with the panel's margins."""
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        sides = margins.left() + margins.right() if margins is not None else 0
+        items = [row.itemAt(i) for i in range(row.count())]
+        widgets = [item.widget() for item in items if item is not None]
+        shown = [
+            (widget.minimumSizeHint() if self.wrap_at_least_width else widget.sizeHint()).width()
+            for widget in widgets
+            if widget is not None
+        ]
+        return sum(shown) + row.spacing() * max(len(shown) - 1, 0) + sides
+
+    def arrange_rows(self) -> None:
+        """Each of :attr:`wrapping_rows` side by side if the room (the scroll area's
+        viewport, else the panel) fits it, else stacked."""
+        parent = self.parentWidget()
+        room = parent.width() if parent is not None else self.width()
+        for row in getattr(self, "wrapping_rows", ()):
+            direction = (
+                QBoxLayout.Direction.LeftToRight
+                if room >= self.row_width(row)
+                else QBoxLayout.Direction.TopToBottom
+            )
+            if row.direction() != direction:
+                row.setDirection(direction)
 
     def highlighted_step(self) -> int | None:
         """The time step this panel currently highlights (None if it shows no step)."""

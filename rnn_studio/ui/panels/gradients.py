@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -170,6 +170,7 @@ class GradientsPanel(StudioPanel):
         clipping.addWidget(self.clip_threshold)
         clipping.addStretch(1)
         self.body.addLayout(clipping)
+        self.wrapping_rows = [controls, clipping]
 
         self.plot_widget = pg.PlotWidget(
             self,
@@ -283,48 +284,6 @@ class GradientsPanel(StudioPanel):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._keep_plot_visible()
-            self._arrange_controls()
-
-    def event(self, event: QEvent) -> bool:
-        parent = self.parentWidget()
-        if event.type() == QEvent.Type.ParentChange and parent is not None:
-            parent.installEventFilter(self)  # its width decides the controls' rows
-        return super().event(event)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self._arrange_controls()
-        return super().eventFilter(watched, event)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._arrange_controls()
-
-    def row_width(self, row: QBoxLayout) -> int:
-        """Pixels the widgets of ``row`` need side by side, with the panel's margins."""
-        layout = self.layout()
-        margins = layout.contentsMargins() if layout is not None else None
-        sides = margins.left() + margins.right() if margins is not None else 0
-        items = [row.itemAt(i) for i in range(row.count())]
-        widgets = [item.widget() for item in items if item is not None]
-        shown = [widget.sizeHint().width() for widget in widgets if widget is not None]
-        return sum(shown) + row.spacing() * max(len(shown) - 1, 0) + sides
-
-    def _arrange_controls(self) -> None:
-        """Each row of controls side by side if the room (the scroll area's viewport, else
-        the panel) fits it, else stacked."""
-        if not hasattr(self, "clipping"):
-            return
-        parent = self.parentWidget()
-        room = parent.width() if parent is not None else self.width()
-        for row in (self.controls, self.clipping):
-            direction = (
-                QBoxLayout.Direction.LeftToRight
-                if room >= self.row_width(row)
-                else QBoxLayout.Direction.TopToBottom
-            )
-            if row.direction() != direction:
-                row.setDirection(direction)
 
     def _fit_y_label(self, *_: object) -> None:
         """Show the longest y label that fits the axis whole, never a cut one."""

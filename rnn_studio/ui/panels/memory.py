@@ -138,6 +138,8 @@ class MemoryPanel(StudioPanel):
         """
         if not hasattr(self, "cell_bars_plot"):
             return  # still being built
+        for bars in (self.hidden_bars, self.cell_bars):
+            bars.keep_labels_apart()  # their value labels in the new font
         font = self.font()
         plots = [self.hidden_plot, *([self.cell_plot] if self.showing_cell_state else [])]
         floors = [useful_height(plot.getAxis("left"), font) for plot in plots]

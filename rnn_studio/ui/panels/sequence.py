@@ -6,8 +6,8 @@ import sys
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QSizePolicy,
@@ -30,6 +30,7 @@ class SequencePanel(StudioPanel):
 
     panel_id = "sequence"
     title = "Sequence"
+    wrap_at_least_width = True  # the preset list folds its long names
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)
@@ -45,7 +46,9 @@ class SequencePanel(StudioPanel):
         self.text_edit.setFixedHeight(int(line * 2.2) + 10)
         self.body.addWidget(self.text_edit)
 
-        row = QHBoxLayout()
+        # Side by side while the panel's room fits both boxes, stacked when not (text size
+        # 3.0: the row was 469 px in a 447 px column and the panel scrolled sideways).
+        row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.mode_box = QComboBox(self)
         self.mode_box.setObjectName("sequence_mode")
         self.mode_box.setAccessibleName("Read the sequence as")
@@ -69,6 +72,7 @@ class SequencePanel(StudioPanel):
         row.addWidget(self.mode_box)
         row.addWidget(self.preset_box, 1)
         self.body.addLayout(row)
+        self.wrapping_rows = [row]
 
         self.info_label = QLabel(self)
         self.info_label.setObjectName("sequence_info")

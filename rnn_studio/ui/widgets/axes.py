@@ -67,13 +67,18 @@ class LegibleAxis(QuietAxis):
     ("15" over "5"). Here the major spacing grows (1, 2, 5 × 10ⁿ) until a label and a gap fit
     between two ticks, and finer levels are kept only where their labels fit too. Explicit
     ticks (``setTicks``) are thinned when drawn instead: the first and last labels are kept,
-    any label that would overlap one already kept is left out.
+    any label that would come closer than a gap (:data:`LABEL_GAP` of a line) to one already
+    kept is left out: labels that touch read as one ("−10 1").
     """
+
+    def label_gap(self) -> float:
+        """Pixels kept free between two neighbouring tick labels."""
+        return LABEL_GAP * QFontMetricsF(self.style["tickFont"] or self.font()).height()
 
     def label_room(self, min_val: float, max_val: float, spacing: float) -> float:
         """Pixels one tick label needs along the axis, its gap included."""
         metrics = QFontMetricsF(self.style["tickFont"] or self.font())
-        gap = LABEL_GAP * metrics.height()
+        gap = self.label_gap()
         if self.orientation in ("left", "right"):
             return metrics.height() + gap
         scale = self.autoSIPrefixScale * self.scale
@@ -151,10 +156,12 @@ class LegibleAxis(QuietAxis):
             return specs
         axis, ticks, texts = specs
         order = [0, len(texts) - 1, *range(1, len(texts) - 1)]
+        half = self.label_gap() / 2
+        # Each label with half a gap around it: two labels closer than a gap intersect.
+        spaced = [rect.adjusted(-half, -half, half, half) for rect, _flags, _text in texts]
         kept: list[int] = []
         for index in order:
-            rect = texts[index][0]
-            if not any(rect.intersects(texts[other][0]) for other in kept):
+            if not any(spaced[index].intersects(spaced[other]) for other in kept):
                 kept.append(index)
         return axis, ticks, [texts[index] for index in sorted(kept)]
 

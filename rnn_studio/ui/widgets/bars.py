@@ -7,18 +7,22 @@ one rectangle per unit, so a step at hidden size 256 costs one NumPy comparison 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from rnn_studio.studio_core.numbers import format_number
 from rnn_studio.ui.theme import Palette, current_palette, graphic_colour
-from rnn_studio.ui.widgets.axes import outward_ticks
+from rnn_studio.ui.widgets.axes import LegibleAxis, outward_ticks
 
 #: Horizontal resolution of the bars (value axis).
 BINS = 96
+#: Blank share of the value range on either side of the bars.
+X_PADDING = 0.05
 #: How far (pixels) a tick label at either end may reach past the value axis.
 END_LABEL_OVERHANG_PX = 24
 
@@ -129,10 +133,30 @@ class UnitBars:
         self.low, self.high = float(low), float(high)
         edges = np.linspace(self.low, self.high, BINS + 1)
         self.centres = (edges[:-1] + edges[1:]) / 2
-        self.plot.setXRange(self.low, self.high, padding=0.05)
+        self.plot.setXRange(self.low, self.high, padding=X_PADDING)
         self.plot.getAxis("bottom").setTicks([range_ticks(self.low, self.high)])
+        self.keep_labels_apart()
         if self.values.size:
             self.set_values(self.values)
+
+    def keep_labels_apart(self) -> None:
+        """Room for the value labels in the axis's font; call it after a font change.
+
+        The two end labels are always shown whole: the bars are at least as wide as the two
+        need with a gap between them, and the plot's right margin takes the last one's
+        overhang (presenter mode's "0.56" reached the view's edge). The "0" between them is
+        shown where it keeps a gap from both (a :class:`~rnn_studio.ui.widgets.axes.LegibleAxis`
+        leaves it out otherwise: at text size 2.0 "−1" and "0" touched and read "−10 1").
+        """
+        axis = self.plot.getAxis("bottom")
+        if not isinstance(axis, LegibleAxis):
+            return
+        metrics = QFontMetricsF(axis.style["tickFont"] or axis.font())
+        ticks = range_ticks(self.low, self.high)
+        first, last = (metrics.horizontalAdvance(text) / 2 for _, text in (ticks[0], ticks[-1]))
+        overhang = max(first, last, END_LABEL_OVERHANG_PX / 2) + 2
+        axis.setStyle(hideOverlappingLabels=math.ceil(overhang))
+        self.plot.setContentsMargins(0, 0, max(END_LABEL_OVERHANG_PX / 2, math.ceil(last) + 2), 0)
 
 
 def _tick_label(value: float) -> str:
