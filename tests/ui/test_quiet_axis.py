@@ -103,6 +103,7 @@ def test_the_studio_plots_use_quiet_axes_on_their_shown_sides(qtbot, monkeypatch
     from rnn_studio.state.session import StudioSession
     from rnn_studio.studio_core.demo import DemoSetup
     from rnn_studio.ui.main_window import MainWindow
+    from rnn_studio.ui.widgets.lite_plot import LitePlotItem
 
     monkeypatch.setenv("RNN_STUDIO_HOME", str(tmp_path))
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
@@ -113,9 +114,13 @@ def test_the_studio_plots_use_quiet_axes_on_their_shown_sides(qtbot, monkeypatch
         item
         for view in window.studio.findChildren(pg.GraphicsView)
         for item in view.scene().items()
-        if type(item) is pg.PlotItem
+        if isinstance(item, pg.PlotItem) and not isinstance(item, pg.ColorBarItem)
     ]
     assert len(plots) >= 14  # memory (4), gates (2 for each of 4 gates), gradients, outputs
     for plot in plots:
-        for name in SHOWN_BY_DEFAULT:
+        # Lite plots (options form built on first use) with quiet axes all round.
+        assert isinstance(plot, LitePlotItem), plot
+        for name in ORIENTATIONS:
             assert isinstance(plot.getAxis(name), QuietAxis), (plot, name)
+        for name in ("top", "right"):  # hidden, as pyqtgraph hides them
+            assert not plot.getAxis(name).isVisible(), (plot, name)

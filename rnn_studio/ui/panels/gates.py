@@ -33,6 +33,7 @@ from rnn_studio.ui.theme import (
 from rnn_studio.ui.widgets.axes import LegibleAxis, integer_axes, plot_axes
 from rnn_studio.ui.widgets.bars import UnitBars
 from rnn_studio.ui.widgets.heatmap import TimeHeatmap
+from rnn_studio.ui.widgets.lite_plot import add_lite_plot
 
 #: Gates squashed by tanh (−1 … 1) rather than the sigmoid (0 … 1).
 TANH_GATES = ("g", "n")
@@ -214,8 +215,8 @@ class GatesPanel(StudioPanel):
             colour_map = (
                 diverging_colour_map(palette) if tanh_gate else sequential_colour_map(palette)
             )
-            plot = layout.addPlot(
-                row=row, col=0, axisItems=plot_axes(integer_axes("bottom")), enableMenu=False
+            plot = add_lite_plot(
+                layout, row, 0, axisItems=plot_axes(integer_axes("bottom")), enableMenu=False
             )
             heatmap = TimeHeatmap(plot, colour_map, "")
             plot.setLabel("left", name, color=colours[name])
@@ -228,9 +229,10 @@ class GatesPanel(StudioPanel):
                 first_plot = plot
             else:
                 plot.setXLink(first_plot)
-            bars_plot = layout.addPlot(
-                row=row,
-                col=1,
+            bars_plot = add_lite_plot(
+                layout,
+                row,
+                1,
                 axisItems=plot_axes({"bottom": LegibleAxis("bottom")}),
                 enableMenu=False,
             )

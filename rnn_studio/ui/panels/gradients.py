@@ -41,6 +41,7 @@ from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.theme import OKABE_ITO, Palette, accent_text, cell_colours, current_palette
 from rnn_studio.ui.widgets.axes import DecadeLogAxis, IntegerAxis, outward_ticks, plot_axes
 from rnn_studio.ui.widgets.compact_spin import CompactDoubleSpinBox
+from rnn_studio.ui.widgets.lite_plot import LitePlotItem
 from rnn_studio.ui.widgets.paint_cache import cache_static
 
 #: The y-axis label, longest first: the longest that fits the plot's height is shown whole
@@ -174,8 +175,12 @@ class GradientsPanel(StudioPanel):
 
         self.plot_widget = pg.PlotWidget(
             self,
-            axisItems=plot_axes({"bottom": IntegerAxis("bottom"), "left": DecadeLogAxis("left")}),
-            enableMenu=False,  # no menu built only to be switched off (start-up time)
+            plotItem=LitePlotItem(  # no options form or menu built at start (start-up time)
+                axisItems=plot_axes(
+                    {"bottom": IntegerAxis("bottom"), "left": DecadeLogAxis("left")}
+                ),
+                enableMenu=False,
+            ),
         )
         self.plot_widget.setObjectName("gradients_plot")
         self.plot_widget.setAccessibleName("Gradient norm per time step, log scale")

@@ -33,6 +33,7 @@ from rnn_studio.ui.widgets.axes import (
 )
 from rnn_studio.ui.widgets.bars import UnitBars
 from rnn_studio.ui.widgets.heatmap import TimeHeatmap
+from rnn_studio.ui.widgets.lite_plot import LiteColourBar, LitePlotItem, add_lite_plot
 
 #: Blank room Qt's text items leave round an axis title, each side (QTextDocument's margin).
 TEXT_ITEM_MARGIN = 4.0
@@ -55,36 +56,36 @@ class MemoryPanel(StudioPanel):
         colour_map = diverging_colour_map(palette)
         layout = self.graphics.ci
         self.plot_fonts_changed()
-        self.hidden_plot = layout.addPlot(
-            row=0, col=0, axisItems=plot_axes(integer_axes("bottom", "left")), enableMenu=False
+        self.hidden_plot = add_lite_plot(
+            layout, 0, 0, axisItems=plot_axes(integer_axes("bottom", "left")), enableMenu=False
         )
         self.hidden_map = TimeHeatmap(self.hidden_plot, colour_map, "h: unit")
         self.hidden_bar = legible_colour_bar(
-            pg.ColorBarItem(
+            LiteColourBar(
                 values=(-1, 1), colorMap=colour_map, interactive=False, width=12, label="h"
             )
         )
         self.hidden_bar.setImageItem(self.hidden_map.image)
         layout.addItem(self.hidden_bar, row=0, col=1)
-        self.hidden_bars_plot = layout.addPlot(
-            row=0, col=2, axisItems=plot_axes({"bottom": LegibleAxis("bottom")}), enableMenu=False
+        self.hidden_bars_plot = add_lite_plot(
+            layout, 0, 2, axisItems=plot_axes({"bottom": LegibleAxis("bottom")}), enableMenu=False
         )
         self.hidden_bars = UnitBars(
             self.hidden_bars_plot, "h_t", OKABE_ITO["vermillion"], OKABE_ITO["blue"]
         )
         self.hidden_bars_plot.setYLink(self.hidden_plot)
 
-        self.cell_plot = pg.PlotItem(
+        self.cell_plot = LitePlotItem(
             axisItems=plot_axes(integer_axes("bottom", "left")), enableMenu=False
         )
         self.cell_map = TimeHeatmap(self.cell_plot, colour_map, "c: unit")
         self.cell_bar = legible_colour_bar(
-            pg.ColorBarItem(
+            LiteColourBar(
                 values=(-1, 1), colorMap=colour_map, interactive=False, width=12, label="c"
             )
         )
         self.cell_bar.setImageItem(self.cell_map.image)
-        self.cell_bars_plot = pg.PlotItem(
+        self.cell_bars_plot = LitePlotItem(
             axisItems=plot_axes({"bottom": LegibleAxis("bottom")}), enableMenu=False
         )
         self.cell_bars = UnitBars(

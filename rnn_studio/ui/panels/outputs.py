@@ -26,6 +26,7 @@ from rnn_studio.ui.plot_fonts import legend_text_size
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import OKABE_ITO, Palette, current_palette, relative_luminance
 from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks, plot_axes
+from rnn_studio.ui.widgets.lite_plot import LitePlotItem
 from rnn_studio.ui.widgets.paint_cache import cache_static
 from rnn_studio.ui.widgets.status_text import StatusText
 
@@ -121,7 +122,10 @@ class OutputsPanel(StudioPanel):
         self.token_chart.setObjectName("outputs_tokens")
         self.token_chart.setAccessibleName("Next-token probabilities")
         self.series_plot = pg.PlotWidget(
-            self, axisItems=plot_axes({"bottom": IntegerAxis("bottom")}), enableMenu=False
+            self,
+            plotItem=LitePlotItem(
+                axisItems=plot_axes({"bottom": IntegerAxis("bottom")}), enableMenu=False
+            ),
         )
         self.series_plot.setObjectName("outputs_series")
         self.series_plot.setAccessibleName("Predicted next value against the series")
