@@ -319,31 +319,12 @@ def export_tree(ref: str, folder: Path) -> Path:
     return folder
 
 
-def screen_platform() -> str:
-    """``QT_QPA_PLATFORM`` for an offscreen 1280×720 screen (Qt's default offscreen screen is
-    800 wide: the window was clamped to it and panels went into tabs, fewer views to draw)."""
-    screen = {
-        "windowFrameMargins": False,
-        "screens": [
-            {
-                "name": "bench",
-                "x": 0,
-                "y": 0,
-                "width": 1280,
-                "height": 720,
-                "physicalWidth": 677,
-                "physicalHeight": 381,
-                "logicalDpi": 96,
-            }
-        ],
-    }
-    path = Path(tempfile.mkdtemp(prefix="rnn-studio-bench-screen-")) / "screen.json"
-    path.write_text(json.dumps(screen), encoding="utf-8")
-    return f"offscreen:configfile={path}"
-
-
 def run_worker(tree: Path, label: str, repeats: int) -> list[dict]:
-    env = dict(os.environ, PYTHONPATH=str(tree), QT_QPA_PLATFORM=screen_platform())
+    from rnn_studio.ui.offscreen_screen import screen_platform  # Qt-free
+
+    # Qt's default offscreen screen is 800 wide: the window was clamped to it and panels went
+    # into tabs, fewer views to draw. The projector's 1280×720, with queued window events.
+    env = dict(os.environ, PYTHONPATH=str(tree), QT_QPA_PLATFORM=screen_platform(synchronous=False))
     env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     script = REPO / "benchmarks" / "setting_latency.py"
     result = subprocess.run(

@@ -23,7 +23,6 @@ run then compiles the app's modules again, about 0.15-0.45 s more here).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import statistics
@@ -40,11 +39,7 @@ _CPU = re.compile(r"CPU ([0-9.]+) s")
 HERE = Path(__file__).resolve().parent.parent
 
 sys.path.insert(0, str(HERE))  # this tree's rnn_studio, whatever is installed
-from rnn_studio.ui.theme_screenshots import SCREEN as PROJECTOR  # noqa: E402  (Qt-free module)
-
-#: A 1280×720 offscreen screen without window frames (the screenshots' projector), with Qt's
-#: usual asynchronous window-system events.
-SCREEN = {key: value for key, value in PROJECTOR.items() if key != "synchronousWindowSystemEvents"}
+from rnn_studio.ui.offscreen_screen import screen_platform  # noqa: E402  (Qt-free module)
 
 #: The baseline: the least a PySide6 + pyqtgraph app pays before its first frame.
 BARE_WINDOW = """\
@@ -178,9 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         check_tree(variant)
     loads = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory(prefix="rnn-studio-startup-") as folder:
-        screen = Path(folder) / "screen.json"
-        screen.write_text(json.dumps(SCREEN), encoding="utf-8")
-        platform = f"offscreen:configfile={screen}"
+        # The projector's 1280×720 screen, with Qt's usual asynchronous window-system events.
+        platform = screen_platform(folder, synchronous=False)
         homes = {v.name: Path(folder) / f"home-{index}" for index, v in enumerate(variants)}
         for home in homes.values():
             home.mkdir()

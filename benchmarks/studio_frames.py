@@ -28,7 +28,6 @@ on a busy machine the ratios are the figures to read::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -37,19 +36,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from rnn_studio.ui.offscreen_screen import screen_platform  # Qt-free
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if os.environ["QT_QPA_PLATFORM"] == "offscreen":
     # A 1280×720 screen, as in the tests: Qt's default offscreen screen is 800 wide, and the
     # first window, sized to the screen, then tabs panels away (fewer views to paint).
-    _SCREEN = {
-        "windowFrameMargins": False,
-        "screens": [{"name": "bench", "x": 0, "y": 0, "width": 1280, "height": 720,
-                     "physicalWidth": 677, "physicalHeight": 381, "logicalDpi": 96}],
-    }  # fmt: skip
-    _screen_file = os.path.join(tempfile.mkdtemp(prefix="rnn-studio-bench-screen-"), "s.json")
-    with open(_screen_file, "w", encoding="utf-8") as _file:
-        json.dump(_SCREEN, _file)
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen_file}"
+    os.environ["QT_QPA_PLATFORM"] = screen_platform(synchronous=False)
 os.environ.setdefault("RNN_STUDIO_HOME", tempfile.mkdtemp(prefix="rnn-studio-bench-"))
 
 import itertools

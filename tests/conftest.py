@@ -10,29 +10,21 @@ from __future__ import annotations
 
 import atexit
 import gc
-import json
 import os
 import shutil
 import tempfile
-from pathlib import Path
 
-from rnn_studio.ui.theme_screenshots import SCREEN
-
-# Tests must run without a display: pick Qt's offscreen platform before anything imports Qt.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-#: The screen the UI tests run on: the classroom projector the studio is designed for, 1280×720
-#: (Qt's offscreen platform otherwise makes an 800×800 one, where the first window is 800 wide).
-TEST_SCREEN = SCREEN
-if os.environ["QT_QPA_PLATFORM"] == "offscreen":
-    _screen_file = Path(tempfile.gettempdir()) / f"rnn-studio-test-screen-{os.getpid()}.json"
-    _screen_file.write_text(json.dumps(TEST_SCREEN), encoding="utf-8")
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen_file}"
+from rnn_studio.ui.offscreen_screen import use_offscreen_screen
 
 #: This test process's user folder (settings, data), removed when the process ends.
 TEST_HOME = tempfile.mkdtemp(prefix="rnn-studio-tests-home-")
 os.environ["RNN_STUDIO_HOME"] = TEST_HOME
 atexit.register(shutil.rmtree, TEST_HOME, ignore_errors=True)
+
+# Tests must run without a display: Qt's offscreen platform, picked before anything imports
+# Qt, on the classroom projector's 1280×720 screen the studio is designed for (Qt's offscreen
+# platform otherwise makes an 800×800 one, where the first window is 800 wide).
+use_offscreen_screen(TEST_HOME)
 
 
 def pytest_collection_finish(session) -> None:

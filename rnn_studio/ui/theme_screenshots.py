@@ -9,28 +9,12 @@ virtual screen (Qt's offscreen ``configfile``) and keeps user files in a tempora
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-SCREEN = {
-    "synchronousWindowSystemEvents": True,
-    "windowFrameMargins": False,
-    "screens": [
-        {
-            "name": "projector",
-            "x": 0,
-            "y": 0,
-            "width": 1280,
-            "height": 720,
-            "physicalWidth": 677,
-            "physicalHeight": 381,
-            "logicalDpi": 96,
-        }
-    ],
-}
+from rnn_studio.ui.offscreen_screen import screen_platform
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,9 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     home = Path(tempfile.mkdtemp(prefix="rnn-studio-shots-"))
     os.environ["RNN_STUDIO_HOME"] = str(home)
-    config = home / "screen.json"
-    config.write_text(json.dumps(SCREEN), encoding="utf-8")
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+    os.environ["QT_QPA_PLATFORM"] = screen_platform(home)
 
     from PySide6.QtWidgets import QApplication
 
