@@ -7,18 +7,22 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from rnn_studio.ui.autosave import MARKER_PREFIX, crashed_markers
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Start the app, type a sequence, print "ready" once the window is up, then wait.
+#: Start the app, type a sequence, print "ready" once the window is up, then wait. Ready means:
+#: the window has painted and the steps that follow its first paint have run (they are queued
+#: ahead of the "ready" below) and its running-marker is written (the SIGTERM handler is set
+#: up with it).
 TYPING = r"""
-import sys
+import os, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication(["rnn-studio"])
+from rnn_studio.storage import user_data_dir
+from rnn_studio.ui.autosave import MARKER_PREFIX
 from rnn_studio.ui.app import run_app
 from rnn_studio.ui.main_window import MainWindow
 
@@ -28,7 +32,19 @@ def type_work():
         QTimer.singleShot(100, type_work)
         return
     windows[0].session.set_sequence("typed before logout", "words")
-    print("ready", flush=True)
+    windows[0].repaint()  # painted now: the after-paint steps are queued before say_ready
+    QTimer.singleShot(0, say_ready)
+
+def say_ready(tries=[0]):
+    # The window's session guard writes the marker, then installs the SIGTERM handler.
+    if (user_data_dir() / f"{MARKER_PREFIX}{os.getpid()}").exists():
+        print("ready", flush=True)
+    elif tries[0] < 300:
+        tries[0] += 1
+        QTimer.singleShot(100, say_ready)
+    else:
+        print("no running-marker after 30 s", flush=True)
+        app.exit(3)
 
 QTimer.singleShot(100, type_work)
 sys.exit(run_app(["rnn-studio"]))
@@ -49,8 +65,7 @@ def launch(home: Path, script: str) -> subprocess.Popen:
 
 def wait_ready(process: subprocess.Popen) -> None:
     line = process.stdout.readline()
-    assert line.strip() == "ready", process.stderr.read()[-2000:]
-    time.sleep(0.5)
+    assert line.strip() == "ready", line + process.stderr.read()[-2000:]
 
 
 def autosaved_text(home: Path) -> str:

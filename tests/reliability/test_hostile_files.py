@@ -28,11 +28,21 @@ MEMORY_LIMIT = 1536 * 2**20
 TIME_LIMIT = 60
 
 OPENER = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
 limit = int(sys.argv[3])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from pathlib import Path
 loader, path = sys.argv[1], Path(sys.argv[2])
+# Every open of the file (or of what its links lead to), whatever opens it: open(), io.open,
+# os.open, Path.open (Python's audit event "open").
+target = os.path.realpath(path)
+opened = []
+def watch(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        name = os.fsdecode(args[0])
+        if os.path.realpath(name) == target:
+            opened.append(name)
+sys.addaudithook(watch)
 start = time.perf_counter()
 message, kind = "", "ok"
 try:
@@ -58,7 +68,7 @@ except ValueError as error:  # SessionFileError, SceneError, EngineError
     message, kind = str(error), type(error).__name__
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"message": message, "kind": kind, "seconds": time.perf_counter() - start,
-                  "peak": peak}))
+                  "peak": peak, "opened": len(opened)}))
 """
 
 
@@ -126,5 +136,7 @@ def test_fifos_devices_and_links_to_them_are_refused_before_opening(tmp_path, ki
     for loader in ("session", "model", "scene"):
         outcome = open_in_subprocess(loader, target, tmp_path / "home")
         assert "not an ordinary file" in outcome["message"] or "folder" in outcome["message"]
-        assert outcome["seconds"] < 5  # never blocks on the pipe, never reads /dev/zero
+        # Never opened, so it never blocks on the pipe and never reads /dev/zero (a loader
+        # that hung would be stopped by open_in_subprocess's time limit and fail the test).
+        assert outcome["opened"] == 0, (loader, outcome)
     assert stat.S_ISFIFO(os.stat(tmp_path / "pipe").st_mode) if "fifo" in kind else True
