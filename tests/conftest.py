@@ -25,6 +25,9 @@ atexit.register(shutil.rmtree, TEST_HOME, ignore_errors=True)
 # Qt, on the classroom projector's 1280×720 screen the studio is designed for (Qt's offscreen
 # platform otherwise makes an 800×800 one, where the first window is 800 wide).
 use_offscreen_screen(TEST_HOME)
+# An app a test starts in a subprocess prints every thread's stack if it crashes (the test
+# shows the subprocess's stderr), as this process does (pytest's faulthandler).
+os.environ.setdefault("PYTHONFAULTHANDLER", "1")
 
 
 def pytest_collection_finish(session) -> None:
