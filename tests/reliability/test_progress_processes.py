@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,13 +12,13 @@ from rnn_studio.learn.progress import ProgressStore
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 REVIEWER = """
-import sys, time
+import sys
 from datetime import datetime, timedelta, timezone
 from rnn_studio.learn.progress import ProgressStore
-name, count, start = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+name, count = sys.argv[1], int(sys.argv[2])
 store = ProgressStore()  # opened before the other window starts writing
-while time.time() < start:
-    time.sleep(0.005)
+print("ready", flush=True)
+sys.stdin.readline()  # both are open: go
 t0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 for i in range(count):
     store.review(f"card{i % 7}", 3, t0 + timedelta(minutes=i))
@@ -31,18 +30,23 @@ print(len(store.review_log))
 def test_two_processes_reviewing_at_once_lose_nothing(tmp_path):
     env = {**os.environ, "RNN_STUDIO_HOME": str(tmp_path)}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    start = time.time() + 1.5
     count = 60
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", REVIEWER, name, str(count), str(start)],
+            [sys.executable, "-c", REVIEWER, name, str(count)],
             env=env,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for name in ("a", "b")
     ]
+    for worker in workers:  # both stores open, then both write at once
+        assert worker.stdout.readline().strip() == "ready", worker.communicate()[1]
+    for worker in workers:
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
     outputs = [worker.communicate(timeout=120) for worker in workers]
     for worker, (_out, err) in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, err
