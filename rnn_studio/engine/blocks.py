@@ -9,6 +9,7 @@ sequence is a single block.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -73,6 +74,7 @@ class BackwardRecord(NamedTuple):
     h0: np.ndarray
     c0: np.ndarray | None
     hidden: np.ndarray
+    weight_bound: float = math.nan  # with the weights left out: bounds all of ``params``
 
 
 def project_rows(xs: np.ndarray, weight_t: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -116,16 +118,41 @@ class WeightGradients:
         G·H, the number of pre-activations.
     d_inputs : ndarray, shape (T, [B,] I)
         Filled block by block with dx_t = W_ihᵀ da_t (``w_ih`` given to :meth:`add`).
+    outer : bool
+        False: leave out dW_ih and dW_hh (the two products per block that cost most of the
+        backward pass's arithmetic after the adjoint) and accumulate :attr:`bound` instead.
+
+    Attributes
+    ----------
+    bound : float
+        With ``outer`` False, an upper bound on the global norm of every parameter gradient
+        (dW_ih, dW_hh, db_ih, db_hh), by the triangle inequality and ‖a bᵀ‖_F = ‖a‖‖b‖:
+
+        .. math:: \\sqrt{\\textstyle\\sum_p \\lVert g_p \\rVert_F^2}
+           \\le \\sum_t \\lVert \\delta^x_t \\rVert (\\lVert x_t \\rVert + 2)
+           + \\lVert \\delta^h_t \\rVert (\\lVert h_{t-1} \\rVert + 1)
+
+        with δˣ_t, δʰ_t the input- and hidden-side pre-activation gradients (equal except for
+        the GRU's n gate, whose hidden side is da_n ⊙ r). Infinite or NaN when any of those
+        overflowed. NaN with ``outer`` True.
     """
 
-    def __init__(self, trace: Any, rows: int, d_inputs: np.ndarray) -> None:
+    def __init__(self, trace: Any, rows: int, d_inputs: np.ndarray, outer: bool = True) -> None:
         self.trace = trace
         self.d_inputs = d_inputs
         inputs, hidden = trace.inputs.shape[-1], trace.hidden.shape[-1]
         dtype = trace.hidden.dtype
-        self.weight_ih = np.zeros((rows, inputs), dtype=dtype)
-        self.weight_hh = np.zeros((rows, hidden), dtype=dtype)
+        self.outer = outer
+        kept = rows if outer else 0  # left out: no rows
+        self.weight_ih = np.zeros((kept, inputs), dtype=dtype)
+        self.weight_hh = np.zeros((kept, hidden), dtype=dtype)
         self.bias = np.zeros(rows, dtype=dtype)
+        self.bound = math.nan if outer else 0.0
+
+    def params(self, bias_hh: np.ndarray) -> dict[str, np.ndarray]:
+        """The parameter gradients, PyTorch's names (without the weights when left out)."""
+        weights = {"weight_ih": self.weight_ih, "weight_hh": self.weight_hh} if self.outer else {}
+        return {**weights, "bias_ih": self.bias, "bias_hh": bias_hh}
 
     def add(
         self,
@@ -136,11 +163,22 @@ class WeightGradients:
     ) -> None:
         """Add block ``[start, start + len)``: dW_ih += Σ da xᵀ, dW_hh += Σ da' h_{t-1}ᵀ."""
         trace, stop = self.trace, start + len(d_input_side)
-        self.weight_ih += outer_sum(d_input_side, trace.inputs[start:stop])
-        if start == 0:
-            self.weight_hh += recurrent_outer_sum(d_hidden_side, trace.hidden[:stop], trace.h0)
+        if not self.outer:
+            previous_hidden = (
+                previous(trace.h0, trace.hidden[:stop])
+                if start == 0
+                else trace.hidden[start - 1 : stop - 1]
+            )
+            self.bound += float(
+                np.sum(_row_norms(d_input_side) * (_row_norms(trace.inputs[start:stop]) + 2.0))
+                + np.sum(_row_norms(d_hidden_side) * (_row_norms(previous_hidden) + 1.0))
+            )
         else:
-            self.weight_hh += outer_sum(d_hidden_side, trace.hidden[start - 1 : stop - 1])
+            self.weight_ih += outer_sum(d_input_side, trace.inputs[start:stop])
+            if start == 0:
+                self.weight_hh += recurrent_outer_sum(d_hidden_side, trace.hidden[:stop], trace.h0)
+            else:
+                self.weight_hh += outer_sum(d_hidden_side, trace.hidden[start - 1 : stop - 1])
         self.bias += d_input_side.reshape(-1, d_input_side.shape[-1]).sum(axis=0)
         block = self.d_inputs[start:stop]
         np.dot(
@@ -148,6 +186,12 @@ class WeightGradients:
             w_ih,
             out=block.reshape(-1, block.shape[-1]),
         )
+
+
+def _row_norms(rows: np.ndarray) -> np.ndarray:
+    """‖row‖₂ of each step of ``rows`` (T, …): over everything but the first axis."""
+    flat = rows.reshape(len(rows), -1)
+    return np.sqrt(np.einsum("ij,ij->i", flat, flat))
 
 
 def longest_chunk(chunks: list[tuple[int, int]]) -> int:

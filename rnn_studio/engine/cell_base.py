@@ -361,8 +361,14 @@ class Cell(ABC):
         """The forward pass over xs (T, [B,] I) from validated h0 (and c0)."""
 
     @abstractmethod
-    def _backward_sequence(self, trace: Any, d_hidden: np.ndarray, d_cell: Any) -> BackwardRecord:
-        """BPTT through ``trace`` for the upstream gradients dL/dh_t (and dL/dc_t)."""
+    def _backward_sequence(
+        self, trace: Any, d_hidden: np.ndarray, d_cell: Any, weights: bool = True
+    ) -> BackwardRecord:
+        """BPTT through ``trace`` for the upstream gradients dL/dh_t (and dL/dc_t).
+
+        ``weights`` False (one sequence): dW_ih and dW_hh are left out of ``params`` and the
+        record's ``weight_bound`` bounds the global norm of every parameter gradient
+        (:class:`~rnn_studio.engine.blocks.WeightGradients`)."""
 
     @abstractmethod
     def _local_derivatives(self, trace: Any) -> Any:

@@ -239,7 +239,9 @@ class GRUCell(Cell):
         ar_an *= trace.saved["hn"][start:stop]  # ∂a_n/∂a_r = hn ⊙ r(1−r)
         return GRUDerivatives(an_h, ar_an, az_h, r, z)
 
-    def _backward_sequence(self, trace: Any, d_hidden: np.ndarray, d_cell: Any) -> BackwardRecord:
+    def _backward_sequence(
+        self, trace: Any, d_hidden: np.ndarray, d_cell: Any, weights: bool = True
+    ) -> BackwardRecord:
         k, size = self.constants, self._hidden_size
         if d_hidden.ndim == 3:  # a batch: feature-major loops (gru_batched)
             return backward_feature_major(k, trace, d_hidden)
@@ -254,7 +256,7 @@ class GRUCell(Cell):
         d_gh_block = kept_buffer("gru.backward.d_gh", block_shape, self._dtype)
         d_gx_block = kept_buffer("gru.backward.d_gx", block_shape, self._dtype)
         total = np.empty_like(d_hidden)
-        weights = WeightGradients(trace, 3 * size, np.empty_like(trace.inputs))
+        gradients = WeightGradients(trace, 3 * size, np.empty_like(trace.inputs), weights)
         hidden_side_bias = np.zeros(3 * size, dtype=self._dtype)
         dhnext = np.zeros_like(trace.h0)
         carried = np.empty_like(trace.h0)
@@ -289,15 +291,10 @@ class GRUCell(Cell):
                 np.multiply(dh, z, out=carried)
                 dhnext += carried  # + dh ⊙ z (the direct path through the update gate)
             d_gx[..., : 2 * size] = d_gh[..., : 2 * size]
-            weights.add(start, d_gx, d_gh, k.w_ih)
+            gradients.add(start, d_gx, d_gh, k.w_ih)
             hidden_side_bias += d_gh.reshape(-1, 3 * size).sum(axis=0)
-        params = {
-            "weight_ih": weights.weight_ih,
-            "weight_hh": weights.weight_hh,
-            "bias_ih": weights.bias,
-            "bias_hh": hidden_side_bias,
-        }
-        return BackwardRecord(params, weights.d_inputs, dhnext, None, total)
+        params = gradients.params(hidden_side_bias)
+        return BackwardRecord(params, gradients.d_inputs, dhnext, None, total, gradients.bound)
 
     def _adjoint_step(
         self, derivatives: GRUDerivatives, t: int, dh: np.ndarray, dc: Any, work: dict

@@ -261,7 +261,7 @@ class LSTMCell(Cell):
         return LSTMDerivatives(h_per_a_o, h_per_c, out[..., 2:5, :], f)
 
     def _backward_sequence(
-        self, trace: Any, d_hidden: np.ndarray, d_cell: np.ndarray | None
+        self, trace: Any, d_hidden: np.ndarray, d_cell: np.ndarray | None, weights: bool = True
     ) -> BackwardRecord:
         k, size = self.constants, self._hidden_size
         if d_hidden.ndim == 3:  # a batch: feature-major loops (lstm_batched)
@@ -272,7 +272,7 @@ class LSTMCell(Cell):
         derivative_block = np.empty((longest, *batch_shape, 5, size), dtype=self._dtype)
         d_pre_block = np.empty((longest, *batch_shape, 4 * size), dtype=self._dtype)
         total = np.empty_like(d_hidden)
-        weights = WeightGradients(trace, 4 * size, np.empty_like(trace.inputs))
+        gradients = WeightGradients(trace, 4 * size, np.empty_like(trace.inputs), weights)
         dhnext = np.zeros_like(trace.h0)
         dcnext = np.zeros_like(trace.h0)
         dc = np.empty_like(trace.h0)
@@ -310,15 +310,9 @@ class LSTMCell(Cell):
                 np.multiply(dc_spread, c_per_a_ifg, out=da_ifg)  # da_i, da_f, da_g
                 np.multiply(dc, f, out=dcnext)  # dcnext = dc_t ⊙ f
                 np.dot(da, w_hh, out=dhnext)  # dhnext = W_hhᵀ da
-            weights.add(start, d_pre, d_pre, k.w_ih)
-        d_bias = weights.bias
-        params = {
-            "weight_ih": weights.weight_ih,
-            "weight_hh": weights.weight_hh,
-            "bias_ih": d_bias,
-            "bias_hh": d_bias.copy(),
-        }
-        return BackwardRecord(params, weights.d_inputs, dhnext, dcnext, total)
+            gradients.add(start, d_pre, d_pre, k.w_ih)
+        params = gradients.params(gradients.bias.copy())
+        return BackwardRecord(params, gradients.d_inputs, dhnext, dcnext, total, gradients.bound)
 
     def _adjoint_step(
         self, derivatives: LSTMDerivatives, t: int, dh: np.ndarray, dc: np.ndarray, work: dict

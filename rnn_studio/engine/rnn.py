@@ -141,12 +141,15 @@ class RNNCell(Cell):
     def _local_derivatives(self, trace: Any) -> RNNDerivatives:
         return RNNDerivatives(self._slope(trace))
 
-    def _backward_sequence(self, trace: Any, d_hidden: np.ndarray, d_cell: Any) -> BackwardRecord:
+    def _backward_sequence(
+        self, trace: Any, d_hidden: np.ndarray, d_cell: Any, weights: bool = True
+    ) -> BackwardRecord:
         k = self.constants
         chunks = time_chunks(len(d_hidden), d_hidden[0].size)
         d_pre_block = np.empty_like(d_hidden[: longest_chunk(chunks)])
         total = np.empty_like(d_hidden)  # dL/dh_t reaching each step
-        weights = WeightGradients(trace, self._hidden_size, np.empty_like(trace.inputs))
+        outer = weights or d_hidden.ndim != 2  # a batch computes them (bound: one sequence)
+        gradients = WeightGradients(trace, self._hidden_size, np.empty_like(trace.inputs), outer)
         dhnext = np.zeros_like(trace.h0)
         w_hh = k.w_hh
         for start, stop in chunks:
@@ -158,14 +161,9 @@ class RNNCell(Cell):
                 np.add(d_out, dhnext, out=dh)  # dh_t = dL/dh_t + dhnext
                 np.multiply(dh, da, out=da)  # da_t = dh_t ⊙ f'(a_t)
                 np.dot(da, w_hh, out=dhnext)  # dhnext = W_hhᵀ da_t
-            weights.add(start, d_pre, d_pre, k.w_ih)  # dx_t = W_ihᵀ da_t
-        params = {
-            "weight_ih": weights.weight_ih,
-            "weight_hh": weights.weight_hh,
-            "bias_ih": weights.bias,
-            "bias_hh": weights.bias.copy(),
-        }
-        return BackwardRecord(params, weights.d_inputs, dhnext, None, total)
+            gradients.add(start, d_pre, d_pre, k.w_ih)  # dx_t = W_ihᵀ da_t
+        params = gradients.params(gradients.bias.copy())
+        return BackwardRecord(params, gradients.d_inputs, dhnext, None, total, gradients.bound)
 
     def _adjoint_step(
         self, derivatives: RNNDerivatives, t: int, dh: np.ndarray, dc: Any, work: dict

@@ -104,6 +104,13 @@ class Trace:
         )
 
 
+#: Largest bound on the parameter gradients' global norm that ``backward(weights=False)``
+#: accepts as proof they are finite: every entry and partial sum is at most the bound, and
+#: the global norm (:func:`rnn_studio.engine.optim.global_norm`, scaled by the largest entry)
+#: stays below the largest float (~1.8e308).
+WEIGHT_BOUND_LIMIT = 1e300
+
+
 @dataclass(frozen=True, eq=False)
 class Grads:
     """Gradients from one backpropagation through time.
@@ -129,6 +136,10 @@ class Grads:
         infinity: dL/dh_t itself, or the weight and input gradients summed over steps
         t … T−1 (an overflowed forward pass makes da_t h_{t-1}ᵀ non-finite while dL/dh_t may
         stay finite). None when everything is finite.
+    weight_norm_bound : float or None
+        Set when ``backward(..., weights=False)`` left dW_ih and dW_hh out of ``params``: an
+        upper bound (at most :data:`WEIGHT_BOUND_LIMIT`) on the global norm of all the
+        parameter gradients, which proves them finite. None when ``params`` holds them all.
     """
 
     params: dict[str, np.ndarray]
@@ -138,6 +149,7 @@ class Grads:
     hidden: np.ndarray
     norms: np.ndarray
     first_nonfinite_step: int | None
+    weight_norm_bound: float | None = None
 
     @property
     def has_nonfinite(self) -> bool:
@@ -277,17 +289,24 @@ def _check_upstream(value: Any, name: str, like: np.ndarray, dtype: np.dtype) ->
 
 
 @overload
-def backward(cell: Cell, trace: Trace, d_hidden: Any, d_cell: Any = None) -> Grads: ...
+def backward(
+    cell: Cell, trace: Trace, d_hidden: Any, d_cell: Any = None, *, weights: bool = True
+) -> Grads: ...
 
 
 @overload
 def backward(
-    cell: CellStack, trace: StackTrace, d_hidden: Any, d_cell: Any = None
+    cell: CellStack, trace: StackTrace, d_hidden: Any, d_cell: Any = None, *, weights: bool = True
 ) -> StackGrads: ...
 
 
 def backward(
-    cell: Cell | CellStack, trace: Trace | StackTrace, d_hidden: Any, d_cell: Any = None
+    cell: Cell | CellStack,
+    trace: Trace | StackTrace,
+    d_hidden: Any,
+    d_cell: Any = None,
+    *,
+    weights: bool = True,
 ) -> Grads | StackGrads:
     """Backpropagation through time.
 
@@ -304,6 +323,14 @@ def backward(
         step).
     d_cell : array_like, shape like ``trace.cell_state``, optional
         LSTM only: dL/dc_t from the loss directly (rarely needed; zeros by default).
+    weights : bool
+        False (a cell over one sequence, for a caller that needs the gradients reaching
+        the states but not the weights'; a stack ignores it): dW_ih and dW_hh are left out
+        of ``grads.params`` when a bound proves them finite (``grads.weight_norm_bound``),
+        so every other result, ``first_nonfinite_step`` included, is what the full pass
+        gives; otherwise (bound over :data:`WEIGHT_BOUND_LIMIT`) they are computed after
+        all. Saves their two products per block (a third of an LSTM's backward pass at
+        hidden 256).
 
     Returns
     -------
@@ -344,7 +371,14 @@ def backward(
             raise EngineError(f"d_cell is only used by the LSTM, not the {cell.kind} cell")
         d_cell = _check_upstream(d_cell, "d_cell", trace.cell_state, cell.dtype)
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        record = cell._backward_sequence(trace, d_hidden, d_cell)
+        if weights:
+            record = cell._backward_sequence(trace, d_hidden, d_cell)
+        else:
+            record = cell._backward_sequence(trace, d_hidden, d_cell, weights=False)
+        bounded = "weight_hh" not in record.params
+        if bounded and not record.weight_bound <= WEIGHT_BOUND_LIMIT:  # NaN too
+            record = cell._backward_sequence(trace, d_hidden, d_cell)  # not proven finite
+            bounded = False
         norms = step_norms(record.hidden)
     bad = ~np.isfinite(norms)  # a NaN or infinite entry makes its step's norm non-finite
     first_bad = int(np.flatnonzero(bad)[-1]) if bad.any() else None
@@ -358,6 +392,7 @@ def backward(
         hidden=record.hidden,
         norms=norms,
         first_nonfinite_step=first_bad,
+        weight_norm_bound=record.weight_bound if bounded else None,
     )
 
 

@@ -27,6 +27,57 @@ from rnn_studio.studio_core.verdict import Verdict, judge
 JACOBIAN_INLINE_BUDGET = 2e8
 
 
+class ParamNorms:
+    """‖∂L/∂W‖ of a report before and after clipping, given or computed on first read.
+
+    With clipping off the studio shows no ‖∂L/∂W‖, so its backward pass leaves the weight
+    gradients out whenever a bound proves them finite (``engine.backward(weights=False)``);
+    then ``compute`` gives the norm (the full pass again) if something reads it.
+    """
+
+    def __init__(
+        self,
+        before: float | None = None,
+        after: float | None = None,
+        compute: Callable[[], float] | None = None,
+    ) -> None:
+        self._before, self._after, self._compute = before, after, compute
+
+    @classmethod
+    def unclipped(cls, norm: float) -> ParamNorms:
+        """Clipping off: the same norm before and after."""
+        return cls(norm, norm)
+
+    @property
+    def finite(self) -> bool:
+        """True when ‖∂L/∂W‖ is finite, without computing it when it was proven so."""
+        return self._compute is not None or math.isfinite(self.before)
+
+    @property
+    def before(self) -> float:
+        if self._before is None:
+            assert self._compute is not None
+            self._before = self._compute()
+        return self._before
+
+    @property
+    def after(self) -> float:
+        return self.before if self._after is None else self._after
+
+
+def _weight_norm(
+    cell: engine.Cell, inputs: np.ndarray, trace: engine.Trace | None
+) -> Callable[[], float]:
+    """‖∂L/∂W‖ of the studio's loss over ``inputs`` (``trace``: their forward pass, if kept),
+    computed when called."""
+
+    def compute() -> float:
+        with np.errstate(all="ignore"):
+            return global_norm(studio_backward(cell, inputs, trace=trace)[1].params)
+
+    return compute
+
+
 @dataclass(frozen=True, eq=False)
 class GradientReport:
     """One cell's backward pass from the loss step.
@@ -54,8 +105,9 @@ class GradientReport:
         linear in the loss gradient, so scaling the whole gradient scales every step by the
         same factor and the ratios between steps are kept). Equal to ``grad_norms`` when
         clipping is off.
-    param_norm_before, param_norm_after : float
-        Global norm ``‖∂L/∂W‖`` of all weight gradients before and after clipping.
+    param_norms : ParamNorms
+        Global norm ``‖∂L/∂W‖`` of all weight gradients before and after clipping
+        (:attr:`param_norm_before`, :attr:`param_norm_after`).
     verdict : Verdict
         Judged on ``grad_norms`` (factor per step back from L).
     jacobian_complete : bool
@@ -69,10 +121,19 @@ class GradientReport:
     clip: float | None
     clip_factor: float
     clipped_norms: np.ndarray
-    param_norm_before: float
-    param_norm_after: float
+    param_norms: ParamNorms
     verdict: Verdict
     jacobian_complete: bool = True
+
+    @property
+    def param_norm_before(self) -> float:
+        """‖∂L/∂W‖ before clipping (with clipping off, computed on first read)."""
+        return self.param_norms.before
+
+    @property
+    def param_norm_after(self) -> float:
+        """‖∂L/∂W‖ after clipping (equal to :attr:`param_norm_before` with clipping off)."""
+        return self.param_norms.after
 
     def with_jacobian(self, norms: np.ndarray | None, complete: bool = True) -> GradientReport:
         """Return a copy holding ``jacobian_norms`` (``complete`` False: computed so far;
@@ -267,23 +328,28 @@ def backprop_report(
     prefix = None
     with np.errstate(all="ignore"):
         try:
-            prefix, grads = studio_backward(cell, prefix_inputs, trace=reuse)
+            # Clipping off, nothing on screen reads ‖∂L/∂W‖: the weight gradients are left
+            # out when a bound proves them finite (the verdict reads only that), and their
+            # norm is computed if and when it is read (ParamNorms).
+            prefix, grads = studio_backward(
+                cell, prefix_inputs, trace=reuse, weights=clip is not None
+            )
             state_overflow_step = prefix.first_nonfinite_step
             grad_norms = _pad(np.asarray(grads.norms, dtype=float), total)
-            clipped_params = {name: np.array(g) for name, g in grads.params.items()}
-            if clip is None:
-                param_before = param_after = global_norm(clipped_params)
+            if grads.weight_norm_bound is not None:
+                norms = ParamNorms(compute=_weight_norm(cell, prefix_inputs, reuse))
+            elif clip is None:
+                norms = ParamNorms.unclipped(global_norm(grads.params))
             else:
+                clipped_params = {name: np.array(g) for name, g in grads.params.items()}
                 clipping = clip_grad_norm(clipped_params, clip)
-                param_before, param_after = clipping.norm_before, clipping.norm_after
+                norms = ParamNorms(clipping.norm_before, clipping.norm_after)
             overflow_step = grads.first_nonfinite_step
         except (engine.EngineError, ArithmeticError):
             # Refused or overflowed on the way: report it as an overflow, never raise.
             grad_norms = _pad(np.full(loss_step + 1, np.inf), total)
-            param_before = param_after = math.inf
-    nonfinite = bool(
-        (~np.isfinite(grad_norms[: loss_step + 1])).any() or not math.isfinite(param_before)
-    )
+            norms = ParamNorms.unclipped(math.inf)
+    nonfinite = bool((~np.isfinite(grad_norms[: loss_step + 1])).any() or not norms.finite)
     pending = not nonfinite and jacobian_cost(cell, loss_step + 1) > JACOBIAN_INLINE_BUDGET
     jacobian = None
     if not pending:
@@ -294,10 +360,10 @@ def backprop_report(
     # One factor for the whole gradient; an infinite norm cannot be rescaled (NaN).
     if clip is None:
         factor = 1.0
-    elif math.isfinite(param_before) and param_before > 0:
-        factor = param_after / param_before
+    elif math.isfinite(norms.before) and norms.before > 0:
+        factor = norms.after / norms.before
     else:
-        factor = math.nan if not math.isfinite(param_before) else 1.0
+        factor = math.nan if not math.isfinite(norms.before) else 1.0
     with np.errstate(all="ignore"):
         clipped = grad_norms * factor if clip is not None else grad_norms.copy()
     report = GradientReport(
@@ -308,8 +374,7 @@ def backprop_report(
         clip=clip,
         clip_factor=factor,
         clipped_norms=clipped,
-        param_norm_before=param_before,
-        param_norm_after=param_after,
+        param_norms=norms,
         verdict=judge(
             grad_norms[: loss_step + 1],
             rho,

@@ -228,14 +228,19 @@ def loss_gradient(hidden: np.ndarray) -> np.ndarray:
 
 
 def studio_backward(
-    cell: engine.Cell, inputs: np.ndarray, trace: engine.Trace | None = None
+    cell: engine.Cell,
+    inputs: np.ndarray,
+    trace: engine.Trace | None = None,
+    *,
+    weights: bool = True,
 ) -> tuple[engine.Trace, engine.Grads]:
     """Forward over ``inputs``, then BPTT of ``L = u · h_L`` with the loss at the last step.
 
     For a loss at an earlier step L, pass ``inputs[: L + 1]``: the forward pass up to L does
     not depend on later inputs. ``trace``: the forward pass of ``cell`` over ``inputs``
     when it is already there (it is not run again). Overflow is recorded (NaN / infinity),
-    never warned about.
+    never warned about. ``weights`` False: dW_ih and dW_hh are left out when a bound proves
+    them finite (see ``engine.backward``).
 
     Raises
     ------
@@ -245,5 +250,5 @@ def studio_backward(
     with np.errstate(all="ignore"):
         if trace is None:
             trace = engine.forward(cell, inputs)
-        grads = engine.backward(cell, trace, loss_gradient(trace.hidden))
+        grads = engine.backward(cell, trace, loss_gradient(trace.hidden), weights=weights)
     return trace, grads
