@@ -23,6 +23,10 @@ on a busy machine the ratios are the figures to read::
 
     .venv/bin/python benchmarks/studio_frames.py --quick --cells lstm,compare --front cell \
         --against /tmp/before --rounds 4
+
+``--breakdown`` also prints where the GUI thread's time goes: its CPU per frame by receiver
+(widget, scene, timer) and event type (Paint, Timer, …), own time only (a window's paint does
+not count its children's). It slows every event a little: read its shares, not its frames.
 """
 
 from __future__ import annotations
@@ -64,7 +68,14 @@ def series_text(steps: int = STEPS) -> str:
 
 
 def measure(
-    window, app, cell: str, text: str, mode: str, frames: int, front: str = "gates"
+    window,
+    app,
+    cell: str,
+    text: str,
+    mode: str,
+    frames: int,
+    front: str = "gates",
+    times: EventTimes | None = None,
 ) -> tuple[list[float], list[float], list[float]]:
     """Play ``cell`` on ``text`` at full speed; return milliseconds between successive frames.
 
@@ -107,12 +118,73 @@ def measure(
 
     window.bridge.cursor_changed.connect(on_step)
     stepper.set_playing(True)
+    if times is not None:
+        times.enabled = True
     loop.exec()
+    if times is not None:
+        times.enabled = False
     window.bridge.cursor_changed.disconnect(on_step)
     wall = [(later - earlier) * 1000 for earlier, later in itertools.pairwise(stamps)]
     cpu = [(later - earlier) * 1000 for earlier, later in itertools.pairwise(cpu_stamps)]
     thread = [(later - earlier) * 1000 for earlier, later in itertools.pairwise(thread_stamps)]
     return wall, cpu, thread
+
+
+#: Unnamed receivers named after their parent (a view's viewport and scene).
+_VIEWPORT_KINDS = ("QWidget", "GraphicsScene", "QGraphicsScene")
+
+
+def _receiver_name(receiver) -> str:
+    """``Class:objectName`` of an event's receiver; a viewport is named after its view."""
+    try:
+        kind = type(receiver).__name__
+        name = receiver.objectName()
+        parent = receiver.parent()
+        if not name and parent is not None and kind in _VIEWPORT_KINDS:
+            return f"{kind} of {_receiver_name(parent)}"
+        return f"{kind}:{name}" if name else kind
+    except RuntimeError:  # deleted while the event ran
+        return "(deleted)"
+
+
+class EventTimes:
+    """GUI-thread CPU per (receiver class, event type), own time only (``--breakdown``).
+
+    Installed as the application's ``notify`` (a Python override: it slows every event by a
+    few microseconds, so the frame times of a ``--breakdown`` run are not the figures).
+    Nested events (a window's paint sends its children's) are counted once, in the innermost.
+    """
+
+    def __init__(self) -> None:
+        self.totals: dict[tuple[str, str], float] = {}
+        self._stack: list[float] = []  # time spent in nested events, per open level
+        self.enabled = False
+
+    def wrap(self, deliver, receiver, event) -> bool:
+        if not self.enabled:
+            return deliver(receiver, event)
+        event_type = event.type()  # the event may be gone afterwards (DeferredDelete)
+        start = time.thread_time()
+        self._stack.append(0.0)
+        try:
+            return deliver(receiver, event)
+        finally:
+            elapsed = time.thread_time() - start
+            nested = self._stack.pop()
+            if self._stack:
+                self._stack[-1] += elapsed
+            key = (_receiver_name(receiver), event_type.name)
+            self.totals[key] = self.totals.get(key, 0.0) + elapsed - nested
+
+    def report(self, frames: int, top: int = 25) -> None:
+        total = sum(self.totals.values())
+        print(
+            "  GUI-thread CPU per frame by receiver and event (own time), "
+            f"{total * 1000 / frames:.2f} ms in all:"
+        )
+        for (name, kind), seconds in sorted(self.totals.items(), key=lambda kv: -kv[1])[:top]:
+            print(f"    {seconds * 1000 / frames:6.3f} ms  {kind:<14} {name}")
+        self.totals.clear()
 
 
 #: The columns of a row, after the cell and the panel in front.
@@ -175,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
         "--against", type=Path, help="source tree of the version to compare with (before)"
     )
     parser.add_argument("--rounds", type=int, default=3, help="rounds of each with --against")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also print the GUI thread's CPU per frame by widget and event (slows frames)",
+    )
     args = parser.parse_args(argv)
     if args.against is not None:
         own = list(sys.argv[1:] if argv is None else argv)
@@ -191,7 +268,16 @@ def main(argv: list[str] | None = None) -> int:
     from rnn_studio.ui.main_window import MainWindow
     from rnn_studio.ui.theme import configure_pyqtgraph
 
-    app = QApplication.instance() or QApplication(sys.argv)
+    times = EventTimes() if args.breakdown else None
+    if times is not None:
+
+        class TimedApplication(QApplication):
+            def notify(self, receiver, event) -> bool:  # type: ignore[override]
+                return times.wrap(super().notify, receiver, event)
+
+        app = TimedApplication(sys.argv)
+    else:
+        app = QApplication.instance() or QApplication(sys.argv)
     configure_pyqtgraph()
     window = MainWindow()
     window.resize(1280, 720)
@@ -211,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     fronts = ("gates", "cell") if args.front == "both" else (args.front,)
     for cell in args.cells.split(","):
         for front in fronts:
-            wall, cpu, thread = measure(window, app, cell, text, "numbers", frames, front)
+            wall, cpu, thread = measure(window, app, cell, text, "numbers", frames, front, times)
             p95 = float(np.percentile(wall, 95))
             worst = max(worst, p95)
             print(
@@ -220,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {float(np.percentile(cpu, 95)):.2f} | {statistics.median(thread):.2f} "
                 f"| {float(np.percentile(thread, 95)):.2f} |"
             )
+            if times is not None:
+                times.report(len(wall) + 1)
     print(f"worst wall p95: {worst:.2f} ms (target ≤ {TARGET_P95_MS:.0f} ms)")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     window.close()

@@ -157,11 +157,8 @@ def equations_parts(
         f'<p class="head">{kind.upper()} at step <span class="now">t = {t}</span>, '
         f"input “{token}”</p>"
     )
-    equations = []
-    for index, line in enumerate(_EQUATIONS[kind]):
-        css_class = "eq busy" if index == busy_line else "eq"
-        equations.append(f'<p class="{css_class}">{line.format(act=activation)}</p>')
-    parts = ['<p class="head">With this step’s numbers</p>']
+    equations = _equation_paragraphs(kind, activation, busy_line)
+    parts = [NUMBERS_HEAD]
     if sequence.is_numeric:  # type: ignore[attr-defined]
         parts.append(_row("x<sub>t</sub>", f"{_number(float(x_t[0]))} (standardised “{token}”)"))
     else:
@@ -183,7 +180,35 @@ def equations_parts(
             parts.append(_row("c<sub>t</sub>", vector_text(cell_state[t], full)))
         parts.append(_row("h<sub>t</sub>", vector_text(hidden[t], full)))
         parts.append(_gated_check(kind, gates, hidden, t, h_prev, trace))
-    return EquationsParts(css, header, "".join(equations), "".join(parts))
+    return EquationsParts(css, header, equations, "".join(parts))
+
+
+#: The first paragraph of the numbers.
+NUMBERS_HEAD = '<p class="head">With this step’s numbers</p>'
+#: In place of the numbers while the stepper plays faster than anyone reads them.
+PLAYING_NOTE = (
+    "They show when you pause: playing at this speed, they would change faster than anyone "
+    "can read them."
+)
+
+
+def playing_parts(parts: EquationsParts, kind: str) -> EquationsParts:
+    """``parts`` (of any step of a ``kind`` cell) as the Equations panel shows them while the
+    stepper plays fast: the equations (the highlighted line kept) and, instead of the step's
+    numbers, :data:`PLAYING_NOTE`. The same at every step, so playing rewrites nothing."""
+    header = f'<p class="head">{kind.upper()}, playing</p>'
+    return EquationsParts(
+        parts.css, header, parts.equations, f"{NUMBERS_HEAD}<p>{PLAYING_NOTE}</p>"
+    )
+
+
+def _equation_paragraphs(kind: str, activation: str, busy_line: int | None) -> str:
+    """One paragraph per equation of ``kind``, the ``busy_line``-th marked ``busy``."""
+    equations = []
+    for index, line in enumerate(_EQUATIONS[kind]):
+        css_class = "eq busy" if index == busy_line else "eq"
+        equations.append(f'<p class="{css_class}">{line.format(act=activation)}</p>')
+    return "".join(equations)
 
 
 def _row(name: str, value: str) -> str:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from rnn_studio.ui.equations_html import EquationsParts, equations_parts
+from rnn_studio.ui.equations_html import EquationsParts, equations_parts, playing_parts
 from rnn_studio.ui.panels.base import StudioPanel
+from rnn_studio.ui.panels.cell import FAST_STEP_MS
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import Palette, current_palette, step_text_colour
 
@@ -39,6 +42,13 @@ class EquationsPanel(StudioPanel):
         #: The equation the cell view is computing (highlighted), None when it is not animating.
         self.busy_line: int | None = None
         self.throttled = False
+        #: Playing with steps closer together than :data:`FAST_STEP_MS` (the cell view does
+        #: not animate them either): the numbers are left out until the stepper slows down
+        #: or pauses, and the document stays the same from step to step.
+        self.playing_fast = False
+        #: When the stepper last moved (``clock()``); tests put a clock of their own here.
+        self.clock: Callable[[], float] = time.perf_counter
+        self._last_step_at: float | None = None
         #: The HTML on show, and whether it is behind the session (the stepper moved while
         #: the panel was behind another dock's tab: rewritten when it comes back).
         self._parts: EquationsParts | None = None
@@ -54,16 +64,36 @@ class EquationsPanel(StudioPanel):
         self._pending.timeout.connect(self.refresh)
         bridge.trace_changed.connect(self.refresh)
         bridge.view_cell_changed.connect(self.refresh)
-        bridge.cursor_changed.connect(self._cursor_moved)
+        bridge.cursor_changed.connect(self._stepped)
         self.refresh()
 
     def set_throttled(self, throttled: bool) -> None:
-        """While playing, rewrite at most every :data:`PLAYING_REFRESH_MS` (nobody reads
-        equations at 60 steps a second, and rewriting them costs a few milliseconds)."""
+        """While playing, rewrite at most every :data:`PLAYING_REFRESH_MS`, and while the
+        steps come faster than :data:`FAST_STEP_MS` not at all (the numbers wait for the
+        pause: nobody reads them at 60 steps a second, and a rewrite costs a few milliseconds
+        of a frame, about every 25th frame at full speed)."""
         self.throttled = throttled
         if not throttled:
             self._pending.stop()
+            self.playing_fast = False
             self.refresh()
+
+    def _stepped(self, t: int) -> None:
+        """The stepper moved: note how fast it goes, then show the step (or not: playing
+        faster than anyone reads, the numbers wait for the next pause)."""
+        now = self.clock()
+        fast = (
+            self.throttled
+            and self._last_step_at is not None
+            and (now - self._last_step_at) * 1000 < FAST_STEP_MS
+        )
+        self._last_step_at = now
+        if fast != self.playing_fast:
+            self.playing_fast = fast
+            self._pending.stop()
+            self.refresh()  # into or out of the playing document, at once
+        elif not fast:
+            self._cursor_moved(t)
 
     def _cursor_moved(self, _t: int) -> None:
         if not self.throttled:
@@ -83,6 +113,8 @@ class EquationsPanel(StudioPanel):
         self.refresh()
 
     def highlighted_step(self) -> int | None:
+        if self.playing_fast:
+            return None  # no step's numbers are on show while playing fast
         if self._stale:
             return self.session.cursor  # written as soon as the panel is in view again
         return self.shown_step
@@ -123,6 +155,8 @@ class EquationsPanel(StudioPanel):
             busy_background=palette.spotlight_background,
             busy_text=palette.spotlight_text,
         )
+        if self.playing_fast:
+            parts = playing_parts(parts, shown.kind)
         shown_parts = self._parts
         # Presenter mode adds to the view's default style sheet: that needs a whole rewrite.
         sheet = self.browser.document().defaultStyleSheet()
