@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnn_studio.engine.cell_base import Cell
+from rnn_studio.engine.interrupt import checkpoint
 from rnn_studio.engine.numerics import log10_step_norms
 from rnn_studio.engine.sequence import Trace, check_trace
 
@@ -157,6 +158,7 @@ def _whole_values(cell: Cell, trace: Trace, derivatives: object) -> Iterator[tup
     with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
         yield steps - 1, float(log10_step_norms(dh[None])[0])
         for t in range(steps - 1, 0, -1):
+            checkpoint()  # a stale caller stops here (engine.interruptible)
             dh, dc = cell._adjoint_step(derivatives, t, dh, dc, work)
             log10_scale += _renormalise(dh, dc)
             yield t - 1, log10_scale + float(log10_step_norms(dh[None])[0])
@@ -177,6 +179,7 @@ def _thin_values(
     with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
         yield steps - 1, float(log10_step_norms(dh[None, :size])[0])
         for t in range(steps - 1, 0, -1):
+            checkpoint()
             dh, dc = cell._adjoint_step(derivatives, t, dh, dc, work)
             log10_scale += _renormalise(dh, dc)
             if steps - t >= next_look:

@@ -225,7 +225,8 @@ def run_jacobian_jobs(
     jobs : sequence of JacobianJob
         One per cell (compare mode: three), all of one computation.
     cancelled : callable
-        Asked before every block; when it answers True the work stops there.
+        Asked before every block and at every step inside one
+        (:func:`rnn_studio.engine.interruptible`); when it answers True the work stops there.
     publish : callable
         Called with the curves so far (copies: kind → (curve, complete)): after the first
         block of each, then at most every ``publish_every`` seconds of ``clock``, and with
@@ -261,27 +262,46 @@ def run_jacobian_jobs(
     finished: set[str] = set()
     started: set[str] = set()
     last_published = clock()
-    while sweeps:
-        for kind, sweep in list(sweeps.items()):
-            if cancelled():
+    with engine.interruptible(cancelled):  # also asked at every step inside a block
+        while sweeps:
+            if not _next_blocks(sweeps, curves, changed, finished, cancelled):
                 for open_sweep in sweeps.values():
                     open_sweep.close()
                 return False
+            first_round = not started
+            started.update(changed)
+            due = clock() - last_published >= publish_every
+            if changed and (first_round or due or finished & changed or not sweeps):
+                publish({kind: (curves[kind].copy(), kind in finished) for kind in sorted(changed)})
+                changed.clear()
+                last_published = clock()
+    return True
+
+
+def _next_blocks(
+    sweeps: dict[str, Generator[tuple[int, np.ndarray], None, None]],
+    curves: dict[str, np.ndarray],
+    changed: set[str],
+    finished: set[str],
+    cancelled: Callable[[], bool],
+) -> bool:
+    """One block of each sweep in turn, written into ``curves``; False when cancelled
+    (before a block, or inside one: ``engine.Interrupted``)."""
+    for kind, sweep in list(sweeps.items()):
+        if cancelled():
+            return False
+        try:
             block = next(sweep, None)
-            if block is None:
-                del sweeps[kind]
-                finished.add(kind)
-            else:
-                start, norms = block
-                curves[kind][start : start + len(norms)] = norms
-            changed.add(kind)
-        first_round = not started
-        started.update(changed)
-        due = clock() - last_published >= publish_every
-        if changed and (first_round or due or finished & changed or not sweeps):
-            publish({kind: (curves[kind].copy(), kind in finished) for kind in sorted(changed)})
-            changed.clear()
-            last_published = clock()
+        except engine.Interrupted:
+            del sweeps[kind]  # that sweep ended with the exception
+            return False
+        if block is None:
+            del sweeps[kind]
+            finished.add(kind)
+        else:
+            start, norms = block
+            curves[kind][start : start + len(norms)] = norms
+        changed.add(kind)
     return True
 
 

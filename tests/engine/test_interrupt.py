@@ -108,3 +108,17 @@ def test_nested_blocks_restore_the_outer_stop_function() -> None:
         assert outer.count == 0
         engine.forward(cell, xs)
     assert outer.count > 0
+
+
+def test_the_jacobian_sweep_stops_between_two_steps_of_a_block() -> None:
+    cell, xs = _setup("lstm", steps=60, hidden=16)
+    trace = engine.forward(cell, xs)
+    looks = Looks(stop_at=5)
+    with engine.interruptible(looks), pytest.raises(engine.Interrupted):
+        list(engine.jacobian_log10_sweep(cell, trace, block_steps=60))  # one block
+    assert looks.count == 5
+    looks = Looks()
+    with engine.interruptible(looks):
+        blocks = list(engine.jacobian_log10_sweep(cell, trace, block_steps=60))
+    assert looks.count == 59  # one look per adjoint step
+    np.testing.assert_array_equal(blocks[0].log10_norms, engine.jacobian_log10_norms(cell, trace))

@@ -129,7 +129,10 @@ def test_a_change_made_during_the_curve_stops_it_at_the_next_block(monkeypatch) 
     # The newer curves were finished; the older ones stopped after their first round.
     assert finished == [True, False]
     blocks = math.ceil(90 / gradients.JACOBIAN_BLOCK_STEPS)
-    assert looks[1] <= 3 + 1 < 3 * blocks
+    # A look before each curve's first block and at each of its adjoint steps, then the
+    # look that saw the change (a whole run looks 3 · (blocks + 89) times).
+    first_round = 3 * (1 + gradients.JACOBIAN_FIRST_BLOCK_STEPS - 1)
+    assert looks[1] <= first_round + 1 < 3 * blocks
     assert session.seed == 7 and all(r.jacobian_complete for r in session.gradients.values())
     cell_run = session.run.cells["gru"]
     np.testing.assert_allclose(
@@ -219,3 +222,21 @@ def test_stop_work_stops_the_curves_and_keeps_what_is_on_screen(monkeypatch) -> 
     assert not any(report.jacobian_complete for report in shown.values())
     assert all(np.isnan(report.jacobian_norms[:80]).all() for report in shown.values())
     assert session.run is not None and session.backprop_enabled
+
+
+def test_a_cancelled_job_stops_inside_a_block_and_publishes_nothing_more() -> None:
+    """``cancelled`` is asked at every step inside a block, not only between blocks."""
+    cell = engine.make_cell("lstm", 2, 16, seed=0)
+    trace = engine.forward(cell, np.random.default_rng(0).standard_normal((60, 2)))
+    job = JacobianJob(0, "lstm", cell, trace, len(trace), 0.0)
+    looks = [0]
+
+    def cancelled() -> bool:
+        looks[0] += 1
+        return looks[0] >= 10
+
+    published: list[object] = []
+    done = run_jacobian_jobs(
+        [job], cancelled, published.append, block_steps=60, first_block_steps=60
+    )
+    assert done is False and looks[0] == 10 and published == []
