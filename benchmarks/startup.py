@@ -18,6 +18,11 @@ run then compiles the app's modules again, about 0.15-0.45 s more here).
     .venv/bin/python benchmarks/startup.py                  # 7 rounds: this tree, bare window
     .venv/bin/python benchmarks/startup.py --rounds 3
     .venv/bin/python benchmarks/startup.py --tree before=/tmp/old-checkout
+    .venv/bin/python benchmarks/startup.py --instructions --tree before=/tmp/old-checkout
+
+``--instructions`` counts instead the machine instructions each variant executes until its
+first paint (and quitting), once, under valgrind's cachegrind: slow (a minute or two a run)
+but independent of the machine's load, so small changes show on a busy machine too.
 """
 
 from __future__ import annotations
@@ -36,6 +41,13 @@ from pathlib import Path
 TARGET_SECONDS = 0.8
 _FIRST_PAINT = re.compile(r"after ([0-9.]+) s")
 _CPU = re.compile(r"CPU ([0-9.]+) s")
+_INSTRUCTIONS = re.compile(r"I\s+refs:\s+([0-9,]+)")
+#: Under valgrind a start takes minutes: the app's own 30 s first-paint timeout is lifted.
+NO_TIMEOUT = (
+    "import sys; import rnn_studio.cli.startup as s; "
+    "s.run_until_first_paint.__defaults__ = (3600.0,); "
+    "import rnn_studio.__main__ as m; sys.exit(m.main(['--measure-startup']))"
+)
 HERE = Path(__file__).resolve().parent.parent
 
 sys.path.insert(0, str(HERE))  # this tree's rnn_studio, whatever is installed
@@ -116,6 +128,36 @@ def one_run(variant: Variant, home: str, platform: str, bytecode: bool = True) -
     variant.walls.append(wall)
 
 
+def count_instructions(variant: Variant, home: str, platform: str) -> int:
+    """Machine instructions ``variant`` executes until its first paint and exit (cachegrind)."""
+    command = list(variant.command)
+    if variant.tree is not None:  # the app, without its 30 s first-paint timeout
+        command = [sys.executable, "-c", NO_TIMEOUT]
+    env = dict(os.environ, QT_QPA_PLATFORM=platform, RNN_STUDIO_HOME=home)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if variant.tree is not None:
+        env["PYTHONPATH"] = str(variant.tree)
+    valgrind = [
+        "valgrind",
+        "--tool=cachegrind",
+        "--cache-sim=no",
+        "--cachegrind-out-file=/dev/null",
+    ]
+    result = subprocess.run(
+        valgrind + command,
+        env=env,
+        cwd=variant.tree or home,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        check=False,
+    )
+    found = _INSTRUCTIONS.search(result.stderr)
+    if result.returncode != 0 or found is None or not _FIRST_PAINT.search(result.stdout):
+        raise SystemExit(f"{variant.name}: valgrind run failed ({result.returncode})")
+    return int(found.group(1).replace(",", ""))
+
+
 def check_tree(variant: Variant) -> None:
     """Refuse to measure a tree whose runs would import ``rnn_studio`` from elsewhere."""
     if variant.tree is None:
@@ -162,6 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-bare", action="store_true", help="leave out the bare window")
     parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count each variant's instructions until its first paint once (valgrind)",
+    )
+    parser.add_argument(
         "--no-bytecode",
         action="store_true",
         help="keep PYTHONDONTWRITEBYTECODE from the environment (no __pycache__ written)",
@@ -183,6 +230,14 @@ def main(argv: list[str] | None = None) -> int:
             variant.paints.clear()
             variant.cpus.clear()
             variant.walls.clear()
+        if args.instructions:
+            counts = {v.name: count_instructions(v, str(homes[v.name]), platform) for v in variants}
+            print("instructions until the first paint and exit (valgrind cachegrind):")
+            first = counts[variants[0].name]
+            for name, count in counts.items():
+                ratio = count / first
+                print(f"{name:14} {count / 1e9:7.3f} x 10^9  ({ratio:5.3f} x {variants[0].name})")
+            return 0
         for _ in range(args.rounds):
             for variant in variants:
                 one_run(variant, str(homes[variant.name]), platform, bytecode)

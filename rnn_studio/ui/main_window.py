@@ -107,12 +107,17 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName("Areas")
         self.setCentralWidget(self.tabs)
-        self.studio = StudioArea(self.bridge)
-        self.studio.glossary_requested.connect(self.glossary_requested)
         self._areas: dict[str, QWidget] = {}
         self._deferred: dict[str, AreaBuilder] = {}
         self.areas = AreaMap(self)
-        self.set_area("Studio", StudioScroll(self.studio))  # scrolls down at big text sizes
+        # The studio is built in its tab (it scrolls down at big text sizes): moved into the
+        # window once built, every one of its widgets would be restyled (Qt's style sheet
+        # inheritance), twice, about 3 % of a start (benchmarks/startup.py).
+        studio_scroll = StudioScroll()
+        self.set_area("Studio", studio_scroll)
+        self.studio = StudioArea(self.bridge, studio_scroll.viewport())
+        studio_scroll.hold(self.studio)
+        self.studio.glossary_requested.connect(self.glossary_requested)
         self.defer_area("Learn", self._install_learn)
         self.defer_area("Train", self._install_train)
         # The first glossary link builds the Learn area, which then opens the term itself.

@@ -254,7 +254,7 @@ class StudioScroll(QScrollArea):
     heatmaps, the chain and the gradient plot into slivers.
     """
 
-    def __init__(self, studio: QWidget) -> None:
+    def __init__(self, studio: QWidget | None = None) -> None:
         super().__init__()
         self.setObjectName("studio_scroll")
         self.setWidgetResizable(True)
@@ -262,6 +262,12 @@ class StudioScroll(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the panels' controls
         self.setAccessibleName("Studio")
+        if studio is not None:
+            self.hold(studio)
+
+    def hold(self, studio: QWidget) -> None:
+        """Scroll ``studio`` (best made with :meth:`viewport` as its parent: a built widget
+        tree moved into a styled window is restyled widget by widget)."""
         self.setWidget(studio)
         studio.installEventFilter(self)
 
@@ -312,7 +318,8 @@ class StudioArea(QMainWindow):
         self.equations = EquationsPanel(bridge)
         self.gradients = GradientsPanel(bridge)
         self.outputs = OutputsPanel(bridge)
-        self.code = CodePanel(bridge)
+        # Made behind the Gates tab: the code is listed when its tab is first raised.
+        self.code = CodePanel(bridge, on_screen=False)
         self.cell = CellViewPanel(bridge)
         self.panels: dict[str, StudioPanel] = {
             panel.panel_id: panel

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: Started as ``rnn-studio`` starts; prints the modules loaded at the main window's first
 #: paint (recorded from inside that paint event, before anything queued after it runs) and
-#: how many pyqtgraph plot option forms (``PlotItem.ctrl``) had been built by then.
+#: how many pyqtgraph plot option forms (``PlotItem.ctrl``) had been built by then, and
+#: whether the Code panel (behind the Gates tab) had listed its code.
 FIRST_PAINT_MODULES = """
 import json, sys
 from PySide6.QtCore import QEvent, QObject
@@ -41,7 +42,11 @@ class Record(QObject):
     def eventFilter(self, watched, event):
         if (not seen and event.type() == QEvent.Type.Paint
                 and isinstance(watched, QMainWindow) and watched.isWindow()):
-            seen.append({"modules": sorted(sys.modules), "plot_forms": len(forms)})
+            seen.append({
+                "modules": sorted(sys.modules),
+                "plot_forms": len(forms),
+                "code_listed": watched.studio.code.shown_listing is not None,
+            })
         return False
 record = Record()
 app.installEventFilter(record)
@@ -69,7 +74,8 @@ def first_paint(tmp_path_factory) -> dict:
     result = subprocess.run(
         [sys.executable, "-c", FIRST_PAINT_MODULES],
         cwd=ROOT,
-        env={**os.environ, "RNN_STUDIO_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"},
+        # The tests' 1280x720 projector screen (conftest), as a learner's first window.
+        env={**os.environ, "RNN_STUDIO_HOME": str(home)},
         capture_output=True,
         text=True,
         timeout=180,
@@ -97,6 +103,11 @@ def test_the_studio_plots_build_their_option_forms_only_when_used(first_paint) -
     # plot's (its log scale is set through the form) and the one default form the others
     # read their defaults from (rnn_studio.ui.widgets.lite_plot).
     assert first_paint["plot_forms"] <= 2
+
+
+def test_the_covered_code_panel_lists_nothing_before_the_first_frame(first_paint) -> None:
+    # It is behind the Gates tab; it lists the code (and runs the traced step) when raised.
+    assert first_paint["code_listed"] is False
 
 
 def test_the_engine_package_loads_a_module_when_one_of_its_names_is_read() -> None:

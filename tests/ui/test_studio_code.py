@@ -190,6 +190,8 @@ def test_the_studios_backprop_button_plays_the_code_backwards(qtbot, monkeypatch
     qtbot.addWidget(studio)
     code = studio.panels["code"]
     assert studio.docks["code"] in studio.tabifiedDockWidgets(studio.docks["gates"])
+    # Made behind the Gates tab, it has listed nothing yet (start-up time).
+    assert code.shown_listing is None and code.highlighted_step() is None
     studio.resize(1280, 720)
     studio.show()
     qtbot.waitExposed(studio)

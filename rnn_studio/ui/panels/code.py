@@ -98,7 +98,11 @@ class CodePanel(StudioPanel):
     title = "Code"
     hint_reserve_lines = 8
 
-    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bridge: SessionBridge, parent: QWidget | None = None, on_screen: bool = True
+    ) -> None:
+        """``on_screen=False``: made covered by another tab (the studio's default layout),
+        the code is listed only when first raised (:meth:`set_on_screen`), not at start."""
         super().__init__(bridge, parent)
         controls = QHBoxLayout()
         controls.setSpacing(2)
@@ -158,8 +162,8 @@ class CodePanel(StudioPanel):
         self._backward: BackwardPass | None = None
         self._backward_key: tuple | None = None
         self._value_block: int | None = None  # the block showing the highlighted line's values
-        self.on_screen = True  # see set_on_screen
-        self._stale = False
+        self.on_screen = on_screen  # see set_on_screen
+        self._stale = not on_screen
         self._walk = QTimer(self)
         self._walk.setObjectName("code_walk_timer")
         self._walk.timeout.connect(self._walk_tick)
@@ -175,7 +179,8 @@ class CodePanel(StudioPanel):
         bridge.view_cell_changed.connect(self._trace_changed)
         bridge.cursor_changed.connect(self._cursor_moved)
         bridge.gradients_changed.connect(self._gradients_changed)
-        self.refresh(walk=False)
+        if on_screen:
+            self.refresh(walk=False)
 
     def _button(self, name: str, text: str, tip: str) -> QToolButton:
         button = QToolButton(self)
