@@ -93,6 +93,7 @@ class UnitBars:
         bottom.setStyle(hideOverlappingLabels=END_LABEL_OVERHANG_PX, textFillLimits=[(0, 0.95)])
         plot.setContentsMargins(0, 0, END_LABEL_OVERHANG_PX / 2, 0)  # room for the last label
         self.values = np.zeros(0)
+        self.centres = np.zeros(0)  # the pixels' centres on the value axis (set_x_range)
         self.apply_palette(current_palette())
         self.set_x_range(*x_range)
 
@@ -104,6 +105,7 @@ class UnitBars:
             QColor(graphic_colour(self.negative, palette)),
         ]
         self.lookup = np.array([c.rgba() for c in colours], dtype=np.uint32)
+        self._make_rows()
         self.zero_line.setPen(pg.mkPen(palette.current_step, width=1))
         if self.values.size:
             self.set_values(self.values)
@@ -114,25 +116,44 @@ class UnitBars:
         return QColor.fromRgba(int(self.lookup[0]))
 
     def set_values(self, values: np.ndarray) -> None:
-        """Show one value per unit."""
-        finite = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+        """Show one value per unit.
+
+        Pixel j of a row covers [edges[j], edges[j+1]) and is filled when its centre lies
+        between 0 and the value. A row is then one of 2 × (BINS + 1) possible rows (the sign,
+        and how many centres the value passes), made once per range and palette
+        (:meth:`_make_rows`): a step picks one per unit instead of comparing every pixel.
+        """
+        finite = np.asarray(values, dtype=float)
+        if not np.isfinite(finite).all():  # the check is ~10× cheaper than the replacement
+            finite = np.nan_to_num(finite, nan=0.0)
         self.values = finite
         units = len(finite)
-        # Pixel j of a row covers [edges[j], edges[j+1]); it is filled between 0 and the value.
-        filled = np.where(
-            finite[:, None] >= 0,
-            (self.centres >= 0) & (self.centres <= finite[:, None]),
-            (self.centres < 0) & (self.centres >= finite[:, None]),
+        # Non-negative values fill the centres in [0, value]: rows 0 … BINS by how many
+        # centres are ≤ value; negative ones fill [value, 0): rows BINS + 1 + the first
+        # centre ≥ value.
+        row = np.where(
+            finite >= 0,
+            np.searchsorted(self.centres, finite, side="right"),
+            BINS + 1 + np.searchsorted(self.centres, finite, side="left"),
         )
-        index = np.where(filled, np.where(finite[:, None] >= 0, 1, 2), 0)
         rect = QRectF(self.low, -0.5, self.high - self.low, float(max(units, 1)))
-        self.image.set_pixels(self.lookup[index], rect)
+        self.image.set_pixels(self._rows[row], rect)
+
+    def _make_rows(self) -> None:
+        """Every row a unit can show, as pixels (see :meth:`set_values`)."""
+        columns = np.arange(BINS)
+        negative_start = int(np.searchsorted(self.centres, 0.0, side="left"))
+        passed = np.arange(BINS + 1)[:, None]  # centres ≤ value, or the first centre ≥ value
+        positive = np.where((columns >= negative_start) & (columns < passed), 1, 0)
+        negative = np.where((columns >= passed) & (columns < negative_start), 2, 0)
+        self._rows = self.lookup[np.concatenate([positive, negative])]
 
     def set_x_range(self, low: float, high: float) -> None:
         """Fix the value axis (e.g. −1 to 1 for tanh states)."""
         self.low, self.high = float(low), float(high)
         edges = np.linspace(self.low, self.high, BINS + 1)
         self.centres = (edges[:-1] + edges[1:]) / 2
+        self._make_rows()
         self.plot.setXRange(self.low, self.high, padding=X_PADDING)
         self.plot.getAxis("bottom").setTicks([range_ticks(self.low, self.high)])
         self.keep_labels_apart()
