@@ -38,7 +38,7 @@ from rnn_studio import storage
 from rnn_studio.atomic_files import unused_name
 from rnn_studio.learn.scheduler import (
     DEFAULT_SCHEDULER,
-    SCHEDULERS,
+    SCHEDULER_NAMES,
     CardState,
     Grade,
     ReviewLogEntry,
@@ -641,7 +641,7 @@ class ProgressStore:
             self._review_id = self._quiz_id = 0
             self._generation = generation
         scheduler = meta.get("scheduler", DEFAULT_SCHEDULER)
-        self._scheduler_name = scheduler if scheduler in SCHEDULERS else DEFAULT_SCHEDULER
+        self._scheduler_name = scheduler if scheduler in SCHEDULER_NAMES else DEFAULT_SCHEDULER
         limit = _whole(meta.get("new_cards_per_day"), DEFAULT_NEW_CARDS_PER_DAY)
         self._new_cards_per_day = min(max(limit, 0), MAX_NEW_CARDS_PER_DAY)
         bad: list[dict[str, Any]] = []
@@ -778,7 +778,7 @@ def _check_legacy_header(data: object) -> dict[str, Any]:
         )
     settings = {}
     scheduler = data.get("scheduler")
-    if scheduler in SCHEDULERS:
+    if scheduler in SCHEDULER_NAMES:
         settings["scheduler"] = scheduler
     limit = data.get("new_cards_per_day")
     if not isinstance(limit, bool) and isinstance(limit, int) and limit >= 0:

@@ -65,6 +65,10 @@ LAZY = (
     "PIL.Image",
     "rnn_studio.engine.gradcheck",
     "rnn_studio.engine.stack_io",
+    # The progress store is read at start (the review limit); its schedulers are not.
+    "rnn_studio.learn.scheduler.fsrs",
+    "rnn_studio.learn.scheduler.sm2",
+    "rnn_studio.learn.scheduler.leitner",
 )
 
 
@@ -147,3 +151,41 @@ def test_every_public_engine_name_is_the_object_its_module_defines() -> None:
     for name, module_name in engine._LAZY.items():
         module = importlib.import_module(f"rnn_studio.engine.{module_name}")
         assert getattr(engine, name) is getattr(module, name), name
+
+
+def test_the_schedulers_are_imported_when_first_used() -> None:
+    script = """
+import sys
+from rnn_studio.learn.progress import ProgressStore
+import rnn_studio.learn.scheduler as scheduler
+modules = ("fsrs", "sm2", "leitner")
+assert not [m for m in modules if f"rnn_studio.learn.scheduler.{m}" in sys.modules]
+from rnn_studio.learn.scheduler.sm2 import SM2Scheduler
+assert scheduler.SM2Scheduler is SM2Scheduler and scheduler.scheduler_class("sm2") is SM2Scheduler
+assert "rnn_studio.learn.scheduler.fsrs" not in sys.modules
+assert type(scheduler.make_scheduler()).__name__ == "FSRSScheduler"
+assert sorted(scheduler.SCHEDULERS) == sorted(scheduler.SCHEDULER_NAMES) == sorted(modules)
+for name, cls in scheduler.SCHEDULERS.items():
+    assert cls is scheduler.scheduler_class(name)
+for name in scheduler.__all__:
+    getattr(scheduler, name)
+for bad in ("SM3Scheduler", "no_such_name"):
+    try:
+        getattr(scheduler, bad)
+    except AttributeError as error:
+        assert bad in str(error)
+    else:
+        raise AssertionError(bad)
+try:
+    scheduler.make_scheduler("anki")
+except scheduler.SchedulerError as error:
+    assert str(error) == "scheduler: 'anki' is not one of fsrs, sm2, leitner", error
+else:
+    raise AssertionError("an unknown scheduler must raise SchedulerError")
+print("lazy schedulers ok")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "lazy schedulers ok" in result.stdout
