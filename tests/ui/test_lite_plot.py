@@ -18,6 +18,7 @@ from rnn_studio.ui.widgets.lite_plot import (
     LiteColourBar,
     LitePlotItem,
     add_lite_plot,
+    laid_out_once,
 )
 
 pytestmark = pytest.mark.usefixtures("qapp")
@@ -156,3 +157,46 @@ def test_the_lite_colour_bar_is_pyqtgraphs_without_a_menu() -> None:
     assert lite.menuEnabled() is full.menuEnabled() is False
     assert lite.viewRange() == full.viewRange()
     assert not lite.controls_built
+
+
+def test_items_added_in_one_layout_pass_end_where_pyqtgraph_puts_them(qtbot) -> None:
+    """Eight plots in a 4 x 2 grid, each way: same cells, sizes and view ranges."""
+    views, resizes = [], []
+    for one_pass in (False, True):
+        view = pg.GraphicsLayoutWidget()
+        qtbot.addWidget(view)
+        view.resize(500, 400)
+        layout = view.ci
+        count = [0]
+
+        def build(layout=layout, count=count) -> list[LitePlotItem]:
+            plots = []
+            for row in range(4):
+                for col in range(2):
+                    plot = add_lite_plot(layout, row, col, enableMenu=False)
+                    plot.plot(np.arange(5.0) * (row + 1), np.arange(5.0) + col)
+                    plot.getViewBox().sigResized.connect(
+                        lambda *_: count.__setitem__(0, count[0] + 1)
+                    )
+                    plots.append(plot)
+            return plots
+
+        if one_pass:
+            with laid_out_once(layout):
+                plots = build()
+        else:
+            plots = build()
+        views.append(
+            [
+                (layout.getItem(*cell), tuple(plot.geometry().getRect()), plot.viewRange())
+                for plot, cell in zip(
+                    plots, [(r, c) for r in range(4) for c in range(2)], strict=True
+                )
+            ]
+        )
+        assert [entry[0] for entry in views[-1]] == plots
+        resizes.append(count[0])
+        assert "activate" not in getattr(layout.layout, "__dict__", {})  # Qt's own again
+    assert [entry[1:] for entry in views[0]] == [entry[1:] for entry in views[1]]
+    # pyqtgraph resized the plots already added after each new one; once is enough.
+    assert resizes[1] < resizes[0]

@@ -33,7 +33,7 @@ from rnn_studio.ui.theme import (
 from rnn_studio.ui.widgets.axes import LegibleAxis, integer_axes, plot_axes
 from rnn_studio.ui.widgets.bars import UnitBars
 from rnn_studio.ui.widgets.heatmap import TimeHeatmap
-from rnn_studio.ui.widgets.lite_plot import add_lite_plot
+from rnn_studio.ui.widgets.lite_plot import add_lite_plot, laid_out_once
 
 #: Gates squashed by tanh (−1 … 1) rather than the sigmoid (0 … 1).
 TANH_GATES = ("g", "n")
@@ -210,47 +210,49 @@ class GatesPanel(StudioPanel):
         first_plot = None
         palette = current_palette()
         colours = gate_colours(palette)
-        for row, name in enumerate(names):
-            tanh_gate = name in TANH_GATES
-            colour_map = (
-                diverging_colour_map(palette) if tanh_gate else sequential_colour_map(palette)
-            )
-            plot = add_lite_plot(
-                layout, row, 0, axisItems=plot_axes(integer_axes("bottom")), enableMenu=False
-            )
-            heatmap = TimeHeatmap(plot, colour_map, "")
-            plot.setLabel("left", name, color=colours[name])
-            plot.getAxis("left").setStyle(showValues=False)
-            if row < len(names) - 1:
-                plot.getAxis("bottom").setStyle(showValues=False)
-                plot.setLabel("bottom", "")
-                plot.getAxis("bottom").setHeight(FOLDED_AXIS_PX)
-            if first_plot is None:
-                first_plot = plot
-            else:
-                plot.setXLink(first_plot)
-            bars_plot = add_lite_plot(
-                layout,
-                row,
-                1,
-                axisItems=plot_axes({"bottom": LegibleAxis("bottom")}),
-                enableMenu=False,
-            )
-            bars = UnitBars(
-                bars_plot,
-                "" if row < len(names) - 1 else "value at t",
-                GATE_COLOURS[name],
-                OKABE_ITO["blue"],
-                BARS_RANGE,
-            )
-            if row < len(names) - 1:
-                bars_plot.getAxis("bottom").setStyle(showValues=False)
-                bars_plot.getAxis("bottom").setHeight(FOLDED_AXIS_PX)
-            bars_plot.setYLink(plot)
-            self.maps[name] = heatmap
-            self.bars[name] = bars
-        layout.layout.setColumnStretchFactor(0, 4)
-        layout.layout.setColumnStretchFactor(1, 1)
+        # One layout pass for all the rows (pyqtgraph would lay the grid out after each plot).
+        with laid_out_once(layout):
+            for row, name in enumerate(names):
+                tanh_gate = name in TANH_GATES
+                colour_map = (
+                    diverging_colour_map(palette) if tanh_gate else sequential_colour_map(palette)
+                )
+                plot = add_lite_plot(
+                    layout, row, 0, axisItems=plot_axes(integer_axes("bottom")), enableMenu=False
+                )
+                heatmap = TimeHeatmap(plot, colour_map, "")
+                plot.setLabel("left", name, color=colours[name])
+                plot.getAxis("left").setStyle(showValues=False)
+                if row < len(names) - 1:
+                    plot.getAxis("bottom").setStyle(showValues=False)
+                    plot.setLabel("bottom", "")
+                    plot.getAxis("bottom").setHeight(FOLDED_AXIS_PX)
+                if first_plot is None:
+                    first_plot = plot
+                else:
+                    plot.setXLink(first_plot)
+                bars_plot = add_lite_plot(
+                    layout,
+                    row,
+                    1,
+                    axisItems=plot_axes({"bottom": LegibleAxis("bottom")}),
+                    enableMenu=False,
+                )
+                bars = UnitBars(
+                    bars_plot,
+                    "" if row < len(names) - 1 else "value at t",
+                    GATE_COLOURS[name],
+                    OKABE_ITO["blue"],
+                    BARS_RANGE,
+                )
+                if row < len(names) - 1:
+                    bars_plot.getAxis("bottom").setStyle(showValues=False)
+                    bars_plot.getAxis("bottom").setHeight(FOLDED_AXIS_PX)
+                bars_plot.setYLink(plot)
+                self.maps[name] = heatmap
+                self.bars[name] = bars
+            layout.layout.setColumnStretchFactor(0, 4)
+            layout.layout.setColumnStretchFactor(1, 1)
         self.gate_names = names
         self._keep_strips_readable()
 

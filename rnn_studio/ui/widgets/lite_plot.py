@@ -25,6 +25,8 @@ state, and that pyqtgraph's code paths behave the same on both.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pyqtgraph as pg
@@ -305,3 +307,26 @@ def add_lite_plot(layout: pg.GraphicsLayout, row: int, col: int, **kwargs: Any) 
     plot = LitePlotItem(**kwargs)
     layout.addItem(plot, row=row, col=col)
     return plot
+
+
+@contextmanager
+def laid_out_once(layout: pg.GraphicsLayout) -> Iterator[pg.GraphicsLayout]:
+    """Add several items to ``layout``, laid out once, at the end, instead of after each.
+
+    pyqtgraph's ``GraphicsLayout.addItem`` lays the whole grid out again after every item it
+    adds (so that its items have a size without an event loop): with the gate panel's eight
+    plots every plot already added was resized, its view range and axes updated, eight
+    times over. Inside this block ``addItem`` does everything else it does; the grid is laid
+    out when the block ends.
+    """
+    grid = layout.layout
+    grid.activate = _no_layout_pass  # the instance's own, found before QGraphicsLayout's
+    try:
+        yield layout
+    finally:
+        del grid.activate
+        grid.activate()
+
+
+def _no_layout_pass() -> None:
+    """Stands in for a grid's ``activate`` while items are added (see :func:`laid_out_once`)."""
