@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from rnn_studio.ui.main_window import MainWindow
 
 DEFAULT_FONT_SCALE = 1.6
+#: Qt's largest widget size (QWIDGETSIZE_MAX).
+QWIDGETSIZE_MAX = (1 << 24) - 1
 MIN_FONT_SCALE, MAX_FONT_SCALE = 1.0, 3.0
 #: Plot lines are this many times thicker in presenter mode (at least 3 px).
 LINE_SCALE = 2.0
@@ -258,7 +260,9 @@ class PresenterMode(QObject):
         window.show_area(saved.area)
         self._saved = None
         self.active = False
-        window.studio.suspend_fitting(False)
+        # The docks again once the window has its size back (restored into the full
+        # screen's size they come back in other proportions).
+        window.studio.suspend_fitting(False, saved.dock_state)
         self.active_changed.emit(False)
 
     def set_blank(self, blank: bool) -> None:
@@ -316,6 +320,7 @@ class PresenterMode(QObject):
         self.spotlight = QLabel(toolbar)
         self.spotlight.setObjectName("presenter_spotlight")
         self.spotlight.setAccessibleName("Current step")
+        self.spotlight.setWordWrap(True)
         set_role_style(
             self.spotlight,
             "background: $spotlight_background; color: $spotlight_text; "
@@ -350,17 +355,21 @@ class PresenterMode(QObject):
         a side column a third of the width, the memory heatmap the rest."""
         if not self.active:
             return
+        self._fit_spotlight()  # the window's width may have changed (full screen)
         studio = self.window.studio
         docks = {name: dock for name, dock in studio.docks.items() if name in self.panels}
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
         width = max(self.window.width(), 800)
         height = max(self.window.height(), 600)
         if "unrolled" in docks:
-            chain = studio.unrolled.view
-            wanted = docks["unrolled"].minimumSizeHint().height() + (
-                chain.sizeHint().height() - chain.minimumSizeHint().height()
+            # The chain at its font's zoom: the dock's own minimum may be capped (presenting
+            # from a big text size), which squeezed the chain to a sliver that scrolled.
+            # At most a third of the screen, and never less than the chain whole at its
+            # least zoom (it scrolled in its dock).
+            wanted = max(
+                min(studio.chain_height(), height // 3), studio.content_minimum("unrolled")
             )
-            studio.resizeDocks([docks["unrolled"]], [min(wanted, height // 3)], vertical)
+            studio.resizeDocks([docks["unrolled"]], [wanted], vertical)
         middle = "memory" in self.panels
         side = [docks[name] for name in ("gradients", "equations") if name in docks]
         left = [
@@ -385,7 +394,26 @@ class PresenterMode(QObject):
             text = describe_step(self.window.session)
             self.spotlight.setText(text)
             self.spotlight.setAccessibleDescription(text)
-            self.spotlight.setMinimumWidth(max(self.window.width() - 40, 200))
+            self._fit_spotlight()
+
+    def _fit_spotlight(self) -> None:
+        """The spotlight as wide as the window and no wider, as tall as its text wrapped to
+        that width: a long step wraps to a second line instead of running off the screen."""
+        if self.spotlight is None:
+            return
+        width = max(self.window.width() - 40, 200)
+        self.spotlight.setFixedWidth(width)
+        # Measured here: the label's own height for width kept the lines of the font it had
+        # before presenting (two lines at text size 2.0 for one line of text).
+        margins = self.spotlight.contentsMargins()
+        inner = width - margins.left() - margins.right() - 2 * self.spotlight.margin()
+        wrapped = self.spotlight.fontMetrics().boundingRect(
+            QRect(0, 0, max(inner, 1), QWIDGETSIZE_MAX),
+            Qt.TextFlag.TextWordWrap,
+            self.spotlight.text(),
+        )
+        extra = margins.top() + margins.bottom() + 2 * self.spotlight.margin()
+        self.spotlight.setFixedHeight(wrapped.height() + extra)
 
     def _plot_items(self) -> list[Any]:
         items = []
@@ -414,6 +442,7 @@ class PresenterMode(QObject):
         self._apply_plot_fonts()
         set_app_font(font, app)
         self._apply_plot_fonts()
+        self._fit_spotlight()  # its lines in the new font
 
     def _enlarge_scripts(self, enlarge: bool) -> None:
         """Equations' sub- and superscripts at the floor too: Qt draws them at two thirds of

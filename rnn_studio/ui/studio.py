@@ -81,10 +81,10 @@ FEW_PANEL_SHARES = {
     "memory": (0.36, 0.36),
     "gates": (0.36, 0.3),
     "cell": (0.36, 0.3),
-    "code": (0.3, 0.3),  # beside the cell diagram, or under Equations (the right column)
+    "code": (0.25, 0.3),  # beside the cell diagram, or under Equations (the right column)
     "gradients": (0.3, 0.7),
     "equations": (0.3, 0.7),
-    "other": (0.31, 0.46),  # the left column: two groups of tabs (the Stepper's buttons)
+    "other": (0.26, 0.46),  # the left column: two groups of tabs
 }
 #: Version stamp of the dock states (the settings file's).
 LAYOUT_STATE_VERSION = LAYOUT_VERSION
@@ -186,11 +186,22 @@ class PanelScroll(QScrollArea):
         return content.sizeHint() if content is not None else super().sizeHint()
 
     def _wrapped_height(self, least_width: int) -> int:
-        """The panel's height for the width it gets, with its labels wrapped (0: none)."""
+        """The panel's least height for the width it gets, with its labels wrapped (0: none).
+
+        The least height, not the preferred one (``heightForWidth``): a plot view's
+        preferred height is the size it was last given, so a dock came back taller after
+        presenter mode (the Gates panel by 56 px at text size 2.0).
+        """
         content = self.widget()
         if content is None or not content.hasHeightForWidth():
             return 0
-        return content.heightForWidth(max(self.viewport().width(), least_width))
+        width = max(self.viewport().width(), least_width)
+        layout = content.layout()
+        if layout is None:
+            return content.heightForWidth(width)
+        margins = content.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        return layout.minimumHeightForWidth(inner) + margins.top() + margins.bottom()
 
     def _fit_content(self) -> None:
         content = self.widget()
@@ -415,6 +426,13 @@ class StudioArea(QMainWindow):
         self._after_fit_timer.timeout.connect(self._after_fit)
         self._favour_gradients_pending = False
         self._size_to_restore: QSize | None = None
+        #: The docks to give back after presenter mode (see suspend_fitting).
+        self._state_to_restore: QByteArray | None = None
+        self._scrolled_before = 0
+        self._restore_timer = QTimer(self)
+        self._restore_timer.setSingleShot(True)
+        self._restore_timer.setInterval(AFTER_FIT_DELAY_MS)
+        self._restore_timer.timeout.connect(self._restore_state)
         self.shortcuts = install_shortcuts(self, self.stepper)
         self.stepper.playing_changed.connect(self.equations.set_throttled)
         self.gradients.backprop_button.clicked.connect(self.code.follow_backprop)
@@ -638,7 +656,11 @@ class StudioArea(QMainWindow):
                 # The studio scrolls down instead: every panel gets its whole minimum (its
                 # plots at a useful height), only the width is shared out.
                 cap_height = QWIDGETSIZE_MAX
-            scroll.set_cap(QSize(round(budget.width() * width), cap_height))
+            cap_width = round(budget.width() * width)
+            if panel_id in LEFT_COLUMN:
+                # The Stepper's buttons never scroll sideways (they did at text size 3.0).
+                cap_width = max(cap_width, self.stepper.minimumSizeHint().width())
+            scroll.set_cap(QSize(cap_width, cap_height))
         self._keep_tab_titles_whole()
 
     def few_panel_tabs(self) -> tuple[tuple[str, ...], ...]:
@@ -775,24 +797,77 @@ class StudioArea(QMainWindow):
             tab_bar = round(self.fontMetrics().height() * 1.6) + 8
             height = self._comfortable_height("stepper") + tab_bar
             self.resizeDocks([stepper], [height], Qt.Orientation.Vertical)
+            # The left column as narrow as its panels allow, the right one its share at
+            # least: the rest to the memory heatmap in the centre.
+            left = max(self.docks[name].minimumSizeHint().width() for name in LEFT_COLUMN)
+            least = max(dock.minimumSizeHint().width() for dock in right)
+            share = round(FEW_PANEL_SHARES["gradients"][0] * self.width())
+            widths = [left, max(least, share)]
+            self.resizeDocks([stepper, right[0]], widths, Qt.Orientation.Horizontal)
         if right[1] in self.tabifiedDockWidgets(right[0]):
             return  # the right column is in tabs
         total = sum(dock.height() for dock in right)
         share = round(total * GRADIENTS_SHARE)
         self.resizeDocks(right, [share, total - share], Qt.Orientation.Vertical)
 
-    def suspend_fitting(self, suspended: bool) -> None:
-        """Leave the docks alone while another arrangement (presenter mode) owns them; on
-        resuming, a font changed meanwhile is fitted."""
+    def suspend_fitting(self, suspended: bool, state: QByteArray | None = None) -> None:
+        """Leave the docks alone while another arrangement (presenter mode) owns them.
+
+        On resuming, a font changed meanwhile is fitted; otherwise ``state`` (the docks as
+        :meth:`saveState` gave them before suspending) comes back exactly, with the place
+        the studio was scrolled to, once the window is back to its size: restored into
+        another size (the full screen, or a studio not yet grown down) the docks came back
+        in other proportions (leaving presenter mode from text size 2.0 gave the Stepper
+        97 px more and the studio 56 px).
+        """
+        if suspended:
+            self._scrolled_before = self._scroll_bar_value()
         self._fitting_suspended = suspended
         if self.layout_tier == "few":
             # Fewer panels claim their whole minimum in a studio that scrolls; presenting
             # shows its own few panels in the screen's height: the capped claims meanwhile.
             self._cap_scrolls()
             self._keep_memory_share(FEW_MEMORY_SHARE)
-        if not suspended and self.font_key() != self._fitted_key:
+        if suspended:
+            return
+        if self.font_key() != self._fitted_key:
             self._remember_layout()
             self._fit_timer.start()
+        elif state is not None:
+            self._state_to_restore = QByteArray(state)
+            self._restore_timer.start()
+
+    def _scroll_bar_value(self) -> int:
+        """How far the studio is scrolled down (0 when it does not scroll)."""
+        if not self._scrolls_down():
+            return 0
+        outer = self.parentWidget().parentWidget()  # type: ignore[union-attr]
+        assert isinstance(outer, StudioScroll)
+        return outer.verticalScrollBar().value()
+
+    def _restore_state(self) -> None:
+        """The dock layout kept by :meth:`suspend_fitting`, in the size it was made in."""
+        state, self._state_to_restore = self._state_to_restore, None
+        if state is None:
+            return
+        window = self.window()
+        for layout in (window.layout(), self.layout()):
+            if layout is not None:
+                layout.activate()  # the window's bars back, the studio's minimum refitted
+        self._take_scrolled_size()
+        self.restoreState(state)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        if self._scrolls_down():
+            outer = self.parentWidget().parentWidget()  # type: ignore[union-attr]
+            assert isinstance(outer, StudioScroll)
+            outer.verticalScrollBar().setValue(self._scrolled_before)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._state_to_restore is not None:
+            self._restore_timer.start()  # once the window has stopped changing size
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

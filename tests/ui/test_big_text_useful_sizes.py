@@ -30,14 +30,15 @@ from dataclasses import replace
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, QRectF, QSize
+from PySide6.QtCore import QPoint, QRectF
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication, QScrollArea, QStyle, QTabBar, QWidget
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
+from rnn_studio.ui.studio import PanelScroll
 from tests.ui.conftest import drawn, refitted
-from tests.ui.test_big_text_ticks import drawn_tick_labels
+from tests.ui.test_big_text_ticks import drawn_tick_labels, whole_in_view
 from tests.ui.test_no_clipped_text import clipped_texts
 from tests.ui.test_text_size_and_screen import dock_layout
 
@@ -284,19 +285,53 @@ def test_back_to_1_0_gives_the_same_layout_without_scrolling(classroom, qtbot) -
     assert measured() == before
 
 
-def test_presenting_from_a_big_text_size_fits_the_screen(classroom, qtbot):
-    window, features = open_lstm(classroom, qtbot, 2.0)
+@pytest.mark.parametrize("scale", [1.0, 2.0])
+def test_presenting_fits_the_screen_and_leaving_gives_the_studio_back_exactly(
+    classroom, qtbot, scale
+):
+    """Presenter mode from the everyday size and from 2.0: nothing to scroll, nothing cut
+    (the spotlight ran past the screen's edge, the c_t bar's "0.56" reached the view's,
+    the chain was squeezed to a sliver that scrolled), and leaving gives back the docks,
+    the studio's size and where it was scrolled to exactly (from 2.0 the Stepper came back
+    97 px taller and the studio 56 px)."""
+    window, features = open_lstm(classroom, qtbot, scale)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
     studio = window.studio
     outer = window.findChild(QScrollArea, "studio_scroll")
-    assert studio.layout_tier == "few" and outer.verticalScrollBar().maximum() > 0
+    bar = outer.verticalScrollBar()
+    assert (studio.layout_tier == "few") == (scale > 1) and (bar.maximum() > 0) == (scale > 1)
+    bar.setValue(bar.maximum() // 2)
+
+    def arrangement() -> tuple[object, ...]:
+        QApplication.processEvents()
+        return (window.size(), studio.size(), dock_layout(studio), bar.maximum(), bar.value())
+
+    before = arrangement()
     presenter = features.presenter
     presenter.set_font_scale(1.6)
     presenter.enter()
     qtbot.waitUntil(lambda: window.isFullScreen(), timeout=3000)
     qtbot.waitUntil(lambda: drawn(window), timeout=8000)
-    # The teacher's panels in the screen's height: nothing to scroll to.
-    assert outer.verticalScrollBar().maximum() == 0
+    assert bar.maximum() == 0  # the teacher's panels in the screen's height
+    spotlight = presenter.spotlight
+    corner = spotlight.mapTo(window, QPoint(0, 0))
+    assert window.rect().contains(spotlight.rect().translated(corner))
+    assert clipped_texts(window) == []  # the spotlight's text whole in it, among others
+    views = studio_views(window)
+    scrolled = [s.objectName() for s in studio.findChildren(PanelScroll) if in_front(s)]
+    scrolled = [
+        name
+        for name in scrolled
+        if studio.findChild(PanelScroll, name).verticalScrollBar().maximum()
+    ]
+    assert scrolled == []  # the chain (and every panel on show) whole in its dock
+    for view in views:
+        assert overlapping_texts(view) == [] and cut_titles(view) == [], view.objectName()
+        for item in view.scene().items():
+            if isinstance(item, pg.AxisItem) and item.isVisible():
+                labels = drawn_tick_labels(item)
+                assert whole_in_view(item, labels), (view.objectName(), labels)
     presenter.leave()
     qtbot.waitUntil(lambda: refitted(window), timeout=8000)
-    assert window.size() == QSize(1280, 720)
-    assert studio.layout_tier == "few" and outer.verticalScrollBar().maximum() > 0
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
+    assert arrangement() == before

@@ -36,9 +36,10 @@ def clipped_texts(root: QWidget) -> list[tuple[str, str, int, int]]:
             shown = plain(text) if rich else text
             room = widget.contentsRect()
             if widget.wordWrap():
-                needed = widget.heightForWidth(room.width())
-                if needed > room.height() + 1:
-                    found.append((widget.objectName(), shown[:40], needed, room.height()))
+                # (A label's height for width counts its margins: a style sheet's padding.)
+                needed = widget.heightForWidth(widget.width())
+                if needed > widget.height() + 1:
+                    found.append((widget.objectName(), shown[:40], needed, widget.height()))
             else:
                 needed = max(
                     widget.fontMetrics().horizontalAdvance(line) for line in shown.split("\n")

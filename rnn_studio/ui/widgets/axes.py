@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -70,6 +71,10 @@ class LegibleAxis(QuietAxis):
     any label that would come closer than a gap (:data:`LABEL_GAP` of a line) to one already
     kept is left out: labels that touch read as one ("−10 1").
     """
+
+    #: Whether the labels of a horizontal axis are kept inside its plot's width (the first
+    #: and last would otherwise stick out by half their width, centred on their ticks).
+    labels_inside = False
 
     def label_gap(self) -> float:
         """Pixels kept free between two neighbouring tick labels."""
@@ -155,6 +160,22 @@ class LegibleAxis(QuietAxis):
         if specs is None or len(specs[2]) < 2:
             return specs
         axis, ticks, texts = specs
+        if self.labels_inside and self.orientation in ("top", "bottom"):
+            # Labels stay inside their plot's width (past its ends they were cut at the
+            # view's edge, or ran into a colour bar's labels beside it): moved in, or left
+            # out when wider than the whole plot.
+            plot = self.parentItem()
+            if plot is not None:
+                room = self.mapRectFromItem(plot, plot.boundingRect())
+            else:
+                room = QRectF(0, 0, self.width(), self.height())
+            texts = [
+                (_inside(rect, room.left(), room.right()), flags, text)
+                for rect, flags, text in texts
+                if rect.width() <= room.width()
+            ]
+            if len(texts) < 2:
+                return axis, ticks, texts
         order = [0, len(texts) - 1, *range(1, len(texts) - 1)]
         half = self.label_gap() / 2
         # Each label with half a gap around it: two labels closer than a gap intersect.
@@ -164,6 +185,16 @@ class LegibleAxis(QuietAxis):
             if not any(spaced[index].intersects(spaced[other]) for other in kept):
                 kept.append(index)
         return axis, ticks, [texts[index] for index in sorted(kept)]
+
+
+def _inside(rect: QRectF, low: float, high: float) -> QRectF:
+    """``rect`` (no wider than ``high - low``) moved across to lie between the two."""
+    moved = QRectF(rect)
+    if moved.right() > high:
+        moved.moveRight(high)
+    if moved.left() < low:
+        moved.moveLeft(low)
+    return moved
 
 
 #: Lines of tick text a plot's value axis must have room for: with LegibleAxis's gaps that

@@ -163,21 +163,22 @@ class UnitBars:
     def keep_labels_apart(self) -> None:
         """Room for the value labels in the axis's font; call it after a font change.
 
-        The two end labels are always shown whole: the bars are at least as wide as the two
-        need with a gap between them, and the plot's right margin takes the last one's
-        overhang (presenter mode's "0.56" reached the view's edge). The "0" between them is
-        shown where it keeps a gap from both (a :class:`~rnn_studio.ui.widgets.axes.LegibleAxis`
-        leaves it out otherwise: at text size 2.0 "−1" and "0" touched and read "−10 1").
+        With a :class:`~rnn_studio.ui.widgets.axes.LegibleAxis` the end labels are written
+        inside the plot, whole (presenter mode's "0.56" ran to the view's edge, its "−0.56"
+        into the colour bar's "−0.4"), and the "0" between them where it keeps a gap from
+        both (at text size 2.0 "−1" and "0" touched and read "−10 1").
         """
         axis = self.plot.getAxis("bottom")
         if not isinstance(axis, LegibleAxis):
             return
+        axis.labels_inside = True
         metrics = QFontMetricsF(axis.style["tickFont"] or axis.font())
-        ticks = range_ticks(self.low, self.high)
-        first, last = (metrics.horizontalAdvance(text) / 2 for _, text in (ticks[0], ticks[-1]))
-        overhang = max(first, last, END_LABEL_OVERHANG_PX / 2) + 2
-        axis.setStyle(hideOverlappingLabels=math.ceil(overhang))
-        self.plot.setContentsMargins(0, 0, max(END_LABEL_OVERHANG_PX / 2, math.ceil(last) + 2), 0)
+        widest = max(
+            metrics.horizontalAdvance(text) for _, text in range_ticks(self.low, self.high)
+        )
+        # pyqtgraph leaves out a label that reaches this far past the axis; the axis then
+        # moves it inside the plot.
+        axis.setStyle(hideOverlappingLabels=math.ceil(widest) + 2)
 
 
 def _tick_label(value: float) -> str:
