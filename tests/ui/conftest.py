@@ -125,14 +125,17 @@ def restore_app() -> Iterator[None]:
 
 
 def make_window(qtbot, session: StudioSession | None = None, restore: bool = False):
-    """A shown 1280×720 main window with the classroom features (no autosave restore)."""
-    from rnn_studio.ui.learn import install_learn_area
+    """A shown 1280×720 main window with the classroom features (no autosave restore).
+
+    As in the app, the Learn and Train areas are built on first use (``window.learn``,
+    ``window.train``, ``window.area(name)`` or showing their tab): a quarter of a window's
+    CPU was the Learn area, which most tests never open.
+    """
     from rnn_studio.ui.menus import install_menus
 
     configure_pyqtgraph()
     window = MainWindow(session or StudioSession())
     qtbot.addWidget(window)
-    install_learn_area(window)  # as rnn_studio.ui.app does, before the classroom features
     features = install_menus(window, restore=restore)
     features.errors = []
     features.report_error = lambda title, message: features.errors.append((title, message))

@@ -16,6 +16,7 @@ from rnn_studio.ui.presenter import DEFAULT_PANELS
 @pytest.fixture
 def window(classroom):
     main, _features = classroom(StudioSession(DemoSetup(text="hello there", cell="lstm", cursor=2)))
+    assert main.learn  # built on first use: "everywhere" takes in its plots too
     return main
 
 

@@ -73,6 +73,7 @@ def _menu_paths(window) -> set[tuple[str, ...]]:
 
 def _bound_keys(window) -> set[str]:
     keys = {action.shortcut().toString() for action in window.actions()}
+    assert window.learn and window.train  # built on first use: their keys count too
     keys |= {shortcut.key().toString() for shortcut in window.findChildren(QShortcut)}
     return keys - {""}
 
