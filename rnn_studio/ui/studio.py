@@ -93,8 +93,8 @@ FEW_PANEL_TABS = (("sequence", "model"), ("stepper", "outputs"), ("gradients", "
 #: The tabs of the "few panels" arrangement in a studio that scrolls down (the main
 #: window's): fewer tabs to a group, so that every tab title reads whole at text size 3.0
 #: (Gates | Inside the cell | Code needed 520 px of a 460 px column, Gradient decay |
-#: Equations 500 px of 350). Gradient decay has the right column's top to itself, and
-#: Code joins Equations under it.
+#: Equations 500 px of 350). Gradient decay has the right column to itself; Equations |
+#: Code go to the foot of the left column.
 SCROLLING_FEW_PANEL_TABS = (("stepper", "outputs"), ("sequence", "model"), ("equations", "code"))
 
 DOCK_FEATURES = (
@@ -749,6 +749,9 @@ class StudioArea(QMainWindow):
             vertical = Qt.Orientation.Vertical
             self.splitDockWidget(self.docks["outputs"], self.docks["sequence"], vertical)
             self.splitDockWidget(self.docks["sequence"], self.docks["model"], vertical)
+            # Equations | Code at the left column's foot (room it had to spare), Gradient
+            # decay the right column's whole height (its texts were cut short under it).
+            self.splitDockWidget(self.docks["model"], self.docks["equations"], vertical)
             tabs = SCROLLING_FEW_PANEL_TABS
         for first, second in tabs:
             self.tabifyDockWidget(self.docks[first], self.docks[second])
@@ -806,6 +809,8 @@ class StudioArea(QMainWindow):
             self.resizeDocks([stepper, right[0]], widths, Qt.Orientation.Horizontal)
         if right[1] in self.tabifiedDockWidgets(right[0]):
             return  # the right column is in tabs
+        if self.dockWidgetArea(right[1]) != self.dockWidgetArea(right[0]):
+            return  # the equations are in another column
         total = sum(dock.height() for dock in right)
         share = round(total * GRADIENTS_SHARE)
         self.resizeDocks(right, [share, total - share], Qt.Orientation.Vertical)

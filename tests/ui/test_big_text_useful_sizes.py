@@ -208,12 +208,14 @@ def elided_tab_titles(studio: QWidget) -> list[str]:
 @pytest.mark.parametrize("scale", SCALES)
 def test_nothing_is_cut_elided_scrolled_sideways_or_overlapping(classroom, qtbot, scale):
     """No panel is cut at its dock's edge or scrolls in it (either way: the Sequence panel
-    scrolled sideways at 3.0), every tab title reads whole (at 3.0 "G…", "Eq…"), and no
-    plot text overlaps another or is cut."""
+    scrolled sideways at 3.0), every tab title reads whole (at 3.0 "G…", "Eq…"), the
+    sequence box shows two lines, and no plot text overlaps another or is cut."""
     window, _ = open_lstm(classroom, qtbot, scale)
     qtbot.waitUntil(lambda: drawn(window), timeout=8000)
     studio = window.studio
     assert elided_tab_titles(studio) == []
+    box = studio.sequence.text_edit  # two lines of its font (one, cut, after a size change)
+    assert box.viewport().height() >= 2 * box.fontMetrics().lineSpacing()
     scrolling = [
         scroll.objectName()
         for scroll in studio.findChildren(QScrollArea)

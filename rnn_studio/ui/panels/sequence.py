@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
@@ -42,8 +42,7 @@ class SequencePanel(StudioPanel):
             f"(separated by commas or spaces) become values. At most {MAX_SEQUENCE_LENGTH} steps."
         )
         self.text_edit.setTabChangesFocus(True)
-        line = self.text_edit.fontMetrics().lineSpacing()
-        self.text_edit.setFixedHeight(int(line * 2.2) + 10)
+        self._fit_text_box()
         self.body.addWidget(self.text_edit)
 
         # Side by side while the panel's room fits both boxes, stacked when not (text size
@@ -102,6 +101,18 @@ class SequencePanel(StudioPanel):
         self.sync_from_session()
         self.show_error(self.session.error)
         self._show_info()
+
+    def _fit_text_box(self) -> None:
+        """Two lines of the text box's font (and a little room): a text size changed after
+        start-up left it two lines of the old font (at 3.0 one line, cut at the bottom)."""
+        # The panel's font: the box may not have taken the new one yet.
+        line = self.fontMetrics().lineSpacing()
+        self.text_edit.setFixedHeight(int(line * 2.2) + 10)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_text_box()
 
     def commit_text(self) -> None:
         """Send the typed text to the session now (the typing delay calls this)."""
