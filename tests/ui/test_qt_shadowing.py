@@ -77,23 +77,49 @@ def our_qt_classes() -> list[type]:
     return classes
 
 
+def self_attributes(cls: type) -> set[str]:
+    """The names ``cls``'s own source assigns to ``self.<name>``."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    return {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.ctx, ast.Store)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+    }
+
+
+def third_party_names(cls: type) -> set[str]:
+    """Names a third-party base class of ``cls`` (pyqtgraph) already defines or sets.
+
+    pyqtgraph's ``PlotItem`` sets ``self.layout`` and defines ``close()`` over Qt's; a class
+    of ours that derives from it (``LitePlotItem`` re-runs its ``__init__``) adds no hazard
+    every ``PlotItem`` does not already have.
+    """
+    names: set[str] = set()
+    for base in cls.__mro__[1:]:
+        if base.__module__.startswith(("PySide6", "shiboken6", "Shiboken", "rnn_studio")):
+            continue
+        if base.__module__ == "builtins":
+            continue
+        names |= set(vars(base))
+        try:
+            names |= self_attributes(base)
+        except (OSError, TypeError, SyntaxError):
+            continue
+    return names
+
+
 def shadowing(cls: type) -> list[str]:
     """What ``cls`` defines over a Qt method: ``"Class.name (instance attribute)"`` ..."""
-    qt = qt_attribute_names(cls)
+    qt = qt_attribute_names(cls) - third_party_names(cls)
     found = []
     for name in sorted(set(vars(cls)) & qt):
         if not (name.endswith("Event") or name in VIRTUAL_HOOKS or name == "staticMetaObject"):
             found.append(f"{cls.__qualname__}.{name} (defined in the class)")
-    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Attribute)
-            and isinstance(node.ctx, ast.Store)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == "self"
-            and node.attr in qt
-        ):
-            found.append(f"{cls.__qualname__}.{node.attr} (instance attribute)")
+    for name in self_attributes(cls) & qt:
+        found.append(f"{cls.__qualname__}.{name} (instance attribute)")
     return sorted(set(found))
 
 
@@ -115,6 +141,22 @@ def test_the_scan_finds_a_shadowing_attribute() -> None:
         "test_the_scan_finds_a_shadowing_attribute.<locals>.Panel.depth (defined in the class)",
         "test_the_scan_finds_a_shadowing_attribute.<locals>.Panel.palette (instance attribute)",
     ]
+
+
+def test_what_pyqtgraph_already_shadows_is_not_ours_the_rest_is() -> None:
+    import pyqtgraph as pg
+
+    class Plot(pg.PlotItem):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layout = None  # pyqtgraph's PlotItem sets it too: not a new hazard
+            self.palette = None  # a new one
+
+        def close(self) -> None:  # pyqtgraph's PlotItem defines close() itself
+            super().close()
+
+    name = "test_what_pyqtgraph_already_shadows_is_not_ours_the_rest_is.<locals>.Plot"
+    assert shadowing(Plot) == [f"{name}.palette (instance attribute)"]
 
 
 def test_no_ui_class_shadows_a_qt_method(qapp) -> None:
