@@ -871,7 +871,7 @@ class StudioArea(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._state_to_restore is not None:
+        if getattr(self, "_state_to_restore", None) is not None:
             self._restore_timer.start()  # once the window has stopped changing size
 
     def changeEvent(self, event: QEvent) -> None:
