@@ -30,13 +30,14 @@ from dataclasses import replace
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, QRectF
+from PySide6.QtCore import QPoint, QRect, QRectF
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication, QScrollArea, QStyle, QTabBar, QWidget
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.studio import PanelScroll
+from rnn_studio.ui.widgets.chain import BOX_WIDTH, HEIGHT, INPUT_BOTTOM, PITCH, ChainView, cell_x
 from tests.ui.conftest import drawn, refitted
 from tests.ui.test_big_text_ticks import drawn_tick_labels, whole_in_view
 from tests.ui.test_no_clipped_text import clipped_texts
@@ -205,15 +206,38 @@ def elided_tab_titles(studio: QWidget) -> list[str]:
     return elided
 
 
+def hidden_chain_tokens(view: ChainView) -> list[tuple[int, QRect]]:
+    """The steps whose token line under the chain (scene y from ``INPUT_BOTTOM`` to
+    ``HEIGHT``) is not whole in the viewport's part the horizontal scroll bar leaves free
+    (the "␣" was half under the bar), among the steps scrolled into view."""
+    shown = view.viewport().rect()
+    bar = view.horizontalScrollBar()
+    if bar.isVisible():
+        top = bar.mapTo(view, QPoint(0, 0)).y() - view.viewport().mapTo(view, QPoint(0, 0)).y()
+        shown.setBottom(min(shown.bottom(), top - 1))
+    hidden = []
+    for t in range(len(view.tokens)):
+        centre = cell_x(t) + BOX_WIDTH / 2
+        line = QRectF(centre - PITCH / 2, INPUT_BOTTOM, PITCH, HEIGHT - INPUT_BOTTOM)
+        rect = view.mapFromScene(line).boundingRect()
+        if rect.right() < shown.left() or rect.left() > shown.right():
+            continue  # scrolled out of view sideways
+        if rect.top() < shown.top() or rect.bottom() > shown.bottom():
+            hidden.append((t, rect))
+    return hidden
+
+
 @pytest.mark.parametrize("scale", SCALES)
 def test_nothing_is_cut_elided_scrolled_sideways_or_overlapping(classroom, qtbot, scale):
     """No panel is cut at its dock's edge or scrolls in it (either way: the Sequence panel
     scrolled sideways at 3.0), every tab title reads whole (at 3.0 "G…", "Eq…"), the
-    sequence box shows two lines, and no plot text overlaps another or is cut."""
+    sequence box shows two lines, the tokens under the chain are not under its scroll bar
+    (the "␣" was, at every size), and no plot text overlaps another or is cut."""
     window, _ = open_lstm(classroom, qtbot, scale)
     qtbot.waitUntil(lambda: drawn(window), timeout=8000)
     studio = window.studio
     assert elided_tab_titles(studio) == []
+    assert hidden_chain_tokens(studio.unrolled.view) == []
     box = studio.sequence.text_edit  # two lines of its font (one, cut, after a size change)
     assert box.viewport().height() >= 2 * box.fontMetrics().lineSpacing()
     scrolling = [

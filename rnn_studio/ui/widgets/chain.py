@@ -450,7 +450,9 @@ class ChainView(QGraphicsView):
         self.start_item = StartItem(self.state)
         scene.addItem(self.start_item)
         self.setScene(scene)
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        # On top, not centred: Qt centres a short scene in the viewport's height without the
+        # horizontal scroll bar, which then covered the tokens' line by half its height.
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
