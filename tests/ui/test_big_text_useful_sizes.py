@@ -261,6 +261,29 @@ def test_nothing_is_cut_elided_scrolled_sideways_or_overlapping(classroom, qtbot
     assert not clipped + clipped_texts(studio)  # top and bottom of the studio
 
 
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_the_gradient_plots_texts_are_whole_before_backprop(classroom, qtbot, scale) -> None:
+    """Before Backprop the gradient plot says "Press Backprop ◀ to send the gradient back
+    in time": wrapped inside the plot (at 1.5 one line ran past both its edges), and the
+    axis titles are whole in the view (a cut "gradient nor" is never left)."""
+    window, features = classroom(
+        StudioSession(DemoSetup(text="hello there", mode="chars", cell="lstm", cursor=4))
+    )
+    set_text_size(qtbot, window, features, scale)
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
+    gradients = window.studio.gradients
+    scroll_to(window, gradients.plot_widget)
+    studio_views(window)
+    placeholder = gradients.placeholder
+    assert placeholder.isVisible() and "Press Backprop" in placeholder.toPlainText()
+    text = placeholder.textItem
+    laid_out = text.mapRectToScene(text.boundingRect()).adjusted(1, 1, -1, -1)
+    plot_area = gradients.plot.getViewBox().sceneBoundingRect()
+    assert plot_area.contains(laid_out), (laid_out, plot_area)
+    assert cut_titles(gradients.plot_widget) == []
+    assert overlapping_texts(gradients.plot_widget) == []
+
+
 @pytest.mark.parametrize("scale", [2.0, 3.0])
 def test_the_steppers_buttons_are_on_the_first_screen(classroom, qtbot, scale) -> None:
     """The studio scrolls down at big sizes; the Stepper's buttons (what a teacher uses all

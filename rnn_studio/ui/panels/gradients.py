@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QResizeEvent, QTextDocument
+from PySide6.QtGui import QResizeEvent, QTextDocument, QTextOption
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -210,6 +210,10 @@ class GradientsPanel(StudioPanel):
         self.placeholder = pg.TextItem(
             "Press Backprop ◀ to send the gradient back in time", anchor=(0.5, 0.5)
         )
+        # Wrapped to the plot's width and centred (one line ran past both edges at 1.5).
+        self.placeholder.textItem.document().setDefaultTextOption(
+            QTextOption(Qt.AlignmentFlag.AlignHCenter)
+        )
         self.plot.addItem(self.placeholder, ignoreBounds=True)
         for line in (self.cursor_line, self.loss_line, self.front_line):
             self.plot.addItem(line, ignoreBounds=True)
@@ -291,7 +295,12 @@ class GradientsPanel(StudioPanel):
             self._keep_plot_visible()
 
     def _fit_y_label(self, *_: object) -> None:
-        """Show the longest y label that fits the axis whole, never a cut one."""
+        """Show the longest y label that fits the axis whole, never a cut one; wrap the
+        placeholder to the plot's width."""
+        width = max(self.plot.getViewBox().width() - 8, 40.0)
+        if self.placeholder.textItem.textWidth() != width:
+            self.placeholder.textItem.setTextWidth(width)
+            self.placeholder.updateTextPos()
         axis = self.plot.getAxis("left")
         label = next((text for text in Y_LABELS if _label_width(axis, text) <= axis.height()), "")
         if label == self.y_label and axis.label.isVisible() == bool(label):
