@@ -259,6 +259,17 @@ def test_nothing_is_cut_elided_scrolled_sideways_or_overlapping(classroom, qtbot
     outer.verticalScrollBar().setValue(outer.verticalScrollBar().maximum())
     QApplication.processEvents()
     assert not clipped + clipped_texts(studio)  # top and bottom of the studio
+    # The Model panel behind its tab: raised, it neither scrolls nor cuts a text (it
+    # scrolled sideways by 81, 198 and 370 px at 1.5, 2.0 and 3.0).
+    studio.docks["model"].raise_()
+    QApplication.processEvents()
+    model_scroll = studio.findChild(QScrollArea, "model_scroll")
+    scroll_to(window, model_scroll)
+    QApplication.processEvents()
+    assert studio.model.isVisible()  # a tab behind another is hidden
+    bars = model_scroll.horizontalScrollBar(), model_scroll.verticalScrollBar()
+    assert [bar.maximum() for bar in bars] == [0, 0]
+    assert clipped_texts(studio.model) == []
 
 
 @pytest.mark.parametrize("scale", [1.0, 1.5])

@@ -9,7 +9,9 @@ import sys
 from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -47,9 +49,9 @@ def _label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
     return label
 
 
-def _pair(*widgets: QWidget) -> QHBoxLayout:
+def _pair(*widgets: QWidget) -> QBoxLayout:
     """``widgets`` side by side on one form row (the first takes the spare width)."""
-    row = QHBoxLayout()
+    row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
     row.setContentsMargins(0, 0, 0, 0)
     row.setSpacing(4)
     for index, widget in enumerate(widgets):
@@ -66,8 +68,16 @@ class ModelPanel(StudioPanel):
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)
-        cells = QHBoxLayout()
+        # The cell kinds and Compare | 3 set-ups: two groups side by side when the panel's
+        # room fits them, else one under the other, each stacked too if need be (at 3.0
+        # the five buttons needed 756 px and scrolled the panel sideways).
+        cells = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         cells.setSpacing(2)
+        groups = (QWidget(self), QWidget(self))
+        group_rows = tuple(QBoxLayout(QBoxLayout.Direction.LeftToRight, g) for g in groups)
+        for row in group_rows:
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(2)
         # One checked at a time by hand, not a QButtonGroup: Tab skips every button of a
         # group but one (arrows would move between them, but arrows step the stepper).
         self.cell_buttons: dict[str, QToolButton] = {}
@@ -81,7 +91,7 @@ class ModelPanel(StudioPanel):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.clicked.connect(partial(self._cell_chosen, button))
             self.cell_buttons[kind] = button
-            cells.addWidget(button)
+            group_rows[kind == "compare"].addWidget(button)
         self.story_button = QToolButton(self)
         self.story_button.setText("3 set-ups")
         self.story_button.setObjectName("model_compare_story")
@@ -91,7 +101,10 @@ class ModelPanel(StudioPanel):
             "weights, with the LSTM's forget gate opened, and trained"
         )
         self.story_button.clicked.connect(self.story_requested)
-        cells.addWidget(self.story_button)
+        group_rows[1].addWidget(self.story_button)
+        for group in groups:
+            cells.addWidget(group)
+        cells.addStretch(1)
         self.body.addLayout(cells)
         self.apply_palette(current_palette())
 
@@ -147,10 +160,8 @@ class ModelPanel(StudioPanel):
         self.seed_box.setRange(0, 2**31 - 1)
         self.seed_box.setKeyboardTracking(False)
         # Paired on one row: the panel must fit a 1280×720 projector at a large font.
-        form.addRow(
-            _label("Hidden size", self.hidden_box, self),
-            _pair(self.hidden_box, _label("Seed", self.seed_box, self), self.seed_box),
-        )
+        sizes = _pair(self.hidden_box, _label("Seed", self.seed_box, self), self.seed_box)
+        form.addRow(_label("Hidden size", self.hidden_box, self), sizes)
 
         self.nonlinearity_box = QComboBox(self)
         self.nonlinearity_box.setObjectName("model_nonlinearity")
@@ -184,7 +195,7 @@ class ModelPanel(StudioPanel):
         self.rho_value.setObjectName("model_rho_value")
         self.rho_value.setAccessibleName("Spectral radius value")
         self.rho_value.setMinimumWidth(self.rho_value.fontMetrics().horizontalAdvance("ρ = 0.000*"))
-        rho_row = QHBoxLayout()
+        rho_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         rho_row.addWidget(self.rho_slider, 1)
         rho_row.addWidget(self.rho_value)
         form.addRow("ρ(W_hh)", rho_row)
@@ -196,10 +207,12 @@ class ModelPanel(StudioPanel):
         self.reset_button.setToolTip(
             "Back to hidden size 8, seed 0, initial ρ and forget bias, one layer, one direction"
         )
-        form.addRow(
-            _label("Forget bias", self.forget_box, self),
-            _pair(self.forget_box, self.reset_button),
-        )
+        bias = _pair(self.forget_box, self.reset_button)
+        form.addRow(_label("Forget bias", self.forget_box, self), bias)
+        # Each group decides before the row holding it (its width is the group's as laid).
+        self.wrapping_rows = [*group_rows, cells, sizes, rho_row, bias]
+        self.form = form
+        self._form_rows = (sizes, rho_row, bias)
         self.body.addStretch(1)
 
         self._rho_timer = QTimer(self)
@@ -224,6 +237,48 @@ class ModelPanel(StudioPanel):
         bridge.trace_changed.connect(lambda *_: self._sync_weights())
         bridge.view_cell_changed.connect(self.sync_from_session)
         self.sync_from_session()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.arrange_rows()
+
+    def fit_hint(self) -> None:
+        """Arrange the rows again once a font change has reached every control (the
+        decision taken in the panel's own font change saw the controls' old sizes)."""
+        self.arrange_rows()
+        super().fit_hint()
+
+    def _label_column(self) -> int:
+        """Pixels the form's labels take beside its fields (0 with the labels above)."""
+        form = getattr(self, "form", None)
+        if form is None or form.rowWrapPolicy() != QFormLayout.RowWrapPolicy.DontWrapRows:
+            return 0
+        roles = (form.itemAt(i, QFormLayout.ItemRole.LabelRole) for i in range(form.rowCount()))
+        widest = max((item.sizeHint().width() for item in roles if item is not None), default=0)
+        return widest + max(form.horizontalSpacing(), 0)
+
+    def row_width(self, row: QBoxLayout) -> int:
+        """A form row's width counts the labels' column beside it."""
+        width = super().row_width(row)
+        return width + self._label_column() if row in getattr(self, "_form_rows", ()) else width
+
+    def arrange_rows(self) -> None:
+        """The form's labels go above their fields when beside them even the widest single
+        control does not fit the room (3.0); then the rows wrap as in the base class."""
+        if not self.isVisible():
+            return  # behind its tab its width is stale: decide when it is shown
+        form = getattr(self, "form", None)
+        if form is not None:
+            parent = self.parentWidget()
+            room = parent.width() if parent is not None else self.width()
+            items = [row.itemAt(i) for row in self._form_rows for i in range(row.count())]
+            widgets = [item.widget() for item in items if item is not None]
+            controls = [widget.sizeHint().width() for widget in widgets if widget is not None]
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+            needed = self._label_column() + max(controls, default=0) + 12
+            if room < needed:
+                form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        super().arrange_rows()
 
     def apply_palette(self, palette: Palette) -> None:
         """Underline the checked cell button in its cell's colour for ``palette``."""
