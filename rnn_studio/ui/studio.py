@@ -631,6 +631,7 @@ class StudioArea(QMainWindow):
             for scroll in self.findChildren(PanelScroll):
                 scroll.set_cap(None)
                 scroll.set_least_width(0)
+            self.gradients.set_texts_whole(False)
 
     def _cap_scrolls(self) -> None:
         """Cap each dock's minimum at its share of the budget (its panel scrolls beyond).
@@ -661,6 +662,9 @@ class StudioArea(QMainWindow):
                 # The Stepper's buttons never scroll sideways (they did at text size 3.0).
                 cap_width = max(cap_width, self.stepper.minimumSizeHint().width())
             scroll.set_cap(QSize(cap_width, cap_height))
+        # Growing down, the gradient panel's verdict and ρ texts are whole under the plot
+        # (they scrolled in 36 % of the panel, 127 px of them hidden at text size 3.0).
+        self.gradients.set_texts_whole(self._grows_down())
         self._keep_tab_titles_whole()
 
     def few_panel_tabs(self) -> tuple[tuple[str, ...], ...]:

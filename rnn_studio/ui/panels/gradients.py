@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QTextDocument, QTextOption
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -63,11 +63,16 @@ class TextColumn(QScrollArea):
     """Labels one under the other that scroll when there is no room for all of them.
 
     Its size hint is the labels' full height, so it takes that when the panel has it; its
-    minimum is two lines, so a short panel keeps its plot and scrolls the texts.
+    minimum is two lines, so a short panel keeps its plot and scrolls the texts. When
+    :attr:`whole` (a studio that scrolls down, see :meth:`set_whole`) it asks for the labels'
+    whole height for its width, as a height for width, and never scrolls.
     """
 
     def __init__(self, labels: tuple[QLabel, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        #: Whether the texts ask for their whole height (the panel grows instead of them
+        #: scrolling): set in a studio that scrolls down, where the panel may be tall.
+        self.whole = False
         column = QWidget(self)
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -76,26 +81,43 @@ class TextColumn(QScrollArea):
             label.setParent(column)
             layout.addWidget(label)
         self.setWidget(column)
+        column.installEventFilter(self)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
-    def sizeHint(self) -> QSize:
-        width = self.width() if self.width() > 80 else 400
+    def set_whole(self, whole: bool) -> None:
+        """Ask for the labels' whole wrapped height (True) or scroll them in at most
+        :data:`TEXTS_SHARE` of the panel (False: a screen's height with a plot above)."""
+        if whole != self.whole:
+            self.whole = whole
+            self.updateGeometry()
+
+    def texts_height(self, width: int) -> int:
+        """Height of the labels wrapped at ``width`` pixels, one under the other."""
         column = self.widget()
         if column is None:
-            return QSize(width, 2)
+            return 0
         layout = column.layout()
         height = -1
         if layout is not None and layout.hasHeightForWidth():
-            height = layout.heightForWidth(width)
-        if height < 0:
-            height = column.sizeHint().height()
+            height = layout.totalHeightForWidth(width)
+        return height if height >= 0 else column.sizeHint().height()
+
+    def hasHeightForWidth(self) -> bool:
+        return self.whole
+
+    def heightForWidth(self, width: int) -> int:
+        return self.texts_height(width) + 2 if self.whole else -1
+
+    def sizeHint(self) -> QSize:
+        width = self.width() if self.width() > 80 else 400
+        height = self.texts_height(width)
         # At most a share of the panel: the plot keeps the height its y label needs, and
         # the texts scroll (their minimum still applies).
         panel = self.parentWidget()
-        if panel is not None and panel.height() > 0:
+        if not self.whole and panel is not None and panel.height() > 0:
             height = min(height, max(round(panel.height() * TEXTS_SHARE), 0))
         return QSize(width, height + 2)
 
@@ -103,6 +125,11 @@ class TextColumn(QScrollArea):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self.updateGeometry()  # the wrapped texts' height follows the width
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.whole and watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # a text changed: the height asked for follows it
+        return super().eventFilter(watched, event)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(80, 2 * self.fontMetrics().lineSpacing() + 4)
@@ -284,6 +311,11 @@ class GradientsPanel(StudioPanel):
             label.setText(label.text)
         if self.session.gradients:
             self._show_status()
+
+    def set_texts_whole(self, whole: bool) -> None:
+        """Show the texts under the plot at their whole height (in a studio that scrolls
+        down) instead of scrolling them in a share of the panel (a screen's height)."""
+        self.texts.set_whole(whole)
 
     def _keep_plot_visible(self) -> None:
         """A floor under the plot's height, so the texts below never squeeze it away."""
