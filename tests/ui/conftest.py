@@ -17,6 +17,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pyqtgraph as pg
 import pytest
@@ -27,12 +28,15 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from rnn_studio.state.session import StudioSession
 from rnn_studio.ui.main_window import MainWindow
+from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import THEME_PROPERTY, configure_pyqtgraph
 
 #: App properties the app sets for itself (theme name, unscaled font size).
 APP_PROPERTIES = (THEME_PROPERTY, "rnn_studio_base_point_size")
 #: pyqtgraph options the themes change.
 PYQTGRAPH_OPTIONS = ("background", "foreground", "antialias")
+
+W = TypeVar("W", bound=QWidget)
 
 
 @dataclass
@@ -143,6 +147,26 @@ def make_window(qtbot, session: StudioSession | None = None, restore: bool = Fal
     window.show()
     qtbot.waitExposed(window)
     return window, features
+
+
+def show_widget(qtbot, widget: W, width: int, height: int) -> W:
+    """``widget`` shown at ``width``×``height`` and exposed; qtbot closes it at the test's
+    end and :func:`clean_app` deletes it."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def show_panel(qtbot, panel_class: type[W], session: StudioSession, width: int, height: int) -> W:
+    """One studio panel on its own (``panel_class(SessionBridge(session))``), in the app's plot
+    colours, shown at ``width``×``height``: a test of one panel, without a window's cost.
+
+    The panel's bridge is ``panel.bridge``.
+    """
+    configure_pyqtgraph()
+    return show_widget(qtbot, panel_class(SessionBridge(session)), width, height)
 
 
 def refitted(window) -> bool:

@@ -12,10 +12,10 @@ from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.panels.cell import FAST_STEP_MS, CellViewPanel, StepAnimation
 from rnn_studio.ui.panels.equations import EquationsPanel
-from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import DARK, LIGHT
 from rnn_studio.ui.widgets.cell_diagram_view import wire_width
 from rnn_studio.ui.widgets.cell_layouts import LAYOUTS
+from tests.ui.conftest import show_panel
 
 TEXT = "not bad at all, said the cat"
 
@@ -24,13 +24,7 @@ def make_panel(qtbot, cell: str = "lstm", hidden: int = 8, cursor: int = 0):
     session = StudioSession(
         DemoSetup(text=TEXT, mode="words", cell=cell, hidden_size=hidden, cursor=cursor)
     )
-    bridge = SessionBridge(session)
-    panel = CellViewPanel(bridge)
-    qtbot.addWidget(panel)
-    panel.resize(800, 380)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return session, panel
+    return session, show_panel(qtbot, CellViewPanel, session, 800, 380)
 
 
 def busy_blocks(equations: EquationsPanel) -> list[str]:

@@ -13,9 +13,9 @@ from PySide6.QtGui import QColor
 from rnn_studio.learn.presets import builtin_presets
 from rnn_studio.state.session import StudioSession
 from rnn_studio.ui.panels.unrolled import UnrolledPanel
-from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import DARK, LIGHT
 from rnn_studio.ui.widgets.chain import flow_pen
+from tests.ui.conftest import show_panel
 
 
 def preset_setup(**changes):
@@ -25,12 +25,7 @@ def preset_setup(**changes):
 
 def make_panel(qtbot, **changes):
     session = StudioSession(preset_setup(**changes))
-    panel = UnrolledPanel(SessionBridge(session))
-    qtbot.addWidget(panel)
-    panel.resize(1000, 160)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return session, panel
+    return session, show_panel(qtbot, UnrolledPanel, session, 1000, 160)
 
 
 def distance(colour: QColor, background: QColor) -> float:

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QGraphicsRectItem
 from rnn_studio.learn.presets import builtin_presets
 from rnn_studio.state.session import StudioSession
 from rnn_studio.ui.panels.unrolled import UnrolledPanel
-from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.widgets import chain
 from rnn_studio.ui.widgets.chain import BOX_WIDTH, HEIGHT, PITCH, CellItem
+from tests.ui.conftest import show_panel
 
 
 def preset_setup(**changes):
@@ -24,12 +24,7 @@ def preset_setup(**changes):
 
 
 def make_panel(qtbot, session: StudioSession) -> UnrolledPanel:
-    panel = UnrolledPanel(SessionBridge(session))
-    qtbot.addWidget(panel)
-    panel.resize(1000, 170)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+    return show_panel(qtbot, UnrolledPanel, session, 1000, 170)
 
 
 def pixels(panel: UnrolledPanel) -> np.ndarray:

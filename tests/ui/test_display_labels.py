@@ -9,18 +9,11 @@ from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.panels.gates import GatesPanel
 from rnn_studio.ui.panels.outputs import TOP_K, OutputsPanel
 from rnn_studio.ui.panels.stepper import StepperPanel
-from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import configure_pyqtgraph
+from tests.ui.conftest import show_panel
 
 
 def _show(qtbot, panel_class, session: StudioSession):
-    configure_pyqtgraph()
-    panel = panel_class(SessionBridge(session))
-    qtbot.addWidget(panel)
-    panel.resize(560, 420)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+    return show_panel(qtbot, panel_class, session, 560, 420)
 
 
 def _row_labels(panel: GatesPanel) -> list[str]:

@@ -16,8 +16,8 @@ from rnn_studio.ui.equations_html import (
 )
 from rnn_studio.ui.panels.cell import FAST_STEP_MS
 from rnn_studio.ui.panels.equations import EquationsPanel
-from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import current_palette, step_text_colour
+from tests.ui.conftest import show_panel
 
 
 class Clock:
@@ -66,11 +66,7 @@ def playing_document(panel: EquationsPanel, session: StudioSession) -> str:
 def make_panel(qtbot, cell: str = "lstm", hidden: int = 256):
     text = ", ".join(str(0.1 * i) for i in range(40))
     session = StudioSession(DemoSetup(text=text, mode="numbers", cell=cell, hidden_size=hidden))
-    panel = EquationsPanel(SessionBridge(session))
-    qtbot.addWidget(panel)
-    panel.resize(430, 300)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = show_panel(qtbot, EquationsPanel, session, 430, 300)
     clock = Clock()
     panel.clock = clock
     edits: list[str] = []

@@ -10,8 +10,8 @@ from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.equations_html import equations_html
 from rnn_studio.ui.panels.equations import EquationsPanel
-from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import DARK, apply_theme, current_palette, step_text_colour
+from tests.ui.conftest import show_panel
 
 
 def written_afresh(panel: EquationsPanel, session: StudioSession) -> str:
@@ -33,11 +33,7 @@ def written_afresh(panel: EquationsPanel, session: StudioSession) -> str:
 
 def make_panel(qtbot, cell: str, hidden: int, mode: str, text: str):
     session = StudioSession(DemoSetup(text=text, mode=mode, cell=cell, hidden_size=hidden))
-    panel = EquationsPanel(SessionBridge(session))
-    qtbot.addWidget(panel)
-    panel.resize(430, 300)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = show_panel(qtbot, EquationsPanel, session, 430, 300)
     full: list[str] = []
     real = panel.browser.setHtml
     panel.browser.setHtml = lambda html: (full.append(html), real(html))[1]

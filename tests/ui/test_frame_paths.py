@@ -17,9 +17,7 @@ from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui import export
 from rnn_studio.ui.panels.gradients import GradientsPanel
 from rnn_studio.ui.panels.outputs import OutputsPanel
-from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import configure_pyqtgraph
-from tests.ui.conftest import settled
+from tests.ui.conftest import settled, show_panel
 
 CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 SERIES = ", ".join(f"{v:.3f}" for v in np.sin(np.arange(60) / 4) * 2 + 0.5)
@@ -33,18 +31,9 @@ def numeric_session(cell: str = "rnn") -> StudioSession:
     return session
 
 
-def shown(qtbot, panel):
-    qtbot.addWidget(panel)
-    panel.resize(420, 300)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
-
-
 def test_outputs_range_stays_put_while_playing_and_holds_every_marker(qtbot):
-    configure_pyqtgraph()
     session = numeric_session()
-    panel = shown(qtbot, OutputsPanel(SessionBridge(session)))
+    panel = show_panel(qtbot, OutputsPanel, session, 420, 300)
     view = panel.series_plot.getPlotItem().getViewBox()
     changes = []
     view.sigRangeChanged.connect(lambda *_: changes.append(1))
@@ -68,9 +57,8 @@ def test_outputs_range_stays_put_while_playing_and_holds_every_marker(qtbot):
 
 
 def test_outputs_range_follows_a_new_series(qtbot):
-    configure_pyqtgraph()
     session = numeric_session()
-    panel = shown(qtbot, OutputsPanel(SessionBridge(session)))
+    panel = show_panel(qtbot, OutputsPanel, session, 420, 300)
     bigger = ", ".join(str(v) for v in range(0, 400, 10))
     session.apply_demo(DemoSetup(text=bigger, mode="numbers", cell="rnn", hidden_size=8))
     (x_low, x_high), (y_low, y_high) = panel.series_plot.getPlotItem().getViewBox().viewRange()
@@ -79,9 +67,8 @@ def test_outputs_range_follows_a_new_series(qtbot):
 
 
 def test_gradient_curves_are_cached_but_export_as_vectors(qtbot, tmp_path):
-    configure_pyqtgraph()
     session = numeric_session("compare")
-    panel = shown(qtbot, GradientsPanel(SessionBridge(session)))
+    panel = show_panel(qtbot, GradientsPanel, session, 420, 300)
     items = [item for curves in panel.curves.values() for item in curves.values()]
     assert len(items) == 9 and all(item.curve.cacheMode() == CACHED for item in items)
     export.export_plot_svg(panel.plot_widget, tmp_path / "gradients.svg")

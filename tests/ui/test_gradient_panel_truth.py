@@ -12,22 +12,14 @@ from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.studio_core.numbers import format_factor, format_number
 from rnn_studio.ui.panels.gradients import GradientsPanel
-from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import configure_pyqtgraph
 from rnn_studio.ui.widgets.axes import decade_label
-from tests.ui.conftest import refitted, settled
+from tests.ui.conftest import refitted, settled, show_panel
 
 _SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
 
 def _panel(qtbot, session: StudioSession) -> GradientsPanel:
-    configure_pyqtgraph()
-    panel = GradientsPanel(SessionBridge(session))
-    qtbot.addWidget(panel)
-    panel.resize(520, 480)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+    return show_panel(qtbot, GradientsPanel, session, 520, 480)
 
 
 def _label_log10(label: str) -> float:

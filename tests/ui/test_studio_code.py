@@ -21,6 +21,7 @@ from rnn_studio.ui.panels import code as code_module
 from rnn_studio.ui.panels.code import VALUE_ENTRIES, VALUE_PREFIX, CodePanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import PALETTES
+from tests.ui.conftest import show_panel
 
 TEXT = "not bad at all, said the cat"
 
@@ -28,14 +29,10 @@ TEXT = "not bad at all, said the cat"
 @pytest.fixture
 def panel(qtbot):
     session = StudioSession(DemoSetup(text=TEXT, mode="words", cell="lstm", hidden_size=6))
-    bridge = SessionBridge(session)
-    widget = CodePanel(bridge)
-    qtbot.addWidget(widget)
-    widget.resize(640, 420)
-    widget.show()
+    widget = show_panel(qtbot, CodePanel, session, 640, 420)
     yield widget
     widget._walk.stop()
-    bridge.detach()
+    widget.bridge.detach()
 
 
 def code_text(panel: CodePanel) -> str:

@@ -13,8 +13,7 @@ from rnn_studio.state.sequence import display_token
 from rnn_studio.state.session import StudioSession
 from rnn_studio.state.train_area import TrainingJob, TrainingSetup
 from rnn_studio.ui.panels.outputs import OutputsPanel
-from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import configure_pyqtgraph
+from tests.ui.conftest import show_panel
 
 TEXT = "the cat sat on the mat and the dog sat on the log. " * 6
 
@@ -27,13 +26,7 @@ def trained(task: str, cell: str, **changes) -> TrainingJob:
 
 
 def panel_for(qtbot, session: StudioSession, height: int = 260) -> OutputsPanel:
-    configure_pyqtgraph()
-    panel = OutputsPanel(SessionBridge(session))
-    qtbot.addWidget(panel)
-    panel.resize(320, height)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+    return show_panel(qtbot, OutputsPanel, session, 320, height)
 
 
 def test_a_trained_text_model_shows_its_top_5_next_tokens(qtbot):

@@ -47,6 +47,7 @@ from rnn_studio.ui.theme import (
     contrast_ratio,
 )
 from rnn_studio.ui.train.controls import TrainControls
+from tests.ui.conftest import show_panel
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,12 +78,8 @@ def visible_pixels(image: QImage, rect: QRect, against: str) -> int:
 
 @pytest.fixture
 def model_panel(qtbot):
-    panel = ModelPanel(SessionBridge(StudioSession(DemoSetup(text="abcabc", cell="lstm"))))
-    qtbot.addWidget(panel)
-    panel.resize(320, 260)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+    session = StudioSession(DemoSetup(text="abcabc", cell="lstm"))
+    return show_panel(qtbot, ModelPanel, session, 320, 260)
 
 
 @pytest.mark.parametrize("name", sorted(PALETTES))

@@ -12,22 +12,17 @@ from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.studio_core.numbers import format_number
 from rnn_studio.ui.panels.unrolled import ONE_ROW_TIP, UnrolledPanel
-from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.theme import diverging_colour_map
 from rnn_studio.ui.widgets.chain import BOX_WIDTH, HEIGHT, CellItem
 from rnn_studio.ui.widgets.chain_layers import LayerColumnItem, unit_rect
+from tests.ui.conftest import show_panel
 
 
 def make_panel(qtbot, kind: str = "lstm", layers: int = 2, bidirectional: bool = True):
     setup = DemoSetup(text="not bad at all", mode="words", cell=kind, hidden_size=5,
                       num_layers=layers, bidirectional=bidirectional, cursor=1)  # fmt: skip
     session = StudioSession(setup)
-    panel = UnrolledPanel(SessionBridge(session))
-    qtbot.addWidget(panel)
-    panel.resize(900, 480)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return session, panel
+    return session, show_panel(qtbot, UnrolledPanel, session, 900, 480)
 
 
 def painted(view, item, point: QPointF):

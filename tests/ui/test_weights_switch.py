@@ -8,18 +8,11 @@ from PySide6.QtWidgets import QToolButton, QWidget
 from rnn_studio.state.session import StudioSession
 from rnn_studio.state.zoo_studio import start_session
 from rnn_studio.ui.panels.model import ModelPanel
-from rnn_studio.ui.qt_bridge import SessionBridge
-from rnn_studio.ui.theme import configure_pyqtgraph
+from tests.ui.conftest import show_panel
 
 
 def panel_for(qtbot, session):
-    configure_pyqtgraph()
-    panel = ModelPanel(SessionBridge(session))
-    qtbot.addWidget(panel)
-    panel.resize(320, 300)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+    return show_panel(qtbot, ModelPanel, session, 320, 300)
 
 
 def test_switch_shows_and_changes_the_weights(qtbot):
