@@ -9,6 +9,10 @@ forget bias and the nonlinearity (which leave W_hh alone), solves no eigenvalue 
 registered with
 :meth:`CellCache.register` (e.g. read from a session file) are never evicted and win over a
 freshly built one whenever the controls ask for them.
+
+With no ρ asked (W_hh as initialised) the weights do not need the radii: :meth:`CellCache.cell`
+then gives ρ as None ("pending") unless the radii are kept, and :meth:`CellCache.radius`
+solves them when the run is on screen, so a new seed's trace does not wait for them.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ class CellCache:
 
     def __init__(
         self,
-        recent: dict[FullKey, tuple[Any, float]] | None = None,
+        recent: dict[FullKey, tuple[Any, float | None]] | None = None,
         pinned: dict[FullKey, tuple[Any, float, Readout | None]] | None = None,
         radii: dict[FullKey, dict[str, float]] | None = None,
     ) -> None:
@@ -79,34 +83,26 @@ class CellCache:
 
     def cell(
         self, kind: str, input_size: int, cell_key: CellKey
-    ) -> tuple[Any, float, Readout | None]:
+    ) -> tuple[Any, float | None, Readout | None]:
         """The cell for these controls, its ρ(W_hh), and its readout if it was registered with one.
 
         Built with the studio's recipe (:func:`rnn_studio.studio_core.recipe.studio_cell`)
-        unless registered or recently built.
+        unless registered or recently built. ρ is None when no ρ is asked and the
+        initialisation's radii are not known yet (:meth:`radius` solves them): the weights
+        do not depend on them then.
         """
-        hidden_size, seed, nonlinearity, rho_target, forget_bias, recurrent = cell_key
-        if kind != "rnn":
-            nonlinearity, recurrent = "tanh", "random"
-        if kind != "lstm":
-            forget_bias = None
-        key = (
-            kind,
-            input_size,
-            hidden_size,
-            seed,
-            nonlinearity,
-            rho_target,
-            forget_bias,
-            recurrent,
-        )
+        key = self._full_key(kind, input_size, cell_key)
         if key in self._pinned:
             return self._pinned[key]
+        rho_target = cell_key.spectral_radius
         cached = self._recent.pop(key, None)
         if cached is None:
-            radii = self._initial_radii(
-                kind, input_size, hidden_size, seed, nonlinearity, recurrent
-            )
+            kind, input_size, hidden_size, seed, nonlinearity, _, forget_bias, recurrent = key
+            radii = None
+            if rho_target is not None:  # the rescaling needs the radii
+                radii = self._initial_radii(
+                    kind, input_size, hidden_size, seed, nonlinearity, recurrent
+                )
             cell = recipe.studio_cell(
                 kind,
                 input_size,
@@ -119,12 +115,55 @@ class CellCache:
                 radii=radii,
             )
             # Every block rescaled to ρ has radius ρ; else W_hh is the initialisation's.
-            rho = float(rho_target) if rho_target is not None else max(radii.values())
-            cached = (cell, rho)
+            cached = (cell, float(rho_target) if rho_target is not None else None)
+        if cached[1] is None:
+            radii = self._radii.get(self._radii_key(key))
+            if radii is not None:
+                cached = (cached[0], max(radii.values()))
         self._recent[key] = cached  # most recently used last
         while len(self._recent) > CELL_CACHE_SIZE:
             self._recent.pop(next(iter(self._recent)))
         return (*cached, None)
+
+    def radius(self, kind: str, input_size: int, cell_key: CellKey) -> float:
+        """ρ(W_hh) of the cell :meth:`cell` gives for these controls (max over gate blocks),
+        solving the initialisation's eigenvalue problems if they are not kept yet."""
+        key = self._full_key(kind, input_size, cell_key)
+        if key in self._pinned:
+            return self._pinned[key][1]
+        if cell_key.spectral_radius is not None:
+            return float(cell_key.spectral_radius)
+        radii = self._initial_radii(*self._radii_key(key))
+        rho = max(radii.values())
+        cached = self._recent.get(key)
+        if cached is not None:
+            self._recent[key] = (cached[0], rho)
+        return rho
+
+    @staticmethod
+    def _full_key(kind: str, input_size: int, cell_key: CellKey) -> FullKey:
+        """Everything that chooses the weights of ``kind`` under these controls."""
+        hidden_size, seed, nonlinearity, rho_target, forget_bias, recurrent = cell_key
+        if kind != "rnn":
+            nonlinearity, recurrent = "tanh", "random"
+        if kind != "lstm":
+            forget_bias = None
+        return (
+            kind,
+            input_size,
+            hidden_size,
+            seed,
+            nonlinearity,
+            rho_target,
+            forget_bias,
+            recurrent,
+        )
+
+    @staticmethod
+    def _radii_key(key: FullKey) -> tuple[Any, ...]:
+        """The part of a full key that chooses the initialisation's W_hh."""
+        kind, input_size, hidden_size, seed, nonlinearity, _, _, recurrent = key
+        return (kind, input_size, hidden_size, seed, nonlinearity, recurrent)
 
     def _initial_radii(
         self,

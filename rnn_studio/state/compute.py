@@ -10,7 +10,7 @@ an overflow is recorded in the run (``first_nonfinite_step``) and explained by
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -46,8 +46,10 @@ class CellRun:
         The engine cell (weights as set up: seed, ρ, forget bias).
     trace : engine.Trace
         The immutable record of the pass: index it by t, never recompute.
-    spectral_radius : float
-        ρ(W_hh) after any rescaling (max over gate blocks for gated cells).
+    spectral_radius : float or None
+        ρ(W_hh) after any rescaling (max over gate blocks for gated cells); None while it
+        is pending: W_hh as initialised, its eigenvalues solved after the run and the
+        gradients are on screen (:func:`pending_radii`, :meth:`Run.with_radii`).
     outputs : Outputs
         The readout at every step (``outputs.trained``: a trained model's own readout).
     first_nonfinite_step : int or None
@@ -62,7 +64,7 @@ class CellRun:
     kind: str
     cell: Any
     trace: Any
-    spectral_radius: float
+    spectral_radius: float | None
     outputs: Outputs
     first_nonfinite_step: int | None
     stack: Any = None
@@ -98,6 +100,22 @@ class Run:
         """This run with ``cell_run`` in place of its kind's (the order kept)."""
         cells = dict(self.cells)
         cells[cell_run.kind] = cell_run
+        return Run(sequence=self.sequence, cells=MappingProxyType(cells))
+
+    @property
+    def radii_pending(self) -> bool:
+        """Whether some cell's ρ(W_hh) is still to be solved (``spectral_radius`` None)."""
+        return any(cell_run.spectral_radius is None for cell_run in self.cells.values())
+
+    def with_radii(self, radii: Mapping[str, float]) -> Run:
+        """This run with the pending ρ of the cells in ``radii`` filled in (the same cells,
+        traces and outputs: only the number that was pending is new)."""
+        cells = {
+            kind: replace(cell_run, spectral_radius=radii[kind])
+            if cell_run.spectral_radius is None and kind in radii
+            else cell_run
+            for kind, cell_run in self.cells.items()
+        }
         return Run(sequence=self.sequence, cells=MappingProxyType(cells))
 
 
@@ -320,6 +338,42 @@ def compute_gradients(
     return _guarded(request, work, cancelled)
 
 
+def pending_radii(
+    request: ComputeRequest, run: Run, cells: CellCache, cancelled: Callable[[], bool] = never
+) -> dict[str, float] | None:
+    """ρ(W_hh) of every cell of ``run`` whose radius is pending, the cell on view first.
+
+    The eigenvalue problems (about 25 ms per gate block at hidden 256) are what a new seed
+    with no ρ asked leaves out of the path to its trace and gradients; the session solves
+    them afterwards and shows them with :meth:`Run.with_radii`. ``cancelled`` is asked
+    before each eigenvalue problem (None is returned when it says so); {} when none is
+    pending.
+    """
+    pending = [kind for kind, cell_run in run.cells.items() if cell_run.spectral_radius is None]
+    if request.first in pending:
+        pending.remove(request.first)
+        pending.insert(0, request.first)
+
+    def work() -> dict[str, float]:
+        input_size = run.sequence.input_size
+        with np.errstate(all="ignore"):
+            return {kind: cells.radius(kind, input_size, request.cell_key) for kind in pending}
+
+    try:
+        return _stoppable(work, cancelled)
+    except engine.Interrupted:
+        return None
+
+
+def _stoppable(work: Callable[[], Any], cancelled: Callable[[], bool]) -> Any:
+    """``work()``, with the engine's passes asking ``cancelled`` once per block of steps
+    (:func:`rnn_studio.engine.interruptible`: ``engine.Interrupted`` when it says so)."""
+    if cancelled is never:
+        return work()
+    with engine.interruptible(cancelled):
+        return work()
+
+
 def _guarded(
     request: ComputeRequest,
     work: Callable[[], Outcome | None],
@@ -333,10 +387,7 @@ def _guarded(
     few milliseconds for the worker, not the rest of the old pass.
     """
     try:
-        if cancelled is never:
-            return work()
-        with engine.interruptible(cancelled):
-            return work()
+        return _stoppable(work, cancelled)
     except engine.Interrupted:
         return None
     except TrainedModelError as problem:
@@ -402,6 +453,7 @@ def compute_cell(
     sequence = request.sequence
     entry = trained.get(kind)
     readout: Readout | None
+    rho: float | None
     if entry is not None:
         cell = trained_cell(entry.model, sequence)
         rho, readout = entry.spectral_radius, entry.readout
@@ -462,10 +514,16 @@ def overflow_message(run: Run) -> str:
     for kind, cell_run in run.cells.items():
         step = cell_run.first_nonfinite_step
         if step is not None:
+            rho = cell_run.spectral_radius
+            # (A pending ρ is named when it comes: the session writes this text again.)
+            with_rho = (
+                "each step multiplies it by W_hh"
+                if rho is None
+                else (f"with ρ(W_hh) = {format_number(rho)} each step multiplies it")
+            )
             return (
                 f"The {kind.upper()}'s hidden state overflowed to infinity at step t = {step}: "
-                f"with ρ(W_hh) = {format_number(cell_run.spectral_radius)} each step "
-                "multiplies it, and past about 10³⁰⁸ the computer cannot hold the number. "
+                f"{with_rho}, and past about 10³⁰⁸ the computer cannot hold the number. "
                 "Lower the spectral radius or use tanh."
             )
     return ""

@@ -140,6 +140,10 @@ class GradientReport:
         None with ``complete`` False: not started)."""
         return replace(self, jacobian_norms=norms, jacobian_complete=complete)
 
+    def with_spectral_radius(self, rho: float) -> GradientReport:
+        """Return a copy whose verdict holds ρ(W_hh) = ``rho`` (solved after the report)."""
+        return replace(self, verdict=replace(self.verdict, spectral_radius=rho))
+
 
 @dataclass(frozen=True, eq=False)
 class JacobianJob:
@@ -322,7 +326,7 @@ def backprop_report(
     inputs: np.ndarray,
     loss_step: int,
     clip: float | None,
-    rho: float,
+    rho: float | None,
     trace: engine.Trace | None = None,
 ) -> tuple[GradientReport, engine.Trace | None]:
     """Run BPTT for ``cell`` on ``inputs`` (T, I) with the loss at ``loss_step``.

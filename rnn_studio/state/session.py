@@ -30,6 +30,10 @@ Events (each a :class:`~rnn_studio.state.events.Signal`):
     More of the exact ‖∂h_L/∂h_t‖ curves of these cells (a tuple of kinds) is in
     :attr:`gradients`: a costly curve is computed from the loss step back, a block of steps
     at a time, and published as it grows (``report.jacobian_complete`` once finished).
+``radii_changed(run)``
+    The pending ρ(W_hh) of the run's cells (``CellRun.spectral_radius`` None: a new seed with
+    no ρ asked) were solved: :attr:`run` is the same run with them filled in. They come
+    after the run and its gradients, so those do not wait for the eigenvalue problems.
 
 Trained models (:meth:`StudioSession.show_trained`): the session computes with the trained
 weights and the model's own readout whenever the controls match the trained model (its cell,
@@ -68,6 +72,7 @@ from rnn_studio.state.compute import (
     compute_gradients,
     compute_run,
     overflow_message,
+    pending_radii,
     post_now,
     run_inline,
     staged_first,
@@ -113,6 +118,7 @@ class StudioSession:
         self.view_cell_changed = Signal("view_cell_changed")
         self.demo_applied = Signal("demo_applied")
         self.jacobian_changed = Signal("jacobian_changed")
+        self.radii_changed = Signal("radii_changed")
         setup = setup or DEFAULT_SETUP
         self._controls = Controls.from_setup(setup)
         self._view_cell = "rnn"
@@ -688,6 +694,17 @@ class StudioSession:
             # change stops this work there, so it never waits behind stale work for long.
             return self._generation != generation
 
+        def post_radii(run: Run | None) -> bool:
+            # A new seed's ρ with no ρ asked: solved once its run and gradients are on
+            # screen (the views say "pending" meanwhile). False when a newer change stopped it.
+            if run is None or not run.radii_pending:
+                return True
+            radii = pending_radii(request, run, cells, cancelled)
+            if radii is None:
+                return False
+            post(self._commit_radii, (generation, radii))
+            return True
+
         def work() -> None:
             if cancelled():
                 return
@@ -713,6 +730,7 @@ class StudioSession:
                 outcome = replace(outcome, run=outcome.run.with_cell_run(first))
             if outcome.error or not request.backprop:
                 post(self._commit, outcome)
+                post_radii(outcome.run)
                 return
             assert outcome.run is not None
             early = request.previous is None and request.cost() >= EARLY_TRACE_COST
@@ -722,6 +740,8 @@ class StudioSession:
             if outcome is None:
                 return
             post(self._commit, outcome)
+            if not post_radii(outcome.run):
+                return
             if outcome.jacobian_jobs:
                 run_jacobian_jobs(
                     outcome.jacobian_jobs,
@@ -783,6 +803,19 @@ class StudioSession:
             and outcome.run.cells.get(outcome.request.first)
             is self._run.cells.get(outcome.request.first)
         )
+
+    def _commit_radii(self, update: tuple[int, dict[str, float]]) -> None:
+        generation, radii = update
+        if generation != self._generation or self._run is None or not radii:
+            return
+        self._run = self._run.with_radii(radii)
+        if self._gradients is not None:  # the verdicts were judged while ρ was pending
+            for kind, rho in radii.items():
+                report = self._gradients.get(kind)
+                if report is not None and report.verdict.spectral_radius is None:
+                    self._gradients[kind] = report.with_spectral_radius(rho)
+        self._set_warning(overflow_message(self._run), announce=True)
+        self.radii_changed.emit(self._run)
 
     def _commit_gradients(self, outcome: Outcome) -> None:
         if outcome.gradients is not None or self._gradients is not None:

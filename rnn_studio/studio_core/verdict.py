@@ -38,8 +38,10 @@ class Verdict:
     factor_per_step : float
         Geometric mean of ``‖∂L/∂h_{t-1}‖ / ‖∂L/∂h_t‖`` over the steps back from the loss
         step (NaN with fewer than two steps).
-    spectral_radius : float
-        Largest ``|eigenvalue|`` of ``W_hh`` (max over gate blocks for gated cells).
+    spectral_radius : float or None
+        Largest ``|eigenvalue|`` of ``W_hh`` (max over gate blocks for gated cells); None
+        when it was not solved yet as the gradients were judged (the studio solves a new
+        seed's radii after its gradients are on screen).
     steps : int
         How many steps back the factor was measured over.
     nonfinite : bool
@@ -56,7 +58,7 @@ class Verdict:
 
     label: str
     factor_per_step: float
-    spectral_radius: float
+    spectral_radius: float | None
     steps: int
     nonfinite: bool = False
     overflow_step: int | None = None
@@ -152,7 +154,7 @@ def label_for(factor: float) -> str:
 
 def judge(
     norms: np.ndarray,
-    rho: float,
+    rho: float | None,
     nonfinite: bool = False,
     *,
     overflow_step: int | None = None,
@@ -165,8 +167,8 @@ def judge(
     ----------
     norms : numpy.ndarray, shape (L + 1,)
         ``‖∂L/∂h_t‖`` for t = 0..L.
-    rho : float
-        The cell's spectral radius, kept in the verdict for the status text.
+    rho : float or None
+        The cell's spectral radius, kept in the verdict (None: not solved yet).
     nonfinite : bool
         The backward pass overflowed: the verdict is "exploding" with an infinite factor.
     overflow_step, state_overflow_step : int or None

@@ -27,6 +27,7 @@ EVENT_NAMES = (
     "view_cell_changed",
     "demo_applied",
     "jacobian_changed",
+    "radii_changed",
 )
 
 
@@ -48,6 +49,7 @@ class SessionBridge(QObject):
     view_cell_changed = Signal(str)
     demo_applied = Signal(object)
     jacobian_changed = Signal(object)
+    radii_changed = Signal(object)
 
     def __init__(self, session: StudioSession, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -49,6 +49,14 @@ def make_session(hidden_size: int = 48, **setup) -> tuple[StudioSession, Recordi
     return session, executor, events
 
 
+def fresh_rho(seed: int, kind: str) -> float:
+    """ρ(W_hh) of ``kind``'s cell at ``seed`` (and the test's sizes), from the engine."""
+    from rnn_studio import engine
+    from rnn_studio.studio_core.recipe import studio_cell
+
+    return engine.spectral_radius(studio_cell(kind, 1, 48, seed))
+
+
 def test_the_cell_on_view_comes_first_then_the_rest_with_the_gradients() -> None:
     session, executor, events = make_session()
     assert session.view_cell == "lstm"  # compare mode shows a gated cell first
@@ -65,7 +73,11 @@ def test_the_cell_on_view_comes_first_then_the_rest_with_the_gradients() -> None
     assert events[1][1] is None  # the old gradients leave with the old trace
     final = session.run
     assert final.kinds == ("rnn", "lstm", "gru")
-    assert final.cells["lstm"] is traces[0].cells["lstm"]
+    # The very pass on screen; its ρ (pending as it was drawn: a new seed, no ρ asked) came
+    # after the gradients.
+    assert final.cells["lstm"].trace is traces[0].cells["lstm"].trace
+    assert traces[0].cells["lstm"].spectral_radius is None
+    assert final.cells["lstm"].spectral_radius == fresh_rho(7, "lstm")
     assert set(session.gradients) == {"rnn", "lstm", "gru"}
     fresh = StudioSession(
         DemoSetup(text=WAVE, mode="numbers", cell="compare", hidden_size=48, backprop=True, seed=7)

@@ -169,7 +169,9 @@ def test_a_change_made_inside_a_pass_stops_that_pass_at_its_next_block(
     assert session.seed == 5 and session.run.sequence.text == new_text
     assert executor.wait_idle(300_000)
     assert len(traces) == drawn + 1  # the new change's one trace (the cell on view)
-    assert traces[-1].cells["lstm"] is session.run.cells["lstm"]
+    # The very pass drawn (its ρ, pending then for the new seed, came after the gradients).
+    assert traces[-1].cells["lstm"].trace is session.run.cells["lstm"].trace
+    assert not session.run.radii_pending
     # The new change's work ran to its end: its curves equal the exact ones.
     assert all(report.jacobian_complete for report in session.gradients.values())
     fresh = StudioSession()
@@ -178,6 +180,7 @@ def test_a_change_made_inside_a_pass_stops_that_pass_at_its_next_block(
     fresh.set_seed(5)
     for kind, cell_run in session.run.cells.items():
         np.testing.assert_array_equal(cell_run.trace.hidden, fresh.run.cells[kind].trace.hidden)
+        assert cell_run.spectral_radius == fresh.run.cells[kind].spectral_radius
         np.testing.assert_array_equal(
             session.gradients[kind].grad_norms, fresh.gradients[kind].grad_norms
         )

@@ -293,6 +293,7 @@ class GradientsPanel(StudioPanel):
         bridge.trace_changed.connect(self._trace_changed)
         bridge.gradients_changed.connect(self.show_gradients)
         bridge.jacobian_changed.connect(self.show_jacobian_progress)
+        bridge.radii_changed.connect(self._show_rho_line)
         bridge.cursor_changed.connect(self.show_cursor)
         self.theme_palette = current_palette()
         self._colour_lines(self.theme_palette)
@@ -553,8 +554,14 @@ class GradientsPanel(StudioPanel):
                 )
             self.verdict_label.setText(" · ".join(lines))
             self.verdict_label.setStyleSheet("")
-        self.rho_label.setText(f"{self._rho_text()} · {self._key_text(reports)}")
+        self._show_rho_line()
         self.clip_label.setText(self._clip_text(reports))
+
+    def _show_rho_line(self, *_: object) -> None:
+        """The ρ line (and the curves' key under gradients): again when a pending ρ comes."""
+        reports: Mapping[str, GradientReport] = self.session.gradients or {}
+        text = self._rho_text()
+        self.rho_label.setText(f"{text} · {self._key_text(reports)}" if reports else text)
 
     def _rho_text(self) -> str:
         run = self.session.run
@@ -563,12 +570,13 @@ class GradientsPanel(StudioPanel):
         if len(run.cells) > 1 or self.session.cell_kind == "compare":
             # (Compare mode shows the cell on view's run first, alone: no ‖W_hh‖₂ for it.)
             return "  ".join(
-                f"ρ<sub>{kind}</sub> = {cell.spectral_radius:.2f}"
+                f"ρ<sub>{kind}</sub> = {rho_text(cell.spectral_radius, 2)}"
                 for kind, cell in run.cells.items()
             )
         cell_run = run.primary
         norm = self._largest_singular_value(cell_run.cell)
-        return f"ρ(W_hh) = {cell_run.spectral_radius:.3f} · ‖W_hh‖₂ = {format_number(norm)}"
+        rho = rho_text(cell_run.spectral_radius, 3)
+        return f"ρ(W_hh) = {rho} · ‖W_hh‖₂ = {format_number(norm)}"
 
     def _largest_singular_value(self, cell: Cell) -> float:
         """‖W_hh‖₂ of ``cell`` (max over gate blocks), kept for the cell last asked about."""
@@ -609,6 +617,12 @@ class GradientsPanel(StudioPanel):
 
     def _clip_changed(self, *_: object) -> None:
         self.session.set_clip(self.clip_threshold.value() if self.clip_box.isChecked() else None)
+
+
+def rho_text(rho: float | None, decimals: int) -> str:
+    """ρ with ``decimals`` decimals, or "…" while it is being computed (None: a new seed's
+    eigenvalues come after its run and gradients)."""
+    return "…" if rho is None else f"{rho:.{decimals}f}"
 
 
 def _clip_sentence(kind: str, report: GradientReport, clip: float, named: bool) -> str:

@@ -234,6 +234,7 @@ class ModelPanel(StudioPanel):
         self.reset_button.clicked.connect(self.session.reset)
         bridge.controls_changed.connect(self.sync_from_session)
         bridge.trace_changed.connect(self._show_rho)
+        bridge.radii_changed.connect(self._show_rho)
         bridge.trace_changed.connect(lambda *_: self._sync_weights())
         bridge.view_cell_changed.connect(self.sync_from_session)
         self.sync_from_session()
@@ -341,7 +342,7 @@ class ModelPanel(StudioPanel):
 
     def _set_slider(self, rho: float | None) -> None:
         if rho is None and self.session.run is not None:
-            rho = self.session.run.primary.spectral_radius
+            rho = self.session.run.primary.spectral_radius  # None while pending
         if rho is not None:
             self.rho_slider.setValue(round(min(rho, RHO_SLIDER_MAX) * RHO_SLIDER_SCALE))
 
@@ -356,7 +357,15 @@ class ModelPanel(StudioPanel):
             self.rho_value.setText("ρ = ?")
             return
         shown = self.session.shown or run.primary
-        text = f"ρ = {shown.spectral_radius:.3f}"
+        rho = shown.spectral_radius
+        if rho is None:  # a new seed's eigenvalues, solved after its run is on screen
+            self.rho_value.setText("ρ = …*")
+            self.rho_value.setToolTip(
+                "Spectral radius of the shown cell's W_hh: being computed "
+                "(* = as initialised, not rescaled)"
+            )
+            return
+        text = f"ρ = {rho:.3f}"
         self.rho_value.setText(text if requested is not None else text + "*")
         self.rho_value.setToolTip(
             "Spectral radius of the shown cell's W_hh (max over gate blocks)"
