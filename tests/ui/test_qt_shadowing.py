@@ -52,6 +52,7 @@ VIRTUAL_HOOKS = frozenset(
         "fixup",
         "stepBy",
         "stepEnabled",
+        "sliderChange",
     }
 )
 

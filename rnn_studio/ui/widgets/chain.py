@@ -20,7 +20,7 @@ import functools
 import math
 
 import numpy as np
-from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -32,12 +32,16 @@ from PySide6.QtGui import (
     QTransform,
 )
 from PySide6.QtWidgets import (
+    QAbstractSlider,
     QGraphicsItem,
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSceneMouseEvent,
     QGraphicsView,
+    QScrollBar,
+    QStyle,
     QStyleOptionGraphicsItem,
+    QStyleOptionSlider,
     QWidget,
 )
 
@@ -437,6 +441,47 @@ def _arrow_shape(
     return line, head
 
 
+#: How far outside its rectangle a scroll bar's handle is drawn (Fusion: its outline, 1 px).
+HANDLE_OUTLINE_PX = 3
+
+
+class HandleScrollBar(QScrollBar):
+    """A scroll bar that repaints only where its handle was and is when its value moves.
+
+    Playing scrolls the chain by one cell a step. A plain ``QScrollBar`` then repaints its
+    whole length, and, since it is not opaque, the strip of every widget behind it, though
+    only the handle moved (by a pixel, or not at all). Between the ends nothing else of the
+    bar changes with the value, so the pixels are the same as a full repaint's. The arrows
+    look disabled at the ends, so a move from or to an end repaints the whole bar.
+    """
+
+    def __init__(self, orientation: Qt.Orientation, parent: QWidget | None = None) -> None:
+        super().__init__(orientation, parent)
+        self._position = self.sliderPosition()  # where the handle was at the last change
+
+    def handle_rect(self, position: int | None = None) -> QRect:
+        """The handle's rectangle in the bar at ``position`` (None: where it is now)."""
+        option = QStyleOptionSlider()
+        self.initStyleOption(option)
+        if position is not None:
+            option.sliderPosition = option.sliderValue = position
+        return self.style().subControlRect(
+            QStyle.ComplexControl.CC_ScrollBar, option, QStyle.SubControl.SC_ScrollBarSlider, self
+        )
+
+    def sliderChange(self, change: QAbstractSlider.SliderChange) -> None:
+        old, self._position = self._position, self.sliderPosition()
+        at_an_end = {old, self._position} & {self.minimum(), self.maximum()}
+        if change != QAbstractSlider.SliderChange.SliderValueChange or at_an_end:
+            super().sliderChange(change)
+            return
+        before, after = self.handle_rect(old), self.handle_rect()
+        if before != after:
+            # The style draws the handle's outline just outside its rectangle.
+            margin = HANDLE_OUTLINE_PX
+            self.update(before.united(after).adjusted(-margin, -margin, margin, margin))
+
+
 class ChainView(QGraphicsView):
     """A horizontally scrolling chain of :class:`CellItem`; emits :attr:`step_clicked`."""
 
@@ -450,6 +495,7 @@ class ChainView(QGraphicsView):
         self.start_item = StartItem(self.state)
         scene.addItem(self.start_item)
         self.setScene(scene)
+        self.setHorizontalScrollBar(HandleScrollBar(Qt.Orientation.Horizontal, self))
         # On top, not centred: Qt centres a short scene in the viewport's height without the
         # horizontal scroll bar, which then covered the tokens' line by half its height.
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
