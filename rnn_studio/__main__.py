@@ -13,6 +13,7 @@ import sys
 from rnn_studio import __version__
 from rnn_studio.cli import export, models, train
 from rnn_studio.cli.parser import PROG, CliError, OneLineArgumentParser, print_error
+from rnn_studio.process_start import limit_blas_threads_early, pause_collection, resume_collection
 
 EPILOG = f"""\
 examples:
@@ -56,8 +57,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``rnn-studio`` with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    # Before the parser loads NumPy: its BLAS starts with one thread, and no cyclic garbage
+    # collection runs until the studio's first frame (rnn_studio.process_start); a command
+    # or the self-check turns the collector back on as soon as the line is parsed.
+    limit_blas_threads_early()
+    pause_collection()
+    try:
+        return _run(argv)
+    finally:
+        resume_collection()
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is not None or args.self_check:
+        resume_collection()
     if args.command is not None and (args.self_check or args.measure_startup):
         parser.error(f"--self-check does not go with a command (got {args.command!r})")
     try:

@@ -13,23 +13,20 @@ import sys
 from collections.abc import Callable
 
 from rnn_studio import __version__
+from rnn_studio.process_start import (
+    blas_started_with_one_thread,
+    limit_blas_threads_early,
+    pause_collection,
+    resume_collection,
+)
+
+__all__ = ["AfterFirstPaint", "identify_app", "limit_blas_threads_early", "run_app"]
 
 #: Environment variable: quit this many milliseconds after the window is shown (tests).
 QUIT_AFTER_VARIABLE = "RNN_STUDIO_QUIT_AFTER_MS"
 #: The app's icon in ``resources/icons`` and its desktop entry (``rnn-studio.desktop``).
 ICON_NAME = "rnn-studio.svg"
 DESKTOP_FILE_NAME = "rnn-studio"
-
-
-def limit_blas_threads_early() -> None:
-    """Ask for a one-thread BLAS through the environment, before NumPy is first imported.
-
-    The engine's matrices are tiny: on a busy two-core machine OpenBLAS's thread pool made
-    training about 20 times slower (see :mod:`rnn_studio.engine.blas`). A value the user set
-    is kept; :func:`rnn_studio.engine.blas.limit_blas_threads` covers a NumPy already loaded.
-    """
-    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        os.environ.setdefault(variable, "1")
 
 
 def identify_app(app: object) -> None:
@@ -101,10 +98,21 @@ def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> 
         Close the window by itself after this many milliseconds (also read from the
         ``RNN_STUDIO_QUIT_AFTER_MS`` environment variable); for tests and benchmarks.
     """
-    limit_blas_threads_early()
-    from rnn_studio.engine.blas import limit_blas_threads
+    # No cyclic garbage collection until the window has painted (rnn_studio.process_start):
+    # ~180 collections re-scanned the start's long-lived objects, a tenth of its CPU.
+    pause_collection()
+    try:
+        return _show_window_and_run(argv, quit_after_ms)
+    finally:
+        resume_collection()  # the window closed before painting, or the start failed
 
-    limit_blas_threads(1)
+
+def _show_window_and_run(argv: list[str] | None, quit_after_ms: int | None) -> int:
+    limit_blas_threads_early()
+    if not blas_started_with_one_thread():  # NumPy came first, or the user chose a number
+        from rnn_studio.engine.blas import limit_blas_threads
+
+        limit_blas_threads(1)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -144,7 +152,9 @@ def run_app(argv: list[str] | None = None, quit_after_ms: int | None = None) -> 
 
     # Kept alive by its watcher, a child of the window.
     AfterFirstPaint(
-        window, [operate_keyboard, *after_paint, features.maybe_show_tour], on_close=restore
+        window,
+        [resume_collection, operate_keyboard, *after_paint, features.maybe_show_tour],
+        on_close=[resume_collection, *restore],
     )
     window.show()
     if quit_after_ms is None and os.environ.get(QUIT_AFTER_VARIABLE):
