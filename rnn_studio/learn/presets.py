@@ -9,6 +9,7 @@ session (``state``) never needs them (the Sequence panel applies a preset's setu
 from __future__ import annotations
 
 import functools
+import json
 import math
 from dataclasses import dataclass, replace
 from typing import Any
@@ -16,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from rnn_studio import resources
-from rnn_studio.learn import content
 from rnn_studio.studio_core.demo import DemoSetup
 
 
@@ -105,13 +105,32 @@ def load_presets() -> tuple[Preset, ...]:
     return loaded or builtin_presets()
 
 
+def preset_labels() -> tuple[str, ...]:
+    """The labels :func:`load_presets` gives, read without parsing or checking the files.
+
+    The title of each example in ``examples.json`` as written there (the Sequence panel's
+    list shows them from the first frame; its presets are parsed once it has painted). When
+    the file is missing or not what :func:`load_presets` accepts, the two may differ: the
+    caller takes the labels of the presets it loads in the end.
+    """
+    try:
+        text = (resources.resource_root() / "examples.json").read_text(encoding="utf-8")
+        labels = tuple(str(example["title"]) for example in json.loads(text)["examples"])
+    except (OSError, ValueError, KeyError, TypeError):
+        labels = ()
+    return labels or tuple(preset.label for preset in builtin_presets())
+
+
 @functools.cache
 def _examples_and_demos() -> tuple[Any, Any]:
     """``examples.json`` and the ``demos.json`` it names, checked against each other.
 
     Only these two files: the studio's preset list is on the first frame, the lessons, decks,
     quizzes and glossary that :func:`content.load_all` also parses (about 70 ms) are not.
+    The content modules themselves (~20 ms to import) are loaded here, not with this module.
     """
+    from rnn_studio.learn import content
+
     root = resources.resource_root()
     demos = content.parse_demos((root / "demos.json").read_text(encoding="utf-8"))
     examples = content.parse_examples(

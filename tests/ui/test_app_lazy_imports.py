@@ -2,7 +2,8 @@
 
 The app is started the way ``rnn-studio`` starts it, in a fresh process, and the modules
 loaded when the main window first paints are compared with the ones the first frame does not
-need: the export, help/licence, recorder and preferences-dialog modules, PIL, and the engine's
+need: the export, help/licence, recorder and preferences-dialog modules, PIL, the learn
+content modules (the Presets list parses its presets once painted), and the engine's
 training, gradient-check and file modules. Then each lazy path is shown to load what it needs
 when it is used.
 """
@@ -65,6 +66,10 @@ LAZY = (
     "PIL.Image",
     "rnn_studio.engine.gradcheck",
     "rnn_studio.engine.stack_io",
+    # The Presets list shows its labels; its presets are parsed once the panel has painted.
+    "rnn_studio.learn.content",
+    "rnn_studio.learn.content_parse",
+    "rnn_studio.learn.content_types",
     # The progress store is read at start (the review limit); its schedulers are not.
     "rnn_studio.learn.scheduler.fsrs",
     "rnn_studio.learn.scheduler.sm2",

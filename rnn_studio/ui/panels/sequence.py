@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnn_studio.learn.presets import Preset, load_presets
+from rnn_studio.learn.presets import Preset, load_presets, preset_labels
 from rnn_studio.state.sequence import MAX_SEQUENCE_LENGTH, MODE_LABELS
 from rnn_studio.state.zoo_studio import describe_setup
 from rnn_studio.ui.panels.base import StudioPanel
@@ -60,14 +61,14 @@ class SequencePanel(StudioPanel):
         self.preset_box.setToolTip("Set up one of the classic demos")
         self.preset_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.preset_box.setMinimumContentsLength(8)
-        self.presets: tuple[Preset, ...] = load_presets()
         self.preset_box.addItem("Presets…", None)
-        for preset in self.presets:
-            self.preset_box.addItem(preset.label, preset.preset_id)
-            index = self.preset_box.count() - 1
-            # Every preset names the model it uses (issue 10).
-            tip = f"{preset.description} {describe_setup(preset.setup)}"
-            self.preset_box.setItemData(index, tip, 3)  # Qt.ToolTipRole
+        # The labels now (the box is sized to them when first shown); the presets, parsed
+        # with the learn content modules (~25 ms of a start), once the panel has painted
+        # (paintEvent), or when first read (presets).
+        for label in preset_labels():
+            self.preset_box.addItem(label, None)
+        self._presets: tuple[Preset, ...] | None = None
+        self._presets_queued = False
         row.addWidget(self.mode_box)
         row.addWidget(self.preset_box, 1)
         self.body.addLayout(row)
@@ -158,11 +159,47 @@ class SequencePanel(StudioPanel):
         self.commit_text()
         self.session.set_mode(self.mode_box.itemData(index))
 
+    @property
+    def presets(self) -> tuple[Preset, ...]:
+        """The presets in the list, in order (loaded into it the first time this is read)."""
+        if self._presets is None:
+            self._presets = self._fill_presets()
+        return self._presets
+
+    def _fill_presets(self) -> tuple[Preset, ...]:
+        presets = load_presets()
+        box = self.preset_box
+        with blocked(box):
+            while box.count() > len(presets) + 1:
+                box.removeItem(box.count() - 1)
+            for index, preset in enumerate(presets, start=1):
+                if index < box.count():
+                    if box.itemText(index) != preset.label:  # examples.json was not usable
+                        box.setItemText(index, preset.label)
+                    box.setItemData(index, preset.preset_id)
+                else:
+                    box.addItem(preset.label, preset.preset_id)
+                # Every preset names the model it uses (issue 10).
+                tip = f"{preset.description} {describe_setup(preset.setup)}"
+                box.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+        return presets
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._presets is None and not self._presets_queued:
+            self._presets_queued = True  # just after this frame, before anything can be chosen
+            QTimer.singleShot(0, self, self._load_presets)
+
+    def _load_presets(self) -> None:
+        if self._presets is None:
+            self._presets = self._fill_presets()
+
     def _preset_chosen(self, index: int) -> None:
+        presets = self.presets  # loaded, if this came before the panel painted
         preset_id = self.preset_box.itemData(index)
         with blocked(self.preset_box):
             self.preset_box.setCurrentIndex(0)
-        for preset in self.presets:
+        for preset in presets:
             if preset.preset_id == preset_id:
                 self._typing_timer.stop()
                 self.session.apply_demo(preset.setup)
