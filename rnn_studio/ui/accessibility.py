@@ -17,8 +17,8 @@ import re
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QSize, Qt
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from rnn_studio.engine.cells import GATE_LABELS
 from rnn_studio.engine.numerics import stable_norm
 from rnn_studio.studio_core.numbers import format_factor, format_number
+from rnn_studio.ui.widgets.status_text import fitted_lines, wrap_flags
 
 if TYPE_CHECKING:
     from rnn_studio.state.gradients import GradientReport
@@ -130,6 +131,11 @@ def _number(value: float) -> str:
 class StepStatusLine(QLabel):
     """A status-bar label that always reads :func:`describe_step` for the session.
 
+    When the window is narrower than the description (text size 2.0 and up at 1280×720) it
+    wraps to more lines instead of being cut at the window's edge or elided; its height only
+    grows while its width and font stay, so playing relayouts the window at most when a text
+    first needs another line.
+
     Parameters
     ----------
     bridge : SessionBridge
@@ -143,6 +149,9 @@ class StepStatusLine(QLabel):
         self.setAccessibleName("Current step")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        #: Lines the description takes: more than one when the window is narrower than it
+        #: (a large text size), so it is read whole, not cut or elided.
+        self.shown_lines = 1
         for signal in (
             bridge.cursor_changed,
             bridge.trace_changed,
@@ -152,30 +161,55 @@ class StepStatusLine(QLabel):
             signal.connect(self.refresh)
         self.refresh()
 
-    def displayed_text(self) -> str:
-        """What the line draws: its whole text, or as much as fits its width ending in "…".
+    def text_width(self) -> int:
+        """Pixels across the description is drawn in."""
+        return self.contentsRect().width() - 2 * self.margin()
 
-        The whole text stays the label's text, tooltip and accessible description; only the
-        drawing is shortened, so at a large text size the line ends in "…" instead of being
-        cut at the window's edge (and it never widens the window).
-        """
-        width = self.contentsRect().width() - 2 * self.margin()
-        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+    def _fit_lines(self, grow_only: bool) -> None:
+        """As many lines as the description needs at the width (no fewer than now if
+        ``grow_only``: playing does not relayout the window at every step)."""
+        metrics, width = self.fontMetrics(), self.text_width()
+        needed = fitted_lines(metrics, self.text(), width, 1, self.shown_lines, grow_only)
+        if needed != self.shown_lines:
+            self.shown_lines = needed
+            self.updateGeometry()  # the status bar takes the new height
+            self.update()
 
     def minimumSizeHint(self) -> QSize:
-        # Any width: the text is elided when the status bar is narrower than it.
+        # Any width: the text wraps when the status bar is narrower than it.
         hint = super().minimumSizeHint()
-        return QSize(self.fontMetrics().horizontalAdvance("t = 10, …"), hint.height())
+        extra = (self.shown_lines - 1) * self.fontMetrics().lineSpacing()
+        return QSize(self.fontMetrics().horizontalAdvance("t = 10, …"), hint.height() + extra)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            # Narrower: perhaps another line. Wider: back to the lines the text needs.
+            self._fit_lines(grow_only=event.size().width() < event.oldSize().width())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.shown_lines = 1
+            self._fit_lines(grow_only=False)
+            self.updateGeometry()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        shown = self.displayed_text()
-        if shown == self.text():
+        if self.shown_lines == 1 and self.fontMetrics().horizontalAdvance(self.text()) <= (
+            self.text_width()
+        ):
             super().paintEvent(event)
             return
         painter = QPainter(self)
         painter.setPen(self.palette().color(self.foregroundRole()))
         rect = self.contentsRect().adjusted(self.margin(), 0, -self.margin(), 0)
-        painter.drawText(rect, int(self.alignment()), shown)
+        painter.drawText(
+            rect, wrap_flags(self.fontMetrics(), self.text(), rect.width()), self.text()
+        )
         painter.end()
 
     def refresh(self, *_: object) -> None:
@@ -184,6 +218,7 @@ class StepStatusLine(QLabel):
         if text == self.text():
             return
         self.setText(text)
+        self._fit_lines(grow_only=True)
         self.setToolTip(text)
         self.setAccessibleDescription(text)
         event = QAccessibleEvent(self, QAccessible.Event.DescriptionChanged)

@@ -799,11 +799,6 @@ class StudioArea(QMainWindow):
         self.resizeDocks(around, heights, Qt.Orientation.Vertical)
         stepper = self.docks["stepper"]
         if self.layout_tier == "few" and stepper.geometry().top() == 0:
-            # The Stepper on top of the left column: no taller than it needs, the Sequence
-            # under it within the first screen.
-            tab_bar = round(self.fontMetrics().height() * 1.6) + 8
-            height = self._comfortable_height("stepper") + tab_bar
-            self.resizeDocks([stepper], [height], Qt.Orientation.Vertical)
             # The left column as narrow as its panels allow, the right one its share at
             # least: the rest to the memory heatmap in the centre.
             left = max(self.docks[name].minimumSizeHint().width() for name in LEFT_COLUMN)
@@ -811,6 +806,16 @@ class StudioArea(QMainWindow):
             share = round(FEW_PANEL_SHARES["gradients"][0] * self.width())
             widths = [left, max(least, share)]
             self.resizeDocks([stepper, right[0]], widths, Qt.Orientation.Horizontal)
+            # The Stepper's rows arranged for its width, and its position line wrapped for
+            # it, before it is measured.
+            for layout in (self.layout(), self.stepper.layout()):
+                if layout is not None:
+                    layout.activate()
+            # The Stepper on top of the left column: no taller than it needs, the Sequence
+            # under it within the first screen.
+            tab_bar = round(self.fontMetrics().height() * 1.6) + 8
+            height = self._comfortable_height("stepper") + tab_bar
+            self.resizeDocks([stepper], [height], Qt.Orientation.Vertical)
         if right[1] in self.tabifiedDockWidgets(right[0]):
             return  # the right column is in tabs
         if self.dockWidgetArea(right[1]) != self.dockWidgetArea(right[0]):

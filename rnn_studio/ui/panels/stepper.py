@@ -12,6 +12,7 @@ import sys
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QHBoxLayout,
     QPushButton,
@@ -76,9 +77,13 @@ class StepperPanel(StudioPanel):
         self.scrubber.setToolTip("Drag to any time step")
         self.body.addWidget(self.scrubber)
 
-        row = QHBoxLayout()
+        # The speed under the position when the two do not fit side by side (a narrow
+        # column at a large text size), so the position wraps to fewer lines.
+        row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.position_row = row
         # Its text changes at every step: a StatusText does not relayout the window for it.
-        self.position_label = StatusText(1, parent=self)
+        # Wrapped, not elided, when the column is narrow (text size 1.5 and up): "t = 4 (…".
+        self.position_label = StatusText(1, parent=self, wrap=True)
         self.position_label.setObjectName("stepper_position")
         self.position_label.setAccessibleName("Current step")
         self.speed_box = QComboBox(self)
@@ -91,6 +96,7 @@ class StepperPanel(StudioPanel):
         row.addWidget(self.position_label, 1)
         row.addWidget(self.speed_box)
         self.body.addLayout(row)
+        self.wrapping_rows = [row]
 
         self.timer = QTimer(self)
         self.timer.setObjectName("stepper_timer")
@@ -106,6 +112,13 @@ class StepperPanel(StudioPanel):
         bridge.cursor_changed.connect(self._show_cursor)
         self._sync_range()
         self._apply_speed()
+
+    def row_width(self, row: QBoxLayout) -> int:
+        """The position row needs its text's width (not the label's hint) beside the speed."""
+        if row is not self.position_row:
+            return super().row_width(row)
+        text = self.position_label.fontMetrics().horizontalAdvance(self.position_label.text())
+        return super().row_width(row) - self.position_label.sizeHint().width() + text + 2
 
     def apply_palette(self, palette: Palette) -> None:
         """Draw the play and pause icons in ``palette``'s button colours.
