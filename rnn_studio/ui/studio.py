@@ -883,6 +883,32 @@ class StudioArea(QMainWindow):
         if getattr(self, "_state_to_restore", None) is not None:
             self._restore_timer.start()  # once the window has stopped changing size
 
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # Qt has laid the docks out again
+            self._keep_docks_inside()
+        return handled
+
+    def _keep_docks_inside(self) -> None:
+        """Lay the docks out again if the last layout left one past the studio's edge.
+
+        Qt shares out a shrink of a few pixels among the docks in fixed-point steps, and can
+        leave the bottom dock a pixel past the foot (the Gates dock at 489 + 322 in a studio
+        810 px tall, after the studio shrank from 844 to 810 inside its scroll area). A fresh
+        layout of the same size fits.
+        """
+        inside = self.rect()
+        for dock in self.docks.values() if hasattr(self, "docks") else ():
+            shown = dock.geometry()
+            if dock.isFloating() or shown.bottom() < 0 or shown.right() < 0:
+                continue  # floating, or behind another tab (Qt moves those off the studio)
+            if not inside.contains(shown):
+                layout = self.layout()
+                if layout is not None:
+                    layout.invalidate()
+                    layout.activate()
+                return
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if getattr(self, "_fitting_suspended", True):
