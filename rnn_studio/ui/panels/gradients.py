@@ -228,6 +228,9 @@ class GradientsPanel(StudioPanel):
         self._label_timer.timeout.connect(self._fit_y_label)
         self.plot.getViewBox().sigResized.connect(self._label_timer.start)
         self.plot.getAxis("left").geometryChanged.connect(self._label_timer.start)
+        # ... or just before a frame is painted, if that comes first: a frame painted in
+        # between showed "gradient nor" cut (the first frame of a start at text size 1.5).
+        self.plot_widget.viewport().installEventFilter(self)
         outward_ticks(self.plot)
         self.plot.setMenuEnabled(False)
         self.legend = self.plot.addLegend(offset=(-4, 4), labelTextSize=legend_text_size())
@@ -326,6 +329,16 @@ class GradientsPanel(StudioPanel):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._keep_plot_visible()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Paint
+            and self._label_timer.isActive()
+            and watched is self.plot_widget.viewport()
+        ):
+            self._label_timer.stop()
+            self._fit_y_label()  # the title this frame shows fits the axis it is drawn on
+        return super().eventFilter(watched, event)
 
     def _fit_y_label(self, *_: object) -> None:
         """Show the longest y label that fits the axis whole, never a cut one; wrap the
