@@ -22,8 +22,10 @@ thread's CPU until it posted the stage, timed through the session's executor API
 Changes: the seed, ρ, the LSTM forget bias, one number of the sequence, the loss step (the
 run is kept: no ``trace``), and ``during job``: the seed changed again as soon as the previous
 change's Jacobian curves are being computed (what a user dragging a slider does); its
-``trace`` is the time the new trace waits. Every change sets a value not used before, so no
-cell comes from the studio's cell cache.
+``trace`` is the time the new trace waits; ``seed + 1``: the seed box's up arrow once the
+work of the change before is done (the studio may have prepared that seed's spectral radii
+meanwhile). Every change sets a value not used before, so no cell comes from the studio's
+cell cache; the ``seed`` changes are never next to the seed before.
 
 "Before" is another commit of the same repository, exported with ``git archive`` to a
 temporary folder; the two trees run in alternating subprocesses (interleaved), one BLAS
@@ -52,7 +54,7 @@ BEFORE_REF = "54a1e0e01dfb56bb94a5324be4a0ade50855285c"
 
 STEPS = 1000
 HIDDEN = 256
-CHANGES = ("seed", "rho", "forget bias", "text", "loss step", "during job")
+CHANGES = ("seed", "rho", "forget bias", "text", "loss step", "during job", "seed + 1")
 STAGES = ("trace", "grad", "jac first", "jac done")
 TARGETS_MS = {"trace": 150.0, "grad": 300.0, "jac first": 300.0}
 REPO = Path(__file__).resolve().parent.parent
@@ -274,7 +276,9 @@ def worker(rounds: int, label: str) -> int:
     def change(name: str) -> None:
         i = next(counter)
         if name in ("seed", "during job"):
-            session.set_seed(1000 + i)
+            session.set_seed(1000 + 10 * i)  # never next to the seed before (see "seed + 1")
+        elif name == "seed + 1":
+            session.set_seed(session.seed + 1)
         elif name == "rho":
             session.set_spectral_radius(round(0.8 + 0.003 * i, 3))
         elif name == "forget bias":

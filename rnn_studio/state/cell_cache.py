@@ -140,6 +140,13 @@ class CellCache:
             self._recent[key] = (cached[0], rho)
         return rho
 
+    def prepare(self, kind: str, input_size: int, cell_key: CellKey) -> None:
+        """Solve and keep the radii :meth:`cell` would need for these controls' weights (the
+        initialisation's, whatever ρ is asked), unless kept already or registered."""
+        key = self._full_key(kind, input_size, cell_key)
+        if key not in self._pinned:
+            self._initial_radii(*self._radii_key(key))
+
     @staticmethod
     def _full_key(kind: str, input_size: int, cell_key: CellKey) -> FullKey:
         """Everything that chooses the weights of ``kind`` under these controls."""

@@ -71,6 +71,7 @@ from rnn_studio.state.compute import (
     Run,
     compute_gradients,
     compute_run,
+    neighbour_radii,
     overflow_message,
     pending_radii,
     post_now,
@@ -730,7 +731,8 @@ class StudioSession:
                 outcome = replace(outcome, run=outcome.run.with_cell_run(first))
             if outcome.error or not request.backprop:
                 post(self._commit, outcome)
-                post_radii(outcome.run)
+                if post_radii(outcome.run) and not outcome.error and not cancelled():
+                    neighbour_radii(request, cells, cancelled)
                 return
             assert outcome.run is not None
             early = request.previous is None and request.cost() >= EARLY_TRACE_COST
@@ -748,6 +750,8 @@ class StudioSession:
                     cancelled,
                     lambda progress: post(self._attach_jacobians, (generation, progress)),
                 )
+            if not cancelled():  # idle otherwise: the next seed's ρ, for the seed box's arrows
+                neighbour_radii(request, cells, cancelled)
 
         self._in_flight += 1
         self._executor(work, self._work_done, request.cost())

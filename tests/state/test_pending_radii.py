@@ -13,7 +13,10 @@ import pytest
 
 from rnn_studio import engine
 from rnn_studio.engine import dynamics
+from rnn_studio.state import compute
+from rnn_studio.state.cell_cache import CellCache
 from rnn_studio.state.compute import overflow_message
+from rnn_studio.state.controls import CellKey
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.studio_core.recipe import studio_cell
@@ -28,12 +31,15 @@ class Recording:
     def __init__(self, solved: list[int]) -> None:
         self.solved = solved
         self.posted: list[tuple[Any, int]] = []
+        self.radii: list[int] = []  # eigenvalue problems solved when each radii post came
 
     def __call__(self, work, done, cost) -> None:
         done(work())
 
     def post(self, callback, value) -> None:
         self.posted.append((value, len(self.solved)))
+        if callback.__name__ == "_commit_radii":
+            self.radii.append(len(self.solved))
         callback(value)
 
 
@@ -81,7 +87,7 @@ def test_a_new_seed_shows_its_run_and_gradients_before_solving_any_eigenvalue(so
     assert seen == [(None,)]  # the LSTM drawn with its ρ pending
     outcomes = [(value, count) for value, count in executor.posted if hasattr(value, "request")]
     assert outcomes and all(count == 0 for _, count in outcomes)  # no eigenvalue before
-    assert len(solved) == 1 + 4 + 3  # then the three cells' blocks, once each
+    assert executor.radii == [1 + 4 + 3]  # then the three cells' blocks, once each
     for kind, cell_run in session.run.cells.items():
         assert cell_run.spectral_radius == engine_rho(kind, 11)
         assert session.gradients[kind].verdict.spectral_radius == cell_run.spectral_radius
@@ -90,8 +96,9 @@ def test_a_new_seed_shows_its_run_and_gradients_before_solving_any_eigenvalue(so
 def test_the_radii_come_cell_on_view_first_and_equal_a_fresh_sessions(solved) -> None:
     session, executor = session_with(solved, backprop=False)
     session.set_seed(12)
-    radii = [value for value, _ in executor.posted if isinstance(value, tuple)]
-    assert len(radii) == 1 and list(radii[0][1]) == ["lstm", "rnn", "gru"]
+    assert len(executor.radii) == 1
+    radii = [value for value, count in executor.posted if count == executor.radii[0]]
+    assert list(radii[-1][1]) == ["lstm", "rnn", "gru"]
     fresh = StudioSession(
         DemoSetup(text=WAVE, mode="numbers", cell="compare", hidden_size=HIDDEN, seed=12)
     )
@@ -133,7 +140,7 @@ class Held:
 
     def deliver(self, radii: bool = True) -> None:
         """Deliver the posts in order: all of them, or (``radii`` False) up to the radii."""
-        while self.queue and (radii or not isinstance(self.queue[0][1], tuple)):
+        while self.queue and (radii or self.queue[0][0].__name__ != "_commit_radii"):
             callback, value = self.queue.pop(0)
             callback(value)
 
@@ -148,17 +155,17 @@ def test_stale_radii_are_dropped_and_the_kept_run_gets_its_own(solved) -> None:
     for kind, cell_run in session.run.cells.items():
         assert cell_run.spectral_radius == engine_rho(kind, 15)
     # A loss step change keeps the run; if its radii had not come yet, they still do.
-    session.set_seed(16)
+    session.set_seed(40)  # not next to 15 (whose radii were solved ahead)
     queue = held.queue
-    radii_posts = [i for i, (_, value) in enumerate(queue) if isinstance(value, tuple)]
-    del queue[radii_posts[0] :]  # the radii of seed 16 never arrive (as if cancelled)
+    radii_posts = [i for i, (call, _) in enumerate(queue) if call.__name__ == "_commit_radii"]
+    del queue[radii_posts[0] :]  # the radii of seed 40 never arrive (as if cancelled)
     held.deliver()
     assert session.run.radii_pending
     session.set_loss_step(100)
     held.deliver()
     assert not session.run.radii_pending
     for kind, cell_run in session.run.cells.items():
-        assert cell_run.spectral_radius == engine_rho(kind, 16)
+        assert cell_run.spectral_radius == engine_rho(kind, 40)
         assert session.gradients[kind].verdict.spectral_radius == cell_run.spectral_radius
 
 
@@ -173,3 +180,63 @@ def test_the_overflow_text_says_nothing_false_while_rho_is_pending(solved) -> No
     assert solved_run.cells["rnn"].spectral_radius == 1.25
     assert solved_run.cells["lstm"] is run.cells["lstm"]  # only the pending one is new
     assert "ρ(W_hh) = 1.25 each step multiplies it" in overflow_message(solved_run)
+
+
+def test_the_next_seeds_radii_are_solved_ahead_so_a_step_of_the_seed_box_needs_none(
+    solved,
+) -> None:
+    session, executor = session_with(solved, backprop=True, spectral_radius=0.9)
+    session.set_seed(20)  # its work ends with the radii of seeds 21 and 19
+    for seed in (21, 19):
+        session.set_seed(20)
+        solved.clear()
+        executor.posted.clear()
+        session.set_seed(seed)
+        before = [count for value, count in executor.posted if hasattr(value, "request")]
+        assert before and set(before) == {0}  # the run and the gradients: no eigenvalue
+        fresh = StudioSession(
+            DemoSetup(
+                text=WAVE,
+                mode="numbers",
+                cell="compare",
+                hidden_size=HIDDEN,
+                backprop=True,
+                spectral_radius=0.9,
+                seed=seed,
+            )
+        )
+        for kind, cell_run in session.run.cells.items():
+            np.testing.assert_array_equal(cell_run.trace.hidden, fresh.run.cells[kind].trace.hidden)
+            assert cell_run.spectral_radius == pytest.approx(0.9)
+            assert engine.spectral_radius(cell_run.cell) == pytest.approx(0.9, rel=1e-9)
+
+
+def test_solving_ahead_stops_at_the_next_eigenvalue_problem_when_asked(solved) -> None:
+    session, _ = session_with(solved, backprop=True)
+    request = compute.ComputeRequest(
+        generation=1,
+        sequence=session.run.sequence,
+        previous=None,
+        kinds=("rnn", "lstm", "gru"),
+        cell_key=CellKey(HIDDEN, 500, "tanh", None, None, "random"),
+        backprop=True,
+        loss_step=-1,
+        clip=None,
+        cursor=0,
+        announce=False,
+    )
+    assert request.cost() >= compute.EARLY_TRACE_COST
+    cells = CellCache()
+    solved.clear()
+    compute.neighbour_radii(request, cells, lambda: len(solved) >= 3)
+    assert len(solved) == 3  # asked before each problem: stopped at the fourth
+    solved.clear()
+    compute.neighbour_radii(request, cells)
+    # Both neighbours, every block, but the RNN's one kept (the LSTM's two solved before the
+    # stop were not: a cell's radii are kept whole).
+    assert len(solved) == 2 * 8 - 1
+    small = replace(request, backprop=False)
+    assert small.cost() < compute.EARLY_TRACE_COST
+    solved.clear()
+    compute.neighbour_radii(replace(small, cell_key=small.cell_key._replace(seed=900)), cells)
+    assert solved == []  # cheap sizes solve nothing ahead
