@@ -116,6 +116,9 @@ def _show_window_and_run(argv: list[str] | None, quit_after_ms: int | None) -> i
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from rnn_studio.ui.pyside_import_check import quicken_pyside_import_check
+
+    quicken_pyside_import_check()  # PySide's check of each module imported from here on
     from rnn_studio.atomic_files import clean_stale_temporaries
     from rnn_studio.storage import user_config_dir, user_data_dir
     from rnn_studio.ui.main_window import MainWindow
