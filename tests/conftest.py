@@ -1,4 +1,5 @@
-"""Shared test setup: headless Qt, user files away from the user's folders, a frozen heap.
+"""Shared test setup: headless Qt, user files away from the user's folders, one-thread BLAS,
+a frozen heap.
 
 User files: every test process sends them to a temporary folder of its own
 (``RNN_STUDIO_HOME``), so no test touches the user's settings or data and parallel workers
@@ -14,6 +15,7 @@ import os
 import shutil
 import tempfile
 
+from rnn_studio.engine.blas import limit_blas_threads
 from rnn_studio.ui.offscreen_screen import use_offscreen_screen
 
 #: This test process's user folder (settings, data), removed when the process ends.
@@ -28,6 +30,15 @@ use_offscreen_screen(TEST_HOME)
 # An app a test starts in a subprocess prints every thread's stack if it crashes (the test
 # shows the subprocess's stderr), as this process does (pytest's faulthandler).
 os.environ.setdefault("PYTHONFAULTHANDLER", "1")
+
+# BLAS on one thread in every test process, as in the app (rnn_studio.ui.app, ui/train,
+# cli train): on a busy two-core machine OpenBLAS's default pool made one LSTM training of
+# tests/engine/test_recipes.py cost 25 s CPU instead of 4 s, and that file ran into the
+# 300 s timeout when collected on its own. NumPy is loaded already (pytest-randomly imports
+# it), so threadpoolctl sets the pool now; the variables are for the processes tests start.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+limit_blas_threads(1)
 
 
 def pytest_collection_finish(session) -> None:

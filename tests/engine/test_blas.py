@@ -54,3 +54,12 @@ def test_threadpoolctl_is_a_declared_runtime_dependency() -> None:
     root = Path(__file__).resolve().parents[2]
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert any(dep.startswith("threadpoolctl") for dep in project["dependencies"])
+
+
+def test_the_tests_run_blas_on_one_thread() -> None:
+    """tests/conftest.py sets every test process to one BLAS thread, as the app does, whatever
+    files are collected (a training test alone ran 6 times the CPU on the default pool)."""
+    from rnn_studio.engine.blas import blas_threads
+
+    assert blas_threads() and set(blas_threads()) == {1}
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"

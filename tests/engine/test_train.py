@@ -10,7 +10,6 @@ import time
 import numpy as np
 import pytest
 
-from rnn_studio.engine.blas import limit_blas_threads
 from rnn_studio.engine.errors import EngineError
 from rnn_studio.engine.tasks import ForecastTask, MemoryTask, SentimentTask, TextTask
 from rnn_studio.engine.train import (
@@ -22,8 +21,6 @@ from rnn_studio.engine.train import (
     accuracy_against_lag,
 )
 from rnn_studio.texts import bundled_text
-
-limit_blas_threads(1)
 
 
 def train(task, kind, hidden, **config):

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnn_studio.engine.blas import limit_blas_threads
 from rnn_studio.state.session import StudioSession
 from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.panels.gradients import GradientsPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.widgets.compare_story import CompareStoryBar
 from rnn_studio.ui.workers import QtExecutor
-
-limit_blas_threads(1)  # as the app does
 
 
 def test_the_cell_on_view_is_drawn_before_the_other_cells_are_computed(qtbot) -> None:

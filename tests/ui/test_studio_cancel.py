@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from rnn_studio import engine
-from rnn_studio.engine.blas import limit_blas_threads
 from rnn_studio.engine.blocks import forward_chunks, time_chunks
 from rnn_studio.state import compute as compute_module
 from rnn_studio.state import gradients
@@ -23,8 +22,6 @@ from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.workers import QtExecutor
 
 STEPS = 400
-
-limit_blas_threads(1)  # as the app does: a BLAS thread pool per product thrashes a busy machine
 
 
 def test_a_change_during_a_long_jacobian_job_is_not_queued_behind_it(qtbot, monkeypatch) -> None:
