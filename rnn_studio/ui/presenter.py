@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QComboBox,
+    QGraphicsLineItem,
     QGraphicsRectItem,
     QLabel,
     QLineEdit,
@@ -533,7 +534,14 @@ class PresenterMode(QObject):
                 continue
             done.add(id(item))
             if isinstance(
-                item, (pg.PlotDataItem, pg.PlotCurveItem, pg.InfiniteLine, QGraphicsRectItem)
+                item,
+                (
+                    pg.PlotDataItem,
+                    pg.PlotCurveItem,
+                    pg.InfiniteLine,
+                    QGraphicsRectItem,
+                    QGraphicsLineItem,
+                ),
             ):
                 pen = QPen(_current_pen(item))
                 if pen.style() == Qt.PenStyle.NoPen or pen.color().alpha() == 0:

@@ -142,5 +142,5 @@ def test_the_panel_follows_the_theme(qtbot):
     dark = resolve_theme("dark")
     panel.apply_palette(dark)
     assert panel.actual_curve.opts["pen"].color() == QColor(dark.plot_foreground)
-    assert panel.cursor_line.pen.color() == QColor(dark.current_step)
+    assert panel.cursor_line.pen().color() == QColor(dark.current_step)
     assert panel.caption.colour == QColor(dark.muted_text)

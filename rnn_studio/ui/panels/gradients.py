@@ -43,6 +43,7 @@ from rnn_studio.ui.widgets.axes import DecadeLogAxis, IntegerAxis, outward_ticks
 from rnn_studio.ui.widgets.compact_spin import CompactDoubleSpinBox
 from rnn_studio.ui.widgets.lite_plot import LitePlotItem
 from rnn_studio.ui.widgets.paint_cache import cache_static
+from rnn_studio.ui.widgets.plot_marks import CursorLine
 
 #: The y-axis label, longest first: the longest that fits the plot's height is shown whole
 #: (pyqtgraph cuts a rotated label that is taller than its axis: "gradient norr").
@@ -234,7 +235,7 @@ class GradientsPanel(StudioPanel):
         outward_ticks(self.plot)
         self.plot.setMenuEnabled(False)
         self.legend = self.plot.addLegend(offset=(-4, 4), labelTextSize=legend_text_size())
-        self.cursor_line = pg.InfiniteLine(angle=90)
+        self.cursor_line = CursorLine()  # moves at every step: Qt's own item (plot_marks)
         self.loss_line = pg.InfiniteLine(angle=90)
         self.front_line = pg.InfiniteLine(angle=90)
         self.placeholder = pg.TextItem(
@@ -245,7 +246,8 @@ class GradientsPanel(StudioPanel):
             QTextOption(Qt.AlignmentFlag.AlignHCenter)
         )
         self.plot.addItem(self.placeholder, ignoreBounds=True)
-        for line in (self.cursor_line, self.loss_line, self.front_line):
+        self.cursor_line.attach(self.plot)
+        for line in (self.loss_line, self.front_line):
             self.plot.addItem(line, ignoreBounds=True)
         self.body.addWidget(self.plot_widget, 1)
         self._keep_plot_visible()

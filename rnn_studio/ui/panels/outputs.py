@@ -28,6 +28,7 @@ from rnn_studio.ui.theme import OKABE_ITO, Palette, current_palette, relative_lu
 from rnn_studio.ui.widgets.axes import IntegerAxis, outward_ticks, plot_axes
 from rnn_studio.ui.widgets.lite_plot import LitePlotItem
 from rnn_studio.ui.widgets.paint_cache import cache_static
+from rnn_studio.ui.widgets.plot_marks import CursorLine, StepMarker
 from rnn_studio.ui.widgets.status_text import StatusText
 
 TOP_K = 5
@@ -146,16 +147,15 @@ class OutputsPanel(StudioPanel):
             name="predicted from h_{t−1}",
             connect="finite",
         )
-        self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(palette.current_step, width=2))
-        series.addItem(self.cursor_line, ignoreBounds=True)
-        self.next_marker = pg.ScatterPlotItem(
-            size=10,
-            pen=pg.mkPen(palette.plot_foreground, width=1),
-            brush=pg.mkBrush(palette.current_step),
+        # Both move at every step: Qt's own items (plot_marks), not pyqtgraph's Python ones.
+        self.cursor_line = CursorLine(pg.mkPen(palette.current_step, width=2))
+        self.cursor_line.attach(series)
+        self.next_marker = StepMarker(
+            10, pg.mkPen(palette.plot_foreground, width=1), pg.mkBrush(palette.current_step)
         )
         # The marker moves at every step: were it counted in the auto range, the range (and
         # so every axis and curve) would be redrawn each frame; show_trace fits the range.
-        series.addItem(self.next_marker, ignoreBounds=True)
+        self.next_marker.attach(series)
         cache_static(self.actual_curve, self.predicted_curve)
         self.stack.addWidget(self.token_chart)
         self.stack.addWidget(self.series_plot)
@@ -266,7 +266,7 @@ class OutputsPanel(StudioPanel):
             self.cursor_line.setValue(t)
             predicted = predictions[t]
             finite = bool(np.isfinite(predicted))
-            self.next_marker.setData([t + 1.0] if finite else [], [predicted] if finite else [])
+            self.next_marker.set_point(t + 1.0 if finite else None, predicted)
             actual = (
                 f", actual {format_number(values[t + 1], 4)}"
                 if t + 1 < len(sequence)
