@@ -43,7 +43,7 @@ from rnn_studio.ui.panels.memory import MemoryPanel
 from rnn_studio.ui.panels.model import ModelPanel
 from rnn_studio.ui.panels.outputs import OutputsPanel
 from rnn_studio.ui.panels.sequence import SequencePanel
-from rnn_studio.ui.panels.stepper import StepperPanel, install_shortcuts
+from rnn_studio.ui.panels.stepper import StepperPanel, StepperStrip, install_shortcuts
 from rnn_studio.ui.panels.unrolled import UnrolledPanel
 from rnn_studio.ui.qt_bridge import SessionBridge
 from rnn_studio.ui.settings import LAYOUT_VERSION
@@ -281,11 +281,55 @@ class StudioScroll(QScrollArea):
         tree moved into a styled window is restyled widget by widget)."""
         self.setWidget(studio)
         studio.installEventFilter(self)
+        if isinstance(studio, StudioArea):
+            #: The Stepper's buttons pinned above the studio while it is scrolled past them.
+            self.strip = StepperStrip(studio.stepper, self)
+            self.strip.hide()
+            bar = self.verticalScrollBar()
+            bar.valueChanged.connect(self.place_strip)
+            bar.rangeChanged.connect(self.place_strip)
+            studio.docks["stepper"].visibilityChanged.connect(self.place_strip)
+            studio.docks["stepper"].topLevelChanged.connect(self.place_strip)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()  # the studio's minimum width may have changed (a font)
         return super().eventFilter(watched, event)
+
+    def stepper_scrolled_away(self) -> bool:
+        """Whether the studio is scrolled down past the Stepper's buttons (or the Stepper,
+        docked in it, is behind another tab while the studio is scrolled)."""
+        studio = self.widget()
+        if not isinstance(studio, StudioArea) or self.verticalScrollBar().value() <= 0:
+            return False
+        dock = studio.docks["stepper"]
+        if dock.isFloating() or dock.isHidden():
+            return False  # a window of its own, or closed: nothing to repeat here
+        stepper = studio.stepper
+        if not stepper.isVisible():
+            return True  # behind the Outputs tab
+        button = stepper.play_button
+        foot = button.mapTo(studio, QPoint(0, button.height())).y()
+        return foot <= self.verticalScrollBar().value()
+
+    def place_strip(self, *_: object) -> None:
+        """Show the pinned Stepper above the viewport while the Stepper is scrolled away (the
+        viewport moves down under it: nothing is covered), and hide it again."""
+        strip = getattr(self, "strip", None)
+        if strip is None:
+            return
+        pinned = self.stepper_scrolled_away()
+        height = strip.sizeHint().height() if pinned else 0
+        if self.viewportMargins().top() != height:
+            self.setViewportMargins(0, height, 0, 0)
+        if pinned:
+            strip.setGeometry(0, 0, self.viewport().width(), height)
+        if strip.isVisible() != pinned:
+            strip.setVisible(pinned)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.place_strip()
 
     def minimumSizeHint(self) -> QSize:
         # As wide as the studio needs (it never scrolls sideways); any height.
@@ -507,7 +551,9 @@ class StudioArea(QMainWindow):
         # Menu bar and area tabs above the studio, the status bar below (measured from
         # their hints: the window may be mid-resize while a new font is fitted).
         # (From the scroll area's viewport when there is one: the studio may be scrolled.)
-        anchor = self.parentWidget() if self._scrolls_down() else self
+        # (The scroll area, not its viewport: the pinned Stepper moves the viewport down.)
+        viewport = self.parentWidget()
+        anchor = viewport.parentWidget() if self._scrolls_down() and viewport else self
         assert anchor is not None
         above = anchor.mapTo(window, QPoint(0, 0)).y()
         status = window.findChild(QStatusBar)

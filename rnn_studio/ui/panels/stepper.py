@@ -10,10 +10,12 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QBoxLayout,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QPushButton,
     QSlider,
@@ -41,6 +43,17 @@ DEFAULT_SPEED = 5
 PLAY = "Play or pause the stepper (when no button or list has the focus)"
 STEP_FORWARD = "Step forward"
 STEP_BACK = "Step back"
+
+
+def play_icon(palette: Palette) -> QIcon:
+    """The play button's icon: play, and pause when checked (playing), in ``palette``.
+
+    Icons, not text glyphs: DejaVu, the font the Linux package installs, has no ⏸. The
+    button is checked while playing, so its "on" icon is the pause sign on the highlight.
+    """
+    icon = tinted_icon("play", palette.button_text)
+    tinted_icon("pause", palette.highlighted_text, into=icon, state=QIcon.State.On)
+    return icon
 
 
 class StepperPanel(StudioPanel):
@@ -121,14 +134,8 @@ class StepperPanel(StudioPanel):
         return super().row_width(row) - self.position_label.sizeHint().width() + text + 2
 
     def apply_palette(self, palette: Palette) -> None:
-        """Draw the play and pause icons in ``palette``'s button colours.
-
-        Icons, not text glyphs: DejaVu, the font the Linux package installs, has no ⏸. The
-        button is checked while playing, so its "on" icon is the pause sign on the highlight.
-        """
-        icon = tinted_icon("play", palette.button_text)
-        tinted_icon("pause", palette.highlighted_text, into=icon, state=QIcon.State.On)
-        self.play_button.setIcon(icon)
+        """Draw the play and pause icons in ``palette``'s button colours."""
+        self.play_button.setIcon(play_icon(palette))
 
     def _button(self, name: str, text: str, tip: str) -> QToolButton:
         button = QToolButton(self)
@@ -183,13 +190,89 @@ class StepperPanel(StudioPanel):
     def _show_cursor(self, t: int) -> None:
         with blocked(self.scrubber):
             self.scrubber.setValue(t)
+        self.position_label.setText(self.position_text(t))
+
+    def position_text(self, t: int) -> str:
+        """The position line for step ``t``: "t = 4 (step 5 of 11) · “o”"."""
         run = self.session.run
         if run is None:
-            self.position_label.setText("no sequence")
-            return
+            return "no sequence"
         token = run.sequence.tokens[t]
         # "t = 0 of 1" read as one step for a two-step sequence: count the steps instead.
-        self.position_label.setText(f"t = {t} (step {t + 1} of {len(run)}) · “{token}”")
+        return f"t = {t} (step {t + 1} of {len(run)}) · “{token}”"
+
+
+class StepperStrip(QFrame):
+    """The Stepper's buttons and position line in one row, for the top of a studio that
+    scrolls down (text size 2.0 and up): shown while the Stepper itself is scrolled out of
+    view, so stepping and playing stay one click away. It drives the same session and the
+    Stepper's own play timer.
+
+    Parameters
+    ----------
+    stepper : StepperPanel
+        The panel whose controls this repeats.
+    """
+
+    def __init__(self, stepper: StepperPanel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.stepper = stepper
+        session = stepper.session
+        self.setObjectName("stepper_strip")
+        self.setAccessibleName("Stepper (pinned)")
+        self.setAutoFillBackground(True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)  # set apart from the studio under it
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 6, 2)
+        row.setSpacing(2)
+        self.buttons: list[QAbstractButton] = []
+        for name, text, tip, action in (
+            ("start", "|◀", "Go to the first step (Home)", session.go_to_start),
+            ("back", "◀", "Step back (←)", session.step_back),
+            ("play", "Play", "Play or pause (Space)", stepper.toggle_playing),
+            ("forward", "▶", "Step forward (→)", session.step_forward),
+            ("end", "▶|", "Go to the last step (End)", session.go_to_end),
+        ):
+            button = QPushButton(text, self) if name == "play" else QToolButton(self)
+            button.setText(text)
+            button.setObjectName(f"stepper_strip_{name}")
+            button.setToolTip(tip)
+            button.setAccessibleName(f"{tip.split(' (')[0]} (pinned Stepper)")
+            # Clicks only: the keys in the tooltips work anywhere, and Tab keeps to the
+            # Stepper's own controls.
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(action)
+            row.addWidget(button)
+            self.buttons.append(button)
+        self.play_button = self.buttons[2]
+        self.play_button.setCheckable(True)
+        self.position_label = StatusText(1, parent=self, wrap=True)
+        self.position_label.setObjectName("stepper_strip_position")
+        self.position_label.setAccessibleName("Current step")
+        row.addWidget(self.position_label, 1)
+        stepper.playing_changed.connect(self._show_playing)
+        stepper.bridge.cursor_changed.connect(self._show_cursor)
+        stepper.bridge.trace_changed.connect(self._show_cursor)
+        self.apply_palette(current_palette())
+        self._show_playing(stepper.playing)
+        self._show_cursor()
+
+    def apply_palette(self, palette: Palette) -> None:
+        """The play and pause icons in ``palette``'s colours (as the Stepper's)."""
+        self.play_button.setIcon(play_icon(palette))
+
+    def _show_playing(self, playing: bool) -> None:
+        with blocked(self.play_button):
+            self.play_button.setChecked(playing)
+            self.play_button.setText("Pause" if playing else "Play")
+
+    def _show_cursor(self, *_: object) -> None:
+        if self.isVisible():  # (read again when shown)
+            self.position_label.setText(self.stepper.position_text(self.stepper.session.cursor))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.position_label.setText(self.stepper.position_text(self.stepper.session.cursor))
 
 
 def install_shortcuts(window: QWidget, stepper: StepperPanel) -> list[QShortcut]:
