@@ -678,6 +678,7 @@ class StudioArea(QMainWindow):
                 scroll.set_cap(None)
                 scroll.set_least_width(0)
             self.gradients.set_texts_whole(False)
+            self._keep_stepper_hint_whole()
 
     def _cap_scrolls(self) -> None:
         """Cap each dock's minimum at its share of the budget (its panel scrolls beyond).
@@ -711,7 +712,23 @@ class StudioArea(QMainWindow):
         # Growing down, the gradient panel's verdict and ρ texts are whole under the plot
         # (they scrolled in 36 % of the panel, 127 px of them hidden at text size 3.0).
         self.gradients.set_texts_whole(self._grows_down())
+        self._keep_stepper_hint_whole()
         self._keep_tab_titles_whole()
+
+    def _keep_stepper_hint_whole(self) -> None:
+        """In the "few panels" arrangement of a studio that scrolls down: the Stepper (on top
+        of the left column) claims the height of its whole hint, so the studio grows rather
+        than fold it (at text size 3.0 its position line and speed take two rows more)."""
+        scroll = self.docks["stepper"].widget()
+        if not isinstance(scroll, PanelScroll):
+            return
+        least = 0
+        if self.layout_tier == "few" and self._grows_down():
+            panel, hint = self.stepper, self.stepper.hint
+            width = hint.width() if hint.width() > 40 else panel.width() - 12
+            whole = hint.full_height(width) - hint.line_height()
+            least = panel.minimumSizeHint().height() + whole
+        scroll.set_least_height(least)
 
     def few_panel_tabs(self) -> tuple[tuple[str, ...], ...]:
         """The groups of docks in tabs in the "few panels" arrangement (Gates shares its
@@ -857,6 +874,7 @@ class StudioArea(QMainWindow):
             for layout in (self.layout(), self.stepper.layout()):
                 if layout is not None:
                     layout.activate()
+            self._keep_stepper_hint_whole()
             # The Stepper on top of the left column: no taller than it needs, the Sequence
             # under it within the first screen.
             tab_bar = round(self.fontMetrics().height() * 1.6) + 8

@@ -6,7 +6,7 @@ Whole means: the text, wrapped at word boundaries at the width it is drawn in (m
 here with the font's metrics, independently of the widgets), fits inside the widget, and
 the widget is inside the window and not covered. Playing through the sequence the height
 changes at most when a text first needs another line, not at every step (a relayout of the
-whole window per frame).
+whole window per frame). The Stepper keeps its whole hint.
 """
 
 from __future__ import annotations
@@ -61,7 +61,11 @@ def test_the_position_and_status_lines_wrap_whole_at_big_text(classroom, qtbot, 
     assert window.rect().contains(right)  # the line itself is inside the window
     assert window.minimumSizeHint().width() <= 1280
 
-    position = window.studio.stepper.position_label
+    stepper = window.studio.stepper
+    # The Stepper's taller rows do not cost it its hint (the studio grows instead): at 3.0
+    # it folded to "Space plays,… ?" once the speed box went under the position line.
+    assert not stepper.hint.collapsed
+    position = stepper.position_label
     heights = set()
     for _ in range(window.session.length):
         QApplication.processEvents()
