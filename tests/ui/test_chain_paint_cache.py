@@ -95,6 +95,7 @@ def test_a_cells_bounds_are_qts_own() -> None:
     state = chain.ChainState()
     state.tokens = ("a", "b")
     rect = CellItem(0, state, lambda t: None).boundingRect()
-    # The box, the arrow to the next cell and the token centred under the box.
-    assert (rect.left(), rect.top()) == ((BOX_WIDTH - PITCH) / 2, 0.0)
-    assert (rect.width(), rect.height()) == (PITCH + (PITCH - BOX_WIDTH) / 2, HEIGHT)
+    # The box, the arrow to the next cell and the token centred under the box, and a unit
+    # round them (what the item cache kept when the cells were cached).
+    assert (rect.left(), rect.top()) == ((BOX_WIDTH - PITCH) / 2 - 1, -1.0)
+    assert (rect.width(), rect.height()) == (PITCH + (PITCH - BOX_WIDTH) / 2 + 2, HEIGHT + 2)

@@ -211,9 +211,14 @@ class ChainState:
         ]
 
 
-#: A cell's bounding rectangle in item coordinates: the box, the arrow to the next cell and
-#: the token centred under the box.
+#: The box, the arrow to the next cell and the token centred under the box, in item
+#: coordinates.
 CELL_RECT = QRectF((BOX_WIDTH - PITCH) / 2, 0.0, PITCH + (PITCH - BOX_WIDTH) / 2, HEIGHT)
+#: A cell's bounding rectangle, which also clips its painting: :data:`CELL_RECT` and a unit
+#: round it, as much as Qt's item cache kept round it (its pixmap covered the bounds and
+#: a device pixel more each side) when the cells were cached, so that the LSTM's
+#: cell-state gradient arrow, whose tail reaches into the next cell, is cut where it was.
+CELL_BOUNDS = CELL_RECT.adjusted(-1.0, -1.0, 1.0, 1.0)
 
 
 class CellItem(QGraphicsRectItem):
@@ -223,20 +228,24 @@ class CellItem(QGraphicsRectItem):
     cells whose look changed, not the whole visible chain.
 
     A rectangle item (with no pen or brush of its own) so that its bounding rectangle,
-    :data:`CELL_RECT`, is Qt's: the view asks for it about 300 times a frame while playing,
+    :data:`CELL_BOUNDS`, is Qt's: the view asks for it about 300 times a frame while playing,
     and a Python ``boundingRect`` cost ~0.5 ms of every frame.
+
+    Painted directly, clipped to its bounds. A device-coordinate cache copied the cells
+    (118 rows at the least zoom) from pixmaps instead, and Qt's raster engine hands a copy
+    of 96 rows or more to its thread pool and waits for it: ~14 hand-offs a frame while
+    playing, each a wait on another thread (long ones on a busy machine), and more of the
+    GUI thread's time than drawing the few cells a step exposes.
     """
 
     def __init__(self, t: int, state: ChainState, on_clicked) -> None:
-        super().__init__(CELL_RECT)
+        super().__init__(CELL_BOUNDS)
         self.setPen(Qt.PenStyle.NoPen)
         self.t = t
         self.state = state
         self.on_clicked = on_clicked
         self.setPos(cell_x(t), 0.0)
-        # Scrolling repaints cells that did not change: copy them from a cached pixmap
-        # (Qt's pixmap cache bounds the memory) instead of drawing text and arrows again.
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsToShape, True)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
