@@ -11,9 +11,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication, QScrollArea
 
+from rnn_studio.state.session import StudioSession
+from rnn_studio.studio_core.demo import DemoSetup
 from rnn_studio.ui.panels.gradients import GradientsPanel
 from tests.ui.conftest import drawn
-from tests.ui.test_big_text_useful_sizes import open_lstm, scroll_to
+from tests.ui.test_big_text_useful_sizes import open_lstm, scroll_to, set_text_size
 
 
 def hidden_height(panel: GradientsPanel) -> int:
@@ -53,3 +55,25 @@ def test_the_gradient_texts_are_whole_in_a_studio_that_scrolls(classroom, qtbot,
         window.executor.wait_idle()
         qtbot.waitUntil(lambda: drawn(window), timeout=8000)
         QApplication.processEvents()
+
+
+@pytest.mark.parametrize("scale", [2.0, 3.0])
+def test_the_three_cells_texts_are_whole_with_clipping_on(classroom, qtbot, scale) -> None:
+    """Compare mode, the longest texts (a verdict and a clipping sentence per cell): at 2.0
+    a scroll bar shown for a moment narrowed the texts, which then needed more than the
+    height they were given and kept the bar (82 px hidden)."""
+    window, features = classroom(
+        StudioSession(
+            DemoSetup(text="not bad at all, really", mode="words", cell="compare", cursor=2)
+        )
+    )
+    set_text_size(qtbot, window, features, scale)
+    window.session.backprop()
+    window.executor.wait_idle()
+    panel = window.studio.gradients
+    panel.clip_box.setChecked(True)
+    window.executor.wait_idle()
+    qtbot.waitUntil(lambda: drawn(window), timeout=8000)
+    scroll_to(window, panel.texts)
+    assert "RNN" in panel.verdict_label.text() and "GRU" in panel.clip_label.text()
+    assert (hidden_height(panel), cut_labels(panel)) == (0, [])

@@ -93,6 +93,14 @@ class TextColumn(QScrollArea):
         :data:`TEXTS_SHARE` of the panel (False: a screen's height with a plot above)."""
         if whole != self.whole:
             self.whole = whole
+            # No scroll bar when whole: one shown for a moment (a text growing before the
+            # panel does) narrowed the texts, so they needed more than their height for the
+            # box's width and kept it (82 px hidden in compare mode at 2.0).
+            self.setVerticalScrollBarPolicy(
+                Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+                if whole
+                else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            )
             self.updateGeometry()
 
     def texts_height(self, width: int) -> int:
