@@ -27,8 +27,8 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
-    QHBoxLayout,
     QPlainTextEdit,
     QTextEdit,
     QToolButton,
@@ -104,8 +104,6 @@ class CodePanel(StudioPanel):
         """``on_screen=False``: made covered by another tab (the studio's default layout),
         the code is listed only when first raised (:meth:`set_on_screen`), not at start."""
         super().__init__(bridge, parent)
-        controls = QHBoxLayout()
-        controls.setSpacing(2)
         self.forward_button = self._button("code_forward", "Forward", "The forward step")
         self.backward_button = self._button(
             "code_backward", "Backward", "The backward step of backpropagation through time"
@@ -126,15 +124,35 @@ class CodePanel(StudioPanel):
         # font the right column has little height to spare. The values of the highlighted
         # line are shown in the code itself, on a line of their own under it.
         self.body.setSpacing(2)
-        self.position_label = StatusText(1, parent=self)
+        # Wrapped, not elided ("t…" in 40 px at text size 2.0), and under the buttons when
+        # it does not fit beside them.
+        self.position_label = StatusText(1, parent=self, wrap=True)
         self.position_label.setObjectName("code_position")
         self.position_label.setAccessibleName("Step and line shown")
-        for widget in (self.forward_button, self.backward_button, self.play_button):
-            controls.addWidget(widget)
-        controls.addWidget(self.position_label, 1)
-        controls.addWidget(self.previous_button)
-        controls.addWidget(self.next_button)
-        self.body.addLayout(controls)
+        # The direction, then the stepping buttons: one under the other when the panel is
+        # narrower than both, and each group's buttons too if need be (text size 2.0 and up:
+        # the panel scrolled sideways).
+        self.button_groups: list[QBoxLayout] = []
+        for group in (
+            (self.forward_button, self.backward_button),
+            (self.play_button, self.previous_button, self.next_button),
+        ):
+            buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+            buttons.setSpacing(2)
+            for button in group:
+                buttons.addWidget(button)
+            self.button_groups.append(buttons)
+        controls = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        controls.setSpacing(2)
+        for buttons in self.button_groups:
+            controls.addLayout(buttons)
+        position_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        position_row.setSpacing(4)
+        position_row.addLayout(controls)
+        position_row.addWidget(self.position_label, 1)
+        self.controls, self.position_row = controls, position_row
+        self.wrapping_rows = [*self.button_groups, controls, position_row]
+        self.body.addLayout(position_row)
 
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("code_text")
@@ -181,6 +199,20 @@ class CodePanel(StudioPanel):
         bridge.gradients_changed.connect(self._gradients_changed)
         if on_screen:
             self.refresh(walk=False)
+
+    def row_width(self, row: QBoxLayout) -> int:
+        """Both groups of buttons side by side, and the position line's text whole beside
+        them."""
+        if row is not self.controls and row is not self.position_row:
+            return super().row_width(row)  # a group of buttons
+        groups = [super(CodePanel, self).row_width(group) for group in self.button_groups]
+        margins = self.body.contentsMargins()
+        sides = margins.left() + margins.right()  # counted in each group's width: once is enough
+        width = sum(groups) - sides * (len(groups) - 1) + self.controls.spacing()
+        if row is self.position_row:
+            label = self.position_label
+            width += row.spacing() + label.fontMetrics().horizontalAdvance(label.text()) + 2
+        return width
 
     def _button(self, name: str, text: str, tip: str) -> QToolButton:
         button = QToolButton(self)
