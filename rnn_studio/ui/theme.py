@@ -542,8 +542,14 @@ def percentile(values: np.ndarray, q: float) -> float:
     index = count * share + (1.0 - share) - 1.0  # numpy's virtual index for alpha = beta = 1
     below = min(max(math.floor(index), 0), count - 1)
     above = min(below + 1, count - 1)
-    ordered = np.partition(values, (below, above)) if count > 1 else values
-    low, high = float(ordered[below]), float(ordered[above])
+    if count == 1:
+        low = high = float(values[0])
+    else:
+        # One partition at ``above`` (about 3x cheaper than at both): everything before it is
+        # no larger, so the largest of those is the value of rank ``below``.
+        ordered = np.partition(values, above)
+        high = float(ordered[above])
+        low = float(ordered[:above].max()) if below < above else high
     weight = index - below
     step = high - low
     return high - step * (1.0 - weight) if weight >= 0.5 else low + step * weight
@@ -555,7 +561,9 @@ def symmetric_levels(values: np.ndarray, floor: float = 1e-6) -> tuple[float, fl
     ``m`` is the 99th percentile of the finite ``|values|`` (a few exploded units do not wash
     out the rest), at least ``floor`` and at most :data:`LEVEL_CEILING`.
     """
-    finite = np.abs(values[np.isfinite(values)])
+    finite = np.isfinite(values)
+    # All finite (the usual case): no masked copy (~2 ms for a 1,000 × 256 state).
+    finite = np.abs(values).ravel() if finite.all() else np.abs(values[finite])
     with np.errstate(all="ignore"):
         peak = percentile(finite, 99.0) if finite.size else 1.0
     if not np.isfinite(peak):

@@ -46,3 +46,21 @@ def test_rows_are_the_pixels_compared_one_by_one(qtbot, x_range) -> None:
         # The background, positive and (where the axis has room for them) negative values.
         assert len(np.unique(shown)) == (3 if low < 0 else 2)
     np.testing.assert_array_equal(bars.values[-len(special) :][2], 0.0)  # NaN shown as 0
+
+
+def test_setting_the_same_range_again_keeps_the_rows_and_shows_the_values(qtbot) -> None:
+    """A new trace of a tanh state sets −1 to 1 again: nothing is rebuilt, and the pixels are
+    still those compared one by one; a new range rebuilds them."""
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    bars = UnitBars(widget.getPlotItem(), "h_t", OKABE_ITO["vermillion"], OKABE_ITO["blue"])
+    bars.set_x_range(-1.0, 1.0)
+    rows = bars._rows
+    values = np.random.default_rng(5).uniform(-1.2, 1.2, 256)
+    bars.set_values(values)
+    bars.set_x_range(-1.0, 1.0)
+    assert bars._rows is rows
+    assert np.array_equal(bars.image._pixels, compared_pixel_by_pixel(bars, values))
+    bars.set_x_range(-0.5, 0.5)
+    assert bars._rows is not rows and (bars.low, bars.high) == (-0.5, 0.5)
+    assert np.array_equal(bars.image._pixels, compared_pixel_by_pixel(bars, values))

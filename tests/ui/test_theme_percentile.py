@@ -47,3 +47,11 @@ def test_levels_need_no_masked_arrays() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_symmetric_levels_of_a_whole_finite_state_are_numpys() -> None:
+    """A 1,000 × 256 state, all finite (no masked copy taken): the same level."""
+    state = np.random.default_rng(3).standard_normal((1000, 256)) * 0.2
+    low, high = symmetric_levels(state)
+    assert high == pytest.approx(float(np.percentile(np.abs(state), 99)), rel=1e-12)
+    assert low == -high

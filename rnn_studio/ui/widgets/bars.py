@@ -150,6 +150,8 @@ class UnitBars:
 
     def set_x_range(self, low: float, high: float) -> None:
         """Fix the value axis (e.g. −1 to 1 for tanh states)."""
+        if self.centres.size and (float(low), float(high)) == (self.low, self.high):
+            return  # the same axis (a tanh state's −1 to 1 at every new trace): nothing to redo
         self.low, self.high = float(low), float(high)
         edges = np.linspace(self.low, self.high, BINS + 1)
         self.centres = (edges[:-1] + edges[1:]) / 2
