@@ -93,6 +93,7 @@ class UnitBars:
         bottom.setStyle(hideOverlappingLabels=END_LABEL_OVERHANG_PX, textFillLimits=[(0, 0.95)])
         plot.setContentsMargins(0, 0, END_LABEL_OVERHANG_PX / 2, 0)  # room for the last label
         self.values = np.zeros(0)
+        self.low = self.high = 0.0  # the value axis (set_x_range)
         self.centres = np.zeros(0)  # the pixels' centres on the value axis (set_x_range)
         self.apply_palette(current_palette())
         self.set_x_range(*x_range)
