@@ -38,6 +38,8 @@ def test_the_stepper_is_pinned_while_the_studio_scrolls(classroom, qtbot, scale)
     assert window.rect().contains(strip.rect().translated(top))
     viewport_top = outer.viewport().mapTo(window, QPoint(0, 0)).y()
     assert viewport_top >= top.y() + strip.height()
+    play = strip.play_button
+    assert play.iconSize() == stepper.play_button.iconSize()  # fitted to the font, as the Stepper's
     for button in strip.buttons:
         assert button.visibleRegion().boundingRect() == button.rect(), button.objectName()
     # The same session and the Stepper's own play timer.

@@ -65,6 +65,9 @@ def test_the_position_and_status_lines_wrap_whole_at_big_text(classroom, qtbot, 
     # The Stepper's taller rows do not cost it its hint (the studio grows instead): at 3.0
     # it folded to "Space plays,… ?" once the speed box went under the position line.
     assert not stepper.hint.collapsed
+    # The play sign as tall as the text's capitals, not 16 px beside 36 px text.
+    play = stepper.play_button
+    assert play.iconSize().height() >= 0.75 * play.fontMetrics().ascent()
     position = stepper.position_label
     heights = set()
     for _ in range(window.session.length):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QSlider,
+    QStyle,
     QToolButton,
     QWidget,
 )
@@ -54,6 +55,16 @@ def play_icon(palette: Palette) -> QIcon:
     icon = tinted_icon("play", palette.button_text)
     tinted_icon("pause", palette.highlighted_text, into=icon, state=QIcon.State.On)
     return icon
+
+
+def fit_icon_to_font(button: QAbstractButton, owner: QWidget) -> None:
+    """The button's icon as tall as the capitals of ``owner``'s font (the button's own may
+    not have followed a new font yet), never under the style's size: the play sign stayed
+    16 px beside 36 px text at text size 3.0."""
+    least = button.style().pixelMetric(QStyle.PixelMetric.PM_ButtonIconSize)
+    side = max(least, round(owner.fontMetrics().ascent() * 0.8))
+    if button.iconSize() != QSize(side, side):
+        button.setIconSize(QSize(side, side))
 
 
 class StepperPanel(StudioPanel):
@@ -136,6 +147,12 @@ class StepperPanel(StudioPanel):
     def apply_palette(self, palette: Palette) -> None:
         """Draw the play and pause icons in ``palette``'s button colours."""
         self.play_button.setIcon(play_icon(palette))
+        fit_icon_to_font(self.play_button, self)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            fit_icon_to_font(self.play_button, self)
 
     def _button(self, name: str, text: str, tip: str) -> QToolButton:
         button = QToolButton(self)
@@ -260,6 +277,12 @@ class StepperStrip(QFrame):
     def apply_palette(self, palette: Palette) -> None:
         """The play and pause icons in ``palette``'s colours (as the Stepper's)."""
         self.play_button.setIcon(play_icon(palette))
+        fit_icon_to_font(self.play_button, self)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            fit_icon_to_font(self.play_button, self)
 
     def _show_playing(self, playing: bool) -> None:
         with blocked(self.play_button):
