@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rnn_studio.engine.tasks import (
     ForecastTask,
@@ -21,7 +21,9 @@ from rnn_studio.engine.tasks import (
     Task,
     TextTask,
 )
-from rnn_studio.engine.train import TrainingConfig
+
+if TYPE_CHECKING:  # the trainer (six dataclasses) is imported by config(): not at start-up
+    from rnn_studio.engine.train import TrainingConfig
 
 COURSE_TEXT_ID = "course"
 """The bundled text (``resources/texts``) the next-character models learn from."""
@@ -73,6 +75,8 @@ class ZooSpec:
 
     def config(self) -> TrainingConfig:
         """The trainer settings (one held-out evaluation, at the end)."""
+        from rnn_studio.engine.train import TrainingConfig
+
         return TrainingConfig(
             steps=self.steps,
             batch_size=self.batch_size,

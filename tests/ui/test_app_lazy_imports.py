@@ -65,6 +65,9 @@ LAZY = (
     "rnn_studio.ui.train.train_area",
     "PIL.Image",
     "rnn_studio.engine.gradcheck",
+    "rnn_studio.engine.train",  # the zoo's specs import it to make a config, not to start
+    # The Code panel (behind the Gates tab) imports its traced step when it first lists.
+    "rnn_studio.state.code_lines",
     "rnn_studio.engine.stack_io",
     # The Presets list shows its labels; its presets are parsed once the panel has painted.
     "rnn_studio.learn.content",

@@ -12,6 +12,7 @@ under the code shows what the highlighted line computed, for a class to read.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import (
@@ -36,18 +37,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnn_studio.state.code_lines import (
-    BackwardPass,
-    Listing,
-    StepValues,
-    backward_pass,
-    forward_values,
-    listing,
-    name_at,
-)
 from rnn_studio.ui.panels.base import StudioPanel
 from rnn_studio.ui.qt_bridge import SessionBridge, blocked
 from rnn_studio.ui.theme import Palette, current_palette
+
+if TYPE_CHECKING:
+    from rnn_studio.state.code_lines import BackwardPass, Listing, StepValues
+
+# rnn_studio.state.code_lines (the traced step: ast, inspect, four dataclasses) is imported
+# when the code is first listed: the panel starts behind the Gates tab (benchmarks/startup.py).
 from rnn_studio.ui.widgets.status_text import StatusText
 
 #: Stepping by hand: the highlight moves one line per this many milliseconds.
@@ -336,6 +334,8 @@ class CodePanel(StudioPanel):
         if shown is None or run is None:
             self._show_nothing("No sequence to run.")
             return
+        from rnn_studio.state.code_lines import forward_values, listing
+
         self._show_listing(listing(shown.kind, self.direction))
         t = self.session.cursor
         if self.direction == "forward":
@@ -376,6 +376,8 @@ class CodePanel(StudioPanel):
         report = reports[shown.kind]
         key = (id(report), id(shown.trace))
         if self._backward is None or self._backward_key != key:
+            from rnn_studio.state.code_lines import backward_pass
+
             self._backward = backward_pass(
                 shown.kind,
                 shown.cell.params,
@@ -455,6 +457,8 @@ class CodePanel(StudioPanel):
         shown = self.session.shown
         if shown is None:
             return
+        from rnn_studio.state.code_lines import listing
+
         self._show_listing(listing(shown.kind, "backward"))
         pass_ = self._backward_pass()
         if pass_ is None:
@@ -548,6 +552,8 @@ class CodePanel(StudioPanel):
         comment = text.find("#")
         if 0 <= comment <= column:
             return text.strip()  # the whole line, comment included (it may be cut off)
+        from rnn_studio.state.code_lines import name_at
+
         name = name_at(text, column)
         if name is None:
             return ""
