@@ -71,7 +71,7 @@ from rnn_studio.ui.preferences import (
 from rnn_studio.ui.presenter import PresenterMode
 from rnn_studio.ui.qt_app import running_app
 from rnn_studio.ui.settings import PROBLEM_PROPERTY, read_setting
-from rnn_studio.ui.theme import THEME_LABELS, apply_font_scale, apply_theme
+from rnn_studio.ui.theme import THEME_LABELS, apply_font_scale, apply_theme, theme_in_place
 
 if TYPE_CHECKING:
     from rnn_studio.ui import export
@@ -918,7 +918,9 @@ class MenuBar(QObject):
         early = font_first and app.property(APPEARANCE_PROPERTY) == appearance_key(preferences)
         if font_first and not early:
             apply_font_scale(app, preferences.font_scale)
-        if not early:
+        # Later, only a theme that changes is applied: a text size or speed alone restyled
+        # every widget to the same colours first.
+        if not early and (first_time or not theme_in_place(preferences.theme, app)):
             apply_theme(preferences.theme)
         for name, action in self.actions.items():
             if name.startswith("action_theme_"):

@@ -305,6 +305,19 @@ def apply_theme(name: str, app: QApplication | None = None) -> Palette:
     return palette
 
 
+def theme_in_place(name: str, app: QApplication | None = None) -> bool:
+    """True if the theme ``name`` is what the app has on now (its name, palette and style
+    sheet): :func:`apply_theme` would then only restyle every widget to the same look
+    (about half a second of a text-size change with a window open)."""
+    app = app or running_app()
+    palette = resolve_theme(name)
+    return (
+        app.property(THEME_PROPERTY) == palette.name
+        and app.styleSheet() == style_sheet(palette)
+        and app.palette() == qt_palette(palette)
+    )
+
+
 def all_widgets(app: QApplication) -> list[QWidget]:
     """Every widget of the app, taken without letting Python's garbage collector run meanwhile.
 

@@ -144,8 +144,8 @@ def make_window(qtbot, session: StudioSession | None = None, restore: bool = Fal
     features.errors = []
     features.report_error = lambda title, message: features.errors.append((title, message))
     window.resize(1280, 720)
-    window.show()
-    qtbot.waitExposed(window)
+    with qtbot.waitExposed(window):  # a wait only as a context manager
+        window.show()
     return window, features
 
 
@@ -154,8 +154,8 @@ def show_widget(qtbot, widget: W, width: int, height: int) -> W:
     end and :func:`clean_app` deletes it."""
     qtbot.addWidget(widget)
     widget.resize(width, height)
-    widget.show()
-    qtbot.waitExposed(widget)
+    with qtbot.waitExposed(widget):  # a wait only as a context manager
+        widget.show()
     return widget
 
 

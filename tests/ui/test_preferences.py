@@ -116,3 +116,36 @@ def test_forgetting_the_layout_starts_at_the_default_size(classroom):
     window.close()
     second, _again = classroom()
     assert (second.width(), second.height()) == (1280, 720)
+
+
+def test_a_new_text_size_restyles_only_when_the_theme_changes(classroom, qtbot, monkeypatch):
+    """Saving preferences applies the theme only when it changes: a text size alone went
+    through apply_theme first (every widget restyled to the same colours, ~0.5 s CPU with a
+    window open). The size is applied either way, the colours stay or change as asked."""
+    from rnn_studio.ui import menus
+    from rnn_studio.ui.theme import theme_in_place
+    from tests.ui.conftest import refitted
+
+    window, features = classroom()
+    app = QApplication.instance()
+    applied: list[str] = []
+    real = menus.apply_theme
+    monkeypatch.setattr(menus, "apply_theme", lambda name: (applied.append(name), real(name))[1])
+    theme = features.preferences.theme
+    assert theme_in_place(theme)
+    look = (app.palette(), app.styleSheet(), current_palette().name)
+    base = app.property("rnn_studio_base_point_size")
+    features.save_preferences(replace(features.preferences, font_scale=1.5))
+    qtbot.waitUntil(lambda: refitted(window), timeout=8000)
+    assert applied == []
+    assert app.font().pointSizeF() == pytest.approx(base * 1.5)
+    assert window.studio.font().pointSizeF() == pytest.approx(base * 1.5)
+    assert (app.palette(), app.styleSheet(), current_palette().name) == look
+    other = "dark" if current_palette().name != "dark" else "light"
+    features.save_preferences(replace(features.preferences, theme=other, font_scale=1.0))
+    assert applied == [other] and current_palette().name == other and theme_in_place(other)
+    assert not theme_in_place(theme)
+    features.save_preferences(replace(features.preferences, font_scale=2.0))
+    qtbot.waitUntil(lambda: refitted(window), timeout=8000)
+    assert applied == [other] and current_palette().name == other
+    assert app.font().pointSizeF() == pytest.approx(base * 2.0)
