@@ -473,6 +473,7 @@ class StudioArea(QMainWindow):
         #: The docks to give back after presenter mode (see suspend_fitting).
         self._state_to_restore: QByteArray | None = None
         self._scrolled_before = 0
+        self._stepper_least_before = 0
         self._restore_timer = QTimer(self)
         self._restore_timer.setSingleShot(True)
         self._restore_timer.setInterval(AFTER_FIT_DELAY_MS)
@@ -898,8 +899,11 @@ class StudioArea(QMainWindow):
         in other proportions (leaving presenter mode from text size 2.0 gave the Stepper
         97 px more and the studio 56 px).
         """
+        stepper = self.docks["stepper"].widget()
+        assert isinstance(stepper, PanelScroll)
         if suspended:
             self._scrolled_before = self._scroll_bar_value()
+            self._stepper_least_before = stepper.least_height
         self._fitting_suspended = suspended
         if self.layout_tier == "few":
             # Fewer panels claim their whole minimum in a studio that scrolls; presenting
@@ -912,6 +916,9 @@ class StudioArea(QMainWindow):
             self._remember_layout()
             self._fit_timer.start()
         elif state is not None:
+            # The Stepper's claim as it was: measured now, its hint still has the width it
+            # had while presenting (one line less at text size 2.0, the studio 3 px shorter).
+            stepper.set_least_height(self._stepper_least_before)
             self._state_to_restore = QByteArray(state)
             self._restore_timer.start()
 
